@@ -1,0 +1,425 @@
+"""The shared vocabulary of auditor: plain, frozen data that every layer passes around.
+
+Nothing here does I/O. Readers produce an `InventoryTable`, the engine turns it into
+`FindingGroup`s, and every output format consumes one `AuditResult`.
+
+Findings are stored *grouped*: a rule evaluated on the distinct values of the columns it
+reads yields one group per distinct failing combination, holding the row indices that
+share it. A million-rig fleet with a few dozen models therefore produces a few dozen
+groups, not a million Python objects; formats expand groups into per-rig findings lazily
+(`AuditResult.iter_findings`).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterator, Mapping, Sequence
+
+import numpy as np
+
+
+class Severity(enum.IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(
+                f"unknown severity {text!r} (expected one of: {', '.join(s.label for s in cls)})"
+            ) from None
+
+
+class Kind(str, enum.Enum):
+    """What a finding is about (not how it was computed)."""
+
+    ENTITY = "entity"
+    ORIGIN = "origin"
+    TARIFF = "tariff"
+    FIRMWARE = "firmware"
+    DATA_QUALITY = "data_quality"
+
+
+# Canonical inventory columns, in report order. `serial` is the asset key.
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "serial",
+    "manufacturer",
+    "model",
+    "firmware",
+    "firmware_version",
+    "assembly_country",
+    "assembly_site",
+    "manufacture_date",
+    "chip_vendor",
+    "mac",
+    "supplier",
+    "po_number",
+    "po_line",
+    "quantity",
+    "unit_price_usd",
+    "import_date",
+    "declared_value_usd",
+    "hts_code",
+    "site",
+)
+
+# Columns whose parsed value is a datetime.date / a Decimal / an int.
+DATE_COLUMNS = frozenset({"manufacture_date", "import_date"})
+MONEY_COLUMNS = frozenset({"declared_value_usd", "unit_price_usd"})
+INT_COLUMNS = frozenset({"quantity", "po_line"})
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An input row that could not be audited, and why."""
+
+    source: str  # file path as given
+    line: int  # physical line where the row starts (1-based, header is line 1)
+    reason: str
+    column: str | None = None  # canonical column name, when one field is at fault
+
+
+@dataclass(frozen=True)
+class InventorySource:
+    path: str
+    sha256: str
+    rows_read: int
+    rows_audited: int
+    rows_rejected: int
+    columns: tuple[str, ...] = ()  # canonical columns present in the file
+    ignored_columns: tuple[str, ...] = ()  # headers that map to no canonical column
+
+    def as_json(self) -> dict:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "rows_read": self.rows_read,
+            "rows_audited": self.rows_audited,
+            "rows_rejected": self.rows_rejected,
+            "columns": list(self.columns),
+            "ignored_columns": list(self.ignored_columns),
+        }
+
+
+class Column:
+    """A dictionary-encoded column: `values[codes[i]]` is row i's parsed value.
+
+    Code 0 is always `None` (empty cell), so "missing" tests are a comparison with 0.
+    """
+
+    __slots__ = ("values", "codes")
+
+    def __init__(self, values: list[Any], codes: np.ndarray):
+        self.values = values
+        self.codes = codes
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def value(self, row: int) -> Any:
+        return self.values[self.codes[row]]
+
+
+@dataclass
+class InventoryTable:
+    """The audited rows of every input file, stored column-wise.
+
+    `source_index[i]` indexes `sources`; `lines[i]` is the physical line of row i in that file.
+    Every canonical column exists (all-None when absent from the input).
+    """
+
+    columns: dict[str, Column]
+    lines: np.ndarray  # int64, physical line numbers
+    source_index: np.ndarray  # int32
+    sources: list[str]  # paths, in input order
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def row(self, i: int) -> dict[str, Any]:
+        return {name: col.value(i) for name, col in self.columns.items()}
+
+    def asset_key(self, i: int) -> str:
+        """Stable identity of a rig: its serial, else purchase-order number and line."""
+        serial = self.columns["serial"].value(i)
+        if serial:
+            return serial
+        po = self.columns["po_number"].value(i)
+        po_line = self.columns["po_line"].value(i)
+        if po:
+            return f"po:{po}/{po_line if po_line is not None else ''}"
+        return f"line:{self.sources[self.source_index[i]]}:{self.lines[i]}"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A citation: Federal Register document, CBP ruling, CVE record, press report…"""
+
+    title: str
+    url: str | None = None
+
+    def as_json(self) -> dict:
+        return {"title": self.title, "url": self.url}
+
+
+@dataclass(frozen=True)
+class RuleTest:
+    name: str
+    expect: str  # "fail" | "pass" | "not_applicable"
+    rows: tuple[Mapping[str, Any], ...]  # one row, or several for cross-row checks
+    as_of: date | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule, loaded from one TOML file. `check` holds the check-kind's parsed config."""
+
+    id: str
+    title: str
+    severity: Severity
+    kind: Kind
+    check_kind: str  # name of the registered check (condition, unique, screen, …)
+    check: Any  # check-specific parsed configuration (opaque to the engine core)
+    message: str
+    references: tuple[Reference, ...]
+    remediation: str
+    effective_from: date | None
+    effective_until: date | None  # exclusive: the rule stops applying on this day
+    tests: tuple[RuleTest, ...]
+    version: int
+    sha256: str
+    path: str
+    confidence: str = "P"  # P / R / U, from FACTS.md
+
+    def in_force(self, as_of: date) -> bool:
+        if self.effective_from and as_of < self.effective_from:
+            return False
+        if self.effective_until and as_of >= self.effective_until:
+            return False
+        return True
+
+
+@dataclass
+class FindingGroup:
+    """Rows that fail one rule for the same reason (same message and evidence)."""
+
+    rule: Rule
+    rows: np.ndarray  # int64 row indices into the InventoryTable, ascending
+    message: str
+    evidence: dict[str, Any]
+    severity: Severity | None = None  # overrides rule.severity when set (e.g. U-confidence facts)
+    # Per-row evidence additions (e.g. the duty on each rig's declared value), keyed by row index.
+    row_evidence: dict[int, dict[str, Any]] | None = None
+
+    @property
+    def effective_severity(self) -> Severity:
+        return self.severity if self.severity is not None else self.rule.severity
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule failing on one rig, as every output format shows it."""
+
+    fingerprint: str
+    rule_id: str
+    kind: str
+    severity: Severity
+    status: str  # "open" | "waived"
+    serial: str | None
+    asset_key: str
+    source: str
+    line: int
+    message: str
+    evidence: Mapping[str, Any]
+    references: tuple[Reference, ...]
+    title: str
+    waiver: Mapping[str, Any] | None = None
+    baseline_state: str | None = None  # "new" | "unchanged" when a baseline was given
+
+    def as_json(self) -> dict:
+        out = {
+            "fingerprint": self.fingerprint,
+            "rule_id": self.rule_id,
+            "kind": self.kind,
+            "severity": self.severity.label,
+            "status": self.status,
+            "title": self.title,
+            "asset": {"serial": self.serial, "key": self.asset_key, "file": self.source, "line": self.line},
+            "message": self.message,
+            "evidence": dict(self.evidence),
+            "references": [r.as_json() for r in self.references],
+        }
+        if self.waiver is not None:
+            out["waiver"] = dict(self.waiver)
+        if self.baseline_state is not None:
+            out["baseline_state"] = self.baseline_state
+        return out
+
+
+def canonical_json(value: Any) -> str:
+    """Compact, key-sorted JSON: the form hashed into fingerprints."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def fingerprint(rule_id: str, asset_key: str, evidence: Mapping[str, Any]) -> str:
+    """Identity of a finding across runs: rule + asset key + normalised evidence.
+
+    Never the line number: re-sorting an inventory must not make every finding "new".
+    """
+    h = hashlib.sha256()
+    h.update(rule_id.encode())
+    h.update(b"\x00")
+    h.update(asset_key.encode())
+    h.update(b"\x00")
+    h.update(canonical_json(evidence).encode())
+    return h.hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    """A reference list used by the audit (bundled snapshot or imported official list)."""
+
+    name: str
+    source: str
+    retrieved: str | None
+    sha256: str
+    entries: int
+    legal_effect: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "name": self.name,
+            "source": self.source,
+            "retrieved": self.retrieved,
+            "sha256": self.sha256,
+            "entries": self.entries,
+        }
+
+
+@dataclass
+class AuditResult:
+    """Everything a report needs; renderers read this and nothing else."""
+
+    as_of: date
+    tool_version: str
+    inventory: list[InventorySource]
+    rules: list[Rule]
+    lists: list[ListInfo]
+    table: InventoryTable
+    groups: list[FindingGroup]
+    rejected: list[Rejected]
+    warnings: list[str] = field(default_factory=list)
+    incomplete_reasons: list[str] = field(default_factory=list)
+    # Fleet-level figures filled by checks that aggregate (e.g. tariff exposure).
+    extra_summary: dict[str, Any] = field(default_factory=dict)
+    # Optional decorations applied after evaluation (waivers, baseline); keyed by fingerprint.
+    waivers: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    baseline: dict[str, str] | None = None  # fingerprint -> "new" | "unchanged"; None = no baseline
+    absent: list[dict[str, Any]] = field(default_factory=list)  # baseline findings no longer present
+    options: dict[str, Any] = field(default_factory=dict)  # e.g. organisation name for the cover page
+
+    @property
+    def complete(self) -> bool:
+        return not self.incomplete_reasons
+
+    def iter_findings(self) -> Iterator[Finding]:
+        """Findings in report order: rule id, then file, then line. Deterministic."""
+        ordered = sorted(self.groups, key=lambda g: g.rule.id)
+        i = 0
+        while i < len(ordered):
+            j = i
+            while j < len(ordered) and ordered[j].rule.id == ordered[i].rule.id:
+                j += 1
+            yield from self._iter_rule(ordered[i:j])
+            i = j
+
+    def _iter_rule(self, groups: Sequence[FindingGroup]) -> Iterator[Finding]:
+        table = self.table
+        # Order the rule's rows by (file, line) across its groups.
+        pairs = []
+        for gi, g in enumerate(groups):
+            pairs.append(np.stack([g.rows, np.full(len(g.rows), gi, dtype=np.int64)], axis=1))
+        allrows = np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
+        order = np.lexsort((allrows[:, 1], table.lines[allrows[:, 0]], table.source_index[allrows[:, 0]]))
+        serial_col = table.columns["serial"]
+        for row, gi in allrows[order]:
+            row = int(row)
+            g = groups[int(gi)]
+            evidence = g.evidence
+            if g.row_evidence and row in g.row_evidence:
+                evidence = {**evidence, **g.row_evidence[row]}
+            key = table.asset_key(row)
+            fp = fingerprint(g.rule.id, key, evidence)
+            waiver = self.waivers.get(fp)
+            yield Finding(
+                fingerprint=fp,
+                rule_id=g.rule.id,
+                kind=g.rule.kind.value,
+                severity=g.effective_severity,
+                status="waived" if waiver is not None else "open",
+                serial=serial_col.value(row),
+                asset_key=key,
+                source=table.sources[table.source_index[row]],
+                line=int(table.lines[row]),
+                message=g.message,
+                evidence=evidence,
+                references=g.rule.references,
+                title=g.rule.title,
+                waiver=waiver,
+                baseline_state=(self.baseline.get(fp, "new") if self.baseline is not None else None),
+            )
+
+    def summary(self) -> dict[str, Any]:
+        by_sev = {s.label: 0 for s in Severity}
+        open_by_sev = {s.label: 0 for s in Severity}
+        by_rule: dict[str, int] = {}
+        by_kind: dict[str, int] = {}
+        rows_with = np.zeros(len(self.table), dtype=bool)
+        waived = 0
+        for g in self.groups:
+            n = len(g.rows)
+            sev = g.effective_severity.label
+            by_sev[sev] += n
+            by_rule[g.rule.id] = by_rule.get(g.rule.id, 0) + n
+            by_kind[g.rule.kind.value] = by_kind.get(g.rule.kind.value, 0) + n
+            rows_with[g.rows] = True
+        if self.waivers or self.baseline is not None:
+            waived = 0
+            open_by_sev = {s.label: 0 for s in Severity}
+            for f in self.iter_findings():
+                if f.status == "waived":
+                    waived += 1
+                else:
+                    open_by_sev[f.severity.label] += 1
+        else:
+            open_by_sev = dict(by_sev)
+        out = {
+            "assets": len(self.table),
+            "assets_with_findings": int(rows_with.sum()),
+            "findings": sum(by_sev.values()),
+            "by_severity": by_sev,
+            "open_by_severity": open_by_sev,
+            "waived": waived,
+            "by_rule": dict(sorted(by_rule.items())),
+            "by_kind": dict(sorted(by_kind.items())),
+            "rows_read": sum(s.rows_read for s in self.inventory),
+            "rows_audited": sum(s.rows_audited for s in self.inventory),
+            "rows_rejected": sum(s.rows_rejected for s in self.inventory),
+            "status": "complete" if self.complete else "incomplete",
+        }
+        out.update(self.extra_summary)
+        return out

@@ -1,0 +1,114 @@
+"""Opening the store: URL resolution, engine settings, schema migrations.
+
+SQLite file by default (under the user's data directory), any SQLAlchemy URL through
+`--db` or `AUDITOR_DB`. Every schema change goes through Alembic; `upgrade()` brings a
+database to head and `require_current()` refuses clearly when it is behind.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class StoreError(Exception):
+    """A database that cannot be opened or is at the wrong schema version (exit 2)."""
+
+
+def default_url() -> str:
+    from platformdirs import user_data_dir
+
+    path = Path(user_data_dir("auditor", appauthor=False)) / "auditor.db"
+    return f"sqlite:///{path}"
+
+
+def resolve_url(url: str | None) -> str:
+    """`--db` wins, then AUDITOR_DB, then the per-user SQLite file."""
+    return url or os.environ.get("AUDITOR_DB") or default_url()
+
+
+def open_engine(url: str | None = None) -> Engine:
+    url = resolve_url(url)
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url[len("sqlite:///"):]).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(url, future=True)
+    except Exception as exc:  # bad URL, missing driver
+        raise StoreError(f"cannot open database {redact(url)}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        # WAL lets readers and one writer work at once; busy_timeout makes a second writer wait
+        # instead of failing with "database is locked".
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+    return engine
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable database URL>"
+
+
+def _alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    cfg = _alembic_config(None)  # type: ignore[arg-type]
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply every pending migration (idempotent)."""
+    from alembic import command
+
+    try:
+        command.upgrade(_alembic_config(engine), "head")
+    except Exception as exc:
+        raise StoreError(f"cannot migrate database {redact(str(engine.url))}: {exc}") from None
+
+
+def require_current(engine: Engine, auto_upgrade: bool = True) -> None:
+    """Make sure the schema is at head: upgrade it, or refuse with a clear message."""
+    try:
+        current = current_revision(engine)
+    except Exception as exc:
+        raise StoreError(f"cannot read database {redact(str(engine.url))}: {exc}") from None
+    head = head_revision()
+    if current == head:
+        return
+    if auto_upgrade:
+        upgrade(engine)
+        return
+    raise StoreError(
+        f"database schema is at {current or 'nothing'}, this auditor needs {head}: run `auditor db upgrade`"
+    )

@@ -1,0 +1,14 @@
+"""Alembic environment: the engine is handed in by auditor.store.db (no alembic.ini)."""
+
+from alembic import context
+
+from auditor.store.base import Base
+import auditor.store.tables  # noqa: F401  (registers every table on Base.metadata)
+
+config = context.config
+engine = config.attributes["engine"]
+
+with engine.begin() as connection:
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()

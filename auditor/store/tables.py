@@ -1,0 +1,3 @@
+"""Imports every table module so that Base.metadata knows the whole schema."""
+
+from auditor.store.base import Base  # noqa: F401
