@@ -1,0 +1,55 @@
+"""Command line entry point.
+
+Commands are registered by name in COMMANDS and imported only when invoked, so that
+`auditor --help` stays fast. Each command module holds click commands only: parse, call
+into the library, print, map to exit codes (auditor.cli.exits).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from auditor import __version__
+
+# name -> "module:attribute" of a click command or group. One line per command.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "audit": ("auditor.cli.audit_cmd:audit", "Audit one or more rig inventories and write reports."),
+    "rules": ("auditor.cli.rules_cmd:rules", "List, lint and self-test rule packs."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        target, _ = COMMANDS[name]
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx, formatter):
+        # Help text without importing every command module.
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="auditor")
+def cli() -> None:
+    """Hardware provenance and security-risk auditor for bitcoin-mining fleets.
+
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage/configuration/input
+    error, 3 incomplete audit, 4 internal error.
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    from auditor.cli.exits import run_guarded
+
+    sys.exit(run_guarded(cli, argv))
