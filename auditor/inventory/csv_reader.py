@@ -87,11 +87,16 @@ def read_csv(
         if header is None or not any(h.strip() for h in header):
             raise InventoryError(path, "empty file: expected a header row naming the columns", 1)
         mapping, ignored = _map_header(path, header)
-        source = builder.add_source(path)
+        columns = [c for _, c in mapping]
+        positions = [i for i, _ in mapping]
+        writer = builder.open_source(path, columns)
+        # Per column: raw cell text -> dictionary code (or the FieldError it raises). Only for
+        # low-cardinality columns; serials and MACs are nearly all distinct.
+        caches = [None if c in HIGH_CARDINALITY else {} for c in columns]
+        model_pos = columns.index("model")
         n_fields = len(header)
         rows_read = rows_audited = 0
         start = reader.line_num + 1
-        caches: dict[str, dict[str, object]] = {c: {} for _, c in mapping if c not in HIGH_CARDINALITY}
         while True:
             try:
                 record = next(reader)
@@ -108,38 +113,32 @@ def read_csv(
             ):
                 rejected.append(Rejected(path, line, f"row has {len(record)} fields, the header has {n_fields}"))
                 continue
-            row: dict[str, object] = {}
+            codes = []
             error: FieldError | None = None
-            for index, column in mapping:
-                raw = record[index]
-                cache = caches.get(column)
-                if cache is not None:
-                    value = cache.get(raw, _MISS)
-                    if value is _MISS:
-                        try:
-                            value = parse_field(column, raw)
-                        except FieldError as exc:
-                            value = exc
-                        if len(cache) < 100_000:
-                            cache[raw] = value
-                else:
+            for j, cache in enumerate(caches):
+                raw = record[positions[j]]
+                code = cache.get(raw) if cache is not None else None
+                if code is None:
                     try:
-                        value = parse_field(column, raw)
+                        code = writer.code(j, parse_field(columns[j], raw))
                     except FieldError as exc:
-                        value = exc
-                if isinstance(value, FieldError):
-                    error = value
+                        code = exc
+                    if cache is not None and len(cache) < 100_000:
+                        cache[raw] = code
+                if code.__class__ is not int:
+                    error = code
                     break
-                row[column] = value
-            if error is None and not row.get("model"):
+                codes.append(code)
+            if error is None and codes[model_pos] == 0:
                 error = FieldError("model", "model is empty (required)")
             if error is not None:
                 rejected.append(Rejected(path, line, error.reason, error.column))
                 continue
-            builder.append(row, line, source)
+            writer.add(codes, line)
             rows_audited += 1
             if progress and rows_read % 50_000 == 0:
                 progress(rows_read)
+        writer.close()
     if rows_read == 0:
         raise InventoryError(path, "has a header but no data rows: nothing to audit", 2)
     if ignored:
@@ -155,9 +154,6 @@ def read_csv(
     )
     assert info.rows_read == info.rows_audited + info.rows_rejected
     return info, rejected, warnings
-
-
-_MISS = object()
 
 
 def _map_header(path: str, header: list[str]) -> tuple[list[tuple[int, str]], list[str]]:
