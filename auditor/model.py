@@ -335,6 +335,15 @@ class AuditResult:
 
     def iter_findings(self) -> Iterator[Finding]:
         """Findings in report order: rule id, then file, then line. Deterministic."""
+        for _row, finding in self.iter_findings_with_rows():
+            yield finding
+
+    def iter_findings_with_rows(self) -> Iterator[tuple[int, Finding]]:
+        """`iter_findings`, each finding paired with its row index into `table`.
+
+        For renderers that show another column of the finding's rig (e.g. its site) without
+        re-evaluating anything: `result.table.columns["site"].value(row)`.
+        """
         ordered = sorted(self.groups, key=lambda g: g.rule.id)
         i = 0
         while i < len(ordered):
@@ -344,7 +353,7 @@ class AuditResult:
             yield from self._iter_rule(ordered[i:j])
             i = j
 
-    def _iter_rule(self, groups: Sequence[FindingGroup]) -> Iterator[Finding]:
+    def _iter_rule(self, groups: Sequence[FindingGroup]) -> Iterator[tuple[int, Finding]]:
         table = self.table
         # Order the rule's rows by (file, line) across its groups.
         pairs = []
@@ -364,7 +373,7 @@ class AuditResult:
             key = table.asset_key(row)
             fp = fingerprint(g.rule.id, key, ev_json)
             waiver = self.waivers.get(fp)
-            yield Finding(
+            yield row, Finding(
                 fingerprint=fp,
                 rule_id=g.rule.id,
                 kind=g.rule.kind.value,

@@ -9,6 +9,8 @@ from auditor.formats.base import Format  # noqa: F401
 _REGISTRY: dict[str, str] = {
     "json": "auditor.formats.json_format:FORMAT",
     "html": "auditor.formats.html_format:FORMAT",
+    "pdf": "auditor.formats.pdf_format:FORMAT",
+    "csv": "auditor.formats.csv_format:FORMAT",
 }
 
 DEFAULT = ("json", "html")

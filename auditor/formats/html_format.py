@@ -1,43 +1,119 @@
-"""report.html: one self-contained, autoescaped page (inline CSS, no external fetches)."""
+"""report.html: one self-contained page that works offline, with or without JavaScript.
+
+- Static content (summary, SVG charts, each rule with its first `PER_RULE` findings,
+  rejected rows, methodology) is rendered server-side from the shared partials, so the page
+  is readable with JavaScript off and prints sensibly.
+- Every finding is embedded once as compact JSON in <script type="application/json">; the
+  inline script (reports/templates/report.js) filters, sorts, searches and pages it, so a
+  100k-finding fleet never builds 100k DOM rows.
+- No request of any kind: CSS, script, data and charts are inline and the CSP forbids
+  everything else; the script is allowed by its SHA-256 only, so neither inline event
+  handlers nor injected <script> elements could run even if some markup slipped through.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import base64
+import hashlib
+import json
 from pathlib import Path
+from typing import Any
 
-from auditor.formats.document import header, rejected_rows
-from auditor.formats.templates import environment
-from auditor.model import AuditResult, Severity
+from markupsafe import Markup
 
-# The page lists at most this many findings per rule; report.json has them all.
-MAX_PER_RULE = 200
+from auditor.formats.report_view import base_view, fill_rows
+from auditor.formats.templates import environment, templates_dir
+from auditor.model import AuditResult, canonical_json
+
+# Findings per rule on the static (no-JavaScript) page; the interactive table has them all.
+PER_RULE = 10
+REJECTED_CAP = 1000
+
+# Row layout of the embedded data; report.js reads the same positions.
+ROW_FIELDS = ("rule", "severity", "waived", "asset", "file", "line", "site", "message", "evidence", "fingerprint",
+              "waiver")
 
 
-def context(result: AuditResult) -> dict:
-    head = header(result)
-    rules = {r.id: r for r in result.rules}
-    per_rule: dict[str, list] = defaultdict(list)
-    counts: dict[str, int] = defaultdict(int)
-    for f in result.iter_findings():
-        counts[f.rule_id] += 1
-        if len(per_rule[f.rule_id]) < MAX_PER_RULE:
-            per_rule[f.rule_id].append(f)
-    sections = []
-    for rule_id, n in counts.items():
-        rule = rules[rule_id]
-        sev = max(f.severity for f in per_rule[rule_id])
-        sections.append({"rule": rule, "count": n, "findings": per_rule[rule_id], "severity": sev,
-                         "truncated": n - len(per_rule[rule_id])})
-    sections.sort(key=lambda s: (-int(s["severity"]), s["rule"].id))
+def script_json(value: Any) -> Markup:
+    """JSON that is safe inside a <script> element whatever the strings contain.
+
+    `<`, `>` and `&` are written as \\u escapes, so no `</script>`, `<!--` or `<script` sequence
+    can appear in the element (HTML's script-data parsing looks for exactly those); U+2028/2029
+    are escaped for old JavaScript parsers. JSON.parse gives back the original text.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    text = (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return Markup(text)
+
+
+class _Interner:
+    """Shared strings (file names, sites, messages, evidence) stored once, referenced by index."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.strings: list[str] = []
+
+    def __call__(self, text: str | None) -> int:
+        if text is None:
+            return -1
+        i = self.index.get(text)
+        if i is None:
+            i = self.index[text] = len(self.strings)
+            self.strings.append(text)
+        return i
+
+
+def findings_data(result: AuditResult) -> dict[str, Any]:
+    """Every finding, in report order, as compact rows plus a shared string table."""
+    rules = sorted({g.rule.id: g.rule for g in result.groups}.values(), key=lambda r: r.id)
+    rule_index = {r.id: i for i, r in enumerate(rules)}
+    strings = _Interner()
+    site_col = result.table.columns["site"]
+    ev_cache: dict[int, int] = {}
+    rows = []
+    for row, f in result.iter_findings_with_rows():
+        # Evidence is shared by every finding of a group: serialise each object once.
+        ev = ev_cache.get(id(f.evidence))
+        if ev is None:
+            ev = ev_cache[id(f.evidence)] = strings(canonical_json(dict(f.evidence)))
+        site = site_col.value(row)
+        out = [rule_index[f.rule_id], int(f.severity), 1 if f.status == "waived" else 0, f.serial or f.asset_key,
+               strings(f.source), f.line, strings(None if site is None else str(site)), strings(f.message), ev,
+               f.fingerprint]
+        if f.waiver is not None:
+            out.append(strings(canonical_json(dict(f.waiver))))
+        rows.append(out)
     return {
-        "doc": head,
-        "summary": head["summary"],
-        "sections": sections,
-        "rejected": rejected_rows(result),
-        "severities": [s.label for s in sorted(Severity, reverse=True)],
-        "organisation": result.options.get("organisation"),
-        "max_per_rule": MAX_PER_RULE,
+        "fields": list(ROW_FIELDS),
+        "rules": [{"id": r.id, "title": r.title, "kind": r.kind.value, "version": r.version,
+                   "remediation": r.remediation, "refs": [[c.title, c.url] for c in r.references]} for r in rules],
+        "strings": strings.strings,
+        "rows": rows,
     }
+
+
+def _asset(name: str) -> str:
+    return (templates_dir() / name).read_text(encoding="utf-8")
+
+
+def context(result: AuditResult) -> dict[str, Any]:
+    view = base_view(result, REJECTED_CAP)
+    fill_rows(result, view["sections"], wanted=lambda f: True, budget=lambda s: PER_RULE)
+    for s in view["sections"]:
+        if s.omitted:
+            s.listed_note = (f"First {len(s.rows)} of {s.count:,} findings. All are in the interactive table above, "
+                             f"in findings.csv and in report.json.")
+    js = _asset("report.js")
+    digest = base64.b64encode(hashlib.sha256(js.encode("utf-8")).digest()).decode("ascii")
+    view.update(
+        css=Markup(_asset("report.css")),
+        js=Markup(js),
+        script_hash=f"sha256-{digest}",
+        data=script_json(findings_data(result)),
+        per_rule=PER_RULE,
+    )
+    return view
 
 
 class HtmlFormat:

@@ -1,0 +1,155 @@
+"""What the HTML page and the PDF both show, computed once from an AuditResult.
+
+The two renderers feed the same Jinja2 partials (reports/templates/_*.j2) from this view;
+they differ only in which findings they list (a sample per rule on the static HTML page,
+critical and high findings in the PDF) and in their page furniture. Nothing here
+re-evaluates a rule: counts come from the finding groups, rows from `iter_findings_with_rows`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from auditor.formats import charts
+from auditor.formats.document import header, rejected_rows
+from auditor.model import AuditResult, Finding, Rule, Severity, canonical_json
+
+SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]  # critical first
+
+
+def audit_id(doc: dict[str, Any]) -> str:
+    """A short, deterministic name for this audit: the same inputs and as-of date give the same id.
+
+    First 16 hex digits of SHA-256 over the canonical JSON of the report header's `inputs`
+    (inventory, rule, list and reference-data hashes) and `as_of`.
+    """
+    basis = canonical_json({"as_of": doc["as_of"], "inputs": doc["inputs"]})
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def rules_digest(doc: dict[str, Any]) -> str:
+    """One hash naming the exact rule set: SHA-256 over "id version sha256" lines, sorted by id."""
+    lines = "".join(f"{r['id']} {r['version']} {r['sha256']}\n" for r in doc["inputs"]["rules"])
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def evidence_text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, (dict, list, tuple)):
+        return canonical_json(value)
+    return str(value)
+
+
+@dataclass
+class RuleSection:
+    rule: Rule
+    count: int
+    rigs: int
+    by_severity: dict[str, int]
+    severity: Severity  # the highest severity among the rule's findings
+    rows: list[dict[str, Any]] = field(default_factory=list)  # findings listed in this rendering
+    listed_note: str = ""
+
+    @property
+    def omitted(self) -> int:
+        return self.count - len(self.rows)
+
+
+def finding_row(f: Finding, site: Any) -> dict[str, Any]:
+    return {
+        "asset": f.serial or f.asset_key,
+        "location": f"{f.source}:{f.line}",
+        "site": "" if site is None else str(site),
+        "severity": f.severity.label,
+        "status": f.status,
+        "message": f.message,
+        "evidence": [(k, evidence_text(v)) for k, v in sorted(f.evidence.items())],
+        "fingerprint": f.fingerprint,
+    }
+
+
+def rule_sections(result: AuditResult) -> list[RuleSection]:
+    """Rules with findings, most severe first, then by rule id; counts from the groups."""
+    acc: dict[str, RuleSection] = {}
+    rows: dict[str, list] = {}
+    for g in result.groups:
+        rows.setdefault(g.rule.id, []).append(g.rows)
+        s = acc.get(g.rule.id)
+        if s is None:
+            s = acc[g.rule.id] = RuleSection(g.rule, 0, 0, {k: 0 for k in SEVERITIES}, g.effective_severity)
+        n = len(g.rows)
+        s.count += n
+        s.by_severity[g.effective_severity.label] += n
+        s.severity = max(s.severity, g.effective_severity)
+    for rid, s in acc.items():
+        s.rigs = int(len(np.unique(np.concatenate(rows[rid]))))
+    return sorted(acc.values(), key=lambda s: (-int(s.severity), s.rule.id))
+
+
+def fill_rows(result: AuditResult, sections: list[RuleSection],
+              wanted: Callable[[Finding], bool], budget: Callable[[RuleSection], int]) -> None:
+    """Attach to each section the first `budget(section)` findings that `wanted` accepts (report order)."""
+    by_id = {s.rule.id: s for s in sections}
+    limits = {s.rule.id: budget(s) for s in sections}
+    site_col = result.table.columns["site"]
+    remaining = sum(limits.values())
+    if remaining == 0:
+        return
+    for row, f in result.iter_findings_with_rows():
+        s = by_id[f.rule_id]
+        if len(s.rows) < limits[f.rule_id] and wanted(f):
+            s.rows.append(finding_row(f, site_col.value(row)))
+            remaining -= 1
+            if remaining == 0:
+                break
+
+
+def rule_meta(rule: Rule, as_of) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "title": rule.title,
+        "kind": rule.kind.value,
+        "severity": rule.severity.label,
+        "version": rule.version,
+        "sha256": rule.sha256,
+        "confidence": rule.confidence,
+        "effective_from": rule.effective_from.isoformat() if rule.effective_from else "",
+        "effective_until": rule.effective_until.isoformat() if rule.effective_until else "",
+        "in_force": rule.in_force(as_of),
+        "references": rule.references,
+        "remediation": rule.remediation,
+    }
+
+
+def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
+    doc = header(result)
+    summary = doc["summary"]
+    rejected = rejected_rows(result)
+    tariff = charts.tariff_rows(summary)
+    assets = summary["assets"] or 0
+    return {
+        "doc": doc,
+        "summary": summary,
+        "audit_id": audit_id(doc),
+        "rules_digest": rules_digest(doc),
+        "organisation": result.options.get("organisation") or "",
+        "severities": SEVERITIES,
+        "share_with_findings": (100.0 * summary["assets_with_findings"] / assets) if assets else 0.0,
+        "charts": {
+            "severity": charts.severity_chart(summary["by_severity"]),
+            "rules": charts.rule_chart(summary["by_rule"], result.rules),
+            "countries": charts.country_chart(result.table),
+            "tariff": charts.tariff_chart(tariff, doc["as_of"]),
+        },
+        "countries": [(charts.country_name(c), n) for c, n in charts.country_counts(result.table)],
+        "tariff": tariff,
+        "rules_meta": [rule_meta(r, result.as_of) for r in sorted(result.rules, key=lambda r: r.id)],
+        "rejected": rejected[:rejected_cap],
+        "rejected_total": len(rejected),
+        "sections": rule_sections(result),
+    }
