@@ -45,9 +45,11 @@ def list_budgets(sections: list[RuleSection], cap: int = LIST_CAP) -> dict[str, 
         return need
     budgets: dict[str, int] = {}
     left = cap
+    # A floor keeps every rule visible, yet shrinks with many rules so the total stays near `cap`.
+    floor = max(3, min(MIN_PER_RULE, cap // len(need)))
     pending = sorted(need, key=lambda k: (need[k], k))
     while pending:
-        share = max(MIN_PER_RULE, left // len(pending))
+        share = max(floor, left // len(pending))
         k = pending[0]
         if need[k] <= share:
             budgets[k] = need[k]

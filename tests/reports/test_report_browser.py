@@ -1,0 +1,162 @@
+"""report.html in a real headless Chromium (Debian's chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import AS_OF, CHROMIUM_ARGS, HOSTILE_COUNTS, HOSTILE_TOTAL, audit, chromium_path
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test dependency (pyproject [test])")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = chromium_path()
+    assert exe, "Chromium is required for the report tests: apt-get install -y chromium"
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page with every console message, page error, request and dialog recorded."""
+
+    def __init__(self, browser, url: str, javascript: bool = True):
+        self.context = browser.new_context(java_script_enabled=javascript)
+        self.page = self.context.new_page()
+        self.console, self.errors, self.requests, self.dialogs = [], [], [], []
+        self.page.on("console", lambda m: self.console.append((m.type, m.text)))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.url = url
+        self.page.goto(url)
+        if javascript:
+            self.page.wait_for_selector("html[data-ready=true]", timeout=30_000)
+
+    def rows(self) -> int:
+        return self.page.locator("#findings-body tr.finding").count()
+
+    def select(self, control: str, label_prefix: str) -> None:
+        """Choose the option of <select id=control> whose label starts with label_prefix."""
+        value = self.page.evaluate(
+            "([id, p]) => [...document.getElementById(id).options].find(o => o.textContent.startsWith(p)).value",
+            [control, label_prefix])
+        self.page.select_option(f"#{control}", value)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture()
+def hostile_page(browser, hostile_report):
+    p = Page(browser, (hostile_report / "report.html").as_uri())
+    yield p
+    p.close()
+
+
+def test_page_loads_offline_without_errors_or_requests(hostile_page):
+    p = hostile_page
+    p.page.locator("#f-reset").click()  # interaction must not fetch anything either
+    assert p.errors == []
+    assert [m for m in p.console if m[0] in ("error", "warning")] == []
+    assert p.requests == [p.url], "the report must not request anything but itself"
+    assert p.page.locator("#result-count").inner_text() == \
+        f"Showing 1–{HOSTILE_TOTAL} of {HOSTILE_TOTAL} matching findings ({HOSTILE_TOTAL} in all)."
+
+
+def test_injected_markup_is_text_and_never_runs(hostile_page):
+    p = hostile_page
+    page = p.page
+    assert page.evaluate("window.__pwned") is None
+    assert p.dialogs == []
+    assert page.locator("img").count() == 0, "an <img> from inventory data was parsed as markup"
+    sites = page.locator("#findings-body td.site").all_inner_texts()
+    assert '<img src=x onerror="window.__pwned=1">' in sites
+    assert "</script><script>window.__pwned=3</script><!--" in sites
+    assert "'; window.__pwned=4; //" in sites
+    # The markup-named serial (lines 7 and 12): DQ-002 twice and ORIG-001 once, shown as text.
+    page.fill("#f-search", "onerror=window")
+    assert page.locator("#findings-body tr.finding td.asset").all_inner_texts() == \
+        ["<img src=x onerror=window.__pwned=2>"] * 3
+    # Expanding its evidence shows the markup as text too.
+    page.locator("#findings-body button.toggle").first.click()
+    detail = page.locator("#findings-body tr.detail")
+    assert detail.count() == 1
+    assert "fingerprint" in detail.inner_text()
+    assert page.locator("img").count() == 0 and page.evaluate("window.__pwned") is None
+    # The organisation name (from --org) is escaped as well.
+    assert page.locator("h1").inner_text() == "Hostile <b>Test</b> Org"
+    assert p.errors == [] and p.dialogs == []
+
+
+def test_filters_change_the_visible_rows(hostile_page):
+    p = hostile_page
+    assert p.rows() == HOSTILE_TOTAL
+    p.select("f-severity", "high")
+    assert p.rows() == HOSTILE_COUNTS["high"]
+    p.page.locator("#f-reset").click()
+    p.select("f-site", "Beta")
+    assert p.rows() == 4
+    p.select("f-kind", "origin")  # Beta ∩ origin: only R004 (HK), line 5
+    assert p.rows() == 1
+    assert p.page.locator("#findings-body td.asset").inner_text() == "R004"
+    p.page.locator("#f-reset").click()
+    p.select("f-rule", "DQ-002")
+    assert p.rows() == 4
+    p.page.locator("#f-reset").click()
+    p.page.fill("#f-search", "r001")  # DQ-002 at lines 2 and 10, ORIG-001 at line 2
+    assert p.rows() == 3
+    p.page.fill("#f-search", "no such thing")
+    assert p.rows() == 0
+    assert p.page.locator("#result-count").inner_text().startswith("No finding matches")
+
+
+def test_rule_section_button_filters_the_table(hostile_page):
+    page = hostile_page.page
+    page.locator("#rule-DQ-003 button.show-rule").click()
+    assert hostile_page.rows() == 1
+    assert page.locator("#findings-body td.asset").inner_text() == "R008"
+
+
+def test_without_javascript_the_static_page_is_readable(browser, hostile_report):
+    p = Page(browser, (hostile_report / "report.html").as_uri(), javascript=False)
+    try:
+        page = p.page
+        assert not page.locator("#explorer").is_visible()
+        counts = {s: page.locator(f'.counts td[data-severity="{s}"]').first.inner_text() for s in HOSTILE_COUNTS}
+        assert counts == {s: str(n) for s, n in HOSTILE_COUNTS.items()}
+        # Each rule lists its findings statically (all of them here: fewer than the per-rule sample).
+        assert page.locator("#rule-ORIG-001 table.findings tbody tr").count() == 8
+        assert page.locator("#rule-DQ-002 table.findings tbody tr").count() == 4
+        assert page.locator("#charts svg").count() == 3
+        assert page.locator("img").count() == 0
+        assert p.requests == [p.url]
+    finally:
+        p.close()
+
+
+def test_large_fleet_is_paged_not_dumped(browser, tmp_path):
+    # 1,200 rigs claimed from CN -> 1,200 ORIG-001 findings; the table shows one page at a time.
+    n = 1200
+    inv = tmp_path / "big.csv"
+    inv.write_text("serial,model,assembly_country,site,mac\n" + "".join(
+        f"B{i:05d},Antminer S21,CN,Site {i % 7},02:00:00:00:{i // 256:02x}:{i % 256:02x}\n" for i in range(n)),
+        encoding="utf-8")
+    out = audit(inv, tmp_path / "out", "html,json")
+    p = Page(browser, (out / "report.html").as_uri())
+    try:
+        assert p.rows() == 50
+        assert p.page.locator("#result-count").inner_text() == "Showing 1–50 of 1,200 matching findings (1,200 in all)."
+        p.page.locator("#page-next").click()
+        assert p.page.locator("#result-count").inner_text().startswith("Showing 51–100 of 1,200")
+        assert p.page.locator("#findings-body td.asset").first.inner_text() == "B00050"
+        p.select("f-site", "Site 3")  # i % 7 == 3 for 0 <= i < 1200: i = 3, 10, …, 1193 -> 171 rigs
+        assert p.page.locator("#result-count").inner_text() == "Showing 1–50 of 171 matching findings (1,200 in all)."
+        p.page.select_option("#page-size", "250")
+        assert p.rows() == 171
+        assert p.errors == [] and p.requests == [p.url]
+        assert f"as of {AS_OF}" in p.page.locator("footer").inner_text()
+    finally:
+        p.close()

@@ -1,0 +1,67 @@
+"""Server-side SVG charts: accessible, labelled, proportional, and tariff data only when present."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from auditor.formats import charts
+
+NS = {"s": "http://www.w3.org/2000/svg"}
+
+
+def parse(svg) -> ET.Element:
+    return ET.fromstring(str(svg))
+
+
+def texts(root) -> list[str]:
+    return [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_severity_chart_is_accessible_and_labelled():
+    root = parse(charts.severity_chart({"critical": 0, "high": 2, "medium": 33, "low": 2, "info": 1}))
+    assert root.get("role") == "img"
+    title, desc = root.find("s:title", NS), root.find("s:desc", NS)
+    assert title.text == "Findings by severity"
+    assert desc.text == "Findings by severity: Critical: 0; High: 2; Medium: 33; Low: 2; Info: 1."
+    assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+    # Every bar names its category and value in text: colour is not the only carrier.
+    assert texts(root) == ["Critical", "0", "High", "2", "Medium", "33", "Low", "2", "Info", "1"]
+    widths = [float(r.get("width")) for r in root.iter("{http://www.w3.org/2000/svg}rect")]
+    span = charts.WIDTH - charts.LABEL_W - charts.VALUE_W
+    assert widths == [0.0, round(span * 2 / 33, 1), float(span), round(span * 2 / 33, 1), round(span / 33, 1)]
+
+
+def test_rule_chart_orders_by_count_and_folds_the_tail():
+    by_rule = {f"R-{i:02d}": i for i in range(1, 25)}  # 24 rules with 1..24 findings
+    root = parse(charts.rule_chart(by_rule, [], limit=20))
+    labels = texts(root)[0::2]
+    assert labels[0] == "R-24" and labels[19] == "R-05"
+    assert labels[20] == "4 other rules" and texts(root)[41] == "10"  # 1+2+3+4
+
+
+def test_chart_text_is_escaped():
+    svg = str(charts.bar_chart("c", "T <x>", [charts.Bar("<script>alert(1)</script>", 1, "1")], "things"))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    parse(svg)
+
+
+def test_tariff_chart_only_with_tariff_data():
+    assert charts.tariff_rows({}) == [] and charts.tariff_chart([], "2026-11-26") is None
+    # The tariff check's list shape: one entry per origin and HTS code, summed per origin here.
+    summary = {"tariff_by_origin": [
+        {"origin": "CN", "hts": "8543.70.9960", "rigs": 3, "duty_at_import_usd": "1000.00",
+         "rates_at_import": [{"rate": "0.25", "rigs": 3}], "rate_as_of": "0.45", "duty_as_of_usd": "1800.00"},
+        {"origin": "CN", "hts": "8471.50.0150", "rigs": 1, "duty_at_import_usd": "500.00",
+         "rates_at_import": [{"rate": "0.10", "rigs": 1}], "rate_as_of": "0.20", "duty_as_of_usd": "700.00"},
+        {"origin": "MY", "hts": "8543.70.9960", "rigs": 2, "duty_at_import_usd": "200.00",
+         "rates_at_import": [{"rate": "0.10", "rigs": 2}], "rate_as_of": "0.19", "duty_as_of_usd": "380.00"},
+    ]}
+    rows = charts.tariff_rows(summary)
+    assert [(r["origin"], r["rigs"], r["duty_at_import_text"], r["duty_as_of_text"]) for r in rows] == [
+        ("CN", 4, "USD 1,500", "USD 2,500"), ("MY", 2, "USD 200", "USD 380")]
+    assert rows[0]["rates_at_import"] == "0.10, 0.25"
+    root = parse(charts.tariff_chart(rows, "2026-11-26"))
+    assert "USD 1,500 at import" in texts(root) and "USD 2,500 as of" in texts(root)
+    # The mapping shape (origin -> figures) gives the same table.
+    mapped = charts.tariff_rows({"tariff_by_origin": {"MY": {"rigs": 2, "exposure_usd": "200", "duty_as_of_usd": "380"}}})
+    assert mapped[0]["duty_at_import_text"] == "USD 200" and mapped[0]["duty_as_of_text"] == "USD 380"
