@@ -129,8 +129,13 @@ def _periods(rows) -> list[_Period]:
             periods.append(current)
         else:
             current.end = end  # a later edition's word on removal wins
-        # The Name column decorates names ("… (SMIC)*"); the star is a footnote mark, not a name.
-        for value in ((clean(c[0]) or "").rstrip("*").strip(), clean(c[2]), clean(c[3])):
+        # The Name column is the clean name decorated with its alias and a footnote star
+        # ("Semiconductor Manufacturing International Corporation (SMIC)*"): only a Name that
+        # differs from the clean name adds something.
+        decorated = (clean(c[0]) or "").rstrip("*").strip()
+        if clean(c[1]) and decorated.startswith(clean(c[1])):
+            decorated = ""
+        for value in (decorated, clean(c[2]), clean(c[3])):
             for part in (value or "").split(";"):
                 part = part.strip()
                 if part:
