@@ -12,6 +12,8 @@ import re
 
 # Section names used by importers whose files have no section column.
 SDN = "Specially Designated Nationals (SDN) - Treasury Department"
+# Section under which alt.csv imports count their entities (the entries themselves are SDN entries).
+SDN_ALT_NAMES = "Specially Designated Nationals (SDN) alternate names (alt.csv) - Treasury Department"
 ENTITY_LIST = "Entity List (EL) - Bureau of Industry and Security"
 DOD_1260H = "DoD Section 1260H Chinese Military Companies (1260H) - Department of Defense"
 FCC_COVERED = "FCC Covered List (FCC) - Federal Communications Commission"

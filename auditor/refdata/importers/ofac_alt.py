@@ -14,7 +14,7 @@ from pathlib import Path
 
 from auditor.refdata.entities import ListEntry
 from auditor.refdata.importers.base import ImportResult, ListFormatError, clean
-from auditor.refdata.importers.effects import SDN, legal_effect
+from auditor.refdata.importers.effects import SDN, SDN_ALT_NAMES, legal_effect
 from auditor.refdata.importers.ofac_common import read_rows
 
 WIDTH = 5
@@ -57,7 +57,7 @@ class OfacAltImporter:
             )
         return ImportResult(
             entries=entries,
-            counts={SDN: len(entries)},
+            counts={SDN_ALT_NAMES: len(entries)},
             warnings=warnings,
             rows=len(rows),
             notes={"alternate names": sum(len(v) for v in names.values())},
