@@ -69,8 +69,8 @@ _EFFECTS: dict[str, str] = {
         "for this party (OFAC CAPTA list)."
     ),
     "1260H": (
-        "Restricts US Department of Defense procurement from this company (Section 1260H list); it is "
-        "not an export or import ban."
+        "Restricts DoD procurement from this company (US Department of Defense, Section 1260H list); "
+        "it is not an export or import ban."
     ),
     "FCC": (
         "FCC Covered List (47 CFR 1.50002): covered equipment and services of this party cannot get new "
