@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from auditor.refdata.importers import IMPORTERS  # noqa: E402
 from auditor.refdata.importers.base import file_sha256  # noqa: E402
-from auditor.refdata.lists import load_screening_entries  # noqa: E402
+from auditor.refdata.lists_source import load_screening_entries  # noqa: E402
 from auditor.store.db import open_engine, require_current  # noqa: E402
 from auditor.store.lists import PendingImport, active_entries, store_imports  # noqa: E402
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from auditor.refdata.importers import IMPORTERS
 from auditor.refdata.importers.base import file_sha256
-from auditor.refdata.lists import load_screening_entries
+from auditor.refdata.lists_source import load_screening_entries
 from auditor.store.db import open_engine, require_current
 from auditor.store.lists import ListEntryRow, PendingImport, active_entries, store_imports, versions
 
