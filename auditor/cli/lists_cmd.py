@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -122,7 +122,8 @@ def show_cmd(as_json: bool, show_all: bool, db: str | None) -> None:
 
 
 @lists.command("update")
-@click.option("--url-csl", default=None, help="Consolidated Screening List CSV URL (default: trade.gov).")
+@click.option("--url-csl", default=None,
+              help="Consolidated Screening List URL, .csv or .json (default: trade.gov consolidated.csv).")
 @click.option("--url-sdn", default=None, help="OFAC sdn.csv URL (default: treasury.gov).")
 @click.option("--url-alt", default=None, help="OFAC alt.csv URL (default: treasury.gov).")
 @click.option("--max-loss", type=click.FloatRange(0.0, 1.0), default=0.2, show_default=True,
@@ -139,8 +140,13 @@ def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout:
     from auditor.refdata.importers.update import DEFAULT_URLS, UpdateError, fetch_all, losses, temporary_dir
     from auditor.store.lists import PendingImport, store_imports, versions
 
+    import urllib.parse
+
+    csl_url = url_csl or DEFAULT_URLS["csl-csv"]
+    # trade.gov publishes the same list as consolidated.csv and consolidated.json.
+    csl_fmt = "csl-json" if urllib.parse.urlsplit(csl_url).path.endswith(".json") else "csl-csv"
     urls = {
-        "csl-csv": url_csl or DEFAULT_URLS["csl-csv"],
+        csl_fmt: csl_url,
         "ofac-sdn": url_sdn or DEFAULT_URLS["ofac-sdn"],
         "ofac-alt": url_alt or DEFAULT_URLS["ofac-alt"],
     }

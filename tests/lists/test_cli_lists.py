@@ -172,3 +172,14 @@ def test_update_malformed_download_names_the_url(run_cli, db_url, server):
     (root / "sdn.csv").write_text('1,"A",-0-\n')
     code, _, err = update(run_cli, base, db_url)
     assert code == 2 and f"{base}/sdn.csv:1:" in err
+
+
+def test_update_accepts_the_json_csl(run_cli, db_url, server):
+    base, root = server
+    publish(root, "csl_small.csv")
+    shutil.copy(FIXTURES / "csl_small.json", root / "consolidated.json")
+    code, _, err = run_cli("lists", "update", "--url-csl", f"{base}/consolidated.json", "--url-sdn", f"{base}/sdn.csv",
+                           "--url-alt", f"{base}/alt.csv", "--db", db_url)
+    assert code == 0, err
+    csl = active(run_cli, db_url)["csl"]
+    assert (csl["format"], csl["entries"]) == ("csl-json", 3)
