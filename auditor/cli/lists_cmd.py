@@ -134,8 +134,6 @@ def show_cmd(as_json: bool, show_all: bool, db: str | None) -> None:
 @click.option("--db", default=None, help=DB_HELP)
 def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout: float, db: str | None) -> None:
     """Download the official CSL and OFAC files and make them active together (all or nothing)."""
-    from pathlib import Path as _Path
-
     from auditor.refdata.importers import IMPORTERS, ListFormatError
     from auditor.refdata.importers.update import DEFAULT_URLS, UpdateError, fetch_all, losses, temporary_dir
     from auditor.store.lists import PendingImport, store_imports, versions
@@ -154,7 +152,7 @@ def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout:
     now = _now()
     with temporary_dir() as tmp:
         try:
-            fetched = fetch_all(urls, _Path(tmp), timeout)
+            fetched = fetch_all(urls, Path(tmp), timeout)
         except (UpdateError, ListFormatError) as exc:
             fail(f"update failed, nothing changed: {exc}")
     active = {v.slot: v for v in versions(engine, active_only=True)}

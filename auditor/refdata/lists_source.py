@@ -75,7 +75,8 @@ def load_screening_entries(
     """Active imported entries (+ the curated list), the lists used, and warnings for the report.
 
     Warnings: only the bundled list is in use; no list at all; an import retrieved (or, when
-    the retrieval date is unknown, imported) more than `max_age_days` before `as_of`.
+    the retrieval date is unknown, imported) more than `max_age_days` before `as_of`, or
+    after `as_of` (it cannot show parties delisted in between).
     """
     entries: list[ListEntry] = []
     infos: list[ListInfo] = []
@@ -93,7 +94,14 @@ def load_screening_entries(
         if as_of is not None:
             reference = info.retrieved or info.imported_at.date()
             age = (as_of - reference).days
-            if age > max_age_days:
+            if age < 0:
+                # Lists drop delisted parties: a list newer than the audit date cannot show who
+                # was listed on that date and removed since.
+                warnings.append(
+                    f"list {info.format} from {info.source} dates from {reference.isoformat()}, after the audit "
+                    f"date {as_of.isoformat()}: parties delisted in between are not in it"
+                )
+            elif age > max_age_days:
                 how = "retrieved" if info.retrieved else "imported (retrieval date unknown)"
                 warnings.append(
                     f"list {info.format} from {info.source} was {how} on {reference.isoformat()}, "

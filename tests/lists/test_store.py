@@ -116,3 +116,11 @@ def test_stale_import_warning_uses_as_of_and_retrieved_date(engine):
     assert [i.name for i in infos][-1] == "auditor curated entities"
     el = next(i for i in infos if i.name.startswith("Entity List"))
     assert (el.entries, el.retrieved) == (2, "2026-01-01")
+
+
+def test_list_newer_than_the_audit_date_is_flagged(engine):
+    store_imports(engine, [pending("csl-csv", "csl_small.csv", retrieved=date(2026, 1, 1))], T0)
+    _, _, warnings = load_screening_entries(engine, as_of=date(2025, 6, 18))
+    assert any("after the audit date 2025-06-18" in w for w in warnings)
+    _, _, same_day = load_screening_entries(engine, as_of=date(2026, 1, 1))
+    assert not any("after the audit date" in w or "days before" in w for w in same_day)

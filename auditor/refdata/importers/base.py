@@ -174,9 +174,6 @@ def column_of(cells: list[str], index: int) -> int:
     return col
 
 
-_WS = re.compile(r"\s+")
-
-
 def slug(text: str) -> str:
     """A stable identifier from a name: lower-case words joined by hyphens."""
     return "-".join(re.findall(r"[0-9a-z]+", text.casefold())) or "entry"
