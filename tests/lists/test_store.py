@@ -124,3 +124,17 @@ def test_list_newer_than_the_audit_date_is_flagged(engine):
     assert any("after the audit date 2025-06-18" in w for w in warnings)
     _, _, same_day = load_screening_entries(engine, as_of=date(2026, 1, 1))
     assert not any("after the audit date" in w or "days before" in w for w in same_day)
+
+
+def test_database_refuses_two_active_versions_of_one_slot(engine):
+    from sqlalchemy import update as sql_update
+    from sqlalchemy.exc import IntegrityError
+
+    from auditor.store.lists import ListVersion
+
+    store_imports(engine, [pending("csl-csv", "csl_small.csv")], T0)
+    store_imports(engine, [pending("csl-json", "csl_small.json")], T1)
+    with pytest.raises(IntegrityError):
+        with engine.begin() as conn:
+            conn.execute(sql_update(ListVersion.__table__).values(active=True))
+    assert [v.active for v in versions(engine)] == [False, True]

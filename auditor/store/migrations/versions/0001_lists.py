@@ -33,6 +33,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_list_versions_slot", "list_versions", ["slot"])
     op.create_index("ix_list_versions_active", "list_versions", ["active"])
+    # At most one active version per slot, even if two imports race on a shared server.
+    op.create_index(
+        "uq_list_versions_active_slot",
+        "list_versions",
+        ["slot"],
+        unique=True,
+        sqlite_where=sa.text("active"),
+        postgresql_where=sa.text("active"),
+    )
     op.create_table(
         "list_entries",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -59,6 +68,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_list_entries_version_id", "list_entries")
     op.drop_table("list_entries")
+    op.drop_index("uq_list_versions_active_slot", "list_versions")
     op.drop_index("ix_list_versions_active", "list_versions")
     op.drop_index("ix_list_versions_slot", "list_versions")
     op.drop_table("list_versions")
