@@ -36,5 +36,14 @@ def test_import_show_and_atomicity_on_postgres(run_cli, postgres_url):
     shown = json.loads(out)["imported"]
     assert sorted((v["slot"], v["entries"]) for v in shown) == [("csl", 4), ("ofac-alt", 3), ("ofac-sdn", 3)]
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001_lists"
+        from auditor.store.db import head_revision
+
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head_revision()
+        from alembic.autogenerate import compare_metadata
+        from alembic.migration import MigrationContext
+
+        import auditor.store.tables  # noqa: F401
+        from auditor.store.base import Base
+
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     engine.dispose()

@@ -138,3 +138,14 @@ def test_database_refuses_two_active_versions_of_one_slot(engine):
         with engine.begin() as conn:
             conn.execute(sql_update(ListVersion.__table__).values(active=True))
     assert [v.active for v in versions(engine)] == [False, True]
+
+
+def test_migration_matches_the_models(engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    import auditor.store.tables  # noqa: F401
+    from auditor.store.base import Base
+
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
