@@ -14,8 +14,14 @@ from cryptography import x509
 MAX_DEPTH = 8
 
 
+def _cn(name: x509.Name) -> str:
+    """The common name, quoted (full distinguished names make verdict lines unreadable)."""
+    cns = name.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    return repr(cns[0].value) if cns else name.rfc4514_string()
+
+
 def _name(cert: x509.Certificate) -> str:
-    return cert.subject.rfc4514_string()
+    return _cn(cert.subject)
 
 
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
@@ -66,7 +72,7 @@ def verify_chain(
         if issuer is None:
             problems.append(
                 f"{role} certificate {_name(current)} is not issued by a trusted root "
-                f"(its issuer is {current.issuer.rfc4514_string()})"
+                f"(its issuer is {_cn(current.issuer)})"
             )
             return problems, None
         ibc, iku = _ext(issuer, x509.BasicConstraints), _ext(issuer, x509.KeyUsage)

@@ -7,8 +7,10 @@ the entire file, and any exception from the validator is a failed verification, 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import logging
 from pathlib import Path
 
 from asn1crypto import keys as asn1_keys
@@ -23,6 +25,29 @@ from auditor.signing.securefile import write_public
 SIGNATURE_FIELD = "AuditorReportSignature"
 # Bottom right of the cover page, in PDF points (A4 and Letter both fit).
 VISIBLE_BOX = (330, 24, 570, 84)
+
+
+# pyHanko's trust-problem indications, in words a reader of the verdict understands.
+TRUST_PROBLEMS = {
+    "OUT_OF_BOUNDS_NO_POE": "certificate expired or not yet valid at the time of verification",
+    "NO_CERTIFICATE_CHAIN_FOUND": "no path to a trusted root",
+    "REVOKED_NO_POE": "certificate revoked",
+    "CHAIN_CONSTRAINTS_FAILURE": "certificate chain constraints not met (e.g. key usage)",
+}
+
+
+@contextlib.contextmanager
+def _quiet_pyhanko():
+    """pyHanko logs validation failures with full tracebacks; we report them as verdicts instead."""
+    loggers = [logging.getLogger(n) for n in ("pyhanko", "pyhanko_certvalidator")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
 
 
 def _asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
@@ -69,7 +94,8 @@ def sign_pdf(path: Path, material: KeyMaterial, *, visible: bool = False) -> Non
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         pdf_signer = signers.PdfSigner(meta, signer=signer, new_field_spec=field_spec, stamp_style=stamp)
         out = io.BytesIO()
-        pdf_signer.sign_pdf(writer, output=out)
+        with _quiet_pyhanko():
+            pdf_signer.sign_pdf(writer, output=out)
     except SigningError:
         raise
     except Exception as exc:  # pyHanko raises many types for broken PDFs; the user needs the file name
@@ -87,7 +113,8 @@ def validate_pdf(
 ) -> tuple[bool, str]:
     """(ok, message) for the PDF signatures at `path`; never raises."""
     try:
-        return _validate_pdf(path, trust_roots, expected_signer, list(other_certs), at)
+        with _quiet_pyhanko():
+            return _validate_pdf(path, trust_roots, expected_signer, list(other_certs), at)
     except Exception as exc:  # the validator's own failures are failed verifications, not crashes
         return False, f"PDF signature could not be validated ({type(exc).__name__}: {exc})"
 
@@ -124,7 +151,8 @@ def _validate_pdf(path, trust_roots, expected_signer, other_certs, at) -> tuple[
                 problems.append(f"signature {name}: the cryptographic signature is invalid")
             elif not status.trusted:
                 reason = status.trust_problem_indic
-                problems.append(f"signature {name}: signer certificate not trusted ({reason.name if reason else 'no path to a trusted root'})")
+                words = TRUST_PROBLEMS.get(reason.name, reason.name) if reason else "no path to a trusted root"
+                problems.append(f"signature {name}: signer certificate not trusted ({words})")
             elif not status.bottom_line:
                 problems.append(f"signature {name}: rejected by the PDF modification policy")
         if last.coverage != SignatureCoverageLevel.ENTIRE_FILE:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -227,6 +228,11 @@ def test_expired_certificate_is_rejected(tmp_path, pdf_bytes):
     assert not ok and "expired on" in message
     assert not verdicts(result)["report.pdf"][0]
     assert not result.ok
+    proc = subprocess.run([sys.executable, "-c", "from auditor.cli import main; main()", "verify", str(folder),
+                           "--trust", str(keys / "root.pem")], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "expired on" in proc.stdout and "expired or not yet valid" in proc.stdout
+    assert "Traceback" not in proc.stderr + proc.stdout
 
 
 def test_wrong_passphrase_on_sign_is_a_clear_usage_error(tmp_path, pdf_bytes, keys_a):
