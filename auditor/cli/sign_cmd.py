@@ -18,7 +18,7 @@ def sign(report_dir: Path, key_path: Path, visible: bool) -> None:
     """Sign every file of a report folder (PAdES PDF + DSSE in-toto statement).
 
     Writes report.intoto.json, signer.pem and root.pem into the folder. The key passphrase
-    comes from AUDITOR_KEY_PASSPHRASE or an interactive prompt. Exit 0 signed, 2 on a key,
+    (or the PKCS#12 password) comes from AUDITOR_KEY_PASSPHRASE or an interactive prompt. Exit 0 signed, 2 on a key,
     passphrase or folder problem.
     """
     from auditor.cli.keys_cmd import read_passphrase
@@ -26,6 +26,8 @@ def sign(report_dir: Path, key_path: Path, visible: bool) -> None:
 
     if not report_dir.is_dir():
         fail(f"{report_dir}: not a report folder")
+    if not key_path.exists():
+        fail(f"{key_path}: no such key directory or file (create one with `auditor keys generate --out {key_path}`)")
     passphrase = read_passphrase(confirm=False)
     try:
         result = sign_report(report_dir, key_path, passphrase, visible_signature=visible)

@@ -13,7 +13,7 @@ FAILED = 1
 
 
 @click.command()
-@click.argument("report_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("report_dir", type=click.Path(path_type=Path))
 @click.option("--trust", "trust_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Root certificate (PEM) you trust, obtained from the issuer; repeatable.")
 @click.option("--trust-included-root", is_flag=True,
@@ -21,21 +21,30 @@ FAILED = 1
 def verify(report_dir: Path, trust_files: tuple[Path, ...], trust_included_root: bool) -> None:
     """Verify a signed report folder: every file, the PDF signature and the issuer.
 
+    REPORT_DIR may also be a single signed PDF: then only its PAdES signature is checked
+    (it must cover the entire file and chain to a root given with --trust).
+
     The root.pem inside the folder is NOT trusted unless you say so: pass --trust ROOT.pem
     with the issuer's root certificate, or --trust-included-root after checking its
     fingerprint. Exit codes: 0 everything verified, 1 verification failed (or issuer not
     established), 2 usage error.
     """
     from auditor.signing import SigningError, verify_report
+    from auditor.signing.verify import verify_pdf_file
     from auditor.signing.keys import load_certs
 
     if trust_files and trust_included_root:
         fail("give either --trust or --trust-included-root, not both")
-    if not report_dir.is_dir():
-        fail(f"{report_dir}: not a directory")
     try:
         roots = [c for f in trust_files for c in load_certs(f)]
-        result = verify_report(report_dir, roots or None, trust_included_root=trust_included_root)
+        if report_dir.is_file() and report_dir.suffix.lower() == ".pdf":
+            if trust_included_root:
+                fail("--trust-included-root applies to report folders; give --trust ROOT.pem for a PDF")
+            result = verify_pdf_file(report_dir, roots)
+        elif report_dir.is_dir():
+            result = verify_report(report_dir, roots or None, trust_included_root=trust_included_root)
+        else:
+            fail(f"{report_dir}: not a report folder or a PDF file")
     except SigningError as exc:
         fail(str(exc))
     width = max((len(v.name) for v in result.verdicts), default=0)

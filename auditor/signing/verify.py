@@ -168,3 +168,17 @@ def verify_report(
         else:
             result.add(rel, True, "sha256 matches")
     return result
+
+
+def verify_pdf_file(pdf: Path, trust_roots: list[x509.Certificate], *, at: dt.datetime | None = None) -> VerifyResult:
+    """Check one signed PDF on its own: PAdES signature, whole-file coverage, chain to `trust_roots`."""
+    pdf = Path(pdf)
+    result = VerifyResult(pdf.parent)
+    if not trust_roots:
+        result.trust_note = "issuer NOT established: no trusted root given (use --trust ROOT.pem)"
+        result.add(pdf.name, False, "a single PDF needs --trust ROOT.pem to establish who signed it")
+        return result
+    result.trust_note = "trust anchor: the root certificate given with --trust"
+    ok, message = validate_pdf(pdf, trust_roots, None, at=at)
+    result.add(pdf.name, ok, message)
+    return result

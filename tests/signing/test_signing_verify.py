@@ -272,4 +272,17 @@ def test_unsigned_folder_and_missing_folder(tmp_path, pdf_bytes, keys_a):
     res = verify_cli(folder, *trust(keys_a))
     assert res.exit_code == 1 and "this folder is not signed" in res.output
     res = verify_cli(tmp_path / "nope", *trust(keys_a))
-    assert res.exit_code == 2 and "not a directory" in res.output
+    assert res.exit_code == 2 and "not a report folder or a PDF file" in res.output
+
+
+def test_single_pdf_can_be_verified_on_its_own(signed_report, keys_a, keys_b):
+    pdf = signed_report / "report.pdf"
+    res = verify_cli(pdf, *trust(keys_a))
+    assert res.exit_code == 0, res.output
+    assert "covers the entire file" in res.output
+    assert verify_cli(pdf, *trust(keys_b)).exit_code == 1
+    assert verify_cli(pdf).exit_code == 1
+    with open(pdf, "ab") as fh:
+        fh.write(b"\n% appended\n")
+    res = verify_cli(pdf, *trust(keys_a))
+    assert res.exit_code == 1 and "does not cover the entire file" in res.output
