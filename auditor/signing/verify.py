@@ -155,7 +155,11 @@ def verify_report(
                 continue  # already reported as a symbolic link
             result.add(rel, False, "MISSING: listed in the signed statement but not in the folder")
             continue
-        actual = sha256_file(folder / rel)
+        try:
+            actual = sha256_file(folder / rel)
+        except OSError as exc:
+            result.add(rel, False, f"cannot read ({exc.strerror or exc})")
+            continue
         if actual != listed[rel]:
             result.add(rel, False, f"MODIFIED: sha256 {actual} differs from the signed {listed[rel]}")
             continue
