@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import require_tool
 
 from auditor.cli import cli
 
 from .conftest import PASSPHRASE, make_report
 from .test_signing_regulators import run_check_script
 
-pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
 
 
 def sh(*args: str, cwd: Path) -> None:
@@ -23,6 +22,7 @@ def sh(*args: str, cwd: Path) -> None:
 
 @pytest.fixture(scope="module")
 def org_ca(tmp_path_factory) -> Path:
+    require_tool("openssl")
     d = tmp_path_factory.mktemp("orgca")
     (d / "signer.ext").write_text(
         "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n"
@@ -51,7 +51,8 @@ def test_imported_rsa_certificate_signs_reports_that_both_verifiers_accept(tmp_p
     assert res.exit_code == 0, res.output
     res = CliRunner().invoke(cli, ["verify", str(folder), "--trust", str(org_ca / "root.pem")], catch_exceptions=False)
     assert res.exit_code == 0, res.output
-    if shutil.which("pdfsig") and shutil.which("certutil"):
-        proc = run_check_script(folder, org_ca / "root.pem", tmp_path)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-        assert "ALL CHECKS PASSED" in proc.stdout
+    require_tool("pdfsig")
+    require_tool("certutil")
+    proc = run_check_script(folder, org_ca / "root.pem", tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ALL CHECKS PASSED" in proc.stdout
