@@ -2,7 +2,7 @@
 
 Signatures are DER-encoded ECDSA (or RSA PKCS#1 v1.5) over SHA-256 of the PAE, which is exactly
 what `openssl dgst -sha256 -verify PUBKEY -signature SIG PAE` checks, so a regulator can verify
-the envelope with openssl alone (see docs/REGULATORS.md).
+the envelope with openssl alone (see README.md, "For regulators").
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def sign_envelope(payload: bytes, payload_type: str, key, keyid: str | None, *, 
 
 
 def envelope_bytes(envelope: dict) -> bytes:
-    """The file form: one key per line, base64 fields on one line each (easy for sed, see REGULATORS.md)."""
+    """The file form: one key per line, base64 fields on one line each (easy for sed, see README.md, "For regulators")."""
     return (json.dumps(envelope, indent=2, sort_keys=True, ensure_ascii=True) + "\n").encode("ascii")
 
 

@@ -1,7 +1,7 @@
 """The in-toto Statement v1 that lists every file of a report folder with its sha256.
 
 Serialisation is fixed and line-oriented so that plain coreutils can turn it into a
-`sha256sum -c` list (docs/REGULATORS.md): each subject sits alone on a line as
+`sha256sum -c` list (README.md, "For regulators"): each subject sits alone on a line as
 `    {"name": "...", "digest": {"sha256": "<64 hex>"}}`. File names are restricted to printable
 characters without `"` or `\\` so that the JSON string equals the file name byte for byte.
 """

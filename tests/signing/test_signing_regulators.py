@@ -1,4 +1,4 @@
-"""The exact commands of docs/REGULATORS.md (standard tools only) accept good reports and reject tampered ones."""
+"""The exact commands of the README's "For regulators" section (standard tools only) accept good reports and reject tampered ones."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from auditor.signing.sign import sign_folder, sign_report
 from .conftest import PASSPHRASE, TODAY, make_report
 from .helpers import flip_byte, flip_signed_pdf_byte, resign_statement, statement_of
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "REGULATORS.md"
+DOC = Path(__file__).resolve().parents[2] / "README.md"  # its "For regulators" section
 # pdfsig: Debian poppler-utils; certutil: Debian libnss3-tools. Skipped locally, a failure in CI.
 NEEDED = ("bash", "openssl", "sha256sum", "base64", "sed", "diff", "pdfsig", "certutil")
 
