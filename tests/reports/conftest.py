@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -79,8 +80,15 @@ def report_json(out: Path) -> dict:
     return json.loads((out / "report.json").read_text(encoding="utf-8"))
 
 
-def chromium_path() -> str | None:
-    return shutil.which("chromium")
+def require_tool(name: str) -> str:
+    """The real tool, as the project's convention: skip on a developer machine without it, fail in CI."""
+    path = shutil.which(name)
+    if path is None:
+        reason = f"{name} is not installed (apt-get install -y {'chromium' if name == 'chromium' else 'poppler-utils'})"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"required in CI: {reason}")
+        pytest.skip(reason)
+    return path
 
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

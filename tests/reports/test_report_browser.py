@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import AS_OF, CHROMIUM_ARGS, HOSTILE_COUNTS, HOSTILE_TOTAL, audit, chromium_path
+from .conftest import AS_OF, CHROMIUM_ARGS, HOSTILE_COUNTS, HOSTILE_TOTAL, audit, require_tool
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test dependency (pyproject [test])")
 
 
 @pytest.fixture(scope="module")
 def browser():
-    exe = chromium_path()
-    assert exe, "Chromium is required for the report tests: apt-get install -y chromium"
+    exe = require_tool("chromium")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         yield b

@@ -13,7 +13,7 @@ import pytest
 
 from auditor.formats.csv_format import COLUMNS, neutralise
 from auditor.formats.html_format import script_json
-from conftest import HOSTILE_CSV, HOSTILE_TOTAL, RULES, audit, report_json
+from .conftest import HOSTILE_CSV, HOSTILE_TOTAL, RULES, audit, report_json
 
 
 @pytest.mark.parametrize("cell, expected", [

@@ -6,14 +6,13 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import AS_OF, HOSTILE_COUNTS, HOSTILE_TOTAL, RULES, audit, report_json
+from .conftest import AS_OF, HOSTILE_COUNTS, HOSTILE_TOTAL, RULES, audit, report_json, require_tool
 
 
 def text_of(pdf: Path, pages: range | None = None) -> str:
@@ -74,8 +73,7 @@ def test_pdf_has_the_sections_a_regulator_expects(sample_report):
 
 
 def test_pdftoppm_renders_the_first_pages(sample_report, tmp_path):
-    assert shutil.which("pdftoppm"), "poppler-utils is required: apt-get install -y poppler-utils"
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "3", str(sample_report / "report.pdf"),
+    subprocess.run([require_tool("pdftoppm"), "-r", "40", "-png", "-f", "1", "-l", "3", str(sample_report / "report.pdf"),
                     str(tmp_path / "page")], check=True)
     pngs = sorted(tmp_path.glob("page-*.png"))
     assert len(pngs) == 3
