@@ -211,12 +211,21 @@ def tariff_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     out = []
     for origin in sorted(merged, key=lambda o: (-merged[o]["duty_at_import"], o)):
         m = merged[origin]
-        out.append({**m, "rates_at_import": ", ".join(sorted(m["rates_at_import"], key=_rate_key)),
-                    "rates_as_of": ", ".join(sorted(m["rates_as_of"], key=_rate_key)),
+        out.append({**m, "rates_at_import": ", ".join(percent(r) for r in sorted(m["rates_at_import"], key=_rate_key)),
+                    "rates_as_of": ", ".join(percent(r) for r in sorted(m["rates_as_of"], key=_rate_key)),
                     "hts": ", ".join(sorted(m["hts"])),
                     "duty_at_import_text": _fmt_usd(m["duty_at_import"]),
                     "duty_as_of_text": _fmt_usd(m["duty_as_of"])})
     return out
+
+
+def percent(text: str) -> str:
+    """A duty rate given as a fraction ("0.25") as a percentage ("25 %"); other text unchanged."""
+    v = _money(text)
+    if v is None or text.strip().endswith("%"):
+        return text
+    pct = (v * 100).normalize()
+    return f"{pct:f} %"
 
 
 def _rate_key(text: str):
@@ -244,13 +253,13 @@ def tariff_chart(rows: Sequence[Mapping[str, Any]], as_of: str, limit: int = 12)
         f'<rect width="3" height="6" fill="{SERIES_FILL[1]}"/></pattern></defs>'
     )
     parts.append(
-        f'<g><rect x="{LABEL_W}" y="4" width="14" height="12" fill="{SERIES_FILL[0]}"/>'
-        f'<text x="{LABEL_W + 20}" y="14" fill="#1d2430">solid: duty at import date</text>'
-        f'<rect x="{LABEL_W + 200}" y="4" width="14" height="12" fill="url(#chart-tariff-hatch)" stroke="{SERIES_FILL[1]}"/>'
-        f'<text x="{LABEL_W + 220}" y="14" fill="#1d2430">hatched: at rates as of {escape(as_of)}</text></g>'
+        f'<g><rect x="40" y="4" width="14" height="12" fill="{SERIES_FILL[0]}"/>'
+        f'<text x="60" y="14" fill="#1d2430">solid: duty at each import date</text>'
+        f'<rect x="300" y="4" width="14" height="12" fill="url(#chart-tariff-hatch)" stroke="{SERIES_FILL[1]}"/>'
+        f'<text x="320" y="14" fill="#1d2430">hatched: at rates as of {escape(as_of)}</text></g>'
     )
     top = max(max(r["duty_at_import"], r["duty_as_of"]) for r in rows) or Decimal(1)
-    span = WIDTH - LABEL_W - VALUE_W - 40
+    span = WIDTH - LABEL_W - 175  # room for "USD 1,234,567 as-of rates"
     for i, r in enumerate(rows):
         y = legend_h + TOP + i * row_h
         parts.append(
@@ -258,7 +267,7 @@ def tariff_chart(rows: Sequence[Mapping[str, Any]], as_of: str, limit: int = 12)
             f'{escape(_truncate(r["name"]))}</text>'
         )
         for j, (key, fill, tag) in enumerate((("duty_at_import", SERIES_FILL[0], "at import"),
-                                              ("duty_as_of", "url(#chart-tariff-hatch)", "as of"))):
+                                              ("duty_as_of", "url(#chart-tariff-hatch)", "as-of rates"))):
             v = r[key]
             w = 0.0 if v <= 0 else max(1.0, float(span * v / top))
             yy = y + j * (BAR_H + 2)

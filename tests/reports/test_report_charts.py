@@ -59,9 +59,9 @@ def test_tariff_chart_only_with_tariff_data():
     rows = charts.tariff_rows(summary)
     assert [(r["origin"], r["rigs"], r["duty_at_import_text"], r["duty_as_of_text"]) for r in rows] == [
         ("CN", 4, "USD 1,500", "USD 2,500"), ("MY", 2, "USD 200", "USD 380")]
-    assert rows[0]["rates_at_import"] == "0.10, 0.25"
+    assert rows[0]["rates_at_import"] == "10 %, 25 %" and rows[0]["rates_as_of"] == "20 %, 45 %"
     root = parse(charts.tariff_chart(rows, "2026-11-26"))
-    assert "USD 1,500 at import" in texts(root) and "USD 2,500 as of" in texts(root)
+    assert "USD 1,500 at import" in texts(root) and "USD 2,500 as-of rates" in texts(root)
     # The mapping shape (origin -> figures) gives the same table.
     mapped = charts.tariff_rows({"tariff_by_origin": {"MY": {"rigs": 2, "exposure_usd": "200", "duty_as_of_usd": "380"}}})
     assert mapped[0]["duty_at_import_text"] == "USD 200" and mapped[0]["duty_as_of_text"] == "USD 380"
