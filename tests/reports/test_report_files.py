@@ -91,3 +91,44 @@ def test_cli_writes_the_four_formats(tmp_path):
         ["findings.csv", "report.html", "report.json", "report.pdf"]
     bad = subprocess.run(args[:-1] + ["html,docx"], capture_output=True, text=True)
     assert bad.returncode == 2 and "docx" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _result_with_tariffs_and_refdata():
+    from datetime import date
+    from pathlib import Path
+
+    from auditor.audit import AuditOptions, run_audit
+    from auditor.refdata.loader import RefDataOptions
+
+    from .conftest import REPO
+
+    result = run_audit(AuditOptions(inventories=[str(REPO / "sample_inventory.csv")], as_of=date(2026, 11, 26),
+                                    rule_dirs=[Path(r) for r in RULES], refdata=RefDataOptions(use_db=False)))
+    result.options["refdata_sources"] = [{"path": "refdata/tariffs.toml", "sha256": "ab" * 32, "kind": "tariffs"},
+                                         {"path": "refdata/facilities.csv", "sha256": "cd" * 32}]
+    result.extra_summary.update({
+        "tariff_exposure_usd": "41,250.00", "tariff_exposure_as_of_usd": "63,800.00",
+        "tariff_by_origin": [{"origin": "CN", "hts": "8543.70.9960", "rigs": 28, "duty_at_import_usd": "30100.00",
+                              "rates_at_import": [{"rate": "0.25", "rigs": 28}], "rate_as_of": "0.55",
+                              "duty_as_of_usd": "48000.00"}],
+    })
+    return result
+
+
+def test_tariff_and_reference_data_render_in_html_and_pdf(tmp_path):
+    from auditor.formats.html_format import FORMAT as HTML
+    from auditor.formats.pdf_format import render_html
+
+    result = _result_with_tariffs_and_refdata()
+    page = HTML.write(result, tmp_path).read_text(encoding="utf-8")
+    printable = render_html(result)
+    for text in (page, printable):
+        assert 'id="chart-tariff"' in text and 'id="tariff"' in text
+        assert "USD 30,100 at import" in text and "USD 48,000 as-of rates" in text
+        assert "25 %" in text and "55 %" in text
+        assert "refdata/facilities.csv" in text and "cd" * 32 in text
+        # The tariff estimate is always qualified.
+        assert "confirm with a licensed customs broker" in text
+    # Without tariff data there is no tariff chart or section.
+    result.extra_summary.clear()
+    assert 'id="chart-tariff"' not in render_html(result) and 'id="tariff"' not in render_html(result)
