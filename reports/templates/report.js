@@ -177,7 +177,7 @@
       if (r[C_WAIVED]) { tds.appendChild(el("span", "waived", " waived")); }
       tr.appendChild(tds);
       tr.appendChild(el("td", "mono nowrap", rule.id));
-      tr.appendChild(el("td", "mono asset", r[C_ASSET]));
+      tr.appendChild(el("td", "mono asset nowrap", r[C_ASSET]));
       tr.appendChild(el("td", "site", str(r[C_SITE])));
       tr.appendChild(el("td", "mono loc", str(r[C_FILE]) + ":" + r[C_LINE]));
       tr.appendChild(el("td", "msg", str(r[C_MSG])));
