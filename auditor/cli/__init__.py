@@ -18,6 +18,7 @@ from auditor import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("auditor.cli.audit_cmd:audit", "Audit one or more rig inventories and write reports."),
     "rules": ("auditor.cli.rules_cmd:rules", "List, lint and self-test rule packs."),
+    "tariffs": ("auditor.cli.tariffs_cmd:tariffs", "Explain the dated US duty stack for an origin, HTS code and date."),
 }
 
 
