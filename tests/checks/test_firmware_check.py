@@ -34,7 +34,7 @@ def test_antbleed_models(bundled):
             s9(firmware="Braiins OS"), s9(model="S9", manufacturer=None)]
     out = run(bundled, ab, rows)
     # S19 / S9i are other models; Braiins OS is not stock; a bare "S9" with no manufacturer
-    # cannot be tied to a vendor, so it is not matched (the missing-data rule covers vendors).
+    # cannot be tied to a vendor, so it is not matched.
     assert sorted(out) == [0, 1, 2, 3, 4, 5]
     g = out[0]
     assert g.effective_severity == Severity.MEDIUM
