@@ -16,4 +16,11 @@ def lint_refdata() -> list[str]:
 
 def _loaders():
     # One line per kind of reference data.
-    return []
+    from auditor.refdata import facilities, firmware, rule_data, tariffs
+
+    return [
+        facilities.load_facilities,
+        tariffs.load_tariffs,
+        firmware.load_advisories,
+        lambda: firmware.load_approved_firmware(rule_data.EXAMPLE_APPROVED_FIRMWARE),
+    ]

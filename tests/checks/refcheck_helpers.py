@@ -15,6 +15,8 @@ def make_rule(check, spec, message="{reason}", severity="medium", kind="origin",
     )
 
 
+import pytest
+
 _BUNDLED = []
 
 
@@ -26,3 +28,9 @@ def bundled_refdata():
 
 def ctx(refdata, as_of):
     return EvalContext(as_of=date.fromisoformat(as_of) if isinstance(as_of, str) else as_of, refdata=refdata)
+
+
+@pytest.fixture
+def bundled():
+    """Bundled facilities, tariffs and advisories (loaded once); import into a test module to use."""
+    return bundled_refdata()

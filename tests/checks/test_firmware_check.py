@@ -12,7 +12,7 @@ from auditor.refdata import RefData
 from auditor.refdata.firmware import load_approved_firmware
 from auditor.refdata.rule_data import EXAMPLE_APPROVED_FIRMWARE, load_rule_refdata
 
-from refcheck_helpers import ctx, make_rule
+from refcheck_helpers import bundled, ctx, make_rule  # noqa: F401  (bundled is a fixture)
 
 
 def rule(**spec):

@@ -10,7 +10,7 @@ from auditor.engine.checks.tariff import CHECK
 from auditor.inventory.table import table_from_rows
 from auditor.refdata import RefData
 
-from refcheck_helpers import ctx, make_rule
+from refcheck_helpers import bundled, ctx, make_rule  # noqa: F401  (bundled is a fixture)
 
 D = Decimal
 MSG = "{rate} at import {date} ({programmes}); {rate_as_of} on {as_of}; {estimate}"

@@ -1,8 +1,0 @@
-import pytest
-
-from refcheck_helpers import bundled_refdata
-
-
-@pytest.fixture
-def bundled():
-    return bundled_refdata()
