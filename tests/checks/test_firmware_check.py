@@ -1,6 +1,5 @@
 """Firmware advisories, approved lists and missing data against the bundled advisories."""
 
-from datetime import date
 
 import pytest
 
