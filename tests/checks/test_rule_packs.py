@@ -71,3 +71,16 @@ def test_audit_of_sample_inventory(tmp_path):
 
     fw = {f["rule_id"] for f in findings if f["kind"] == "firmware"}
     assert {"FW-001", "FW-002"} <= fw
+
+
+def test_html_report_shows_rate_at_import_and_as_of(tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit):
+        main(["audit", str(REPO / "sample_inventory.csv"), "--as-of", "2026-11-26", "--format", "html",
+              "--out", str(out), "--fail-on", "never", "-q", "--rules", str(REPO / "rules" / "tariff")])
+    html = (out / "report.html").read_text()
+    row = html[html.index("<tr><td>CN</td>"):]
+    row = row[: row.index("</tr>")]
+    # China-origin rigs: 57.6% for the spring-2025 imports (among others), 27.6% on the audit date.
+    assert "57.6% (" in row and "<td>27.6%</td>" in row
+    assert "rates in force on 2026-11-26" in html
