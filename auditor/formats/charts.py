@@ -220,12 +220,48 @@ def tariff_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def percent(text: str) -> str:
-    """A duty rate given as a fraction ("0.25") as a percentage ("25 %"); other text unchanged."""
+    """A duty rate given as a fraction (0.576 or "0.576") as a percentage ("57.6%"); other text unchanged."""
     v = _money(text)
     if v is None or text.strip().endswith("%"):
         return text
     pct = (v * 100).normalize()
-    return f"{pct:f} %"
+    return f"{pct:f}%"
+
+
+def tariff_table(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per entry of `summary["tariff_by_origin"]` (origin and HTS code), for the table.
+
+    Rates are shown as percentages, those at import with the number of rigs at each rate.
+    """
+    raw = summary.get("tariff_by_origin")
+    if isinstance(raw, Mapping):
+        entries = [{"origin": k, **v} for k, v in sorted(raw.items()) if isinstance(v, Mapping)]
+    elif isinstance(raw, list):
+        entries = [e for e in raw if isinstance(e, Mapping)]
+    else:
+        return []
+    rows = []
+    for e in entries:
+        rates = e.get("rates_at_import", e.get("rate_at_import"))
+        if isinstance(rates, list):
+            at_import = ", ".join(
+                f"{percent(str(r.get('rate')))} ({r.get('rigs')})" if isinstance(r, Mapping) else percent(str(r))
+                for r in rates)
+        else:
+            at_import = "" if rates is None else percent(str(rates))
+        money = lambda *keys: next((str(e[k]) for k in keys if e.get(k) not in (None, "")), "")  # noqa: E731
+        rows.append({
+            "origin": str(e.get("origin") or ""),
+            "name": country_name(str(e.get("origin") or "")).partition(" ")[2] or "not stated",
+            "hts": str(e.get("hts") or ""),
+            "rigs": e.get("rigs", ""),
+            "declared_value": money("declared_value_usd"),
+            "rates_at_import": at_import,
+            "duty_at_import": money("duty_at_import_usd", "exposure_usd", "exposure"),
+            "rate_as_of": "" if e.get("rate_as_of") is None else percent(str(e["rate_as_of"])),
+            "duty_as_of": money("duty_as_of_usd", "exposure_as_of_usd"),
+        })
+    return rows
 
 
 def _rate_key(text: str):
