@@ -219,6 +219,12 @@ def tariff_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def usd(value: Any) -> str:
+    """An amount of US dollars with thousands separators ("52,746.22"); unparseable text unchanged."""
+    v = _money(value)
+    return f"{v:,.2f}" if v is not None else ("" if value is None else str(value))
+
+
 def percent(text: str) -> str:
     """A duty rate given as a fraction (0.576 or "0.576") as a percentage ("57.6%"); other text unchanged."""
     v = _money(text)
@@ -244,12 +250,18 @@ def tariff_table(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
     for e in entries:
         rates = e.get("rates_at_import", e.get("rate_at_import"))
         if isinstance(rates, list):
-            at_import = ", ".join(
-                f"{percent(str(r.get('rate')))} ({r.get('rigs')})" if isinstance(r, Mapping) else percent(str(r))
-                for r in rates)
+            at_import = [f"{percent(str(r.get('rate')))} ({r.get('rigs')})" if isinstance(r, Mapping)
+                         else percent(str(r)) for r in rates]
         else:
-            at_import = "" if rates is None else percent(str(rates))
-        money = lambda *keys: next((str(e[k]) for k in keys if e.get(k) not in (None, "")), "")  # noqa: E731
+            at_import = [] if rates is None else [percent(str(rates))]
+
+        def money(*keys: str) -> str:
+            for k in keys:
+                v = _money(e.get(k))
+                if v is not None:
+                    return f"{v:,.2f}"
+            return ""
+
         rows.append({
             "origin": str(e.get("origin") or ""),
             "name": country_name(str(e.get("origin") or "")).partition(" ")[2] or "not stated",

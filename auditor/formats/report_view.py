@@ -149,6 +149,7 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         "countries": [(charts.country_name(c), n) for c, n in charts.country_counts(result.table)],
         "tariff": tariff,
         "tariff_table": charts.tariff_table(summary),
+        "usd": charts.usd,
         "rules_meta": [rule_meta(r, result.as_of) for r in sorted(result.rules, key=lambda r: r.id)],
         "rejected": rejected[:rejected_cap],
         "rejected_total": len(rejected),

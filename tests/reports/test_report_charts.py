@@ -64,8 +64,8 @@ def test_tariff_chart_only_with_tariff_data():
     assert "USD 1,500 at import" in texts(root) and "USD 2,500 as-of rates" in texts(root)
     table = charts.tariff_table(summary)
     assert [(t["origin"], t["hts"], t["rates_at_import"], t["rate_as_of"], t["duty_as_of"]) for t in table] == [
-        ("CN", "8543.70.9960", "25% (3)", "45%", "1800.00"), ("CN", "8471.50.0150", "10% (1)", "20%", "700.00"),
-        ("MY", "8543.70.9960", "10% (2)", "19%", "380.00")]
+        ("CN", "8543.70.9960", ["25% (3)"], "45%", "1,800.00"), ("CN", "8471.50.0150", ["10% (1)"], "20%", "700.00"),
+        ("MY", "8543.70.9960", ["10% (2)"], "19%", "380.00")]
     # The mapping shape (origin -> figures) gives the same table.
     mapped = charts.tariff_rows({"tariff_by_origin": {"MY": {"rigs": 2, "exposure_usd": "200", "duty_as_of_usd": "380"}}})
     assert mapped[0]["duty_at_import_text"] == "USD 200" and mapped[0]["duty_as_of_text"] == "USD 380"

@@ -125,7 +125,7 @@ def test_tariff_and_reference_data_render_in_html_and_pdf(tmp_path):
     for text in (page, printable):
         assert 'id="chart-tariff"' in text and 'id="tariff"' in text
         assert "USD 30,100 at import" in text and "USD 48,000 as-of rates" in text
-        assert "<td>25% (28)</td>" in text and "<td>55%</td>" in text
+        assert "25% (28)</span></td>" in text and "<td>55%</td>" in text
         assert "refdata/facilities.csv" in text and "cd" * 32 in text
         # The tariff estimate is always qualified.
         assert "confirm with a licensed customs broker" in text
