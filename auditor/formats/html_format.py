@@ -112,6 +112,7 @@ def context(result: AuditResult) -> dict[str, Any]:
         script_hash=f"sha256-{digest}",
         data=script_json(findings_data(result)),
         per_rule=PER_RULE,
+        grouped=False,
     )
     return view
 

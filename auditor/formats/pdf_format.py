@@ -24,7 +24,7 @@ from typing import Iterator
 
 from markupsafe import Markup
 
-from auditor.formats.report_view import RuleSection, base_view, fill_rows
+from auditor.formats.report_view import RuleSection, base_view, fill_rows, group_rows
 from auditor.formats.templates import environment, templates_dir
 from auditor.model import AuditResult, Severity
 
@@ -76,6 +76,10 @@ def source_date_epoch(as_of) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
+def _shorten(evidence: list[tuple[str, str]], limit: int = 240) -> list[tuple[str, str]]:
+    return [(k, v if len(v) <= limit else v[: limit - 1] + "…") for k, v in evidence]
+
+
 def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"report.pdf fetches nothing (refused {url[:80]!r})")
 
@@ -87,6 +91,12 @@ def context(result: AuditResult) -> dict:
     fill_rows(result, sections, wanted=lambda f: f.severity >= Severity.HIGH, budget=lambda s: budgets.get(s.rule.id, 0))
     capped = False
     for s in sections:
+        groups = group_rows(s.rows)
+        # Grouping pays off when rigs share reasons; mostly-unique reasons read better as one table.
+        if len(groups) * 2 <= len(s.rows):
+            s.groups = groups
+        else:
+            s.rows = [dict(r, evidence=_shorten(r["evidence"])) for r in s.rows]
         severe = s.by_severity["critical"] + s.by_severity["high"]
         if severe and len(s.rows) < severe:
             capped = True
@@ -100,6 +110,7 @@ def context(result: AuditResult) -> dict:
         css=Markup((tdir / "report.css").read_text(encoding="utf-8")),
         print_css=Markup((tdir / "print.css").read_text(encoding="utf-8")),
         listed_capped=capped,
+        grouped=True,
         list_cap=LIST_CAP,
     )
     return view

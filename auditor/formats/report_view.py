@@ -54,6 +54,8 @@ class RuleSection:
     severity: Severity  # the highest severity among the rule's findings
     rows: list[dict[str, Any]] = field(default_factory=list)  # findings listed in this rendering
     listed_note: str = ""
+    # The listed rows gathered by identical message and evidence (see `group_rows`), for the PDF.
+    groups: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def omitted(self) -> int:
@@ -71,6 +73,24 @@ def finding_row(f: Finding, site: Any) -> dict[str, Any]:
         "evidence": [(k, evidence_text(v)) for k, v in sorted(f.evidence.items())],
         "fingerprint": f.fingerprint,
     }
+
+
+def group_rows(rows: list[dict[str, Any]], evidence_limit: int = 240) -> list[dict[str, Any]]:
+    """Rows sharing message, severity and evidence, stated once with the list of their rigs.
+
+    Many rigs usually fail a rule for the same reason (same firmware advisory, same origin
+    claim): printing that reason once keeps the PDF short and readable. Groups come in the
+    order of their first row; long evidence values are shortened (report.json has them whole).
+    """
+    groups: dict[tuple, dict[str, Any]] = {}
+    for r in rows:
+        key = (r["message"], r["severity"], tuple(r["evidence"]))
+        g = groups.get(key)
+        if g is None:
+            evidence = [(k, v if len(v) <= evidence_limit else v[: evidence_limit - 1] + "…") for k, v in r["evidence"]]
+            g = groups[key] = {"message": r["message"], "severity": r["severity"], "evidence": evidence, "rows": []}
+        g["rows"].append(r)
+    return list(groups.values())
 
 
 def rule_sections(result: AuditResult) -> list[RuleSection]:
