@@ -1,0 +1,235 @@
+"""Token-aware, explainable similarity of two names.
+
+The score is a weighted token alignment:
+
+* each name is normalised (``normalize.py``) into distinctive and generic tokens; legal
+  forms ("Ltd", "GmbH", "有限公司") are set aside and never count;
+* tokens of one name are paired one-to-one with tokens of the other, best pairs first, where
+  their rapidfuzz Levenshtein similarity reaches ``TOKEN_MATCH_MIN`` (tokens with digits must
+  be equal); runs of tokens that spell one token of the other name ("hua wei" / "huawei",
+  "bit river" / "bitriver") are joined first;
+* score = Σ similarity × (weight a + weight b) over pairs ÷ Σ weights of all tokens, where
+  a distinctive word weighs 1 and a generic word ("technology", "trading", "china") 0.25,
+  so unmatched distinctive words cost a lot and unmatched generic words little;
+* **generic-only guard**: when no distinctive word of one name pairs with a distinctive
+  word of the other, the score is capped at ``GENERIC_ONLY_CAP`` (below the threshold):
+  "BELLETECH CORP" / "11420 CORP." or "Shenzhen Foo Technology" / "Shenzhen Bar Technology"
+  are not matches. Names made only of generic words ("China Electronics Technology Group
+  Corporation") are exempt when every word of both names pairs up.
+
+The score is symmetric: the pair is always scored in a canonical order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from auditor.screening.normalize import NormalisedName, is_generic, normalise_name, token_weight
+
+# Threshold chosen on the training half of tests/screening/pairs.csv and checked on the
+# held-out half (benchmarks/screening_quality.py): one distinctive word matched plus a
+# generic word missing scores 0.89; a name sharing its distinctive word but adding another
+# distinctive word scores at most 0.67.
+DEFAULT_THRESHOLD = 0.80
+
+# Two tokens pair up from this Levenshtein similarity: one edit in a 5-letter word, two in
+# a 10-letter word. Shorter words must be equal.
+TOKEN_MATCH_MIN = 0.80
+# A run of tokens joins into one when its concatenation is at least this similar.
+JOIN_MATCH_MIN = 0.90
+# Ceiling for a score carried by generic words alone; kept well below DEFAULT_THRESHOLD.
+GENERIC_ONLY_CAP = 0.50
+
+
+@lru_cache(maxsize=1 << 18)
+def token_similarity(a: str, b: str) -> float:
+    """Similarity of two tokens in [0, 1]; 0 below ``TOKEN_MATCH_MIN``."""
+    if a == b:
+        return 1.0
+    if any(c.isdigit() for c in a) or any(c.isdigit() for c in b):
+        return 0.0  # "11420" vs "11421", "13" vs "14": numbers identify, they are not typos
+    sim = Levenshtein.normalized_similarity(a, b, score_cutoff=TOKEN_MATCH_MIN)
+    return sim if sim >= TOKEN_MATCH_MIN else 0.0
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    a: str
+    b: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Outcome of comparing two normalised names, with the parts that produced the score."""
+
+    score: float
+    a: NormalisedName
+    b: NormalisedName
+    pairs: tuple[TokenPair, ...]
+    unmatched_a: tuple[str, ...]
+    unmatched_b: tuple[str, ...]
+    token_score: float
+    penalty: str | None  # why the token score was capped, if it was
+
+    def explanation(self) -> dict[str, Any]:
+        """The parts of the score as plain JSON-ready data."""
+        return {
+            "a_normalised": self.a.text,
+            "b_normalised": self.b.text,
+            "a_legal_forms": list(self.a.legal_forms),
+            "b_legal_forms": list(self.b.legal_forms),
+            "matched_tokens": [
+                {
+                    "a": p.a,
+                    "b": p.b,
+                    "similarity": round(p.similarity, 4),
+                    "generic": _generic_pair(p),
+                }
+                for p in self.pairs
+            ],
+            "unmatched_a": list(self.unmatched_a),
+            "unmatched_b": list(self.unmatched_b),
+            "token_score": round(self.token_score, 4),
+            "rapidfuzz": {
+                "token_sort_ratio": round(fuzz.token_sort_ratio(self.a.text, self.b.text) / 100, 4),
+                "token_set_ratio": round(fuzz.token_set_ratio(self.a.text, self.b.text) / 100, 4),
+            },
+            "penalties": [self.penalty] if self.penalty else [],
+            "score": round(self.score, 4),
+            "reason": self.reason(),
+        }
+
+    def reason(self) -> str:
+        if self.a.is_empty or self.b.is_empty:
+            return "nothing comparable: a name is empty after normalisation"
+        distinctive = [p.a if p.a == p.b else f"{p.a}~{p.b}" for p in self.pairs if not _generic_pair(p)]
+        generic = [p.a if p.a == p.b else f"{p.a}~{p.b}" for p in self.pairs if _generic_pair(p)]
+        parts = []
+        if distinctive:
+            parts.append("distinctive words matched: " + ", ".join(distinctive))
+        if generic:
+            parts.append("generic words matched (weak evidence): " + ", ".join(generic))
+        if not self.pairs:
+            parts.append("no words in common")
+        unmatched = list(self.unmatched_a) + list(self.unmatched_b)
+        if unmatched:
+            parts.append("unmatched words: " + ", ".join(unmatched))
+        if self.a.legal_forms or self.b.legal_forms:
+            parts.append("legal forms ignored")
+        if self.penalty:
+            parts.append(self.penalty)
+        return "; ".join(parts)
+
+
+def _generic_pair(pair: TokenPair) -> bool:
+    return is_generic(pair.a) or is_generic(pair.b)
+
+
+def _join_runs(tokens: list[str], others: tuple[str, ...]) -> list[str]:
+    """Join runs of 2–3 adjacent tokens that spell a token of the other name."""
+    targets = [t for t in others if len(t) >= 4 and t not in tokens]
+    if not targets or len(tokens) < 2:
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        joined = None
+        for size in (3, 2):
+            run = "".join(tokens[i : i + size])
+            if i + size <= len(tokens) and any(
+                Levenshtein.normalized_similarity(run, t) >= JOIN_MATCH_MIN for t in targets
+            ):
+                joined, i = run, i + size
+                break
+        if joined is None:
+            joined, i = tokens[i], i + 1
+        out.append(joined)
+    return out
+
+
+def _align(a: list[str], b: list[str]) -> list[tuple[int, int, float]]:
+    """Greedy one-to-one pairing of tokens, most similar (then heaviest) pairs first."""
+    candidates = []
+    for i, ta in enumerate(a):
+        for j, tb in enumerate(b):
+            sim = token_similarity(ta, tb)
+            if sim:
+                candidates.append((-sim, -(token_weight(ta) + token_weight(tb)), i, j))
+    candidates.sort()
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs = []
+    for neg_sim, _, i, j in candidates:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            pairs.append((i, j, -neg_sim))
+    return pairs
+
+
+def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
+    """Compare two normalised names (see the module docstring)."""
+    if b.key < a.key:  # canonical order makes the score exactly symmetric
+        a, b = b, a
+    if a.is_empty or b.is_empty:
+        return Comparison(0.0, a, b, (), a.tokens, b.tokens, 0.0, None)
+    ta = _join_runs(list(a.tokens), b.tokens)
+    tb = _join_runs(list(b.tokens), tuple(ta))
+    ta = _join_runs(ta, tuple(tb))
+    aligned = _align(ta, tb)
+    total = sum(map(token_weight, ta)) + sum(map(token_weight, tb))
+    matched = sum(s * (token_weight(ta[i]) + token_weight(tb[j])) for i, j, s in aligned)
+    token_score = matched / total
+    pairs = tuple(TokenPair(ta[i], tb[j], s) for i, j, s in aligned)
+    paired_a = {i for i, _, _ in aligned}
+    paired_b = {j for _, j, _ in aligned}
+    unmatched_a = tuple(t for i, t in enumerate(ta) if i not in paired_a)
+    unmatched_b = tuple(t for j, t in enumerate(tb) if j not in paired_b)
+
+    score, penalty = token_score, None
+    if not any(not _generic_pair(p) for p in pairs):
+        all_generic = all(map(is_generic, ta)) and all(map(is_generic, tb))
+        if not (all_generic and not unmatched_a and not unmatched_b) and score > GENERIC_ONLY_CAP:
+            score = GENERIC_ONLY_CAP
+            penalty = (
+                f"capped at {GENERIC_ONLY_CAP:.2f}: no distinctive word in common, "
+                "only generic words"
+            )
+    return Comparison(score, a, b, pairs, unmatched_a, unmatched_b, token_score, penalty)
+
+
+def compare_names(a: str, b: str) -> float:
+    """Similarity of two names in [0, 1]; ``DEFAULT_THRESHOLD`` and above is a match.
+
+    Symmetric; identical non-empty names score 1.0; a name with nothing comparable after
+    normalisation (empty, punctuation only) scores 0.0 against anything.
+    """
+    return compare_normalised(normalise_name(a), normalise_name(b)).score
+
+
+def explain_names(a: str, b: str) -> dict[str, Any]:
+    """``compare_names`` with the parts of its score (normalised forms, token pairs,
+    rapidfuzz whole-string scores, penalties, a reason). Keys ``a_*`` refer to ``a``."""
+    na, nb = normalise_name(a), normalise_name(b)
+    comparison = compare_normalised(na, nb)
+    explanation = comparison.explanation()
+    if comparison.a is not na:  # scored in swapped order: report from the caller's side
+        explanation = _swap_sides(explanation)
+    return explanation
+
+
+def _swap_sides(explanation: dict[str, Any]) -> dict[str, Any]:
+    swapped = dict(explanation)
+    for key in ("normalised", "legal_forms"):
+        swapped[f"a_{key}"], swapped[f"b_{key}"] = explanation[f"b_{key}"], explanation[f"a_{key}"]
+    swapped["unmatched_a"], swapped["unmatched_b"] = explanation["unmatched_b"], explanation["unmatched_a"]
+    swapped["matched_tokens"] = [
+        {**p, "a": p["b"], "b": p["a"]} for p in explanation["matched_tokens"]
+    ]
+    return swapped
