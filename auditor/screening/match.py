@@ -11,6 +11,9 @@ The score is a weighted token alignment:
 * score = Σ similarity × (weight a + weight b) over pairs ÷ Σ weights of all tokens, where
   a distinctive word weighs 1 and a generic word ("technology", "trading", "china") 0.25,
   so unmatched distinctive words cost a lot and unmatched generic words little;
+* **different numbers or places**: when each name has a number ("99th" / "33rd") or a
+  place ("(Tianjin)" / "(Beijing)") the other lacks, they name different units, branches
+  or subsidiaries and the score is capped at ``GENERIC_ONLY_CAP``;
 * **generic-only guard**: when no distinctive word of one name pairs with a distinctive
   word of the other, the score is capped at ``GENERIC_ONLY_CAP`` (below the threshold):
   "BELLETECH CORP" / "11420 CORP." or "Shenzhen Foo Technology" / "Shenzhen Bar Technology"
@@ -22,6 +25,7 @@ The score is symmetric: the pair is always scored in a canonical order.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -29,21 +33,62 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from auditor.screening.normalize import NormalisedName, is_generic, normalise_name, token_weight
+from auditor.screening.normalize import (
+    NormalisedName,
+    is_generic,
+    is_place,
+    normalise_name,
+    token_weight,
+)
 
 # Threshold chosen on the training half of tests/screening/pairs.csv and checked on the
 # held-out half (benchmarks/screening_quality.py): one distinctive word matched plus a
 # generic word missing scores 0.89; a name sharing its distinctive word but adding another
 # distinctive word scores at most 0.67.
-DEFAULT_THRESHOLD = 0.80
+DEFAULT_THRESHOLD = 0.70
 
 # Two tokens pair up from this Levenshtein similarity: one edit in a 5-letter word, two in
 # a 10-letter word. Shorter words must be equal.
 TOKEN_MATCH_MIN = 0.80
 # A run of tokens joins into one when its concatenation is at least this similar.
-JOIN_MATCH_MIN = 0.90
-# Ceiling for a score carried by generic words alone; kept well below DEFAULT_THRESHOLD.
+JOIN_MATCH_MIN = 0.85
+# Ceiling for a score carried by generic words alone, or by names whose numbers differ;
+# kept well below DEFAULT_THRESHOLD.
 GENERIC_ONLY_CAP = 0.50
+# Weight multiplier of generic words left unmatched on both sides (see compare_normalised).
+CONFLICT_FACTOR = 2.0
+
+
+# Spelling differences between romanisation systems (Cyrillic "х" as kh/h, "й" as i/y,
+# "ц" as ts/c; pinyin/Wade-Giles/English "ou"/"u") reduced to one skeleton, so
+# "Antei"/"Antey", "Tekhnodinamika"/"Teknodinamika", "Hongdou"/"Hongdu" pair up.
+_SKELETON_RULES = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"shch|sch", "sh"),
+        (r"tch", "ch"),
+        (r"kh", "h"),
+        (r"ts|tz", "c"),
+        (r"ck|q", "k"),
+        (r"x", "ks"),
+        (r"c(?!h)", "k"),
+        (r"ph", "f"),
+        (r"w", "v"),
+        (r"y", "i"),
+        (r"ou|oo", "u"),
+        (r"ee", "i"),
+        (r"(.)\1+", r"\1"),
+    )
+)
+# A pair equal only after that reduction is a near-certain, not a certain, match.
+SKELETON_DISCOUNT = 0.95
+_EPSILON = 1e-9
+
+
+def translit_skeleton(token: str) -> str:
+    for pattern, replacement in _SKELETON_RULES:
+        token = pattern.sub(replacement, token)
+    return token
 
 
 @lru_cache(maxsize=1 << 18)
@@ -53,8 +98,18 @@ def token_similarity(a: str, b: str) -> float:
         return 1.0
     if any(c.isdigit() for c in a) or any(c.isdigit() for c in b):
         return 0.0  # "11420" vs "11421", "13" vs "14": numbers identify, they are not typos
-    sim = Levenshtein.normalized_similarity(a, b, score_cutoff=TOKEN_MATCH_MIN)
-    return sim if sim >= TOKEN_MATCH_MIN else 0.0
+    sim = Levenshtein.normalized_similarity(a, b)
+    skeleton = SKELETON_DISCOUNT * Levenshtein.normalized_similarity(
+        translit_skeleton(a), translit_skeleton(b)
+    )
+    sim = max(sim, skeleton)
+    if a.startswith("al") != b.startswith("al"):
+        # Arabic article written joined ("Alnaser" / "Naser", "Alharamein" / "Haramain").
+        joined, other = (a, b) if a.startswith("al") else (b, a)
+        if len(joined) >= 6:
+            sim = max(sim, SKELETON_DISCOUNT * Levenshtein.normalized_similarity(
+                translit_skeleton(joined[2:]), translit_skeleton(other)))
+    return sim if sim >= TOKEN_MATCH_MIN - _EPSILON else 0.0
 
 
 @dataclass(frozen=True)
@@ -127,6 +182,19 @@ class Comparison:
         return "; ".join(parts)
 
 
+def _generic_name_covered(
+    tokens: list[str], unmatched: tuple[str, ...], unmatched_other: tuple[str, ...]
+) -> bool:
+    """A name made only of generic words ("China Mobile Communications", "China Electronics
+    Technology Group") is its own identity: it matches when every one of its words pairs up,
+    and it has at least two words or the other name has nothing left over."""
+    return (
+        all(map(is_generic, tokens))
+        and not unmatched
+        and (len(tokens) >= 2 or not unmatched_other)
+    )
+
+
 def _generic_pair(pair: TokenPair) -> bool:
     return is_generic(pair.a) or is_generic(pair.b)
 
@@ -182,20 +250,52 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
     ta = _join_runs(list(a.tokens), b.tokens)
     tb = _join_runs(list(b.tokens), tuple(ta))
     ta = _join_runs(ta, tuple(tb))
+    # Parenthesised aliases take part in the pairing but cost nothing when unmatched.
+    optional = set(range(len(ta), len(ta) + len(a.qualifiers))), set(
+        range(len(tb), len(tb) + len(b.qualifiers))
+    )
+    ta += a.qualifiers
+    tb += b.qualifiers
     aligned = _align(ta, tb)
-    total = sum(map(token_weight, ta)) + sum(map(token_weight, tb))
-    matched = sum(s * (token_weight(ta[i]) + token_weight(tb[j])) for i, j, s in aligned)
-    token_score = matched / total
-    pairs = tuple(TokenPair(ta[i], tb[j], s) for i, j, s in aligned)
     paired_a = {i for i, _, _ in aligned}
     paired_b = {j for _, j, _ in aligned}
-    unmatched_a = tuple(t for i, t in enumerate(ta) if i not in paired_a)
-    unmatched_b = tuple(t for j, t in enumerate(tb) if j not in paired_b)
+    unmatched_a = tuple(t for i, t in enumerate(ta) if i not in paired_a and i not in optional[0])
+    unmatched_b = tuple(t for j, t in enumerate(tb) if j not in paired_b and j not in optional[1])
+    pairs = tuple(TokenPair(ta[i], tb[j], s) for i, j, s in aligned)
+
+    # Generic words left over on both sides ("Gaz Oil" / "Gaz Group") say the names
+    # describe different businesses: they weigh double, unlike a generic word only one
+    # name carries ("Sophgo" / "Sophgo Technologies").
+    conflict = any(map(is_generic, unmatched_a)) and any(map(is_generic, unmatched_b))
+    unmatched_weight = sum(
+        token_weight(t) * (CONFLICT_FACTOR if conflict and is_generic(t) else 1.0)
+        for t in unmatched_a + unmatched_b
+    )
+    matched = sum(s * (token_weight(ta[i]) + token_weight(tb[j])) for i, j, s in aligned)
+    paired_weight = sum(token_weight(ta[i]) + token_weight(tb[j]) for i, j, _ in aligned)
+    token_score = matched / (paired_weight + unmatched_weight)
 
     score, penalty = token_score, None
-    if not any(not _generic_pair(p) for p in pairs):
-        all_generic = all(map(is_generic, ta)) and all(map(is_generic, tb))
-        if not (all_generic and not unmatched_a and not unmatched_b) and score > GENERIC_ONLY_CAP:
+    numbers_a = sorted(t for t in unmatched_a if t.isdigit())
+    numbers_b = sorted(t for t in unmatched_b if t.isdigit())
+    places_a = sorted(t for t in unmatched_a if is_place(t))
+    places_b = sorted(t for t in unmatched_b if is_place(t))
+    if numbers_a and numbers_b and score > GENERIC_ONLY_CAP:
+        score = GENERIC_ONLY_CAP
+        penalty = (
+            f"capped at {GENERIC_ONLY_CAP:.2f}: different numbers "
+            f"({' '.join(numbers_a)} / {' '.join(numbers_b)})"
+        )
+    elif places_a and places_b and score > GENERIC_ONLY_CAP:
+        score = GENERIC_ONLY_CAP
+        penalty = (
+            f"capped at {GENERIC_ONLY_CAP:.2f}: different places "
+            f"({' '.join(places_a)} / {' '.join(places_b)})"
+        )
+    elif not any(not _generic_pair(p) for p in pairs) and score > GENERIC_ONLY_CAP:
+        main_a, main_b = ta[: len(ta) - len(a.qualifiers)], tb[: len(tb) - len(b.qualifiers)]
+        if not (_generic_name_covered(main_a, unmatched_a, unmatched_b)
+                or _generic_name_covered(main_b, unmatched_b, unmatched_a)):
             score = GENERIC_ONLY_CAP
             penalty = (
                 f"capped at {GENERIC_ONLY_CAP:.2f}: no distinctive word in common, "

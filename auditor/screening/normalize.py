@@ -36,6 +36,7 @@ from auditor.screening.vocabulary import (
     CJK_TERMS,
     GENERIC_WORDS,
     LEGAL_FORMS,
+    PLACE_WORDS,
     STOPWORDS,
     SYNONYMS,
 )
@@ -48,6 +49,19 @@ GENERIC_WEIGHT = 0.25
 _CJK_TERM_RE = re.compile("|".join(sorted(map(re.escape, CJK_TERMS), key=len, reverse=True)))
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]+")
 _ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_PARENTHESES_RE = re.compile(r"\(([^()]*)\)")
+_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+# Numbers identify ("99th" vs "33rd" division, "Holdings II" vs "III"): spelled-out
+# ordinals and Roman numerals (not the ambiguous "i", "v", "x") become digits.
+_NUMBER_WORDS: dict[str, str] = {
+    word: str(number)
+    for number, word in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+        "twentieth".split(),
+        start=1,
+    )
+} | {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
 _NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
 
 
@@ -56,22 +70,27 @@ class NormalisedName:
     """A name reduced to comparable parts.
 
     ``tokens``: distinctive and generic words (canonical, ASCII, original order);
-    ``legal_forms``: the company-type classes found ("llc", "jsc", "co" …), in order.
+    ``legal_forms``: the company-type classes found ("llc", "jsc", "co" …), in order;
+    ``qualifiers``: distinctive words written in parentheses ("(Sugon)", "(FSB)"): an
+    acronym or alias the other name may or may not repeat, so they count only if matched.
     """
 
     original: str
     tokens: tuple[str, ...]
     legal_forms: tuple[str, ...]
+    qualifiers: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
         """The comparable form: tokens joined by spaces (legal forms excluded)."""
+        if self.qualifiers:
+            return " ".join(self.tokens) + " (" + " ".join(self.qualifiers) + ")"
         return " ".join(self.tokens)
 
     @property
-    def key(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def key(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         """Identity of the normalised form: names with equal keys are the same name."""
-        return (self.tokens, tuple(sorted(set(self.legal_forms))))
+        return (self.tokens, self.qualifiers, tuple(sorted(set(self.legal_forms))))
 
     @property
     def is_empty(self) -> bool:
@@ -81,6 +100,11 @@ class NormalisedName:
 def is_generic(token: str) -> bool:
     """True for words that describe a business or place rather than name one party."""
     return token in GENERIC_WORDS
+
+
+def is_place(token: str) -> bool:
+    """True for country, province, city and direction words (a kind of generic word)."""
+    return token in PLACE_WORDS
 
 
 def token_weight(token: str) -> float:
@@ -103,37 +127,100 @@ def _ascii_token(token: str) -> list[str]:
     return [part for part in _NON_ALNUM_RE.split(latin) if part]
 
 
-@lru_cache(maxsize=65536)
-def normalise_name(name: str) -> NormalisedName:
-    """Normalise one name (see the module docstring for the steps)."""
-    text = unicodedata.normalize("NFKC", name or "").casefold()
-    text = _replace_cjk(text)
-    tokens = tokenize_name(text)
+def _latin_tokens(text: str) -> list[str]:
+    """Tokenise, reduce legal forms (in the original script and in Latin), transliterate."""
+    # Numerals first: rigour would read the "II" of "Holdings II, Inc" as a legal form.
+    tokens = [_NUMBER_WORDS.get(t, t) for t in tokenize_name(_replace_cjk(text))]
     if not tokens:
-        return NormalisedName(name, (), ())
-    # Legal forms in the original script (Cyrillic "ООО", "Акционерное общество" …).
+        return []
+    # Legal forms in the original script (Cyrillic "ООО", "Акционерное общество" …) …
     joined = replace_org_types_compare(" ".join(tokens), generic=True)
     latin: list[str] = []
     for token in joined.split():
         latin.extend(_ascii_token(token))
     # … and in Latin script, including transliterated long forms.
-    latin = replace_org_types_compare(" ".join(latin), generic=True).split()
+    return replace_org_types_compare(" ".join(latin), generic=True).split()
 
+
+def _plain_tokens(text: str) -> list[str]:
+    """Tokens in Latin script, legal forms left as written (for acronym checks)."""
+    return [part for token in tokenize_name(_replace_cjk(text)) for part in _ascii_token(token)]
+
+
+def _canonical(token: str) -> str:
+    ordinal = _ORDINAL_RE.match(token)
+    if ordinal:
+        return ordinal.group(1)
+    return _NUMBER_WORDS.get(token) or SYNONYMS.get(token, token)
+
+
+def _is_acronym_of(token: str, words: list[str]) -> bool:
+    """True if ``token`` spells initials of ``words`` in order ("samc": Shanghai Aircraft
+    Manufacturing Co)."""
+    if len(token) < 2 or not token.isalpha():
+        return False
+    initials = iter(w[0] for w in words)
+    return all(any(letter == initial for initial in initials) for letter in token)
+
+
+def _drop_redundant_parentheses(text: str) -> str:
+    """Drop parenthesised parts that repeat the name: an acronym of it ("Shanghai Aircraft
+    Manufacturing Co. (SAMC)") or words already in it ("Aerospace CH UAV Co. (CH UAV)").
+
+    Other parenthesised parts stay: "(Tianjin)" in "Semiconductor Manufacturing
+    International (Tianjin) Corporation" tells two listed subsidiaries apart.
+    """
+    if "(" not in text:
+        return text
+    outside = _plain_tokens(_PARENTHESES_RE.sub(" ", text))
+    if not outside:
+        return text
+    outside_set = set(outside)
+
+    def replace(match: re.Match[str]) -> str:
+        inside = _plain_tokens(match.group(1))
+        if all(t in outside_set for t in inside):
+            return " "
+        if len(inside) == 1 and _is_acronym_of(inside[0], outside):
+            return " "
+        return match.group(0)
+
+    return _PARENTHESES_RE.sub(replace, text)
+
+
+def _words(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split Latin tokens into comparable words and legal forms; drop stopwords."""
     words: list[str] = []
     legal: list[str] = []
-    for token in latin:
-        ordinal = _ORDINAL_RE.match(token)
-        if ordinal:
-            token = ordinal.group(1)
+    for token in tokens:
         if token in LEGAL_FORMS:
             legal.append(token)
-        elif token in STOPWORDS:
-            continue
-        else:
-            words.append(SYNONYMS.get(token, token))
+        elif token not in STOPWORDS:
+            words.append(_canonical(token))
+    return words, legal
+
+
+@lru_cache(maxsize=65536)
+def normalise_name(name: str) -> NormalisedName:
+    """Normalise one name (see the module docstring for the steps)."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = _CAMEL_RE.sub(" ", text).casefold()  # "MaxiTechGroup" -> "maxi tech group"
+    text = _drop_redundant_parentheses(text)
+    words, legal = _words(_latin_tokens(_PARENTHESES_RE.sub(" ", text)))
+    qualifiers: list[str] = []
+    for group in _PARENTHESES_RE.findall(text):
+        inside, inside_legal = _words(_latin_tokens(group))
+        legal.extend(inside_legal)
+        for word in inside:
+            # Places, business words and numbers in parentheses still tell parties apart
+            # ("(Tianjin)", "(No. 2)"); other words are optional aliases.
+            (words if is_generic(word) or word.isdigit() else qualifiers).append(word)
     if not words:
-        # A name made only of legal forms or stopwords ("Limited", "The Company") is still a
-        # name: compare what there is rather than nothing.
-        words = legal or [t for t in latin]
-        legal = []
-    return NormalisedName(name, tuple(words), tuple(legal))
+        # A name made only of legal forms, stopwords or a parenthesised alias ("Limited",
+        # "The Company", "(FSB)") is still a name: compare what there is.
+        words = qualifiers or legal or _latin_tokens(text)
+        if words is qualifiers:
+            qualifiers = []
+        elif words is legal:
+            legal = []
+    return NormalisedName(name, tuple(words), tuple(legal), tuple(qualifiers))

@@ -31,11 +31,13 @@ def _words(text: str) -> frozenset[str]:
 # tokens (already tokenised, casefolded, ASCII) that its database misses.
 LEGAL_FORMS: frozenset[str] = _words(
     """
-    llc jsc lp llp gp coop ngo soe plc
+    llc jsc lp llp gp coop ngo soe plc sp
     ltd limited inc incorporated corp corporation co company cos companies
     coltd gmbh ag sa sas sarl srl spa bv nv oy ab as kk pty pvt pte bhd sdn tbk pt
     fze fzc fzco fzllc pcl ulc cia ltda sac cjsc ojsc pjsc zao oao pao ao ooo tov
-    fsue fgup gup mup ip npo nii
+    fsue fgup gup mup ip npo nii pjs bsc psc
+    obshchestvo obshestvo obschestvo obshcestvo ogranichennoi ogranichennoy
+    otvetstvennostyu otvetstvennostiu aktsionernoe aktsionernoye otkrytoe zakrytoe publichnoe
     youxian gongsi youxiangongsi
     """
 )
@@ -43,8 +45,9 @@ LEGAL_FORMS: frozenset[str] = _words(
 STOPWORDS: frozenset[str] = _words(
     """
     of the and for in on at to a an by with
-    de del la las los el le les des du y e et und der die das von fuer
-    no nr
+    de del la las los el le les des du y e et und der die das von fuer para por con
+    al wa s
+    no nr www
     """
 )
 
@@ -63,91 +66,139 @@ GENERIC_WORDS: frozenset[str] = _words(
     group holding enterprise investment capital finance financial fund bank insurance
     credit exchange partner associate agency office branch department bureau center
     general global universal united national federal state public private joint stock
-    first new modern star
+    first new modern star world
     international overseas foreign
     oil gas petroleum petrochemical chemical mining metal steel construction
     aviation aerospace aircraft airline air marine maritime ship shipbuilding navigation
     defense military security nuclear space satellite
-    organization association society foundation trust union council committee ministry
-    china sino chinese zhongguo hong kong hongkong macau taiwan singapore
-    beijing shanghai shenzhen guangzhou hangzhou tianjin wuhan chengdu xian nanjing
-    chongqing dalian qingdao suzhou harbin changsha zhengzhou jinan xiamen zhuhai dongguan
-    hefei shenyang wuxi ningbo fuzhou kunming guangdong jiangsu zhejiang sichuan shandong
-    russia russian moscow petersburg iran iranian tehran korea korean pyongyang
-    syria syrian damascus dubai uae emirates turkey pakistan india asia asian europe
-    european america american usa uk
-    north south east west northern southern eastern western central pacific world
-    grupo inversiones comercializadora servicios inmobiliaria empresa compania sociedad
-    distribuidora constructora agropecuaria importadora exportadora transportes
-    kompaniya zavod nauchno proizvodstvennoe obedinenie kontsern gruppa tsentr
+    organization association society foundation trust union council committee ministry concern
+    comercializadora inmobiliaria compania sociedad
+    distribuidora constructora agropecuaria importadora exportadora
+    kompaniya nauchno proizvodstvennoe leasing auto market supermarket
+    property estate realty hotel resort travel tourism media broadcasting television tv radio
+    news publishing printing agricultural farm food pharmaceutical medical health hospital
+    education training textile garment jewellery gems gold mineral resource cement rubber
+    plastic paper timber furniture contracting boutique shop store
+    charity charitable relief humanitarian aid welfare islamic
     keji jishu dianzi guoji maoyi jituan konggu shiye fazhan touzi gongye xinxi
     wangluo tongxin bandaoti yanjiusuo daxue
     """
 )
 
-# variant -> canonical generic word (plural, abbreviation, other spellings).
-SYNONYMS: dict[str, str] = {
-    variant: canonical
-    for canonical, variants in {
-        "technology": "technologies tech techs technological technologie technologii tekhnologii "
-        "tekhnologiya techno",
-        "science": "sciences scientific sci",
-        "research": "researches res",
-        "institute": "institutes institut inst institution",
-        "university": "universities univ",
-        "laboratory": "laboratories lab labs",
-        "engineering": "engineer engineers eng engg",
-        "development": "developments dev developer",
-        "innovation": "innovations innovative",
-        "consulting": "consultants consultant consultancy",
-        "management": "mgmt mgt",
-        "solution": "solutions",
-        "service": "services svc svcs",
-        "system": "systems sys",
-        "industry": "industries industrial ind indus",
-        "manufacturing": "manufacture manufacturer manufacturers mfg mfr",
-        "product": "products",
-        "factory": "factories",
-        "equipment": "equipments equip",
-        "machinery": "machine machines",
-        "instrument": "instruments",
-        "device": "devices",
-        "component": "components",
-        "material": "materials",
-        "tool": "tools",
-        "part": "parts",
-        "electronics": "electronic elec electron",
-        "microelectronics": "microelectronic",
-        "semiconductor": "semiconductors semi",
-        "electric": "electricity",
-        "communication": "communications comm comms",
-        "telecom": "telecommunication telecommunications telecoms",
-        "network": "networks",
-        "trade": "trading trader traders tradings",
-        "import": "imports importer importers",
-        "export": "exports exporter exporters",
-        "commerce": "commercio",
-        "supply": "supplies supplier suppliers",
-        "logistics": "logistic",
-        "group": "groups grp",
-        "holding": "holdings hldg hldgs",
-        "enterprise": "enterprises",
-        "investment": "investments invest",
-        "partner": "partners",
-        "associate": "associates",
-        "center": "centre centers centres",
-        "international": "intl internacional internationale int",
-        "organization": "organisation organizations organisations",
-        "association": "associations",
-        "defense": "defence",
-        "petroleum": "petrol",
-        "chemical": "chemicals chem",
-        "metal": "metals",
-        "airline": "airlines",
-        "hongkong": "hk",
-    }.items()
-    for variant in variants.split()
-}
+# Places (countries, provinces, major cities, directions): generic like the words above,
+# and when two names each carry a place the other lacks ("(Tianjin)" / "(Beijing)",
+# "China South" / "China North") they name different branches or subsidiaries.
+PLACE_WORDS: frozenset[str] = _words(
+    """
+    china sino chinese zhongguo hong kong hongkong macau taiwan singapore
+    beijing shanghai shenzhen guangzhou hangzhou tianjin wuhan chengdu xian nanjing
+    chongqing dalian qingdao suzhou harbin changsha zhengzhou jinan xiamen zhuhai dongguan
+    hefei shenyang wuxi ningbo fuzhou kunming guangdong jiangsu zhejiang sichuan shandong
+    jiangxi shaanxi hubei hunan henan hebei fujian anhui liaoning
+    russia russian moscow petersburg iran iranian tehran korea korean pyongyang
+    syria syrian damascus dubai sharjah uae emirates turkey pakistan india asia asian europe
+    european america american usa uk inner mongolia
+    ukraine ukrainian kiev kyiv crimea crimean belarus minsk kazakhstan uzbekistan armenia
+    azerbaijan lebanon iraq yemen cuba venezuela mexico panama colombia malaysia
+    indonesia thailand vietnam myanmar burma burmese afghanistan sudan libya somalia kenya
+    tanzania ethiopia nigeria egypt saudi arabia qatar kuwait bahrain palestine palestinian
+    germany german france french italy spain netherlands switzerland cyprus greece
+    bulgaria latvia lithuania estonia poland czech hungary serbia
+    north south east west northern southern eastern western central pacific
+    """
+)
+GENERIC_WORDS = GENERIC_WORDS | PLACE_WORDS
+
+# canonical generic word: its variants (plural, abbreviation, other languages, other
+# romanisations). One line per canonical word; a variant may appear only once.
+_SYNONYM_LINES = """
+    technology: technologies tech techs technological technologie technologii
+    technology: tekhnologii tekhnologiya techno tekh
+    science: sciences scientific sci
+    research: researches res
+    institute: institutes institut inst institution
+    university: universities univ
+    laboratory: laboratories lab labs
+    engineering: engineer engineers eng engg
+    development: developments dev developer
+    innovation: innovations innovative
+    consulting: consultants consultant consultancy
+    management: mgmt mgt menedzhment
+    solution: solutions
+    service: services svc svcs servicio servicios servicos
+    system: systems sys
+    industry: industries industrial ind indus industria industrias industrie
+    manufacturing: manufacture manufacturer manufacturers mfg mfr
+    product: products
+    factory: factories zavod
+    equipment: equipments equip
+    machinery: machine machines
+    instrument: instruments
+    device: devices
+    component: components
+    material: materials
+    tool: tools
+    part: parts
+    electronics: electronic elec electron
+    microelectronics: microelectronic
+    semiconductor: semiconductors semi
+    electric: electricity
+    communication: communications comm comms
+    telecom: telecommunication telecommunications telecoms
+    network: networks
+    trade: trading trader traders tradings
+    import: imports importer importers
+    export: exports exporter exporters
+    commerce: commercio
+    supply: supplies supplier suppliers
+    logistics: logistic
+    group: groups grp grupo gruppa grup
+    holding: holdings hldg hldgs
+    enterprise: enterprises entreprise entreprises empresa empresas predpriyatie
+    investment: investments invest inversiones inversion investimentos
+    partner: partners
+    associate: associates
+    center: centre centers centres centro tsentr
+    international: intl internacional internationale int
+    organization: organisation organizations organisations
+    commercial: comercial commerciale
+    defense: defence
+    petroleum: petrol
+    chemical: chemicals chem
+    metal: metals metallic
+    property: properties
+    jewellery: jewelry
+    mineral: minerals
+    resource: resources
+    plastic: plastics
+    pharmaceutical: pharma pharmaceuticals
+    agricultural: agro agriculture
+    airline: airlines
+    hongkong: hk
+    foundation: fundacion fondation fundacao fond stichting stiftelse stiftung
+    association: associations asociacion associacao obedinenie
+    transport: transportes transporte transportation
+    leasing: lizing
+    auto: avto
+    shenzhen: sz
+    concern: kontsern
+"""
+
+
+def _parse_synonyms(text: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for line in text.strip().splitlines():
+        canonical, colon, variants = line.partition(":")
+        if not colon:
+            raise ValueError(f"synonym line without a colon: {line!r}")
+        for variant in variants.split():
+            if variant in table:
+                raise ValueError(f"synonym {variant!r} listed twice")
+            table[variant] = canonical.strip()
+    return table
+
+
+SYNONYMS: dict[str, str] = _parse_synonyms(_SYNONYM_LINES)
 
 # Chinese (simplified and traditional) and Japanese terms replaced by an English token
 # before transliteration: legal forms and generic words are recognised, and the rest of a
@@ -219,6 +270,28 @@ CJK_TERMS: dict[str, str] = {
     "苏州": "suzhou",
     "厦门": "xiamen",
     "新加坡": "singapore",
+    "西安": "xian",
+    "大连": "dalian",
+    "合肥": "hefei",
+    "沈阳": "shenyang",
+    "长沙": "changsha",
+    "浙江": "zhejiang",
+    "江苏": "jiangsu",
+    "广东": "guangdong",
+    "四川": "sichuan",
+    "山东": "shandong",
+    "江西": "jiangxi",
+    "陕西": "shaanxi",
+    "湖北": "hubei",
+    "湖南": "hunan",
+    "河南": "henan",
+    "河北": "hebei",
+    "福建": "fujian",
+    "安徽": "anhui",
+    "辽宁": "liaoning",
+    "航空": "aviation",
+    "航天": "aerospace",
+    "防务": "defense",
 }
 # "深圳市" (Shenzhen City): the city suffix 市 is dropped after a known city.
 CJK_TERMS.update(
