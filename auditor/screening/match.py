@@ -85,6 +85,7 @@ SKELETON_DISCOUNT = 0.95
 _EPSILON = 1e-9
 
 
+@lru_cache(maxsize=1 << 17)
 def translit_skeleton(token: str) -> str:
     for pattern, replacement in _SKELETON_RULES:
         token = pattern.sub(replacement, token)
@@ -96,7 +97,7 @@ def token_similarity(a: str, b: str) -> float:
     """Similarity of two tokens in [0, 1]; 0 below ``TOKEN_MATCH_MIN``."""
     if a == b:
         return 1.0
-    if any(c.isdigit() for c in a) or any(c.isdigit() for c in b):
+    if not (a.isalpha() and b.isalpha()):
         return 0.0  # "11420" vs "11421", "13" vs "14": numbers identify, they are not typos
     sim = Levenshtein.normalized_similarity(a, b)
     skeleton = SKELETON_DISCOUNT * Levenshtein.normalized_similarity(
@@ -131,29 +132,35 @@ class Comparison:
     unmatched_b: tuple[str, ...]
     token_score: float
     penalty: str | None  # why the token score was capped, if it was
+    swapped: bool = False  # a and b are in canonical order, swapped from the caller's
 
-    def explanation(self) -> dict[str, Any]:
-        """The parts of the score as plain JSON-ready data."""
+    def explanation(self, first: str = "a", second: str = "b") -> dict[str, Any]:
+        """The parts of the score as plain JSON-ready data, keys prefixed ``first_`` for the
+        first name given to ``compare_normalised`` and ``second_`` for the other."""
+        one, two = (self.b, self.a) if self.swapped else (self.a, self.b)
+        unmatched_one, unmatched_two = (
+            (self.unmatched_b, self.unmatched_a) if self.swapped else (self.unmatched_a, self.unmatched_b)
+        )
         return {
-            "a_normalised": self.a.text,
-            "b_normalised": self.b.text,
-            "a_legal_forms": list(self.a.legal_forms),
-            "b_legal_forms": list(self.b.legal_forms),
+            f"{first}_normalised": one.text,
+            f"{second}_normalised": two.text,
+            f"{first}_legal_forms": list(one.legal_forms),
+            f"{second}_legal_forms": list(two.legal_forms),
             "matched_tokens": [
                 {
-                    "a": p.a,
-                    "b": p.b,
+                    first: p.b if self.swapped else p.a,
+                    second: p.a if self.swapped else p.b,
                     "similarity": round(p.similarity, 4),
                     "generic": _generic_pair(p),
                 }
                 for p in self.pairs
             ],
-            "unmatched_a": list(self.unmatched_a),
-            "unmatched_b": list(self.unmatched_b),
+            f"unmatched_{first}": list(unmatched_one),
+            f"unmatched_{second}": list(unmatched_two),
             "token_score": round(self.token_score, 4),
             "rapidfuzz": {
-                "token_sort_ratio": round(fuzz.token_sort_ratio(self.a.text, self.b.text) / 100, 4),
-                "token_set_ratio": round(fuzz.token_set_ratio(self.a.text, self.b.text) / 100, 4),
+                "token_sort_ratio": round(fuzz.token_sort_ratio(one.text, two.text) / 100, 4),
+                "token_set_ratio": round(fuzz.token_set_ratio(one.text, two.text) / 100, 4),
             },
             "penalties": [self.penalty] if self.penalty else [],
             "score": round(self.score, 4),
@@ -201,23 +208,40 @@ def _generic_pair(pair: TokenPair) -> bool:
 
 def _join_runs(tokens: list[str], others: tuple[str, ...]) -> list[str]:
     """Join runs of 2–3 adjacent tokens that spell a token of the other name."""
-    targets = [t for t in others if len(t) >= 4 and t not in tokens]
-    if not targets or len(tokens) < 2:
+    if len(tokens) < 2:
         return tokens
+    targets = [t for t in others if len(t) >= 4 and t not in tokens]
+    if not targets:
+        return tokens
+
+    by_initial: dict[str, list[str]] = {}
+    for t in targets:
+        by_initial.setdefault(t[0], []).append(t)
+
+    def spells_target(run: str) -> bool:
+        # A joined run must start like the token it spells and be about as long
+        # (similarity >= JOIN_MATCH_MIN bounds the length ratio): cheap checks first.
+        return any(
+            JOIN_MATCH_MIN * len(t) <= len(run) <= len(t) / JOIN_MATCH_MIN
+            and Levenshtein.normalized_similarity(run, t) >= JOIN_MATCH_MIN
+            for t in by_initial.get(run[0], ())
+        )
+
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        joined = None
+        if tokens[i][0] not in by_initial:
+            out.append(tokens[i])
+            i += 1
+            continue
         for size in (3, 2):
-            run = "".join(tokens[i : i + size])
-            if i + size <= len(tokens) and any(
-                Levenshtein.normalized_similarity(run, t) >= JOIN_MATCH_MIN for t in targets
-            ):
-                joined, i = run, i + size
+            if i + size <= len(tokens) and spells_target("".join(tokens[i : i + size])):
+                out.append("".join(tokens[i : i + size]))
+                i += size
                 break
-        if joined is None:
-            joined, i = tokens[i], i + 1
-        out.append(joined)
+        else:
+            out.append(tokens[i])
+            i += 1
     return out
 
 
@@ -243,10 +267,11 @@ def _align(a: list[str], b: list[str]) -> list[tuple[int, int, float]]:
 
 def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
     """Compare two normalised names (see the module docstring)."""
-    if b.key < a.key:  # canonical order makes the score exactly symmetric
+    swapped = b.key < a.key
+    if swapped:  # canonical order makes the score exactly symmetric
         a, b = b, a
     if a.is_empty or b.is_empty:
-        return Comparison(0.0, a, b, (), a.tokens, b.tokens, 0.0, None)
+        return Comparison(0.0, a, b, (), a.tokens, b.tokens, 0.0, None, swapped)
     ta = _join_runs(list(a.tokens), b.tokens)
     tb = _join_runs(list(b.tokens), tuple(ta))
     ta = _join_runs(ta, tuple(tb))
@@ -301,7 +326,7 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
                 f"capped at {GENERIC_ONLY_CAP:.2f}: no distinctive word in common, "
                 "only generic words"
             )
-    return Comparison(score, a, b, pairs, unmatched_a, unmatched_b, token_score, penalty)
+    return Comparison(score, a, b, pairs, unmatched_a, unmatched_b, token_score, penalty, swapped)
 
 
 def compare_names(a: str, b: str) -> float:
@@ -316,20 +341,4 @@ def compare_names(a: str, b: str) -> float:
 def explain_names(a: str, b: str) -> dict[str, Any]:
     """``compare_names`` with the parts of its score (normalised forms, token pairs,
     rapidfuzz whole-string scores, penalties, a reason). Keys ``a_*`` refer to ``a``."""
-    na, nb = normalise_name(a), normalise_name(b)
-    comparison = compare_normalised(na, nb)
-    explanation = comparison.explanation()
-    if comparison.a is not na:  # scored in swapped order: report from the caller's side
-        explanation = _swap_sides(explanation)
-    return explanation
-
-
-def _swap_sides(explanation: dict[str, Any]) -> dict[str, Any]:
-    swapped = dict(explanation)
-    for key in ("normalised", "legal_forms"):
-        swapped[f"a_{key}"], swapped[f"b_{key}"] = explanation[f"b_{key}"], explanation[f"a_{key}"]
-    swapped["unmatched_a"], swapped["unmatched_b"] = explanation["unmatched_b"], explanation["unmatched_a"]
-    swapped["matched_tokens"] = [
-        {**p, "a": p["b"], "b": p["a"]} for p in explanation["matched_tokens"]
-    ]
-    return swapped
+    return compare_normalised(normalise_name(a), normalise_name(b)).explanation()
