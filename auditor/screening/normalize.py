@@ -3,7 +3,7 @@
 Pipeline (each step exists because real list data needs it):
 
 1. Unicode NFKC and casefold — full-width letters, ligatures and "ß" compare equal to their
-   plain forms.
+   plain forms; CamelCase brands split ("MaxiTechGroup" → "maxi tech group").
 2. Chinese / Japanese legal forms and generic words ("有限公司", "科技", "深圳市") are replaced by
    English tokens; the remaining runs of Han characters become one pinyin token each, so
    "华为" and "Huawei" agree (``vocabulary.CJK_TERMS``).
@@ -16,7 +16,10 @@ Pipeline (each step exists because real list data needs it):
 5. Transliteration of every other script to ASCII (rigour's ``ascii_text``: rigour's own
    spellings for Cyrillic — "Битривер" → "bitriver" — ICU's for the rest).
 6. Legal forms set aside, stopwords dropped, generic-word variants canonicalised
-   ("technologies", "tech" → "technology").
+   ("technologies", "tech" → "technology"), ordinals and Roman numerals made digits
+   ("13th", "Second", "III").
+7. Parenthesised parts: dropped when they repeat the name (its acronym, "(SAMC)", or its
+   words); otherwise their distinctive words become optional ``qualifiers``.
 
 The result keeps the distinctive and generic tokens in their original order; matching is
 order-insensitive but explanations read better in order.

@@ -66,7 +66,7 @@ GENERIC_WORDS: frozenset[str] = _words(
     group holding enterprise investment capital finance financial fund bank insurance
     credit exchange partner associate agency office branch department bureau center
     general global universal united national federal state public private joint stock
-    first new modern star world
+    new modern star world
     international overseas foreign
     oil gas petroleum petrochemical chemical mining metal steel construction
     aviation aerospace aircraft airline air marine maritime ship shipbuilding navigation
