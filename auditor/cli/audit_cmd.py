@@ -1,0 +1,133 @@
+"""`auditor audit`: read inventories, evaluate rules, write reports, exit with the contract code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from auditor.cli.exits import CLEAN, FINDINGS, INCOMPLETE, fail
+from auditor.cli.options import DATE, split_formats, today_utc
+
+FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
+
+
+@click.command()
+@click.argument("inventory", nargs=-1, required=True)
+@click.option("--as-of", "as_of", type=DATE, help="Audit date (default: today, UTC). Governs rule windows and lists.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="Rule directory or file (repeatable; default: the bundled rule pack).")
+@click.option("--out", "out_dir", default="report", show_default=True, type=click.Path(path_type=Path),
+              help="Directory receiving report.json, report.html and the other formats.")
+@click.option("--format", "formats", default="json,html", show_default=True, help="Comma-separated output formats.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="high", show_default=True,
+              help="Exit 1 when an open finding is at or above this severity.")
+@click.option("--strict", is_flag=True, help="Any rejected row makes the audit INCOMPLETE (exit 3).")
+@click.option("--db", "db_url", help="Database URL for imported lists and history (default: AUDITOR_DB or a per-user SQLite file).")
+@click.option("--bundled-lists-only", is_flag=True, help="Screen against the bundled curated list only (ignore imported lists).")
+@click.option("--no-bundled-list", is_flag=True, help="Do not screen against the bundled curated list.")
+@click.option("--cleared", type=click.Path(), help="Reviewed file of cleared (false-positive) screening matches.")
+@click.option("--org", "organisation", help="Organisation name shown on the report.")
+@click.option("--sign", is_flag=True, help="Sign the report (PAdES PDF + DSSE statement over every file).")
+@click.option("--key", "key_dir", type=click.Path(path_type=Path),
+              help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
+def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, strict, db_url, bundled_lists_only,
+          no_bundled_list, cleared, organisation, sign, key_dir, quiet):
+    """Audit INVENTORY files (CSV) and write reports into --out."""
+    from auditor import formats as fmt_registry
+    from auditor.audit import AuditOptions, run_audit
+    from auditor.engine.checks.base import RuleError
+    from auditor.inventory.errors import InventoryError
+    from auditor.refdata.loader import RefDataOptions
+    from auditor.store.db import StoreError
+
+    selected = split_formats(formats, fmt_registry.names())
+    if sign and key_dir is None:
+        fail("--sign needs --key DIR (create one with `auditor keys generate --out DIR`)")
+    if sign:
+        _require_clean_out_dir(out_dir, {fmt_registry.get(n).filename for n in selected})
+    opts = AuditOptions(
+        inventories=list(inventory),
+        as_of=as_of or today_utc(),
+        rule_dirs=list(rule_dirs),
+        refdata=RefDataOptions(db_url=db_url, use_db=not bundled_lists_only,
+                               include_curated=not no_bundled_list, cleared=cleared),
+        strict=strict,
+        organisation=organisation,
+    )
+    progress = _progress if sys.stderr.isatty() and not quiet else None
+    try:
+        result = run_audit(opts, progress)
+    except (RuleError, InventoryError, StoreError) as exc:
+        fail(str(exc))
+    except (OSError, ValueError) as exc:
+        # Reference-data and option files: a readable message, exit 2.
+        fail(str(exc))
+    if progress:
+        click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot create output directory {out_dir}: {exc.strerror}")
+    written = [fmt_registry.get(name).write(result, out_dir) for name in selected]
+    if sign:
+        from auditor.cli.keys_cmd import read_passphrase
+        from auditor.signing import SigningError, sign_report
+
+        try:
+            sign_report(out_dir, key_dir, read_passphrase(confirm=False))
+        except SigningError as exc:
+            fail(f"signing failed: {exc}")
+
+    summary = result.summary()
+    code = exit_code(result, fail_on)
+    if not quiet:
+        for w in sorted(result.warnings):
+            click.echo(f"auditor: warning: {w}", err=True)
+        for r in result.incomplete_reasons:
+            click.echo(f"auditor: INCOMPLETE: {r}", err=True)
+    sev = ", ".join(f"{n} {s}" for s, n in reversed(summary["open_by_severity"].items()) if n)
+    click.echo(
+        f"auditor: {summary['rows_read']} rows read, {summary['rows_audited']} audited, "
+        f"{summary['rows_rejected']} rejected; {summary['findings']} findings"
+        + (f" ({sev})" if sev else "")
+        + f" on {summary['assets_with_findings']} rigs; status {summary['status']}; exit {code}; "
+        + f"reports in {out_dir}/ ({', '.join(p.name for p in written)})"
+    )
+    sys.exit(code)
+
+
+SIGNATURE_FILES = {"report.intoto.json", "signer.pem", "root.pem"}
+
+
+def _require_clean_out_dir(out_dir: Path, ours: set[str]) -> None:
+    """A signed report covers every file in its folder: refuse to sign leftovers of other runs."""
+    if not out_dir.is_dir():
+        return
+    stray = sorted(p.name for p in out_dir.iterdir() if p.name not in ours | SIGNATURE_FILES)
+    if stray:
+        fail(f"{out_dir} holds files this audit does not write ({', '.join(stray[:5])}); "
+             "a signed report covers its whole folder: use an empty --out directory")
+    for name in SIGNATURE_FILES:
+        (out_dir / name).unlink(missing_ok=True)
+
+
+def exit_code(result, fail_on: str) -> int:
+    from auditor.model import Severity
+
+    if not result.complete:
+        return INCOMPLETE
+    if fail_on == "never":
+        return CLEAN
+    threshold = Severity.parse(fail_on)
+    summary = result.summary()
+    if any(n for s, n in summary["open_by_severity"].items() if Severity.parse(s) >= threshold):
+        return FINDINGS
+    return CLEAN
+
+
+def _progress(rows: int) -> None:
+    click.echo(f"\rauditor: reading… {rows:,} rows", err=True, nl=False)
