@@ -50,10 +50,12 @@ class ClearedMatch:
     file: str = ""
     line: int = 0
 
-    def covers(self, query: str, list_name: str, entity_id: str) -> bool:
+    def covers(self, query: str, match: Any) -> bool:
+        """True if this decision clears ``match`` (a `screener.Match`) for the screened
+        name ``query``: same list, same entry, same name once normalised."""
         return (
-            self.list_name == list_name
-            and self.entity_id == entity_id
+            self.list_name == match.list_name
+            and self.entity_id == match.entity_id
             and normalise_name(self.name).key == normalise_name(query).key
         )
 
@@ -158,7 +160,7 @@ def find_clearance(query: str, match: Any, cleared: Iterable[ClearedMatch]) -> C
     """The recorded decision that clears ``match`` (a `screener.Match`) for the screened
     name ``query``, or None."""
     for decision in cleared:
-        if decision.covers(query, match.list_name, match.entity_id):
+        if decision.covers(query, match):
             return decision
     return None
 

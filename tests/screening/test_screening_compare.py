@@ -121,3 +121,28 @@ def test_normalised_forms() -> None:
     # A parenthesised acronym of the name itself is dropped; another alias is optional.
     assert normalise_name("Shanghai Aircraft Manufacturing Co. Ltd. (SAMC)").qualifiers == ()
     assert normalise_name("Dawning Information Industry Co., Ltd. (Sugon)").qualifiers == ("sugon",)
+
+
+def test_explanation_names_the_parts_and_the_penalty() -> None:
+    from auditor.screening import explain_names
+
+    e = explain_names(
+        "Zeta China Mobile Telecom Electronics Technology Group",
+        "China Mobile Telecom Electronics Technology Group Holding",
+    )
+    assert e["a_normalised"] == "zeta china mobile telecom electronics technology group"
+    assert e["unmatched_a"] == ["zeta"] and e["unmatched_b"] == ["holding"]
+    assert all(t["generic"] for t in e["matched_tokens"]) and len(e["matched_tokens"]) == 6
+    # six generic pairs (3.0) against zeta (1) and holding (0.25): 3 / 4.25, capped at 0.5
+    assert e["token_score"] == round(3 / 4.25, 4)
+    assert e["score"] == 0.5
+    assert e["penalties"] == ["capped at 0.50: no distinctive word in common, only generic words"]
+    # The explanation is given from the caller's side whatever the internal order.
+    swapped = explain_names(
+        "China Mobile Telecom Electronics Technology Group Holding",
+        "Zeta China Mobile Telecom Electronics Technology Group",
+    )
+    assert swapped["unmatched_a"] == ["holding"] and swapped["unmatched_b"] == ["zeta"]
+    assert explain_names("BELLETECH CORP", "11420 CORP.")["reason"] == (
+        "no words in common; unmatched words: 11420, belletech; legal forms ignored"
+    )
