@@ -116,8 +116,13 @@ class Screener:
                     continue
                 seen.add(norm.key)
                 self._add(_Record(index, listed, norm))
-        for token in sorted(set(self._postings) | set(self._join_postings)):
+        for token in sorted(self._postings):
             for key in _lookup_keys(token):
+                self._token_keys[key].append(token)
+        # Joined words ("hua wei" -> "huawei") are found as written or in skeleton only:
+        # there are many of them and a misspelt join is rare.
+        for token in sorted(set(self._join_postings) - set(self._postings)):
+            for key in (token, "~" + translit_skeleton(token)):
                 self._token_keys[key].append(token)
         self._similar_cache: dict[str, tuple[str, ...]] = {}
 
