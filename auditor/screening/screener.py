@@ -30,7 +30,14 @@ from auditor.screening.match import (
     token_similarity,
     translit_skeleton,
 )
-from auditor.screening.normalize import NormalisedName, is_generic, normalise_name, token_weight
+from auditor.screening.normalize import (
+    DISTINCTIVE_WEIGHT,
+    GENERIC_WEIGHT,
+    NormalisedName,
+    is_generic,
+    normalise_name,
+    token_weight,
+)
 
 # Queries with more generic words than this look up all-generic names by their rarest
 # words only (2**12 subsets is the most we enumerate).
@@ -166,15 +173,15 @@ class Screener:
                 joined.update(self._postings.get(similar, ()))
                 joined.update(self._join_postings.get(similar, ()))
         # Score bound for a name reached through k distinctive query words: each pair
-        # weighs at most 2 (two distinctive words), each generic query word pairs for at
-        # most 1.25, and every word of both names counts in the denominator, so
-        # score <= (2 k + 1.25 g) / (weight of query + weight of name).
+        # weighs at most 2 (two distinctive words), each of the g generic query words pairs
+        # for at most GENERIC_WEIGHT + 1, and every word of both names counts in the
+        # denominator, so score <= (2 k + (GENERIC_WEIGHT + 1) g) / (query + name weights).
         query_weight = sum(map(token_weight, query.tokens))
         generic = sorted({t for t in query.tokens if is_generic(t)})
-        generic_pairs = 1.25 * sum(1 for t in query.tokens if is_generic(t))
+        generic_pairs = (GENERIC_WEIGHT + DISTINCTIVE_WEIGHT) * sum(1 for t in query.tokens if is_generic(t))
         found = set(joined)
         for record_id, k in reached_by.items():
-            if (2 * k + generic_pairs) >= threshold * (query_weight + self._weights[record_id]):
+            if (2 * DISTINCTIVE_WEIGHT * k + generic_pairs) >= threshold * (query_weight + self._weights[record_id]):
                 found.add(record_id)
         # Names made only of generic words match only if all their words are in the query.
         if len(generic) > _MAX_GENERIC_SUBSET_WORDS:

@@ -122,6 +122,7 @@ _SYNONYM_LINES = """
     engineering: engineer engineers eng engg
     development: developments dev developer
     innovation: innovations innovative
+    intelligent: intelligence
     consulting: consultants consultant consultancy
     management: mgmt mgt menedzhment
     solution: solutions

@@ -78,10 +78,10 @@ def test_generic_word_only_overlap_raises_nothing(screener: Screener) -> None:
 
 def test_threshold_parameter(screener: Screener) -> None:
     # "Sophgo Bitmain" vs "Sophgo Technologies": sophgo pairs (weight 2), bitmain (1) and
-    # the generic "technology" (0.25) do not: 2 / 3.25.
+    # the generic "technology" (0.15) do not: 2 / 3.15.
     assert screener.screen("Sophgo Bitmain Ltd", date(2025, 6, 1)) == []
     lowered = screener.screen("Sophgo Bitmain Ltd", date(2025, 6, 1), threshold=0.6)
-    assert [(m.entity_id, round(m.score, 4)) for m in lowered] == [("EL-1", 0.6154), ("EL-2", 0.6154)]
+    assert [(m.entity_id, round(m.score, 4)) for m in lowered] == [("EL-1", 0.6349), ("EL-2", 0.6349)]
 
 
 def test_explanation_contents(screener: Screener) -> None:
@@ -95,8 +95,8 @@ def test_explanation_contents(screener: Screener) -> None:
     assert [(t["query"], t["candidate"], t["generic"]) for t in e["matched_tokens"]] == [
         ("sophgo", "sophgo", False), ("technology", "technology", True)]
     assert e["unmatched_query"] == ["qingdao"] and e["unmatched_candidate"] == []
-    # (2 + 0.5) / (2 + 0.5 + 0.25): one unmatched generic word (a place).
-    assert e["score"] == round(2.5 / 2.75, 4) == round(match.score, 4)
+    # (2 + 0.3) / (2 + 0.3 + 0.15): one unmatched generic word (a place) weighing 0.15.
+    assert e["score"] == round(2.3 / 2.45, 4) == round(match.score, 4)
     assert 0 <= e["rapidfuzz"]["token_sort_ratio"] <= 1 and e["rapidfuzz"]["token_set_ratio"] == 1.0
     assert e["penalties"] == []
     assert "distinctive words matched: sophgo" in e["reason"]
