@@ -8,8 +8,9 @@ and indexed by its tokens; a query only scores the names that could reach a matc
   transliteration skeleton (a symmetric-deletion index: two tokens one edit apart, or one
   substitution apart, share a key), and under the joins of adjacent tokens ("hua wei" /
   "huawei");
-* names made only of generic words whose words all appear in the query (the only way
-  such a name can pass the generic-only guard, see ``match.py``).
+* names made only of generic words whose words all appear in the query, and for a query
+  made only of generic words the names containing all its words (the only ways past the
+  generic-only guard, see ``match.py``).
 
 Every candidate is then scored with exactly the comparison behind `compare_names`, so a
 screening hit and `compare_names` agree on the score.
@@ -114,6 +115,7 @@ class Screener:
         self._postings: dict[str, list[int]] = defaultdict(list)  # distinctive token -> records
         self._join_postings: dict[str, list[int]] = defaultdict(list)  # "hua wei" -> "huawei"
         self._generic_names: dict[frozenset[str], list[int]] = defaultdict(list)
+        self._generic_postings: dict[str, set[int]] = defaultdict(set)  # generic word -> records
         self._token_keys: dict[str, list[str]] = defaultdict(list)  # lookup key -> tokens
         for index, entry in enumerate(self.entries):
             seen: set[tuple] = set()
@@ -144,6 +146,9 @@ class Screener:
             self._join_postings[token].append(record_id)
         if all(map(is_generic, tokens)):
             self._generic_names[frozenset(tokens)].append(record_id)
+        for token in tokens:
+            if is_generic(token):
+                self._generic_postings[token].add(record_id)
 
     def __len__(self) -> int:
         return len(self._records)
@@ -183,6 +188,11 @@ class Screener:
         for record_id, k in reached_by.items():
             if (2 * DISTINCTIVE_WEIGHT * k + generic_pairs) >= threshold * (query_weight + self._weights[record_id]):
                 found.add(record_id)
+        # A query made only of generic words ("Shenyang Aircraft") matches names that contain
+        # all its words ("AVIC Shenyang Aircraft Company").
+        if len(generic) >= 2 and len(generic) == len(set(query.tokens)):
+            postings = sorted((self._generic_postings.get(t, set()) for t in generic), key=len)
+            found.update(postings[0].intersection(*postings[1:]))
         # Names made only of generic words match only if all their words are in the query.
         if len(generic) > _MAX_GENERIC_SUBSET_WORDS:
             generic = generic[:_MAX_GENERIC_SUBSET_WORDS]

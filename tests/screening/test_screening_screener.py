@@ -71,6 +71,18 @@ def test_alias_match_reports_the_alias_and_the_primary_name(screener: Screener) 
     assert match.score == 1.0
 
 
+def test_names_made_of_generic_words_are_found_both_ways() -> None:
+    screener = Screener([
+        ListEntry(EL, "EL-30", "AVIC Shenyang Aircraft Company Limited"),
+        ListEntry(EL, "EL-31", "China Telecom"),
+    ])
+    as_of = date(2026, 1, 1)
+    # shenyang + aircraft identify the query: 4 / (4 + avic 1) = 0.8
+    assert [(m.entity_id, m.score) for m in screener.screen("Shenyang Aircraft Co. Ltd.", as_of)] == [("EL-30", 0.8)]
+    assert [m.entity_id for m in screener.screen("China Telecom Corporation Limited", as_of)] == ["EL-31"]
+    assert screener.screen("China Mobile", as_of) == []
+
+
 def test_generic_word_only_overlap_raises_nothing(screener: Screener) -> None:
     assert screener.screen("BELLETECH CORP", date(2026, 1, 1)) == []
     assert screener.screen("Bitmain Technologies Ltd", date(2026, 1, 1)) == []
@@ -158,6 +170,8 @@ def test_index_finds_what_brute_force_comparison_finds() -> None:
     # Altered spellings: a dropped letter, upper case, an extra generic word, a legal form.
     queries += [q[:5] + q[6:] for q in queries[:20] if len(q) > 8]
     queries += [q.upper() + " TRADING CO., LTD." for q in queries[20:40]]
+    queries += [" ".join(q.split()[1:]) for q in queries[40:60] if len(q.split()) > 2]  # first word lost
+    queries += ["China Electronics Technology Group", "Shanghai Aircraft Manufacturing", "Iran Electronics Industries"]
     as_of = date(2024, 1, 1)
     for query in queries:
         expected = {}
