@@ -133,6 +133,7 @@ class Comparison:
     token_score: float
     penalty: str | None  # why the token score was capped, if it was
     swapped: bool = False  # a and b are in canonical order, swapped from the caller's
+    promoted: bool = False  # a generic-only name contained in the other: its words count fully
 
     def explanation(self, first: str = "a", second: str = "b") -> dict[str, Any]:
         """The parts of the score as plain JSON-ready data, keys prefixed ``first_`` for the
@@ -182,6 +183,8 @@ class Comparison:
         unmatched = list(self.unmatched_a) + list(self.unmatched_b)
         if unmatched:
             parts.append("unmatched words: " + ", ".join(unmatched))
+        if self.promoted:
+            parts.append("a name made only of generic words is contained in the other: its words identify it")
         if self.a.legal_forms or self.b.legal_forms:
             parts.append("legal forms ignored")
         if self.penalty:
@@ -329,7 +332,7 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
                 f"capped at {GENERIC_ONLY_CAP:.2f}: no distinctive word in common, "
                 "only generic words"
             )
-    return Comparison(score, a, b, pairs, unmatched_a, unmatched_b, token_score, penalty, swapped)
+    return Comparison(score, a, b, pairs, unmatched_a, unmatched_b, token_score, penalty, swapped, promoted)
 
 
 def compare_names(a: str, b: str) -> float:
