@@ -275,8 +275,8 @@ def explain_match_text(match: Match) -> str:
         f'Compared as "{e["query_normalised"]}" and "{e["candidate_normalised"]}": {e["reason"]}.',
     ]
     if match.legal_effect:
-        parts.append(f"Legal effect of this list: {match.legal_effect}")
+        parts.append(f"Legal effect of this list: {match.legal_effect.strip().rstrip('.')}.")
     if match.source:
-        parts.append(f"Source: {match.source}.")
+        parts.append(f"Source: {match.source.strip().rstrip('.')}.")
     parts.append("A name match is exposure to review, not proof that the parties are the same.")
     return " ".join(parts)
