@@ -6,8 +6,8 @@ The score is a weighted token alignment:
   forms ("Ltd", "GmbH", "有限公司") are set aside and never count; words in parentheses
   that are not generic ("(Sugon)", "(FSB)") are optional aliases: they count only if matched;
 * words of one name are paired one-to-one with words of the other, most similar first,
-  where their rapidfuzz OSA similarity (Levenshtein with transpositions; or that of their transliteration skeletons,
-  slightly discounted) reaches ``TOKEN_MATCH_MIN``; numbers must be equal; runs of words
+  where ``tokens.token_similarity`` (rapidfuzz OSA similarity, or that of transliteration
+  skeletons) reaches ``TOKEN_MATCH_MIN``; numbers must be equal; runs of words
   that spell one word of the other name ("hua wei" / "huawei") are joined first;
 * score = Σ similarity × (weight a + weight b) over pairs ÷ Σ weights of all words, where a
   distinctive word weighs 1 and a generic word ("technology", "trading", "china") 0.15, so
@@ -27,13 +27,12 @@ The score is symmetric: the pair is always scored in a canonical order.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import Levenshtein
 
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
@@ -43,6 +42,7 @@ from auditor.screening.normalize import (
     normalise_name,
     token_weight,
 )
+from auditor.screening.tokens import token_similarity
 
 # Threshold: the best F1 on the `tune` half of tests/screening/pairs.csv among 0.50, 0.55 …
 # 0.95 (benchmarks/screening_quality.py --sweep), checked on the `holdout` half. In words:
@@ -50,67 +50,11 @@ from auditor.screening.normalize import (
 # same name plus another distinctive word do not (0.67).
 DEFAULT_THRESHOLD = 0.70
 
-# Two tokens pair up from this OSA (Levenshtein + transposition) similarity: one edit in a 5-letter word, two in
-# a 10-letter word. Shorter words must be equal.
-TOKEN_MATCH_MIN = 0.80
 # A run of tokens joins into one when its concatenation is at least this similar.
 JOIN_MATCH_MIN = 0.85
 # Ceiling for a score carried by generic words alone, or by names whose numbers differ;
 # kept well below DEFAULT_THRESHOLD.
 GENERIC_ONLY_CAP = 0.50
-
-
-# Spelling differences between romanisation systems (Cyrillic "х" as kh/h, "й" as i/y,
-# "ц" as ts/c; pinyin/Wade-Giles/English "ou"/"u") reduced to one skeleton, so
-# "Antei"/"Antey", "Tekhnodinamika"/"Teknodinamika", "Hongdou"/"Hongdu" pair up.
-_SKELETON_RULES = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"shch|sch", "sh"),
-        (r"tch", "ch"),
-        (r"kh", "h"),
-        (r"ts|tz", "c"),
-        (r"ck|q", "k"),
-        (r"x", "ks"),
-        (r"c(?!h)", "k"),
-        (r"ph", "f"),
-        (r"w", "v"),
-        (r"y", "i"),
-        (r"ou|oo", "u"),
-        (r"ee", "i"),
-        (r"(.)\1+", r"\1"),
-    )
-)
-# A pair equal only after that reduction is a near-certain, not a certain, match.
-SKELETON_DISCOUNT = 0.95
-_EPSILON = 1e-9
-
-
-@lru_cache(maxsize=1 << 17)
-def translit_skeleton(token: str) -> str:
-    for pattern, replacement in _SKELETON_RULES:
-        token = pattern.sub(replacement, token)
-    return token
-
-
-@lru_cache(maxsize=1 << 18)
-def token_similarity(a: str, b: str) -> float:
-    """Similarity of two tokens in [0, 1]; 0 below ``TOKEN_MATCH_MIN``."""
-    if a == b:
-        return 1.0
-    if not (a.isalpha() and b.isalpha()):
-        return 0.0  # "11420" vs "11421", "13" vs "14": numbers identify, they are not typos
-    # OSA: Levenshtein plus transpositions, the commonest typo ("Sopgho" / "Sophgo").
-    sim = OSA.normalized_similarity(a, b)
-    skeleton = SKELETON_DISCOUNT * OSA.normalized_similarity(translit_skeleton(a), translit_skeleton(b))
-    sim = max(sim, skeleton)
-    if a.startswith("al") != b.startswith("al"):
-        # Arabic article written joined ("Alnaser" / "Naser", "Alharamein" / "Haramain").
-        joined, other = (a, b) if a.startswith("al") else (b, a)
-        if len(joined) >= 6:
-            sim = max(sim, SKELETON_DISCOUNT * OSA.normalized_similarity(
-                translit_skeleton(joined[2:]), translit_skeleton(other)))
-    return sim if sim >= TOKEN_MATCH_MIN - _EPSILON else 0.0
 
 
 @dataclass(frozen=True)

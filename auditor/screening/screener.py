@@ -25,12 +25,7 @@ from itertools import combinations
 from typing import Any, Collection, Iterable
 
 from auditor.refdata.entities import ListEntry
-from auditor.screening.match import (
-    DEFAULT_THRESHOLD,
-    compare_normalised,
-    token_similarity,
-    translit_skeleton,
-)
+from auditor.screening.match import DEFAULT_THRESHOLD, compare_normalised
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
     GENERIC_WEIGHT,
@@ -39,6 +34,7 @@ from auditor.screening.normalize import (
     normalise_name,
     token_weight,
 )
+from auditor.screening.tokens import token_similarity, translit_skeleton
 
 # Queries with more generic words than this look up all-generic names by their rarest
 # words only (2**12 subsets is the most we enumerate).

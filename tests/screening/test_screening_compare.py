@@ -146,3 +146,15 @@ def test_explanation_names_the_parts_and_the_penalty() -> None:
     assert explain_names("BELLETECH CORP", "11420 CORP.")["reason"] == (
         "no words in common; unmatched words: 11420, belletech; legal forms ignored"
     )
+
+
+def test_token_similarity_typos_transliterations_and_numbers() -> None:
+    from auditor.screening.tokens import token_similarity
+
+    assert token_similarity("sopgho", "sophgo") > 0  # transposed letters
+    assert token_similarity("tekhnodinamika", "teknodinamika") > 0  # kh / k
+    assert token_similarity("antei", "antey") > 0  # й as i / y
+    assert token_similarity("alnaser", "naser") > 0  # joined Arabic article
+    assert token_similarity("11420", "11421") == 0.0  # numbers must be equal
+    assert token_similarity("beijing", "nanjing") == 0.0
+    assert token_similarity("zte", "zta") == 0.0  # short words must be equal
