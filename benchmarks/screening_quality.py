@@ -56,6 +56,8 @@ def metrics(scored: list[tuple[Pair, float]], threshold: float) -> dict[str, flo
 
 
 def _line(name: str, m: dict[str, float]) -> str:
+    if m["tp"] + m["fn"] == 0:  # negatives only: precision/recall say nothing
+        return f"{name:<28} pairs={m['pairs']:>4} (all negative) false positives={m['fp']}"
     return (f"{name:<28} pairs={m['pairs']:>4} tp={m['tp']:>4} fp={m['fp']:>3} fn={m['fn']:>3} "
             f"precision={m['precision']:.3f} recall={m['recall']:.3f} F1={m['f1']:.3f}")
 
