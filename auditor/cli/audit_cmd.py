@@ -15,7 +15,8 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 
 @click.command()
 @click.argument("inventory", nargs=-1, required=True)
-@click.option("--as-of", "as_of", type=DATE, help="Audit date (default: today, UTC). Governs rule windows and lists.")
+@click.option("--as-of", "as_of", type=DATE, envvar="AUDITOR_AS_OF", show_envvar=True,
+              help="Audit date (default: today, UTC). Governs rule windows and lists.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
               help="Rule directory or file (repeatable; default: the bundled rule pack).")
 @click.option("--out", "out_dir", default="report", show_default=True, type=click.Path(path_type=Path),
