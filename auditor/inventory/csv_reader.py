@@ -44,7 +44,7 @@ class _HashingLines:
             nul = raw.find(b"\x00")
             if nul >= 0:
                 raise InventoryError(
-                    self.path, "contains NUL bytes: this is a binary file, not a CSV inventory", self.lineno, nul + 1
+                    self.path, "binary file: contains NUL bytes, not a CSV inventory", self.lineno, nul + 1
                 )
             try:
                 yield raw.decode("utf-8")
@@ -78,6 +78,8 @@ def read_csv(
     except OSError as exc:
         raise InventoryError(path, f"cannot open: {exc.strerror}") from None
     with fh:
+        _sniff(path, fh.read(8192))
+        fh.seek(0)
         lines = _HashingLines(path, fh, sha)
         reader = csv.reader(lines, strict=True)
         try:
@@ -157,6 +159,25 @@ def read_csv(
     )
     assert info.rows_read == info.rows_audited + info.rows_rejected
     return info, rejected, warnings
+
+
+_MAGIC = {
+    b"PK\x03\x04": "a ZIP archive (an .xlsx workbook?); export the sheet as CSV UTF-8",
+    b"%PDF": "a PDF document, not a CSV inventory",
+    b"\xd0\xcf\x11\xe0": "a legacy Office file (.xls?); export the sheet as CSV UTF-8",
+}
+
+
+def _sniff(path: str, head: bytes) -> None:
+    """Refuse binary files up front with one clear line instead of a decoding error."""
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            raise InventoryError(path, f"binary file: {what}", 1, 1)
+    nul = head.find(b"\x00")
+    if nul >= 0 and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        line = head.count(b"\n", 0, nul) + 1
+        col = nul - (head.rfind(b"\n", 0, nul) + 1) + 1
+        raise InventoryError(path, "binary file: contains NUL bytes, not a CSV inventory", line, col)
 
 
 def _map_header(path: str, header: list[str]) -> tuple[list[tuple[int, str]], list[str]]:

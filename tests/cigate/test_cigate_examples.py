@@ -22,7 +22,7 @@ import junitparser
 import pytest
 import yaml
 
-from tests.cigate.helpers import AS_OF, BAD_LINE_NO, REPO, RULE_ARGS, cli_env, procurement_copy, write_shim
+from .helpers import AS_OF, BAD_LINE_NO, REPO, RULE_ARGS, cli_env, procurement_copy, write_shim
 
 EXAMPLES = REPO / "examples" / "ci"
 

@@ -18,7 +18,7 @@ import re
 
 import pytest
 
-from tests.cigate.helpers import AS_OF, BAD_LINE, RULE_ARGS, procurement_copy, run_cli
+from .helpers import AS_OF, BAD_LINE, RULE_ARGS, procurement_copy, run_cli
 
 # Injected into the interpreter before the CLI runs: the audit raises an unexpected
 # exception, which is what exit 4 exists for.

@@ -9,7 +9,7 @@ import junitparser
 import pytest
 
 from auditor.formats import get
-from tests.cigate.helpers import AS_OF, RULE_ARGS, audit_result, procurement_copy, run_cli, PROCUREMENT
+from .helpers import AS_OF, RULE_ARGS, audit_result, procurement_copy, run_cli, PROCUREMENT
 
 
 def cases(path) -> dict[str, junitparser.TestCase]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.formats.markdown_format import MAX_CHARS, md_escape, render
-from tests.cigate.helpers import AS_OF, BAD_LINE_NO, RULE_ARGS, audit_result, procurement_copy, run_cli, PROCUREMENT
+from .helpers import AS_OF, BAD_LINE_NO, RULE_ARGS, audit_result, procurement_copy, run_cli, PROCUREMENT
 
 
 def test_summary_of_the_bad_procurement_list(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from auditor.formats import get
 from auditor.formats.sarif_format import artifact_uri
-from tests.cigate.helpers import AS_OF, BAD_LINE_NO, PROCUREMENT, RULE_ARGS, audit_result, cli_env, \
+from .helpers import AS_OF, BAD_LINE_NO, PROCUREMENT, RULE_ARGS, audit_result, cli_env, \
     procurement_copy, run_cli, sarif_schema_path
 
 
