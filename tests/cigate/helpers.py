@@ -83,3 +83,19 @@ def audit_result(path: Path | str, rule_dirs=None, as_of=AS_OF_DATE):
 
     dirs = rule_dirs if rule_dirs is not None else [REPO / "rules" / "data_quality", REPO / "rules" / "origin"]
     return run_audit(AuditOptions(inventories=[str(path)], as_of=as_of, rule_dirs=list(dirs)))
+
+
+def rule_ids() -> list[str]:
+    """Ids of the rules in RULE_ARGS' packs (computed from the files, so new rules need no edit)."""
+    return sorted(p.stem for d in RULE_ARGS[1::2] for p in Path(d).glob("*.toml"))
+
+
+def orig001(result):
+    """The one ORIG-001 finding of the procurement fixture (other rules may add info notes)."""
+    (finding,) = [f for f in result.iter_findings() if f.rule_id == "ORIG-001"]
+    return finding
+
+
+def gating(results: list[dict]) -> list[dict]:
+    """SARIF results at warning or error level (what the medium gate fails on)."""
+    return [r for r in results if r["level"] in ("error", "warning")]

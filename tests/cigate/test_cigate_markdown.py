@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.formats.markdown_format import MAX_CHARS, md_escape, render
-from .helpers import AS_OF, BAD_LINE_NO, RULE_ARGS, audit_result, procurement_copy, run_cli, PROCUREMENT
+from .helpers import AS_OF, BAD_LINE_NO, PROCUREMENT, RULE_ARGS, audit_result, orig001, procurement_copy, run_cli
 
 
 def test_summary_of_the_bad_procurement_list(tmp_path):
@@ -86,13 +86,15 @@ def test_huge_result_is_cut_under_the_comment_limit(tmp_path):
 
 def test_new_findings_come_first_with_a_baseline(tmp_path):
     result = audit_result(PROCUREMENT)
-    (finding,) = list(result.iter_findings())
+    finding = orig001(result)
+    others = {f.fingerprint: "unchanged" for f in result.iter_findings() if f.fingerprint != finding.fingerprint}
     result.options["gate"] = {"fail_on": "medium", "new_only": True}
-    result.baseline = {}
+    result.baseline = others  # everything but the ORIG-001 finding was there before
     md = render(result, "out")
     assert md.index("### New since the baseline (1)") < md.index("### Top rules")
     assert "| severity | findings | open | waived | new (open) |" in md
-    result.baseline = {finding.fingerprint: "unchanged"}
+    assert "| MEDIUM | ORIG-001 | po:PO-2026-0142/4 |" in md.split("### Top rules")[0]
+    result.baseline = {**others, finding.fingerprint: "unchanged"}
     md = render(result, "out")
     assert "### New since the baseline (0)" in md and "No new findings." in md
     assert md.startswith("## ✅ auditor: PASS")  # unchanged findings do not fail --fail-on-new-only

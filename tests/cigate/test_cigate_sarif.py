@@ -10,8 +10,8 @@ import pytest
 
 from auditor.formats import get
 from auditor.formats.sarif_format import artifact_uri
-from .helpers import AS_OF, BAD_LINE_NO, PROCUREMENT, RULE_ARGS, audit_result, cli_env, \
-    procurement_copy, run_cli, sarif_schema_path
+from .helpers import AS_OF, BAD_LINE_NO, PROCUREMENT, RULE_ARGS, audit_result, cli_env, gating, orig001, \
+    procurement_copy, rule_ids, run_cli, sarif_schema_path
 
 
 def validate(doc: dict) -> None:
@@ -43,8 +43,8 @@ def test_validates_and_points_at_the_bad_line(cli_sarif):
     doc, _ = cli_sarif
     validate(doc)
     assert doc["version"] == "2.1.0" and len(doc["runs"]) == 1
-    results = doc["runs"][0]["results"]
-    assert len(results) == 1
+    results = gating(doc["runs"][0]["results"])
+    assert len(results) == 1  # the bad line is the only thing that fails the medium gate
     res = results[0]
     assert res["ruleId"] == "ORIG-001"
     loc = res["locations"][0]
@@ -63,9 +63,8 @@ def test_every_rule_is_described_with_help_and_citation(cli_sarif):
     doc, _ = cli_sarif
     driver = doc["runs"][0]["tool"]["driver"]
     ids = [r["id"] for r in driver["rules"]]
-    expected = sorted(p.stem for d in ("data_quality", "origin") for p in (Path(RULE_ARGS[1]).parent / d).glob("*.toml"))
-    assert ids == expected  # every rule, not only those that fired
-    res = doc["runs"][0]["results"][0]
+    assert ids == rule_ids()  # every rule, not only those that fired
+    (res,) = [r for r in doc["runs"][0]["results"] if r["ruleId"] == "ORIG-001"]
     assert driver["rules"][res["ruleIndex"]]["id"] == "ORIG-001"
     orig = driver["rules"][ids.index("ORIG-001")]
     assert orig["helpUri"] == "https://www.ecfr.gov/current/title-15/subtitle-A/part-791/subpart-A/section-791.4"
@@ -90,13 +89,14 @@ def test_byte_identical_across_runs(cli_sarif, tmp_path):
 
 def test_waived_finding_is_carried_with_an_external_suppression(tmp_path):
     result = audit_result(PROCUREMENT)
-    (finding,) = list(result.iter_findings())
+    finding = orig001(result)
     waiver = {"id": "W-2026-007", "justification": "Hashboards re-sourced from Malaysia, see PO amendment 3",
               "approver": "Jane Roe, CCO", "expires": "2027-03-01"}
     result.waivers = {finding.fingerprint: waiver}
     doc = write_sarif(result, tmp_path)
     validate(doc)
-    (res,) = doc["runs"][0]["results"]
+    (res,) = [r for r in doc["runs"][0]["results"] if "suppressions" in r]
+    assert res["ruleId"] == "ORIG-001"
     (sup,) = res["suppressions"]
     assert sup["kind"] == "external" and sup["status"] == "accepted"
     assert sup["justification"].startswith("Hashboards re-sourced from Malaysia, see PO amendment 3")
@@ -105,24 +105,28 @@ def test_waived_finding_is_carried_with_an_external_suppression(tmp_path):
 
 def test_baseline_states_and_absent_results(tmp_path):
     result = audit_result(PROCUREMENT)
-    (finding,) = list(result.iter_findings())
-    result.baseline = {}  # a baseline without this finding: it is new
+    finding = orig001(result)
+    others = [f.fingerprint for f in result.iter_findings() if f.rule_id != "ORIG-001"]
+    result.baseline = {fp: "unchanged" for fp in others}  # a baseline without the ORIG-001 finding
     result.absent = [{
         "fingerprint": "0" * 32, "rule_id": "DQ-006", "severity": "low", "message": "old formula cell",
         "asset": {"serial": None, "key": "po:PO-2026-0100/2", "file": "procurement/orders.csv", "line": 9},
     }]
     doc = write_sarif(result, tmp_path / "a")
     validate(doc)
-    new, absent = doc["runs"][0]["results"]
-    assert new["baselineState"] == "new" and new["partialFingerprints"]["auditorFinding/v1"] == finding.fingerprint
+    states = {r["partialFingerprints"]["auditorFinding/v1"]: r["baselineState"] for r in doc["runs"][0]["results"]}
+    assert states == {**{fp: "unchanged" for fp in others}, finding.fingerprint: "new", "0" * 32: "absent"}
+    (new,) = [r for r in doc["runs"][0]["results"] if r["baselineState"] == "new"]
+    (absent,) = [r for r in doc["runs"][0]["results"] if r["baselineState"] == "absent"]
+    assert new["partialFingerprints"]["auditorFinding/v1"] == finding.fingerprint
     assert absent["baselineState"] == "absent" and absent["ruleId"] == "DQ-006" and absent["level"] == "note"
     assert absent["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "po:PO-2026-0100/2"
 
-    result.baseline = {finding.fingerprint: "unchanged"}
+    result.baseline = {f.fingerprint: "unchanged" for f in result.iter_findings()}
     result.absent = []
     doc = write_sarif(result, tmp_path / "b")
     validate(doc)
-    assert [r["baselineState"] for r in doc["runs"][0]["results"]] == ["unchanged"]
+    assert {r["baselineState"] for r in doc["runs"][0]["results"]} == {"unchanged"}
 
 
 def test_rejected_rows_are_tool_notifications_and_serials_are_rig_locations(tmp_path):
@@ -136,7 +140,7 @@ def test_rejected_rows_are_tool_notifications_and_serials_are_rig_locations(tmp_
     )
     doc = write_sarif(audit_result(csv), tmp_path / "out")
     validate(doc)
-    (res,) = doc["runs"][0]["results"]
+    (res,) = [r for r in doc["runs"][0]["results"] if r["ruleId"] == "ORIG-001"]
     assert res["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "rig:AN-1"
     inv = doc["runs"][0]["invocations"][0]
     notes = [n for n in inv["toolExecutionNotifications"] if n["descriptor"]["id"] == "rejected-row"]
@@ -163,5 +167,5 @@ def test_cli_writes_sarif_and_md_together(tmp_path):
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((tmp_path / "o" / "report.sarif").read_text(encoding="utf-8"))
     validate(doc)
-    assert doc["runs"][0]["results"] == []
+    assert gating(doc["runs"][0]["results"]) == []
     assert doc["runs"][0]["properties"]["as_of"] == AS_OF  # AUDITOR_AS_OF honoured
