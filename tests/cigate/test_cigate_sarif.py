@@ -85,6 +85,16 @@ def test_byte_identical_across_runs(cli_sarif, tmp_path):
                     "--out", "again"], cwd=tmp_path)
     assert proc.returncode in (0, 1), proc.stderr
     assert (tmp_path / "again" / "report.sarif").read_bytes() == first
+    # The other CI formats too: same inputs, same bytes (no timestamps, sorted output).
+    outputs = []
+    for run in ("a", "b"):
+        work = tmp_path / run
+        procurement_copy(work / "procurement" / "orders.csv")
+        proc = run_cli(["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit,md",
+                        "--out", "out", "--fail-on", "medium"], cwd=work)
+        assert proc.returncode == 1, proc.stderr
+        outputs.append([(work / "out" / name).read_bytes() for name in ("report.junit.xml", "report.md")])
+    assert outputs[0] == outputs[1]
 
 
 def test_waived_finding_is_carried_with_an_external_suppression(tmp_path):
