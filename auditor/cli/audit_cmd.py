@@ -33,13 +33,15 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--bundled-lists-only", is_flag=True, help="Screen against the bundled curated list only (ignore imported lists).")
 @click.option("--no-bundled-list", is_flag=True, help="Do not screen against the bundled curated list.")
 @click.option("--cleared", type=click.Path(), help="Reviewed file of cleared (false-positive) screening matches.")
+@click.option("--approved-firmware", type=click.Path(dir_okay=False),
+              help="Organisation's approved-firmware list (TOML); without it the approved-firmware rule does not apply.")
 @click.option("--org", "organisation", help="Organisation name shown on the report.")
 @click.option("--sign", is_flag=True, help="Sign the report (PAdES PDF + DSSE statement over every file).")
 @click.option("--key", "key_dir", type=click.Path(path_type=Path),
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
-          bundled_lists_only, no_bundled_list, cleared, organisation, sign, key_dir, quiet):
+          bundled_lists_only, no_bundled_list, cleared, approved_firmware, organisation, sign, key_dir, quiet):
     """Audit INVENTORY files (CSV) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.audit import AuditOptions, run_audit
@@ -59,7 +61,8 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         as_of=as_of or today_utc(),
         rule_dirs=list(rule_dirs),
         refdata=RefDataOptions(db_url=db_url, use_db=not bundled_lists_only,
-                               include_curated=not no_bundled_list, cleared=cleared),
+                               include_curated=not no_bundled_list, cleared=cleared,
+                               approved_firmware=approved_firmware),
         strict=strict,
         organisation=organisation,
     )
