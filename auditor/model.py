@@ -70,6 +70,7 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "po_line",
     "quantity",
     "unit_price_usd",
+    "ship_from_country",  # where the goods ship from (procurement); NOT a claim of origin
     "import_date",
     "declared_value_usd",
     "hts_code",
