@@ -35,13 +35,14 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--cleared", type=click.Path(), help="Reviewed file of cleared (false-positive) screening matches.")
 @click.option("--approved-firmware", type=click.Path(dir_okay=False),
               help="Organisation's approved-firmware list (TOML); without it the approved-firmware rule does not apply.")
+@click.option("--ownership", type=click.Path(), help="Ownership records (TOML) for the Affiliates (50%) rule.")
 @click.option("--org", "organisation", help="Organisation name shown on the report.")
 @click.option("--sign", is_flag=True, help="Sign the report (PAdES PDF + DSSE statement over every file).")
 @click.option("--key", "key_dir", type=click.Path(path_type=Path),
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
-          bundled_lists_only, no_bundled_list, cleared, approved_firmware, organisation, sign, key_dir, quiet):
+          bundled_lists_only, no_bundled_list, cleared, ownership, approved_firmware, organisation, sign, key_dir, quiet):
     """Audit INVENTORY files (CSV) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.audit import AuditOptions, run_audit
@@ -62,6 +63,7 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         rule_dirs=list(rule_dirs),
         refdata=RefDataOptions(db_url=db_url, use_db=not bundled_lists_only,
                                include_curated=not no_bundled_list, cleared=cleared,
+                               ownership=ownership,
                                approved_firmware=approved_firmware),
         strict=strict,
         organisation=organisation,
