@@ -18,6 +18,10 @@ from auditor import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("auditor.cli.audit_cmd:audit", "Audit one or more rig inventories and write reports."),
     "rules": ("auditor.cli.rules_cmd:rules", "List, lint and self-test rule packs."),
+    "history": ("auditor.cli.history_cmd:history", "List recorded audit runs."),
+    "diff": ("auditor.cli.diff_cmd:diff", "Show what changed between two recorded audit runs."),
+    "waivers": ("auditor.cli.waivers_cmd:waivers", "Lint and list waiver files."),
+    "db": ("auditor.cli.db_cmd:db", "Create or migrate the audit-history database."),
 }
 
 

@@ -1,3 +1,4 @@
 """Imports every table module so that Base.metadata knows the whole schema."""
 
 from auditor.store.base import Base  # noqa: F401
+import auditor.store.runs  # noqa: F401,E402  (audit history)
