@@ -444,7 +444,7 @@ def get_run(engine: Engine, ref: int | str) -> RunInfo:
             offset = 0 if ref == "latest" else 1
             row = conn.execute(select(t).order_by(t.c.id.desc()).offset(offset).limit(1)).first()
             if row is None:
-                raise RunNotFound(f"no {ref} run recorded")
+                raise RunNotFound("no audit run recorded" if ref == "latest" else "no previous audit run recorded")
         else:
             try:
                 run_id = int(ref)
