@@ -204,6 +204,7 @@ class Rule:
     sha256: str
     path: str
     confidence: str = "P"  # P / R / U, from FACTS.md
+    scope: Any = None  # optional Condition: rows outside it are not applicable
 
     def in_force(self, as_of: date) -> bool:
         if self.effective_from and as_of < self.effective_from:
@@ -275,18 +276,14 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def fingerprint(rule_id: str, asset_key: str, evidence: Mapping[str, Any]) -> str:
+def fingerprint(rule_id: str, asset_key: str, evidence: Mapping[str, Any] | str) -> str:
     """Identity of a finding across runs: rule + asset key + normalised evidence.
 
     Never the line number: re-sorting an inventory must not make every finding "new".
+    `evidence` may be given already in canonical JSON form (hot path).
     """
-    h = hashlib.sha256()
-    h.update(rule_id.encode())
-    h.update(b"\x00")
-    h.update(asset_key.encode())
-    h.update(b"\x00")
-    h.update(canonical_json(evidence).encode())
-    return h.hexdigest()[:32]
+    ev = evidence if isinstance(evidence, str) else canonical_json(evidence)
+    return hashlib.sha256(f"{rule_id}\x00{asset_key}\x00{ev}".encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -356,14 +353,16 @@ class AuditResult:
         allrows = np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
         order = np.lexsort((allrows[:, 1], table.lines[allrows[:, 0]], table.source_index[allrows[:, 0]]))
         serial_col = table.columns["serial"]
-        for row, gi in allrows[order]:
-            row = int(row)
-            g = groups[int(gi)]
+        canon = [canonical_json(g.evidence) for g in groups]  # hashed once per group
+        for row, gi in allrows[order].tolist():
+            g = groups[gi]
             evidence = g.evidence
+            ev_json = canon[gi]
             if g.row_evidence and row in g.row_evidence:
                 evidence = {**evidence, **g.row_evidence[row]}
+                ev_json = canonical_json(evidence)
             key = table.asset_key(row)
-            fp = fingerprint(g.rule.id, key, evidence)
+            fp = fingerprint(g.rule.id, key, ev_json)
             waiver = self.waivers.get(fp)
             yield Finding(
                 fingerprint=fp,

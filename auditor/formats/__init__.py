@@ -1,0 +1,26 @@
+"""Registry of output formats: `--format NAME` selects one. One line per format."""
+
+from __future__ import annotations
+
+import importlib
+
+from auditor.formats.base import Format  # noqa: F401
+
+_REGISTRY: dict[str, str] = {
+    "json": "auditor.formats.json_format:FORMAT",
+    "html": "auditor.formats.html_format:FORMAT",
+}
+
+DEFAULT = ("json", "html")
+
+
+def names() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def get(name: str):
+    target = _REGISTRY.get(name)
+    if target is None:
+        return None
+    module, attr = target.split(":")
+    return getattr(importlib.import_module(module), attr)

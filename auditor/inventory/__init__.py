@@ -1,0 +1,48 @@
+"""Inventory sources: one reader per input format, chosen by file extension here.
+
+Every reader streams rows into one shared TableBuilder and returns an InventorySource
+(counts and hash), the rejected rows with their lines, and warnings. Fatal problems
+(unreadable, binary, not UTF-8, no header) raise InventoryError.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Sequence
+
+from auditor.inventory.errors import InventoryError
+from auditor.inventory.table import TableBuilder
+from auditor.model import InventorySource, InventoryTable, Rejected
+
+# extension -> "module:function". One line per input format.
+READERS: dict[str, str] = {
+    ".csv": "auditor.inventory.csv_reader:read_csv",
+    ".txt": "auditor.inventory.csv_reader:read_csv",
+}
+
+
+def reader_for(path: str):
+    import importlib
+
+    ext = Path(path).suffix.lower()
+    target = READERS.get(ext, READERS[".csv"])  # unknown extensions are tried as CSV
+    module, attr = target.split(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def read_inventories(
+    paths: Sequence[str], progress: Callable[[int], None] | None = None
+) -> tuple[InventoryTable, list[InventorySource], list[Rejected], list[str]]:
+    builder = TableBuilder()
+    sources: list[InventorySource] = []
+    rejected: list[Rejected] = []
+    warnings: list[str] = []
+    for path in paths:
+        info, rej, warn = reader_for(path)(path, builder, progress)
+        sources.append(info)
+        rejected.extend(rej)
+        warnings.extend(warn)
+    return builder.build(), sources, rejected, warnings
+
+
+__all__ = ["InventoryError", "read_inventories", "READERS"]

@@ -1,0 +1,84 @@
+"""`auditor rules list | lint | test`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from auditor.cli.exits import fail
+from auditor.cli.options import DATE, today_utc
+
+_dirs = click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
+                     help="Rule directory or file (repeatable; default: the bundled rule pack).")
+
+
+def _load(rule_dirs):
+    from auditor.engine.checks.base import RuleError
+    from auditor.engine.loader import load_rules
+
+    try:
+        return load_rules(list(rule_dirs) or None)
+    except RuleError as exc:
+        fail(str(exc))
+
+
+@click.group()
+def rules():
+    """List, lint and self-test rule packs."""
+
+
+@rules.command("list")
+@_dirs
+@click.option("--as-of", "as_of", type=DATE, help="Show whether each rule is in force on this date.")
+def list_rules(rule_dirs, as_of):
+    """One line per rule: id, severity, kind, check, in force, title."""
+    as_of = as_of or today_utc()
+    for r in _load(rule_dirs):
+        state = "in force" if r.in_force(as_of) else "not in force"
+        click.echo(f"{r.id:<14} {r.severity.label:<8} {r.kind.value:<12} {r.check_kind:<18} {state:<12} {r.title}")
+
+
+@rules.command("lint")
+@_dirs
+def lint(rule_dirs):
+    """Validate rule files and the bundled reference-data files; exit 2 on the first error."""
+    rules_ = _load(rule_dirs)
+    problems = []
+    for r in rules_:
+        if not r.tests:
+            problems.append(f"{r.path}: rule {r.id} has no self-tests")
+        else:
+            expects = {t.expect for t in r.tests}
+            if not {"fail", "pass"} <= expects:
+                problems.append(f"{r.path}: rule {r.id} needs at least one 'fail' and one 'pass' self-test")
+    from auditor.refdata.lint import lint_refdata
+
+    problems.extend(lint_refdata())
+    for p in problems:
+        click.echo(f"auditor: error: {p}", err=True)
+    if problems:
+        sys.exit(2)
+    click.echo(f"auditor: {len(rules_)} rules and the reference data are valid")
+
+
+@rules.command("test")
+@_dirs
+@click.option("--as-of", "as_of", type=DATE, help="Date for tests that give no as_of (default: today, UTC).")
+@click.option("-v", "--verbose", is_flag=True, help="Print every test, not only failures.")
+def test(rule_dirs, as_of, verbose):
+    """Run every rule's [[tests]]; exit 1 if any fails."""
+    from auditor.engine.selftest import run_all
+    from auditor.refdata.loader import selftest_refdata
+
+    rules_ = _load(rule_dirs)
+    outcomes = run_all(rules_, selftest_refdata(), as_of or today_utc())
+    failed = [o for o in outcomes if not o.ok]
+    for o in outcomes:
+        if verbose or not o.ok:
+            mark = "ok  " if o.ok else "FAIL"
+            click.echo(f"{mark} {o.rule_id}: {o.test.name}: expected {o.test.expect}, got {o.actual}"
+                       + (f" ({o.detail})" if o.detail and not o.ok else ""))
+    click.echo(f"auditor: {len(outcomes) - len(failed)} passed, {len(failed)} failed ({len(rules_)} rules)")
+    sys.exit(1 if failed else 0)

@@ -1,0 +1,25 @@
+"""Registry of check kinds: `check = "<name>"` in a rule file selects one. One line per check."""
+
+from __future__ import annotations
+
+import importlib
+
+from auditor.engine.checks.base import Check, EvalContext, RuleError, Where  # noqa: F401
+
+_REGISTRY: dict[str, str] = {
+    "condition": "auditor.engine.checks.condition:CHECK",
+    "unique": "auditor.engine.checks.unique:CHECK",
+    "screen": "auditor.engine.checks.screen:CHECK",
+}
+
+
+def names() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def get(name: str) -> Check | None:
+    target = _REGISTRY.get(name)
+    if target is None:
+        return None
+    module, attr = target.split(":")
+    return getattr(importlib.import_module(module), attr)

@@ -1,0 +1,93 @@
+"""`check = "screen"`: screen chosen inventory fields against entity lists ([screen] table).
+
+Each distinct name is screened once per audit (a fleet has a handful of suppliers), and the
+verdict is joined back to every rig carrying that name. A match is *exposure* to a listed
+party, not proof of illegality: findings state the legal effect of the list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from auditor.engine.checks.base import EvalContext, Where
+from auditor.engine.grouping import group_rows
+from auditor.engine.render import render
+from auditor.model import CANONICAL_COLUMNS, FindingGroup, InventoryTable, Rule
+
+KEYS = {"fields", "lists", "threshold"}
+
+
+@dataclass(frozen=True)
+class ScreenConfig:
+    fields: tuple[str, ...]
+    lists: tuple[str, ...] | None  # None: every list loaded
+    threshold: float | None  # None: the matcher's default
+
+
+class ScreenCheck:
+    name = "screen"
+    table = "screen"
+    kinds = frozenset({"entity"})
+    message_vars = frozenset({"field", "value", "list", "listed_name", "matched_name", "score", "legal_effect", "source"})
+
+    def parse(self, spec, where: Where) -> ScreenConfig:
+        if not isinstance(spec, dict):
+            raise where.error("[screen] must be a table")
+        unknown = sorted(set(spec) - KEYS)
+        if unknown:
+            raise where.error(f"[screen] unknown key {unknown[0]!r} (expected {sorted(KEYS)})", unknown[0], "screen")
+        fields = spec.get("fields")
+        if not isinstance(fields, list) or not fields or any(f not in CANONICAL_COLUMNS for f in fields):
+            raise where.error("[screen] fields must be a non-empty list of canonical columns", "fields", "screen")
+        lists = spec.get("lists")
+        if lists is not None and (not isinstance(lists, list) or not all(isinstance(x, str) for x in lists)):
+            raise where.error("[screen] lists must be a list of list names", "lists", "screen")
+        threshold = spec.get("threshold")
+        if threshold is not None and (not isinstance(threshold, (int, float)) or not 0 < threshold <= 1):
+            raise where.error("[screen] threshold must be a number in (0, 1]", "threshold", "screen")
+        return ScreenConfig(tuple(fields), tuple(lists) if lists else None, float(threshold) if threshold else None)
+
+    def fields(self, config: ScreenConfig) -> tuple[str, ...]:
+        return config.fields
+
+    def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
+        cfg: ScreenConfig = rule.check
+        screener = ctx.refdata.screener
+        if screener is None:
+            raise RuntimeError("no screening lists are loaded")
+        cleared = getattr(ctx.refdata, "cleared", None) or []
+        groups = []
+        for field in cfg.fields:
+            for (value,), rows in group_rows(table, [field]):
+                if not value:
+                    continue
+                kwargs = {"lists": cfg.lists}
+                if cfg.threshold is not None:
+                    kwargs["threshold"] = cfg.threshold
+                for m in screener.screen(str(value), ctx.as_of, **kwargs):
+                    evidence = {
+                        "field": field,
+                        "value": value,
+                        "list": m.list_name,
+                        "entity_id": m.entity_id,
+                        "listed_name": m.name,
+                        "matched_name": m.matched_name,
+                        "score": round(float(m.score), 4),
+                        "legal_effect": m.legal_effect,
+                        "source": m.source,
+                        "explanation": m.explanation,
+                    }
+                    if any(_is_cleared(c, value, m) for c in cleared):
+                        evidence["cleared"] = True
+                        continue
+                    values = {**evidence, "score": f"{m.score:.2f}"}
+                    groups.append(FindingGroup(rule, rows, render(rule.message, values), evidence))
+        return groups
+
+
+def _is_cleared(cleared, value, match) -> bool:
+    fn = getattr(cleared, "covers", None)
+    return bool(fn and fn(value, match))
+
+
+CHECK = ScreenCheck()

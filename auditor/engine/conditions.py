@@ -1,0 +1,216 @@
+"""Declarative conditions: parsed once from TOML into small callable trees (no eval).
+
+Grammar (rules/README.md): `all` / `any` / `not`, or `field` plus exactly one operator.
+An operand is a literal, "$as_of", or `{ field = "other" }`. A comparison involving a
+missing value is false; `exists` is the way to test for missing data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+from auditor.engine.checks.base import Where
+from auditor.model import CANONICAL_COLUMNS
+
+Row = Mapping[str, Any]
+
+STRING_OPS = {"eq", "ne", "in", "not_in", "startswith", "regex"}
+ORDER_OPS = {"lt", "le", "gt", "ge"}
+VERSION_OPS = {"version_lt", "version_le", "version_gt", "version_ge"}
+OPERATORS = STRING_OPS | ORDER_OPS | VERSION_OPS | {"exists"}
+MODIFIERS = {"ignore_case"}
+
+
+@dataclass(frozen=True)
+class Condition:
+    fn: Callable[[Row, date], bool]
+    fields: frozenset[str]
+    text: str  # human-readable form, for explanations and `rules list`
+
+    def __call__(self, row: Row, as_of: date) -> bool:
+        return self.fn(row, as_of)
+
+
+def version_key(text: str) -> tuple:
+    """Dotted-version ordering: '2.10' > '2.9'; numeric parts before alphabetic ones."""
+    parts = re.split(r"[.\-_+ ]", str(text).strip().lstrip("vV"))
+    key = []
+    for p in parts:
+        if p.isdigit():
+            key.append((0, int(p), ""))
+        elif p:
+            m = re.match(r"(\d+)(.*)", p)
+            key.append((0, int(m.group(1)), m.group(2)) if m else (1, 0, p.lower()))
+    return tuple(key)
+
+
+def parse_condition(spec: Any, where: Where, context: str = "match") -> Condition:
+    if not isinstance(spec, dict):
+        raise where.error(f"[{context}] a condition must be a table, got {type(spec).__name__}")
+    logic = [k for k in ("all", "any", "not") if k in spec]
+    if logic:
+        if len(spec) != 1:
+            extra = sorted(set(spec) - {logic[0]})
+            raise where.error(f"[{context}] `{logic[0]}` cannot be combined with {extra}", extra[0])
+        key = logic[0]
+        if key == "not":
+            inner = parse_condition(spec["not"], where, context)
+            return Condition(lambda r, d, c=inner: not c(r, d), inner.fields, f"not ({inner.text})")
+        items = spec[key]
+        if not isinstance(items, list) or not items:
+            raise where.error(f"[{context}] `{key}` needs a non-empty list of conditions", key)
+        subs = [parse_condition(s, where, context) for s in items]
+        fields = frozenset().union(*(s.fields for s in subs))
+        joiner = " and " if key == "all" else " or "
+        text = joiner.join(f"({s.text})" for s in subs)
+        if key == "all":
+            return Condition(lambda r, d, ss=subs: all(s(r, d) for s in ss), fields, text)
+        return Condition(lambda r, d, ss=subs: any(s(r, d) for s in ss), fields, text)
+    return _parse_leaf(spec, where, context)
+
+
+def _check_field(name: Any, where: Where, context: str) -> str:
+    if not isinstance(name, str) or name not in CANONICAL_COLUMNS:
+        raise where.error(
+            f"[{context}] unknown field {name!r} (expected one of: {', '.join(CANONICAL_COLUMNS)})", "field"
+        )
+    return name
+
+
+def _parse_leaf(spec: dict, where: Where, context: str) -> Condition:
+    if "field" not in spec:
+        unknown = sorted(spec)
+        raise where.error(
+            f"[{context}] a condition needs `field` and an operator, or all/any/not; got keys {unknown}",
+            unknown[0] if unknown else None,
+        )
+    field = _check_field(spec["field"], where, context)
+    ops = [k for k in spec if k in OPERATORS]
+    unknown = [k for k in spec if k not in OPERATORS and k not in MODIFIERS and k != "field"]
+    if unknown:
+        raise where.error(
+            f"[{context}] unknown operator {unknown[0]!r} (expected one of: {', '.join(sorted(OPERATORS))})",
+            unknown[0],
+        )
+    if len(ops) != 1:
+        raise where.error(f"[{context}] condition on {field!r} needs exactly one operator, got {ops or 'none'}", "field")
+    op = ops[0]
+    operand = spec[op]
+    ignore_case = spec.get("ignore_case", False)
+    if not isinstance(ignore_case, bool):
+        raise where.error(f"[{context}] ignore_case must be true or false", "ignore_case")
+    fields = {field}
+
+    # Resolve the operand: literal, "$as_of", or another field.
+    other: str | None = None
+    if isinstance(operand, dict):
+        if set(operand) != {"field"}:
+            raise where.error(f"[{context}] operand of {op!r} must be a literal, \"$as_of\" or {{ field = … }}", op)
+        other = _check_field(operand["field"], where, context)
+        fields.add(other)
+
+    def operand_value(row: Row, as_of: date) -> Any:
+        if other is not None:
+            return row.get(other)
+        if operand == "$as_of":
+            return as_of
+        return operand
+
+    fold = (lambda v: v.casefold() if isinstance(v, str) else v) if ignore_case else (lambda v: v)
+    text_operand = f"{{field={other}}}" if other else repr(operand)
+    text = f"{field} {op} {text_operand}"
+
+    if op == "exists":
+        if not isinstance(operand, bool):
+            raise where.error(f"[{context}] `exists` takes true or false", "exists")
+        return Condition(lambda r, d: (r.get(field) not in (None, "")) == operand, frozenset(fields), text)
+
+    if op in ("in", "not_in"):
+        if not isinstance(operand, list):
+            raise where.error(f"[{context}] `{op}` takes a list", op)
+        members = frozenset(fold(v) for v in operand)
+        if op == "in":
+            return Condition(lambda r, d: (v := r.get(field)) is not None and fold(v) in members, frozenset(fields), text)
+        return Condition(lambda r, d: (v := r.get(field)) is not None and fold(v) not in members, frozenset(fields), text)
+
+    if op == "startswith":
+        prefixes = operand if isinstance(operand, list) else [operand]
+        if not all(isinstance(p, str) for p in prefixes):
+            raise where.error(f"[{context}] `startswith` takes a string or a list of strings", op)
+        pref = tuple(fold(p) for p in prefixes)
+        return Condition(
+            lambda r, d: isinstance(v := r.get(field), str) and fold(v).startswith(pref), frozenset(fields), text
+        )
+
+    if op == "regex":
+        if not isinstance(operand, str):
+            raise where.error(f"[{context}] `regex` takes a string", op)
+        try:
+            rx = re.compile(operand, re.IGNORECASE if ignore_case else 0)
+        except re.error as exc:
+            raise where.error(f"[{context}] invalid regex {operand!r}: {exc}", op) from None
+        return Condition(
+            lambda r, d: (v := r.get(field)) is not None and rx.search(str(v)) is not None, frozenset(fields), text
+        )
+
+    if op in ("eq", "ne"):
+        def eq(r: Row, d: date) -> bool:
+            v, w = r.get(field), operand_value(r, d)
+            if v is None or w is None:
+                return False
+            same = _equal(fold(v), fold(w))
+            return same if op == "eq" else not same
+
+        return Condition(eq, frozenset(fields), text)
+
+    if op in ORDER_OPS:
+        if other is None and operand != "$as_of" and not isinstance(operand, (int, float, date)):
+            raise where.error(f"[{context}] `{op}` compares numbers or dates; got {operand!r}", op)
+        cmp = {"lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b}[op]
+
+        def order(r: Row, d: date) -> bool:
+            v, w = r.get(field), operand_value(r, d)
+            if v is None or w is None:
+                return False
+            try:
+                return cmp(_num(v), _num(w))
+            except TypeError:
+                return False
+
+        return Condition(order, frozenset(fields), text)
+
+    # version comparisons
+    if other is None and not isinstance(operand, str):
+        raise where.error(f"[{context}] `{op}` takes a version string such as \"2.1.0\"", op)
+    vcmp = {
+        "version_lt": lambda a, b: a < b,
+        "version_le": lambda a, b: a <= b,
+        "version_gt": lambda a, b: a > b,
+        "version_ge": lambda a, b: a >= b,
+    }[op]
+
+    def vorder(r: Row, d: date) -> bool:
+        v, w = r.get(field), operand_value(r, d)
+        if v in (None, "") or w in (None, ""):
+            return False
+        return vcmp(version_key(v), version_key(w))
+
+    return Condition(vorder, frozenset(fields), text)
+
+
+def _num(v: Any) -> Any:
+    if isinstance(v, float):
+        return Decimal(str(v))
+    if isinstance(v, int) and not isinstance(v, bool):
+        return Decimal(v)
+    return v
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float, Decimal)) and isinstance(b, (int, float, Decimal)):
+        return _num(a) == _num(b)
+    return a == b

@@ -1,0 +1,149 @@
+"""Per-field validation: raw cell text -> typed value, or a FieldError naming the problem.
+
+Codes stay strings: HTS `8543.70` is not a float and country `NO` (Norway) is not false.
+Some defects are findings rather than rejections: a malformed MAC or a future manufacture
+date is kept so that data-quality rules can report it on the rig.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from auditor.model import CANONICAL_COLUMNS
+
+MAX_LEN = {"serial": 128, "firmware_version": 64, "mac": 64, "hts_code": 32, "po_number": 64}
+DEFAULT_MAX_LEN = 256
+# Codes and identifiers never span lines; free-text columns (site, supplier) may.
+SINGLE_LINE = frozenset({"serial", "model", "mac", "po_number", "po_line", "hts_code", "firmware_version",
+                         "assembly_country", "manufacture_date", "import_date", "quantity"})
+
+
+class FieldError(ValueError):
+    def __init__(self, column: str, message: str):
+        self.column = column
+        super().__init__(f"{column}: {message}")
+        self.reason = message
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MAC_SEP = re.compile(r"^([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})$")
+_MAC_DOT = re.compile(r"^([0-9a-f]{4})\.([0-9a-f]{4})\.([0-9a-f]{4})$")
+_MAC_BARE = re.compile(r"^[0-9a-f]{12}$")
+_HTS = re.compile(r"^\d{4}(\d{2}){0,3}$")
+_MONEY = re.compile(r"^(?:USD|US\$|\$)?\s*([0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s*(?:USD)?$", re.IGNORECASE)
+_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+
+
+def _text(column: str, raw: str) -> str | None:
+    value = raw.strip()
+    if not value:
+        return None
+    limit = MAX_LEN.get(column, DEFAULT_MAX_LEN)
+    if len(value) > limit:
+        raise FieldError(column, f"value is {len(value):,} characters long (limit {limit})")
+    if _CONTROL.search(value):
+        raise FieldError(column, "contains control characters")
+    if column in SINGLE_LINE and ("\n" in value or "\r" in value):
+        raise FieldError(column, "contains a line break")
+    return value
+
+
+def normalise_mac(text: str) -> str:
+    """Canonical lower-case colon form when well-formed; the text unchanged otherwise."""
+    t = text.lower()
+    m = _MAC_SEP.match(t)
+    if m:
+        return ":".join(m.groups())
+    m = _MAC_DOT.match(t)
+    if m:
+        t = "".join(m.groups())
+    if _MAC_BARE.match(t):
+        return ":".join(t[i : i + 2] for i in range(0, 12, 2))
+    return text
+
+
+@lru_cache(maxsize=4096)
+def parse_country(text: str) -> str:
+    import pycountry
+
+    t = text.strip()
+    if len(t) == 2 and t.isalpha():
+        c = pycountry.countries.get(alpha_2=t.upper())
+    elif len(t) == 3 and t.isalpha():
+        c = pycountry.countries.get(alpha_3=t.upper())
+    else:
+        try:
+            c = pycountry.countries.lookup(t)
+        except LookupError:
+            c = None
+    if c is None:
+        raise FieldError("assembly_country", f"unknown country {text!r} (expected an ISO 3166-1 code such as CN, MY, US)")
+    return c.alpha_2
+
+
+@lru_cache(maxsize=65536)
+def parse_date(column: str, text: str) -> date:
+    m = _DATE.match(text.strip())
+    if not m:
+        raise FieldError(column, f"invalid date {text!r} (expected YYYY-MM-DD)")
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError as exc:
+        raise FieldError(column, f"invalid date {text!r} ({exc})") from None
+
+
+@lru_cache(maxsize=65536)
+def parse_money(column: str, text: str) -> Decimal:
+    m = _MONEY.match(text.strip())
+    if not m:
+        raise FieldError(column, f"invalid amount {text!r} (expected a non-negative number of US dollars)")
+    try:
+        return Decimal(m.group(1).replace(",", ""))
+    except InvalidOperation:
+        raise FieldError(column, f"invalid amount {text!r}") from None
+
+
+def parse_hts(text: str) -> str:
+    digits = text.strip().replace(".", "").replace(" ", "")
+    if not _HTS.match(digits):
+        raise FieldError("hts_code", f"invalid HTS code {text!r} (expected e.g. 8543.70.9960)")
+    parts = [digits[:4]] + [digits[i : i + 2] for i in range(4, min(len(digits), 8), 2)]
+    if len(digits) == 10:
+        parts = [digits[:4], digits[4:6], digits[6:10]]
+    return ".".join(parts)
+
+
+def parse_int(column: str, text: str) -> int:
+    t = text.strip().replace(",", "")
+    if not t.isdigit():
+        raise FieldError(column, f"invalid whole number {text!r}")
+    n = int(t)
+    if column == "quantity" and n < 1:
+        raise FieldError(column, "quantity must be at least 1")
+    return n
+
+
+def parse_field(column: str, raw: str) -> Any:
+    """Parse one cell of a canonical column. Empty cells are None."""
+    if column not in CANONICAL_COLUMNS:
+        raise FieldError(column, "not an inventory column")
+    value = _text(column, raw)
+    if value is None:
+        return None
+    if column == "assembly_country":
+        return parse_country(value)
+    if column in ("manufacture_date", "import_date"):
+        return parse_date(column, value)
+    if column in ("declared_value_usd", "unit_price_usd"):
+        return parse_money(column, value)
+    if column == "hts_code":
+        return parse_hts(value)
+    if column in ("quantity", "po_line"):
+        return parse_int(column, value)
+    if column == "mac":
+        return normalise_mac(value)
+    return value

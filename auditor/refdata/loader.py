@@ -1,0 +1,56 @@
+"""Loading every kind of reference data for one audit (the I/O side of RefData)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from auditor.refdata import RefData
+
+
+@dataclass
+class RefDataOptions:
+    db_url: str | None = None  # imported official lists; None: AUDITOR_DB or the default store
+    use_db: bool = True  # False: screen against the bundled curated list only
+    include_curated: bool = True
+    max_list_age_days: int = 90
+    cleared: str | None = None  # reviewed false-positive file
+    approved_firmware: str | None = None
+    facilities: str | None = None
+    tariffs: str | None = None
+    advisories: str | None = None
+    ownership: str | None = None
+
+
+def load_refdata(opts: RefDataOptions, as_of: date) -> RefData:
+    ref = RefData()
+    _load_screening(ref, opts, as_of)
+    return ref
+
+
+def _load_screening(ref: RefData, opts: RefDataOptions, as_of: date) -> None:
+    from auditor.refdata.lists_source import load_screening_entries
+    from auditor.screening import Screener
+
+    engine = None
+    if opts.use_db:
+        from auditor.store.db import open_engine
+
+        engine = open_engine(opts.db_url)
+    entries, infos, warnings = load_screening_entries(
+        engine, include_curated=opts.include_curated, as_of=as_of, max_age_days=opts.max_list_age_days
+    )
+    ref.screener = Screener(entries)
+    ref.lists = list(infos)
+    ref.warnings.extend(warnings)
+    if opts.cleared:
+        from auditor.screening.cleared import load_cleared
+
+        ref.cleared = load_cleared(opts.cleared)
+
+
+def selftest_refdata() -> RefData:
+    """Reference data for rule self-tests: the bundled files only, never a user's database."""
+    from datetime import date as _date
+
+    return load_refdata(RefDataOptions(use_db=False), _date(2026, 1, 1))
