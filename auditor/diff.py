@@ -74,26 +74,36 @@ def _order(f: dict) -> tuple:
             str(a.get("file") or ""), a.get("line") or 0)
 
 
-def compare(before: Iterable[dict], after: Iterable[dict]) -> tuple[list[dict], list[dict], list[dict]]:
-    """(new, resolved, unchanged) between two lists of finding records, as multisets.
+def split(before: list[str], after: list[str]) -> tuple[list[int], list[int], list[int]]:
+    """Multiset comparison of two fingerprint sequences, as positions.
 
-    Each record needs a "fingerprint"; the rest is carried through. When a fingerprint occurs
-    more often on one side, its last occurrences (in the given order) are the extra ones.
+    Returns (new: positions in `after`, resolved: positions in `before`, unchanged: positions
+    in `after`). When a fingerprint occurs more often on one side, its first occurrences pair
+    up as unchanged and the last ones are the new (or resolved) ones.
     """
-    a_by: dict[str, list[dict]] = {}
-    for f in before:
-        a_by.setdefault(f["fingerprint"], []).append(f)
-    b_by: dict[str, list[dict]] = {}
-    for f in after:
-        b_by.setdefault(f["fingerprint"], []).append(f)
-    new, resolved, unchanged = [], [], []
-    for fp, bs in b_by.items():
-        n_same = min(len(bs), len(a_by.get(fp, ())))
-        unchanged.extend(bs[:n_same])
-        new.extend(bs[n_same:])
-    for fp, as_ in a_by.items():
-        resolved.extend(as_[len(b_by.get(fp, ())):])
-    return sorted(new, key=_order), sorted(resolved, key=_order), sorted(unchanged, key=_order)
+    remaining = Counter(before)
+    new, unchanged = [], []
+    for i, fp in enumerate(after):
+        if remaining[fp] > 0:
+            remaining[fp] -= 1
+            unchanged.append(i)
+        else:
+            new.append(i)
+    resolved = []
+    for i in range(len(before) - 1, -1, -1):
+        fp = before[i]
+        if remaining[fp] > 0:
+            remaining[fp] -= 1
+            resolved.append(i)
+    resolved.reverse()
+    return new, resolved, unchanged
+
+
+def compare(before: list[dict], after: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    """(new, resolved, unchanged) between two lists of finding records (each with a "fingerprint")."""
+    new, resolved, unchanged = split([f["fingerprint"] for f in before], [f["fingerprint"] for f in after])
+    return (sorted((after[i] for i in new), key=_order), sorted((before[i] for i in resolved), key=_order),
+            sorted((after[i] for i in unchanged), key=_order))
 
 
 def compare_assets(before: Counter, after: Counter) -> tuple[list[dict], list[dict]]:
@@ -105,41 +115,43 @@ def compare_assets(before: Counter, after: Counter) -> tuple[list[dict], list[di
     )
 
 
-def _run_side(engine: Engine, run_id: int) -> tuple[list[dict], Counter]:
-    from auditor.store.runs import load_assets, load_findings
-
-    assets: Counter = Counter()
-    for a in load_assets(engine, run_id):
-        assets[a["asset_key"]] += a["rows"]
-    return load_findings(engine, run_id), assets
-
-
 def _describe(info) -> dict:
     return {"run": info.id, "as_of": info.as_of.isoformat(), "status": info.status,
             "finished_at": info.as_json()["finished_at"]}
 
 
-def diff_runs(engine: Engine, run_a: int | str, run_b: int | str) -> Diff:
-    """Compare two recorded runs (ids, or "latest" / "previous"). Raises RunNotFound."""
-    from auditor.store.runs import get_run
+def diff_runs(engine: Engine, run_a: int | str, run_b: int | str, unchanged_detail: bool = True) -> Diff:
+    """Compare two recorded runs (ids, or "latest" / "previous"). Raises RunNotFound.
+
+    With `unchanged_detail=False` unchanged findings are listed by fingerprint only, which
+    spares loading every record of two large runs when only the changes are shown.
+    """
+    from auditor.store.runs import asset_counts, finding_fingerprints, get_run, load_findings
 
     ia, ib = get_run(engine, run_a), get_run(engine, run_b)
-    fa, aa = _run_side(engine, ia.id)
-    fb, ab = _run_side(engine, ib.id)
-    new, resolved, unchanged = compare(fa, fb)
-    added, removed = compare_assets(aa, ab)
-    return Diff(_describe(ia), _describe(ib), new, resolved, unchanged, added, removed)
+    fa, fb = finding_fingerprints(engine, ia.id), finding_fingerprints(engine, ib.id)
+    new_i, resolved_i, unchanged_i = split(fa, fb)
+    new = load_findings(engine, ib.id, set(new_i))
+    resolved = load_findings(engine, ia.id, set(resolved_i))
+    if unchanged_detail:
+        unchanged = sorted(load_findings(engine, ib.id, set(unchanged_i)), key=_order)
+    else:
+        unchanged = [{"fingerprint": fp} for fp in sorted(fb[i] for i in unchanged_i)]
+    added, removed = compare_assets(Counter(asset_counts(engine, ia.id)), Counter(asset_counts(engine, ib.id)))
+    return Diff(_describe(ia), _describe(ib), sorted(new, key=_order), sorted(resolved, key=_order), unchanged,
+                added, removed)
+
+
+def _record(finding) -> dict:
+    rec = finding.as_json()
+    rec.pop("references", None)
+    rec.pop("baseline_state", None)
+    return rec
 
 
 def result_findings(result: AuditResult) -> list[dict]:
     """The audit's findings as diff records (the report's finding JSON minus references)."""
-    out = []
-    for f in result.iter_findings():
-        rec = f.as_json()
-        rec.pop("references", None)
-        rec.pop("baseline_state", None)
-        out.append(rec)
-    return out
+    return [_record(f) for f in result.iter_findings()]
 
 
 def result_assets(result: AuditResult) -> Counter:
@@ -154,12 +166,13 @@ def diff_against(engine: Engine, result: AuditResult, ref: int | str = "previous
     `ref` is a run id, or "previous": the newest recorded run — call this before recording
     the current audit, or pass `before_run_id` (the current audit's id) to take the newest
     run older than it. Returns None when "previous" is asked and no earlier run exists;
-    raises auditor.store.runs.RunNotFound for an unknown id. Use `Diff.apply_to(result)` to
-    mark findings "new since last audit" for the report formats.
+    raises auditor.store.runs.RunNotFound for an unknown id. Unchanged findings are listed
+    by fingerprint only. Use `Diff.apply_to(result)` to mark findings "new since last audit"
+    for the report formats.
     """
     from sqlalchemy import select
 
-    from auditor.store.runs import Run, get_run
+    from auditor.store.runs import Run, asset_counts, finding_fingerprints, get_run, load_findings
 
     if ref == "previous":
         t = Run.__table__
@@ -173,7 +186,15 @@ def diff_against(engine: Engine, result: AuditResult, ref: int | str = "previous
         info = get_run(engine, run_id)
     else:
         info = get_run(engine, ref)
-    fa, aa = _run_side(engine, info.id)
-    new, resolved, unchanged = compare(fa, result_findings(result))
-    added, removed = compare_assets(aa, result_assets(result))
-    return Diff(_describe(info), None, new, resolved, unchanged, added, removed)
+    fa = finding_fingerprints(engine, info.id)
+    # Two passes over the audit's findings (iteration is deterministic): fingerprints first,
+    # then full records only for the new ones — a million Finding objects never sit in memory.
+    fb = [f.fingerprint for f in result.iter_findings()]
+    new_i, resolved_i, unchanged_i = split(fa, fb)
+    wanted = set(new_i)
+    new = [_record(f) for i, f in enumerate(result.iter_findings()) if i in wanted] if wanted else []
+    resolved = load_findings(engine, info.id, set(resolved_i))
+    unchanged = [{"fingerprint": fp} for fp in sorted(fb[i] for i in unchanged_i)]
+    added, removed = compare_assets(Counter(asset_counts(engine, info.id)), result_assets(result))
+    return Diff(_describe(info), None, sorted(new, key=_order), sorted(resolved, key=_order), unchanged,
+                added, removed)

@@ -38,7 +38,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from auditor.model import AuditResult, fingerprint
+from auditor.model import AuditResult, canonical_json, fingerprint
 
 DEFAULT_MAX_LIFETIME_DAYS = 180
 
@@ -315,10 +315,11 @@ def apply_waivers(result: AuditResult, waivers: Iterable[Waiver]) -> None:
                 future.add(w.id)
                 continue
             rows = _matching_rows(w, result, g.rows)
+            group_evidence = canonical_json(g.evidence)
             for row in rows.tolist():
                 extra = g.row_evidence.get(row) if g.row_evidence else None
-                evidence = {**g.evidence, **extra} if extra else g.evidence
-                fp = fingerprint(g.rule.id, table.asset_key(row), evidence)
+                ev_json = canonical_json({**g.evidence, **extra}) if extra else group_evidence
+                fp = fingerprint(g.rule.id, table.asset_key(row), ev_json)
                 if w.in_effect(as_of):
                     result.waivers.setdefault(fp, w.as_json())
                 elif fp not in notes:

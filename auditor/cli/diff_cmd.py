@@ -34,7 +34,7 @@ def diff(run_a: str, run_b: str, url: str | None, as_json: bool) -> None:
     if engine is None:
         fail("no audit runs recorded in this database")
     try:
-        d = diff_runs(engine, run_a, run_b)
+        d = diff_runs(engine, run_a, run_b, unchanged_detail=as_json)
     except RunNotFound as exc:
         fail(str(exc))
     if as_json:

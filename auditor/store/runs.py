@@ -25,7 +25,6 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
-    Index,
     Integer,
     String,
     Text,
@@ -90,7 +89,8 @@ class RunFinding(Base):
         ForeignKeyConstraint(
             ["run_id", "group_no"], ["run_groups.run_id", "run_groups.group_no"], ondelete="CASCADE"
         ),
-        Index("ix_run_findings_fingerprint", "run_id", "fingerprint"),
+        # Clustered on the primary key: no second copy of every row in a rowid index.
+        {"sqlite_with_rowid": False},
     )
 
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
@@ -111,6 +111,7 @@ class RunAsset(Base):
     """Distinct assets of a run, with how many inventory rows carried that key."""
 
     __tablename__ = "run_assets"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
     asset_no: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -170,8 +171,13 @@ def _waiver_notes(result: AuditResult) -> dict[str, dict]:
     return result.options.get("waiver_notes", {}) or {}
 
 
-def _finding_rows(result: AuditResult, run_id: int) -> Iterator[tuple[dict, list[dict]]]:
-    """(group row, its finding rows) for every finding group, in report order.
+FINDING_COLUMNS = ("run_id", "finding_no", "group_no", "fingerprint", "asset_key", "serial", "source", "line",
+                   "status", "waiver_id", "row_evidence_json")
+ASSET_COLUMNS = ("run_id", "asset_no", "asset_key", "supplier", "model", "rows")
+
+
+def _finding_rows(result: AuditResult, run_id: int) -> Iterator[tuple[dict, list[tuple]]]:
+    """(group row, its finding rows as FINDING_COLUMNS tuples) for every group, in report order.
 
     Fingerprints are computed exactly as AuditResult.iter_findings does (same function, same
     evidence merge); a test checks the two agree.
@@ -181,6 +187,7 @@ def _finding_rows(result: AuditResult, run_id: int) -> Iterator[tuple[dict, list
     ordered = sorted(enumerate(result.groups), key=lambda p: (p[1].rule.id, p[0]))
     finding_no = 0
     for group_no, (_, g) in enumerate(ordered):
+        group_evidence = _json(g.evidence)  # canonical form: stored once and hashed per rig
         group_row = {
             "run_id": run_id,
             "group_no": group_no,
@@ -189,46 +196,59 @@ def _finding_rows(result: AuditResult, run_id: int) -> Iterator[tuple[dict, list
             "severity": g.effective_severity.label,
             "title": g.rule.title,
             "message": g.message,
-            "evidence_json": _json(g.evidence),
+            "evidence_json": group_evidence,
         }
         rows = []
+        rule_id, waivers, sources = g.rule.id, result.waivers, table.sources
+        lines, source_index = table.lines, table.source_index
         for row in g.rows.tolist():
             extra = g.row_evidence.get(row) if g.row_evidence else None
-            evidence = {**g.evidence, **extra} if extra else g.evidence
+            ev_json = _json({**g.evidence, **extra}) if extra else group_evidence
             key = table.asset_key(row)
-            fp = fingerprint(g.rule.id, key, evidence)
-            waiver = result.waivers.get(fp)
-            rows.append(
-                {
-                    "run_id": run_id,
-                    "finding_no": finding_no,
-                    "group_no": group_no,
-                    "fingerprint": fp,
-                    "asset_key": key,
-                    "serial": serial_col.value(row),
-                    "source": table.sources[table.source_index[row]],
-                    "line": int(table.lines[row]),
-                    "status": "waived" if waiver is not None else "open",
-                    "waiver_id": waiver.get("id") if waiver is not None else None,
-                    "row_evidence_json": _json(extra) if extra else None,
-                }
-            )
+            fp = fingerprint(rule_id, key, ev_json)
+            waiver = waivers.get(fp) if waivers else None
+            rows.append((
+                run_id, finding_no, group_no, fp, key, serial_col.value(row), sources[source_index[row]],
+                int(lines[row]), "waived" if waiver is not None else "open",
+                waiver.get("id") if waiver is not None else None, _json(extra) if extra else None,
+            ))
             finding_no += 1
         yield group_row, rows
 
 
-def _asset_rows(result: AuditResult, run_id: int) -> list[dict]:
-    """Distinct (asset key, supplier, model) with row counts, sorted."""
+def _asset_rows(result: AuditResult, run_id: int) -> list[tuple]:
+    """Distinct (asset key, supplier, model) with row counts, sorted, as ASSET_COLUMNS tuples."""
     table = result.table
     supplier, model = table.columns["supplier"], table.columns["model"]
     counts: dict[tuple, int] = {}
-    for i in range(len(table)):
-        k = (table.asset_key(i), supplier.value(i), model.value(i))
+    keys = [table.asset_key(i) for i in range(len(table))]
+    for k in zip(keys, (supplier.values[c] for c in supplier.codes.tolist()),
+                 (model.values[c] for c in model.codes.tolist())):
         counts[k] = counts.get(k, 0) + 1
-    out = []
-    for n, (k, c) in enumerate(sorted(counts.items(), key=lambda kv: tuple("" if x is None else str(x) for x in kv[0]))):
-        out.append({"run_id": run_id, "asset_no": n, "asset_key": k[0], "supplier": k[1], "model": k[2], "rows": c})
-    return out
+    ordered = sorted(counts.items(), key=lambda kv: tuple("" if x is None else str(x) for x in kv[0]))
+    return [(run_id, n, k[0], k[1], k[2], c) for n, (k, c) in enumerate(ordered)]
+
+
+def _bulk_insert(conn: Connection, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows in one round: COPY on PostgreSQL, driver executemany on SQLite.
+
+    Both bypass SQLAlchemy's per-row parameter processing, which would otherwise cost more
+    than the database work for a million findings; columns here are plain text and integers.
+    """
+    if not rows:
+        return
+    name = conn.dialect.name
+    if name == "postgresql" and conn.dialect.driver == "psycopg":
+        cur = conn.connection.driver_connection.cursor()
+        with cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(r)
+        cur.close()
+    elif name == "sqlite":
+        marks = ", ".join("?" for _ in columns)
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", rows)
+    else:
+        conn.execute(insert(table), [dict(zip(columns, r)) for r in rows])
 
 
 def _waiver_rows(result: AuditResult, run_id: int) -> list[dict]:
@@ -272,6 +292,7 @@ def _begin(conn: Connection) -> None:
     deadline = time.monotonic() + SQLITE_LOCK_DEADLINE_S
     while True:
         try:
+            conn.exec_driver_sql("PRAGMA cache_size=-65536")  # 64 MB: fewer page spills on big runs
             conn.exec_driver_sql("BEGIN IMMEDIATE")
             return
         except OperationalError as exc:
@@ -324,7 +345,7 @@ def record_run(
             _write_findings(conn, result, run_id, progress)
             assets = _asset_rows(result, run_id)
             for i in range(0, len(assets), BATCH):
-                conn.execute(insert(RunAsset.__table__), assets[i : i + BATCH])
+                _bulk_insert(conn, RunAsset.__table__, ASSET_COLUMNS, assets[i : i + BATCH])
                 if progress:
                     progress("assets", min(i + BATCH, len(assets)))
             waivers = _waiver_rows(result, run_id)
@@ -339,31 +360,28 @@ def record_run(
 
 def _write_findings(conn: Connection, result: AuditResult, run_id: int, progress) -> None:
     groups_t, findings_t = RunGroup.__table__, RunFinding.__table__
-    pending: list[dict] = []
-    written = 0
+    pending: list[tuple] = []
     group_batch: list[dict] = []
-    for group_row, rows in _finding_rows(result, run_id):
-        group_batch.append(group_row)
-        if len(group_batch) >= BATCH:
+    written = 0
+
+    def flush(n: int) -> None:
+        nonlocal group_batch, written
+        if group_batch:  # findings reference their group: groups go first
             conn.execute(insert(groups_t), group_batch)
             group_batch = []
-        pending.extend(rows)
-        while len(pending) >= BATCH:
-            if group_batch:  # findings reference their group: write groups first
-                conn.execute(insert(groups_t), group_batch)
-                group_batch = []
-            conn.execute(insert(findings_t), pending[:BATCH])
-            del pending[:BATCH]
-            written += BATCH
+        if n:
+            _bulk_insert(conn, findings_t, FINDING_COLUMNS, pending[:n])
+            del pending[:n]
+            written += n
             if progress:
                 progress("findings", written)
-    if group_batch:
-        conn.execute(insert(groups_t), group_batch)
-    if pending:
-        conn.execute(insert(findings_t), pending)
-        written += len(pending)
-    if progress:
-        progress("findings", written)
+
+    for group_row, rows in _finding_rows(result, run_id):
+        group_batch.append(group_row)
+        pending.extend(rows)
+        while len(pending) >= BATCH:
+            flush(BATCH)
+    flush(len(pending))
 
 
 # --------------------------------------------------------------------------- reading
@@ -461,40 +479,58 @@ def latest_run_id(engine: Engine) -> int | None:
         return conn.execute(select(func.max(Run.__table__.c.id))).scalar()
 
 
-def load_findings(engine: Engine, run_id: int) -> list[dict]:
-    """Every finding of a run as a flat record, in stored (report) order."""
+def finding_fingerprints(engine: Engine, run_id: int) -> list[str]:
+    """Fingerprints of a run's findings; position i is the finding numbered i (report order)."""
+    f = RunFinding.__table__
+    with engine.connect() as conn:
+        return list(conn.execute(select(f.c.fingerprint).where(f.c.run_id == run_id).order_by(f.c.finding_no)).scalars())
+
+
+def load_findings(engine: Engine, run_id: int, only: set[int] | None = None) -> list[dict]:
+    """A run's findings as flat records (all, or those numbered in `only`), in report order."""
+    if only is not None and not only:
+        return []
     f, g = RunFinding.__table__, RunGroup.__table__
     q = (
-        select(
-            f.c.fingerprint, f.c.asset_key, f.c.serial, f.c.source, f.c.line, f.c.status, f.c.waiver_id,
-            f.c.row_evidence_json, g.c.rule_id, g.c.kind, g.c.severity, g.c.title, g.c.message, g.c.evidence_json,
-        )
-        .join(g, (g.c.run_id == f.c.run_id) & (g.c.group_no == f.c.group_no))
+        select(f.c.finding_no, f.c.group_no, f.c.fingerprint, f.c.asset_key, f.c.serial, f.c.source, f.c.line,
+               f.c.status, f.c.waiver_id, f.c.row_evidence_json)
         .where(f.c.run_id == run_id)
         .order_by(f.c.finding_no)
     )
+    if only is not None and len(only) <= 50_000:
+        # A few changes among a million findings: fetch just those, by primary key, in chunks.
+        wanted = sorted(only)
+        queries = [q.where(f.c.finding_no.in_(wanted[i : i + 500])) for i in range(0, len(wanted), 500)]
+        only = None
+    else:
+        queries = [q]
     out = []
-    evidence_cache: dict[str, dict] = {}
     with engine.connect() as conn:
-        for r in conn.execute(q):
-            ev = evidence_cache.get(r.evidence_json)
-            if ev is None:
-                ev = evidence_cache[r.evidence_json] = json.loads(r.evidence_json)
-            evidence = {**ev, **json.loads(r.row_evidence_json)} if r.row_evidence_json else ev
-            out.append(
-                {
-                    "fingerprint": r.fingerprint,
-                    "rule_id": r.rule_id,
-                    "kind": r.kind,
-                    "severity": r.severity,
-                    "status": r.status,
-                    "title": r.title,
-                    "asset": {"key": r.asset_key, "serial": r.serial, "file": r.source, "line": r.line},
-                    "message": r.message,
-                    "evidence": evidence,
-                    "waiver_id": r.waiver_id,
-                }
-            )
+        # Groups are few (distinct failing combinations): join them in memory.
+        groups = {
+            r.group_no: (r.rule_id, r.kind, r.severity, r.title, r.message, json.loads(r.evidence_json))
+            for r in conn.execute(select(g).where(g.c.run_id == run_id))
+        }
+        for query in queries:
+            for r in conn.execute(query):
+                if only is not None and r.finding_no not in only:
+                    continue
+                rule_id, kind, severity, title, message, ev = groups[r.group_no]
+                evidence = {**ev, **json.loads(r.row_evidence_json)} if r.row_evidence_json else ev
+                out.append(
+                    {
+                        "fingerprint": r.fingerprint,
+                        "rule_id": rule_id,
+                        "kind": kind,
+                        "severity": severity,
+                        "status": r.status,
+                        "title": title,
+                        "asset": {"key": r.asset_key, "serial": r.serial, "file": r.source, "line": r.line},
+                        "message": message,
+                        "evidence": evidence,
+                        "waiver_id": r.waiver_id,
+                    }
+                )
     return out
 
 
@@ -503,6 +539,17 @@ def load_assets(engine: Engine, run_id: int) -> list[dict]:
     q = select(a.c.asset_key, a.c.supplier, a.c.model, a.c.rows).where(a.c.run_id == run_id).order_by(a.c.asset_no)
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def asset_counts(engine: Engine, run_id: int) -> dict[str, int]:
+    """asset key -> number of inventory rows that carried it in the run."""
+    a = RunAsset.__table__
+    q = select(a.c.asset_key, a.c.rows).where(a.c.run_id == run_id)
+    out: dict[str, int] = {}
+    with engine.connect() as conn:
+        for key, n in conn.execute(q):
+            out[key] = out.get(key, 0) + n
+    return out
 
 
 def load_waivers(engine: Engine, run_id: int) -> list[dict]:

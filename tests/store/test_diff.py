@@ -57,7 +57,7 @@ def keyed(items):
     return sorted((f["rule_id"], f["asset"]["key"], json.dumps(f["evidence"], sort_keys=True)) for f in items)
 
 
-def check_changes(d):
+def check_changes(d, unchanged_detail=True):
     assert keyed(d.new) == [
         ("entity.listed", "S2", '{"entry": "E-2"}'),
         ("firmware.advisory", "S4", '{"version": "1.0"}'),
@@ -67,11 +67,14 @@ def check_changes(d):
         ("entity.listed", "S2", '{"entry": "E-1"}'),
         ("firmware.advisory", "S3", '{"version": "1.0"}'),
     ]
-    assert keyed(d.unchanged) == [
-        ("entity.listed", "S1", '{"entry": "E-1"}'),
-        ("firmware.advisory", "S5", '{"version": "1.0"}'),
-        ("firmware.advisory", "S5", '{"version": "1.0"}'),
-    ]
+    if unchanged_detail:
+        assert keyed(d.unchanged) == [
+            ("entity.listed", "S1", '{"entry": "E-1"}'),
+            ("firmware.advisory", "S5", '{"version": "1.0"}'),
+            ("firmware.advisory", "S5", '{"version": "1.0"}'),
+        ]
+    else:
+        assert len(d.unchanged) == 3
     assert d.assets_added == [{"asset_key": "S4", "count": 1}, {"asset_key": "S5", "count": 1}]
     assert d.assets_removed == [{"asset_key": "S3", "count": 1}]
 
@@ -81,6 +84,7 @@ def test_diff_two_runs(engine):
     b = record_run(engine, audit_b(), T, T)
     d = diff_runs(engine, a, b)
     check_changes(d)
+    check_changes(diff_runs(engine, a, b, unchanged_detail=False), unchanged_detail=False)
     assert d.before["run"] == a and d.after["run"] == b
     # Identical runs: nothing new, nothing resolved, even though nothing is in the same order.
     same = diff_runs(engine, b, b)
@@ -116,7 +120,10 @@ def test_diff_against_previous_marks_new_since_last_audit(engine):
     a = record_run(engine, audit_a(), T, T)
     current = audit_b()
     d = diff_against(engine, current, "previous")
-    check_changes(d)
+    check_changes(d, unchanged_detail=False)
+    fp = {(f.rule_id, f.asset_key): f.fingerprint for f in current.iter_findings()}
+    assert sorted(u["fingerprint"] for u in d.unchanged) == sorted(
+        [fp[("entity.listed", "S1")], fp[("firmware.advisory", "S5")], fp[("firmware.advisory", "S5")]])
     d.apply_to(current)
     states = {(f.rule_id, f.asset_key, f.line): f.baseline_state for f in current.iter_findings()}
     assert states[("entity.listed", "S1", 5)] == "unchanged"

@@ -59,8 +59,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["run_id", "group_no"], ["run_groups.run_id", "run_groups.group_no"], ondelete="CASCADE"
         ),
+        sqlite_with_rowid=False,  # clustered on the primary key: one b-tree, not two
     )
-    op.create_index("ix_run_findings_fingerprint", "run_findings", ["run_id", "fingerprint"])
     op.create_table(
         "run_assets",
         sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.Column("supplier", sa.Text),
         sa.Column("model", sa.Text),
         sa.Column("rows", sa.Integer, nullable=False),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "run_waivers",
@@ -86,7 +87,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("run_waivers")
     op.drop_table("run_assets")
-    op.drop_index("ix_run_findings_fingerprint", table_name="run_findings")
     op.drop_table("run_findings")
     op.drop_table("run_groups")
     op.drop_table("runs")
