@@ -358,6 +358,39 @@ def record_run(
     return run_id
 
 
+def record_audit(
+    url: str | None,
+    result: AuditResult,
+    started_at: datetime,
+    finished_at: datetime,
+    progress: Callable[[str, int], None] | None = None,
+) -> int:
+    """Open the database at `url` (--db / AUDITOR_DB / default), bring its schema to head, record.
+
+    The entry point for `auditor audit --db`. Every database failure (unreachable server,
+    failed migration, lock timeout, disk full) is raised as auditor.store.db.StoreError with
+    a one-line reason; nothing of the run is stored then.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from auditor.store.db import StoreError, current_revision, head_revision, open_engine, redact, require_current
+
+    engine = open_engine(url)
+    try:
+        try:
+            require_current(engine, auto_upgrade=True)
+        except StoreError:
+            # Another audit may have migrated the same fresh database at the same moment.
+            if current_revision(engine) != head_revision():
+                raise
+        return record_run(engine, result, started_at, finished_at, progress)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StoreError(f"cannot record the audit in {redact(str(engine.url))}: {reason}") from None
+    finally:
+        engine.dispose()
+
+
 def _write_findings(conn: Connection, result: AuditResult, run_id: int, progress) -> None:
     groups_t, findings_t = RunGroup.__table__, RunFinding.__table__
     pending: list[tuple] = []

@@ -10,14 +10,12 @@ continue. MODE "go": print "started" and record without pausing. Prints "done RU
 import sys
 from datetime import datetime, timezone
 
-from auditor.store.db import open_engine
-from auditor.store.runs import record_run
+from auditor.store.runs import record_audit
 from tests.store.factory import big_result
 
 
 def main() -> None:
     url, n, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    engine = open_engine(url)
     result = big_result(n)
     paused = False
 
@@ -30,7 +28,7 @@ def main() -> None:
 
     print("started", flush=True)
     t = datetime(2025, 6, 18, tzinfo=timezone.utc)
-    run_id = record_run(engine, result, t, t, progress=progress)
+    run_id = record_audit(url, result, t, t, progress=progress)
     print(f"done {run_id}", flush=True)
 
 

@@ -137,3 +137,27 @@ def test_sqlite_uses_wal(tmp_path):
     with eng.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     eng.dispose()
+
+
+def test_record_audit_creates_schema_on_a_fresh_database(db_url):
+    from auditor.store.db import current_revision, head_revision, open_engine
+    from auditor.store.runs import record_audit
+
+    run_id = record_audit(db_url, small(), T0, T1)
+    eng = open_engine(db_url)
+    assert current_revision(eng) == head_revision()
+    assert [r.id for r in list_runs(eng)] == [run_id]
+    eng.dispose()
+
+
+def test_record_audit_unreachable_database_is_a_store_error():
+    import socket
+
+    from auditor.store.db import StoreError
+    from auditor.store.runs import record_audit
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(StoreError, match=r"postgresql\+psycopg://u:\*\*\*@127\.0\.0\.1"):
+        record_audit(f"postgresql+psycopg://u:pw@127.0.0.1:{port}/x", small(), T0, T1)
