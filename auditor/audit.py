@@ -31,8 +31,9 @@ class AuditOptions:
 
 def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None) -> AuditResult:
     rules = load_rules(opts.rule_dirs or None)
-    refdata = load_refdata(opts.refdata, opts.as_of)
     table, sources, rejected, warnings = read_inventories(opts.inventories, progress)
+    needs = {r.check_kind for r in rules if r.in_force(opts.as_of)}
+    refdata = load_refdata(opts.refdata, opts.as_of, needs)
     evaluation = evaluate(table, rules, refdata, opts.as_of)
     result = AuditResult(
         as_of=opts.as_of,

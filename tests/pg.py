@@ -5,8 +5,8 @@ run, stopped and deleted at the end; `pg_url` gives each test its own fresh data
 PostgreSQL refuses to run as root, so as root the server runs as the `postgres` system user
 (`runuser -u postgres --`). initdb is not on PATH on Debian; it sits beside pg_ctl's real path.
 
-Without PostgreSQL binaries the PostgreSQL cases are skipped with the reason — unless
-AUDITOR_REQUIRE_PG=1 (set in CI), where a missing server is a failure, never a skip.
+Without PostgreSQL binaries the PostgreSQL cases are skipped with the reason — unless CI=true
+(as .ci/run sets) or AUDITOR_REQUIRE_PG=1, where a missing server is a failure, never a skip.
 """
 
 from __future__ import annotations
@@ -24,9 +24,13 @@ import pytest
 _counter = itertools.count(1)
 
 
+def _required() -> bool:
+    return os.environ.get("CI") == "true" or os.environ.get("AUDITOR_REQUIRE_PG") == "1"
+
+
 def _missing(reason: str):
-    if os.environ.get("AUDITOR_REQUIRE_PG") == "1":
-        pytest.fail(f"PostgreSQL required (AUDITOR_REQUIRE_PG=1) but {reason}")
+    if _required():
+        pytest.fail(f"PostgreSQL required (CI=true or AUDITOR_REQUIRE_PG=1) but {reason}")
     pytest.skip(f"PostgreSQL tests skipped: {reason}")
 
 
@@ -101,7 +105,7 @@ def pg_server():
         server.start()
     except Exception as exc:
         shutil.rmtree(root, ignore_errors=True)
-        if os.environ.get("AUDITOR_REQUIRE_PG") == "1":
+        if _required():
             raise
         pytest.skip(f"PostgreSQL tests skipped: {exc}")
     try:

@@ -29,9 +29,12 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--no-bundled-list", is_flag=True, help="Do not screen against the bundled curated list.")
 @click.option("--cleared", type=click.Path(), help="Reviewed file of cleared (false-positive) screening matches.")
 @click.option("--org", "organisation", help="Organisation name shown on the report.")
+@click.option("--sign", is_flag=True, help="Sign the report (PAdES PDF + DSSE statement over every file).")
+@click.option("--key", "key_dir", type=click.Path(path_type=Path),
+              help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, strict, db_url, bundled_lists_only,
-          no_bundled_list, cleared, organisation, quiet):
+          no_bundled_list, cleared, organisation, sign, key_dir, quiet):
     """Audit INVENTORY files (CSV) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.audit import AuditOptions, run_audit
@@ -41,6 +44,10 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, strict, db_url
     from auditor.store.db import StoreError
 
     selected = split_formats(formats, fmt_registry.names())
+    if sign and key_dir is None:
+        fail("--sign needs --key DIR (create one with `auditor keys generate --out DIR`)")
+    if sign:
+        _require_clean_out_dir(out_dir, {fmt_registry.get(n).filename for n in selected})
     opts = AuditOptions(
         inventories=list(inventory),
         as_of=as_of or today_utc(),
@@ -66,6 +73,14 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, strict, db_url
     except OSError as exc:
         fail(f"cannot create output directory {out_dir}: {exc.strerror}")
     written = [fmt_registry.get(name).write(result, out_dir) for name in selected]
+    if sign:
+        from auditor.cli.keys_cmd import read_passphrase
+        from auditor.signing import SigningError, sign_report
+
+        try:
+            sign_report(out_dir, key_dir, read_passphrase(confirm=False))
+        except SigningError as exc:
+            fail(f"signing failed: {exc}")
 
     summary = result.summary()
     code = exit_code(result, fail_on)
@@ -83,6 +98,21 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, strict, db_url
         + f"reports in {out_dir}/ ({', '.join(p.name for p in written)})"
     )
     sys.exit(code)
+
+
+SIGNATURE_FILES = {"report.intoto.json", "signer.pem", "root.pem"}
+
+
+def _require_clean_out_dir(out_dir: Path, ours: set[str]) -> None:
+    """A signed report covers every file in its folder: refuse to sign leftovers of other runs."""
+    if not out_dir.is_dir():
+        return
+    stray = sorted(p.name for p in out_dir.iterdir() if p.name not in ours | SIGNATURE_FILES)
+    if stray:
+        fail(f"{out_dir} holds files this audit does not write ({', '.join(stray[:5])}); "
+             "a signed report covers its whole folder: use an empty --out directory")
+    for name in SIGNATURE_FILES:
+        (out_dir / name).unlink(missing_ok=True)
 
 
 def exit_code(result, fail_on: str) -> int:

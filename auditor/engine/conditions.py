@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
+import numpy as np
+
 from auditor.engine.checks.base import Where
 from auditor.model import CANONICAL_COLUMNS
 
@@ -30,9 +32,45 @@ class Condition:
     fn: Callable[[Row, date], bool]
     fields: frozenset[str]
     text: str  # human-readable form, for explanations and `rules list`
+    # How to evaluate on a whole table: ("leaf",) or ("all"|"any", subs) or ("not", sub).
+    shape: tuple = ("leaf",)
 
     def __call__(self, row: Row, as_of: date) -> bool:
         return self.fn(row, as_of)
+
+    def mask(self, table, as_of: date) -> np.ndarray:
+        """Boolean verdict per row of an InventoryTable, computed on distinct values.
+
+        A leaf on one column is evaluated once per distinct value of that column and
+        broadcast through the dictionary codes; a leaf comparing two columns once per
+        distinct pair; all/any/not combine the masks with numpy.
+        """
+        kind = self.shape[0]
+        if kind == "all":
+            out = np.ones(len(table), dtype=bool)
+            for sub in self.shape[1]:
+                out &= sub.mask(table, as_of)
+            return out
+        if kind == "any":
+            out = np.zeros(len(table), dtype=bool)
+            for sub in self.shape[1]:
+                out |= sub.mask(table, as_of)
+            return out
+        if kind == "not":
+            return ~self.shape[1].mask(table, as_of)
+        if len(self.fields) == 1:
+            (name,) = self.fields
+            col = table.columns[name]
+            verdict = np.fromiter((self.fn({name: v}, as_of) for v in col.values), dtype=bool, count=len(col.values))
+            return verdict[col.codes]
+        from auditor.engine.grouping import group_rows
+
+        columns = sorted(self.fields)
+        out = np.zeros(len(table), dtype=bool)
+        for values, rows in group_rows(table, columns):
+            if self.fn(dict(zip(columns, values)), as_of):
+                out[rows] = True
+        return out
 
 
 def version_key(text: str) -> tuple:
@@ -59,7 +97,7 @@ def parse_condition(spec: Any, where: Where, context: str = "match") -> Conditio
         key = logic[0]
         if key == "not":
             inner = parse_condition(spec["not"], where, context)
-            return Condition(lambda r, d, c=inner: not c(r, d), inner.fields, f"not ({inner.text})")
+            return Condition(lambda r, d, c=inner: not c(r, d), inner.fields, f"not ({inner.text})", ("not", inner))
         items = spec[key]
         if not isinstance(items, list) or not items:
             raise where.error(f"[{context}] `{key}` needs a non-empty list of conditions", key)
@@ -68,8 +106,8 @@ def parse_condition(spec: Any, where: Where, context: str = "match") -> Conditio
         joiner = " and " if key == "all" else " or "
         text = joiner.join(f"({s.text})" for s in subs)
         if key == "all":
-            return Condition(lambda r, d, ss=subs: all(s(r, d) for s in ss), fields, text)
-        return Condition(lambda r, d, ss=subs: any(s(r, d) for s in ss), fields, text)
+            return Condition(lambda r, d, ss=subs: all(s(r, d) for s in ss), fields, text, ("all", tuple(subs)))
+        return Condition(lambda r, d, ss=subs: any(s(r, d) for s in ss), fields, text, ("any", tuple(subs)))
     return _parse_leaf(spec, where, context)
 
 

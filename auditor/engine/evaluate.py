@@ -15,7 +15,6 @@ import numpy as np
 
 from auditor.engine import checks
 from auditor.engine.checks.base import EvalContext
-from auditor.engine.grouping import group_rows
 from auditor.model import FindingGroup, InventoryTable, Rule
 
 
@@ -31,17 +30,14 @@ def scope_rows(rule: Rule, table: InventoryTable, as_of: date) -> np.ndarray:
     """Row indices inside the rule's [scope] (all rows when it has none)."""
     if rule.scope is None:
         return np.arange(len(table), dtype=np.int64)
-    columns = sorted(rule.scope.fields)
-    keep = [rows for values, rows in group_rows(table, columns) if rule.scope(dict(zip(columns, values)), as_of)]
-    return np.sort(np.concatenate(keep)) if keep else np.empty(0, dtype=np.int64)
+    return np.flatnonzero(rule.scope.mask(table, as_of))
 
 
 def evaluate_rule(rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
     check = checks.get(rule.check_kind)
     groups = check.evaluate(rule, table, ctx)
     if rule.scope is not None and groups:
-        in_scope = np.zeros(len(table), dtype=bool)
-        in_scope[scope_rows(rule, table, ctx.as_of)] = True
+        in_scope = rule.scope.mask(table, ctx.as_of)
         kept = []
         for g in groups:
             rows = g.rows[in_scope[g.rows]]

@@ -69,8 +69,11 @@ def load_rule(path: Path) -> Rule:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        # tomllib's message already ends with "(at line L, column C)".
-        line = getattr(exc, "lineno", None)
+        # tomllib's message ends with "(at line L, column C)": lift the line into the prefix.
+        import re
+
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line = int(m.group(1)) if m else None
         raise RuleError(str(path), line, f"invalid TOML: {exc}") from None
     return parse_rule(data, Where(str(path), text), hashlib.sha256(raw).hexdigest())
 

@@ -44,7 +44,7 @@ class _HashingLines:
             nul = raw.find(b"\x00")
             if nul >= 0:
                 raise InventoryError(
-                    self.path, "contains NUL bytes: this is a binary file, not a CSV inventory", self.lineno, nul + 1
+                    self.path, "binary file: contains NUL bytes, not a CSV inventory", self.lineno, nul + 1
                 )
             try:
                 yield raw.decode("utf-8")
@@ -78,6 +78,8 @@ def read_csv(
     except OSError as exc:
         raise InventoryError(path, f"cannot open: {exc.strerror}") from None
     with fh:
+        _sniff(path, fh.read(8192))
+        fh.seek(0)
         lines = _HashingLines(path, fh, sha)
         reader = csv.reader(lines, strict=True)
         try:
@@ -87,11 +89,16 @@ def read_csv(
         if header is None or not any(h.strip() for h in header):
             raise InventoryError(path, "empty file: expected a header row naming the columns", 1)
         mapping, ignored = _map_header(path, header)
-        source = builder.add_source(path)
+        columns = [c for _, c in mapping]
+        positions = [i for i, _ in mapping]
+        writer = builder.open_source(path, columns)
+        # Per column: raw cell text -> dictionary code (or the FieldError it raises). Only for
+        # low-cardinality columns; serials and MACs are nearly all distinct.
+        caches = [None if c in HIGH_CARDINALITY else {} for c in columns]
+        model_pos = columns.index("model")
         n_fields = len(header)
         rows_read = rows_audited = 0
         start = reader.line_num + 1
-        caches: dict[str, dict[str, object]] = {c: {} for _, c in mapping if c not in HIGH_CARDINALITY}
         while True:
             try:
                 record = next(reader)
@@ -108,38 +115,32 @@ def read_csv(
             ):
                 rejected.append(Rejected(path, line, f"row has {len(record)} fields, the header has {n_fields}"))
                 continue
-            row: dict[str, object] = {}
+            codes = []
             error: FieldError | None = None
-            for index, column in mapping:
-                raw = record[index]
-                cache = caches.get(column)
-                if cache is not None:
-                    value = cache.get(raw, _MISS)
-                    if value is _MISS:
-                        try:
-                            value = parse_field(column, raw)
-                        except FieldError as exc:
-                            value = exc
-                        if len(cache) < 100_000:
-                            cache[raw] = value
-                else:
+            for j, cache in enumerate(caches):
+                raw = record[positions[j]]
+                code = cache.get(raw) if cache is not None else None
+                if code is None:
                     try:
-                        value = parse_field(column, raw)
+                        code = writer.code(j, parse_field(columns[j], raw))
                     except FieldError as exc:
-                        value = exc
-                if isinstance(value, FieldError):
-                    error = value
+                        code = exc
+                    if cache is not None and len(cache) < 100_000:
+                        cache[raw] = code
+                if code.__class__ is not int:
+                    error = code
                     break
-                row[column] = value
-            if error is None and not row.get("model"):
+                codes.append(code)
+            if error is None and codes[model_pos] == 0:
                 error = FieldError("model", "model is empty (required)")
             if error is not None:
                 rejected.append(Rejected(path, line, error.reason, error.column))
                 continue
-            builder.append(row, line, source)
+            writer.add(codes, line)
             rows_audited += 1
             if progress and rows_read % 50_000 == 0:
                 progress(rows_read)
+        writer.close()
     if rows_read == 0:
         raise InventoryError(path, "has a header but no data rows: nothing to audit", 2)
     if ignored:
@@ -157,7 +158,23 @@ def read_csv(
     return info, rejected, warnings
 
 
-_MISS = object()
+_MAGIC = {
+    b"PK\x03\x04": "a ZIP archive (an .xlsx workbook?); export the sheet as CSV UTF-8",
+    b"%PDF": "a PDF document, not a CSV inventory",
+    b"\xd0\xcf\x11\xe0": "a legacy Office file (.xls?); export the sheet as CSV UTF-8",
+}
+
+
+def _sniff(path: str, head: bytes) -> None:
+    """Refuse binary files up front with one clear line instead of a decoding error."""
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            raise InventoryError(path, f"binary file: {what}", 1, 1)
+    nul = head.find(b"\x00")
+    if nul >= 0 and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        line = head.count(b"\n", 0, nul) + 1
+        col = nul - (head.rfind(b"\n", 0, nul) + 1) + 1
+        raise InventoryError(path, "binary file: contains NUL bytes, not a CSV inventory", line, col)
 
 
 def _map_header(path: str, header: list[str]) -> tuple[list[tuple[int, str]], list[str]]:

@@ -1,67 +1,99 @@
 """Building the column store that the evaluation core reads.
 
 Each column is dictionary-encoded while rows stream in: a million rigs with a few dozen
-models cost a few dozen model strings plus one small integer per row.
+models cost a few dozen model strings plus one small integer per row. Rows are buffered
+row-major as integer codes and transposed with numpy once per source file, which keeps
+the per-row Python work to one `extend` call.
 """
 
 from __future__ import annotations
 
 from array import array
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from auditor.model import CANONICAL_COLUMNS, Column, InventoryTable
 
 
-class TableBuilder:
-    def __init__(self, columns: Iterable[str] = CANONICAL_COLUMNS):
-        self._names = tuple(columns)
-        # Per column: value -> code (code 0 is None), the values list, and the codes array.
-        self._index: dict[str, dict[Any, int]] = {n: {None: 0} for n in self._names}
-        self._values: dict[str, list[Any]] = {n: [None] for n in self._names}
-        self._codes: dict[str, array] = {n: array("I") for n in self._names}
+class SourceWriter:
+    """Appends the rows of one input file; `columns` are the canonical columns it has."""
+
+    def __init__(self, builder: "TableBuilder", index: int, columns: Sequence[str]):
+        self.builder = builder
+        self.index = index
+        self.columns = tuple(columns)
+        self.indexes = [builder._index[c] for c in self.columns]
+        self._buf = array("I")
         self._lines = array("q")
-        self._sources = array("i")
-        self.sources: list[str] = []
 
-    def add_source(self, path: str) -> int:
-        self.sources.append(path)
-        return len(self.sources) - 1
+    def code(self, position: int, value: Any) -> int:
+        """Dictionary code of `value` in the column at `position` (0 is None)."""
+        idx = self.indexes[position]
+        return idx.setdefault(value, len(idx))
 
-    def append(self, row: Mapping[str, Any], line: int, source: int = 0) -> None:
-        """Add one validated row (canonical column -> parsed value, missing = None)."""
-        for name in self._names:
-            value = row.get(name)
-            index = self._index[name]
-            code = index.get(value)
-            if code is None:
-                code = len(self._values[name])
-                index[value] = code
-                self._values[name].append(value)
-            self._codes[name].append(code)
+    def add(self, codes: Sequence[int], line: int) -> None:
+        self._buf.extend(codes)
         self._lines.append(line)
-        self._sources.append(source)
+
+    def add_row(self, row: Mapping[str, Any], line: int) -> None:
+        self.add([self.code(i, row.get(c)) for i, c in enumerate(self.columns)], line)
+
+    def close(self) -> None:
+        n = len(self._lines)
+        k = len(self.columns)
+        codes = np.frombuffer(self._buf, dtype=np.uint32).reshape(n, k) if n and k else np.empty((n, k), np.uint32)
+        position = {c: j for j, c in enumerate(self.columns)}
+        for name in self.builder._names:
+            j = position.get(name)
+            chunk = codes[:, j].copy() if j is not None else np.zeros(n, dtype=np.uint32)
+            self.builder._chunks[name].append(chunk)
+        self.builder._line_chunks.append(np.frombuffer(self._lines, dtype=np.int64).copy() if n else np.empty(0, np.int64))
+        self.builder._source_chunks.append(np.full(n, self.index, dtype=np.int32))
+        self.builder._rows += n
+        self._buf = array("I")
+        self._lines = array("q")
 
     def __len__(self) -> int:
         return len(self._lines)
 
+
+class TableBuilder:
+    def __init__(self, columns: Iterable[str] = CANONICAL_COLUMNS):
+        self._names = tuple(columns)
+        # Per column: value -> code, in insertion order (so list(index) is the values list).
+        self._index: dict[str, dict[Any, int]] = {n: {None: 0} for n in self._names}
+        self._chunks: dict[str, list[np.ndarray]] = {n: [] for n in self._names}
+        self._line_chunks: list[np.ndarray] = []
+        self._source_chunks: list[np.ndarray] = []
+        self._rows = 0
+        self.sources: list[str] = []
+
+    def open_source(self, path: str, columns: Sequence[str] | None = None) -> SourceWriter:
+        self.sources.append(path)
+        return SourceWriter(self, len(self.sources) - 1, columns if columns is not None else self._names)
+
+    def __len__(self) -> int:
+        return self._rows
+
     def build(self) -> InventoryTable:
-        columns = {
-            n: Column(self._values[n], np.frombuffer(self._codes[n], dtype=np.uint32).copy())
-            if len(self._codes[n])
-            else Column(self._values[n], np.empty(0, dtype=np.uint32))
-            for n in self._names
-        }
-        lines = np.frombuffer(self._lines, dtype=np.int64).copy() if len(self._lines) else np.empty(0, np.int64)
-        srcs = np.frombuffer(self._sources, dtype=np.int32).copy() if len(self._sources) else np.empty(0, np.int32)
-        return InventoryTable(columns=columns, lines=lines, source_index=srcs, sources=list(self.sources))
+        def cat(chunks, dtype):
+            return np.concatenate(chunks) if chunks else np.empty(0, dtype=dtype)
+
+        columns = {n: Column(list(self._index[n]), cat(self._chunks[n], np.uint32)) for n in self._names}
+        return InventoryTable(
+            columns=columns,
+            lines=cat(self._line_chunks, np.int64),
+            source_index=cat(self._source_chunks, np.int32),
+            sources=list(self.sources),
+        )
 
 
 def table_from_rows(rows: Iterable[Mapping[str, Any]], source: str = "<rows>", first_line: int = 2) -> InventoryTable:
     """A table from already-parsed rows (self-tests, unit tests)."""
     b = TableBuilder()
-    b.add_source(source)
+    w = b.open_source(source)
     for i, row in enumerate(rows):
-        b.append(row, first_line + i)
+        w.add_row(row, first_line + i)
+    w.close()
     return b.build()

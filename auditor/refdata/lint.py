@@ -16,4 +16,7 @@ def lint_refdata() -> list[str]:
 
 def _loaders():
     # One line per kind of reference data.
-    return []
+    from auditor.refdata.curated import load_curated
+    from auditor.refdata.ownership import load_affiliates_rule, load_ownership
+
+    return [load_curated, load_ownership, load_affiliates_rule]

@@ -22,9 +22,15 @@ class RefDataOptions:
     ownership: str | None = None
 
 
-def load_refdata(opts: RefDataOptions, as_of: date) -> RefData:
+def load_refdata(opts: RefDataOptions, as_of: date, needs: set[str] | None = None) -> RefData:
+    """Load the reference data that the given check kinds need (all when `needs` is None).
+
+    Loading only what the rules in force use keeps a procurement check that screens
+    nothing from opening the list database at all.
+    """
     ref = RefData()
-    _load_screening(ref, opts, as_of)
+    if needs is None or "screen" in needs:
+        _load_screening(ref, opts, as_of)
     return ref
 
 

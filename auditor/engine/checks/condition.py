@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from auditor.engine.checks.base import EvalContext, Where
 from auditor.engine.conditions import Condition, parse_condition
 from auditor.engine.grouping import group_rows
@@ -30,13 +32,14 @@ class ConditionCheck:
 
     def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
         cond = rule.check.condition
+        failing = np.flatnonzero(cond.mask(table, ctx.as_of))
+        # Only failing rows are grouped, by the columns the message and evidence show.
         columns = sorted(cond.fields | rule_placeholders(rule))
         groups = []
-        for values, rows in group_rows(table, columns):
+        for values, rows in group_rows(table, columns, failing):
             row = dict(zip(columns, values))
-            if cond(row, ctx.as_of):
-                evidence = {c: json_value(row[c]) for c in sorted(cond.fields)}
-                groups.append(FindingGroup(rule, rows, render(rule.message, row), evidence))
+            evidence = {c: json_value(row[c]) for c in sorted(cond.fields)}
+            groups.append(FindingGroup(rule, rows, render(rule.message, row), evidence))
         return groups
 
 

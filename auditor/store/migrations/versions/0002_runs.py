@@ -1,14 +1,14 @@
 """Audit history: runs, finding groups, findings, assets seen, waivers applied.
 
 Revision ID: 0002_runs
-Revises: 0000_base
+Revises: 0001_lists
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_runs"
-down_revision = "0000_base"
+down_revision = "0001_lists"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,183 @@
+"""`auditor lists import | show | update`: manage the screening lists in the store."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from auditor.cli.exits import fail
+
+FORMATS = ("csl-csv", "csl-json", "ofac-sdn", "ofac-alt", "dod-1260h", "fcc-covered")
+DB_HELP = "Database URL (default: $AUDITOR_DB, else a SQLite file in the user data directory)."
+
+
+def _engine(db: str | None):
+    from auditor.store.db import StoreError, open_engine, require_current
+
+    try:
+        engine = open_engine(db)
+        require_current(engine)
+    except StoreError as exc:
+        fail(str(exc))
+    return engine
+
+
+def _now() -> datetime:
+    # The one clock read: when the import happened (recorded, shown by `lists show`).
+    return datetime.now(timezone.utc)
+
+
+def _print_version(info, result) -> None:
+    click.echo(
+        f"imported {info.source} as {info.format} (version {info.id}, sha256 {info.sha256[:16]}…): "
+        f"{result.rows} records read, {len(result.entries)} entries"
+    )
+    width = max((len(s) for s in info.counts), default=0)
+    for section, count in sorted(info.counts.items()):
+        click.echo(f"  {section:<{width}}  {count:>7}")
+    for label, count in sorted(result.notes.items()):
+        click.echo(f"  ({label}: {count})")
+    for warning in result.warnings:
+        click.echo(f"auditor: warning: {warning}", err=True)
+
+
+@click.group()
+def lists() -> None:
+    """Import, update and show the screening lists (exit 2 on bad input or refused update)."""
+
+
+@lists.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="Format of FILE.")
+@click.option("--retrieved", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date the file was downloaded from its publisher (YYYY-MM-DD); staleness is measured from it.")
+@click.option("--db", default=None, help=DB_HELP)
+def import_cmd(file: Path, fmt: str, retrieved: datetime | None, db: str | None) -> None:
+    """Import FILE as the new active version of its list (one transaction)."""
+    from auditor.refdata.importers import IMPORTERS, ListFormatError
+    from auditor.refdata.importers.base import file_sha256
+    from auditor.store.lists import PendingImport, store_imports
+
+    importer = IMPORTERS[fmt]
+    try:
+        result = importer.parse(file)
+    except ListFormatError as exc:
+        fail(str(exc))
+    engine = _engine(db)
+    pending = PendingImport(
+        format=fmt,
+        slot=importer.slot,
+        source=str(file),
+        sha256=file_sha256(file),
+        retrieved=retrieved.date() if retrieved else None,
+        result=result,
+    )
+    (info,) = store_imports(engine, [pending], _now())
+    _print_version(info, result)
+
+
+@lists.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--all", "show_all", is_flag=True, help="Include superseded versions.")
+@click.option("--db", default=None, help=DB_HELP)
+def show_cmd(as_json: bool, show_all: bool, db: str | None) -> None:
+    """What is loaded: each list version with its dates and counts, and the bundled list."""
+    from auditor.refdata.curated import CuratedListError, load_curated
+    from auditor.store.lists import versions
+
+    engine = _engine(db)
+    found = versions(engine, active_only=not show_all)
+    try:
+        _, curated = load_curated()
+    except CuratedListError as exc:
+        fail(str(exc))
+    if as_json:
+        out = {
+            "imported": [v.as_json() for v in found],
+            "bundled": curated.as_json(),
+        }
+        click.echo(json.dumps(out, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("no imported lists (use `auditor lists update` or `auditor lists import`)")
+    for v in found:
+        state = "active" if v.active else "superseded"
+        retrieved = v.retrieved.isoformat() if v.retrieved else "unknown"
+        click.echo(
+            f"{v.slot} [{state}] version {v.id}: {v.format} {v.source}\n"
+            f"  imported {v.imported_at.strftime('%Y-%m-%d %H:%M:%S')} UTC, retrieved {retrieved}, "
+            f"sha256 {v.sha256}, {v.entries} entries from {v.rows} records"
+        )
+        width = max((len(s) for s in v.counts), default=0)
+        for section, count in sorted(v.counts.items()):
+            click.echo(f"    {section:<{width}}  {count:>7}")
+        if v.warnings:
+            click.echo(f"    {len(v.warnings)} import warning(s), see `auditor lists show --json`")
+    click.echo(
+        f"bundled: {curated.name}, compiled {curated.retrieved}, {curated.entries} entries, sha256 {curated.sha256}"
+    )
+
+
+@lists.command("update")
+@click.option("--url-csl", default=None,
+              help="Consolidated Screening List URL, .csv or .json (default: trade.gov consolidated.csv).")
+@click.option("--url-sdn", default=None, help="OFAC sdn.csv URL (default: treasury.gov).")
+@click.option("--url-alt", default=None, help="OFAC alt.csv URL (default: treasury.gov).")
+@click.option("--max-loss", type=click.FloatRange(0.0, 1.0), default=0.2, show_default=True,
+              help="Largest share of any section's entries an update may lose without --force.")
+@click.option("--force", is_flag=True, help="Apply the update even if it loses more than --max-loss.")
+@click.option("--timeout", type=click.FloatRange(min=1.0), default=60.0, show_default=True,
+              help="Seconds to wait for each server.")
+@click.option("--db", default=None, help=DB_HELP)
+def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout: float, db: str | None) -> None:
+    """Download the official CSL and OFAC files and make them active together (all or nothing)."""
+    from auditor.refdata.importers import IMPORTERS, ListFormatError
+    from auditor.refdata.importers.update import DEFAULT_URLS, UpdateError, fetch_all, losses, temporary_dir
+    from auditor.store.lists import PendingImport, store_imports, versions
+
+    import urllib.parse
+
+    csl_url = url_csl or DEFAULT_URLS["csl-csv"]
+    # trade.gov publishes the same list as consolidated.csv and consolidated.json.
+    csl_fmt = "csl-json" if urllib.parse.urlsplit(csl_url).path.endswith(".json") else "csl-csv"
+    urls = {
+        csl_fmt: csl_url,
+        "ofac-sdn": url_sdn or DEFAULT_URLS["ofac-sdn"],
+        "ofac-alt": url_alt or DEFAULT_URLS["ofac-alt"],
+    }
+    engine = _engine(db)
+    now = _now()
+    with temporary_dir() as tmp:
+        try:
+            fetched = fetch_all(urls, Path(tmp), timeout)
+        except (UpdateError, ListFormatError) as exc:
+            fail(f"update failed, nothing changed: {exc}")
+    active = {v.slot: v for v in versions(engine, active_only=True)}
+    refused = []
+    for f in fetched:
+        slot = IMPORTERS[f.format].slot
+        if slot in active:
+            refused += [(f.url, loss) for loss in losses(active[slot].counts, f.result.counts, max_loss)]
+    if refused:
+        verb = "forcing update despite" if force else "update refused, nothing changed:"
+        for url, loss in refused:
+            click.echo(f"auditor: {'warning' if force else 'error'}: {verb} {loss.describe()} in {url}", err=True)
+        if not force:
+            fail(f"the new lists lose more than {max_loss:.0%} of a section; check the source or use --force")
+    pending = [
+        PendingImport(
+            format=f.format,
+            slot=IMPORTERS[f.format].slot,
+            source=f.url,
+            sha256=f.sha256,
+            retrieved=now.date(),
+            result=f.result,
+        )
+        for f in fetched
+    ]
+    infos = store_imports(engine, pending, now)
+    for info, f in zip(infos, fetched):
+        _print_version(info, f.result)

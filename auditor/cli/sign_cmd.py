@@ -1,0 +1,38 @@
+"""`auditor sign DIR --key KEYDIR`: sign an existing report folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from auditor.cli.exits import fail
+
+
+@click.command()
+@click.argument("report_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--key", "key_path", required=True, type=click.Path(path_type=Path),
+              help="Key directory (auditor keys generate/import) or a .p12/.pfx file.")
+@click.option("--visible", is_flag=True, help="Show a signature box on the cover page of the PDF.")
+def sign(report_dir: Path, key_path: Path, visible: bool) -> None:
+    """Sign every file of a report folder (PAdES PDF + DSSE in-toto statement).
+
+    Writes report.intoto.json, signer.pem and root.pem into the folder. The key passphrase
+    (or the PKCS#12 password) comes from AUDITOR_KEY_PASSPHRASE or an interactive prompt. Exit 0 signed, 2 on a key,
+    passphrase or folder problem.
+    """
+    from auditor.cli.keys_cmd import read_passphrase
+    from auditor.signing import SigningError, sign_report
+
+    if not report_dir.is_dir():
+        fail(f"{report_dir}: not a report folder")
+    if not key_path.exists():
+        fail(f"{key_path}: no such key directory or file (create one with `auditor keys generate --out {key_path}`)")
+    passphrase = read_passphrase(confirm=False)
+    try:
+        result = sign_report(report_dir, key_path, passphrase, visible_signature=visible)
+    except SigningError as exc:
+        fail(str(exc))
+    for rel in result.pdfs_signed:
+        click.echo(f"signed PDF   {rel} (PAdES B-B)")
+    click.echo(f"signed       {len(result.files)} files in {result.envelope} (key id {result.key_id})")

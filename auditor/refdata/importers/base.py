@@ -1,0 +1,179 @@
+"""The one interface every list importer implements, and the parsing helpers they share.
+
+An importer turns one official file into `ListEntry` rows plus counts per source section
+(CSL `source`, SDN, 1260H …) and warnings about survivable defects. It never touches the
+database: storing is `auditor.store.lists`' job, so an importer is pure file → data.
+
+Unsurvivable input raises `ListFormatError` carrying file, line and column, which the CLI
+turns into a one-line message and exit 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterator, Protocol
+
+from auditor.refdata.entities import ListEntry
+
+
+class ListFormatError(Exception):
+    """A list file that cannot be imported: where and why."""
+
+    def __init__(self, path: str | Path, message: str, line: int | None = None, column: int | None = None):
+        self.path = str(path)
+        self.line = line
+        self.column = column
+        self.reason = message
+        where = self.path
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class ImportResult:
+    entries: list[ListEntry]
+    counts: dict[str, int]  # entries per source section, e.g. {"Entity List (EL) - …": 919}
+    warnings: list[str] = field(default_factory=list)
+    rows: int = 0  # data rows read from the file (after dropping repeated headers)
+    # Extra facts for the import summary, e.g. how many alternate names were read.
+    notes: dict[str, int] = field(default_factory=dict)
+
+
+class Importer(Protocol):
+    name: str  # the --format value, e.g. "csl-csv"
+    slot: str  # what a new import replaces: csl-csv and csl-json both fill the "csl" slot
+    description: str
+
+    def parse(self, path: Path) -> ImportResult: ...
+
+
+# --- shared helpers -------------------------------------------------------------------------
+
+NULLS = frozenset({"", "-0-"})
+
+
+def clean(value: str | None) -> str | None:
+    """Trim a cell; OFAC writes `-0-` (often with a trailing space) for "no value"."""
+    if value is None:
+        return None
+    value = value.strip()
+    return None if value in NULLS else value
+
+
+def split_list(value: str | None, sep: str = ";") -> tuple[str, ...]:
+    """`a; b; c` → ("a", "b", "c"), dropping empty parts and duplicates, keeping order."""
+    value = clean(value)
+    if not value:
+        return ()
+    seen: dict[str, None] = {}
+    for part in value.split(sep):
+        part = part.strip()
+        if part and part not in NULLS:
+            seen.setdefault(part, None)
+    return tuple(seen)
+
+
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%B %d, %Y",  # March 12, 2021 (FCC)
+    "%b %d, %Y",  # Mar 12, 2021
+    "%d %B %Y",  # 12 March 2021
+    "%d %b %Y",  # 12 Mar 2021 (OFAC remarks)
+    "%m/%d/%Y",  # 08/08/2023
+    "%Y/%m/%d",
+)
+
+
+def parse_date(text: str) -> date:
+    """Parse the date spellings the official lists use; ValueError names the text."""
+    t = " ".join(text.strip().split())
+    if len(t) >= 10 and t[4] == "-" and t[7] == "-":
+        t10 = t[:10]  # "2021-06-03T00:00:00Z" from JSON feeds
+        try:
+            return date.fromisoformat(t10)
+        except ValueError:
+            pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(t, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"unrecognised date {text.strip()!r}")
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_text(path: Path) -> str:
+    """The file as text: UTF-8 with or without BOM; anything else is a clear error."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ListFormatError(path, f"cannot read file: {exc.strerror or exc}") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ListFormatError(path, "not UTF-8 text (re-save the file as UTF-8)", line, col) from None
+    if not text.strip():
+        raise ListFormatError(path, "file is empty")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ListFormatError(path, "binary data (NUL byte) in a text list file", line)
+    return text
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int  # physical line where the record starts (1-based)
+    cells: list[str]
+
+
+def iter_csv(path: Path, text: str) -> Iterator[CsvRow]:
+    """CSV records with the physical line each starts on (quoted multi-line cells included)."""
+    # Not strict: a file cut off inside a quoted cell (the partial CSL) must still parse;
+    # importers decide what a short last record means.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    prev_end = 0
+    try:
+        for cells in reader:
+            start = prev_end + 1
+            prev_end = reader.line_num
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue  # blank line
+            yield CsvRow(start, cells)
+    except csv.Error as exc:
+        raise ListFormatError(path, f"malformed CSV: {exc}", reader.line_num) from None
+
+
+def column_of(cells: list[str], index: int) -> int:
+    """1-based character column where field `index` starts in its (re-joined) record.
+
+    Approximate for quoted cells, exact enough to point a reader at the right field.
+    """
+    col = 1
+    for cell in cells[:index]:
+        col += len(cell) + 1 + (2 if ("," in cell or '"' in cell) else 0)
+    return col
+
+
+def slug(text: str) -> str:
+    """A stable identifier from a name: lower-case words joined by hyphens."""
+    return "-".join(re.findall(r"[0-9a-z]+", text.casefold())) or "entry"

@@ -1,0 +1,185 @@
+"""`auditor lists import | show | update` as a user runs them."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def test_import_prints_counts_and_warnings(run_cli, db_url):
+    code, out, err = run_cli("lists", "import", FIXTURES / "csl_small.csv", "--format", "csl-csv", "--db", db_url)
+    assert code == 0
+    assert "4 records read, 4 entries" in out
+    lines = dict(l.strip().rsplit(None, 1) for l in out.splitlines()[1:])
+    assert lines["Entity List (EL) - Bureau of Industry and Security"] == "2"
+    assert lines["Specially Designated Nationals (SDN) - Treasury Department"] == "1"
+    assert "csl_small.csv:2: repeated header row skipped" in err
+
+
+def test_malformed_file_exits_2_with_position_and_no_traceback(run_cli, db_url, tmp_path):
+    bad = tmp_path / "bad_sdn.csv"
+    bad.write_text('1,"A",-0-,"X",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\n2,"B",-0-\n')
+    code, out, err = run_cli("lists", "import", bad, "--format", "ofac-sdn", "--db", db_url)
+    assert code == 2
+    assert err.startswith(f"auditor: error: {bad}:2:")
+    assert "Traceback" not in err and out == ""
+
+
+def test_missing_file_exits_2(run_cli, db_url, tmp_path):
+    code, _, err = run_cli("lists", "import", tmp_path / "nope.csv", "--format", "csl-csv", "--db", db_url)
+    assert code == 2 and "nope.csv" in err and "Traceback" not in err
+
+
+def test_failed_import_keeps_previous_version(run_cli, db_url, tmp_path):
+    run_cli("lists", "import", FIXTURES / "csl_small.csv", "--format", "csl-csv", "--db", db_url)
+    bad = tmp_path / "broken.csv"
+    bad.write_text((FIXTURES / "csl_small.csv").read_text() + '"z","Entity List (EL) - Bureau of Industry and Security"\n"y"\n')
+    code, _, _ = run_cli("lists", "import", bad, "--format", "csl-csv", "--db", db_url)
+    assert code == 2
+    code, out, _ = run_cli("lists", "show", "--json", "--db", db_url)
+    shown = json.loads(out)
+    assert [(v["format"], v["entries"], v["active"]) for v in shown["imported"]] == [("csl-csv", 4, True)]
+
+
+def test_show_lists_versions_dates_counts_and_bundled(run_cli, db_url):
+    run_cli("lists", "import", FIXTURES / "dod_1260h_small.csv", "--format", "dod-1260h",
+            "--retrieved", "2026-06-09", "--db", db_url)
+    code, out, _ = run_cli("lists", "show", "--db", db_url)
+    assert code == 0
+    assert "dod-1260h [active] version 1: dod-1260h" in out
+    assert "retrieved 2026-06-09" in out and "4 entries from 6 records" in out
+    assert "bundled: auditor curated entities, compiled" in out
+    code, out, _ = run_cli("lists", "show", "--json", "--db", db_url)
+    data = json.loads(out)
+    (v,) = data["imported"]
+    assert v["retrieved"] == "2026-06-09" and v["rows"] == 6 and v["notes"] == {"companies": 3}
+    assert data["bundled"]["entries"] > 0
+
+
+def test_show_on_empty_store(run_cli, db_url):
+    code, out, _ = run_cli("lists", "show", "--db", db_url)
+    assert code == 0 and out.startswith("no imported lists")
+
+
+# --- update against a local HTTP server ---------------------------------------------------------
+
+
+@pytest.fixture
+def server(tmp_path):
+    """Serve a directory on 127.0.0.1 (an ephemeral port); yields (base URL, directory)."""
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", root
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def publish(root: Path, csl: str) -> None:
+    shutil.copy(FIXTURES / csl, root / "consolidated.csv")
+    shutil.copy(FIXTURES / "sdn_small.csv", root / "sdn.csv")
+    shutil.copy(FIXTURES / "alt_small.csv", root / "alt.csv")
+
+
+def update(run_cli, base, db_url, *extra):
+    return run_cli(
+        "lists", "update", "--url-csl", f"{base}/consolidated.csv", "--url-sdn", f"{base}/sdn.csv",
+        "--url-alt", f"{base}/alt.csv", "--db", db_url, *extra,
+    )
+
+
+def active(run_cli, db_url) -> dict[str, dict]:
+    _, out, _ = run_cli("lists", "show", "--json", "--db", db_url)
+    return {v["slot"]: v for v in json.loads(out)["imported"] if v["active"]}
+
+
+def test_update_downloads_all_three_and_records_urls(run_cli, db_url, server):
+    base, root = server
+    publish(root, "csl_small.csv")
+    code, out, _ = update(run_cli, base, db_url)
+    assert code == 0, out
+    now = active(run_cli, db_url)
+    assert sorted(now) == ["csl", "ofac-alt", "ofac-sdn"]
+    assert now["csl"]["source"] == f"{base}/consolidated.csv" and now["csl"]["entries"] == 4
+    assert now["ofac-sdn"]["entries"] == 3 and now["ofac-alt"]["entries"] == 3
+    assert now["csl"]["retrieved"] is not None
+    assert f"{base}/consolidated.csv:2: repeated header" in now["csl"]["warnings"][0]
+
+
+def test_update_refuses_to_lose_a_section_unless_forced(run_cli, db_url, server):
+    base, root = server
+    publish(root, "csl_small.csv")
+    assert update(run_cli, base, db_url)[0] == 0
+    before = active(run_cli, db_url)
+    publish(root, "csl_update_lossy.csv")  # the Entity List section is missing (2 -> 0)
+    code, out, err = update(run_cli, base, db_url)
+    assert code == 2
+    assert "Entity List (EL) - Bureau of Industry and Security: 2 → 0 entries (−100%)" in err
+    assert active(run_cli, db_url) == before  # nothing changed, not even SDN/alt
+    code, out, err = update(run_cli, base, db_url, "--force")
+    assert code == 0 and "forcing update despite" in err
+    after = active(run_cli, db_url)
+    assert after["csl"]["entries"] == 2 and after["csl"]["id"] != before["csl"]["id"]
+
+
+def test_update_within_allowed_loss_and_growth(run_cli, db_url, server):
+    base, root = server
+    publish(root, "csl_update_ok.csv")  # 5 entries, 3 in the Entity List
+    assert update(run_cli, base, db_url)[0] == 0
+    publish(root, "csl_small.csv")  # Entity List 3 -> 2: a 33% loss
+    assert update(run_cli, base, db_url, "--max-loss", "0.4")[0] == 0
+    assert active(run_cli, db_url)["csl"]["entries"] == 4
+    publish(root, "csl_update_ok.csv")
+    assert update(run_cli, base, db_url)[0] == 0  # growth is always fine
+
+
+def test_update_http_error_changes_nothing(run_cli, db_url, server):
+    base, root = server
+    publish(root, "csl_small.csv")
+    (root / "alt.csv").unlink()
+    code, _, err = update(run_cli, base, db_url)
+    assert code == 2 and "HTTP 404" in err and "nothing changed" in err
+    assert active(run_cli, db_url) == {}
+
+
+def test_update_refuses_plain_http_to_other_hosts(run_cli, db_url):
+    code, _, err = run_cli("lists", "update", "--url-csl", "http://example.com/consolidated.csv", "--db", db_url)
+    assert code == 2 and "refusing plain-HTTP URL" in err
+
+
+def test_update_malformed_download_names_the_url(run_cli, db_url, server):
+    base, root = server
+    publish(root, "csl_small.csv")
+    (root / "sdn.csv").write_text('1,"A",-0-\n')
+    code, _, err = update(run_cli, base, db_url)
+    assert code == 2 and f"{base}/sdn.csv:1:" in err
+
+
+def test_update_accepts_the_json_csl(run_cli, db_url, server):
+    base, root = server
+    publish(root, "csl_small.csv")
+    shutil.copy(FIXTURES / "csl_small.json", root / "consolidated.json")
+    code, _, err = run_cli("lists", "update", "--url-csl", f"{base}/consolidated.json", "--url-sdn", f"{base}/sdn.csv",
+                           "--url-alt", f"{base}/alt.csv", "--db", db_url)
+    assert code == 0, err
+    csl = active(run_cli, db_url)["csl"]
+    assert (csl["format"], csl["entries"]) == ("csl-json", 3)

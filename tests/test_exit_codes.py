@@ -1,0 +1,137 @@
+"""The exit-code contract of `auditor audit` (DESIGN.md), as a user sees it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from auditor.cli import main
+from conftest import run_cli
+
+RULES = ["--rules", "rules/data_quality", "--rules", "rules/origin"]
+CLEAN = "serial,model,assembly_country\nSN1,Antminer S21,MY\nSN2,Antminer S21,US\n"
+HIGH = "serial,model,assembly_country\nSN1,Antminer S21,MY\nSN1,Antminer S21,MY\n"  # duplicate serial: high
+MEDIUM = "serial,model,assembly_country\nSN1,Antminer S21,CN\n"  # foreign-adversary country: medium
+
+
+def audit(tmp_path, content, *extra):
+    inv = tmp_path / "inv.csv"
+    inv.write_text(content)
+    return run_cli("audit", str(inv), "--out", str(tmp_path / "out"), "--as-of", "2026-11-26", *RULES, *extra)
+
+
+@pytest.mark.parametrize(
+    "content,extra,code",
+    [
+        (CLEAN, [], 0),
+        (HIGH, [], 1),
+        (MEDIUM, [], 0),  # default --fail-on high
+        (MEDIUM, ["--fail-on", "medium"], 1),
+        (MEDIUM, ["--fail-on", "info"], 1),
+        (HIGH, ["--fail-on", "critical"], 0),
+        (HIGH, ["--fail-on", "never"], 0),
+    ],
+)
+def test_findings_threshold(tmp_path, content, extra, code):
+    proc = audit(tmp_path, content, *extra)
+    assert proc.returncode == code, proc.stderr
+    assert f"exit {code}" in proc.stdout
+    assert (tmp_path / "out" / "report.json").exists()
+
+
+@pytest.mark.parametrize(
+    "extra,fragment",
+    [
+        (["--fail-on", "severe"], "Invalid value for '--fail-on'"),
+        (["--as-of", "26/11/2026"], "is not a date in YYYY-MM-DD form"),
+        (["--format", "json,docx"], "unknown format 'docx'"),
+        (["--bogus"], "No such option '--bogus'"),
+        (["--rules", "no/such/dir"], "no such rules directory"),
+    ],
+)
+def test_usage_errors_exit_2_and_evaluate_nothing(tmp_path, extra, fragment):
+    proc = audit(tmp_path, HIGH, *extra)
+    assert proc.returncode == 2
+    assert fragment in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out" / "report.json").exists()
+
+
+def test_no_inventory_is_a_usage_error():
+    proc = run_cli("audit")
+    assert proc.returncode == 2 and "Missing argument 'INVENTORY...'" in proc.stderr
+
+
+class Boom:
+    name = "boom"
+    table = "boom"
+    kinds = frozenset({"data_quality"})
+    message_vars = frozenset()
+
+    def parse(self, spec, where):
+        return None
+
+    def fields(self, config):
+        return ()
+
+    def evaluate(self, rule, table, ctx):
+        raise ZeroDivisionError("division by zero in a rule")
+
+
+BOOM_RULE = """id = "BOOM-1"
+title = "explodes"
+severity = "low"
+kind = "data_quality"
+check = "boom"
+message = "never"
+references = [{ title = "test" }]
+[boom]
+"""
+
+
+def run_main(args) -> int:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    return exc.value.code
+
+
+def test_a_rule_failing_at_run_time_makes_the_audit_incomplete(tmp_path, monkeypatch, capsys):
+    import sys
+
+    from auditor.engine import checks
+
+    monkeypatch.setitem(checks._REGISTRY, "boom", "test_exit_codes:BOOM")
+    monkeypatch.setitem(sys.modules, "test_exit_codes", sys.modules[__name__])
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "BOOM-1.toml").write_text(BOOM_RULE)
+    inv = tmp_path / "inv.csv"
+    inv.write_text(CLEAN)
+    code = run_main(["audit", str(inv), "--out", str(tmp_path / "out"), "--as-of", "2026-11-26", "--rules", str(rules)])
+    assert code == 3
+    doc = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert doc["status"] == "incomplete"
+    assert doc["incomplete_reasons"] == ["rule BOOM-1 failed at run time: ZeroDivisionError: division by zero in a rule"]
+    err = capsys.readouterr().err
+    assert "INCOMPLETE" in err and "Traceback" not in err
+
+
+BOOM = Boom()
+
+
+def test_an_internal_error_exits_4_without_a_traceback(tmp_path, monkeypatch, capsys):
+    from auditor.formats import json_format
+
+    def broken(self, result, out_dir):
+        raise KeyError("unexpected")
+
+    monkeypatch.setattr(json_format.JsonFormat, "write", broken)
+    inv = tmp_path / "inv.csv"
+    inv.write_text(CLEAN)
+    code = run_main(["audit", str(inv), "--out", str(tmp_path / "out"), "--as-of", "2026-11-26",
+                     "--rules", "rules/data_quality"])
+    assert code == 4
+    err = capsys.readouterr().err
+    assert "auditor: internal error: KeyError: 'unexpected'" in err
+    assert "Traceback" not in err
