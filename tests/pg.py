@@ -86,7 +86,12 @@ class PgServer:
 def pg_server():
     pg_ctl = shutil.which("pg_ctl")
     if not pg_ctl:
-        _missing("pg_ctl is not on PATH")
+        # Debian keeps the server binaries off PATH: take the newest installed version.
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parts[-3])
+                       if p.parts[-3].isdigit() else 0)
+        if not found:
+            _missing("pg_ctl is neither on PATH nor under /usr/lib/postgresql/*/bin")
+        pg_ctl = str(found[-1])
     bindir = Path(os.path.realpath(pg_ctl)).parent
     if not (bindir / "initdb").exists():
         _missing(f"no initdb beside {bindir / 'pg_ctl'}")

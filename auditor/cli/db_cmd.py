@@ -35,8 +35,22 @@ def open_for_reading(url: str | None):
         return None
     head = head_revision()
     if current != head:
+        if not _known_revision(current):
+            fail(f"database schema is at {current}, which this auditor does not know (written by a newer "
+                 f"version?): upgrade auditor")
         fail(f"database schema is at {current}, this auditor needs {head}: run `auditor db upgrade`")
     return engine
+
+
+def _known_revision(rev: str) -> bool:
+    from alembic.script import ScriptDirectory
+
+    from auditor.store.db import _alembic_config
+
+    try:
+        return ScriptDirectory.from_config(_alembic_config(None)).get_revision(rev) is not None
+    except Exception:  # alembic raises for unknown ids
+        return False
 
 
 @click.group()

@@ -48,6 +48,8 @@ def test_upgrade_then_history(db_url):
                                 "waived", "inputs"]
     assert lines[1].split()[:8] == [str(b), "2025-06-18", "2025-06-18", "08:01:30", "complete", "6", "6", "6"]
     assert len(lines) == 3
+    res = run("history", "--db", db_url, "--limit", "1")
+    assert len(res.output.splitlines()) == 2 and res.output.splitlines()[1].split()[0] == str(b)
     engine.dispose()
 
 
@@ -75,3 +77,16 @@ def test_unreachable_database_is_a_clear_error():
     assert res.exit_code == 2
     assert "cannot read database postgresql+psycopg://nobody:***@127.0.0.1" in res.output
     assert "secret" not in res.output and "Traceback" not in res.output
+
+
+def test_schema_from_a_newer_auditor_is_refused(db_url):
+    from sqlalchemy import text
+
+    engine = open_engine(db_url)
+    command.upgrade(_alembic_config(engine), "head")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+    res = run("history", "--db", db_url)
+    assert res.exit_code == 2
+    assert "database schema is at 0099_future, which this auditor does not know" in res.output
+    engine.dispose()
