@@ -20,17 +20,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from auditor.inventory.table import TableBuilder  # noqa: E402
+from auditor.inventory.table import table_from_rows  # noqa: E402
 from auditor.model import AuditResult, FindingGroup, InventorySource, Kind, Rule, Severity  # noqa: E402
 
 
 def make(n: int, changed: int) -> AuditResult:
-    b = TableBuilder()
-    b.add_source("fleet.csv")
-    for i in range(n):
-        serial = f"SN{i:09d}" if i >= changed else f"NEW{i:09d}"
-        b.append({"serial": serial, "model": f"M{i % 30}", "supplier": f"Supplier {i % 200}"}, i + 2)
-    table = b.build()
+    rows = ({"serial": f"SN{i:09d}" if i >= changed else f"NEW{i:09d}", "model": f"M{i % 30}",
+             "supplier": f"Supplier {i % 200}"} for i in range(n))
+    table = table_from_rows(rows, source="fleet.csv")
     rule = Rule(id="BENCH-001", title="bench", severity=Severity.HIGH, kind=Kind.DATA_QUALITY,
                 check_kind="condition", check=None, message="m", references=(), remediation="",
                 effective_from=None, effective_until=None, tests=(), version=1, sha256="0" * 64, path="-")

@@ -33,7 +33,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from auditor.model import AuditResult, canonical_json, fingerprint
@@ -355,6 +355,14 @@ def record_run(
         except BaseException:
             conn.rollback()
             raise
+        if conn.dialect.name == "postgresql":
+            # Fresh statistics after a bulk load, so that diffs fetch changed findings through
+            # the primary key instead of scanning the run (autovacuum would catch up only later).
+            try:
+                conn.exec_driver_sql("ANALYZE run_findings, run_assets")
+                conn.commit()
+            except SQLAlchemyError:  # only an optimisation: the run is committed already
+                conn.rollback()
     return run_id
 
 
