@@ -70,6 +70,7 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "po_line",
     "quantity",
     "unit_price_usd",
+    "ship_from_country",  # where the goods ship from (procurement); NOT a claim of origin
     "import_date",
     "declared_value_usd",
     "hts_code",
@@ -354,13 +355,20 @@ class AuditResult:
         order = np.lexsort((allrows[:, 1], table.lines[allrows[:, 0]], table.source_index[allrows[:, 0]]))
         serial_col = table.columns["serial"]
         canon = [canonical_json(g.evidence) for g in groups]  # hashed once per group
+        # Rows usually share their row_evidence objects (one per distinct declared value, say):
+        # merge and serialise once per (group, shared object), and hand out the same dict.
+        merged: dict[tuple[int, int], tuple[dict, str]] = {}
         for row, gi in allrows[order].tolist():
             g = groups[gi]
             evidence = g.evidence
             ev_json = canon[gi]
             if g.row_evidence and row in g.row_evidence:
-                evidence = {**evidence, **g.row_evidence[row]}
-                ev_json = canonical_json(evidence)
+                extra = g.row_evidence[row]
+                hit = merged.get((gi, id(extra)))
+                if hit is None:
+                    ev = {**evidence, **extra}
+                    hit = merged[(gi, id(extra))] = (ev, canonical_json(ev))
+                evidence, ev_json = hit
             key = table.asset_key(row)
             fp = fingerprint(g.rule.id, key, ev_json)
             waiver = self.waivers.get(fp)

@@ -18,6 +18,7 @@ from auditor import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("auditor.cli.audit_cmd:audit", "Audit one or more rig inventories and write reports."),
     "rules": ("auditor.cli.rules_cmd:rules", "List, lint and self-test rule packs."),
+    "tariffs": ("auditor.cli.tariffs_cmd:tariffs", "Explain the dated US duty stack for an origin, HTS code and date."),
     "lists": ("auditor.cli.lists_cmd:lists", "Import, update and show the screening lists."),
     "keys": ("auditor.cli.keys_cmd:keys", "Create, import and show report-signing keys."),
     "sign": ("auditor.cli.sign_cmd:sign", "Sign an existing report folder (PAdES PDF + DSSE statement)."),

@@ -9,6 +9,9 @@ from auditor.formats.base import Format  # noqa: F401
 _REGISTRY: dict[str, str] = {
     "json": "auditor.formats.json_format:FORMAT",
     "html": "auditor.formats.html_format:FORMAT",
+    "sarif": "auditor.formats.sarif_format:FORMAT",
+    "junit": "auditor.formats.junit_format:FORMAT",
+    "md": "auditor.formats.markdown_format:FORMAT",
 }
 
 DEFAULT = ("json", "html")

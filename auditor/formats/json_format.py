@@ -31,7 +31,7 @@ class JsonFormat:
                 f.write(f"{json.dumps(key)}: {json.dumps(head[key], sort_keys=True, ensure_ascii=False, indent=1)},\n")
             f.write('"findings": [')
             first = True
-            cache: dict[int, str] = {}
+            cache: dict[int, tuple[object, str]] = {}
             for finding in result.iter_findings():
                 f.write("\n" if first else ",\n")
                 first = False
@@ -42,14 +42,18 @@ class JsonFormat:
         return path
 
     @staticmethod
-    def _finding(f, cache: dict[int, str]) -> str:
+    def _finding(f, cache: dict[int, tuple[object, str]]) -> str:
         # Evidence and references are shared by every finding of a group: serialise once.
-        ev = cache.get(id(f.evidence))
-        if ev is None:
-            ev = cache[id(f.evidence)] = _dump(dict(f.evidence))
-        refs = cache.get(id(f.references))
-        if refs is None:
-            refs = cache[id(f.references)] = _dump([r.as_json() for r in f.references])
+        # The cache keeps a reference to each object it keys by id(): a freed object's id can be
+        # reused by a new one (per-row evidence dicts), which would otherwise return stale text.
+        hit = cache.get(id(f.evidence))
+        if hit is None or hit[0] is not f.evidence:
+            hit = cache[id(f.evidence)] = (f.evidence, _dump(dict(f.evidence)))
+        ev = hit[1]
+        hit = cache.get(id(f.references))
+        if hit is None or hit[0] is not f.references:
+            hit = cache[id(f.references)] = (f.references, _dump([r.as_json() for r in f.references]))
+        refs = hit[1]
         parts = [
             '{"asset":', _dump({"file": f.source, "key": f.asset_key, "line": f.line, "serial": f.serial}),
         ]

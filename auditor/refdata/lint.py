@@ -16,7 +16,16 @@ def lint_refdata() -> list[str]:
 
 def _loaders():
     # One line per kind of reference data.
+    from auditor.refdata import facilities, firmware, rule_data, tariffs
     from auditor.refdata.curated import load_curated
     from auditor.refdata.ownership import load_affiliates_rule, load_ownership
 
-    return [load_curated, load_ownership, load_affiliates_rule]
+    return [
+        load_curated,
+        load_ownership,
+        load_affiliates_rule,
+        facilities.load_facilities,
+        tariffs.load_tariffs,
+        firmware.load_advisories,
+        lambda: firmware.load_approved_firmware(rule_data.EXAMPLE_APPROVED_FIRMWARE),
+    ]

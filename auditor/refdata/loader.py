@@ -31,6 +31,11 @@ def load_refdata(opts: RefDataOptions, as_of: date, needs: set[str] | None = Non
     ref = RefData()
     if needs is None or "screen" in needs:
         _load_screening(ref, opts, as_of)
+    if needs is None or needs & {"tariff", "origin_claim", "firmware"}:
+        from auditor.refdata.rule_data import load_rule_refdata
+
+        load_rule_refdata(ref, facilities=opts.facilities, tariffs=opts.tariffs, advisories=opts.advisories,
+                          approved_firmware=opts.approved_firmware)
     return ref
 
 
@@ -59,4 +64,8 @@ def selftest_refdata() -> RefData:
     """Reference data for rule self-tests: the bundled files only, never a user's database."""
     from datetime import date as _date
 
-    return load_refdata(RefDataOptions(use_db=False), _date(2026, 1, 1))
+    from auditor.refdata.rule_data import EXAMPLE_APPROVED_FIRMWARE
+
+    # The example approved-firmware list makes the approved-firmware rule's self-tests meaningful.
+    opts = RefDataOptions(use_db=False, approved_firmware=str(EXAMPLE_APPROVED_FIRMWARE))
+    return load_refdata(opts, _date(2026, 1, 1))

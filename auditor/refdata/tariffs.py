@@ -1,0 +1,279 @@
+"""The dated US duty schedule: loading, strict validation and the pure "stack" lookup.
+
+A rig's duty is the sum of every programme in force on its import date for its origin and
+HTS code (MFN + Section 301 + IEEPA + Section 122 …). Rates are `Decimal` fractions
+(0.25 for 25%) so totals such as 57.6% are exact. Everything here is an *estimate*:
+classification and origin are for a licensed customs broker to confirm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from auditor.refdata._records import (
+    DATA_DIR,
+    Fields,
+    RefDataError,
+    check_window,
+    in_window,
+    read_file,
+    records,
+)
+
+DEFAULT_PATH = DATA_DIR / "tariffs.toml"
+# When a rig has no HTS code we assume the classification CBP gave the Antminer S9.
+ASSUMED_HTS = "8543.70.9960"
+ASSUMED_HTS_SOURCE = "CBP NY N297495 (2018-06-08): ASIC miners classified in HTS 8543.70.9960"
+BROKER_NOTE = "estimated — confirm with a licensed customs broker"
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class TariffRecord:
+    id: str
+    programme: str
+    origin: str  # alpha-2 or "*"
+    hts: tuple[str, ...]  # normalised digit prefixes; "" matches every code
+    hts_display: tuple[str, ...]
+    rate: Decimal  # fraction: 0.25 for 25%
+    start: date | None
+    until: date | None  # exclusive
+    confidence: str
+    source: str
+    note: str | None
+    line: int
+
+    def applies(self, origin: str, hts_digits: str, on: date) -> bool:
+        return (
+            (self.origin == "*" or self.origin == origin)
+            and any(hts_digits.startswith(p) for p in self.hts)
+            and in_window(on, self.start, self.until)
+        )
+
+
+@dataclass(frozen=True)
+class TariffNote:
+    id: str
+    origin: str
+    hts: tuple[str, ...]
+    start: date | None
+    until: date | None
+    confidence: str
+    source: str
+    text: str
+    line: int
+
+    def applies(self, origin: str, hts_digits: str, on: date) -> bool:
+        return (
+            (self.origin == "*" or self.origin == origin)
+            and any(hts_digits.startswith(p) for p in self.hts)
+            and in_window(on, self.start, self.until)
+        )
+
+
+@dataclass(frozen=True)
+class Schedule:
+    records: tuple[TariffRecord, ...]
+    notes: tuple[TariffNote, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stack:
+    """The programmes in force for one (origin, HTS, date)."""
+
+    origin: str
+    hts: str
+    on: date
+    components: tuple[TariffRecord, ...]  # summed (P and R records)
+    uncertain: tuple[TariffRecord, ...]  # U records: shown, not summed
+    notes: tuple[TariffNote, ...]
+    has_general_rate: bool  # an MFN record matched; otherwise the total omits the base duty
+
+    @property
+    def total_rate(self) -> Decimal:
+        return sum((c.rate for c in self.components), Decimal(0))
+
+    def duty(self, value: Decimal) -> Decimal:
+        return duty_on(value, self.total_rate)
+
+    def as_json(self, value: Decimal | None = None) -> dict:
+        out = {
+            "origin": self.origin,
+            "hts": self.hts,
+            "date": self.on.isoformat(),
+            "total_rate": fraction_text(self.total_rate),
+            "components": [component_json(c, value) for c in self.components],
+            "duty_usd": money_text(self.duty(value)) if value is not None else None,
+        }
+        if self.uncertain:
+            out["uncertain_components"] = [component_json(c, value) for c in self.uncertain]
+        if self.notes:
+            out["notes"] = [
+                {"id": n.id, "text": n.text, "source": n.source, "confidence": n.confidence} for n in self.notes
+            ]
+        if not self.has_general_rate:
+            out["incomplete"] = f"no general (MFN) rate on file for HTS {self.hts}; the total omits it"
+        return out
+
+
+def component_json(c: TariffRecord, value: Decimal | None = None) -> dict:
+    out = {
+        "id": c.id,
+        "programme": c.programme,
+        "rate": fraction_text(c.rate),
+        "from": c.start.isoformat() if c.start else None,
+        "until": c.until.isoformat() if c.until else None,
+        "source": c.source,
+        "confidence": c.confidence,
+    }
+    if value is not None:
+        out["duty_usd"] = money_text(duty_on(value, c.rate))
+    return out
+
+
+def fraction_text(rate: Decimal) -> float:
+    """0.576 as a JSON number. Rates have at most a few decimal places, and Python prints a
+    float with the shortest text that round-trips, so the JSON shows exactly the schedule's
+    decimal (0.576, never 0.5760000001). Sums are done in Decimal before this conversion."""
+    return float(rate)
+
+
+def percent_text(rate: Decimal) -> str:
+    return format((rate * 100).normalize(), "f") + "%"
+
+
+def money_text(amount: Decimal) -> str:
+    return format(amount.quantize(CENT, rounding=ROUND_HALF_UP), "f")
+
+
+def duty_on(value: Decimal, rate: Decimal) -> Decimal:
+    """Duty in USD rounded to the cent (half up), per rig."""
+    return (Decimal(value) * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def hts_digits(code: str) -> str:
+    """'8543.70.9960' -> '8543709960'. Raises ValueError for anything but digits, dots and spaces."""
+    digits = "".join(ch for ch in str(code) if ch not in ". ")
+    if not digits.isdigit() or not 4 <= len(digits) <= 10:
+        raise ValueError(f"HTS code {code!r} is not 4–10 digits")
+    return digits
+
+
+def stack(schedule: Schedule, origin: str, hts: str, on: date) -> Stack:
+    """The duty stack for goods of `origin` under `hts` entered on `on`. Pure."""
+    digits = hts_digits(hts)
+    origin = origin.upper()
+    matched = sorted(
+        (r for r in schedule.records if r.applies(origin, digits, on)), key=lambda r: (_programme_order(r.programme), r.id)
+    )
+    notes = tuple(sorted((n for n in schedule.notes if n.applies(origin, digits, on)), key=lambda n: n.id))
+    return Stack(
+        origin=origin,
+        hts=hts,
+        on=on,
+        components=tuple(r for r in matched if r.confidence != "U"),
+        uncertain=tuple(r for r in matched if r.confidence == "U"),
+        notes=notes,
+        has_general_rate=any(r.programme == "MFN" for r in matched),
+    )
+
+
+_ORDER = ("MFN", "Section 301", "Section 232", "IEEPA fentanyl", "IEEPA reciprocal", "Section 122")
+
+
+def _programme_order(name: str) -> int:
+    return _ORDER.index(name) if name in _ORDER else len(_ORDER)
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def load_tariffs(path: str | Path | None = None) -> tuple[Schedule, dict[str, str]]:
+    """Read and validate a schedule; returns it with its `{"path", "sha256"}` source entry."""
+    from auditor.refdata._records import display_path
+
+    p = Path(path) if path is not None else DEFAULT_PATH
+    shown = display_path(p)
+    text, sha, doc = read_file(p)
+    recs = records(shown, text, doc, ("tariff", "note"))
+    tariffs = [_parse_tariff(r) for r in recs["tariff"]]
+    notes = [_parse_note(r) for r in recs["note"]]
+    _check_ids(shown, [(t.id, t.line) for t in tariffs] + [(n.id, n.line) for n in notes])
+    _check_overlaps(shown, tariffs)
+    return Schedule(tuple(tariffs), tuple(notes)), {"path": shown, "sha256": sha}
+
+
+def _hts_list(f: Fields) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    shown = f.strings("hts")
+    digits = []
+    for code in shown:
+        if code == "*":
+            digits.append("")
+            continue
+        try:
+            digits.append(hts_digits(code))
+        except ValueError as exc:
+            raise f.rec.error(f"'hts': {exc} (use [\"*\"] for every code)", "hts") from None
+    return tuple(digits), shown
+
+
+def _parse_tariff(rec) -> TariffRecord:
+    f = Fields(rec)
+    tid = f.string("id")
+    programme = f.string("programme")
+    origin = f.country("origin", wildcard=True)
+    digits, shown = _hts_list(f)
+    percent = f.decimal("percent", minimum=Decimal(0))
+    start, until = f.day("from"), f.day("until")
+    conf = f.confidence()
+    source = f.string("source")
+    note = f.string("note", required=False)
+    f.finish()
+    check_window(rec, start, until)
+    return TariffRecord(tid, programme, origin, digits, shown, percent / 100, start, until, conf, source, note, rec.line)
+
+
+def _parse_note(rec) -> TariffNote:
+    f = Fields(rec)
+    nid = f.string("id")
+    origin = f.country("origin", wildcard=True)
+    digits, _ = _hts_list(f)
+    start, until = f.day("from"), f.day("until")
+    conf = f.confidence()
+    source = f.string("source")
+    text = f.string("text")
+    f.finish()
+    check_window(rec, start, until)
+    return TariffNote(nid, origin, digits, start, until, conf, source, text, rec.line)
+
+
+def _check_ids(path: str, ids: Iterable[tuple[str, int]]) -> None:
+    seen: dict[str, int] = {}
+    for rid, line in ids:
+        if rid in seen:
+            raise RefDataError(path, line, f"duplicate id {rid!r} (first used on line {seen[rid]})")
+        seen[rid] = line
+
+
+def _check_overlaps(path: str, tariffs: Sequence[TariffRecord]) -> None:
+    """Two records of one programme for the same origin and an overlapping HTS scope must not
+    be in force on the same day — that would count the programme twice."""
+    lo, hi = date.min, date.max
+    for i, a in enumerate(tariffs):
+        for b in tariffs[:i]:
+            if a.programme != b.programme or a.origin != b.origin:
+                continue
+            if not any(x.startswith(y) or y.startswith(x) for x in a.hts for y in b.hts):
+                continue
+            if (a.start or lo) < (b.until or hi) and (b.start or lo) < (a.until or hi):
+                raise RefDataError(
+                    path,
+                    a.line,
+                    f"record {a.id!r} overlaps {b.id!r} (line {b.line}): same programme {a.programme!r}, "
+                    f"origin {a.origin} and HTS scope in force on the same days; end the older record "
+                    "with 'until' = the new record's 'from'",
+                )
