@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -42,6 +43,21 @@ def _load(path: str, as_of: date, max_days: int):
         raise SystemExit(USAGE)
 
 
+def _audit(inventories, rule_dirs, as_of: date, url: str | None):
+    """The audit pipeline on the given files (its findings are what the waivers must match)."""
+    from auditor.audit import AuditOptions, run_audit
+    from auditor.engine.checks.base import RuleError
+    from auditor.inventory.errors import InventoryError
+    from auditor.refdata.loader import RefDataOptions
+    from auditor.store.db import StoreError
+
+    try:
+        return run_audit(AuditOptions(inventories=list(inventories), as_of=as_of, rule_dirs=list(rule_dirs),
+                                      refdata=RefDataOptions(db_url=url)))
+    except (RuleError, InventoryError, StoreError, OSError, ValueError) as exc:
+        fail(str(exc))
+
+
 @click.group()
 def waivers() -> None:
     """Check and review waiver files (accepted risks with an approver and an expiry)."""
@@ -55,25 +71,35 @@ def waivers() -> None:
 @click.option("--db", "url", metavar="URL", help=DB_HELP)
 @click.option("--run", "run_ref", default="latest", show_default=True, metavar="RUN",
               help="Recorded run whose findings each waiver must match (id, latest or previous).")
+@click.option("--inventory", "inventories", multiple=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Check matches against a fresh audit of FILE (repeatable) instead of a recorded run.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="With --inventory: rule directory or file (repeatable; default: the bundled rule pack).")
 @click.option("--no-match-check", is_flag=True,
               help="Do not check that every waiver matches a finding (no recorded run needed).")
 def lint(file: str, as_of: date | None, max_lifetime: int, url: str | None, run_ref: str,
-         no_match_check: bool) -> None:
+         inventories: tuple[str, ...], rule_dirs: tuple[Path, ...], no_match_check: bool) -> None:
     """Check a waiver file; exit 2 on any problem.
 
     Problems: invalid TOML, unknown or missing keys, an expiry in the past or more than
-    --max-lifetime away, and — unless --no-match-check — a waiver whose rule is not a rule
-    of the recorded run RUN, or that matches none of RUN's findings. Record an audit in the
-    database first (`auditor audit … --db URL`) so that matches can be checked.
+    --max-lifetime away, and — unless --no-match-check — a waiver naming a rule that the
+    audit does not have, or matching none of its findings. The audit is the recorded run RUN
+    (the latest by default: record audits with `auditor audit … --db URL`), or with
+    --inventory a fresh audit of the given files as of --as-of (no database needed).
     """
     from auditor.store.runs import RunNotFound, finding_assets, get_run
-    from auditor.waivers import Candidate, lint_waivers
+    from auditor.waivers import Candidate, candidates_from_result, lint_waivers
 
     as_of = as_of or date.today()
     loaded = _load(file, as_of, max_lifetime)
     candidates = known_rules = None
     against = ""
-    if not no_match_check:
+    if inventories and not no_match_check:
+        result = _audit(inventories, rule_dirs, as_of, url)
+        candidates = list(candidates_from_result(result))
+        known_rules = [r.id for r in result.rules]
+        against = f" against an audit of {', '.join(inventories)}"
+    elif not no_match_check:
         engine = open_for_reading(url)
         if engine is None:
             fail("no audit run recorded to check waiver matches against: record an audit with --db, "

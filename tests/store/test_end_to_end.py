@@ -121,3 +121,20 @@ def test_baseline_report_without_database(tmp_path):
     assert sorted((f.rule_id, f.asset_key, f.baseline_state) for f in current.iter_findings()) == [
         ("DQ-003", "S4", "new"), ("DQ-003", "S5", "unchanged")]
     assert pairs(current.absent) == [("DQ-002", "S3"), ("DQ-002", "S3"), ("DQ-003", "S2")]
+
+
+def test_lint_against_a_fresh_audit_of_an_inventory(tmp_path):
+    (tmp_path / "b.csv").write_text(FLEET_B)
+    waiver = ('[[waiver]]\nid = "W-7"\nrule = "DQ-003"\nserial = "{serial}"\njustification = "test rig"\n'
+              'approver = "J. Roe"\ncreated = 2025-06-01\nexpires = 2025-07-01\n')
+    (tmp_path / "ok.toml").write_text(waiver.format(serial="S5"))
+    (tmp_path / "stale.toml").write_text(waiver.format(serial="S2"))  # S2's MAC was fixed
+    db = f"sqlite:///{tmp_path / 'empty.db'}"
+    common = ["--as-of", "2025-06-18", "--inventory", str(tmp_path / "b.csv"),
+              "--rules", str(ROOT / "rules" / "data_quality"), "--db", db]
+    res = CliRunner().invoke(cli, ["waivers", "lint", str(tmp_path / "ok.toml"), *common])
+    assert res.exit_code == 0, res.output
+    assert "1 waiver(s) OK as of 2025-06-18 against an audit of" in res.output
+    res = CliRunner().invoke(cli, ["waivers", "lint", str(tmp_path / "stale.toml"), *common])
+    assert res.exit_code == 2
+    assert "stale.toml:1: waiver 'W-7' matches no finding (rule DQ-003, serial S2)" in res.output
