@@ -55,14 +55,18 @@ def load_baseline(path: str | Path) -> list[dict]:
     return findings
 
 
-def apply_baseline(result: AuditResult, path: str | Path) -> Diff:
+def apply_baseline(result: AuditResult, baseline: str | Path | list[dict]) -> Diff:
     """Set result.baseline (fingerprint -> "new"/"unchanged") and result.absent; return the Diff.
 
-    Raises BaselineError on a malformed file. Asset changes are not computed: a report
-    lists findings, not every asset it saw.
+    `baseline` is the report's path, or its findings already read by `load_baseline` (so that
+    a malformed file is refused before anything is evaluated). Raises BaselineError on a
+    malformed file. Asset changes are not computed: a report lists findings, not every asset.
     """
-    before = load_baseline(path)
+    if isinstance(baseline, list):
+        before, label = baseline, None
+    else:
+        before, label = load_baseline(baseline), str(baseline)
     new, resolved, unchanged = compare(before, result_findings(result))
-    diff = Diff({"baseline": str(path)}, None, new, resolved, unchanged)
+    diff = Diff({"baseline": label}, None, new, resolved, unchanged)
     diff.apply_to(result)
     return diff

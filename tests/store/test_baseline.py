@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from auditor.baseline import BaselineError, apply_baseline
+from auditor.baseline import BaselineError, apply_baseline, load_baseline
 from tests.store.test_diff import audit_a, audit_b, keyed
 
 
@@ -36,6 +36,11 @@ def test_baseline_marks_new_unchanged_absent(tmp_path):
     ]
     # Absent findings are the baseline's own records, as the old report showed them.
     assert {f["asset"]["line"] for f in current.absent} == {3, 4}
+
+    # Read first (refused before evaluation when malformed), applied later: same outcome.
+    again = audit_b()
+    apply_baseline(again, load_baseline(path))
+    assert again.baseline == current.baseline and again.absent == current.absent
 
 
 def test_same_inventory_resorted_is_all_unchanged(tmp_path):
