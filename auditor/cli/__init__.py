@@ -24,6 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "keys": ("auditor.cli.keys_cmd:keys", "Create, import and show report-signing keys."),
     "sign": ("auditor.cli.sign_cmd:sign", "Sign an existing report folder (PAdES PDF + DSSE statement)."),
     "verify": ("auditor.cli.verify_cmd:verify", "Verify a signed report folder (exit 0 verified, 1 failed)."),
+    "history": ("auditor.cli.history_cmd:history", "List recorded audit runs."),
+    "diff": ("auditor.cli.diff_cmd:diff", "Show what changed between two recorded audit runs."),
+    "waivers": ("auditor.cli.waivers_cmd:waivers", "Lint and list waiver files."),
+    "db": ("auditor.cli.db_cmd:db", "Create or migrate the audit-history database."),
 }
 
 
