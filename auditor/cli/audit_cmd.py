@@ -36,13 +36,24 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--approved-firmware", type=click.Path(dir_okay=False),
               help="Organisation's approved-firmware list (TOML); without it the approved-firmware rule does not apply.")
 @click.option("--ownership", type=click.Path(), help="Ownership records (TOML) for the Affiliates (50%) rule.")
+@click.option("--waivers", "waivers_path", type=click.Path(dir_okay=False),
+              help="Reviewed waiver file (TOML); waived findings stay visible, marked waived, until they expire.")
+@click.option("--max-waiver-days", default=180, show_default=True, type=click.IntRange(1),
+              help="Longest lifetime a waiver may have.")
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="A previous report.json: findings are marked new / unchanged, and absent ones listed.")
+@click.option("--diff-against", "diff_ref", metavar="RUN|previous",
+              help="Mark findings new since a recorded run (needs the history database).")
+@click.option("--record/--no-record", default=None,
+              help="Record the run in the history database (default: when --db or AUDITOR_DB names one).")
 @click.option("--org", "organisation", help="Organisation name shown on the report.")
 @click.option("--sign", is_flag=True, help="Sign the report (PAdES PDF + DSSE statement over every file).")
 @click.option("--key", "key_dir", type=click.Path(path_type=Path),
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
-          bundled_lists_only, no_bundled_list, cleared, ownership, approved_firmware, organisation, sign, key_dir, quiet):
+          bundled_lists_only, no_bundled_list, cleared, ownership, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
+          key_dir, quiet):
     """Audit INVENTORY files (CSV) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.audit import AuditOptions, run_audit
@@ -53,6 +64,8 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
     selected = split_formats(formats, fmt_registry.names())
     if fail_on_new_only and not click.get_current_context().params.get("baseline"):
         fail("--fail-on-new-only needs --baseline (a previous report.json to compare with)")
+    if baseline and diff_ref:
+        fail("give either --baseline FILE or --diff-against RUN, not both")
     if sign and key_dir is None:
         fail("--sign needs --key DIR (create one with `auditor keys generate --out DIR`)")
     if sign:
@@ -68,7 +81,13 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         strict=strict,
         organisation=organisation,
     )
+    waivers, base = _load_decorations(waivers_path, baseline, opts.as_of, max_waiver_days)
+    if record is None:
+        import os
+
+        record = bool(db_url or os.environ.get("AUDITOR_DB"))
     progress = _progress if sys.stderr.isatty() and not quiet else None
+    started_at = _now()
     try:
         result = run_audit(opts, progress)
     except (RuleError, InventoryError) as exc:
@@ -83,6 +102,16 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         raise
     if progress:
         click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
+    if waivers is not None:
+        from auditor.waivers import apply_waivers
+
+        apply_waivers(result, waivers)
+    if base is not None:
+        from auditor.baseline import apply_baseline
+
+        apply_baseline(result, base)
+    elif diff_ref:
+        _diff_against_history(result, db_url, diff_ref)
 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -100,6 +129,17 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         except SigningError as exc:
             fail(f"signing failed: {exc}")
 
+    if record:
+        from auditor.store.db import StoreError
+        from auditor.store.runs import record_audit
+
+        try:
+            run_id = record_audit(db_url, result, started_at, _now())
+        except StoreError as exc:
+            fail(f"the report was written but the run was not recorded: {exc}")
+        if not quiet:
+            click.echo(f"auditor: recorded as run {run_id}", err=True)
+
     summary = result.summary()
     code = exit_code(result, fail_on, new_only=fail_on_new_only, exit_zero=exit_zero)
     if not quiet:
@@ -116,6 +156,52 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         + f"reports in {out_dir}/ ({', '.join(p.name for p in written)})"
     )
     sys.exit(code)
+
+
+def _now():
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc)
+
+
+def _load_decorations(waivers_path, baseline, as_of, max_days):
+    """Waiver and baseline files are checked before anything is evaluated (bad file: exit 2)."""
+    waivers = base = None
+    if waivers_path:
+        from auditor.waivers import WaiverError, load_waivers
+
+        try:
+            waivers = load_waivers(waivers_path, as_of, max_days)
+        except WaiverError as exc:
+            for line in exc.lines():
+                click.echo(f"auditor: error: {line}", err=True)
+            sys.exit(2)
+    if baseline:
+        from auditor.baseline import BaselineError, load_baseline
+
+        try:
+            base = load_baseline(baseline)
+        except BaselineError as exc:
+            fail(str(exc))
+    return waivers, base
+
+
+def _diff_against_history(result, db_url, ref):
+    from auditor.diff import diff_against
+    from auditor.store.db import StoreError, open_engine, require_current
+    from auditor.store.runs import RunNotFound
+
+    try:
+        engine = open_engine(db_url)
+        require_current(engine)
+        d = diff_against(engine, result, int(ref) if ref.isdigit() else ref)
+    except (StoreError, RunNotFound) as exc:
+        fail(str(exc))
+    if d is None:
+        result.warnings.append("--diff-against previous: no earlier run is recorded; every finding is new")
+        result.baseline = {}
+    else:
+        d.apply_to(result)
 
 
 SIGNATURE_FILES = {"report.intoto.json", "signer.pem", "root.pem"}
