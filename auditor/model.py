@@ -17,7 +17,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -70,6 +70,7 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "po_line",
     "quantity",
     "unit_price_usd",
+    "ship_from_country",  # where the goods ship from (procurement); NOT a claim of origin
     "import_date",
     "declared_value_usd",
     "hts_code",
@@ -280,10 +281,36 @@ def fingerprint(rule_id: str, asset_key: str, evidence: Mapping[str, Any] | str)
     """Identity of a finding across runs: rule + asset key + normalised evidence.
 
     Never the line number: re-sorting an inventory must not make every finding "new".
-    `evidence` may be given already in canonical JSON form (hot path).
+    `evidence` may be given already in canonical JSON form.
     """
     ev = evidence if isinstance(evidence, str) else canonical_json(evidence)
-    return hashlib.sha256(f"{rule_id}\x00{asset_key}\x00{ev}".encode()).hexdigest()[:32]
+    return _fingerprint_hasher(rule_id, ev)(asset_key)
+
+
+def _fingerprint_hasher(rule_id: str, ev_json: str):
+    """fingerprint() for one (rule, evidence): the shared prefix is hashed once per group."""
+    prefix = hashlib.sha256(f"{rule_id}\x00{ev_json}\x00".encode())
+
+    def fp(asset_key: str) -> str:
+        h = prefix.copy()
+        h.update(asset_key.encode())
+        return h.hexdigest()[:32]
+
+    return fp
+
+
+class FindingRow(NamedTuple):
+    """One finding in its cheapest form (see AuditResult.finding_rows)."""
+
+    group: "FindingGroup"
+    row: int
+    key: str
+    serial: str | None
+    line: int
+    source: int  # index into InventoryTable.sources
+    evidence: Mapping[str, Any]
+    evidence_json: str  # canonical JSON of evidence
+    fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -335,68 +362,78 @@ class AuditResult:
 
     def iter_findings(self) -> Iterator[Finding]:
         """Findings in report order: rule id, then file, then line. Deterministic."""
-        for _row, finding in self.iter_findings_with_rows():
-            yield finding
+        sources = self.table.sources
+        for r in self.iter_finding_rows():
+            g, fp = r.group, r.fingerprint
+            waiver = self.waivers.get(fp)
+            yield Finding(
+                fingerprint=fp,
+                rule_id=g.rule.id,
+                kind=g.rule.kind.value,
+                severity=g.effective_severity,
+                status="waived" if waiver is not None else "open",
+                serial=r.serial,
+                asset_key=r.key,
+                source=sources[r.source],
+                line=r.line,
+                message=g.message,
+                evidence=r.evidence,
+                references=g.rule.references,
+                title=g.rule.title,
+                waiver=waiver,
+                baseline_state=(self.baseline.get(fp, "new") if self.baseline is not None else None),
+            )
 
-    def iter_findings_with_rows(self) -> Iterator[tuple[int, Finding]]:
-        """`iter_findings`, each finding paired with its row index into `table`.
+    def finding_rows(self, groups: Sequence[FindingGroup]) -> Iterator["FindingRow"]:
+        """The hot path under iter_findings, for one rule's groups, ordered by (file, line).
 
-        For renderers that show another column of the finding's rig (e.g. its site) without
-        re-evaluating anything: `result.table.columns["site"].value(row)`.
+        Evidence is merged, serialised and hashed once per distinct object, not once per
+        rig, and per-row columns are fetched with numpy before the Python loop.
         """
+        table = self.table
+        pairs = [np.stack([g.rows, np.full(len(g.rows), gi, dtype=np.int64)], axis=1) for gi, g in enumerate(groups)]
+        allrows = np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
+        order = np.lexsort((allrows[:, 1], table.lines[allrows[:, 0]], table.source_index[allrows[:, 0]]))
+        allrows = allrows[order]
+        rows = allrows[:, 0]
+        serial_col = table.columns["serial"]
+        serial_values = serial_col.values
+        base = []
+        for g in groups:
+            ev_json = canonical_json(g.evidence)
+            base.append((g.evidence, ev_json, _fingerprint_hasher(g.rule.id, ev_json)))
+        # Rows usually share their row_evidence objects (one per distinct declared value, say):
+        # merge, serialise and hash once per (group, shared object).
+        merged: dict[tuple[int, int], tuple[dict, str, Any]] = {}
+        asset_key = table.asset_key
+        for row, gi, line, src, scode in zip(
+            rows.tolist(), allrows[:, 1].tolist(), table.lines[rows].tolist(),
+            table.source_index[rows].tolist(), serial_col.codes[rows].tolist(),
+        ):
+            g = groups[gi]
+            evidence, ev_json, fp = base[gi]
+            if g.row_evidence and row in g.row_evidence:
+                extra = g.row_evidence[row]
+                hit = merged.get((gi, id(extra)))
+                if hit is None:
+                    ev = {**evidence, **extra}
+                    ej = canonical_json(ev)
+                    hit = merged[(gi, id(extra))] = (ev, ej, _fingerprint_hasher(g.rule.id, ej))
+                evidence, ev_json, fp = hit
+            serial = serial_values[scode]
+            key = serial if serial else asset_key(row)
+            yield FindingRow(g, row, key, serial, line, src, evidence, ev_json, fp(key))
+
+    def iter_finding_rows(self):
+        """finding_rows() over every rule, in report order (rule id, file, line)."""
         ordered = sorted(self.groups, key=lambda g: g.rule.id)
         i = 0
         while i < len(ordered):
             j = i
             while j < len(ordered) and ordered[j].rule.id == ordered[i].rule.id:
                 j += 1
-            yield from self._iter_rule(ordered[i:j])
+            yield from self.finding_rows(ordered[i:j])
             i = j
-
-    def _iter_rule(self, groups: Sequence[FindingGroup]) -> Iterator[tuple[int, Finding]]:
-        table = self.table
-        # Order the rule's rows by (file, line) across its groups.
-        pairs = []
-        for gi, g in enumerate(groups):
-            pairs.append(np.stack([g.rows, np.full(len(g.rows), gi, dtype=np.int64)], axis=1))
-        allrows = np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
-        order = np.lexsort((allrows[:, 1], table.lines[allrows[:, 0]], table.source_index[allrows[:, 0]]))
-        serial_col = table.columns["serial"]
-        canon = [canonical_json(g.evidence) for g in groups]  # hashed once per group
-        # Rows usually share their row_evidence objects (one per distinct declared value, say):
-        # merge and serialise once per (group, shared object), and hand out the same dict.
-        merged: dict[tuple[int, int], tuple[dict, str]] = {}
-        for row, gi in allrows[order].tolist():
-            g = groups[gi]
-            evidence = g.evidence
-            ev_json = canon[gi]
-            if g.row_evidence and row in g.row_evidence:
-                extra = g.row_evidence[row]
-                hit = merged.get((gi, id(extra)))
-                if hit is None:
-                    ev = {**evidence, **extra}
-                    hit = merged[(gi, id(extra))] = (ev, canonical_json(ev))
-                evidence, ev_json = hit
-            key = table.asset_key(row)
-            fp = fingerprint(g.rule.id, key, ev_json)
-            waiver = self.waivers.get(fp)
-            yield row, Finding(
-                fingerprint=fp,
-                rule_id=g.rule.id,
-                kind=g.rule.kind.value,
-                severity=g.effective_severity,
-                status="waived" if waiver is not None else "open",
-                serial=serial_col.value(row),
-                asset_key=key,
-                source=table.sources[table.source_index[row]],
-                line=int(table.lines[row]),
-                message=g.message,
-                evidence=evidence,
-                references=g.rule.references,
-                title=g.rule.title,
-                waiver=waiver,
-                baseline_state=(self.baseline.get(fp, "new") if self.baseline is not None else None),
-            )
 
     def summary(self) -> dict[str, Any]:
         by_sev = {s.label: 0 for s in Severity}

@@ -17,6 +17,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+# A real PostgreSQL server for the store tests (tests/pg.py).
+pytest_plugins = ["tests.pg"]
+
 
 def shared_dir() -> Path | None:
     """../shared (lists, schemas): AUDITOR_SHARED_DIR, beside the repository, or /work/shared."""

@@ -18,11 +18,16 @@ from auditor import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("auditor.cli.audit_cmd:audit", "Audit one or more rig inventories and write reports."),
     "rules": ("auditor.cli.rules_cmd:rules", "List, lint and self-test rule packs."),
+    "screen": ("auditor.cli.screen_cmd:screen", "Screen names against the lists and explain every match."),
     "tariffs": ("auditor.cli.tariffs_cmd:tariffs", "Explain the dated US duty stack for an origin, HTS code and date."),
     "lists": ("auditor.cli.lists_cmd:lists", "Import, update and show the screening lists."),
     "keys": ("auditor.cli.keys_cmd:keys", "Create, import and show report-signing keys."),
     "sign": ("auditor.cli.sign_cmd:sign", "Sign an existing report folder (PAdES PDF + DSSE statement)."),
     "verify": ("auditor.cli.verify_cmd:verify", "Verify a signed report folder (exit 0 verified, 1 failed)."),
+    "history": ("auditor.cli.history_cmd:history", "List recorded audit runs."),
+    "diff": ("auditor.cli.diff_cmd:diff", "Show what changed between two recorded audit runs."),
+    "waivers": ("auditor.cli.waivers_cmd:waivers", "Lint and list waiver files."),
+    "db": ("auditor.cli.db_cmd:db", "Create or migrate the audit-history database."),
 }
 
 

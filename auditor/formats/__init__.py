@@ -11,6 +11,9 @@ _REGISTRY: dict[str, str] = {
     "html": "auditor.formats.html_format:FORMAT",
     "pdf": "auditor.formats.pdf_format:FORMAT",
     "csv": "auditor.formats.csv_format:FORMAT",
+    "sarif": "auditor.formats.sarif_format:FORMAT",
+    "junit": "auditor.formats.junit_format:FORMAT",
+    "md": "auditor.formats.markdown_format:FORMAT",
 }
 
 DEFAULT = ("json", "html")

@@ -38,25 +38,30 @@ class CsvFormat:
     def write(self, result: AuditResult, out_dir: Path) -> Path:
         path = Path(out_dir) / self.filename
         site_col = result.table.columns["site"]
-        cache: dict[int, str] = {}
+        cache: dict[int, tuple] = {}
         with open(path, "w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
             w.writerow(COLUMNS)
-            for row, fd in result.iter_findings_with_rows():
-                ev = cache.get(id(fd.evidence))
-                if ev is None:  # shared by every finding of a group: serialise once
-                    ev = cache[id(fd.evidence)] = neutralise(canonical_json(dict(fd.evidence)))
-                refs = cache.get(id(fd.references))
-                if refs is None:
-                    refs = cache[id(fd.references)] = neutralise(
-                        "; ".join(r.title + (f" <{r.url}>" if r.url else "") for r in fd.references))
-                site = site_col.value(row)
+            sources = result.table.sources
+            waivers, baseline = result.waivers, result.baseline
+            for r in result.iter_finding_rows():
+                g = r.group
+                fixed = cache.get(id(g))
+                if fixed is None:  # shared by every finding of a group: prepare once
+                    rule = g.rule
+                    refs = "; ".join(c.title + (f" <{c.url}>" if c.url else "") for c in rule.references)
+                    fixed = cache[id(g)] = (neutralise(rule.id), neutralise(rule.title), rule.kind.value,
+                                            g.effective_severity.label, neutralise(g.message), neutralise(refs))
+                ev = neutralise(r.evidence_json)  # a JSON object: "{", kept for safety
+                fp = r.fingerprint
+                waiver = waivers.get(fp) if waivers else None
+                site = site_col.value(r.row)
                 w.writerow((
-                    fd.fingerprint, neutralise(fd.rule_id), neutralise(fd.title), fd.kind, fd.severity.label, fd.status,
-                    neutralise(fd.serial or ""), neutralise(fd.asset_key), neutralise(fd.source), fd.line,
-                    neutralise("" if site is None else str(site)), neutralise(fd.message), ev, refs,
-                    neutralise(canonical_json(dict(fd.waiver))) if fd.waiver is not None else "",
-                    fd.baseline_state or "",
+                    fp, fixed[0], fixed[1], fixed[2], fixed[3], "open" if waiver is None else "waived",
+                    neutralise(r.serial or ""), neutralise(r.key), neutralise(sources[r.source]), r.line,
+                    neutralise("" if site is None else str(site)), fixed[4], ev, fixed[5],
+                    neutralise(canonical_json(dict(waiver))) if waiver is not None else "",
+                    baseline.get(fp, "new") if baseline is not None else "",
                 ))
         return path
 

@@ -70,19 +70,21 @@ def findings_data(result: AuditResult) -> dict[str, Any]:
     rule_index = {r.id: i for i, r in enumerate(rules)}
     strings = _Interner()
     site_col = result.table.columns["site"]
-    ev_cache: dict[int, int] = {}
+    files = [strings(src) for src in result.table.sources]
+    waivers = result.waivers
+    per_group: dict[int, tuple[int, int, int]] = {}
     rows = []
-    for row, f in result.iter_findings_with_rows():
-        # Evidence is shared by every finding of a group: serialise each object once.
-        ev = ev_cache.get(id(f.evidence))
-        if ev is None:
-            ev = ev_cache[id(f.evidence)] = strings(canonical_json(dict(f.evidence)))
-        site = site_col.value(row)
-        out = [rule_index[f.rule_id], int(f.severity), 1 if f.status == "waived" else 0, f.serial or f.asset_key,
-               strings(f.source), f.line, strings(None if site is None else str(site)), strings(f.message), ev,
-               f.fingerprint]
-        if f.waiver is not None:
-            out.append(strings(canonical_json(dict(f.waiver))))
+    for r in result.iter_finding_rows():
+        g = r.group
+        fixed = per_group.get(id(g))
+        if fixed is None:
+            fixed = per_group[id(g)] = (rule_index[g.rule.id], int(g.effective_severity), strings(g.message))
+        site = site_col.value(r.row)
+        waiver = waivers.get(r.fingerprint) if waivers else None
+        out = [fixed[0], fixed[1], 0 if waiver is None else 1, r.serial or r.key, files[r.source], r.line,
+               strings(None if site is None else str(site)), fixed[2], strings(r.evidence_json), r.fingerprint]
+        if waiver is not None:
+            out.append(strings(canonical_json(dict(waiver))))
         rows.append(out)
     return {
         "fields": list(ROW_FIELDS),

@@ -88,7 +88,7 @@ def context(result: AuditResult) -> dict:
     view = base_view(result, REJECTED_CAP)
     sections = view["sections"]
     budgets = list_budgets(sections)
-    fill_rows(result, sections, wanted=lambda f: f.severity >= Severity.HIGH, budget=lambda s: budgets.get(s.rule.id, 0))
+    fill_rows(result, sections, wanted=lambda r: r.group.effective_severity >= Severity.HIGH, budget=lambda s: budgets.get(s.rule.id, 0))
     capped = False
     for s in sections:
         groups = group_rows(s.rows)

@@ -3,7 +3,7 @@
 The two renderers feed the same Jinja2 partials (reports/templates/_*.j2) from this view;
 they differ only in which findings they list (a sample per rule on the static HTML page,
 critical and high findings in the PDF) and in their page furniture. Nothing here
-re-evaluates a rule: counts come from the finding groups, rows from `iter_findings_with_rows`.
+re-evaluates a rule: counts come from the finding groups, rows from `AuditResult.iter_finding_rows`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 
 from auditor.formats import charts
 from auditor.formats.document import header, rejected_rows
-from auditor.model import AuditResult, Finding, Rule, Severity, canonical_json
+from auditor.model import AuditResult, FindingRow, Rule, Severity, canonical_json
 
 SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]  # critical first
 
@@ -62,16 +62,18 @@ class RuleSection:
         return self.count - len(self.rows)
 
 
-def finding_row(f: Finding, site: Any) -> dict[str, Any]:
+def finding_row(result: AuditResult, r: FindingRow, site: Any) -> dict[str, Any]:
+    """What a listed finding shows, from the engine's cheapest per-finding form (FindingRow)."""
+    g = r.group
     return {
-        "asset": f.serial or f.asset_key,
-        "location": f"{f.source}:{f.line}",
+        "asset": r.serial or r.key,
+        "location": f"{result.table.sources[r.source]}:{r.line}",
         "site": "" if site is None else str(site),
-        "severity": f.severity.label,
-        "status": f.status,
-        "message": f.message,
-        "evidence": [(k, evidence_text(v)) for k, v in sorted(f.evidence.items())],
-        "fingerprint": f.fingerprint,
+        "severity": g.effective_severity.label,
+        "status": "waived" if r.fingerprint in result.waivers else "open",
+        "message": g.message,
+        "evidence": [(k, evidence_text(v)) for k, v in sorted(r.evidence.items())],
+        "fingerprint": r.fingerprint,
     }
 
 
@@ -112,7 +114,7 @@ def rule_sections(result: AuditResult) -> list[RuleSection]:
 
 
 def fill_rows(result: AuditResult, sections: list[RuleSection],
-              wanted: Callable[[Finding], bool], budget: Callable[[RuleSection], int]) -> None:
+              wanted: Callable[[FindingRow], bool], budget: Callable[[RuleSection], int]) -> None:
     """Attach to each section the first `budget(section)` findings that `wanted` accepts (report order)."""
     by_id = {s.rule.id: s for s in sections}
     limits = {s.rule.id: budget(s) for s in sections}
@@ -120,10 +122,11 @@ def fill_rows(result: AuditResult, sections: list[RuleSection],
     remaining = sum(limits.values())
     if remaining == 0:
         return
-    for row, f in result.iter_findings_with_rows():
-        s = by_id[f.rule_id]
-        if len(s.rows) < limits[f.rule_id] and wanted(f):
-            s.rows.append(finding_row(f, site_col.value(row)))
+    for r in result.iter_finding_rows():
+        rid = r.group.rule.id
+        s = by_id[rid]
+        if len(s.rows) < limits[rid] and wanted(r):
+            s.rows.append(finding_row(result, r, site_col.value(r.row)))
             remaining -= 1
             if remaining == 0:
                 break

@@ -25,12 +25,21 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "chip_vendor": ("chipvendor", "asicvendor", "chipmaker", "chipmanufacturer", "chipsupplier"),
     "mac": ("mac", "macaddress", "ethernetmac", "hwaddr", "hardwareaddress"),
-    "supplier": ("supplier", "seller", "reseller", "distributor", "suppliername"),
-    "po_number": ("ponumber", "po", "pono", "purchaseorder", "purchaseordernumber"),
-    "po_line": ("poline", "polinenumber", "lineno", "linenumber", "poitem"),
-    "quantity": ("quantity", "qty", "units"),
-    "unit_price_usd": ("unitpriceusd", "unitprice", "priceperunit"),
-    "import_date": ("importdate", "dateofimport", "entrydate", "expectedimportdate", "customsentrydate"),
+    "supplier": ("supplier", "seller", "reseller", "distributor", "suppliername", "vendor", "vendorname"),
+    # Purchase-order lines (procurement lists: serials are not known before delivery).
+    "po_number": ("ponumber", "po", "pono", "purchaseorder", "purchaseordernumber", "ponum", "purchaseorderno"),
+    "po_line": ("poline", "polinenumber", "lineno", "linenumber", "poitem", "polineno", "line", "lineitem"),
+    "quantity": ("quantity", "qty", "units", "qtyordered", "orderqty", "orderedquantity", "quantityordered"),
+    "unit_price_usd": ("unitpriceusd", "unitprice", "priceperunit", "unitcost", "unitcostusd", "unitpriceus"),
+    # Shipping is not origin: goods assembled in one country often ship from a hub in another.
+    "ship_from_country": (
+        "shipfromcountry", "shipfrom", "shippedfrom", "shipfromcountrycode", "countryofshipment",
+        "shippingcountry", "exportcountry", "countryofexport", "countryofexportation",
+    ),
+    "import_date": (
+        "importdate", "dateofimport", "entrydate", "expectedimportdate", "customsentrydate",
+        "estimatedimportdate", "expectedentrydate",
+    ),
     "declared_value_usd": (
         "declaredvalueusd", "declaredvalue", "valueusd", "customsvalue", "declaredvalueus", "value",
     ),

@@ -145,6 +145,9 @@ def read_csv(
         raise InventoryError(path, "has a header but no data rows: nothing to audit", 2)
     if ignored:
         warnings.append(f"{path}: ignored columns with no canonical meaning: {', '.join(ignored)}")
+    if "serial" not in columns and "po_line" not in columns:
+        # Purchase-order list without line numbers: every line of one PO gets the same asset key.
+        warnings.append(f"{path}: no serial and no PO line column: lines of one purchase order share an asset key")
     info = InventorySource(
         path=path,
         sha256=sha.hexdigest(),

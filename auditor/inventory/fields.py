@@ -19,7 +19,9 @@ MAX_LEN = {"serial": 128, "firmware_version": 64, "mac": 64, "hts_code": 32, "po
 DEFAULT_MAX_LEN = 256
 # Codes and identifiers never span lines; free-text columns (site, supplier) may.
 SINGLE_LINE = frozenset({"serial", "model", "mac", "po_number", "po_line", "hts_code", "firmware_version",
-                         "assembly_country", "manufacture_date", "import_date", "quantity"})
+                         "assembly_country", "ship_from_country", "manufacture_date", "import_date",
+                         "quantity"})
+COUNTRY_COLUMNS = frozenset({"assembly_country", "ship_from_country"})
 
 
 class FieldError(ValueError):
@@ -67,7 +69,7 @@ def normalise_mac(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def parse_country(text: str) -> str:
+def parse_country(text: str, column: str = "assembly_country") -> str:
     import pycountry
 
     t = text.strip()
@@ -81,7 +83,7 @@ def parse_country(text: str) -> str:
         except LookupError:
             c = None
     if c is None:
-        raise FieldError("assembly_country", f"unknown country {text!r} (expected an ISO 3166-1 code such as CN, MY, US)")
+        raise FieldError(column, f"unknown country {text!r} (expected an ISO 3166-1 code such as CN, MY, US)")
     return c.alpha_2
 
 
@@ -134,8 +136,8 @@ def parse_field(column: str, raw: str) -> Any:
     value = _text(column, raw)
     if value is None:
         return None
-    if column == "assembly_country":
-        return parse_country(value)
+    if column in COUNTRY_COLUMNS:
+        return parse_country(value, column)
     if column in ("manufacture_date", "import_date"):
         return parse_date(column, value)
     if column in ("declared_value_usd", "unit_price_usd"):

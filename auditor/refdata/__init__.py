@@ -20,6 +20,7 @@ class RefData:
     advisories: list[Any] = field(default_factory=list)  # refdata.firmware.Advisory
     approved_firmware: list[Any] | None = None  # None: no approved list configured
     ownership: list[Any] = field(default_factory=list)  # refdata.ownership.Ownership
+    affiliates_rule: Any = None  # refdata.ownership.AffiliatesRule (dated periods of the 50% rule)
     cleared: list[Any] = field(default_factory=list)  # screening.cleared.ClearedMatch
     lists: list[ListInfo] = field(default_factory=list)  # lists used, for the report
     sources: list[dict[str, Any]] = field(default_factory=list)  # data files used: path, sha256

@@ -29,8 +29,15 @@ def load_refdata(opts: RefDataOptions, as_of: date, needs: set[str] | None = Non
     nothing from opening the list database at all.
     """
     ref = RefData()
-    if needs is None or "screen" in needs:
+    if needs is None or needs & {"screen", "affiliates"}:
         _load_screening(ref, opts, as_of)
+    if needs is None or "affiliates" in needs:
+        from pathlib import Path
+
+        from auditor.refdata.ownership import load_affiliates_rule, load_ownership
+
+        ref.ownership = load_ownership(Path(opts.ownership) if opts.ownership else None)
+        ref.affiliates_rule = load_affiliates_rule()
     if needs is None or needs & {"tariff", "origin_claim", "firmware"}:
         from auditor.refdata.rule_data import load_rule_refdata
 
@@ -67,5 +74,8 @@ def selftest_refdata() -> RefData:
     from auditor.refdata.rule_data import EXAMPLE_APPROVED_FIRMWARE
 
     # The example approved-firmware list makes the approved-firmware rule's self-tests meaningful.
-    opts = RefDataOptions(use_db=False, approved_firmware=str(EXAMPLE_APPROVED_FIRMWARE))
+    from auditor.refdata.ownership import EXAMPLE_OWNERSHIP
+
+    opts = RefDataOptions(use_db=False, approved_firmware=str(EXAMPLE_APPROVED_FIRMWARE),
+                          ownership=str(EXAMPLE_OWNERSHIP))
     return load_refdata(opts, _date(2026, 1, 1))

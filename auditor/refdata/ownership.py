@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Callable, Collection, Iterable
 
 CURATED = "auditor.refdata.curated"
+# Fictional records for rule self-tests only (never a real audit's default).
+EXAMPLE_OWNERSHIP = Path(__file__).with_name("curated") / "ownership.example.toml"
 STATUSES = ("in_force", "suspended", "revived_unconfirmed")
 NOT_YET = "not_yet_effective"
 

@@ -2,3 +2,4 @@
 
 from auditor.store.base import Base  # noqa: F401
 import auditor.store.lists  # noqa: F401  (list_versions, list_entries)
+import auditor.store.runs  # noqa: F401,E402  (audit history)

@@ -10,6 +10,7 @@ _REGISTRY: dict[str, str] = {
     "condition": "auditor.engine.checks.condition:CHECK",
     "unique": "auditor.engine.checks.unique:CHECK",
     "screen": "auditor.engine.checks.screen:CHECK",
+    "affiliates": "auditor.engine.checks.affiliates:CHECK",
     "tariff": "auditor.engine.checks.tariff:CHECK",
     "origin_claim": "auditor.engine.checks.origin_claim:CHECK",
     "firmware": "auditor.engine.checks.firmware:CHECK",

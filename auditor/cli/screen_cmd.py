@@ -1,0 +1,66 @@
+"""`auditor screen NAME…`: screen names against the loaded lists and explain every match."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from auditor.cli.exits import fail
+from auditor.cli.options import DATE, today_utc
+
+
+@click.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--as-of", "as_of", type=DATE, help="Screen as the lists stood on this date (default: today, UTC).")
+@click.option("--list", "lists", multiple=True, help="Only this list (exact list name; repeatable).")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), help="Minimum score (default: the matcher's).")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1), help="Best matches shown per name.")
+@click.option("--db", "db_url", help="Database URL of imported lists (default: AUDITOR_DB or the per-user store).")
+@click.option("--bundled-lists-only", is_flag=True, help="Screen against the bundled curated list only.")
+def screen(names, as_json, as_of, lists, threshold, limit, db_url, bundled_lists_only):
+    """Screen NAMEs against the screening lists; exit 1 when any name matches.
+
+    A match is exposure to a listed party, not proof that the parties are the same:
+    every match says which list and entry, the name or alias that matched, both
+    normalised forms, the score and its parts, and the legal effect of the list.
+    """
+    from auditor.refdata.loader import RefDataOptions, load_refdata
+    from auditor.screening import DEFAULT_THRESHOLD, explain_match_text
+
+    as_of = as_of or today_utc()
+    try:
+        ref = load_refdata(RefDataOptions(db_url=db_url, use_db=not bundled_lists_only), as_of, {"screen"})
+    except (OSError, ValueError) as exc:
+        fail(str(exc))
+    except Exception as exc:
+        store = sys.modules.get("auditor.store.db")
+        if store is not None and isinstance(exc, store.StoreError):
+            fail(str(exc))
+        raise
+    known = {li.name for li in ref.lists}
+    unknown = [x for x in lists if x not in known]
+    if unknown:
+        fail(f"unknown list {unknown[0]!r}; loaded lists: {', '.join(sorted(known))}")
+    if not as_json:
+        for w in ref.warnings:
+            click.echo(f"auditor: warning: {w}", err=True)
+    threshold = threshold or DEFAULT_THRESHOLD
+    results = ref.screener.screen_many(names, as_of, lists=list(lists) or None, threshold=threshold)
+    any_match = False
+    out = []
+    for name in names:
+        matches = results[name][:limit]
+        any_match |= bool(matches)
+        out.append({"query": name, "matches": [m.to_dict() for m in matches]})
+        if not as_json:
+            if not matches:
+                click.echo(f"{name}: no match at or above {threshold:.2f} on {len(known)} list(s) as of {as_of}")
+            for m in matches:
+                click.echo(f"{name}: {m.score:.2f} {m.list_name} #{m.entity_id} {m.name}")
+                click.echo("    " + explain_match_text(m))
+    if as_json:
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False, sort_keys=True))
+    sys.exit(1 if any_match else 0)

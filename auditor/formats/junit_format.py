@@ -1,0 +1,171 @@
+"""report.junit.xml: the audit as JUnit XML, for CI test-report viewers (GitLab, Jenkins, GitHub actions).
+
+One <testsuite> per inventory file, one <testcase> per rule in it:
+- classname `<file>.<rule id>`, name `[SEVERITY][RULE] title`;
+- <failure> when the rule has findings that fail the CI gate (auditor.gate: open, at or above
+  --fail-on, new with --fail-on-new-only) — the failing assets are listed in the body, one
+  line each (`file:line asset — message`), so the test report says exactly what to fix;
+- <skipped> when every finding of the rule is waived (the waivers are named), or when the rule
+  is not in force on the audit date;
+- a pass otherwise; findings below the gate are listed in <system-out> so nothing is hidden.
+Plus one `[AUDIT] rows read` test case per file that lists rejected rows, and is an <error>
+when the audit is INCOMPLETE (exit 3). Deterministic: no timestamps, `time="0"`.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from pathlib import Path
+
+from auditor.gate import Gate
+from auditor.model import AuditResult, Finding
+
+# Bodies list at most this many assets per test case; report.json has them all.
+MAX_LISTED = 500
+# Characters XML 1.0 cannot carry at all (even escaped).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _x(text: object) -> str:
+    return _XML_INVALID.sub("\ufffd", str(text))
+
+
+def _line(f: Finding) -> str:
+    state = f" [{f.baseline_state}]" if f.baseline_state else ""
+    return f"{f.source}:{f.line} {f.asset_key} ({f.severity.label}){state} — {f.message}"
+
+
+def _body(lines: list[str], total: int) -> str:
+    text = "\n".join(lines)
+    if total > len(lines):
+        text += f"\n… and {total - len(lines)} more (see report.json)"
+    return _x(text)
+
+
+class _Bucket:
+    """What one rule found in one file, split by how the gate treats it."""
+
+    __slots__ = ("failing", "other", "waived", "n_failing", "n_other", "n_waived", "waiver_ids")
+
+    def __init__(self):
+        self.failing: list[str] = []
+        self.other: list[str] = []
+        self.waived: list[str] = []
+        self.n_failing = self.n_other = self.n_waived = 0
+        self.waiver_ids: set[str] = set()
+
+    def add(self, f: Finding, gate: Gate) -> None:
+        if f.status == "waived":
+            self.n_waived += 1
+            wid = (f.waiver or {}).get("id")
+            if wid:
+                self.waiver_ids.add(str(wid))
+            if len(self.waived) < MAX_LISTED:
+                self.waived.append(_line(f))
+        elif gate.counts(f):
+            self.n_failing += 1
+            if len(self.failing) < MAX_LISTED:
+                self.failing.append(_line(f))
+        else:
+            self.n_other += 1
+            if len(self.other) < MAX_LISTED:
+                self.other.append(_line(f))
+
+
+class JunitFormat:
+    name = "junit"
+    filename = "report.junit.xml"
+
+    def write(self, result: AuditResult, out_dir: Path) -> Path:
+        path = Path(out_dir) / self.filename
+        gate = Gate.of(result)
+        buckets: dict[tuple[str, str], _Bucket] = defaultdict(_Bucket)
+        for f in result.iter_findings():
+            buckets[(f.source, f.rule_id)].add(f, gate)
+        rejected_by_file = defaultdict(list)
+        for r in sorted(result.rejected, key=lambda r: (r.source, r.line)):
+            rejected_by_file[r.source].append(r)
+
+        root = ET.Element("testsuites", name="auditor")
+        totals = dict(tests=0, failures=0, errors=0, skipped=0)
+        rules = sorted(result.rules, key=lambda r: r.id)
+        for source in [s.path for s in result.inventory]:
+            suite = ET.SubElement(root, "testsuite", name=_x(f"auditor: {source}"))
+            counts = dict(tests=0, failures=0, errors=0, skipped=0)
+            props = ET.SubElement(suite, "properties")
+            ET.SubElement(props, "property", name="as_of", value=result.as_of.isoformat())
+            ET.SubElement(props, "property", name="gate", value=gate.describe())
+            ET.SubElement(props, "property", name="tool_version", value=_x(result.tool_version))
+
+            counts["tests"] += 1
+            self._input_case(suite, source, rejected_by_file.get(source, []), result, counts)
+            for rule in rules:
+                counts["tests"] += 1
+                case = ET.SubElement(
+                    suite, "testcase",
+                    classname=_x(f"{source}.{rule.id}"),
+                    name=_x(f"[{rule.severity.label.upper()}][{rule.id}] {rule.title}"),
+                    time="0",
+                )
+                b = buckets.get((source, rule.id))
+                if not rule.in_force(result.as_of):
+                    counts["skipped"] += 1
+                    ET.SubElement(case, "skipped", message=f"rule not in force on {result.as_of.isoformat()}")
+                    continue
+                if b is None:
+                    continue  # no findings: the rule passes
+                if b.n_failing:
+                    counts["failures"] += 1
+                    fail = ET.SubElement(
+                        case, "failure",
+                        message=f"{b.n_failing} finding(s) fail the gate ({gate.describe()})",
+                        type=rule.severity.label,
+                    )
+                    fail.text = _body(b.failing, b.n_failing)
+                elif b.n_waived and not b.n_other:
+                    counts["skipped"] += 1
+                    ids = ", ".join(sorted(b.waiver_ids)) or "waiver"
+                    skip = ET.SubElement(case, "skipped", message=_x(f"{b.n_waived} finding(s) waived ({ids})"))
+                    skip.text = _body(b.waived, b.n_waived)
+                out = []
+                if b.n_other:
+                    out.append(f"{b.n_other} finding(s) below the gate ({gate.describe()}):")
+                    out.append(_body(b.other, b.n_other))
+                if b.n_waived and (b.n_failing or b.n_other):
+                    out.append(f"{b.n_waived} waived finding(s):")
+                    out.append(_body(b.waived, b.n_waived))
+                if out:
+                    ET.SubElement(case, "system-out").text = _x("\n".join(out))
+            for k, v in counts.items():
+                suite.set(k, str(v))
+                totals[k] += v
+            suite.set("time", "0")
+        for k, v in totals.items():
+            root.set(k, str(v))
+        root.set("time", "0")
+        ET.indent(root, space=" ")
+        data = ET.tostring(root, encoding="unicode", xml_declaration=False)
+        path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + data + "\n", encoding="utf-8", newline="\n")
+        return path
+
+    @staticmethod
+    def _input_case(suite, source: str, rejected, result: AuditResult, counts: dict) -> None:
+        info = next(s for s in result.inventory if s.path == source)
+        case = ET.SubElement(
+            suite, "testcase", classname=_x(f"{source}.input"),
+            name=_x(f"[AUDIT] {info.rows_read} rows read, {info.rows_audited} audited, {info.rows_rejected} rejected"),
+            time="0",
+        )
+        lines = [f"{r.source}:{r.line} row not audited: {r.reason}" for r in rejected[:MAX_LISTED]]
+        if not result.complete:
+            counts["errors"] += 1
+            err = ET.SubElement(case, "error", message="audit INCOMPLETE: " + _x("; ".join(result.incomplete_reasons)),
+                                type="incomplete")
+            err.text = _body(lines, len(rejected)) if lines else _x("\n".join(result.incomplete_reasons))
+        elif lines:
+            ET.SubElement(case, "system-out").text = _body(lines, len(rejected))
+
+
+FORMAT = JunitFormat()

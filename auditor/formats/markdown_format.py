@@ -1,0 +1,228 @@
+"""report.md: a short Markdown summary for a CI job summary or a pull-request comment.
+
+Order: verdict, totals, new findings first (with a baseline), top rules, then the findings
+that fail the gate, then the path of the full reports. Always at most MAX_CHARS characters
+(GitHub rejects comments longer than 65,536): sections are cut with a "… N more" line.
+
+Every piece of inventory text (serials, suppliers, messages built from cells) goes through
+`md_escape`, so a hostile cell cannot inject markup: HTML becomes inert entities, Markdown
+punctuation is backslash-escaped (pipes included, so table cells stay cells), line breaks
+become spaces and `@` is followed by an invisible word joiner so that `@team` pings nobody.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from auditor.gate import Gate
+from auditor.model import AuditResult, Finding, Severity
+
+MAX_CHARS = 65_536
+MAX_CELL = 300  # a single cell never dominates the summary
+TOP_RULES = 10
+_RESERVE = 2_000  # kept for the closing lines whatever the sections used
+
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+# Inline markup only: escaped text never starts a line (it sits in table cells and after
+# "- "), so block syntax (#, -, +, 1.) cannot start. `$` starts GitHub math, `~` strikethrough,
+# `!` + `[` an image, `|` ends a table cell.
+_MD_PUNCT = re.compile(r"([\\`*_\[\]|~$!])")
+
+
+def md_escape(value: object, limit: int = MAX_CELL) -> str:
+    text = " ".join(str(value).split())  # line breaks and tabs: one space
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    text = "".join(_HTML.get(c, c) for c in text)
+    text = _MD_PUNCT.sub(r"\\\1", text)
+    return text.replace("@", "@\u2060")
+
+
+class _Writer:
+    """Appends lines while the budget allows; remembers whether anything was cut."""
+
+    def __init__(self, budget: int):
+        self.lines: list[str] = []
+        self.size = 0
+        self.budget = budget
+
+    def fits(self, line: str) -> bool:
+        return self.size + len(line) + 1 <= self.budget
+
+    def add(self, line: str = "") -> bool:
+        if not self.fits(line):
+            return False
+        self.lines.append(line)
+        self.size += len(line) + 1
+        return True
+
+
+def _sev(s: Severity) -> str:
+    return s.label.upper()
+
+
+def _finding_row(f: Finding) -> str:
+    where = f"{md_escape(f.source, 120)}:{f.line}"
+    return (f"| {_sev(f.severity)} | {md_escape(f.rule_id, 40)} | {md_escape(f.asset_key, 80)} | {where} "
+            f"| {md_escape(f.message)} |")
+
+
+_FINDING_HEAD = ("| severity | rule | asset | file:line | message |", "|---|---|---|---|---|")
+
+
+class MarkdownFormat:
+    name = "md"
+    filename = "report.md"
+
+    def write(self, result: AuditResult, out_dir: Path) -> Path:
+        path = Path(out_dir) / self.filename
+        path.write_text(render(result, out_dir), encoding="utf-8", newline="\n")
+        return path
+
+
+def render(result: AuditResult, out_dir: Path | str = "report") -> str:
+    gate = Gate.of(result)
+    summary = result.summary()
+    with_baseline = result.baseline is not None
+    failing: list[Finding] = []
+    new: list[Finding] = []
+    n_failing = n_new = 0
+    new_by_sev: Counter = Counter()
+    rule_counts: dict[str, Counter] = defaultdict(Counter)
+    keep = 2_000  # enough rows to fill the page; counts are exact regardless
+    for f in result.iter_findings():
+        rc = rule_counts[f.rule_id]
+        rc["all"] += 1
+        rc[f.status] += 1
+        if gate.counts(f):
+            n_failing += 1
+            rc["failing"] += 1
+            if len(failing) < keep:
+                failing.append(f)
+        if with_baseline and f.baseline_state == "new":
+            n_new += 1
+            rc["new"] += 1
+            if f.status == "open":
+                new_by_sev[f.severity.label] += 1
+            if len(new) < keep:
+                new.append(f)
+    failing.sort(key=lambda f: (-int(f.severity), f.rule_id, f.source, f.line))
+    new.sort(key=lambda f: (-int(f.severity), f.rule_id, f.source, f.line))
+
+    if not result.complete:
+        verdict, icon = "INCOMPLETE — the audit did not check everything (exit 3)", "⚠️"
+    elif n_failing:
+        verdict, icon = f"FAIL — {n_failing} finding(s) fail the gate (exit 1)", "❌"
+    else:
+        verdict, icon = "PASS — nothing fails the gate (exit 0)", "✅"
+
+    w = _Writer(MAX_CHARS - _RESERVE)
+    w.add(f"## {icon} auditor: {verdict}")
+    w.add()
+    files = ", ".join(md_escape(s.path, 120) for s in result.inventory)
+    w.add(f"Audit as of **{result.as_of.isoformat()}** of {files}. Gate: {gate.describe()}.")
+    w.add()
+    w.add(f"**{summary['rows_read']}** rows read, **{summary['rows_audited']}** audited, "
+          f"**{summary['rows_rejected']}** rejected · **{summary['findings']}** findings on "
+          f"**{summary['assets_with_findings']}** of {summary['assets']} assets · {summary['waived']} waived")
+    w.add()
+    for reason in result.incomplete_reasons:
+        w.add(f"> **INCOMPLETE:** {md_escape(reason, 500)}")
+    if result.incomplete_reasons:
+        w.add()
+
+    # Totals by severity.
+    heads = ["severity", "findings", "open", "waived"] + (["new (open)"] if with_baseline else [])
+    w.add("| " + " | ".join(heads) + " |")
+    w.add("|" + "---|" * len(heads))
+    for s in sorted(Severity, reverse=True):
+        total, open_ = summary["by_severity"][s.label], summary["open_by_severity"][s.label]
+        cells = [_sev(s), str(total), str(open_), str(total - open_)]
+        if with_baseline:
+            cells.append(str(new_by_sev[s.label]))
+        w.add("| " + " | ".join(cells) + " |")
+    w.add()
+
+    cut = 0
+    if with_baseline:
+        w.add(f"### New since the baseline ({n_new})")
+        w.add()
+        if new:
+            cut += _table(w, new, n_new)
+        else:
+            w.add("No new findings.")
+        if result.absent:
+            w.add()
+            w.add(f"{len(result.absent)} baseline finding(s) are gone (fixed or removed).")
+        w.add()
+
+    rules = {r.id: r for r in result.rules}
+    if rule_counts:
+        w.add("### Top rules")
+        w.add()
+        w.add("| rule | severity | title | findings | open | waived |" + (" new |" if with_baseline else ""))
+        w.add("|---|---|---|---|---|---|" + ("---|" if with_baseline else ""))
+        ordered = sorted(rule_counts.items(), key=lambda kv: (-kv[1]["failing"], -kv[1]["all"], kv[0]))
+        for rule_id, c in ordered[:TOP_RULES]:
+            rule = rules.get(rule_id)
+            sev = _sev(rule.severity) if rule else ""
+            title = md_escape(rule.title if rule else "", 120)
+            row = f"| {md_escape(rule_id, 40)} | {sev} | {title} | {c['all']} | {c['open']} | {c['waived']} |"
+            w.add(row + (f" {c['new']} |" if with_baseline else ""))
+        if len(ordered) > TOP_RULES:
+            w.add()
+            w.add(f"… and {len(ordered) - TOP_RULES} more rule(s) with findings.")
+        w.add()
+
+    if n_failing:
+        w.add(f"### Findings that fail the gate ({n_failing})")
+        w.add()
+        cut += _table(w, failing, n_failing)
+        w.add()
+
+    if summary["rows_rejected"]:
+        w.add(f"### Rows not audited ({summary['rows_rejected']})")
+        w.add()
+        shown = 0
+        for r in sorted(result.rejected, key=lambda r: (r.source, r.line))[:50]:
+            if not w.add(f"- {md_escape(r.source, 120)}:{r.line}: {md_escape(r.reason)}"):
+                break
+            shown += 1
+        if summary["rows_rejected"] > shown:
+            w.add(f"- … and {summary['rows_rejected'] - shown} more")
+        w.add()
+
+    # The closing lines always fit: they were kept out of the sections' budget.
+    tail = []
+    if cut:
+        tail.append(f"_{cut} finding row(s) not shown to keep this summary under {MAX_CHARS:,} characters._")
+        tail.append("")
+    outputs = result.options.get("outputs") or ["report.json"]
+    links = ", ".join(md_escape(Path(out_dir, name).as_posix(), 200) for name in outputs)
+    tail.append(f"Full report: {links}")
+    text = "\n".join(w.lines + tail) + "\n"
+    assert len(text) <= MAX_CHARS
+    return text
+
+
+def _table(w: _Writer, findings: list[Finding], total: int) -> int:
+    """Add a findings table; return how many rows did not fit (or were not kept)."""
+    for line in _FINDING_HEAD:
+        w.add(line)
+    shown = 0
+    for f in findings:
+        # Leave room for the "… more" line after the table.
+        row = _finding_row(f)
+        if w.size + len(row) + 200 > w.budget:
+            break
+        w.add(row)
+        shown += 1
+    if total > shown:
+        w.add()
+        w.add(f"… and {total - shown} more (see the full report).")
+    return total - shown
+
+
+FORMAT = MarkdownFormat()

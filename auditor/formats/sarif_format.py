@@ -1,0 +1,299 @@
+"""report.sarif: SARIF 2.1.0 for code-scanning tools (GitHub code scanning, GitLab, IDEs).
+
+One run. `tool.driver.rules` lists every rule of the audit (not only those that fired), so a
+viewer can explain a rule and a baseline comparison knows the rule existed. Each result points
+at the inventory file (relative URI, as given on the command line) and the physical line of
+the row, and names the asset logically (`rig:SERIAL` or `po:NUMBER/LINE`).
+
+Severity mapping (documented contract, GitHub's `security-severity` bands in brackets):
+
+| severity | level   | security-severity |
+|----------|---------|-------------------|
+| critical | error   | 9.5 (critical ≥ 9.0) |
+| high     | error   | 8.0 (high 7.0–8.9)   |
+| medium   | warning | 5.5 (medium 4.0–6.9) |
+| low      | note    | 3.0 (low 0.1–3.9)    |
+| info     | note    | 0.0 (none)           |
+
+Waived findings stay in the file with an external, accepted suppression carrying the waiver's
+justification; with a baseline every result has `baselineState` (new / unchanged) and the
+baseline's findings that are gone are listed as `absent` results.
+Rejected input rows and incomplete-audit reasons become tool execution notifications, so
+a SARIF consumer sees that rows were not audited. Output is deterministic (sorted keys,
+no timestamps) and streamed result by result.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any, Iterable
+from urllib.parse import quote
+
+from auditor.model import AuditResult, Finding, Rule, Severity
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+
+LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "0.0",
+}
+# FACTS.md confidence of the rule's facts -> SARIF/GitHub `precision`.
+PRECISION = {"P": "high", "R": "medium", "U": "low"}
+FINGERPRINT_KEY = "auditorFinding/v1"
+_PLACEHOLDER = "\x00results\x00"
+
+
+def artifact_uri(path: str) -> str:
+    """A URI reference for an inventory path: relative paths stay relative (repository-rooted
+    in CI, which is what code scanning needs); absolute paths become file: URIs."""
+    win = PureWindowsPath(path)
+    if win.drive:
+        return win.as_uri()
+    p = PurePosixPath(path.replace("\\", "/"))
+    if p.is_absolute():
+        return p.as_uri()
+    text = p.as_posix()
+    return quote(text, safe="/-._~")
+
+
+def logical_name(asset_key: str) -> str:
+    """`rig:SERIAL` for serial-keyed assets; PO (`po:…`) and line (`line:…`) keys as they are."""
+    return asset_key if asset_key.startswith(("po:", "line:")) else f"rig:{asset_key}"
+
+
+def _camel(title: str) -> str:
+    words = re.findall(r"[A-Za-z0-9]+", title)
+    return "".join(w[:1].upper() + w[1:] for w in words)[:80] or "Rule"
+
+
+def _rule_help(rule: Rule) -> tuple[str, str]:
+    lines = [rule.title, "", f"Remediation: {rule.remediation}" if rule.remediation else "Remediation: none given."]
+    md = [f"**{_md(rule.title)}**", "", f"**Remediation:** {_md(rule.remediation or 'none given.')}"]
+    if rule.references:
+        lines += ["", "References:"]
+        md += ["", "**References:**", ""]
+        for ref in rule.references:
+            lines.append(f"- {ref.title}" + (f" <{ref.url}>" if ref.url else ""))
+            md.append(f"- [{_md(ref.title)}]({ref.url})" if ref.url else f"- {_md(ref.title)}")
+    return "\n".join(lines), "\n".join(md)
+
+
+def _md(text: str) -> str:
+    # Rule text is ours (reviewed TOML), but keep stray markup inert anyway.
+    return re.sub(r"([\\`*_{}\[\]<>()#|!])", r"\\\1", text)
+
+
+def rule_descriptor(rule: Rule, as_of) -> dict[str, Any]:
+    help_text, help_md = _rule_help(rule)
+    window = []
+    if rule.effective_from:
+        window.append(f"from {rule.effective_from.isoformat()}")
+    if rule.effective_until:
+        window.append(f"until {rule.effective_until.isoformat()} (exclusive)")
+    full = f"{rule.title}. Severity {rule.severity.label}, kind {rule.kind.value}"
+    full += f", in force {' '.join(window)}." if window else "."
+    desc: dict[str, Any] = {
+        "id": rule.id,
+        "name": _camel(rule.title),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": full},
+        "help": {"text": help_text, "markdown": help_md},
+        "defaultConfiguration": {"level": LEVEL[rule.severity], "enabled": rule.in_force(as_of)},
+        "properties": {
+            "security-severity": SECURITY_SEVERITY[rule.severity],
+            "severity": rule.severity.label,
+            "precision": PRECISION.get(rule.confidence, "medium"),
+            "tags": sorted({"security", "supply-chain", rule.kind.value.replace("_", "-")}),
+            "version": rule.version,
+            "sha256": rule.sha256,
+        },
+    }
+    url = next((r.url for r in rule.references if r.url), None)
+    if url:
+        desc["helpUri"] = url
+    return desc
+
+
+class SarifFormat:
+    name = "sarif"
+    filename = "report.sarif"
+
+    def write(self, result: AuditResult, out_dir: Path) -> Path:
+        path = Path(out_dir) / self.filename
+        rules = sorted(result.rules, key=lambda r: r.id)
+        rule_index = {r.id: i for i, r in enumerate(rules)}
+        sources = [s.path for s in result.inventory]
+        artifact_index = {p: i for i, p in enumerate(sources)}
+        run: dict[str, Any] = {
+            "tool": {
+                "driver": {
+                    "name": "auditor",
+                    "fullName": "auditor — hardware provenance and security-risk auditor",
+                    "version": result.tool_version,
+                    "semanticVersion": result.tool_version,
+                    "rules": [rule_descriptor(r, result.as_of) for r in rules],
+                }
+            },
+            "artifacts": [
+                {
+                    "location": {"uri": artifact_uri(s.path), "uriBaseId": "%SRCROOT%"},
+                    "hashes": {"sha-256": s.sha256},
+                    "mimeType": "text/csv",
+                    "roles": ["analysisTarget"],
+                }
+                for s in result.inventory
+            ],
+            "invocations": [self._invocation(result)],
+            "columnKind": "unicodeCodePoints",
+            "properties": {
+                "as_of": result.as_of.isoformat(),
+                "status": "complete" if result.complete else "incomplete",
+                "summary": _jsonable(result.summary()),
+            },
+            "results": _PLACEHOLDER,
+        }
+        doc = {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+        head, tail = json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=1).split(json.dumps(_PLACEHOLDER))
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(head)
+            fh.write("[")
+            first = True
+            for res in self._results(result, rule_index, artifact_index):
+                fh.write("\n" if first else ",\n")
+                first = False
+                fh.write(json.dumps(res, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str))
+            fh.write("\n]" if not first else "]")
+            fh.write(tail)
+            fh.write("\n")
+        return path
+
+    def _results(self, result: AuditResult, rule_index, artifact_index) -> Iterable[dict]:
+        with_baseline = result.baseline is not None
+        for f in result.iter_findings():
+            yield self._result(f, rule_index, artifact_index, with_baseline)
+        if with_baseline:
+            for rec in sorted(result.absent, key=_absent_order):
+                yield self._absent(rec, rule_index)
+
+    @staticmethod
+    def _location(source: str | None, line: int | None, asset_key: str, artifact_index) -> dict:
+        loc: dict[str, Any] = {
+            "logicalLocations": [{"fullyQualifiedName": logical_name(asset_key), "kind": "object"}],
+        }
+        if source is not None:
+            art: dict[str, Any] = {"uri": artifact_uri(source), "uriBaseId": "%SRCROOT%"}
+            if source in artifact_index:
+                art["index"] = artifact_index[source]
+            phys: dict[str, Any] = {"artifactLocation": art}
+            if line:
+                phys["region"] = {"startLine": int(line)}
+            loc["physicalLocation"] = phys
+        return loc
+
+    def _result(self, f: Finding, rule_index, artifact_index, with_baseline: bool) -> dict:
+        res: dict[str, Any] = {
+            "ruleId": f.rule_id,
+            "level": LEVEL[f.severity],
+            "kind": "fail",
+            "message": {"text": f.message},
+            "locations": [self._location(f.source, f.line, f.asset_key, artifact_index)],
+            "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
+            "properties": {
+                "security-severity": SECURITY_SEVERITY[f.severity],
+                "severity": f.severity.label,
+                "kind": f.kind,
+                "status": f.status,
+                "asset": f.asset_key,
+                "serial": f.serial,
+                "evidence": dict(f.evidence),  # dates / Decimals: str() at dump time
+            },
+        }
+        if f.rule_id in rule_index:
+            res["ruleIndex"] = rule_index[f.rule_id]
+        if with_baseline:
+            res["baselineState"] = f.baseline_state or "new"
+        if f.waiver is not None:
+            res["suppressions"] = [_suppression(f.waiver)]
+            res["properties"]["waiver"] = dict(f.waiver)
+        return res
+
+    def _absent(self, rec: dict, rule_index) -> dict:
+        """A baseline finding that this audit no longer produces (fixed, removed or waived away)."""
+        sev = Severity.parse(str(rec.get("severity", "info")))
+        asset = rec.get("asset") or {}
+        rule_id = str(rec.get("rule_id", ""))
+        # The line is where the row *was* in the baseline's file: logical location only.
+        res: dict[str, Any] = {
+            "ruleId": rule_id,
+            "level": LEVEL[sev],
+            "kind": "fail",
+            "baselineState": "absent",
+            "message": {"text": str(rec.get("message", ""))},
+            "locations": [self._location(None, None, str(asset.get("key") or asset.get("serial") or ""), {})],
+            "partialFingerprints": {FINGERPRINT_KEY: str(rec.get("fingerprint", ""))},
+            "properties": {"security-severity": SECURITY_SEVERITY[sev], "severity": sev.label,
+                           "baseline_location": _jsonable({"file": asset.get("file"), "line": asset.get("line")})},
+        }
+        if rule_id in rule_index:
+            res["ruleIndex"] = rule_index[rule_id]
+        return res
+
+    @staticmethod
+    def _invocation(result: AuditResult) -> dict:
+        notes = []
+        for r in sorted(result.rejected, key=lambda r: (r.source, r.line)):
+            reason = f"row not audited: {r.reason}" + (f" (column {r.column})" if r.column else "")
+            notes.append({
+                "level": "error",
+                "message": {"text": reason},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(r.source), "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": int(r.line)},
+                }}],
+                "descriptor": {"id": "rejected-row"},
+            })
+        for reason in result.incomplete_reasons:
+            notes.append({"level": "error", "message": {"text": f"INCOMPLETE: {reason}"},
+                          "descriptor": {"id": "incomplete"}})
+        for w in sorted(result.warnings):
+            notes.append({"level": "warning", "message": {"text": w}, "descriptor": {"id": "warning"}})
+        inv: dict[str, Any] = {"executionSuccessful": result.complete}
+        if notes:
+            inv["toolExecutionNotifications"] = notes
+        return inv
+
+
+def _suppression(waiver) -> dict:
+    w = dict(waiver)
+    parts = [str(w.get("justification") or "waived")]
+    meta = [f"{k} {w[k]}" for k in ("id", "approver", "expires") if w.get(k) is not None]
+    if meta:
+        parts.append(f"(waiver {'; '.join(meta)})")
+    return {"kind": "external", "status": "accepted", "justification": " ".join(parts)}
+
+
+def _absent_order(rec: dict) -> tuple:
+    asset = rec.get("asset") or {}
+    return (str(rec.get("rule_id", "")), str(asset.get("file") or ""), int(asset.get("line") or 0),
+            str(rec.get("fingerprint", "")))
+
+
+def _jsonable(value: Any) -> Any:
+    """Evidence may hold dates and Decimals: SARIF property bags are plain JSON."""
+    return json.loads(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str))
+
+
+FORMAT = SarifFormat()

@@ -1,0 +1,230 @@
+"""Normalisation of company and person names into comparable tokens.
+
+Pipeline (each step exists because real list data needs it):
+
+1. Unicode NFKC and casefold — full-width letters, ligatures and "ß" compare equal to their
+   plain forms; CamelCase brands split ("MaxiTechGroup" → "maxi tech group").
+2. Chinese / Japanese legal forms and generic words ("有限公司", "科技", "深圳市") are replaced by
+   English tokens; the remaining runs of Han characters become one pinyin token each, so
+   "华为" and "Huawei" agree (``vocabulary.CJK_TERMS``).
+3. Tokenisation with rigour (punctuation and symbols split tokens, "Co.,Ltd." → "co ltd",
+   "S.A." → "sa", "Int'l" → "intl").
+4. Company-type words reduced to a generic class with rigour's org-type database
+   (``replace_org_types_compare(generic=True)``: "Co., Ltd." / "GmbH" / "ООО" → ``llc``,
+   "JSC" / "AG" / "Aktsionernoe obshchestvo" → ``jsc``), once in the original script and
+   once after transliteration.
+5. Transliteration of every other script to ASCII (rigour's ``ascii_text``: rigour's own
+   spellings for Cyrillic — "Битривер" → "bitriver" — ICU's for the rest).
+6. Legal forms set aside, stopwords dropped, generic-word variants canonicalised
+   ("technologies", "tech" → "technology"), ordinals and Roman numerals made digits
+   ("13th", "Second", "III").
+7. Parenthesised parts: dropped when they repeat the name (its acronym, "(SAMC)", or its
+   words); otherwise their distinctive words become optional ``qualifiers``.
+
+The result keeps the distinctive and generic tokens in their original order; matching is
+order-insensitive but explanations read better in order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.names import replace_org_types_compare, tokenize_name
+from rigour.text.translit import ascii_text
+
+from auditor.screening.vocabulary import (
+    CJK_TERMS,
+    GENERIC_WORDS,
+    LEGAL_FORMS,
+    PLACE_WORDS,
+    STOPWORDS,
+    SYNONYMS,
+)
+
+# Evidence weight of a token (see match.py). Generic words are weak evidence; 0.15 was the
+# best of 0.15 / 0.2 / 0.25 / 0.33 on the tune split of tests/screening/pairs.csv.
+# Stopwords and legal forms are not tokens at all.
+DISTINCTIVE_WEIGHT = 1.0
+GENERIC_WEIGHT = 0.15
+
+_CJK_TERM_RE = re.compile("|".join(sorted(map(re.escape, CJK_TERMS), key=len, reverse=True)))
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]+")
+_ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_PARENTHESES_RE = re.compile(r"\(([^()]*)\)")
+_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+# Numbers identify ("99th" vs "33rd" division, "Holdings II" vs "III"): spelled-out
+# ordinals and Roman numerals (not the ambiguous "i", "v", "x") become digits.
+_NUMBER_WORDS: dict[str, str] = {
+    word: str(number)
+    for number, word in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+        "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+        "twentieth".split(),
+        start=1,
+    )
+} | {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
+_NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
+
+
+@dataclass(frozen=True)
+class NormalisedName:
+    """A name reduced to comparable parts.
+
+    ``tokens``: distinctive and generic words (canonical, ASCII, original order);
+    ``legal_forms``: the company-type classes found ("llc", "jsc", "co" …), in order;
+    ``qualifiers``: distinctive words written in parentheses ("(Sugon)", "(FSB)"): an
+    acronym or alias the other name may or may not repeat, so they count only if matched.
+    """
+
+    original: str
+    tokens: tuple[str, ...]
+    legal_forms: tuple[str, ...]
+    qualifiers: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The comparable form: tokens joined by spaces (legal forms excluded)."""
+        if self.qualifiers:
+            return " ".join(self.tokens) + " (" + " ".join(self.qualifiers) + ")"
+        return " ".join(self.tokens)
+
+    @property
+    def key(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """Identity of the normalised form: names with equal keys are the same name."""
+        return (self.tokens, self.qualifiers, tuple(sorted(set(self.legal_forms))))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.tokens
+
+
+def is_generic(token: str) -> bool:
+    """True for words that describe a business or place rather than name one party."""
+    return token in GENERIC_WORDS
+
+
+def is_place(token: str) -> bool:
+    """True for country, province, city and direction words (a kind of generic word)."""
+    return token in PLACE_WORDS
+
+
+def token_weight(token: str) -> float:
+    return GENERIC_WEIGHT if token in GENERIC_WORDS else DISTINCTIVE_WEIGHT
+
+
+def _replace_cjk(text: str) -> str:
+    """Replace CJK legal forms/generic words by English tokens, pinyin the rest per run."""
+    if not _HAN_RE.search(text):
+        return text
+    text = _CJK_TERM_RE.sub(lambda m: f" {CJK_TERMS[m.group(0)]} ", text)
+    # Each remaining run of Han/kana characters is one name part: join its syllables.
+    return _HAN_RE.sub(lambda m: " " + ascii_text(m.group(0)).replace(" ", "") + " ", text)
+
+
+def _ascii_token(token: str) -> list[str]:
+    if token.isascii():
+        return [token]
+    latin = ascii_text(token).casefold()
+    return [part for part in _NON_ALNUM_RE.split(latin) if part]
+
+
+def _latin_tokens(text: str) -> list[str]:
+    """Tokenise, reduce legal forms (in the original script and in Latin), transliterate."""
+    # Numerals first: rigour would read the "II" of "Holdings II, Inc" as a legal form.
+    tokens = [_NUMBER_WORDS.get(t, t) for t in tokenize_name(_replace_cjk(text))]
+    if not tokens:
+        return []
+    # Legal forms in the original script (Cyrillic "ООО", "Акционерное общество" …) …
+    joined = replace_org_types_compare(" ".join(tokens), generic=True)
+    latin: list[str] = []
+    for token in joined.split():
+        latin.extend(_ascii_token(token))
+    # … and in Latin script, including transliterated long forms.
+    return replace_org_types_compare(" ".join(latin), generic=True).split()
+
+
+def _plain_tokens(text: str) -> list[str]:
+    """Tokens in Latin script, legal forms left as written (for acronym checks)."""
+    return [part for token in tokenize_name(_replace_cjk(text)) for part in _ascii_token(token)]
+
+
+def _canonical(token: str) -> str:
+    ordinal = _ORDINAL_RE.match(token)
+    if ordinal:
+        return ordinal.group(1)
+    return _NUMBER_WORDS.get(token) or SYNONYMS.get(token, token)
+
+
+def _is_acronym_of(token: str, words: list[str]) -> bool:
+    """True if ``token`` spells initials of ``words`` in order ("samc": Shanghai Aircraft
+    Manufacturing Co)."""
+    if len(token) < 2 or not token.isalpha():
+        return False
+    initials = iter(w[0] for w in words)
+    return all(any(letter == initial for initial in initials) for letter in token)
+
+
+def _drop_redundant_parentheses(text: str) -> str:
+    """Drop parenthesised parts that repeat the name: an acronym of it ("Shanghai Aircraft
+    Manufacturing Co. (SAMC)") or words already in it ("Aerospace CH UAV Co. (CH UAV)").
+
+    Other parenthesised parts stay: "(Tianjin)" in "Semiconductor Manufacturing
+    International (Tianjin) Corporation" tells two listed subsidiaries apart.
+    """
+    if "(" not in text:
+        return text
+    outside = _plain_tokens(_PARENTHESES_RE.sub(" ", text))
+    if not outside:
+        return text
+    outside_set = set(outside)
+
+    def replace(match: re.Match[str]) -> str:
+        inside = _plain_tokens(match.group(1))
+        if all(t in outside_set for t in inside):
+            return " "
+        if len(inside) == 1 and _is_acronym_of(inside[0], outside):
+            return " "
+        return match.group(0)
+
+    return _PARENTHESES_RE.sub(replace, text)
+
+
+def _words(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split Latin tokens into comparable words and legal forms; drop stopwords."""
+    words: list[str] = []
+    legal: list[str] = []
+    for token in tokens:
+        if token in LEGAL_FORMS:
+            legal.append(token)
+        elif token not in STOPWORDS:
+            words.append(_canonical(token))
+    return words, legal
+
+
+@lru_cache(maxsize=65536)
+def normalise_name(name: str) -> NormalisedName:
+    """Normalise one name (see the module docstring for the steps)."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = _CAMEL_RE.sub(" ", text).casefold()  # "MaxiTechGroup" -> "maxi tech group"
+    text = _drop_redundant_parentheses(text)
+    words, legal = _words(_latin_tokens(_PARENTHESES_RE.sub(" ", text)))
+    qualifiers: list[str] = []
+    for group in _PARENTHESES_RE.findall(text):
+        inside, inside_legal = _words(_latin_tokens(group))
+        legal.extend(inside_legal)
+        for word in inside:
+            # Places, business words and numbers in parentheses still tell parties apart
+            # ("(Tianjin)", "(No. 2)"); other words are optional aliases.
+            (words if is_generic(word) or word.isdigit() else qualifiers).append(word)
+    if not words:
+        # A name made only of legal forms, stopwords or a parenthesised alias ("Limited",
+        # "The Company", "(FSB)") is still a name: compare what there is.
+        words = qualifiers or legal or _latin_tokens(text)
+        if words is qualifiers:
+            qualifiers = []
+        elif words is legal:
+            legal = []
+    return NormalisedName(name, tuple(words), tuple(legal), tuple(qualifiers))

@@ -1,0 +1,300 @@
+"""Word lists that decide how much a name token is worth as evidence.
+
+Three kinds of words are not distinctive of one company:
+
+* **legal forms** ("Ltd", "GmbH", "JSC", "有限公司") say what kind of company it is, not which;
+  they are set aside and never counted as evidence (rigour's org-type database reduces most
+  of them to a generic class such as ``llc`` / ``jsc``; the extras below fill its gaps);
+* **stopwords** ("of", "the", "and") carry nothing and are dropped;
+* **generic words** describe a line of business or a place ("technology", "trading",
+  "international", "electronics", "group", "holding", "shenzhen", "china"). Thousands of
+  unrelated listed parties share them, so they are weak evidence: a match they alone carry is
+  not a match (see ``match.py``'s generic-only guard).
+
+The lists are curated by hand from the vocabulary of the public screening lists (CSL, OFAC
+SDN, DoD 1260H) and ordinary business naming, not fitted to any labelled pairs. Frequency in
+the lists alone is not used as a weight because some of the most frequent tokens there are
+the most distinctive ("gazprom" has hundreds of subsidiaries listed).
+
+``SYNONYMS`` maps spelling variants and abbreviations of generic words onto one canonical
+form, so "Sophgo Tech Ltd" and "SOPHGO TECHNOLOGIES LTD." compare token for token.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Generic classes rigour's replace_org_types_compare(generic=True) emits, plus legal-form
+# tokens (already tokenised, casefolded, ASCII) that its database misses.
+LEGAL_FORMS: frozenset[str] = _words(
+    """
+    llc jsc lp llp gp coop ngo soe plc sp
+    ltd limited inc incorporated corp corporation co company cos companies
+    coltd gmbh ag sa sas sarl srl spa bv nv oy ab as kk pty pvt pte bhd sdn tbk pt
+    fze fzc fzco fzllc pcl ulc cia ltda sac cjsc ojsc pjsc zao oao pao ao ooo tov
+    fsue fgup gup mup ip npo nii pjs bsc psc
+    obshchestvo obshestvo obschestvo obshcestvo ogranichennoi ogranichennoy
+    otvetstvennostyu otvetstvennostiu aktsionernoe aktsionernoye otkrytoe zakrytoe publichnoe
+    youxian gongsi youxiangongsi
+    """
+)
+
+STOPWORDS: frozenset[str] = _words(
+    """
+    of the and for in on at to a an by with
+    de del la las los el le les des du y e et und der die das von fuer para por con
+    al wa s
+    no nr www
+    """
+)
+
+# Canonical generic words. Variants are listed in SYNONYMS and canonicalised first.
+GENERIC_WORDS: frozenset[str] = _words(
+    """
+    technology science research institute university academy college school laboratory
+    engineering development innovation design consulting management solution service system
+    industry manufacturing production product factory plant works equipment machinery
+    instrument device component material tool part
+    electronics microelectronics semiconductor electric electrical optical optoelectronics
+    photonics laser information digital software computer network communication telecom
+    mobile intelligent smart automation control precision advanced power energy
+    trade import export impex commerce commercial supply distribution logistics transport
+    shipping freight cargo
+    group holding enterprise investment capital finance financial fund bank insurance
+    credit exchange partner associate agency office branch department bureau center
+    general global universal united national federal state public private joint stock
+    new modern star world
+    international overseas foreign
+    oil gas petroleum petrochemical chemical mining metal steel construction
+    aviation aerospace aircraft airline air marine maritime ship shipbuilding navigation
+    defense military security nuclear space satellite
+    organization association society foundation trust union council committee ministry concern
+    comercializadora inmobiliaria compania sociedad
+    distribuidora constructora agropecuaria importadora exportadora
+    kompaniya nauchno proizvodstvennoe leasing auto market supermarket
+    property estate realty hotel resort travel tourism media broadcasting television tv radio
+    news publishing printing agricultural farm food pharmaceutical medical health hospital
+    education training textile garment jewellery gems gold mineral resource cement rubber
+    plastic paper timber furniture contracting boutique shop store
+    charity charitable relief humanitarian aid welfare islamic
+    keji jishu dianzi guoji maoyi jituan konggu shiye fazhan touzi gongye xinxi
+    wangluo tongxin bandaoti yanjiusuo daxue
+    """
+)
+
+# Places (countries, provinces, major cities, directions): generic like the words above,
+# and when two names each carry a place the other lacks ("(Tianjin)" / "(Beijing)",
+# "China South" / "China North") they name different branches or subsidiaries.
+PLACE_WORDS: frozenset[str] = _words(
+    """
+    china sino chinese zhongguo hong kong hongkong macau taiwan singapore
+    beijing shanghai shenzhen guangzhou hangzhou tianjin wuhan chengdu xian nanjing
+    chongqing dalian qingdao suzhou harbin changsha zhengzhou jinan xiamen zhuhai dongguan
+    hefei shenyang wuxi ningbo fuzhou kunming guangdong jiangsu zhejiang sichuan shandong
+    jiangxi shaanxi hubei hunan henan hebei fujian anhui liaoning
+    russia russian moscow petersburg iran iranian tehran korea korean pyongyang
+    syria syrian damascus dubai sharjah uae emirates turkey pakistan india asia asian europe
+    european america american usa uk inner mongolia
+    ukraine ukrainian kiev kyiv crimea crimean belarus minsk kazakhstan uzbekistan armenia
+    azerbaijan lebanon iraq yemen cuba venezuela mexico panama colombia malaysia
+    indonesia thailand vietnam myanmar burma burmese afghanistan sudan libya somalia kenya
+    tanzania ethiopia nigeria egypt saudi arabia qatar kuwait bahrain palestine palestinian
+    germany german france french italy spain netherlands switzerland cyprus greece
+    bulgaria latvia lithuania estonia poland czech hungary serbia
+    north south east west northern southern eastern western central pacific
+    """
+)
+GENERIC_WORDS = GENERIC_WORDS | PLACE_WORDS
+
+# canonical generic word: its variants (plural, abbreviation, other languages, other
+# romanisations). One line per canonical word; a variant may appear only once.
+_SYNONYM_LINES = """
+    technology: technologies tech techs technological technologie technologii
+    technology: tekhnologii tekhnologiya techno tekh
+    science: sciences scientific sci
+    research: researches res
+    institute: institutes institut inst institution
+    university: universities univ
+    laboratory: laboratories lab labs
+    engineering: engineer engineers eng engg
+    development: developments dev developer
+    innovation: innovations innovative
+    intelligent: intelligence
+    consulting: consultants consultant consultancy
+    management: mgmt mgt menedzhment
+    solution: solutions
+    service: services svc svcs servicio servicios servicos
+    system: systems sys
+    industry: industries industrial ind indus industria industrias industrie
+    manufacturing: manufacture manufacturer manufacturers mfg mfr
+    product: products
+    factory: factories zavod
+    equipment: equipments equip
+    machinery: machine machines
+    instrument: instruments
+    device: devices
+    component: components
+    material: materials
+    tool: tools
+    part: parts
+    electronics: electronic elec electron
+    microelectronics: microelectronic
+    semiconductor: semiconductors semi
+    electric: electricity
+    communication: communications comm comms
+    telecom: telecommunication telecommunications telecoms
+    network: networks
+    trade: trading trader traders tradings
+    import: imports importer importers
+    export: exports exporter exporters
+    commerce: commercio
+    supply: supplies supplier suppliers
+    logistics: logistic
+    group: groups grp grupo gruppa grup
+    holding: holdings hldg hldgs
+    enterprise: enterprises entreprise entreprises empresa empresas predpriyatie
+    investment: investments invest inversiones inversion investimentos
+    partner: partners
+    associate: associates
+    center: centre centers centres centro tsentr
+    international: intl internacional internationale int
+    organization: organisation organizations organisations
+    commercial: comercial commerciale
+    defense: defence
+    petroleum: petrol
+    chemical: chemicals chem
+    metal: metals metallic
+    property: properties
+    jewellery: jewelry
+    mineral: minerals
+    resource: resources
+    plastic: plastics
+    pharmaceutical: pharma pharmaceuticals
+    agricultural: agro agriculture
+    airline: airlines
+    hongkong: hk
+    foundation: fundacion fondation fundacao fond stichting stiftelse stiftung
+    association: associations asociacion associacao obedinenie
+    transport: transportes transporte transportation
+    leasing: lizing
+    auto: avto
+    shenzhen: sz
+    concern: kontsern
+"""
+
+
+def _parse_synonyms(text: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for line in text.strip().splitlines():
+        canonical, colon, variants = line.partition(":")
+        if not colon:
+            raise ValueError(f"synonym line without a colon: {line!r}")
+        for variant in variants.split():
+            if variant in table:
+                raise ValueError(f"synonym {variant!r} listed twice")
+            table[variant] = canonical.strip()
+    return table
+
+
+SYNONYMS: dict[str, str] = _parse_synonyms(_SYNONYM_LINES)
+
+# Chinese (simplified and traditional) and Japanese terms replaced by an English token
+# before transliteration: legal forms and generic words are recognised, and the rest of a
+# run of Han characters (the distinctive part) is transliterated as one pinyin token.
+CJK_TERMS: dict[str, str] = {
+    "股份有限公司": "jsc",
+    "有限责任公司": "llc",
+    "有限責任公司": "llc",
+    "有限公司": "ltd",
+    "株式会社": "kk",
+    "公司": "co",
+    "集团": "group",
+    "集團": "group",
+    "控股": "holding",
+    "科技": "technology",
+    "技术": "technology",
+    "技術": "technology",
+    "微电子": "microelectronics",
+    "微電子": "microelectronics",
+    "电子": "electronics",
+    "電子": "electronics",
+    "国际": "international",
+    "國際": "international",
+    "贸易": "trade",
+    "貿易": "trade",
+    "进出口": "import export",
+    "進出口": "import export",
+    "实业": "industry",
+    "實業": "industry",
+    "工业": "industry",
+    "工業": "industry",
+    "发展": "development",
+    "發展": "development",
+    "投资": "investment",
+    "投資": "investment",
+    "信息": "information",
+    "资讯": "information",
+    "資訊": "information",
+    "网络": "network",
+    "網絡": "network",
+    "通信": "communication",
+    "通讯": "communication",
+    "通訊": "communication",
+    "半导体": "semiconductor",
+    "半導體": "semiconductor",
+    "制造": "manufacturing",
+    "製造": "manufacturing",
+    "设备": "equipment",
+    "設備": "equipment",
+    "研究所": "institute",
+    "研究院": "institute",
+    "大学": "university",
+    "大學": "university",
+    "中国": "china",
+    "中國": "china",
+    "香港": "hong kong",
+    "北京": "beijing",
+    "上海": "shanghai",
+    "深圳": "shenzhen",
+    "广州": "guangzhou",
+    "廣州": "guangzhou",
+    "杭州": "hangzhou",
+    "天津": "tianjin",
+    "武汉": "wuhan",
+    "成都": "chengdu",
+    "南京": "nanjing",
+    "重庆": "chongqing",
+    "青岛": "qingdao",
+    "苏州": "suzhou",
+    "厦门": "xiamen",
+    "新加坡": "singapore",
+    "西安": "xian",
+    "大连": "dalian",
+    "合肥": "hefei",
+    "沈阳": "shenyang",
+    "长沙": "changsha",
+    "浙江": "zhejiang",
+    "江苏": "jiangsu",
+    "广东": "guangdong",
+    "四川": "sichuan",
+    "山东": "shandong",
+    "江西": "jiangxi",
+    "陕西": "shaanxi",
+    "湖北": "hubei",
+    "湖南": "hunan",
+    "河南": "henan",
+    "河北": "hebei",
+    "福建": "fujian",
+    "安徽": "anhui",
+    "辽宁": "liaoning",
+    "航空": "aviation",
+    "航天": "aerospace",
+    "防务": "defense",
+}
+# "深圳市" (Shenzhen City): the city suffix 市 is dropped after a known city.
+CJK_TERMS.update(
+    {han + "市": latin for han, latin in list(CJK_TERMS.items()) if latin in GENERIC_WORDS}
+)

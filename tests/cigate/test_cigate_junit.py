@@ -1,0 +1,131 @@
+"""JUnit XML output, read back with junitparser (the parser behind the widely used
+publish-unit-test-result GitHub action), so the file is checked the way a CI viewer reads it."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import junitparser
+import pytest
+
+from auditor.formats import get
+from .helpers import AS_OF, PROCUREMENT, RULE_ARGS, audit_result, orig001, procurement_copy, rule_ids, run_cli
+
+
+def cases(path) -> dict[str, junitparser.TestCase]:
+    xml = junitparser.JUnitXml.fromfile(str(path))
+    out = {}
+    for suite in xml:
+        for case in suite:
+            out[case.classname] = case
+    return out
+
+
+def outcome(case) -> str:
+    if not case.result:
+        return "pass"
+    kinds = {type(r).__name__ for r in case.result}
+    return {"Failure": "failure", "Skipped": "skipped", "Error": "error"}[kinds.pop()]
+
+
+@pytest.fixture(scope="module")
+def bad_report(tmp_path_factory):
+    work = tmp_path_factory.mktemp("junit")
+    procurement_copy(work / "procurement" / "orders.csv")
+    proc = run_cli(["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit",
+                    "--out", "out", "--fail-on", "medium"], cwd=work)
+    assert proc.returncode == 1, proc.stderr
+    return work / "out" / "report.junit.xml"
+
+
+def test_failing_rule_lists_the_failing_asset(bad_report):
+    by_class = cases(bad_report)
+    case = by_class["procurement/orders.csv.ORIG-001"]
+    assert case.name == "[MEDIUM][ORIG-001] Claimed assembly country is a foreign adversary (15 CFR 791.4)"
+    assert outcome(case) == "failure"
+    body = case.result[0].text
+    assert "procurement/orders.csv:5 po:PO-2026-0142/4" in body
+    assert "Claimed assembly country CN" in body
+    # Rules with no findings pass; one test case per rule plus the input check.
+    assert outcome(by_class["procurement/orders.csv.DQ-002"]) == "pass"
+    n_rules = len(rule_ids())
+    assert len(by_class) == 1 + n_rules
+    suite = next(iter(junitparser.JUnitXml.fromfile(str(bad_report))))
+    assert (suite.tests, suite.failures, suite.errors, suite.skipped) == (1 + n_rules, 1, 0, 0)
+
+
+def test_below_the_gate_passes_but_is_listed(tmp_path):
+    procurement_copy(tmp_path / "orders.csv")
+    proc = run_cli(["audit", "orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit", "--out", "out"],
+                   cwd=tmp_path)  # default gate: high; ORIG-001 is medium
+    assert proc.returncode == 0, proc.stderr
+    case = cases(tmp_path / "out" / "report.junit.xml")["orders.csv.ORIG-001"]
+    assert outcome(case) == "pass"
+    assert "orders.csv:5 po:PO-2026-0142/4" in case.system_out
+
+
+def test_waived_rule_is_skipped_and_names_the_waiver(tmp_path):
+    result = audit_result(PROCUREMENT)
+    finding = orig001(result)
+    result.waivers = {finding.fingerprint: {"id": "W-2026-007", "justification": "re-sourced"}}
+    result.options["gate"] = {"fail_on": "medium", "new_only": False}
+    path = get("junit").write(result, tmp_path)
+    case = cases(path)[f"{PROCUREMENT}.ORIG-001"]
+    assert outcome(case) == "skipped"
+    assert "W-2026-007" in case.result[0].message
+    assert "po:PO-2026-0142/4" in case.result[0].text
+
+
+def test_rule_not_in_force_is_skipped(tmp_path):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "TEST-001.toml").write_text('''
+id = "TEST-001"
+title = "Rule that starts applying in 2027"
+severity = "high"
+kind = "origin"
+check = "condition"
+message = "origin {assembly_country}"
+remediation = "none"
+references = [{ title = "test" }]
+
+[effective]
+from = 2027-01-01
+
+[match]
+field = "assembly_country"
+in = ["CN"]
+
+[[tests]]
+name = "China fails"
+expect = "fail"
+as_of = 2027-01-01
+row = { serial = "S1", model = "S21", assembly_country = "CN" }
+''', encoding="utf-8")
+    result = audit_result(PROCUREMENT, rule_dirs=[rules])  # as of 2026-11-26
+    case = cases(get("junit").write(result, tmp_path))[f"{PROCUREMENT}.TEST-001"]
+    assert outcome(case) == "skipped" and case.result[0].message == "rule not in force on 2026-11-26"
+
+
+def test_incomplete_audit_is_an_error(tmp_path):
+    csv = tmp_path / "po.csv"
+    csv.write_text("PO Number,Line,Model,Country of Origin\nPO-1,1,Antminer S21,MY\nPO-1,2,Antminer S21,Narnia\n",
+                   encoding="utf-8")
+    proc = run_cli(["audit", "po.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit", "--out", "out",
+                    "--strict"], cwd=tmp_path)
+    assert proc.returncode == 3, proc.stderr
+    case = cases(tmp_path / "out" / "report.junit.xml")["po.csv.input"]
+    assert outcome(case) == "error"
+    assert "po.csv:3 row not audited: unknown country 'Narnia'" in case.result[0].text
+
+
+def test_hostile_cells_stay_well_formed_xml(tmp_path):
+    csv = tmp_path / "po.csv"
+    csv.write_text('PO Number,Line,Model,Country of Origin\n"PO-]]><x>&amp;",1,"S21 </testcase>",CN\n',
+                   encoding="utf-8")
+    result = audit_result(csv)
+    result.options["gate"] = {"fail_on": "medium"}
+    path = get("junit").write(result, tmp_path)
+    ET.parse(path)  # well-formed
+    case = cases(path)[f"{csv}.ORIG-001"]
+    assert "po:PO-]]><x>&amp;/1" in case.result[0].text

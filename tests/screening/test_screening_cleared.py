@@ -1,0 +1,119 @@
+"""The reviewed file of cleared matches: strict loading with file and line, and clearing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from auditor.refdata.entities import ListEntry
+from auditor.screening import ClearedFileError, Screener, find_clearance, is_cleared, load_cleared
+
+EL = "Entity List (EL) - Bureau of Industry and Security"
+
+VALID = f'''# decisions of the compliance team
+[[cleared]]
+name = "Belle Technology Corp"
+list = "{EL}"
+entity_id = "EL-17"
+reviewer = "A. Officer"
+justification = "Different company: registered in Norway, no link to the listed party."
+date = 2026-03-02
+
+[[cleared]]
+name = "Nordic Sophgo Trading AS"
+list = "{EL}"
+entity_id = "EL-1"
+reviewer = "B. Reviewer"
+justification = "Reseller with a similar name, checked against the registry."
+date = "2026-03-05"
+'''
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "cleared.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_valid_file_loads_every_decision(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID)
+    decisions = load_cleared(path)
+    assert [(d.name, d.entity_id, d.reviewer, d.date, d.line) for d in decisions] == [
+        ("Belle Technology Corp", "EL-17", "A. Officer", date(2026, 3, 2), 2),
+        ("Nordic Sophgo Trading AS", "EL-1", "B. Reviewer", date(2026, 3, 5), 10),
+    ]
+    assert decisions[0].list_name == EL
+    assert decisions[0].justification.startswith("Different company")
+
+
+@pytest.mark.parametrize(
+    "remove, line",
+    [("reviewer", 10), ("justification", 10), ("date", 10), ("entity_id", 10), ("list", 10), ("name", 10)],
+)
+def test_missing_field_names_the_file_line_and_field(tmp_path: Path, remove: str, line: int) -> None:
+    lines = VALID.splitlines(keepends=True)
+    # drop the field from the second table (lines 11-16)
+    text = "".join(l for n, l in enumerate(lines, start=1) if not (n > 10 and l.startswith(f"{remove} =")))
+    path = write(tmp_path, text)
+    with pytest.raises(ClearedFileError) as error:
+        load_cleared(path)
+    assert str(error.value) == f"{path}:{line}: [[cleared]] entry lacks '{remove}'"
+
+
+def test_unknown_field_points_at_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace('reviewer = "B. Reviewer"', 'reviewr = "B. Reviewer"'))
+    with pytest.raises(ClearedFileError, match=rf"^{path}:14: unknown field 'reviewr'"):
+        load_cleared(path)
+
+
+def test_empty_value_wrong_type_and_bad_date_are_errors(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace('reviewer = "A. Officer"', 'reviewer = "  "'))
+    with pytest.raises(ClearedFileError, match=rf"^{path}:6: 'reviewer' is empty"):
+        load_cleared(path)
+    path = write(tmp_path, VALID.replace('entity_id = "EL-17"', "entity_id = 17"))
+    with pytest.raises(ClearedFileError, match=rf"^{path}:5: 'entity_id' must be a string"):
+        load_cleared(path)
+    path = write(tmp_path, VALID.replace('date = "2026-03-05"', 'date = "5 March 2026"'))
+    with pytest.raises(ClearedFileError, match=rf"^{path}:16: 'date' must be a date like 2026-03-02"):
+        load_cleared(path)
+
+
+def test_invalid_toml_reports_line_and_column(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace('reviewer = "A. Officer"', 'reviewer = "A. Officer'))
+    with pytest.raises(ClearedFileError, match=rf"^{path}:6:\d+: invalid TOML"):
+        load_cleared(path)
+
+
+def test_repeated_decision_and_stray_keys_are_errors(tmp_path: Path) -> None:
+    first = VALID.split("\n\n")[0]  # comment (line 1) and the first table (lines 2-8)
+    table = first.split("\n", 1)[1]
+    # The same decision again, with the name spelled differently (same normalised name).
+    path = write(tmp_path, first + "\n\n" + table.replace("Belle Technology Corp", "BELLE TECHNOLOGY CORP."))
+    with pytest.raises(ClearedFileError, match=rf"^{path}:10: the same decision is already recorded at line 2"):
+        load_cleared(path)
+    path = write(tmp_path, 'owner = "me"\n' + VALID)
+    with pytest.raises(ClearedFileError, match=rf"^{path}:1: unknown key 'owner'"):
+        load_cleared(path)
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ClearedFileError, match="cannot read"):
+        load_cleared(tmp_path / "absent.toml")
+
+
+def test_a_decision_clears_only_its_name_and_entry(tmp_path: Path) -> None:
+    decisions = load_cleared(write(tmp_path, VALID))
+    screener = Screener([
+        ListEntry(EL, "EL-17", "Belle Technologies Corporation"),
+        ListEntry(EL, "EL-18", "Belle Technology Group Corp"),
+    ])
+    matches = {m.entity_id: m for m in screener.screen("Belle Technology Corp.", date(2026, 4, 1))}
+    assert set(matches) == {"EL-17", "EL-18"}
+    # Same name up to case and punctuation, same entry: cleared, by the recorded decision.
+    assert is_cleared("BELLE TECHNOLOGY CORP", matches["EL-17"], decisions)
+    assert find_clearance("Belle Technology Corp.", matches["EL-17"], decisions).reviewer == "A. Officer"
+    # Another entry, or another screened name, is not covered by the decision.
+    assert not is_cleared("Belle Technology Corp", matches["EL-18"], decisions)
+    assert not is_cleared("Belle Technology Trading Corp", matches["EL-17"], decisions)

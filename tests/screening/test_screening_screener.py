@@ -1,0 +1,185 @@
+"""Screener behaviour: dates, list filter, aliases, ordering, explanations, screen_many,
+determinism, and agreement with compare_names on real list data."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+
+from auditor.refdata.curated import load_curated
+from auditor.refdata.entities import ListEntry
+from auditor.screening import DEFAULT_THRESHOLD, Screener, compare_names, explain_match_text
+from tests.conftest import shared_lists
+
+EL = "Entity List (EL) - Bureau of Industry and Security"
+SDN = "OFAC SDN"
+EL_EFFECT = "Licence requirement for exports, re-exports and transfers of items subject to the EAR to the party."
+
+ENTRIES = [
+    ListEntry(EL, "EL-2", "Sophgo Technologies Ltd.", start=date(2025, 1, 16),
+              source="FR Doc 2025-00480, 90 FR 4621", legal_effect=EL_EFFECT),
+    ListEntry(EL, "EL-1", "Sophgo Technologies Pte. Ltd.", start=date(2025, 1, 16),
+              source="FR Doc 2025-00480, 90 FR 4621", legal_effect=EL_EFFECT),
+    ListEntry(SDN, "36469", "BITRIVER-B LLC",
+              aliases=("OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU BITRIVER-B",)),
+    ListEntry(EL, "EL-9", "Old Trading Partner Ltd", start=date(2019, 1, 1), end=date(2024, 6, 1)),
+    ListEntry(EL, "EL-11", "11420 CORP."),
+]
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener(ENTRIES)
+
+
+def test_listed_name_variant_finds_both_sophgo_entries_best_first(screener: Screener) -> None:
+    matches = screener.screen("Sophgo Technologies Co., Ltd", date(2025, 6, 1))
+    # Both score 1.0 (legal forms are ignored): ties are ordered by entity id.
+    assert [(m.entity_id, m.score) for m in matches] == [("EL-1", 1.0), ("EL-2", 1.0)]
+    first = matches[0]
+    assert first.list_name == EL
+    assert first.name == first.matched_name == "Sophgo Technologies Pte. Ltd."
+    assert first.source == "FR Doc 2025-00480, 90 FR 4621"
+    assert first.legal_effect == EL_EFFECT
+    assert first.entry is ENTRIES[1]
+
+
+def test_entries_not_listed_on_the_date_are_ignored(screener: Screener) -> None:
+    # Sophgo was added on 2025-01-16: not listed the day before.
+    assert screener.screen("Sophgo Technologies Co., Ltd", date(2025, 1, 15)) == []
+    assert len(screener.screen("Sophgo Technologies Co., Ltd", date(2025, 1, 16))) == 2
+    # Removed on 2024-06-01 (end date exclusive).
+    assert [m.entity_id for m in screener.screen("Old Trading Partner", date(2024, 5, 31))] == ["EL-9"]
+    assert screener.screen("Old Trading Partner", date(2024, 6, 1)) == []
+
+
+def test_lists_filter(screener: Screener) -> None:
+    assert screener.screen("Sophgo Technologies Co., Ltd", date(2025, 6, 1), lists=[SDN]) == []
+    assert len(screener.screen("Sophgo Technologies Co., Ltd", date(2025, 6, 1), lists=[EL])) == 2
+
+
+def test_alias_match_reports_the_alias_and_the_primary_name(screener: Screener) -> None:
+    [match] = screener.screen('ООО "БитРивер-Б"', date(2026, 1, 1))
+    assert match.entity_id == "36469"
+    assert match.name == "BITRIVER-B LLC"
+    # Both the primary name and the alias normalise to "bitriver b" + a legal form; the
+    # primary name comes first among equals.
+    assert match.matched_name == "BITRIVER-B LLC"
+    [match] = screener.screen("Obshchestvo s ogranichennoi otvetstvennostyu BitRiver-B", date(2026, 1, 1))
+    assert match.score == 1.0
+
+
+def test_names_made_of_generic_words_are_found_both_ways() -> None:
+    screener = Screener([
+        ListEntry(EL, "EL-30", "AVIC Shenyang Aircraft Company Limited"),
+        ListEntry(EL, "EL-31", "China Telecom"),
+    ])
+    as_of = date(2026, 1, 1)
+    # shenyang + aircraft identify the query: 4 / (4 + avic 1) = 0.8
+    assert [(m.entity_id, m.score) for m in screener.screen("Shenyang Aircraft Co. Ltd.", as_of)] == [("EL-30", 0.8)]
+    assert [m.entity_id for m in screener.screen("China Telecom Corporation Limited", as_of)] == ["EL-31"]
+    assert screener.screen("China Mobile", as_of) == []
+
+
+def test_generic_word_only_overlap_raises_nothing(screener: Screener) -> None:
+    assert screener.screen("BELLETECH CORP", date(2026, 1, 1)) == []
+    assert screener.screen("Bitmain Technologies Ltd", date(2026, 1, 1)) == []
+
+
+def test_threshold_parameter(screener: Screener) -> None:
+    # "Sophgo Bitmain" vs "Sophgo Technologies": sophgo pairs (weight 2), bitmain (1) and
+    # the generic "technology" (0.15) do not: 2 / 3.15.
+    assert screener.screen("Sophgo Bitmain Ltd", date(2025, 6, 1)) == []
+    lowered = screener.screen("Sophgo Bitmain Ltd", date(2025, 6, 1), threshold=0.6)
+    assert [(m.entity_id, round(m.score, 4)) for m in lowered] == [("EL-1", 0.6349), ("EL-2", 0.6349)]
+
+
+def test_explanation_contents(screener: Screener) -> None:
+    [match, _] = screener.screen("Qingdao Sophgo Tech Co Ltd", date(2025, 6, 1))
+    e = match.explanation
+    assert e["query"] == "Qingdao Sophgo Tech Co Ltd"
+    assert e["matched_name"] == "Sophgo Technologies Pte. Ltd."
+    assert e["query_normalised"] == "qingdao sophgo technology"
+    assert e["candidate_normalised"] == "sophgo technology"
+    assert e["query_legal_forms"] == ["llc"] and e["candidate_legal_forms"] == ["llc"]
+    assert [(t["query"], t["candidate"], t["generic"]) for t in e["matched_tokens"]] == [
+        ("sophgo", "sophgo", False), ("technology", "technology", True)]
+    assert e["unmatched_query"] == ["qingdao"] and e["unmatched_candidate"] == []
+    # (2 + 0.3) / (2 + 0.3 + 0.15): one unmatched generic word (a place) weighing 0.15.
+    assert e["score"] == round(2.3 / 2.45, 4) == round(match.score, 4)
+    assert 0 <= e["rapidfuzz"]["token_sort_ratio"] <= 1 and e["rapidfuzz"]["token_set_ratio"] == 1.0
+    assert e["penalties"] == []
+    assert "distinctive words matched: sophgo" in e["reason"]
+    assert e["threshold"] == DEFAULT_THRESHOLD
+
+
+def test_explain_match_text(screener: Screener) -> None:
+    [match, _] = screener.screen("Sophgo Tech Ltd", date(2025, 6, 1))
+    text = explain_match_text(match)
+    assert text.startswith('"Sophgo Tech Ltd" matches its listed name "Sophgo Technologies Pte. Ltd.", '
+                           f"entry EL-1 on {EL}, with score 1.00")
+    assert '"sophgo technology" and "sophgo technology"' in text
+    assert EL_EFFECT in text and "FR Doc 2025-00480" in text
+    assert "\n" not in text
+
+
+def test_scores_agree_with_compare_names(screener: Screener) -> None:
+    for query in ("Sophgo Tech Ltd", "Qingdao Sophgo", "BitRiver B", "Old Trading Partner Limited"):
+        for m in screener.screen(query, date(2024, 1, 1)) + screener.screen(query, date(2025, 6, 1)):
+            assert m.score == compare_names(query, m.matched_name)
+
+
+def test_screen_many_screens_each_distinct_name_once(screener: Screener) -> None:
+    names = ["Sophgo Tech Ltd", "BELLETECH CORP", "Sophgo Tech Ltd", "BitRiver-B", "BELLETECH CORP"]
+    results = screener.screen_many(names, date(2025, 6, 1))
+    assert list(results) == ["Sophgo Tech Ltd", "BELLETECH CORP", "BitRiver-B"]
+    for name, matches in results.items():
+        assert matches == screener.screen(name, date(2025, 6, 1))
+
+
+def test_results_do_not_depend_on_entry_order() -> None:
+    shuffled = ENTRIES[:]
+    random.Random(3).shuffle(shuffled)
+    a, b = Screener(ENTRIES), Screener(shuffled)
+    for query in ("Sophgo Technologies", "BitRiver-B", "Old Trading Partner"):
+        assert a.screen(query, date(2024, 1, 1)) == b.screen(query, date(2024, 1, 1))
+
+
+def test_curated_sophgo_entry_is_found_with_its_citation() -> None:
+    curated, _ = load_curated()
+    matches = Screener(curated).screen("Sophgo Technologies Co., Ltd", date(2025, 6, 1))
+    top = matches[0]
+    assert top.name.startswith("Sophgo Technologies") and top.score == 1.0
+    assert "2025-00480" in top.source
+    assert Screener(curated).screen("BELLETECH CORP", date(2025, 6, 1)) == []
+
+
+def test_index_finds_what_brute_force_comparison_finds() -> None:
+    """On real list data, the index must not lose matches compare_names would report."""
+    from auditor.refdata.importers import IMPORTERS
+
+    lists = shared_lists()
+    entries = IMPORTERS["csl-csv"].parse(lists / "csl_2023-11_partial.csv").entries
+    rnd = random.Random(11)
+    sample = rnd.sample(entries, 600)
+    screener = Screener(sample)
+    names = [n for e in sample for n in (e.name, *e.aliases)]
+    queries = [rnd.choice(names) for _ in range(60)]
+    # Altered spellings: a dropped letter, upper case, an extra generic word, a legal form.
+    queries += [q[:5] + q[6:] for q in queries[:20] if len(q) > 8]
+    queries += [q.upper() + " TRADING CO., LTD." for q in queries[20:40]]
+    queries += [" ".join(q.split()[1:]) for q in queries[40:60] if len(q.split()) > 2]  # first word lost
+    queries += ["China Electronics Technology Group", "Shanghai Aircraft Manufacturing", "Iran Electronics Industries"]
+    as_of = date(2024, 1, 1)
+    for query in queries:
+        expected = {}
+        for entry in sample:
+            if not entry.listed_on(as_of):
+                continue
+            best = max(compare_names(query, n) for n in (entry.name, *entry.aliases))
+            if best >= DEFAULT_THRESHOLD:
+                expected[(entry.list_name, entry.entity_id)] = best
+        got = {(m.list_name, m.entity_id): m.score for m in screener.screen(query, as_of)}
+        assert got == expected, query
