@@ -76,8 +76,17 @@ def source_date_epoch(as_of) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def _shorten(evidence: list[tuple[str, str]], limit: int = 240) -> list[tuple[str, str]]:
-    return [(k, v if len(v) <= limit else v[: limit - 1] + "…") for k, v in evidence]
+def _shorten(evidence: list[tuple[str, str]], limit: int = 160, nested: int = 80) -> list[tuple[str, str]]:
+    """Evidence as printed: long text cut, long nested structures (match explanations …) referred
+    to report.json and findings.csv, which carry them whole."""
+    out = []
+    for k, v in evidence:
+        if v[:1] in "{[" and len(v) > nested:
+            v = "(structured; in report.json)"
+        elif len(v) > limit:
+            v = v[: limit - 1] + "…"
+        out.append((k, v))
+    return out
 
 
 def _no_fetch(url: str, *args, **kwargs):
@@ -91,12 +100,11 @@ def context(result: AuditResult) -> dict:
     fill_rows(result, sections, wanted=lambda r: r.group.effective_severity >= Severity.HIGH, budget=lambda s: budgets.get(s.rule.id, 0))
     capped = False
     for s in sections:
+        s.rows = [dict(r, evidence=_shorten(r["evidence"])) for r in s.rows]
         groups = group_rows(s.rows)
         # Grouping pays off when rigs share reasons; mostly-unique reasons read better as one table.
         if len(groups) * 2 <= len(s.rows):
             s.groups = groups
-        else:
-            s.rows = [dict(r, evidence=_shorten(r["evidence"])) for r in s.rows]
         severe = s.by_severity["critical"] + s.by_severity["high"]
         if severe and len(s.rows) < severe:
             capped = True
