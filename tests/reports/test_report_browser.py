@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import sync_playwright  # a declared test dependency: never skipped
 
 from .conftest import AS_OF, CHROMIUM_ARGS, HOSTILE_COUNTS, HOSTILE_TOTAL, audit, require_tool
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test dependency (pyproject [test])")
 
 
 @pytest.fixture(scope="module")
 def browser():
     exe = require_tool("chromium")
-    with sync_api.sync_playwright() as p:
+    with sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
         yield b
         b.close()
