@@ -136,3 +136,17 @@ def test_many_severe_findings_are_capped_and_pointed_to(tmp_path):
     s = report_json(out)["summary"]
     assert s["by_severity"]["critical"] == n and s["by_severity"]["high"] == n
     assert f"{2 * n + n // 2:,}" in body  # total findings: 8,000 + 2,000 ORIG-001
+
+
+def test_incomplete_audit_says_so_on_the_cover_and_page(tmp_path, sample_report):
+    from .conftest import run_cli
+
+    inv = sample_report.parent / "sample_inventory.csv"
+    args = ["audit", str(inv), "--out", str(tmp_path / "out"), "--as-of", AS_OF, "--format", "pdf,html", "--strict", "-q"]
+    for r in RULES:
+        args += ["--rules", str(r)]
+    assert run_cli(args) == 3  # the sample has 5 rejected rows: INCOMPLETE under --strict
+    cover = re.sub(r"\s+", " ", PdfReader(str(tmp_path / "out" / "report.pdf")).pages[0].extract_text())
+    assert "Status INCOMPLETE" in cover and "INCOMPLETE AUDIT. 5 row(s) rejected under --strict" in cover
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert '<div class="alert" role="alert"><strong>This audit is INCOMPLETE.</strong>' in html
