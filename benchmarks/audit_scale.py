@@ -40,7 +40,7 @@ def main() -> None:
                 generate(n, f)
             out = Path(tmp) / f"out_{n}"
             cmd = [sys.executable, "-m", "auditor", "audit", str(inv), "--out", str(out), "--format", args.format,
-                   "--as-of", args.as_of, "--quiet"]
+                   "--as-of", args.as_of, "--quiet", "--no-record"]
             for r in args.rules:
                 cmd += ["--rules", r]
             before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
