@@ -62,6 +62,15 @@ class RuleSection:
         return self.count - len(self.rows)
 
 
+def waiver_status(waiver: Any) -> str:
+    """"open", or "waived (W-1, until 2027-01-01)" naming the waiver that covers the finding."""
+    if waiver is None:
+        return "open"
+    wid, until = waiver.get("id"), waiver.get("expires")
+    detail = ", ".join(x for x in (str(wid) if wid else "", f"until {until}" if until else "") if x)
+    return f"waived ({detail})" if detail else "waived"
+
+
 def finding_row(result: AuditResult, r: FindingRow, site: Any) -> dict[str, Any]:
     """What a listed finding shows, from the engine's cheapest per-finding form (FindingRow)."""
     g = r.group
@@ -70,7 +79,7 @@ def finding_row(result: AuditResult, r: FindingRow, site: Any) -> dict[str, Any]
         "location": f"{result.table.sources[r.source]}:{r.line}",
         "site": "" if site is None else str(site),
         "severity": g.effective_severity.label,
-        "status": "waived" if r.fingerprint in result.waivers else "open",
+        "status": waiver_status(result.waivers.get(r.fingerprint)),
         "message": g.message,
         "evidence": [(k, evidence_text(v)) for k, v in sorted(r.evidence.items())],
         "fingerprint": r.fingerprint,

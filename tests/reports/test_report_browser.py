@@ -159,3 +159,36 @@ def test_large_fleet_is_paged_not_dumped(browser, tmp_path):
         assert f"as of {AS_OF}" in p.page.locator("footer").inner_text()
     finally:
         p.close()
+
+
+def test_waived_findings_are_marked_and_filterable(browser, tmp_path):
+    from .conftest import HOSTILE_CSV, RULES, run_cli
+
+    inv = tmp_path / "hostile.csv"
+    inv.write_text(HOSTILE_CSV, encoding="utf-8")
+    waivers = tmp_path / "waivers.toml"
+    waivers.write_text(
+        '[[waiver]]\nid = "W-1"\nrule = "DQ-003"\nserial = "R008"\njustification = "MAC label reprinted"\n'
+        'approver = "Jane Roe, CCO"\ncreated = 2026-11-01\nexpires = 2027-01-01\n', encoding="utf-8")
+    args = ["audit", str(inv), "--out", str(tmp_path / "out"), "--as-of", AS_OF, "--format", "html,csv",
+            "--waivers", str(waivers), "-q"]
+    for r in RULES:
+        args += ["--rules", str(r)]
+    assert run_cli(args) == 1  # the 4 high DQ-002 findings stay open
+    p = Page(browser, (tmp_path / "out" / "report.html").as_uri())
+    try:
+        p.select("f-status", "waived")
+        assert p.rows() == 1
+        assert p.page.locator("#findings-body td.asset").inner_text() == "R008"
+        assert "waived" in p.page.locator("#findings-body tr.finding").inner_text()
+        p.page.locator("#findings-body button.toggle").click()
+        assert "W-1" in p.page.locator("#findings-body tr.detail").inner_text()
+        p.select("f-status", "open")
+        assert p.rows() == HOSTILE_TOTAL - 1
+        # Static page: the finding's status names its waiver.
+        assert "waived (W-1, until 2027-01-01)" in p.page.content()
+    finally:
+        p.close()
+    csv_text = (tmp_path / "out" / "findings.csv").read_text(encoding="utf-8-sig")
+    waived = [line for line in csv_text.splitlines() if ",waived," in line]
+    assert len(waived) == 1 and "R008" in waived[0] and "W-1" in waived[0]
