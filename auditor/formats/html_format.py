@@ -114,7 +114,7 @@ def context(result: AuditResult) -> dict[str, Any]:
         script_hash=f"sha256-{digest}",
         data=script_json(findings_data(result)),
         per_rule=PER_RULE,
-        grouped=False,
+        print_media=False,
     )
     return view
 

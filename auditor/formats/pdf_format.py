@@ -118,7 +118,7 @@ def context(result: AuditResult) -> dict:
         css=Markup((tdir / "report.css").read_text(encoding="utf-8")),
         print_css=Markup((tdir / "print.css").read_text(encoding="utf-8")),
         listed_capped=capped,
-        grouped=True,
+        print_media=True,  # templates: paged layout (grouped rig lists, evidence shown in full)
         list_cap=LIST_CAP,
     )
     return view
