@@ -8,12 +8,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.model import AuditResult
+import hashlib
+
+from auditor.model import AuditResult, canonical_json
 
 SCHEMA_VERSION = "1"
 
 
 def header(result: AuditResult) -> dict[str, Any]:
+    doc = _header(result)
+    doc["audit_id"] = audit_id(doc)  # the id printed on the PDF cover and in the HTML
+    return doc
+
+
+def audit_id(doc: dict[str, Any]) -> str:
+    """A short, deterministic name for this audit: the same inputs and as-of date give the same id.
+
+    First 16 hex digits of SHA-256 over the canonical JSON of the report header's `inputs`
+    (inventory, rule, list and reference-data hashes) and `as_of`.
+    """
+    basis = canonical_json({"as_of": doc["as_of"], "inputs": doc["inputs"]})
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def _header(result: AuditResult) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "auditor", "version": result.tool_version},

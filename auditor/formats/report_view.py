@@ -15,20 +15,10 @@ from typing import Any, Callable
 import numpy as np
 
 from auditor.formats import charts
-from auditor.formats.document import header, rejected_rows
+from auditor.formats.document import audit_id, header, rejected_rows  # noqa: F401 (audit_id re-exported)
 from auditor.model import AuditResult, FindingRow, Rule, Severity, canonical_json
 
 SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]  # critical first
-
-
-def audit_id(doc: dict[str, Any]) -> str:
-    """A short, deterministic name for this audit: the same inputs and as-of date give the same id.
-
-    First 16 hex digits of SHA-256 over the canonical JSON of the report header's `inputs`
-    (inventory, rule, list and reference-data hashes) and `as_of`.
-    """
-    basis = canonical_json({"as_of": doc["as_of"], "inputs": doc["inputs"]})
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
 
 def rules_digest(doc: dict[str, Any]) -> str:
