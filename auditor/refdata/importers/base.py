@@ -177,3 +177,12 @@ def column_of(cells: list[str], index: int) -> int:
 def slug(text: str) -> str:
     """A stable identifier from a name: lower-case words joined by hyphens."""
     return "-".join(re.findall(r"[0-9a-z]+", text.casefold())) or "entry"
+
+
+def rows_with_header(path: Path, header: tuple[str, ...], what: str) -> list[CsvRow]:
+    """Every CSV record of a headed list file, after checking that the header is `header`."""
+    rows = list(iter_csv(path, read_text(path)))
+    found = tuple(h.strip().lstrip("\ufeff") for h in rows[0].cells)
+    if found != header:
+        raise ListFormatError(path, f"not {what}: expected header {', '.join(header)}", rows[0].line)
+    return rows

@@ -21,9 +21,8 @@ from auditor.refdata.importers.base import (
     ListFormatError,
     clean,
     column_of,
-    iter_csv,
     parse_date,
-    read_text,
+    rows_with_header,
     slug,
 )
 from auditor.refdata.importers.effects import DOD_1260H, legal_effect
@@ -49,11 +48,7 @@ class Dod1260hImporter:
     description = "DoD Section 1260H Chinese military companies (CSV transcription)"
 
     def parse(self, path: Path) -> ImportResult:
-        text = read_text(path)
-        rows = list(iter_csv(path, text))
-        header = tuple(h.strip().lstrip("\ufeff") for h in rows[0].cells)
-        if header != HEADER:
-            raise ListFormatError(path, f"not a 1260H CSV: expected header {', '.join(HEADER)}", rows[0].line)
+        rows = rows_with_header(path, HEADER, "a 1260H CSV")
         warnings: list[str] = []
         by_company: dict[str, list[tuple[date | None, date | None, int, list[str]]]] = {}
         display: dict[str, str] = {}

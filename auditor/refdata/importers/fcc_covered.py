@@ -18,9 +18,8 @@ from auditor.refdata.importers.base import (
     ListFormatError,
     clean,
     column_of,
-    iter_csv,
     parse_date,
-    read_text,
+    rows_with_header,
     slug,
 )
 from auditor.refdata.importers.effects import FCC_COVERED, legal_effect
@@ -55,11 +54,7 @@ class FccCoveredImporter:
     description = "FCC Covered List (equipment and services)"
 
     def parse(self, path: Path) -> ImportResult:
-        text = read_text(path)
-        rows = list(iter_csv(path, text))
-        header = tuple(h.strip().lstrip("\ufeff") for h in rows[0].cells)
-        if header != HEADER:
-            raise ListFormatError(path, f"not an FCC Covered List CSV: expected header {', '.join(HEADER)}", rows[0].line)
+        rows = rows_with_header(path, HEADER, "an FCC Covered List CSV")
         entries: list[ListEntry] = []
         warnings: list[str] = []
         categories = 0
