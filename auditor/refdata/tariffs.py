@@ -48,11 +48,7 @@ class TariffRecord:
     line: int
 
     def applies(self, origin: str, hts_digits: str, on: date) -> bool:
-        return (
-            (self.origin == "*" or self.origin == origin)
-            and any(hts_digits.startswith(p) for p in self.hts)
-            and in_window(on, self.start, self.until)
-        )
+        return _applies(self, origin, hts_digits, on)
 
 
 @dataclass(frozen=True)
@@ -68,11 +64,16 @@ class TariffNote:
     line: int
 
     def applies(self, origin: str, hts_digits: str, on: date) -> bool:
-        return (
-            (self.origin == "*" or self.origin == origin)
-            and any(hts_digits.startswith(p) for p in self.hts)
-            and in_window(on, self.start, self.until)
-        )
+        return _applies(self, origin, hts_digits, on)
+
+
+def _applies(record: "TariffRecord | TariffNote", origin: str, hts_digits: str, on: date) -> bool:
+    """A rate or note applies to an origin (or "*"), an HTS code by prefix, on a day in its window."""
+    return (
+        (record.origin == "*" or record.origin == origin)
+        and any(hts_digits.startswith(p) for p in record.hts)
+        and in_window(on, record.start, record.until)
+    )
 
 
 @dataclass(frozen=True)
