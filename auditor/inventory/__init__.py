@@ -2,7 +2,7 @@
 
 Every reader streams rows into one shared TableBuilder and returns an InventorySource
 (counts and hash), the rejected rows with their lines, and warnings. Fatal problems
-(unreadable, binary, not UTF-8, no header) raise InventoryError.
+(unreadable, binary, not UTF-8, no header, malformed JSON) raise InventoryError.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from auditor.model import InventorySource, InventoryTable, Rejected
 READERS: dict[str, str] = {
     ".csv": "auditor.inventory.csv_reader:read_csv",
     ".txt": "auditor.inventory.csv_reader:read_csv",
+    ".json": "auditor.inventory.json_reader:read_json",
+    ".jsonl": "auditor.inventory.json_reader:read_json_lines",
+    ".ndjson": "auditor.inventory.json_reader:read_json_lines",
 }
 
 

@@ -1,0 +1,472 @@
+"""JSON and JSON Lines inventories: every element audited or rejected with its line.
+
+Accepted shapes:
+- a JSON document (`.json`): a top-level array of rig objects, or an object whose `rigs` (or
+  `inventory`) member is that array; its other top-level members are ignored with a warning;
+- JSON Lines (`.jsonl`, `.ndjson`): one rig object per line; blank lines are not rows.
+
+Line numbers: for JSON Lines the physical line; for a JSON document the line where the element
+starts (its `{`). Malformed JSON is fatal (InventoryError with line and column, exit 2), as an
+unterminated quote is in a CSV file.
+
+Memory: JSON Lines are streamed a line at a time (a line is capped at LINE_LIMIT). A JSON document
+is read and decoded whole — its text (about the file's size, more for non-ASCII text) is held
+while the elements are decoded one at a time with `raw_decode`, so only one rig's objects exist
+at once and rows go straight into the column store.
+
+Keys are header names: the aliases of `aliases.py` apply (`"Serial Number"` means `serial`);
+keys that name no canonical column are ignored with a warning; two keys of one object meaning
+the same column reject that row. Objects need not share keys: a missing key is an empty cell.
+
+Values are validated by `fields.parse_field` exactly as CSV cells:
+- a string is the cell text, so `"NO"` is Norway and `"8543.70"` stays `8543.70`;
+- null is an empty cell;
+- a number is accepted only in the numeric columns (NUMBER_COLUMNS), read from its literal text
+  (`7900.00` is the decimal 7900.00, never a float). In any other column the row is rejected:
+  a code or identifier typed as a number has usually lost digits before it reached us
+  (HTS `8543.70` written by a JSON tool is `8543.7`; serial `00123` is `123`), and guessing the
+  original would be worse than asking for a string;
+- true/false, NaN/Infinity (not JSON), nested objects and arrays reject the row with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from json.decoder import scanstring
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from auditor.inventory.aliases import canonical_column, header_key
+from auditor.inventory.errors import InventoryError
+from auditor.inventory.fields import FieldError, parse_field
+from auditor.inventory.table import TableBuilder
+from auditor.model import InventorySource, Rejected
+
+# Columns where a JSON number is the natural spelling and its literal text parses exactly.
+NUMBER_COLUMNS = frozenset({"quantity", "po_line", "unit_price_usd", "declared_value_usd"})
+# Top-level object members that may hold the rows (compared as headers: "Rigs" works too).
+ROW_ARRAY_KEYS = ("rigs", "inventory")
+HIGH_CARDINALITY = {"serial", "mac", "po_number", "po_line"}
+LINE_LIMIT = 16 * 1024 * 1024  # one JSON Lines record; a file without newlines must not fill memory
+MAX_IGNORED_KEYS = 100  # distinct unknown keys remembered for the warning
+
+_WS = re.compile(r"[ \t\n\r]*")  # JSON whitespace (str.strip() would accept more)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_MAGIC = {
+    b"PK\x03\x04": "a ZIP archive (an .xlsx workbook?), not a JSON inventory",
+    b"%PDF": "a PDF document, not a JSON inventory",
+    b"\xd0\xcf\x11\xe0": "a legacy Office file (.xls?), not a JSON inventory",
+    b"\x1f\x8b": "gzip-compressed; decompress it first",
+}
+
+
+class _Number(str):
+    """A JSON number kept as its literal text (never converted to float)."""
+
+
+class _Constant(str):
+    """NaN, Infinity or -Infinity: accepted by Python's json, but not JSON."""
+
+
+class _Object(list):
+    """A JSON object as its (key, value) pairs in document order (duplicates kept)."""
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_Object, parse_float=_Number, parse_int=_Number, parse_constant=_Constant
+)
+
+
+def read_json(
+    path: str, builder: TableBuilder, progress: Callable[[int], None] | None = None
+) -> tuple[InventorySource, list[Rejected], list[str]]:
+    """Read a JSON document (array of rig objects, or {"rigs": [...]}) into `builder`."""
+    raw = _read_bytes(path)
+    sha = hashlib.sha256(raw).hexdigest()
+    text = _decode(path, raw)
+    del raw
+    sink = _RowSink(path, builder, progress)
+    doc = _Document(path, text)
+    for line, element in doc.elements():
+        sink.add(line, element)
+    if doc.ignored_members:
+        sink.warnings.append(f"{path}: ignored top-level keys: {', '.join(doc.ignored_members)}")
+    return sink.finish(sha, doc.array_line)
+
+
+def read_json_lines(
+    path: str, builder: TableBuilder, progress: Callable[[int], None] | None = None
+) -> tuple[InventorySource, list[Rejected], list[str]]:
+    """Stream a JSON Lines file (one rig object per line) into `builder`."""
+    _check_path(path)
+    sha = hashlib.sha256()
+    sink = _RowSink(path, builder, progress)
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise InventoryError(path, f"cannot open: {exc.strerror}") from None
+    with fh:
+        lineno = 0
+        while True:
+            raw = fh.readline(LINE_LIMIT + 1)
+            if not raw:
+                break
+            lineno += 1
+            sha.update(raw)
+            if len(raw) > LINE_LIMIT:
+                raise InventoryError(path, f"line is longer than {LINE_LIMIT // (1024 * 1024)} MiB", lineno)
+            if lineno == 1:
+                _check_start(path, raw)
+            text = _decode(path, raw, lineno)
+            start = _WS.match(text).end()
+            if start == len(text):
+                continue  # blank line: not a row
+            try:
+                value, end = _DECODER.raw_decode(text, start)
+            except json.JSONDecodeError as exc:
+                hint = " (a JSON array? name the file .json)" if lineno == 1 and text[start] == "[" else ""
+                # An error after the last character (a record cut short) is reported at the line's end.
+                column = min(exc.pos, len(text.rstrip("\r\n"))) + 1
+                raise InventoryError(path, f"malformed JSON: {exc.msg}{hint}", lineno, column) from None
+            end = _WS.match(text, end).end()
+            if end != len(text):
+                raise InventoryError(
+                    path, "malformed JSON Lines: more than one value on the line", lineno, end + 1
+                )
+            sink.add(lineno, value)
+    return sink.finish(sha.hexdigest(), None)
+
+
+class _Document:
+    """Walks one JSON document's text, yielding (line, element) for each row element."""
+
+    def __init__(self, path: str, text: str):
+        self.path, self.text = path, text
+        self.ignored_members: list[str] = []
+        self.array_line = 1
+        self._pos, self._line = 0, 1  # newline count up to _pos, advanced monotonically
+
+    def line_at(self, idx: int) -> int:
+        self._line += self.text.count("\n", self._pos, idx)
+        self._pos = idx
+        return self._line
+
+    def malformed(self, message: str, idx: int) -> InventoryError:
+        where = json.JSONDecodeError(message, self.text, idx)  # computes line and column
+        return InventoryError(self.path, f"malformed JSON: {message}", where.lineno, where.colno)
+
+    def skip_ws(self, idx: int) -> int:
+        return _WS.match(self.text, idx).end()
+
+    def decode(self, idx: int) -> tuple[Any, int]:
+        try:
+            return _DECODER.raw_decode(self.text, idx)
+        except json.JSONDecodeError as exc:
+            raise self.malformed(exc.msg, exc.pos) from None
+
+    def expect(self, idx: int, allowed: str, message: str) -> str:
+        if idx >= len(self.text):
+            raise self.malformed(f"unexpected end of file: {message}", idx)
+        if self.text[idx] not in allowed:
+            raise self.malformed(message, idx)
+        return self.text[idx]
+
+    def elements(self) -> Iterator[tuple[int, Any]]:
+        text = self.text
+        idx = self.skip_ws(0)
+        if idx == len(text):
+            raise InventoryError(self.path, 'empty file: expected a JSON array of rig objects (or {"rigs": [...]})', 1)
+        first = text[idx]
+        if first == "[":
+            idx = yield from self._array(idx)
+        elif first == "{":
+            idx = yield from self._wrapper(idx)
+        else:
+            value, _ = self.decode(idx)
+            line = self.line_at(idx)
+            raise InventoryError(
+                self.path,
+                f'the document is {_describe(value)}; expected an array of rig objects or {{"rigs": [...]}}',
+                line,
+                idx - text.rfind("\n", 0, idx),
+            )
+        idx = self.skip_ws(idx)
+        if idx != len(text):
+            raise self.malformed("extra data after the JSON document (JSON Lines? name the file .jsonl)", idx)
+
+    def _array(self, idx: int) -> Iterator[tuple[int, Any]]:
+        """Elements of the array whose `[` is at idx; returns the index after its `]`."""
+        self.array_line = self.line_at(idx)
+        idx = self.skip_ws(idx + 1)
+        if self.text.startswith("]", idx):
+            return idx + 1
+        while True:
+            line = self.line_at(idx)
+            value, idx = self.decode(idx)
+            yield line, value
+            idx = self.skip_ws(idx)
+            if self.expect(idx, ",]", "expected ',' or ']' after an array element") == "]":
+                return idx + 1
+            idx = self.skip_ws(idx + 1)
+
+    def _wrapper(self, idx: int) -> Iterator[tuple[int, Any]]:
+        """A top-level object: stream its `rigs` array, skip its other members."""
+        text = self.text
+        found: str | None = None
+        rig_like = False  # a member named like a column: the document is one rig, not a list
+        idx = self.skip_ws(idx + 1)
+        if not text.startswith("}", idx):
+            while True:
+                self.expect(idx, '"', "expected a member name in double quotes")
+                key_at = idx
+                try:
+                    key, idx = scanstring(text, idx + 1)
+                except json.JSONDecodeError as exc:
+                    raise self.malformed(exc.msg, exc.pos) from None
+                idx = self.skip_ws(idx)
+                self.expect(idx, ":", "expected ':' after a member name")
+                idx = self.skip_ws(idx + 1)
+                if header_key(key) in ROW_ARRAY_KEYS:
+                    line = self.line_at(key_at)
+                    if found is not None:
+                        raise InventoryError(self.path, f"both {found!r} and {key!r} hold rows: give one array", line)
+                    found = key
+                    if not text.startswith("[", idx):
+                        raise InventoryError(self.path, f"{key!r} must be an array of rig objects", line)
+                    idx = yield from self._array(idx)
+                else:
+                    rig_like = rig_like or canonical_column(key) is not None
+                    if len(self.ignored_members) < MAX_IGNORED_KEYS:
+                        self.ignored_members.append(_printable(key))
+                    _, idx = self.decode(idx)
+                idx = self.skip_ws(idx)
+                if self.expect(idx, ",}", "expected ',' or '}' after an object member") == "}":
+                    break
+                idx = self.skip_ws(idx + 1)
+        if found is None:
+            hint = (" (it looks like one rig: put rigs in an array, or one per line in a .jsonl file)"
+                    if rig_like else "")
+            raise InventoryError(
+                self.path, f"the top-level object has no 'rigs' (or 'inventory') array of rig objects{hint}", 1
+            )
+        return idx + 1
+
+
+class _RowSink:
+    """Validates decoded elements into one source of the column store."""
+
+    def __init__(self, path: str, builder: TableBuilder, progress: Callable[[int], None] | None):
+        self.path, self.progress = path, progress
+        # Every canonical column: objects need not share keys (absent columns stay empty).
+        self.writer = builder.open_source(path)
+        self.columns = self.writer.columns
+        self.position = {c: j for j, c in enumerate(self.columns)}
+        self.model_pos = self.position["model"]
+        # Per column: string value -> dictionary code (or its FieldError); not for serials/MACs.
+        self.caches = [None if c in HIGH_CARDINALITY else {} for c in self.columns]
+        self.seen: dict[str, None] = {}  # canonical columns present, in first-seen order
+        self.ignored: dict[str, None] = {}
+        self.more_ignored = False
+        self.rejected: list[Rejected] = []
+        self.warnings: list[str] = []
+        self.rows_read = self.rows_audited = self.objects = 0
+
+    def add(self, line: int, element: Any) -> None:
+        self.rows_read += 1
+        error = self._row(line, element)
+        if error is not None:
+            self.rejected.append(Rejected(self.path, line, error.reason, error.column))
+        else:
+            self.rows_audited += 1
+        if self.progress and self.rows_read % 50_000 == 0:
+            self.progress(self.rows_read)
+
+    def _row(self, line: int, element: Any) -> FieldError | None:
+        if type(element) is not _Object:
+            return FieldError(None, f"expected an object of fields, found {_describe(element)}")
+        self.objects += 1
+        fields: list[tuple[int, Any]] = []
+        key_of: dict[str, str] = {}
+        duplicate: FieldError | None = None
+        for key, value in element:
+            column = canonical_column(key)
+            if column is None:
+                self._ignore(key)
+                continue
+            self.seen.setdefault(column)
+            if column in key_of and duplicate is None:
+                first = key_of[column]
+                what = f"key {key!r} is given twice" if first == key else f"keys {first!r} and {key!r} both mean {column!r}"
+                duplicate = FieldError(column, what)
+            key_of[column] = key
+            fields.append((self.position[column], value))
+        if duplicate is not None:
+            return duplicate
+        codes = [0] * len(self.columns)
+        for j, value in fields:
+            code = self._code(j, value)
+            if code.__class__ is not int:
+                return code
+            codes[j] = code
+        if codes[self.model_pos] == 0:
+            return FieldError("model", "model is empty (required)")
+        self.writer.add(codes, line)
+        return None
+
+    def _code(self, j: int, value: Any) -> int | FieldError:
+        column = self.columns[j]
+        kind = type(value)
+        if kind is str:
+            cache = self.caches[j]
+            code = cache.get(value) if cache is not None else None
+            if code is None:
+                code = self._parse(j, value)
+                if cache is not None and len(cache) < 100_000:
+                    cache[value] = code
+            return code
+        if value is None:
+            return 0
+        if kind is _Number:
+            if column in NUMBER_COLUMNS:
+                return self._parse(j, str(value))
+            return FieldError(
+                column,
+                f"JSON number {value} where a string is expected: write codes and identifiers in quotes "
+                f'("{value}"); as numbers they lose digits (HTS 8543.70 becomes 8543.7, serial 00123 becomes 123)',
+            )
+        if kind is bool:
+            return FieldError(column, f"JSON {'true' if value else 'false'} is not a {column} value")
+        if kind is _Constant:
+            return FieldError(column, f"{value} is not valid JSON")
+        if kind is _Object:
+            return FieldError(column, "nested JSON object where a single value is expected")
+        return FieldError(column, "JSON array where a single value is expected")
+
+    def _parse(self, j: int, text: str) -> int | FieldError:
+        column = self.columns[j]
+        if not text.isascii() and _SURROGATE.search(text):
+            return FieldError(column, "contains an unpaired \\u surrogate escape (not a character)")
+        try:
+            return self.writer.code(j, parse_field(column, text))
+        except FieldError as exc:
+            return exc
+
+    def _ignore(self, key: str) -> None:
+        name = _printable(key.strip())
+        if not name or name in self.ignored:
+            return
+        if len(self.ignored) < MAX_IGNORED_KEYS:
+            self.ignored[name] = None
+        else:
+            self.more_ignored = True
+
+    def finish(self, sha256: str, array_line: int | None) -> tuple[InventorySource, list[Rejected], list[str]]:
+        self.writer.close()
+        path = self.path
+        if self.rows_read == 0:
+            raise InventoryError(path, "has no data rows: nothing to audit", array_line)
+        columns = tuple(self.seen)
+        if self.objects == 0:
+            first = self.rejected[0]
+            raise InventoryError(path, f"no rig objects: {first.reason}", first.line)
+        if "model" not in self.seen:
+            raise InventoryError(path, "no object has a 'model' key (or an alias such as 'Miner Model')")
+        if "serial" not in self.seen and "po_number" not in self.seen:
+            raise InventoryError(path, "no object has a 'serial' key (or 'po_number' for purchase-order lists)")
+        warnings = list(self.warnings)
+        if self.ignored:
+            more = " and more" if self.more_ignored else ""
+            warnings.append(f"{path}: ignored keys with no canonical meaning: {', '.join(self.ignored)}{more}")
+        if "serial" not in self.seen and "po_line" not in self.seen:
+            warnings.append(f"{path}: no serial and no PO line key: lines of one purchase order share an asset key")
+        info = InventorySource(
+            path=path,
+            sha256=sha256,
+            rows_read=self.rows_read,
+            rows_audited=self.rows_audited,
+            rows_rejected=len(self.rejected),
+            columns=columns,
+            ignored_columns=tuple(self.ignored),
+        )
+        assert info.rows_read == info.rows_audited + info.rows_rejected
+        return info, self.rejected, warnings
+
+
+def _describe(value: Any) -> str:
+    kind = type(value)
+    if kind is _Object:
+        return "an object"
+    if kind is list:
+        return "an array"
+    if kind is _Number:
+        return f"the number {value}"
+    if kind is _Constant:
+        return f"{value} (not valid JSON)"
+    if kind is bool:
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return "a string"
+
+
+def _printable(text: str) -> str:
+    """Key names for messages: unpaired surrogates escaped so the warning can be printed."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _check_path(path: str) -> None:
+    p = Path(path)
+    if not p.exists():
+        raise InventoryError(path, "no such file")
+    if p.is_dir():
+        raise InventoryError(path, "is a directory, not a JSON file")
+
+
+def _read_bytes(path: str) -> bytes:
+    _check_path(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise InventoryError(path, f"cannot open: {exc.strerror}") from None
+    _check_start(path, raw)
+    return raw
+
+
+def _check_start(path: str, head: bytes) -> None:
+    """Refuse binary files and UTF-16/32 up front with one clear line."""
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic):
+            raise InventoryError(path, f"binary file: {what}", 1, 1)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        raise InventoryError(path, "file is UTF-16/UTF-32 encoded; save it as UTF-8", 1, 1)
+
+
+def _decode(path: str, raw: bytes, first_line: int = 1) -> str:
+    """Strict UTF-8 (BOM stripped); NUL bytes and other encodings are fatal with line:column."""
+    if first_line == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, col = _where(raw, nul)
+        raise InventoryError(
+            path, "contains NUL bytes: not a UTF-8 JSON file (UTF-16 without BOM, or binary?)",
+            first_line + line - 1, col,
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _where(raw, exc.start)
+        byte = raw[exc.start]
+        hint = " (it looks like Windows-1252/Latin-1)" if byte >= 0x80 else ""
+        raise InventoryError(
+            path, f"not valid UTF-8: byte 0x{byte:02x}{hint}; save the file as UTF-8", first_line + line - 1, col
+        ) from None
+
+
+def _where(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and character column of a byte offset."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8", "replace")) + 1
