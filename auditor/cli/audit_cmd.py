@@ -54,7 +54,7 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
           bundled_lists_only, no_bundled_list, cleared, ownership, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
           key_dir, quiet):
-    """Audit INVENTORY files (CSV) and write reports into --out."""
+    """Audit INVENTORY files (CSV, JSON or JSON Lines) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.audit import AuditOptions, run_audit
     from auditor.engine.checks.base import RuleError

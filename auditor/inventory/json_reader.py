@@ -337,7 +337,7 @@ class _RowSink:
                 f'("{value}"); as numbers they lose digits (HTS 8543.70 becomes 8543.7, serial 00123 becomes 123)',
             )
         if kind is bool:
-            return FieldError(column, f"JSON {'true' if value else 'false'} is not a {column} value")
+            return FieldError(column, f"JSON {'true' if value else 'false'} where a string is expected")
         if kind is _Constant:
             return FieldError(column, f"{value} is not valid JSON")
         if kind is _Object:
