@@ -355,6 +355,7 @@ class AuditResult:
     baseline: dict[str, str] | None = None  # fingerprint -> "new" | "unchanged"; None = no baseline
     absent: list[dict[str, Any]] = field(default_factory=list)  # baseline findings no longer present
     options: dict[str, Any] = field(default_factory=dict)  # e.g. organisation name for the cover page
+    _open_counts: Any = field(default=None, repr=False, compare=False)  # summary() cache
 
     @property
     def complete(self) -> bool:
@@ -449,14 +450,21 @@ class AuditResult:
             by_rule[g.rule.id] = by_rule.get(g.rule.id, 0) + n
             by_kind[g.rule.kind.value] = by_kind.get(g.rule.kind.value, 0) + n
             rows_with[g.rows] = True
-        if self.waivers or self.baseline is not None:
-            waived = 0
-            open_by_sev = {s.label: 0 for s in Severity}
-            for f in self.iter_findings():
-                if f.status == "waived":
-                    waived += 1
-                else:
-                    open_by_sev[f.severity.label] += 1
+        if self.waivers:
+            # Waivers are keyed by fingerprint: count them on the cheap finding rows, once per
+            # waiver state (every format asks for the summary).
+            key = (len(self.groups), len(self.waivers), id(self.waivers))
+            if self._open_counts is None or self._open_counts[0] != key:
+                open_counts = {s.label: 0 for s in Severity}
+                waived_n = 0
+                for r in self.iter_finding_rows():
+                    if r.fingerprint in self.waivers:
+                        waived_n += 1
+                    else:
+                        open_counts[r.group.effective_severity.label] += 1
+                self._open_counts = (key, open_counts, waived_n)
+            _, counts, waived = self._open_counts
+            open_by_sev = dict(counts)
         else:
             open_by_sev = dict(by_sev)
         out = {

@@ -33,6 +33,8 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--bundled-lists-only", is_flag=True, help="Screen against the bundled curated list only (ignore imported lists).")
 @click.option("--no-bundled-list", is_flag=True, help="Do not screen against the bundled curated list.")
 @click.option("--cleared", type=click.Path(), help="Reviewed file of cleared (false-positive) screening matches.")
+@click.option("--max-list-age", "max_list_age", default=90, show_default=True, type=click.IntRange(1),
+              help="Warn when an imported list was retrieved more than this many days before --as-of.")
 @click.option("--approved-firmware", type=click.Path(dir_okay=False),
               help="Organisation's approved-firmware list (TOML); without it the approved-firmware rule does not apply.")
 @click.option("--ownership", type=click.Path(), help="Ownership records (TOML) for the Affiliates (50%) rule.")
@@ -52,7 +54,7 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
-          bundled_lists_only, no_bundled_list, cleared, ownership, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
+          bundled_lists_only, no_bundled_list, cleared, max_list_age, ownership, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
           key_dir, quiet):
     """Audit INVENTORY files (CSV, JSON or JSON Lines) and write reports into --out."""
     from auditor import formats as fmt_registry
@@ -76,6 +78,7 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         rule_dirs=list(rule_dirs),
         refdata=RefDataOptions(db_url=db_url, use_db=not bundled_lists_only,
                                include_curated=not no_bundled_list, cleared=cleared,
+                               max_list_age_days=max_list_age,
                                ownership=ownership,
                                approved_firmware=approved_firmware),
         strict=strict,

@@ -206,11 +206,13 @@ class Screener:
     ) -> list[Match]:
         """Entries listed on ``as_of`` (optionally only from ``lists``) whose name or an
         alias scores at least ``threshold`` against ``name``: best first, then by entity id
-        and list name. One match per entry, through its best-scoring name."""
+        and list name. One match per listed party, through its best-scoring name."""
         query = normalise_name(name)
         if query.is_empty:
             return []
-        best: dict[int, tuple[float, int]] = {}
+        # One match per listed party: the same (list, entity id) can arrive twice, e.g. an SDN
+        # entry from the CSL's SDN section and from OFAC's own sdn.csv.
+        best: dict[tuple[str, str], tuple[float, int]] = {}
         for record_id in sorted(self._candidates(query, threshold)):
             record = self._records[record_id]
             entry = self.entries[record.entry_index]
@@ -219,8 +221,9 @@ class Screener:
             if not entry.listed_on(as_of):
                 continue
             score = compare_normalised(query, record.norm).score
-            if score >= threshold and score > best.get(record.entry_index, (-1.0, 0))[0]:
-                best[record.entry_index] = (score, record_id)
+            party = (entry.list_name, entry.entity_id)
+            if score >= threshold and score > best.get(party, (-1.0, 0))[0]:
+                best[party] = (score, record_id)
         matches = [self._match(name, query, self._records[rid], threshold) for _, rid in best.values()]
         matches.sort(key=lambda m: (-m.score, m.entity_id, m.list_name))
         return matches

@@ -183,3 +183,15 @@ def test_index_finds_what_brute_force_comparison_finds() -> None:
                 expected[(entry.list_name, entry.entity_id)] = best
         got = {(m.list_name, m.entity_id): m.score for m in screener.screen(query, as_of)}
         assert got == expected, query
+
+
+def test_one_party_imported_from_two_sources_matches_once() -> None:
+    # The CSL's SDN section and OFAC's own sdn.csv both carry SDN entry 36458.
+    sdn = "Specially Designated Nationals (SDN) - Treasury Department"
+    entries = [
+        ListEntry(sdn, "36458", "BITRIVER-NORTH LLC", source="CSL"),
+        ListEntry(sdn, "36458", "BITRIVER-NORTH LLC", aliases=("BitRiver North",), source="sdn.csv"),
+        ListEntry("Entity List (EL) - Bureau of Industry and Security", "36458", "BITRIVER-NORTH LLC"),
+    ]
+    matches = Screener(entries).screen("BitRiver-North LLC", date(2026, 1, 1))
+    assert sorted(m.list_name for m in matches) == sorted([sdn, "Entity List (EL) - Bureau of Industry and Security"])

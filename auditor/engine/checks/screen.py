@@ -56,6 +56,8 @@ class ScreenCheck:
         if screener is None:
             raise RuntimeError("no screening lists are loaded")
         cleared = getattr(ctx.refdata, "cleared", None) or []
+        from auditor.screening.cleared import find_clearance
+
         groups = []
         for field in cfg.fields:
             for (value,), rows in group_rows(table, [field]):
@@ -77,17 +79,20 @@ class ScreenCheck:
                         "source": m.source,
                         "explanation": m.explanation,
                     }
-                    if any(_is_cleared(c, value, m) for c in cleared):
-                        evidence["cleared"] = True
+                    decision = find_clearance(str(value), m, cleared) if cleared else None
+                    if decision is not None:
+                        # A reviewed false positive: no finding, but the report says it was cleared.
+                        ctx.summary.setdefault("cleared_matches", []).append({
+                            "rule_id": rule.id, "field": field, "value": value, "list": m.list_name,
+                            "entity_id": m.entity_id, "listed_name": m.name, "score": round(float(m.score), 4),
+                            "rigs": int(len(rows)), "reviewer": decision.reviewer,
+                            "justification": decision.justification, "decided": decision.date.isoformat(),
+                            "decision": f"{decision.file}:{decision.line}" if decision.file else "",
+                        })
                         continue
                     values = {**evidence, "score": f"{m.score:.2f}"}
                     groups.append(FindingGroup(rule, rows, render(rule.message, values), evidence))
         return groups
-
-
-def _is_cleared(cleared, value, match) -> bool:
-    fn = getattr(cleared, "covers", None)
-    return bool(fn and fn(value, match))
 
 
 CHECK = ScreenCheck()

@@ -1,0 +1,54 @@
+"""A reviewed false positive raises no finding and is shown as cleared in every report."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_cli
+
+EL = "Entity List (EL) - Bureau of Industry and Security"
+INVENTORY = (
+    "serial,model,supplier\n"
+    "SN1,Antminer S21,Sophgo Technologies Ltd.\n"
+    "SN2,Antminer S21,Sophgo Technologies Ltd.\n"
+    "SN3,Antminer S21,Acme Hosting LLC\n"
+)
+
+
+def audit(tmp_path, *extra):
+    inv = tmp_path / "inv.csv"
+    inv.write_text(INVENTORY)
+    out = tmp_path / "out"
+    proc = run_cli("audit", str(inv), "--out", str(out), "--as-of", "2026-11-26", "--rules", "rules/entity/ENT-001.toml",
+                   "--bundled-lists-only", "--format", "json,html", *extra)
+    return proc, out
+
+
+def test_cleared_match_is_reported_not_raised(tmp_path, isolated_db):
+    proc, out = audit(tmp_path)
+    assert proc.returncode == 1
+    raised = json.loads((out / "report.json").read_text())["findings"]
+    entries = {f["evidence"]["entity_id"] for f in raised}
+    assert "curated:el:sophgo-technologies-ltd" in entries
+
+    cleared = tmp_path / "cleared.toml"
+    cleared.write_text(f'''[[cleared]]
+name = "Sophgo Technologies Ltd."
+list = "{EL}"
+entity_id = "curated:el:sophgo-technologies-ltd"
+reviewer = "A. Officer"
+justification = "Test decision: <b>not</b> the listed party."
+date = 2026-11-20
+''')
+    proc, out = audit(tmp_path, "--cleared", str(cleared))
+    doc = json.loads((out / "report.json").read_text())
+    remaining = {f["evidence"]["entity_id"] for f in doc["findings"]}
+    assert "curated:el:sophgo-technologies-ltd" not in remaining
+    assert remaining == entries - {"curated:el:sophgo-technologies-ltd"}  # other entries still raise
+    (c,) = doc["summary"]["cleared_matches"]
+    assert (c["value"], c["entity_id"], c["rigs"], c["reviewer"]) == (
+        "Sophgo Technologies Ltd.", "curated:el:sophgo-technologies-ltd", 2, "A. Officer")
+    assert c["decision"] == f"{cleared}:1"
+    html = (out / "report.html").read_text()
+    assert "Cleared screening matches (1)" in html
+    assert "Test decision: &lt;b&gt;not&lt;/b&gt; the listed party." in html
