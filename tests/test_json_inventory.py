@@ -271,6 +271,9 @@ def test_wrong_shapes_exit_2_with_a_reason(tmp_path):
          "it looks like one rig"),
         ("nomodel.json", b'[{"serial": "SN1", "make": "Bitmain"}]', "no object has a 'model' key"),
         ("array.jsonl", b'[{"serial": "SN1", "model": "S21"}]\n', ":1: no rig objects: expected an object of fields"),
+        ("two.json", b'{"rigs": [],\n "inventory": []}', ":2: both 'rigs' and 'inventory' hold rows"),
+        ("deep.json", b"[" * 100_000 + b"]" * 100_000, ":1:2: malformed JSON: arrays or objects nested too deeply"),
+        ("deep.jsonl", b'{"site": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n", ":1:1: malformed JSON: arrays or objects nested"),
     ]
     for name, content, fragment in cases:
         proc, path, out = audit(tmp_path, name, content)

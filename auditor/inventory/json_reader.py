@@ -51,7 +51,9 @@ ROW_ARRAY_KEYS = ("rigs", "inventory")
 HIGH_CARDINALITY = {"serial", "mac", "po_number", "po_line"}
 LINE_LIMIT = 16 * 1024 * 1024  # one JSON Lines record; a file without newlines must not fill memory
 MAX_IGNORED_KEYS = 100  # distinct unknown keys remembered for the warning
+MAX_KEY_SPELLINGS = 10_000  # key -> column cache; objects with ever-new keys must not grow it forever
 
+TOO_DEEP = "arrays or objects nested too deeply to be an inventory row"
 _WS = re.compile(r"[ \t\n\r]*")  # JSON whitespace (str.strip() would accept more)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _MAGIC = {
@@ -125,6 +127,8 @@ def read_json_lines(
                 continue  # blank line: not a row
             try:
                 value, end = _DECODER.raw_decode(text, start)
+            except RecursionError:
+                raise InventoryError(path, f"malformed JSON: {TOO_DEEP}", lineno, start + 1) from None
             except json.JSONDecodeError as exc:
                 hint = " (a JSON array? name the file .json)" if lineno == 1 and text[start] == "[" else ""
                 # An error after the last character (a record cut short) is reported at the line's end.
@@ -165,6 +169,8 @@ class _Document:
             return _DECODER.raw_decode(self.text, idx)
         except json.JSONDecodeError as exc:
             raise self.malformed(exc.msg, exc.pos) from None
+        except RecursionError:
+            raise self.malformed(TOO_DEEP, idx) from None
 
     def expect(self, idx: int, allowed: str, message: str) -> str:
         if idx >= len(self.text):
@@ -231,7 +237,8 @@ class _Document:
                 if header_key(key) in ROW_ARRAY_KEYS:
                     line = self.line_at(key_at)
                     if found is not None:
-                        raise InventoryError(self.path, f"both {found!r} and {key!r} hold rows: give one array", line)
+                        what = f"{key!r} is given twice" if found == key else f"both {found!r} and {key!r} hold rows"
+                        raise InventoryError(self.path, f"{what}: give one array of rig objects", line)
                     found = key
                     if not text.startswith("[", idx):
                         raise InventoryError(self.path, f"{key!r} must be an array of rig objects", line)
@@ -266,6 +273,7 @@ class _RowSink:
         self.model_pos = self.position["model"]
         # Per column: string value -> dictionary code (or its FieldError); not for serials/MACs.
         self.caches = [None if c in HIGH_CARDINALITY else {} for c in self.columns]
+        self.key_position: dict[str, int] = {}  # key spelling -> column position (-1: ignored)
         self.seen: dict[str, None] = {}  # canonical columns present, in first-seen order
         self.ignored: dict[str, None] = {}
         self.more_ignored = False
@@ -287,26 +295,38 @@ class _RowSink:
         if type(element) is not _Object:
             return FieldError(None, f"expected an object of fields, found {_describe(element)}")
         self.objects += 1
+        # Pass 1: keys -> column positions (every key is looked at, so columns present are known
+        # even when the row is rejected). A bit per column detects two keys meaning one column.
         fields: list[tuple[int, Any]] = []
-        key_of: dict[str, str] = {}
-        duplicate: FieldError | None = None
+        taken = 0
+        duplicate = -1
+        key_position = self.key_position
         for key, value in element:
-            column = canonical_column(key)
-            if column is None:
-                self._ignore(key)
+            j = key_position.get(key)
+            if j is None:
+                j = self._learn(key)
+            if j < 0:
                 continue
-            self.seen.setdefault(column)
-            if column in key_of and duplicate is None:
-                first = key_of[column]
-                what = f"key {key!r} is given twice" if first == key else f"keys {first!r} and {key!r} both mean {column!r}"
-                duplicate = FieldError(column, what)
-            key_of[column] = key
-            fields.append((self.position[column], value))
-        if duplicate is not None:
-            return duplicate
+            bit = 1 << j
+            if taken & bit and duplicate < 0:
+                duplicate = j
+            taken |= bit
+            fields.append((j, value))
+        if duplicate >= 0:
+            return self._duplicate(element, duplicate)
+        # Pass 2: values, validated exactly as CSV cells (string values cached per column).
         codes = [0] * len(self.columns)
+        caches = self.caches
         for j, value in fields:
-            code = self._code(j, value)
+            if value.__class__ is str:
+                cache = caches[j]
+                code = cache.get(value) if cache is not None else None
+                if code is None:
+                    code = self._parse(j, value)
+                    if cache is not None and len(cache) < 100_000:
+                        cache[value] = code
+            else:
+                code = self._non_string(j, value)
             if code.__class__ is not int:
                 return code
             codes[j] = code
@@ -315,17 +335,28 @@ class _RowSink:
         self.writer.add(codes, line)
         return None
 
-    def _code(self, j: int, value: Any) -> int | FieldError:
+    def _learn(self, key: str) -> int:
+        """Position of the column a key means (-1: none, ignored with a warning); cached."""
+        column = canonical_column(key)
+        if column is None:
+            self._ignore(key)
+            j = -1
+        else:
+            self.seen.setdefault(column)
+            j = self.position[column]
+        if len(self.key_position) < MAX_KEY_SPELLINGS:
+            self.key_position[key] = j
+        return j
+
+    def _duplicate(self, element: _Object, j: int) -> FieldError:
+        column = self.columns[j]
+        first, second = [key for key, _ in element if canonical_column(key) == column][:2]
+        what = f"key {first!r} is given twice" if first == second else f"keys {first!r} and {second!r} both mean {column!r}"
+        return FieldError(column, what)
+
+    def _non_string(self, j: int, value: Any) -> int | FieldError:
         column = self.columns[j]
         kind = type(value)
-        if kind is str:
-            cache = self.caches[j]
-            code = cache.get(value) if cache is not None else None
-            if code is None:
-                code = self._parse(j, value)
-                if cache is not None and len(cache) < 100_000:
-                    cache[value] = code
-            return code
         if value is None:
             return 0
         if kind is _Number:
