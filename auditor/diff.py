@@ -55,6 +55,9 @@ class Diff:
         """Mark the audit's findings new/unchanged and list resolved ones as absent."""
         result.baseline = self.states()
         result.absent = list(self.resolved)
+        # What the findings were compared with, for the reports' "new since …" wording.
+        if self.before is not None:
+            result.options["baseline_source"] = dict(self.before)
 
     def as_json(self) -> dict:
         return {

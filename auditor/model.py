@@ -251,6 +251,8 @@ class Finding:
     title: str
     waiver: Mapping[str, Any] | None = None
     baseline_state: str | None = None  # "new" | "unchanged" when a baseline was given
+    # "waiver W expired on D" when an expired waiver would have covered this (now open) finding.
+    waiver_note: str | None = None
 
     def as_json(self) -> dict:
         out = {
@@ -269,6 +271,8 @@ class Finding:
             out["waiver"] = dict(self.waiver)
         if self.baseline_state is not None:
             out["baseline_state"] = self.baseline_state
+        if self.waiver_note is not None:
+            out["waiver_note"] = self.waiver_note
         return out
 
 
@@ -364,6 +368,7 @@ class AuditResult:
     def iter_findings(self) -> Iterator[Finding]:
         """Findings in report order: rule id, then file, then line. Deterministic."""
         sources = self.table.sources
+        notes = self.waiver_notes()
         for r in self.iter_finding_rows():
             g, fp = r.group, r.fingerprint
             waiver = self.waivers.get(fp)
@@ -383,7 +388,13 @@ class AuditResult:
                 title=g.rule.title,
                 waiver=waiver,
                 baseline_state=(self.baseline.get(fp, "new") if self.baseline is not None else None),
+                waiver_note=notes.get(fp),
             )
+
+    def waiver_notes(self) -> dict[str, str]:
+        """fingerprint -> "waiver W expired on D" for open findings an expired waiver would have covered."""
+        notes = self.options.get("waiver_notes") or {}
+        return {fp: str(n["note"]) for fp, n in notes.items() if fp not in self.waivers}
 
     def finding_rows(self, groups: Sequence[FindingGroup]) -> Iterator["FindingRow"]:
         """The hot path under iter_findings, for one rule's groups, ordered by (file, line).
@@ -481,5 +492,22 @@ class AuditResult:
             "rows_rejected": sum(s.rows_rejected for s in self.inventory),
             "status": "complete" if self.complete else "incomplete",
         }
+        if self.baseline is not None:
+            out["baseline"] = self.baseline_counts()
         out.update(self.extra_summary)
         return out
+
+    def baseline_counts(self) -> dict[str, int]:
+        """Findings new / unchanged against the baseline, and baseline findings no longer present.
+
+        Counted per finding (a fingerprint with any new occurrence is "new", see Diff.states).
+        Only meaningful when a baseline was given (`self.baseline` is not None).
+        """
+        states = self.baseline or {}
+        new = unchanged = 0
+        for r in self.iter_finding_rows():
+            if states.get(r.fingerprint, "new") == "new":
+                new += 1
+            else:
+                unchanged += 1
+        return {"new": new, "unchanged": unchanged, "absent": len(self.absent)}

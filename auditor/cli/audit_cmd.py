@@ -113,6 +113,7 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         from auditor.baseline import apply_baseline
 
         apply_baseline(result, base)
+        result.options["baseline_source"] = {"baseline": baseline}  # the reports name the file compared with
     elif diff_ref:
         _diff_against_history(result, db_url, diff_ref)
 

@@ -18,7 +18,26 @@ SCHEMA_VERSION = "1"
 def header(result: AuditResult) -> dict[str, Any]:
     doc = _header(result)
     doc["audit_id"] = audit_id(doc)  # the id printed on the PDF cover and in the HTML
+    if result.baseline is not None:
+        # Only with a baseline: without one report.json stays exactly as before.
+        doc["absent_findings"] = absent_findings(result)
     return doc
+
+
+def absent_findings(result: AuditResult) -> list[dict[str, Any]]:
+    """The baseline's findings that this audit no longer raises, complete and in a fixed order.
+
+    Records come from the baseline report.json (or the recorded run) as they were; their
+    own `baseline_state` described an older comparison, so it is dropped.
+    """
+    out = [{k: v for k, v in f.items() if k != "baseline_state"} for f in result.absent]
+    return sorted(out, key=_absent_order)
+
+
+def _absent_order(f: dict[str, Any]) -> tuple:
+    a = f.get("asset") or {}
+    return (str(f.get("rule_id") or ""), str(a.get("key") or a.get("serial") or ""), str(f.get("fingerprint") or ""),
+            str(a.get("file") or ""), int(a.get("line") or 0) if str(a.get("line") or 0).isdigit() else 0)
 
 
 def audit_id(doc: dict[str, Any]) -> str:

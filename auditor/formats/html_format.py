@@ -28,10 +28,14 @@ from auditor.model import AuditResult, canonical_json
 # Findings per rule on the static (no-JavaScript) page; the interactive table has them all.
 PER_RULE = 10
 REJECTED_CAP = 1000
+ABSENT_CAP = 1000  # baseline findings no longer present, listed on the page (all are in report.json)
 
 # Row layout of the embedded data; report.js reads the same positions.
+# The last three are optional: `waiver` (string index, -1 none) when waived or when the row carries
+# the next two; `new` (1 new against the baseline, 0 unchanged, -1 no baseline) and `note` (string
+# index of an expired-waiver note, -1 none) only when a baseline was given or a note exists.
 ROW_FIELDS = ("rule", "severity", "waived", "asset", "file", "line", "site", "message", "evidence", "fingerprint",
-              "waiver")
+              "waiver", "new", "note")
 
 
 def script_json(value: Any) -> Markup:
@@ -72,6 +76,8 @@ def findings_data(result: AuditResult) -> dict[str, Any]:
     site_col = result.table.columns["site"]
     files = [strings(src) for src in result.table.sources]
     waivers = result.waivers
+    states = result.baseline
+    notes = result.waiver_notes()
     per_group: dict[int, tuple[int, int, int]] = {}
     rows = []
     for r in result.iter_finding_rows():
@@ -83,8 +89,12 @@ def findings_data(result: AuditResult) -> dict[str, Any]:
         waiver = waivers.get(r.fingerprint) if waivers else None
         out = [fixed[0], fixed[1], 0 if waiver is None else 1, r.serial or r.key, files[r.source], r.line,
                strings(None if site is None else str(site)), fixed[2], strings(r.evidence_json), r.fingerprint]
-        if waiver is not None:
-            out.append(strings(canonical_json(dict(waiver))))
+        note = notes.get(r.fingerprint) if notes else None
+        if waiver is not None or states is not None or note is not None:
+            out.append(strings(canonical_json(dict(waiver))) if waiver is not None else -1)
+        if states is not None or note is not None:
+            new = -1 if states is None else (1 if states.get(r.fingerprint, "new") == "new" else 0)
+            out += [new, strings(note)]
         rows.append(out)
     return {
         "fields": list(ROW_FIELDS),
@@ -92,6 +102,7 @@ def findings_data(result: AuditResult) -> dict[str, Any]:
                    "remediation": r.remediation, "refs": [[c.title, c.url] for c in r.references]} for r in rules],
         "strings": strings.strings,
         "rows": rows,
+        "baseline": states is not None,
     }
 
 
@@ -114,6 +125,7 @@ def context(result: AuditResult) -> dict[str, Any]:
         script_hash=f"sha256-{digest}",
         data=script_json(findings_data(result)),
         per_rule=PER_RULE,
+        absent_cap=ABSENT_CAP,
         print_media=False,
     )
     return view

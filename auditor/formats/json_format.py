@@ -55,6 +55,7 @@ class JsonFormat:
         """One compact, key-sorted JSON object per finding (the same shape as Finding.as_json)."""
         files = [_str(s) for s in result.table.sources]
         waivers, baseline = result.waivers, result.baseline
+        notes = result.waiver_notes()
         # Per group: one %-template holding everything but the per-rig fields.
         templates: dict[int, str] = {}
         for r in result.iter_finding_rows():
@@ -69,7 +70,7 @@ class JsonFormat:
                     f',"rule_id":{_str(rule.id)},"severity":"{g.effective_severity.label}"'.replace("%", "%%"),
                     ',"status":"%s"',
                     f',"title":{_str(rule.title)}'.replace("%", "%%"),
-                    "%s}",
+                    "%s%s}",  # waiver, waiver_note (sort_keys order: "waiver" < "waiver_note")
                 ])
             fp = r.fingerprint
             waiver = waivers.get(fp) if waivers else None
@@ -79,6 +80,7 @@ class JsonFormat:
                 r.evidence_json, fp,
                 "waived" if waiver is not None else "open",
                 f',"waiver":{_dump(dict(waiver))}' if waiver is not None else "",
+                f',"waiver_note":{_str(notes[fp])}' if notes and fp in notes else "",
             )
 
 

@@ -31,6 +31,7 @@ from auditor.model import AuditResult, Severity
 LIST_CAP = 300  # critical + high findings listed in the PDF, all rules together
 MIN_PER_RULE = 15  # every critical/high rule gets at least this many rows (or all it has)
 REJECTED_CAP = 150
+ABSENT_CAP = 50  # baseline findings no longer present, listed in the PDF (all are in report.json)
 
 
 def list_budgets(sections: list[RuleSection], cap: int = LIST_CAP) -> dict[str, int]:
@@ -120,6 +121,7 @@ def context(result: AuditResult) -> dict:
         listed_capped=capped,
         print_media=True,  # templates: paged layout (grouped rig lists, evidence shown in full)
         list_cap=LIST_CAP,
+        absent_cap=ABSENT_CAP,
     )
     return view
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any, Callable
 
 import numpy as np
@@ -46,6 +47,11 @@ class RuleSection:
     listed_note: str = ""
     # The listed rows gathered by identical message and evidence (see `group_rows`), for the PDF.
     groups: list[dict[str, Any]] = field(default_factory=list)
+    # High and critical findings split by waiver state (the summary's "needing action" list).
+    severe_open: int = 0
+    severe_open_rigs: int = 0
+    severe_waived: int = 0
+    new: int = 0  # findings new against the baseline (0 without one)
 
     @property
     def omitted(self) -> int:
@@ -61,10 +67,15 @@ def waiver_status(waiver: Any) -> str:
     return f"waived ({detail})" if detail else "waived"
 
 
-def finding_row(result: AuditResult, r: FindingRow, site: Any) -> dict[str, Any]:
+def finding_row(result: AuditResult, r: FindingRow, site: Any, notes: dict[str, str] | None = None) -> dict[str, Any]:
     """What a listed finding shows, from the engine's cheapest per-finding form (FindingRow)."""
     g = r.group
+    note = (notes if notes is not None else result.waiver_notes()).get(r.fingerprint)
+    baseline = result.baseline
     return {
+        # "new" / "unchanged" against the baseline; "" without one.
+        "baseline_state": "" if baseline is None else baseline.get(r.fingerprint, "new"),
+        "waiver_note": f"{note} — reopened" if note else "",
         "asset": r.serial or r.key,
         "location": f"{result.table.sources[r.source]}:{r.line}",
         "site": "" if site is None else str(site),
@@ -109,7 +120,38 @@ def rule_sections(result: AuditResult) -> list[RuleSection]:
         s.severity = max(s.severity, g.effective_severity)
     for rid, s in acc.items():
         s.rigs = int(len(np.unique(np.concatenate(rows[rid]))))
+        s.severe_open = s.by_severity["critical"] + s.by_severity["high"]
+        s.severe_open_rigs = s.rigs if s.severe_open == s.count else _severe_rigs(
+            [g for g in result.groups if g.rule.id == rid])
+    if result.waivers or result.baseline is not None:
+        _split_by_state(result, acc)
     return sorted(acc.values(), key=lambda s: (-int(s.severity), s.rule.id))
+
+
+def _severe_rigs(groups) -> int:
+    rows = [g.rows for g in groups if g.effective_severity >= Severity.HIGH]
+    return int(len(np.unique(np.concatenate(rows)))) if rows else 0
+
+
+def _split_by_state(result: AuditResult, acc: dict[str, RuleSection]) -> None:
+    """Waived high/critical findings (and their rigs) and new findings per rule: one pass over the rows."""
+    waivers, states = result.waivers, result.baseline
+    open_rows: dict[str, set[int]] = {}
+    for rid, s in acc.items():
+        s.severe_open = s.severe_waived = s.new = 0
+    for r in result.iter_finding_rows():
+        s = acc[r.group.rule.id]
+        if states is not None and states.get(r.fingerprint, "new") == "new":
+            s.new += 1
+        if r.group.effective_severity < Severity.HIGH:
+            continue
+        if r.fingerprint in waivers:
+            s.severe_waived += 1
+        else:
+            s.severe_open += 1
+            open_rows.setdefault(s.rule.id, set()).add(r.row)
+    for rid, s in acc.items():
+        s.severe_open_rigs = len(open_rows.get(rid, ()))
 
 
 def fill_rows(result: AuditResult, sections: list[RuleSection],
@@ -121,14 +163,40 @@ def fill_rows(result: AuditResult, sections: list[RuleSection],
     remaining = sum(limits.values())
     if remaining == 0:
         return
+    notes = result.waiver_notes()
+    states = result.baseline
+    if states is not None:
+        # New findings first within each rule: a reader comparing with the last audit sees what
+        # changed before what did not. Report order is kept inside each of the two parts.
+        _fill_new_first(result, by_id, limits, wanted, notes)
+        return
     for r in result.iter_finding_rows():
         rid = r.group.rule.id
         s = by_id[rid]
         if len(s.rows) < limits[rid] and wanted(r):
-            s.rows.append(finding_row(result, r, site_col.value(r.row)))
+            s.rows.append(finding_row(result, r, site_col.value(r.row), notes))
             remaining -= 1
             if remaining == 0:
                 break
+
+
+def _fill_new_first(result, by_id, limits, wanted, notes) -> None:
+    site_col = result.table.columns["site"]
+    states = result.baseline
+    later: dict[str, list] = {}
+    for r in result.iter_finding_rows():
+        rid = r.group.rule.id
+        s = by_id[rid]
+        if len(s.rows) >= limits[rid] or not wanted(r):
+            continue
+        if states.get(r.fingerprint, "new") == "new":
+            s.rows.append(finding_row(result, r, site_col.value(r.row), notes))
+        elif len(later.setdefault(rid, [])) < limits[rid]:
+            later[rid].append(r)
+    for rid, rest in later.items():
+        s = by_id[rid]
+        for r in rest[: max(0, limits[rid] - len(s.rows))]:
+            s.rows.append(finding_row(result, r, site_col.value(r.row), notes))
 
 
 def rule_meta(rule: Rule, as_of) -> dict[str, Any]:
@@ -176,4 +244,60 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         "rejected": rejected[:rejected_cap],
         "rejected_total": len(rejected),
         "sections": rule_sections(result),
+        "baseline": baseline_view(result, summary, doc),
+        "list_groups": list_groups(doc["inputs"]["lists"]),
+        "shown_path": shown_path,
     }
+
+
+def shown_path(path: str) -> str:
+    """A local path as a report shows it: the file name of an absolute path, a relative one as given.
+
+    Absolute paths name the auditor's machine (/home/…, /work/…): they say nothing to the reader
+    and leak local layout; the SHA-256 beside them identifies the file.
+    """
+    p = str(path)
+    if PurePath(p).is_absolute() or (len(p) > 2 and p[1] == ":" and p[2] in "\\/"):
+        return p.replace("\\", "/").rsplit("/", 1)[-1]
+    return p
+
+
+def list_source_text(source: str) -> str:
+    """A list's source line ("csl-csv: /abs/dir/file.csv (imported D)") with the path shortened."""
+    fmt, sep, rest = source.partition(": ")
+    if not sep:
+        return shown_path(source)
+    path, sep2, tail = rest.partition(" (")
+    return f"{fmt}: {shown_path(path)}{sep2}{tail}"
+
+
+def list_groups(lists: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Lists gathered by the file they came from (same source and SHA-256): one CSL import holds a dozen lists."""
+    groups: dict[tuple, dict[str, Any]] = {}
+    for li in lists:
+        key = (li["source"], li["sha256"], li.get("retrieved"))
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {"source": list_source_text(li["source"]), "sha256": li["sha256"],
+                               "retrieved": li.get("retrieved"), "names": [], "entries": 0}
+        g["names"].append((li["name"], int(li.get("entries") or 0)))
+        g["entries"] += int(li.get("entries") or 0)
+    return sorted(groups.values(), key=lambda g: (g["source"], g["sha256"]))
+
+
+def baseline_view(result: AuditResult, summary: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any] | None:
+    """What the reports say about the comparison with a baseline; None without one."""
+    counts = summary.get("baseline")
+    if counts is None:
+        return None
+    src = result.options.get("baseline_source") or {}
+    if src.get("run") is not None:
+        against, detail = "the last audit", f"run {src['run']}{', as of ' + str(src['as_of']) if src.get('as_of') else ''}"
+    else:
+        against, detail = "the baseline", shown_path(src["baseline"]) if src.get("baseline") else ""
+    absent = []
+    for f in doc.get("absent_findings", []):
+        a = f.get("asset") or {}
+        absent.append({"rule": str(f.get("rule_id") or ""), "asset": str(a.get("serial") or a.get("key") or ""),
+                       "severity": str(f.get("severity") or ""), "message": str(f.get("message") or "")})
+    return {**counts, "against": against, "against_detail": detail, "absent_rows": absent}

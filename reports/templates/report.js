@@ -21,8 +21,13 @@
   var D = JSON.parse(dataNode.textContent);
   var S = D.strings, R = D.rules, ROWS = D.rows;
   var SEV = ["info", "low", "medium", "high", "critical"];
-  // Row layout (see auditor/formats/html_format.py): rule, severity, waived, asset, file, line, site, message, evidence, fingerprint
-  var C_RULE = 0, C_SEV = 1, C_WAIVED = 2, C_ASSET = 3, C_FILE = 4, C_LINE = 5, C_SITE = 6, C_MSG = 7, C_EV = 8, C_FP = 9;
+  // Row layout (see auditor/formats/html_format.py): rule, severity, waived, asset, file, line, site, message, evidence,
+  // fingerprint, then optionally waiver, new (1 new / 0 unchanged against the baseline, -1 none) and note.
+  var C_RULE = 0, C_SEV = 1, C_WAIVED = 2, C_ASSET = 3, C_FILE = 4, C_LINE = 5, C_SITE = 6, C_MSG = 7, C_EV = 8, C_FP = 9,
+      C_WAIVER = 10, C_NEW = 11, C_NOTE = 12;
+  var BASELINE = !!D.baseline;
+  function isNew(r) { return r.length > C_NEW && r[C_NEW] === 1 ? 1 : 0; }
+  function noteOf(r) { return r.length > C_NOTE ? r[C_NOTE] : -1; }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -33,7 +38,7 @@
   function str(i) { return i < 0 ? "" : S[i]; }
   function fmt(n) { return n.toLocaleString("en-US"); }
 
-  var state = { severity: "", kind: "", rule: "", site: "", status: "", query: "", sort: "", dir: 1, page: 0, size: 50 };
+  var state = { severity: "", kind: "", rule: "", site: "", status: "", change: "", query: "", sort: "", dir: 1, page: 0, size: 50 };
   var view = null;     // Int32Array of row indices after filtering and sorting
   var hay = null;      // lower-case search text per row, built on first search
   var expanded = {};   // row index -> true
@@ -42,6 +47,7 @@
   var controls = {
     severity: q("f-severity"), kind: q("f-kind"), rule: q("f-rule"), site: q("f-site"), status: q("f-status")
   };
+  if (BASELINE && q("f-change")) { controls.change = q("f-change"); }
   var search = q("f-search"), tbody = q("findings-body"), countNode = q("result-count"),
       pageNode = q("page-label"), prev = q("page-prev"), next = q("page-next"), sizeSel = q("page-size"),
       reset = q("f-reset");
@@ -56,7 +62,7 @@
 
   // Option lists with counts, computed once.
   (function fillControls() {
-    var bySev = [0, 0, 0, 0, 0], byKind = {}, byRule = {}, bySite = {}, waived = 0, i, r;
+    var bySev = [0, 0, 0, 0, 0], byKind = {}, byRule = {}, bySite = {}, waived = 0, fresh = 0, i, r;
     for (i = 0; i < ROWS.length; i++) {
       r = ROWS[i];
       bySev[r[C_SEV]]++;
@@ -65,6 +71,7 @@
       byRule[r[C_RULE]] = (byRule[r[C_RULE]] || 0) + 1;
       bySite[r[C_SITE]] = (bySite[r[C_SITE]] || 0) + 1;
       waived += r[C_WAIVED];
+      fresh += isNew(r);
     }
     var pairs = [];
     for (i = SEV.length - 1; i >= 0; i--) { if (bySev[i]) { pairs.push([String(i), SEV[i] + " (" + fmt(bySev[i]) + ")"]); } }
@@ -77,6 +84,9 @@
       return str(a) < str(b) ? -1 : str(a) > str(b) ? 1 : 0;
     }).map(function (k) { return [String(k), (k < 0 ? "(no site)" : str(k)) + " (" + fmt(bySite[k]) + ")"]; }));
     addOptions(controls.status, [["0", "open (" + fmt(ROWS.length - waived) + ")"], ["1", "waived (" + fmt(waived) + ")"]]);
+    if (controls.change) {
+      addOptions(controls.change, [["1", "new (" + fmt(fresh) + ")"], ["0", "unchanged (" + fmt(ROWS.length - fresh) + ")"]]);
+    }
   })();
 
   function buildHay() {
@@ -103,6 +113,7 @@
   function compute() {
     var sev = state.severity === "" ? -1 : +state.severity, rule = state.rule === "" ? -1 : +state.rule,
         site = state.site === "" ? null : +state.site, st = state.status === "" ? -1 : +state.status,
+        ch = state.change === "" ? -1 : +state.change,
         kind = state.kind, text = state.query.trim().toLowerCase();
     if (text && !hay) { buildHay(); }
     var out = new Int32Array(ROWS.length), n = 0;
@@ -112,6 +123,7 @@
       if (rule >= 0 && r[C_RULE] !== rule) { continue; }
       if (site !== null && r[C_SITE] !== site) { continue; }
       if (st >= 0 && r[C_WAIVED] !== st) { continue; }
+      if (ch >= 0 && isNew(r) !== ch) { continue; }
       if (kind && R[r[C_RULE]].kind !== kind) { continue; }
       if (text && hay[i].indexOf(text) < 0) { continue; }
       out[n++] = i;
@@ -121,6 +133,11 @@
       var cmp = SORTERS[state.sort], dir = state.dir;
       // Stable: ties keep report order (rule, file, line).
       view = Int32Array.from(view).sort(function (a, b) { return dir * cmp(a, b) || a - b; });
+    } else if (BASELINE) {
+      // Default order with a baseline: by rule, new findings first, then report order.
+      view = Int32Array.from(view).sort(function (a, b) {
+        return ROWS[a][C_RULE] - ROWS[b][C_RULE] || isNew(ROWS[b]) - isNew(ROWS[a]) || a - b;
+      });
     }
   }
 
@@ -138,7 +155,9 @@
     });
     item("fingerprint", r[C_FP]);
     item("rule", rule.id + " (version " + rule.version + ") — " + rule.title);
-    if (r.length > 10 && r[10] >= 0) { item("waiver", str(r[10])); }
+    if (r.length > C_WAIVER && r[C_WAIVER] >= 0) { item("waiver", str(r[C_WAIVER])); }
+    if (noteOf(r) >= 0) { item("waiver note", str(noteOf(r)) + " — reopened"); }
+    if (BASELINE) { item("since baseline", isNew(r) ? "new" : "unchanged"); }
     td.appendChild(el("h4", null, "Evidence"));
     td.appendChild(dl);
     if (rule.refs.length) {
@@ -163,7 +182,7 @@
     var frag = document.createDocumentFragment();
     for (var k = start; k < end; k++) {
       var i = view[k], r = ROWS[i], sev = SEV[r[C_SEV]], rule = R[r[C_RULE]];
-      var tr = el("tr", "finding sev-" + sev);
+      var tr = el("tr", "finding sev-" + sev + (isNew(r) ? " is-new" : ""));
       tr.setAttribute("data-row", String(i));
       var tdx = el("td", "expand"), btn = el("button", "toggle", expanded[i] ? "−" : "+");
       btn.type = "button";
@@ -175,12 +194,15 @@
       var badge = el("span", "badge sev-" + sev, sev);
       var tds = el("td"); tds.appendChild(badge);
       if (r[C_WAIVED]) { tds.appendChild(el("span", "waived", " waived")); }
+      if (isNew(r)) { tds.appendChild(document.createTextNode(" ")); tds.appendChild(el("span", "badge-new", "new")); }
       tr.appendChild(tds);
       tr.appendChild(el("td", "mono nowrap", rule.id));
       tr.appendChild(el("td", "mono asset nowrap", r[C_ASSET]));
       tr.appendChild(el("td", "site", str(r[C_SITE])));
       tr.appendChild(el("td", "mono loc", str(r[C_FILE]) + ":" + r[C_LINE]));
-      tr.appendChild(el("td", "msg", str(r[C_MSG])));
+      var tdm = el("td", "msg", str(r[C_MSG]));
+      if (noteOf(r) >= 0) { tdm.appendChild(el("span", "waiver-note", str(noteOf(r)) + " — reopened")); }
+      tr.appendChild(tdm);
       frag.appendChild(tr);
       if (expanded[i]) { frag.appendChild(detailRow(i)); }
     }
