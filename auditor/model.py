@@ -360,6 +360,7 @@ class AuditResult:
     absent: list[dict[str, Any]] = field(default_factory=list)  # baseline findings no longer present
     options: dict[str, Any] = field(default_factory=dict)  # e.g. organisation name for the cover page
     _open_counts: Any = field(default=None, repr=False, compare=False)  # summary() cache
+    _new_counts: Any = field(default=None, repr=False, compare=False)  # new_by_rule() cache
 
     @property
     def complete(self) -> bool:
@@ -503,11 +504,22 @@ class AuditResult:
         Counted per finding (a fingerprint with any new occurrence is "new", see Diff.states).
         Only meaningful when a baseline was given (`self.baseline` is not None).
         """
+        new = sum(self.new_by_rule().values())
+        total = sum(len(g.rows) for g in self.groups)
+        return {"new": new, "unchanged": total - new, "absent": len(self.absent)}
+
+    def new_by_rule(self) -> dict[str, int]:
+        """Findings new against the baseline, per rule id (every rule with findings listed).
+
+        Fingerprints are computed per finding, so this walks every finding once per baseline
+        state and caches the answer (every format asks).
+        """
         states = self.baseline or {}
-        new = unchanged = 0
-        for r in self.iter_finding_rows():
-            if states.get(r.fingerprint, "new") == "new":
-                new += 1
-            else:
-                unchanged += 1
-        return {"new": new, "unchanged": unchanged, "absent": len(self.absent)}
+        key = (len(self.groups), len(states), id(self.baseline))
+        if self._new_counts is None or self._new_counts[0] != key:
+            counts = {g.rule.id: 0 for g in self.groups}
+            for r in self.iter_finding_rows():
+                if states.get(r.fingerprint, "new") == "new":
+                    counts[r.group.rule.id] += 1
+            self._new_counts = (key, counts)
+        return dict(self._new_counts[1])

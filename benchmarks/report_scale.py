@@ -68,6 +68,15 @@ def time_to_interactive(html: Path) -> float:
     return ms / 1000
 
 
+def apply_synthetic_baseline(result) -> None:
+    """As `--baseline previous/report.json` would: 1 finding in 10 new, 1,000 baseline findings gone."""
+    fps = [r.fingerprint for r in result.iter_finding_rows()]
+    result.baseline = {fp: ("new" if i % 10 == 0 else "unchanged") for i, fp in enumerate(fps)}
+    result.absent = [{"fingerprint": f"gone{i:06d}", "rule_id": "ORIG-001", "severity": "medium",
+                      "asset": {"serial": f"GONE{i:06d}", "key": f"GONE{i:06d}", "file": "old.csv", "line": i + 2},
+                      "message": "Claimed assembly country CN is a foreign adversary"} for i in range(1000)]
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
@@ -76,10 +85,12 @@ def main(argv=None) -> None:
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--stress", action="store_true", help="add rules firing critical and high on every rig")
     ap.add_argument("--keep", type=Path, help="keep the reports under this directory")
+    ap.add_argument("--baseline", action="store_true",
+                    help="compare with a synthetic baseline: every 10th finding new, 1,000 findings no longer present")
     args = ap.parse_args(argv)
     rule_dirs = [Path(r) for r in args.rules] if args.rules else []
     print(f"{'rigs':>8} {'findings':>9} {'audit s':>8} {'html s':>7} {'html MB':>8} {'tti s':>6} "
-          f"{'pdf s':>6} {'pdf MB':>7} {'pages':>6} {'csv s':>6} {'csv MB':>7}")
+          f"{'pdf s':>6} {'pdf MB':>7} {'pages':>6} {'csv s':>6} {'csv MB':>7} {'json s':>6}")
     with tempfile.TemporaryDirectory() as tmp:
         if args.stress:
             rule_dirs = (rule_dirs or [ROOT / "rules"]) + [write_stress_rules(Path(tmp) / "stress_rules")]
@@ -93,8 +104,10 @@ def main(argv=None) -> None:
             result = run_audit(AuditOptions(inventories=[str(inv)], as_of=date(2026, 11, 26), rule_dirs=rule_dirs,
                                             refdata=RefDataOptions(use_db=False), organisation="Benchmark Mining Co."))
             t_audit = time.perf_counter() - t0
+            if args.baseline:
+                apply_synthetic_baseline(result)
             timings = {}
-            for name in ("html", "pdf", "csv"):
+            for name in ("html", "pdf", "csv", "json"):
                 best = None
                 for _ in range(args.repeat):
                     t0 = time.perf_counter()
@@ -108,7 +121,7 @@ def main(argv=None) -> None:
             tti = float("nan") if args.no_browser else time_to_interactive(timings["html"][2])
             print(f"{n:>8} {result.summary()['findings']:>9} {t_audit:>8.2f} {timings['html'][0]:>7.2f} "
                   f"{timings['html'][1]:>8.2f} {tti:>6.2f} {timings['pdf'][0]:>6.2f} {timings['pdf'][1]:>7.2f} "
-                  f"{pages:>6} {timings['csv'][0]:>6.2f} {timings['csv'][1]:>7.2f}", flush=True)
+                  f"{pages:>6} {timings['csv'][0]:>6.2f} {timings['csv'][1]:>7.2f} {timings['json'][0]:>6.2f}", flush=True)
 
 
 if __name__ == "__main__":

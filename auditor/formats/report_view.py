@@ -134,24 +134,31 @@ def _severe_rigs(groups) -> int:
 
 
 def _split_by_state(result: AuditResult, acc: dict[str, RuleSection]) -> None:
-    """Waived high/critical findings (and their rigs) and new findings per rule: one pass over the rows."""
-    waivers, states = result.waivers, result.baseline
-    open_rows: dict[str, set[int]] = {}
-    for rid, s in acc.items():
-        s.severe_open = s.severe_waived = s.new = 0
-    for r in result.iter_finding_rows():
-        s = acc[r.group.rule.id]
-        if states is not None and states.get(r.fingerprint, "new") == "new":
-            s.new += 1
-        if r.group.effective_severity < Severity.HIGH:
-            continue
-        if r.fingerprint in waivers:
-            s.severe_waived += 1
-        else:
-            s.severe_open += 1
-            open_rows.setdefault(s.rule.id, set()).add(r.row)
-    for rid, s in acc.items():
-        s.severe_open_rigs = len(open_rows.get(rid, ()))
+    """New findings per rule; waived high/critical findings (and the open ones' rigs) per rule.
+
+    Waivers are keyed by fingerprint, so only the high and critical groups are walked for them.
+    """
+    if result.baseline is not None:
+        for rid, n in result.new_by_rule().items():
+            acc[rid].new = n
+    waivers = result.waivers
+    if not waivers:
+        return
+    severe: dict[str, list] = {}
+    for g in result.groups:
+        if g.effective_severity >= Severity.HIGH:
+            severe.setdefault(g.rule.id, []).append(g)
+    for rid, groups in severe.items():
+        s = acc[rid]
+        s.severe_open = s.severe_waived = 0
+        open_rows: set[int] = set()
+        for r in result.finding_rows(groups):
+            if r.fingerprint in waivers:
+                s.severe_waived += 1
+            else:
+                s.severe_open += 1
+                open_rows.add(r.row)
+        s.severe_open_rigs = len(open_rows)
 
 
 def fill_rows(result: AuditResult, sections: list[RuleSection],
@@ -160,42 +167,30 @@ def fill_rows(result: AuditResult, sections: list[RuleSection],
     by_id = {s.rule.id: s for s in sections}
     limits = {s.rule.id: budget(s) for s in sections}
     site_col = result.table.columns["site"]
-    remaining = sum(limits.values())
-    if remaining == 0:
-        return
     notes = result.waiver_notes()
     states = result.baseline
-    if states is not None:
+    by_rule: dict[str, list] = {}
+    for g in result.groups:
+        by_rule.setdefault(g.rule.id, []).append(g)
+    # Rule by rule, only the rules that list something, stopping as soon as a rule is served.
+    for rid in sorted(by_rule):
+        limit = limits.get(rid, 0)
+        if limit <= 0:
+            continue
+        s = by_id[rid]
+        later: list = []  # with a baseline: unchanged findings, listed after the new ones
+        for r in result.finding_rows(by_rule[rid]):
+            if not wanted(r):
+                continue
+            if states is None or states.get(r.fingerprint, "new") == "new":
+                s.rows.append(finding_row(result, r, site_col.value(r.row), notes))
+                if len(s.rows) >= limit:
+                    break
+            elif len(later) < limit:
+                later.append(r)
         # New findings first within each rule: a reader comparing with the last audit sees what
         # changed before what did not. Report order is kept inside each of the two parts.
-        _fill_new_first(result, by_id, limits, wanted, notes)
-        return
-    for r in result.iter_finding_rows():
-        rid = r.group.rule.id
-        s = by_id[rid]
-        if len(s.rows) < limits[rid] and wanted(r):
-            s.rows.append(finding_row(result, r, site_col.value(r.row), notes))
-            remaining -= 1
-            if remaining == 0:
-                break
-
-
-def _fill_new_first(result, by_id, limits, wanted, notes) -> None:
-    site_col = result.table.columns["site"]
-    states = result.baseline
-    later: dict[str, list] = {}
-    for r in result.iter_finding_rows():
-        rid = r.group.rule.id
-        s = by_id[rid]
-        if len(s.rows) >= limits[rid] or not wanted(r):
-            continue
-        if states.get(r.fingerprint, "new") == "new":
-            s.rows.append(finding_row(result, r, site_col.value(r.row), notes))
-        elif len(later.setdefault(rid, [])) < limits[rid]:
-            later[rid].append(r)
-    for rid, rest in later.items():
-        s = by_id[rid]
-        for r in rest[: max(0, limits[rid] - len(s.rows))]:
+        for r in later[: max(0, limit - len(s.rows))]:
             s.rows.append(finding_row(result, r, site_col.value(r.row), notes))
 
 

@@ -226,3 +226,21 @@ def test_all_severe_waived_means_nothing_needs_action(tmp_path):
     text = text_of(tmp_path / "out" / "report.pdf")
     assert "Issues needing action" not in text
     assert "No open critical or high finding: the 2 high or critical findings are waived" in text
+
+
+def test_diff_against_last_recorded_audit_says_last_audit(tmp_path):
+    """--diff-against previous (history database): the same counts, worded "since the last audit"."""
+    db = f"sqlite:///{tmp_path / 'history.sqlite'}"
+    (tmp_path / "before.csv").write_text(baseline_csv(), encoding="utf-8")
+    (tmp_path / "hostile.csv").write_text(HOSTILE_CSV, encoding="utf-8")
+    rules = [a for r in RULES for a in ("--rules", str(r))]
+    common = ["--as-of", AS_OF, "--db", db, "--bundled-lists-only", "-q", *rules]
+    run_cli(["audit", str(tmp_path / "before.csv"), "--out", str(tmp_path / "a"), "--format", "json", "--record", *common])
+    run_cli(["audit", str(tmp_path / "hostile.csv"), "--out", str(tmp_path / "b"), "--format", "html,json",
+             "--diff-against", "previous", *common])
+    doc = report_json(tmp_path / "b")
+    assert doc["summary"]["baseline"] == {"new": NEW, "unchanged": UNCHANGED, "absent": ABSENT}
+    assert [(f["rule_id"], f["asset"]["serial"]) for f in doc["absent_findings"]] == [("ORIG-001", "R099")]
+    html = (tmp_path / "b" / "report.html").read_text(encoding="utf-8")
+    assert re.search(rf"<strong>{NEW} new since the last audit</strong> \(run 1, as of {AS_OF}\),\s+{UNCHANGED} unchanged",
+                     html)
