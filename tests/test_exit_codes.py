@@ -135,3 +135,20 @@ def test_an_internal_error_exits_4_without_a_traceback(tmp_path, monkeypatch, ca
     err = capsys.readouterr().err
     assert "auditor: internal error: KeyError: 'unexpected'" in err
     assert "Traceback" not in err
+
+
+def test_an_empty_rules_directory_is_a_usage_error_not_a_clean_audit(tmp_path):
+    empty = tmp_path / "rules"
+    empty.mkdir()
+    inv = tmp_path / "inv.csv"
+    inv.write_text(CLEAN)
+    proc = run_cli("audit", str(inv), "--out", str(tmp_path / "out"), "--rules", str(empty))
+    assert proc.returncode == 2
+    assert f"{empty}: no rule files (*.toml) found" in proc.stderr
+    assert run_cli("rules", "lint", "--rules", str(empty)).returncode == 2
+
+
+def test_screening_an_empty_name_is_a_usage_error():
+    proc = run_cli("screen", "Sophgo", " ", "--bundled-lists-only")
+    assert proc.returncode == 2
+    assert "name #2 is empty" in proc.stderr

@@ -70,8 +70,19 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         fail("give either --baseline FILE or --diff-against RUN, not both")
     if sign and key_dir is None:
         fail("--sign needs --key DIR (create one with `auditor keys generate --out DIR`)")
+    signing_key = None
     if sign:
         _require_clean_out_dir(out_dir, {fmt_registry.get(n).filename for n in selected})
+        # Key, passphrase and certificate are checked before anything is written: a failed
+        # signature must not leave an unsigned report behind.
+        from auditor.cli.keys_cmd import read_passphrase
+        from auditor.signing import SigningError
+        from auditor.signing.sign import prepare_signing
+
+        try:
+            signing_key = prepare_signing(key_dir, read_passphrase(confirm=False))
+        except SigningError as exc:
+            fail(f"cannot sign: {exc}")
     opts = AuditOptions(
         inventories=list(inventory),
         as_of=as_of or today_utc(),
@@ -123,12 +134,12 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
     result.options["gate"] = {"fail_on": fail_on, "new_only": fail_on_new_only}  # JUnit/Markdown show the gate
     result.options["outputs"] = [fmt_registry.get(name).filename for name in selected]
     written = [fmt_registry.get(name).write(result, out_dir) for name in selected]
-    if sign:
-        from auditor.cli.keys_cmd import read_passphrase
-        from auditor.signing import SigningError, sign_report
+    if signing_key is not None:
+        from auditor.signing import SigningError
+        from auditor.signing.sign import sign_folder
 
         try:
-            sign_report(out_dir, key_dir, read_passphrase(confirm=False))
+            sign_folder(out_dir, signing_key)
         except SigningError as exc:
             fail(f"signing failed: {exc}")
 
