@@ -165,7 +165,8 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
     click.echo(
         f"auditor: {summary['rows_read']} rows read, {summary['rows_audited']} audited, "
         f"{summary['rows_rejected']} rejected; {summary['findings']} findings"
-        + (f" ({sev})" if sev else "")
+        + (f" ({sev}" + (f"; {summary['waived']} waived" if summary.get("waived") else "") + ")"
+           if sev or summary.get("waived") else "")
         + f" on {summary['assets_with_findings']} rigs; status {summary['status']}; exit {code}; "
         + f"reports in {out_dir}/ ({', '.join(p.name for p in written)})"
     )
