@@ -45,7 +45,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         groups=evaluation.groups,
         rejected=rejected,
         warnings=warnings + list(getattr(refdata, "warnings", [])),
-        incomplete_reasons=list(evaluation.errors),
+        incomplete_reasons=list(refdata.incomplete) + list(evaluation.errors),
         extra_summary=dict(evaluation.summary),
         options={"organisation": opts.organisation, "refdata_sources": list(refdata.sources)},
     )

@@ -48,7 +48,7 @@ def screen(names, as_json, as_of, lists, threshold, limit, db_url, bundled_lists
     if unknown:
         fail(f"unknown list {unknown[0]!r}; loaded lists: {', '.join(sorted(known))}")
     if not as_json:
-        for w in ref.warnings:
+        for w in ref.incomplete + ref.warnings:
             click.echo(f"auditor: warning: {w}", err=True)
     threshold = threshold or DEFAULT_THRESHOLD
     results = ref.screener.screen_many(names, as_of, lists=list(lists) or None, threshold=threshold)
