@@ -94,9 +94,7 @@ def sign_folder(
 
     for rel in pdfs:
         sign_pdf(folder / rel, material, visible=visible_signature)
-    statement = build_statement(folder, predicate)
-    envelope = sign_envelope(statement, IN_TOTO_PAYLOAD_TYPE, material.signer_key, material.key_id)
-
+    # Certificates first: the statement lists them with their digests like every other file.
     pem = serialization.Encoding.PEM
     write_public(folder / SIGNER_PEM, material.signer_cert.public_bytes(pem))
     for name, certs in ((ROOT_PEM, [material.root] if material.root else []), (CHAIN_PEM, list(material.chain))):
@@ -104,5 +102,7 @@ def sign_folder(
             write_public(folder / name, b"".join(c.public_bytes(pem) for c in certs))
         elif (folder / name).exists():
             (folder / name).unlink()  # stale file from an earlier signature
+    statement = build_statement(folder, predicate)
+    envelope = sign_envelope(statement, IN_TOTO_PAYLOAD_TYPE, material.signer_key, material.key_id)
     write_public(folder / ENVELOPE_FILE, envelope_bytes(envelope))
     return SignResult(folder / ENVELOPE_FILE, material.key_id, tuple(files), tuple(pdfs))
