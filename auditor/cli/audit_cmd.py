@@ -38,6 +38,9 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--approved-firmware", type=click.Path(dir_okay=False),
               help="Organisation's approved-firmware list (TOML); without it the approved-firmware rule does not apply.")
 @click.option("--ownership", type=click.Path(), help="Ownership records (TOML) for the Affiliates (50%) rule.")
+@click.option("--tariffs", type=click.Path(dir_okay=False), help="Your own tariff schedule (TOML; default: the bundled one).")
+@click.option("--facilities", type=click.Path(dir_okay=False), help="Your own facility registry (TOML).")
+@click.option("--advisories", type=click.Path(dir_okay=False), help="Your own firmware advisories (TOML).")
 @click.option("--waivers", "waivers_path", type=click.Path(dir_okay=False),
               help="Reviewed waiver file (TOML); waived findings stay visible, marked waived, until they expire.")
 @click.option("--max-waiver-days", default=180, show_default=True, type=click.IntRange(1),
@@ -54,7 +57,8 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
-          bundled_lists_only, no_bundled_list, cleared, max_list_age, ownership, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
+          bundled_lists_only, no_bundled_list, cleared, max_list_age, ownership, tariffs, facilities,
+          advisories, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
           key_dir, quiet):
     """Audit INVENTORY files (CSV, JSON or JSON Lines) and write reports into --out."""
     from auditor import formats as fmt_registry
@@ -90,7 +94,7 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         refdata=RefDataOptions(db_url=db_url, use_db=not bundled_lists_only,
                                include_curated=not no_bundled_list, cleared=cleared,
                                max_list_age_days=max_list_age,
-                               ownership=ownership,
+                               ownership=ownership, tariffs=tariffs, facilities=facilities, advisories=advisories,
                                approved_firmware=approved_firmware),
         strict=strict,
         organisation=organisation,
