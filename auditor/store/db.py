@@ -34,9 +34,15 @@ def resolve_url(url: str | None) -> str:
 
 
 def open_engine(url: str | None = None) -> Engine:
+    defaulted = not (url or os.environ.get("AUDITOR_DB"))
     url = resolve_url(url)
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url[len("sqlite:///"):]).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url[len("sqlite:///"):]).expanduser().parent
+        if defaulted:
+            folder.mkdir(parents=True, exist_ok=True)  # the per-user data directory
+        elif not folder.is_dir():
+            # A typo in a shared database's path must not silently start an empty history.
+            raise StoreError(f"cannot open database {redact(url)}: directory {folder} does not exist")
     try:
         engine = create_engine(url, future=True)
     except Exception as exc:  # bad URL, missing driver
@@ -135,7 +141,7 @@ def require_current(engine: Engine, auto_upgrade: bool = True) -> None:
     try:
         current = current_revision(engine)
     except Exception as exc:
-        raise StoreError(f"cannot read database {redact(str(engine.url))}: {exc}") from None
+        raise StoreError(f"cannot read database {redact(str(engine.url))}: {_first_line(exc)}") from None
     head = head_revision()
     if current == head:
         return
