@@ -32,6 +32,11 @@ class AuditOptions:
 def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None) -> AuditResult:
     rules = load_rules(opts.rule_dirs or None)
     table, sources, rejected, warnings = read_inventories(opts.inventories, progress)
+    seen: dict[str, str] = {}
+    for src in sources:
+        if src.sha256 in seen:
+            warnings.append(f"{src.path} has the same content as {seen[src.sha256]}: its rigs are counted twice")
+        seen.setdefault(src.sha256, src.path)
     needs = {r.check_kind for r in rules if r.in_force(opts.as_of)}
     refdata = load_refdata(opts.refdata, opts.as_of, needs)
     evaluation = evaluate(table, rules, refdata, opts.as_of)
@@ -45,7 +50,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         groups=evaluation.groups,
         rejected=rejected,
         warnings=warnings + list(getattr(refdata, "warnings", [])),
-        incomplete_reasons=list(evaluation.errors),
+        incomplete_reasons=list(refdata.incomplete) + list(evaluation.errors),
         extra_summary=dict(evaluation.summary),
         options={"organisation": opts.organisation, "refdata_sources": list(refdata.sources)},
     )

@@ -161,7 +161,7 @@ class InventoryTable:
         po = self.columns["po_number"].value(i)
         po_line = self.columns["po_line"].value(i)
         if po:
-            return f"po:{po}/{po_line if po_line is not None else ''}"
+            return f"po:{po}/{po_line}" if po_line is not None else f"po:{po}"
         return f"line:{self.sources[self.source_index[i]]}:{self.lines[i]}"
 
 

@@ -135,3 +135,38 @@ def test_an_internal_error_exits_4_without_a_traceback(tmp_path, monkeypatch, ca
     err = capsys.readouterr().err
     assert "auditor: internal error: KeyError: 'unexpected'" in err
     assert "Traceback" not in err
+
+
+def test_an_empty_rules_directory_is_a_usage_error_not_a_clean_audit(tmp_path):
+    empty = tmp_path / "rules"
+    empty.mkdir()
+    inv = tmp_path / "inv.csv"
+    inv.write_text(CLEAN)
+    proc = run_cli("audit", str(inv), "--out", str(tmp_path / "out"), "--rules", str(empty))
+    assert proc.returncode == 2
+    assert f"{empty}: no rule files (*.toml) found" in proc.stderr
+    assert run_cli("rules", "lint", "--rules", str(empty)).returncode == 2
+
+
+def test_screening_an_empty_name_is_a_usage_error():
+    proc = run_cli("screen", "Sophgo", " ", "--bundled-lists-only")
+    assert proc.returncode == 2
+    assert "name #2 is empty" in proc.stderr
+
+
+def test_a_database_in_a_missing_directory_is_an_error_not_a_new_empty_history(tmp_path):
+    url = f"sqlite:///{tmp_path}/no-such-dir/audits.db"
+    for args in (["history", "--db", url], ["audit", "sample_inventory.csv", "--db", url, "--out", str(tmp_path / "o")]):
+        proc = run_cli(*args)
+        assert proc.returncode == 2
+        assert f"directory {tmp_path}/no-such-dir does not exist" in proc.stderr
+    assert not (tmp_path / "no-such-dir").exists()
+
+
+def test_a_file_that_is_not_a_database_gets_a_one_line_error(tmp_path):
+    bad = tmp_path / "audits.db"
+    bad.write_text("not a database\n" * 100)
+    proc = run_cli("history", "--db", f"sqlite:///{bad}")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().endswith("file is not a database")
+    assert "sqlalche.me" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

@@ -154,3 +154,21 @@ def test_markup_and_formulas_stay_inert_in_html_and_json(tmp_path):
     doc = report(out)
     rules = {f["rule_id"] for f in doc["findings"]}
     assert "DQ-006" in rules  # the formula cell is reported as a data-quality finding
+
+
+def test_a_row_with_several_bad_fields_lists_every_problem(tmp_path):
+    content = "serial,model,assembly_country,manufacture_date\nSN1,S21,MY,2025-01-01\nSN2,,ZZ,31/12/2024\n"
+    proc, path, out = audit(tmp_path, content.encode())
+    (row,) = report(out)["rejected_rows"]
+    assert row["line"] == 3
+    assert row["reason"] == (
+        "assembly_country: unknown country 'ZZ' (expected an ISO 3166-1 code such as CN, MY, US); "
+        "manufacture_date: invalid date '31/12/2024' (expected YYYY-MM-DD); model: model is empty (required)"
+    )
+
+
+def test_the_same_file_given_twice_is_warned_about(tmp_path):
+    inv = tmp_path / "inv.csv"
+    inv.write_bytes((HEADER + GOOD).encode())
+    proc = run_cli("audit", str(inv), str(inv), "--out", str(tmp_path / "out"), "--as-of", "2026-11-26", *RULES)
+    assert "has the same content as" in proc.stderr

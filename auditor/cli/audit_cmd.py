@@ -38,6 +38,9 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--approved-firmware", type=click.Path(dir_okay=False),
               help="Organisation's approved-firmware list (TOML); without it the approved-firmware rule does not apply.")
 @click.option("--ownership", type=click.Path(), help="Ownership records (TOML) for the Affiliates (50%) rule.")
+@click.option("--tariffs", type=click.Path(dir_okay=False), help="Your own tariff schedule (TOML; default: the bundled one).")
+@click.option("--facilities", type=click.Path(dir_okay=False), help="Your own facility registry (TOML).")
+@click.option("--advisories", type=click.Path(dir_okay=False), help="Your own firmware advisories (TOML).")
 @click.option("--waivers", "waivers_path", type=click.Path(dir_okay=False),
               help="Reviewed waiver file (TOML); waived findings stay visible, marked waived, until they expire.")
 @click.option("--max-waiver-days", default=180, show_default=True, type=click.IntRange(1),
@@ -54,7 +57,8 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
-          bundled_lists_only, no_bundled_list, cleared, max_list_age, ownership, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
+          bundled_lists_only, no_bundled_list, cleared, max_list_age, ownership, tariffs, facilities,
+          advisories, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
           key_dir, quiet):
     """Audit INVENTORY files (CSV, JSON or JSON Lines) and write reports into --out."""
     from auditor import formats as fmt_registry
@@ -70,8 +74,19 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         fail("give either --baseline FILE or --diff-against RUN, not both")
     if sign and key_dir is None:
         fail("--sign needs --key DIR (create one with `auditor keys generate --out DIR`)")
+    signing_key = None
     if sign:
         _require_clean_out_dir(out_dir, {fmt_registry.get(n).filename for n in selected})
+        # Key, passphrase and certificate are checked before anything is written: a failed
+        # signature must not leave an unsigned report behind.
+        from auditor.cli.keys_cmd import read_passphrase
+        from auditor.signing import SigningError
+        from auditor.signing.sign import prepare_signing
+
+        try:
+            signing_key = prepare_signing(key_dir, read_passphrase(confirm=False))
+        except SigningError as exc:
+            fail(f"cannot sign: {exc}")
     opts = AuditOptions(
         inventories=list(inventory),
         as_of=as_of or today_utc(),
@@ -79,7 +94,7 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         refdata=RefDataOptions(db_url=db_url, use_db=not bundled_lists_only,
                                include_curated=not no_bundled_list, cleared=cleared,
                                max_list_age_days=max_list_age,
-                               ownership=ownership,
+                               ownership=ownership, tariffs=tariffs, facilities=facilities, advisories=advisories,
                                approved_firmware=approved_firmware),
         strict=strict,
         organisation=organisation,
@@ -124,12 +139,12 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
     result.options["gate"] = {"fail_on": fail_on, "new_only": fail_on_new_only}  # JUnit/Markdown show the gate
     result.options["outputs"] = [fmt_registry.get(name).filename for name in selected]
     written = [fmt_registry.get(name).write(result, out_dir) for name in selected]
-    if sign:
-        from auditor.cli.keys_cmd import read_passphrase
-        from auditor.signing import SigningError, sign_report
+    if signing_key is not None:
+        from auditor.signing import SigningError
+        from auditor.signing.sign import sign_folder
 
         try:
-            sign_report(out_dir, key_dir, read_passphrase(confirm=False))
+            sign_folder(out_dir, signing_key)
         except SigningError as exc:
             fail(f"signing failed: {exc}")
 
@@ -155,7 +170,8 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
     click.echo(
         f"auditor: {summary['rows_read']} rows read, {summary['rows_audited']} audited, "
         f"{summary['rows_rejected']} rejected; {summary['findings']} findings"
-        + (f" ({sev})" if sev else "")
+        + (f" ({sev}" + (f"; {summary['waived']} waived" if summary.get("waived") else "") + ")"
+           if sev or summary.get("waived") else "")
         + f" on {summary['assets_with_findings']} rigs; status {summary['status']}; exit {code}; "
         + f"reports in {out_dir}/ ({', '.join(p.name for p in written)})"
     )

@@ -40,10 +40,26 @@ def list_rules(rule_dirs, as_of):
         click.echo(f"{r.id:<14} {r.severity.label:<8} {r.kind.value:<12} {r.check_kind:<18} {state:<12} {r.title}")
 
 
+_refdata_files = [
+    click.option("--tariffs", type=click.Path(dir_okay=False), help="Your own tariff schedule (default: the bundled one)."),
+    click.option("--facilities", type=click.Path(dir_okay=False), help="Your own facility registry."),
+    click.option("--advisories", type=click.Path(dir_okay=False), help="Your own firmware advisories."),
+    click.option("--approved-firmware", type=click.Path(dir_okay=False), help="Your approved-firmware list."),
+    click.option("--ownership", type=click.Path(dir_okay=False), help="Your ownership records (Affiliates rule)."),
+]
+
+
+def refdata_file_options(fn):
+    for option in reversed(_refdata_files):
+        fn = option(fn)
+    return fn
+
+
 @rules.command("lint")
 @_dirs
-def lint(rule_dirs):
-    """Validate rule files and the bundled reference-data files; exit 2 on the first error."""
+@refdata_file_options
+def lint(rule_dirs, tariffs, facilities, advisories, approved_firmware, ownership):
+    """Validate rule files and the reference-data files; exit 2 listing every error."""
     rules_ = _load(rule_dirs)
     problems = []
     for r in rules_:
@@ -55,7 +71,8 @@ def lint(rule_dirs):
                 problems.append(f"{r.path}: rule {r.id} needs at least one 'fail' and one 'pass' self-test")
     from auditor.refdata.lint import lint_refdata
 
-    problems.extend(lint_refdata())
+    problems.extend(lint_refdata(rules=rules_, tariffs=tariffs, facilities=facilities, advisories=advisories,
+                                 approved_firmware=approved_firmware, ownership=ownership))
     for p in problems:
         click.echo(f"auditor: error: {p}", err=True)
     if problems:

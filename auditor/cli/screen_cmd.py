@@ -30,6 +30,9 @@ def screen(names, as_json, as_of, lists, threshold, limit, db_url, bundled_lists
     from auditor.refdata.loader import RefDataOptions, load_refdata
     from auditor.screening import DEFAULT_THRESHOLD, explain_match_text
 
+    blank = [i + 1 for i, n in enumerate(names) if not n.strip()]
+    if blank:
+        fail(f"name #{blank[0]} is empty: nothing to screen")
     as_of = as_of or today_utc()
     try:
         ref = load_refdata(RefDataOptions(db_url=db_url, use_db=not bundled_lists_only), as_of, {"screen"})
@@ -45,7 +48,7 @@ def screen(names, as_json, as_of, lists, threshold, limit, db_url, bundled_lists
     if unknown:
         fail(f"unknown list {unknown[0]!r}; loaded lists: {', '.join(sorted(known))}")
     if not as_json:
-        for w in ref.warnings:
+        for w in ref.incomplete + ref.warnings:
             click.echo(f"auditor: warning: {w}", err=True)
     threshold = threshold or DEFAULT_THRESHOLD
     results = ref.screener.screen_many(names, as_of, lists=list(lists) or None, threshold=threshold)
@@ -57,7 +60,8 @@ def screen(names, as_json, as_of, lists, threshold, limit, db_url, bundled_lists
         out.append({"query": name, "matches": [m.to_dict() for m in matches]})
         if not as_json:
             if not matches:
-                click.echo(f"{name}: no match at or above {threshold:.2f} on {len(known)} list(s) as of {as_of}")
+                n_lists = len(lists) if lists else len(known)
+                click.echo(f"{name}: no match at or above {threshold:.2f} on {n_lists} list(s) as of {as_of}")
             for m in matches:
                 click.echo(f"{name}: {m.score:.2f} {m.list_name} #{m.entity_id} {m.name}")
                 click.echo("    " + explain_match_text(m))

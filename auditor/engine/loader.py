@@ -52,7 +52,11 @@ def load_rules(dirs: Iterable[Path] | None = None) -> list[Rule]:
     """Every rule under `dirs` (default: the bundled pack), sorted by id; ids must be unique."""
     dirs = list(dirs) if dirs else [bundled_rules_dir()]
     rules: dict[str, Rule] = {}
-    for path in rule_files(dirs):
+    files = rule_files(dirs)
+    if not files:
+        # An audit with no rules would look clean: that is a configuration error.
+        raise RuleError(", ".join(str(d) for d in dirs), None, "no rule files (*.toml) found")
+    for path in files:
         rule = load_rule(path)
         if rule.id in rules:
             raise RuleError(str(path), 1, f"rule id {rule.id!r} is also defined in {rules[rule.id].path}")

@@ -116,7 +116,7 @@ def read_csv(
                 rejected.append(Rejected(path, line, f"row has {len(record)} fields, the header has {n_fields}"))
                 continue
             codes = []
-            error: FieldError | None = None
+            errors: list[FieldError] = []
             for j, cache in enumerate(caches):
                 raw = record[positions[j]]
                 code = cache.get(raw) if cache is not None else None
@@ -128,13 +128,14 @@ def read_csv(
                     if cache is not None and len(cache) < 100_000:
                         cache[raw] = code
                 if code.__class__ is not int:
-                    error = code
-                    break
+                    errors.append(code)  # keep going: the officer fixes every field in one pass
+                    code = 0
                 codes.append(code)
-            if error is None and codes[model_pos] == 0:
-                error = FieldError("model", "model is empty (required)")
-            if error is not None:
-                rejected.append(Rejected(path, line, error.reason, error.column))
+            if codes[model_pos] == 0 and not any(e.column == "model" for e in errors):
+                errors.append(FieldError("model", "model is empty (required)"))
+            if errors:
+                reason = errors[0].reason if len(errors) == 1 else "; ".join(str(e) for e in errors)
+                rejected.append(Rejected(path, line, reason, errors[0].column))
                 continue
             writer.add(codes, line)
             rows_audited += 1

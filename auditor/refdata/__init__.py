@@ -24,4 +24,5 @@ class RefData:
     cleared: list[Any] = field(default_factory=list)  # screening.cleared.ClearedMatch
     lists: list[ListInfo] = field(default_factory=list)  # lists used, for the report
     sources: list[dict[str, Any]] = field(default_factory=list)  # data files used: path, sha256
-    warnings: list[str] = field(default_factory=list)  # e.g. only bundled lists, stale imports
+    warnings: list[str] = field(default_factory=list)  # e.g. only bundled lists were used
+    incomplete: list[str] = field(default_factory=list)  # e.g. stale lists: the audit is INCOMPLETE

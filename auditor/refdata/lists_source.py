@@ -71,13 +71,18 @@ def load_screening_entries(
     as_of: date | None = None,
     max_age_days: int = DEFAULT_MAX_AGE_DAYS,
     curated_path: Path | None = None,
+    stale_out: list[str] | None = None,
 ) -> tuple[list[ListEntry], list[ListInfo], list[str]]:
     """Active imported entries (+ the curated list), the lists used, and warnings for the report.
 
     Warnings: only the bundled list is in use; no list at all; an import retrieved (or, when
     the retrieval date is unknown, imported) more than `max_age_days` before `as_of`, or
     after `as_of` (it cannot show parties delisted in between).
+
+    With `stale_out`, the problems that make screening unreliable (a list older than the limit,
+    no list at all) go there instead: an audit reports them as reasons it is INCOMPLETE.
     """
+    stale = stale_out
     entries: list[ListEntry] = []
     infos: list[ListInfo] = []
     warnings: list[str] = []
@@ -103,7 +108,7 @@ def load_screening_entries(
                 )
             elif age > max_age_days:
                 how = "retrieved" if info.retrieved else "imported (retrieval date unknown)"
-                warnings.append(
+                (stale if stale is not None else warnings).append(
                     f"list {info.format} from {info.source} was {how} on {reference.isoformat()}, "
                     f"{age} days before {as_of.isoformat()} (limit {max_age_days} days): "
                     "update it with `auditor lists update`"
@@ -129,5 +134,5 @@ def load_screening_entries(
                 "was used: import the official lists (`auditor lists update` or `auditor lists import`) for a full screening"
             )
     elif not imported:
-        warnings.append("no screening list is loaded: entity screening found nothing because it had nothing to compare")
+        (stale if stale is not None else warnings).append("no screening list is loaded: entity screening found nothing because it had nothing to compare")
     return entries, infos, warnings

@@ -56,7 +56,8 @@ def _load_screening(ref: RefData, opts: RefDataOptions, as_of: date) -> None:
 
         engine = open_engine(opts.db_url)
     entries, infos, warnings = load_screening_entries(
-        engine, include_curated=opts.include_curated, as_of=as_of, max_age_days=opts.max_list_age_days
+        engine, include_curated=opts.include_curated, as_of=as_of, max_age_days=opts.max_list_age_days,
+        stale_out=ref.incomplete,
     )
     ref.screener = Screener(entries)
     ref.lists = list(infos)

@@ -44,6 +44,13 @@ def sign_report(
     signer.pem and root.pem. Raises SigningError (a message for the user) on any problem,
     before any file is changed where that can be checked up front.
     """
+    material = prepare_signing(key_dir, passphrase)
+    return sign_folder(Path(out_dir), material, predicate_metadata, visible_signature=visible_signature)
+
+
+def prepare_signing(key_dir: Path, passphrase: str | None) -> KeyMaterial:
+    """Load the signing key and check its certificate chain now, so that `auditor audit
+    --sign` can refuse a bad key, passphrase or certificate before writing any report file."""
     material = load_key_material(Path(key_dir), passphrase)
     now = dt.datetime.now(dt.timezone.utc)
     roots = [material.root] if material.root is not None else []
@@ -53,7 +60,7 @@ def sign_report(
         problems = [p for p in problems if "not issued by a trusted root" not in p]
     if problems:
         raise SigningError(f"{material.source}: cannot sign: " + "; ".join(problems))
-    return sign_folder(Path(out_dir), material, predicate_metadata, visible_signature=visible_signature)
+    return material
 
 
 def sign_folder(
@@ -87,9 +94,7 @@ def sign_folder(
 
     for rel in pdfs:
         sign_pdf(folder / rel, material, visible=visible_signature)
-    statement = build_statement(folder, predicate)
-    envelope = sign_envelope(statement, IN_TOTO_PAYLOAD_TYPE, material.signer_key, material.key_id)
-
+    # Certificates first: the statement lists them with their digests like every other file.
     pem = serialization.Encoding.PEM
     write_public(folder / SIGNER_PEM, material.signer_cert.public_bytes(pem))
     for name, certs in ((ROOT_PEM, [material.root] if material.root else []), (CHAIN_PEM, list(material.chain))):
@@ -97,5 +102,7 @@ def sign_folder(
             write_public(folder / name, b"".join(c.public_bytes(pem) for c in certs))
         elif (folder / name).exists():
             (folder / name).unlink()  # stale file from an earlier signature
+    statement = build_statement(folder, predicate)
+    envelope = sign_envelope(statement, IN_TOTO_PAYLOAD_TYPE, material.signer_key, material.key_id)
     write_public(folder / ENVELOPE_FILE, envelope_bytes(envelope))
     return SignResult(folder / ENVELOPE_FILE, material.key_id, tuple(files), tuple(pdfs))

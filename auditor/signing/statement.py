@@ -42,7 +42,8 @@ def sha256_file(path: Path) -> str:
 def report_files(folder: Path) -> tuple[list[str], list[str]]:
     """(regular files relative to `folder` as POSIX paths, sorted; problems such as symlinks).
 
-    Signature files at the top level are excluded. Symlinks and special files are reported,
+    The envelope is excluded; the certificate files (signer.pem, root.pem, chain.pem) are
+    report files like the others, so the statement covers their bytes too. Symlinks and special files are reported,
     not followed: a link could point anywhere, so it cannot be part of a signed report.
     """
     folder = Path(folder)
@@ -55,8 +56,8 @@ def report_files(folder: Path) -> tuple[list[str], list[str]]:
             continue
         elif not path.is_file():
             problems.append(f"{rel}: not a regular file")
-        elif rel in SIGNATURE_FILES:
-            continue
+        elif rel == ENVELOPE_FILE:
+            continue  # the certificates are subjects too: a changed root.pem must not pass
         elif path.name.startswith(".") and path.name.endswith(".tmp"):
             problems.append(f"{rel}: leftover temporary file")
         else:

@@ -8,6 +8,7 @@ database to head and `require_current()` refuses clearly when it is behind.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -33,9 +34,15 @@ def resolve_url(url: str | None) -> str:
 
 
 def open_engine(url: str | None = None) -> Engine:
+    defaulted = not (url or os.environ.get("AUDITOR_DB"))
     url = resolve_url(url)
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url[len("sqlite:///"):]).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url[len("sqlite:///"):]).expanduser().parent
+        if defaulted:
+            folder.mkdir(parents=True, exist_ok=True)  # the per-user data directory
+        elif not folder.is_dir():
+            # A typo in a shared database's path must not silently start an empty history.
+            raise StoreError(f"cannot open database {redact(url)}: directory {folder} does not exist")
     try:
         engine = create_engine(url, future=True)
     except Exception as exc:  # bad URL, missing driver
@@ -46,9 +53,10 @@ def open_engine(url: str | None = None) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
+            # busy_timeout first: switching to WAL needs a lock another process may hold.
+            cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
     return engine
@@ -88,13 +96,44 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Apply every pending migration (idempotent)."""
+    """Apply every pending migration (idempotent, safe when several processes start at once)."""
     from alembic import command
 
     try:
-        command.upgrade(_alembic_config(engine), "head")
+        with _migration_lock(engine):
+            command.upgrade(_alembic_config(engine), "head")
+    except StoreError:
+        raise
     except Exception as exc:
-        raise StoreError(f"cannot migrate database {redact(str(engine.url))}: {exc}") from None
+        raise StoreError(f"cannot migrate database {redact(str(engine.url))}: {_first_line(exc)}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    """A driver error without SQLAlchemy's statement dump and documentation link."""
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+
+
+@contextmanager
+def _migration_lock(engine: Engine):
+    """Serialise schema migrations between processes.
+
+    SQLite runs DDL outside transactions, so two processes could both see an empty file and
+    both create the tables: an exclusive lock on a side file serialises them. PostgreSQL takes
+    an advisory lock inside the migration transaction instead (migrations/env.py).
+    """
+    db = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not db or db == ":memory:":
+        yield
+        return
+    import fcntl
+
+    with open(f"{db}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def require_current(engine: Engine, auto_upgrade: bool = True) -> None:
@@ -102,7 +141,7 @@ def require_current(engine: Engine, auto_upgrade: bool = True) -> None:
     try:
         current = current_revision(engine)
     except Exception as exc:
-        raise StoreError(f"cannot read database {redact(str(engine.url))}: {exc}") from None
+        raise StoreError(f"cannot read database {redact(str(engine.url))}: {_first_line(exc)}") from None
     head = head_revision()
     if current == head:
         return

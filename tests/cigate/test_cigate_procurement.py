@@ -86,7 +86,7 @@ def test_po_list_without_line_numbers_warns_about_shared_keys(tmp_path):
     csv = tmp_path / "po.csv"
     csv.write_text("PO Number,Model\nPO-1,Antminer S21\nPO-1,Antminer S19\n", encoding="utf-8")
     table, _, _, warnings = read_inventories([str(csv)])
-    assert table.asset_key(0) == table.asset_key(1) == "po:PO-1/"
+    assert table.asset_key(0) == table.asset_key(1) == "po:PO-1"
     assert any("no serial and no PO line column" in w for w in warnings)
 
 

@@ -160,3 +160,9 @@ def test_pyhanko_commands_accept_good_and_reject_appended_pdf(signed_report, key
                          env=_pyhanko_env(keys_a / "root.pem", signed_report / "report.pdf"))
     assert bad.returncode != 0 and "PDF NOT VERIFIED" in bad.stdout, bad.stdout + bad.stderr
     assert "The signature does not cover the entire file." in bad.stdout
+
+
+def test_flipped_byte_in_the_folders_root_pem_fails_even_with_an_external_trust_root(signed_report, keys_a, tmp_path):
+    # The issuer's root is given separately, but the folder's copy is a signed file like any other.
+    flip_byte(signed_report / "root.pem", 40)
+    assert_rejected_at(run_check_script(signed_report, keys_a / "root.pem", tmp_path), "4", "root.pem: FAILED")

@@ -60,7 +60,9 @@ def test_statement_lists_every_file_with_its_sha256_and_the_audit_metadata(signe
     assert statement["predicateType"] == "https://auditor.example/audit-report/v1"
     for subject in statement["subject"]:
         listed[subject["name"]] = subject["digest"]["sha256"]
-    sums = subprocess.run(["sha256sum", *FILES], cwd=signed_report, capture_output=True, text=True, check=True).stdout
+    # Every report file and the certificates beside them (a changed root.pem must not pass).
+    sums = subprocess.run(["sha256sum", *FILES, "root.pem", "signer.pem"], cwd=signed_report,
+                          capture_output=True, text=True, check=True).stdout
     assert listed == {name: digest for digest, name in (line.split() for line in sums.splitlines())}
     predicate = statement["predicate"]
     for key in ("as_of", "inputs", "summary", "tool"):
@@ -285,3 +287,12 @@ def test_single_pdf_can_be_verified_on_its_own(signed_report, keys_a, keys_b):
         fh.write(b"\n% appended\n")
     res = verify_cli(pdf, *trust(keys_a))
     assert res.exit_code == 1 and "does not cover the entire file" in res.output
+
+
+def test_flipped_byte_in_the_folders_root_pem_is_rejected(signed_report, keys_a):
+    flip_byte(signed_report / "root.pem", 40)
+    res = verify_cli(signed_report, *trust(keys_a))
+    assert res.exit_code == 1
+    lines = [line for line in res.output.splitlines() if " root.pem " in line]
+    assert lines and all(line.startswith("FAIL") for line in lines)
+    assert any("MODIFIED" in line for line in lines)

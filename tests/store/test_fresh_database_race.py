@@ -1,0 +1,34 @@
+"""Two audits started together on a brand-new database both complete (the schema is created once)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from auditor.store.db import current_revision, head_revision, open_engine
+from auditor.store.runs import list_runs
+from tests.conftest import REPO
+
+
+def test_two_audits_on_a_fresh_database_both_complete(db_url, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "auditor", "audit", str(REPO / "sample_inventory.csv"), "--as-of", "2026-11-26",
+             "--db", db_url, "--out", str(tmp_path / f"out{i}"), "--format", "json", "-q"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for i in range(2)
+    ]
+    results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
+    for out, err, code in results:
+        assert code == 1, err  # the sample has high findings: exit 1, not an error
+        assert "error" not in err
+    engine = open_engine(db_url)
+    assert current_revision(engine) == head_revision()
+    runs = list_runs(engine)
+    assert len(runs) == 2
+    for i in range(2):
+        assert json.loads((tmp_path / f"out{i}" / "report.json").read_text())["status"] == "complete"
