@@ -163,7 +163,10 @@ def _split_by_state(result: AuditResult, acc: dict[str, RuleSection]) -> None:
 
 def fill_rows(result: AuditResult, sections: list[RuleSection],
               wanted: Callable[[FindingRow], bool], budget: Callable[[RuleSection], int]) -> None:
-    """Attach to each section the first `budget(section)` findings that `wanted` accepts (report order)."""
+    """Attach to each section the first `budget(section)` findings that `wanted` accepts.
+
+    Report order (file, line) within each rule; with a baseline, the rule's new findings come first.
+    """
     by_id = {s.rule.id: s for s in sections}
     limits = {s.rule.id: budget(s) for s in sections}
     site_col = result.table.columns["site"]
