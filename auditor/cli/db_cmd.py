@@ -6,14 +6,9 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from auditor.cli.exits import fail
+from auditor.store.db import driver_message
 
 DB_HELP = "Database URL (SQLAlchemy form, e.g. postgresql+psycopg://user@host/db); default $AUDITOR_DB or a per-user SQLite file."
-
-
-def _reason(exc: SQLAlchemyError) -> str:
-    """The driver's message, first line only (SQLAlchemy appends SQL and a help URL)."""
-    orig = getattr(exc, "orig", None)
-    return str(orig or exc).strip().splitlines()[0]
 
 
 def open_for_reading(url: str | None):
@@ -30,7 +25,7 @@ def open_for_reading(url: str | None):
     except StoreError as exc:
         fail(str(exc))
     except SQLAlchemyError as exc:
-        fail(f"cannot read database {redact(str(engine.url))}: {_reason(exc)}")
+        fail(f"cannot read database {redact(str(engine.url))}: {driver_message(exc)}")
     if current is None:
         return None
     head = head_revision()
@@ -73,7 +68,7 @@ def upgrade(url: str | None) -> None:
     except StoreError as exc:
         fail(str(exc))
     except SQLAlchemyError as exc:
-        fail(f"cannot use database {redact(str(engine.url))}: {_reason(exc)}")
+        fail(f"cannot use database {redact(str(engine.url))}: {driver_message(exc)}")
     where = redact(str(engine.url))
     if before == after:
         click.echo(f"{where}: already at revision {after}")
@@ -93,7 +88,7 @@ def current(url: str | None) -> None:
     except StoreError as exc:
         fail(str(exc))
     except SQLAlchemyError as exc:
-        fail(f"cannot read database {redact(str(engine.url))}: {_reason(exc)}")
+        fail(f"cannot read database {redact(str(engine.url))}: {driver_message(exc)}")
     head = head_revision()
     state = "current" if rev == head else "behind: run `auditor db upgrade`"
     click.echo(f"{redact(str(engine.url))}: revision {rev or 'empty'} (needs {head}; {state})")

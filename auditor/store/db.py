@@ -105,10 +105,10 @@ def upgrade(engine: Engine) -> None:
     except StoreError:
         raise
     except Exception as exc:
-        raise StoreError(f"cannot migrate database {redact(str(engine.url))}: {_first_line(exc)}") from None
+        raise StoreError(f"cannot migrate database {redact(str(engine.url))}: {driver_message(exc)}") from None
 
 
-def _first_line(exc: Exception) -> str:
+def driver_message(exc: Exception) -> str:
     """A driver error without SQLAlchemy's statement dump and documentation link."""
     text = str(getattr(exc, "orig", None) or exc)
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
@@ -141,7 +141,7 @@ def require_current(engine: Engine, auto_upgrade: bool = True) -> None:
     try:
         current = current_revision(engine)
     except Exception as exc:
-        raise StoreError(f"cannot read database {redact(str(engine.url))}: {_first_line(exc)}") from None
+        raise StoreError(f"cannot read database {redact(str(engine.url))}: {driver_message(exc)}") from None
     head = head_revision()
     if current == head:
         return
