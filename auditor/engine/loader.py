@@ -30,9 +30,9 @@ CONFIDENCE = {"P", "R", "U"}
 
 def bundled_rules_dir() -> Path:
     """rules/ inside the installed wheel, or at the repository root in a checkout."""
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "_data" / "rules"
-    return packaged if packaged.is_dir() else here.parent / "rules"
+    from auditor.shipped import shipped_dir
+
+    return shipped_dir("rules", "rules")
 
 
 def rule_files(dirs: Iterable[Path]) -> list[Path]:

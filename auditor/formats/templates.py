@@ -5,12 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from auditor.shipped import shipped_dir
+
 
 def templates_dir() -> Path:
     """reports/templates inside the installed wheel, or at the repository root in a checkout."""
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "_data" / "templates"
-    return packaged if packaged.is_dir() else here.parent / "reports" / "templates"
+    return shipped_dir("reports/templates", "templates")
 
 
 @lru_cache(maxsize=1)
