@@ -19,6 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
+from auditor.errors import location
+
 CONFIDENCES = ("P", "R", "U")
 
 
@@ -27,8 +29,7 @@ class RefDataError(ValueError):
 
     def __init__(self, path: str, line: int | None, message: str):
         self.path, self.line, self.message = path, line, message
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{location(path, line or None)}: {message}")
 
 
 @dataclass

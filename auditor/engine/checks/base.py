@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from auditor.errors import location
 from auditor.model import FindingGroup, InventoryTable, Rule
 
 
@@ -21,8 +22,7 @@ class RuleError(Exception):
 
     def __init__(self, path: str, line: int | None, message: str):
         self.path, self.line, self.message = path, line, message
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{location(path, line or None)}: {message}")
 
 
 @dataclass

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator, Protocol
 
+from auditor.errors import location
 from auditor.refdata.entities import ListEntry
 
 
@@ -30,12 +31,7 @@ class ListFormatError(Exception):
         self.line = line
         self.column = column
         self.reason = message
-        where = self.path
-        if line is not None:
-            where += f":{line}"
-            if column is not None:
-                where += f":{column}"
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{location(self.path, line, column)}: {message}")
 
 
 @dataclass
