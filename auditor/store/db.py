@@ -97,13 +97,15 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration (idempotent, safe when several processes start at once)."""
+    with _migration_lock(engine):
+        _upgrade_locked(engine)
+
+
+def _upgrade_locked(engine: Engine) -> None:
     from alembic import command
 
     try:
-        with _migration_lock(engine):
-            command.upgrade(_alembic_config(engine), "head")
-    except StoreError:
-        raise
+        command.upgrade(_alembic_config(engine), "head")
     except Exception as exc:
         raise StoreError(f"cannot migrate database {redact(str(engine.url))}: {driver_message(exc)}") from None
 
@@ -137,17 +139,22 @@ def _migration_lock(engine: Engine):
 
 
 def require_current(engine: Engine, auto_upgrade: bool = True) -> None:
-    """Make sure the schema is at head: upgrade it, or refuse with a clear message."""
-    try:
-        current = current_revision(engine)
-    except Exception as exc:
-        raise StoreError(f"cannot read database {redact(str(engine.url))}: {driver_message(exc)}") from None
-    head = head_revision()
-    if current == head:
-        return
-    if auto_upgrade:
-        upgrade(engine)
-        return
+    """Make sure the schema is at head: upgrade it, or refuse with a clear message.
+
+    The check and the upgrade happen under the migration lock: on a new SQLite file a second
+    process must not read (or switch the journal mode) while the first creates the schema.
+    """
+    with _migration_lock(engine):
+        try:
+            current = current_revision(engine)
+        except Exception as exc:
+            raise StoreError(f"cannot read database {redact(str(engine.url))}: {driver_message(exc)}") from None
+        head = head_revision()
+        if current == head:
+            return
+        if auto_upgrade:
+            _upgrade_locked(engine)
+            return
     raise StoreError(
         f"database schema is at {current or 'nothing'}, this auditor needs {head}: run `auditor db upgrade`"
     )

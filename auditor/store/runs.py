@@ -381,7 +381,9 @@ def record_audit(
     """
     from sqlalchemy.exc import SQLAlchemyError
 
-    from auditor.store.db import StoreError, current_revision, head_revision, open_engine, redact, require_current
+    from auditor.store.db import (
+        StoreError, current_revision, driver_message, head_revision, open_engine, redact, require_current,
+    )
 
     engine = open_engine(url)
     try:
@@ -393,8 +395,7 @@ def record_audit(
                 raise
         return record_run(engine, result, started_at, finished_at, progress)
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise StoreError(f"cannot record the audit in {redact(str(engine.url))}: {reason}") from None
+        raise StoreError(f"cannot record the audit in {redact(str(engine.url))}: {driver_message(exc)}") from None
     finally:
         engine.dispose()
 
