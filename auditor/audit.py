@@ -1,7 +1,8 @@
-"""Running one audit: the I/O around the pure core.
+"""The evaluate step of a run (auditor.run): the I/O around the pure core.
 
 read inventories -> load rules and reference data -> evaluate (pure) -> AuditResult.
 Everything a user can get wrong before evaluation raises a usage error (exit 2).
+Call auditor.run.run for a whole audit (decorations, reports, signature, history).
 """
 
 from __future__ import annotations
@@ -40,7 +41,12 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
     needs = {r.check_kind for r in rules if r.in_force(opts.as_of)}
     refdata = load_refdata(opts.refdata, opts.as_of, needs)
     evaluation = evaluate(table, rules, refdata, opts.as_of)
-    result = AuditResult(
+    incomplete = list(refdata.incomplete) + list(evaluation.errors)
+    if len(table) == 0:
+        incomplete.append("no row could be audited: every input row was rejected")
+    if opts.strict and rejected:
+        incomplete.append(f"{len(rejected)} row(s) rejected under --strict")
+    return AuditResult(
         as_of=opts.as_of,
         tool_version=__version__,
         inventory=sources,
@@ -49,13 +55,9 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         table=table,
         groups=evaluation.groups,
         rejected=rejected,
-        warnings=warnings + list(getattr(refdata, "warnings", [])),
-        incomplete_reasons=list(refdata.incomplete) + list(evaluation.errors),
+        warnings=tuple(warnings + list(refdata.warnings)),
+        incomplete_reasons=tuple(incomplete),
         extra_summary=dict(evaluation.summary),
-        options={"organisation": opts.organisation, "refdata_sources": list(refdata.sources)},
+        organisation=opts.organisation,
+        refdata_sources=tuple(refdata.sources),
     )
-    if len(table) == 0:
-        result.incomplete_reasons.append("no row could be audited: every input row was rejected")
-    if opts.strict and rejected:
-        result.incomplete_reasons.append(f"{len(rejected)} row(s) rejected under --strict")
-    return result

@@ -55,18 +55,17 @@ def load_baseline(path: str | Path) -> list[dict]:
     return findings
 
 
-def apply_baseline(result: AuditResult, baseline: str | Path | list[dict]) -> Diff:
-    """Set result.baseline (fingerprint -> "new"/"unchanged") and result.absent; return the Diff.
+def apply_baseline(result: AuditResult, baseline: str | Path | list[dict], label: str | None = None) -> AuditResult:
+    """The result with `baseline` (fingerprint -> "new"/"unchanged") and `absent` set.
 
     `baseline` is the report's path, or its findings already read by `load_baseline` (so that
     a malformed file is refused before anything is evaluated). Raises BaselineError on a
-    malformed file. Asset changes are not computed: a report lists findings, not every asset.
+    malformed file. `label` names the file in the reports (default: the path given).
+    Asset changes are not computed: a report lists findings, not every asset.
     """
     if isinstance(baseline, list):
-        before, label = baseline, None
+        before = baseline
     else:
-        before, label = load_baseline(baseline), str(baseline)
+        before, label = load_baseline(baseline), label or str(baseline)
     new, resolved, unchanged = compare(before, result_findings(result))
-    diff = Diff({"baseline": label}, None, new, resolved, unchanged)
-    diff.apply_to(result)
-    return diff
+    return Diff({"baseline": label}, None, new, resolved, unchanged).apply_to(result)

@@ -13,12 +13,12 @@ auditor.baseline (the audit against a previous report.json, no database).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from auditor.model import AuditResult
+from auditor.model import AuditResult, BaselineSource
 
 
 @dataclass
@@ -51,13 +51,13 @@ class Diff:
             out[f["fingerprint"]] = "new"
         return dict(sorted(out.items()))
 
-    def apply_to(self, result: AuditResult) -> None:
-        """Mark the audit's findings new/unchanged and list resolved ones as absent."""
-        result.baseline = self.states()
-        result.absent = list(self.resolved)
-        # What the findings were compared with, for the reports' "new since …" wording.
-        if self.before is not None:
-            result.options["baseline_source"] = dict(self.before)
+    def apply_to(self, result: AuditResult) -> AuditResult:
+        """The result with its findings marked new/unchanged and resolved ones listed as absent.
+
+        `before` (what the findings were compared with) becomes the reports' "new since …" wording.
+        """
+        source = BaselineSource(**self.before) if self.before is not None else None
+        return replace(result, baseline=self.states(), absent=tuple(self.resolved), baseline_source=source)
 
     def as_json(self) -> dict:
         return {
@@ -170,7 +170,7 @@ def diff_against(engine: Engine, result: AuditResult, ref: int | str = "previous
     the current audit, or pass `before_run_id` (the current audit's id) to take the newest
     run older than it. Returns None when "previous" is asked and no earlier run exists;
     raises auditor.store.runs.RunNotFound for an unknown id. Unchanged findings are listed
-    by fingerprint only. Use `Diff.apply_to(result)` to mark findings "new since last audit"
+    by fingerprint only. `Diff.apply_to(result)` returns the result with findings marked "new since last audit"
     for the report formats.
     """
     from sqlalchemy import select

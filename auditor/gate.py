@@ -11,7 +11,7 @@ with `new_only` — it is not "unchanged" against the baseline.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from auditor.model import AuditResult, Finding, Severity
 
@@ -62,6 +62,5 @@ class Gate:
 
     @classmethod
     def of(cls, result: AuditResult) -> "Gate":
-        """The gate the audit was run with (`result.options["gate"]`), else the default."""
-        spec: Mapping[str, Any] = result.options.get("gate") or {}
-        return cls(spec.get("fail_on", DEFAULT_FAIL_ON), bool(spec.get("new_only", False)))
+        """The gate the audit was run with (`result.gate`), else the default."""
+        return result.gate if result.gate is not None else cls()

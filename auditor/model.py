@@ -17,9 +17,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterator, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, NamedTuple, Sequence
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from auditor.gate import Gate
 
 
 class Severity(enum.IntEnum):
@@ -277,22 +280,12 @@ class Finding:
 
 
 def canonical_json(value: Any) -> str:
-    """Compact, key-sorted JSON: the form hashed into fingerprints."""
+    """Compact, key-sorted JSON: the form hashed into fingerprints and stored as evidence."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def fingerprint(rule_id: str, asset_key: str, evidence: Mapping[str, Any] | str) -> str:
-    """Identity of a finding across runs: rule + asset key + normalised evidence.
-
-    Never the line number: re-sorting an inventory must not make every finding "new".
-    `evidence` may be given already in canonical JSON form.
-    """
-    ev = evidence if isinstance(evidence, str) else canonical_json(evidence)
-    return _fingerprint_hasher(rule_id, ev)(asset_key)
-
-
-def _fingerprint_hasher(rule_id: str, ev_json: str):
-    """fingerprint() for one (rule, evidence): the shared prefix is hashed once per group."""
+def _fingerprint_hasher(rule_id: str, ev_json: str) -> Callable[[str], str]:
+    """fingerprint(rule_id, asset_key, ev_json) as a function of asset_key (prefix hashed once)."""
     prefix = hashlib.sha256(f"{rule_id}\x00{ev_json}\x00".encode())
 
     def fp(asset_key: str) -> str:
@@ -301,6 +294,58 @@ def _fingerprint_hasher(rule_id: str, ev_json: str):
         return h.hexdigest()[:32]
 
     return fp
+
+
+class FindingIdentity:
+    """THE definition of a finding's identity: evidence, its canonical JSON and the fingerprint.
+
+    A finding is one group's rule failing on one row. Its evidence is the group's evidence
+    merged with the row's own additions (`row_evidence`); the fingerprint is
+    sha256(rule id, canonical evidence JSON, asset key) — never the line number, so that
+    re-sorting an inventory does not make every finding "new". Every user computes it here:
+    the formats (through AuditResult.finding_rows), waivers, baselines (through report.json)
+    and the history store. One instance per group merges, serialises and hashes each distinct
+    evidence object once, not once per rig.
+    """
+
+    __slots__ = ("group", "_base", "_merged")
+
+    def __init__(self, group: "FindingGroup"):
+        self.group = group
+        ev_json = canonical_json(group.evidence)
+        self._base = (group.evidence, ev_json, _fingerprint_hasher(group.rule.id, ev_json))
+        self._merged: dict[int, tuple[Mapping[str, Any], str, Callable[[str], str]]] = {}
+
+    @property
+    def group_evidence_json(self) -> str:
+        """Canonical JSON of the group's shared evidence (without any row's additions)."""
+        return self._base[1]
+
+    def evidence(self, row: int) -> tuple[Mapping[str, Any], str, Callable[[str], str]]:
+        """(evidence, its canonical JSON, asset key -> fingerprint) for `row` of the group."""
+        extra = self.group.row_evidence.get(row) if self.group.row_evidence else None
+        if not extra:
+            return self._base
+        # Rows usually share their row_evidence objects (one per distinct declared value, say).
+        hit = self._merged.get(id(extra))
+        if hit is None:
+            ev = {**self.group.evidence, **extra}
+            ej = canonical_json(ev)
+            hit = self._merged[id(extra)] = (ev, ej, _fingerprint_hasher(self.group.rule.id, ej))
+        return hit
+
+    def fingerprint(self, row: int, asset_key: str) -> str:
+        return self.evidence(row)[2](asset_key)
+
+
+def fingerprint(rule_id: str, asset_key: str, evidence: Mapping[str, Any] | str) -> str:
+    """The fingerprint of one finding from its parts (`evidence` as a mapping or canonical JSON).
+
+    For code holding a finding's parts outside a group (tests, tools); FindingIdentity is the
+    same computation with its per-group caching.
+    """
+    ev = evidence if isinstance(evidence, str) else canonical_json(evidence)
+    return _fingerprint_hasher(rule_id, ev)(asset_key)
 
 
 class FindingRow(NamedTuple):
@@ -338,29 +383,71 @@ class ListInfo:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
+class WaiverNote:
+    """An expired waiver that would have covered an (again open) finding."""
+
+    note: str  # "waiver W expired on D"
+    waiver: Mapping[str, Any]  # the waiver's record (auditor.waivers.Waiver.as_json)
+
+
+@dataclass(frozen=True)
+class BaselineSource:
+    """What the findings were compared with: a report.json file, or a recorded run."""
+
+    baseline: str | None = None  # path of the baseline report.json as given
+    run: int | None = None  # recorded run id (--diff-against)
+    as_of: str | None = None
+    status: str | None = None
+    finished_at: str | None = None
+
+
+@dataclass(frozen=True)
+class RefDataSource:
+    """A reference-data file the audit read (tariffs, facilities, advisories, approved firmware)."""
+
+    kind: str
+    path: str
+    sha256: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "path": self.path, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
 class AuditResult:
-    """Everything a report needs; renderers read this and nothing else."""
+    """Everything a report needs; renderers read this and nothing else.
+
+    Immutable: evaluation builds it, and each decoration (waivers, baseline or history, the
+    gate and outputs of the run) returns a new result with `dataclasses.replace`
+    (auditor.run owns the order). Fingerprint-keyed decorations are plain mappings.
+    """
 
     as_of: date
     tool_version: str
-    inventory: list[InventorySource]
-    rules: list[Rule]
-    lists: list[ListInfo]
+    inventory: Sequence[InventorySource]
+    rules: Sequence[Rule]
+    lists: Sequence[ListInfo]
     table: InventoryTable
-    groups: list[FindingGroup]
-    rejected: list[Rejected]
-    warnings: list[str] = field(default_factory=list)
-    incomplete_reasons: list[str] = field(default_factory=list)
+    groups: Sequence[FindingGroup]
+    rejected: Sequence[Rejected]
+    warnings: tuple[str, ...] = ()
+    incomplete_reasons: tuple[str, ...] = ()
     # Fleet-level figures filled by checks that aggregate (e.g. tariff exposure).
-    extra_summary: dict[str, Any] = field(default_factory=dict)
-    # Optional decorations applied after evaluation (waivers, baseline); keyed by fingerprint.
-    waivers: dict[str, Mapping[str, Any]] = field(default_factory=dict)
-    baseline: dict[str, str] | None = None  # fingerprint -> "new" | "unchanged"; None = no baseline
-    absent: list[dict[str, Any]] = field(default_factory=list)  # baseline findings no longer present
-    options: dict[str, Any] = field(default_factory=dict)  # e.g. organisation name for the cover page
-    _open_counts: Any = field(default=None, repr=False, compare=False)  # summary() cache
-    _new_counts: Any = field(default=None, repr=False, compare=False)  # new_by_rule() cache
+    extra_summary: Mapping[str, Any] = field(default_factory=dict)
+    organisation: str | None = None  # shown on the report's cover
+    refdata_sources: tuple[RefDataSource, ...] = ()  # reference-data files read
+    # Decorations applied after evaluation (auditor.run), keyed by fingerprint.
+    waivers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # fingerprint -> waiver record
+    expired_waivers: Mapping[str, WaiverNote] = field(default_factory=dict)  # fingerprint -> note
+    baseline: Mapping[str, str] | None = None  # fingerprint -> "new" | "unchanged"; None = no baseline
+    baseline_source: BaselineSource | None = None
+    absent: tuple[Mapping[str, Any], ...] = ()  # baseline findings no longer present
+    gate: "Gate | None" = None  # the gate the run applies (JUnit/Markdown show it); None = default
+    outputs: tuple[str, ...] = ()  # file names the run writes (Markdown links them)
+    # Caches of figures every format asks for; not init fields, so `replace` starts afresh.
+    _open_counts: Any = field(default=None, init=False, repr=False, compare=False)  # summary()
+    _new_counts: Any = field(default=None, init=False, repr=False, compare=False)  # new_by_rule()
 
     @property
     def complete(self) -> bool:
@@ -394,8 +481,7 @@ class AuditResult:
 
     def waiver_notes(self) -> dict[str, str]:
         """fingerprint -> "waiver W expired on D" for open findings an expired waiver would have covered."""
-        notes = self.options.get("waiver_notes") or {}
-        return {fp: str(n["note"]) for fp, n in notes.items() if fp not in self.waivers}
+        return {fp: n.note for fp, n in self.expired_waivers.items() if fp not in self.waivers}
 
     def finding_rows(self, groups: Sequence[FindingGroup]) -> Iterator["FindingRow"]:
         """The hot path under iter_findings, for one rule's groups, ordered by (file, line).
@@ -411,31 +497,16 @@ class AuditResult:
         rows = allrows[:, 0]
         serial_col = table.columns["serial"]
         serial_values = serial_col.values
-        base = []
-        for g in groups:
-            ev_json = canonical_json(g.evidence)
-            base.append((g.evidence, ev_json, _fingerprint_hasher(g.rule.id, ev_json)))
-        # Rows usually share their row_evidence objects (one per distinct declared value, say):
-        # merge, serialise and hash once per (group, shared object).
-        merged: dict[tuple[int, int], tuple[dict, str, Any]] = {}
+        identities = [FindingIdentity(g) for g in groups]
         asset_key = table.asset_key
         for row, gi, line, src, scode in zip(
             rows.tolist(), allrows[:, 1].tolist(), table.lines[rows].tolist(),
             table.source_index[rows].tolist(), serial_col.codes[rows].tolist(),
         ):
-            g = groups[gi]
-            evidence, ev_json, fp = base[gi]
-            if g.row_evidence and row in g.row_evidence:
-                extra = g.row_evidence[row]
-                hit = merged.get((gi, id(extra)))
-                if hit is None:
-                    ev = {**evidence, **extra}
-                    ej = canonical_json(ev)
-                    hit = merged[(gi, id(extra))] = (ev, ej, _fingerprint_hasher(g.rule.id, ej))
-                evidence, ev_json, fp = hit
+            evidence, ev_json, fp = identities[gi].evidence(row)
             serial = serial_values[scode]
-            key = serial if serial else asset_key(row)
-            yield FindingRow(g, row, key, serial, line, src, evidence, ev_json, fp(key))
+            key = serial if serial else asset_key(row)  # asset_key's first case, without its lookups
+            yield FindingRow(groups[gi], row, key, serial, line, src, evidence, ev_json, fp(key))
 
     def iter_finding_rows(self):
         """finding_rows() over every rule, in report order (rule id, file, line)."""
@@ -463,10 +534,9 @@ class AuditResult:
             by_kind[g.rule.kind.value] = by_kind.get(g.rule.kind.value, 0) + n
             rows_with[g.rows] = True
         if self.waivers:
-            # Waivers are keyed by fingerprint: count them on the cheap finding rows, once per
-            # waiver state (every format asks for the summary).
-            key = (len(self.groups), len(self.waivers), id(self.waivers))
-            if self._open_counts is None or self._open_counts[0] != key:
+            # Waivers are keyed by fingerprint: count them on the cheap finding rows, once
+            # (the result is immutable; every format asks for the summary).
+            if self._open_counts is None:
                 open_counts = {s.label: 0 for s in Severity}
                 waived_n = 0
                 for r in self.iter_finding_rows():
@@ -474,8 +544,8 @@ class AuditResult:
                         waived_n += 1
                     else:
                         open_counts[r.group.effective_severity.label] += 1
-                self._open_counts = (key, open_counts, waived_n)
-            _, counts, waived = self._open_counts
+                object.__setattr__(self, "_open_counts", (open_counts, waived_n))  # a cache, not state
+            counts, waived = self._open_counts
             open_by_sev = dict(counts)
         else:
             open_by_sev = dict(by_sev)
@@ -515,11 +585,10 @@ class AuditResult:
         state and caches the answer (every format asks).
         """
         states = self.baseline or {}
-        key = (len(self.groups), len(states), id(self.baseline))
-        if self._new_counts is None or self._new_counts[0] != key:
+        if self._new_counts is None:
             counts = {g.rule.id: 0 for g in self.groups}
             for r in self.iter_finding_rows():
                 if states.get(r.fingerprint, "new") == "new":
                     counts[r.group.rule.id] += 1
-            self._new_counts = (key, counts)
-        return dict(self._new_counts[1])
+            object.__setattr__(self, "_new_counts", counts)  # a cache, not state
+        return dict(self._new_counts)

@@ -20,8 +20,8 @@ A waiver applies to a finding when the rule and the asset match and
 waiver record (`AuditResult.waivers`, fingerprint -> waiver dict).
 
 An expired waiver that would have matched leaves its finding open and adds a note:
-`AuditResult.options["waiver_notes"]` maps the finding's fingerprint to
-`{"note": "waiver W expired on D", "waiver": {...}}`, and one line per expired waiver goes to
+`AuditResult.expired_waivers` maps the finding's fingerprint to a WaiverNote
+("waiver W expired on D" and the waiver's record), and one line per expired waiver goes to
 `AuditResult.warnings`. A waiver whose `created` is after the audit's as-of date did not exist
 yet at that date and is ignored (with a warning).
 """
@@ -31,14 +31,14 @@ from __future__ import annotations
 import fnmatch
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from auditor.model import AuditResult, canonical_json, fingerprint
+from auditor.model import AuditResult, FindingIdentity, WaiverNote
 
 DEFAULT_MAX_LIFETIME_DAYS = 180
 
@@ -294,54 +294,54 @@ def _matching_rows(w: Waiver, result: AuditResult, rows: np.ndarray) -> np.ndarr
     return rows[hit]
 
 
-def apply_waivers(result: AuditResult, waivers: Iterable[Waiver]) -> None:
-    """Mark findings matched by in-effect waivers as waived; note the ones expired waivers miss.
+def apply_waivers(result: AuditResult, waivers: Iterable[Waiver]) -> AuditResult:
+    """The result with findings matched by in-effect waivers marked waived, and notes for the
+    ones only expired waivers match.
 
-    Fills `result.waivers` (fingerprint -> waiver dict), `result.options["waiver_notes"]`
-    (fingerprint -> {"note", "waiver"}) and `result.warnings`. Nothing is hidden or removed.
-    When two waivers match one finding, the one with the smallest id is recorded.
+    Returns a new result (results are immutable) with `waivers` (fingerprint -> waiver
+    record), `expired_waivers` (fingerprint -> WaiverNote) and one warning per expired or
+    not-yet-created waiver. Nothing is hidden or removed. When two waivers match one finding,
+    the one with the smallest id is recorded.
     """
     as_of = result.as_of
     by_rule: dict[str, list[Waiver]] = {}
     for w in sorted(waivers, key=lambda w: w.id):
         by_rule.setdefault(w.rule, []).append(w)
-    notes: dict[str, dict] = dict(result.options.get("waiver_notes", {}) or {})
+    applied: dict[str, Mapping[str, Any]] = dict(result.waivers)
+    notes: dict[str, WaiverNote] = dict(result.expired_waivers)
     expired_counts: dict[str, int] = {}
     future: set[str] = set()
     table = result.table
     for g in result.groups:
+        identity = FindingIdentity(g)
         for w in by_rule.get(g.rule.id, ()):
             if as_of < w.created:
                 future.add(w.id)
                 continue
-            rows = _matching_rows(w, result, g.rows)
-            group_evidence = canonical_json(g.evidence)
-            for row in rows.tolist():
-                extra = g.row_evidence.get(row) if g.row_evidence else None
-                ev_json = canonical_json({**g.evidence, **extra}) if extra else group_evidence
-                fp = fingerprint(g.rule.id, table.asset_key(row), ev_json)
+            for row in _matching_rows(w, result, g.rows).tolist():
+                fp = identity.fingerprint(row, table.asset_key(row))
                 if w.in_effect(as_of):
-                    result.waivers.setdefault(fp, w.as_json())
+                    applied.setdefault(fp, w.as_json())
                 elif fp not in notes:
-                    notes[fp] = {"note": f"waiver {w.id} expired on {w.expires.isoformat()}", "waiver": w.as_json()}
+                    notes[fp] = WaiverNote(f"waiver {w.id} expired on {w.expires.isoformat()}", w.as_json())
                     expired_counts[w.id] = expired_counts.get(w.id, 0) + 1
     # A finding waived by one waiver and missed by another expired one is waived: drop the note.
-    notes = {fp: n for fp, n in notes.items() if fp not in result.waivers}
-    if notes:
-        result.options["waiver_notes"] = dict(sorted(notes.items()))
+    notes = {fp: n for fp, n in sorted(notes.items()) if fp not in applied}
+    warnings = list(result.warnings)
     by_id = {w.id: w for ws in by_rule.values() for w in ws}
     for wid in sorted(expired_counts):
         w = by_id[wid]
-        result.warnings.append(
+        warnings.append(
             f"waiver {wid} ({w.source}) expired on {w.expires.isoformat()}: "
             f"{expired_counts[wid]} finding(s) of rule {w.rule} are open again"
         )
     for wid in sorted(future):
         w = by_id[wid]
-        result.warnings.append(
+        warnings.append(
             f"waiver {wid} ({w.source}) was created on {w.created.isoformat()}, after the audit date "
             f"{as_of.isoformat()}: not applied"
         )
+    return replace(result, waivers=applied, expired_waivers=notes, warnings=tuple(warnings))
 
 
 # --------------------------------------------------------------------------- linting

@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -68,13 +69,12 @@ def time_to_interactive(html: Path) -> float:
     return ms / 1000
 
 
-def apply_synthetic_baseline(result) -> None:
+def apply_synthetic_baseline(result):
     """As `--baseline previous/report.json` would: 1 finding in 10 new, 1,000 baseline findings gone."""
     fps = [r.fingerprint for r in result.iter_finding_rows()]
-    result.baseline = {fp: ("new" if i % 10 == 0 else "unchanged") for i, fp in enumerate(fps)}
-    result.absent = [{"fingerprint": f"gone{i:06d}", "rule_id": "ORIG-001", "severity": "medium",
+    return replace(result, baseline={fp: ("new" if i % 10 == 0 else "unchanged") for i, fp in enumerate(fps)}, absent=tuple({"fingerprint": f"gone{i:06d}", "rule_id": "ORIG-001", "severity": "medium",
                       "asset": {"serial": f"GONE{i:06d}", "key": f"GONE{i:06d}", "file": "old.csv", "line": i + 2},
-                      "message": "Claimed assembly country CN is a foreign adversary"} for i in range(1000)]
+                      "message": "Claimed assembly country CN is a foreign adversary"} for i in range(1000)))
 
 
 def main(argv=None) -> None:
@@ -105,7 +105,7 @@ def main(argv=None) -> None:
                                             refdata=RefDataOptions(use_db=False), organisation="Benchmark Mining Co."))
             t_audit = time.perf_counter() - t0
             if args.baseline:
-                apply_synthetic_baseline(result)
+                result = apply_synthetic_baseline(result)
             timings = {}
             for name in ("html", "pdf", "csv", "json"):
                 best = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
+from typing import Any, Callable
 
 import click
 
@@ -37,3 +39,45 @@ def split_formats(value: str, known: list[str]) -> list[str]:
     if not names:
         raise click.BadParameter("no format given", param_hint="--format")
     return sorted(set(names), key=names.index)
+
+
+# Reference-data flags, shared by every command that evaluates an inventory (`audit`, `waivers
+# lint --inventory`) so that they judge the same findings. The command receives one
+# `refdata` argument (auditor.refdata.loader.RefDataOptions, without its db_url).
+_REFDATA_FLAGS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
+    click.option("--bundled-lists-only", is_flag=True,
+                 help="Screen against the bundled curated list only (ignore imported lists)."),
+    click.option("--no-bundled-list", is_flag=True, help="Do not screen against the bundled curated list."),
+    click.option("--cleared", type=click.Path(), help="Reviewed file of cleared (false-positive) screening matches."),
+    click.option("--max-list-age", "max_list_age", default=90, show_default=True, type=click.IntRange(1),
+                 help="Warn when an imported list was retrieved more than this many days before --as-of."),
+    click.option("--approved-firmware", type=click.Path(dir_okay=False),
+                 help="Organisation's approved-firmware list (TOML); without it the approved-firmware rule "
+                      "does not apply."),
+    click.option("--ownership", type=click.Path(), help="Ownership records (TOML) for the Affiliates (50%) rule."),
+    click.option("--tariffs", type=click.Path(dir_okay=False),
+                 help="Your own tariff schedule (TOML; default: the bundled one)."),
+    click.option("--facilities", type=click.Path(dir_okay=False), help="Your own facility registry (TOML)."),
+    click.option("--advisories", type=click.Path(dir_okay=False), help="Your own firmware advisories (TOML)."),
+]
+_REFDATA_NAMES = ("bundled_lists_only", "no_bundled_list", "cleared", "max_list_age", "approved_firmware",
+                  "ownership", "tariffs", "facilities", "advisories")
+
+
+def refdata_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the reference-data flags; the command gets them as one `refdata` keyword argument."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from auditor.refdata.loader import RefDataOptions
+
+        f = {name: kwargs.pop(name) for name in _REFDATA_NAMES}
+        kwargs["refdata"] = RefDataOptions(
+            use_db=not f["bundled_lists_only"], include_curated=not f["no_bundled_list"], cleared=f["cleared"],
+            max_list_age_days=f["max_list_age"], approved_firmware=f["approved_firmware"],
+            ownership=f["ownership"], tariffs=f["tariffs"], facilities=f["facilities"], advisories=f["advisories"])
+        return command(*args, **kwargs)
+
+    for option in reversed(_REFDATA_FLAGS):
+        wrapper = option(wrapper)
+    return wrapper

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import click
 
 from auditor.cli.db_cmd import DB_HELP, open_for_reading
 from auditor.cli.exits import USAGE, fail
+from auditor.cli.options import refdata_options
 
 
 def _parse_date(ctx, param, value):
@@ -43,18 +45,15 @@ def _load(path: str, as_of: date, max_days: int):
         raise SystemExit(USAGE)
 
 
-def _audit(inventories, rule_dirs, as_of: date, url: str | None):
-    """The audit pipeline on the given files (its findings are what the waivers must match)."""
-    from auditor.audit import AuditOptions, run_audit
-    from auditor.engine.checks.base import RuleError
-    from auditor.inventory.errors import InventoryError
-    from auditor.refdata.loader import RefDataOptions
-    from auditor.store.db import StoreError
+def _audit(inventories, rule_dirs, as_of: date, url: str | None, refdata):
+    """The findings `auditor audit` produces on the given files: the same run, nothing written."""
+    from auditor.run import AuditRequest, RunError, run
 
+    request = AuditRequest(inventories=tuple(inventories), as_of=as_of, rule_dirs=tuple(rule_dirs),
+                           refdata=replace(refdata, db_url=url))
     try:
-        return run_audit(AuditOptions(inventories=list(inventories), as_of=as_of, rule_dirs=list(rule_dirs),
-                                      refdata=RefDataOptions(db_url=url)))
-    except (RuleError, InventoryError, StoreError, OSError, ValueError) as exc:
+        return run(request).result
+    except RunError as exc:
         fail(str(exc))
 
 
@@ -77,15 +76,17 @@ def waivers() -> None:
               help="With --inventory: rule directory or file (repeatable; default: the bundled rule pack).")
 @click.option("--no-match-check", is_flag=True,
               help="Do not check that every waiver matches a finding (no recorded run needed).")
+@refdata_options
 def lint(file: str, as_of: date | None, max_lifetime: int, url: str | None, run_ref: str,
-         inventories: tuple[str, ...], rule_dirs: tuple[Path, ...], no_match_check: bool) -> None:
+         inventories: tuple[str, ...], rule_dirs: tuple[Path, ...], no_match_check: bool, refdata) -> None:
     """Check a waiver file; exit 2 on any problem.
 
     Problems: invalid TOML, unknown or missing keys, an expiry in the past or more than
     --max-lifetime away, and — unless --no-match-check — a waiver naming a rule that the
     audit does not have, or matching none of its findings. The audit is the recorded run RUN
     (the latest by default: record audits with `auditor audit … --db URL`), or with
-    --inventory a fresh audit of the given files as of --as-of (no database needed).
+    --inventory a fresh audit of the given files as of --as-of, run exactly as `auditor audit`
+    runs it with the same reference-data flags (no history database needed).
     """
     from auditor.store.runs import RunNotFound, finding_assets, get_run
     from auditor.waivers import Candidate, candidates_from_result, lint_waivers
@@ -95,7 +96,7 @@ def lint(file: str, as_of: date | None, max_lifetime: int, url: str | None, run_
     candidates = known_rules = None
     against = ""
     if inventories and not no_match_check:
-        result = _audit(inventories, rule_dirs, as_of, url)
+        result = _audit(inventories, rule_dirs, as_of, url, refdata)
         candidates = list(candidates_from_result(result))
         known_rules = [r.id for r in result.rules]
         against = f" against an audit of {', '.join(inventories)}"

@@ -73,9 +73,7 @@ def _header(result: AuditResult) -> dict[str, Any]:
                 for r in sorted(result.rules, key=lambda r: r.id)
             ],
             "lists": [li.as_json() for li in sorted(result.lists, key=lambda li: (li.name, li.source))],
-            "reference_data": sorted(
-                (dict(s) for s in result.options.get("refdata_sources", [])), key=lambda s: str(s.get("path"))
-            ),
+            "reference_data": [s.as_json() for s in sorted(result.refdata_sources, key=lambda s: s.path)],
         },
         "summary": result.summary(),
     }

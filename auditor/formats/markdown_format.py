@@ -199,7 +199,7 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
     if cut:
         tail.append(f"_{cut} finding row(s) not shown to keep this summary under {MAX_CHARS:,} characters._")
         tail.append("")
-    outputs = result.options.get("outputs") or ["report.json"]
+    outputs = result.outputs or ("report.json",)
     links = ", ".join(md_escape(Path(out_dir, name).as_posix(), 200) for name in outputs)
     tail.append(f"Full report: {links}")
     text = "\n".join(w.lines + tail) + "\n"

@@ -17,7 +17,7 @@ import numpy as np
 
 from auditor.formats import charts
 from auditor.formats.document import audit_id, header, rejected_rows  # noqa: F401 (audit_id re-exported)
-from auditor.model import AuditResult, FindingRow, Rule, Severity, canonical_json
+from auditor.model import AuditResult, BaselineSource, FindingRow, Rule, Severity, canonical_json
 
 SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]  # critical first
 
@@ -225,7 +225,7 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         "summary": summary,
         "audit_id": audit_id(doc),
         "rules_digest": rules_digest(doc),
-        "organisation": result.options.get("organisation") or "",
+        "organisation": result.organisation or "",
         "severities": SEVERITIES,
         "share_with_findings": (100.0 * summary["assets_with_findings"] / assets) if assets else 0.0,
         "charts": {
@@ -288,11 +288,11 @@ def baseline_view(result: AuditResult, summary: dict[str, Any], doc: dict[str, A
     counts = summary.get("baseline")
     if counts is None:
         return None
-    src = result.options.get("baseline_source") or {}
-    if src.get("run") is not None:
-        against, detail = "the last audit", f"run {src['run']}{', as of ' + str(src['as_of']) if src.get('as_of') else ''}"
+    src = result.baseline_source or BaselineSource()
+    if src.run is not None:
+        against, detail = "the last audit", f"run {src.run}{', as of ' + src.as_of if src.as_of else ''}"
     else:
-        against, detail = "the baseline", shown_path(src["baseline"]) if src.get("baseline") else ""
+        against, detail = "the baseline", shown_path(src.baseline) if src.baseline else ""
     absent = []
     for f in doc.get("absent_findings", []):
         a = f.get("asset") or {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditor.model import ListInfo
+from auditor.model import ListInfo, RefDataSource
 
 
 @dataclass
@@ -23,6 +23,6 @@ class RefData:
     affiliates_rule: Any = None  # refdata.ownership.AffiliatesRule (dated periods of the 50% rule)
     cleared: list[Any] = field(default_factory=list)  # screening.cleared.ClearedMatch
     lists: list[ListInfo] = field(default_factory=list)  # lists used, for the report
-    sources: list[dict[str, Any]] = field(default_factory=list)  # data files used: path, sha256
+    sources: list[RefDataSource] = field(default_factory=list)  # data files used: kind, path, sha256
     warnings: list[str] = field(default_factory=list)  # e.g. only bundled lists were used
     incomplete: list[str] = field(default_factory=list)  # e.g. stale lists: the audit is INCOMPLETE

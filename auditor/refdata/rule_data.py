@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
+from auditor.model import RefDataSource
 from auditor.refdata import RefData
 from auditor.refdata._records import DATA_DIR, RefDataError
 from auditor.refdata.facilities import load_facilities
@@ -34,10 +35,11 @@ def load_rule_refdata(
     ref.facilities, src_f = load_facilities(facilities)
     ref.tariffs, src_t = load_tariffs(tariffs)
     ref.advisories, src_a = load_advisories(advisories)
-    ref.sources.extend([{"kind": "facilities", **src_f}, {"kind": "tariffs", **src_t}, {"kind": "advisories", **src_a}])
+    ref.sources.extend([RefDataSource("facilities", **src_f), RefDataSource("tariffs", **src_t),
+                        RefDataSource("advisories", **src_a)])
     if approved_firmware is not None:
         ref.approved_firmware, src_p = load_approved_firmware(approved_firmware)
-        ref.sources.append({"kind": "approved_firmware", **src_p})
+        ref.sources.append(RefDataSource("approved_firmware", **src_p))
     else:
         ref.approved_firmware = None
     return ref

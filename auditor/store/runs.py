@@ -36,7 +36,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from auditor.model import AuditResult, canonical_json, fingerprint
+from auditor.model import AuditResult, FindingIdentity, canonical_json
 from auditor.store.base import Base
 
 # Rows per executemany batch: large enough to amortise round trips, small enough that a batch
@@ -166,11 +166,6 @@ def _json(value: Any) -> str:
     return canonical_json(value)
 
 
-def _waiver_notes(result: AuditResult) -> dict[str, dict]:
-    """Expired-waiver notes left by auditor.waivers.apply_waivers (fingerprint -> note)."""
-    return result.options.get("waiver_notes", {}) or {}
-
-
 FINDING_COLUMNS = ("run_id", "finding_no", "group_no", "fingerprint", "asset_key", "serial", "source", "line",
                    "status", "waiver_id", "row_evidence_json")
 ASSET_COLUMNS = ("run_id", "asset_no", "asset_key", "supplier", "model", "rows")
@@ -179,15 +174,16 @@ ASSET_COLUMNS = ("run_id", "asset_no", "asset_key", "supplier", "model", "rows")
 def _finding_rows(result: AuditResult, run_id: int) -> Iterator[tuple[dict, list[tuple]]]:
     """(group row, its finding rows as FINDING_COLUMNS tuples) for every group, in report order.
 
-    Fingerprints are computed exactly as AuditResult.iter_findings does (same function, same
-    evidence merge); a test checks the two agree.
+    Evidence and fingerprints come from FindingIdentity, as for every format; a test checks
+    that stored and reported fingerprints agree.
     """
     table = result.table
     serial_col = table.columns["serial"]
     ordered = sorted(enumerate(result.groups), key=lambda p: (p[1].rule.id, p[0]))
     finding_no = 0
     for group_no, (_, g) in enumerate(ordered):
-        group_evidence = _json(g.evidence)  # canonical form: stored once and hashed per rig
+        identity = FindingIdentity(g)
+        group_evidence = identity.group_evidence_json  # stored once per group
         group_row = {
             "run_id": run_id,
             "group_no": group_no,
@@ -199,13 +195,12 @@ def _finding_rows(result: AuditResult, run_id: int) -> Iterator[tuple[dict, list
             "evidence_json": group_evidence,
         }
         rows = []
-        rule_id, waivers, sources = g.rule.id, result.waivers, table.sources
+        waivers, sources = result.waivers, table.sources
         lines, source_index = table.lines, table.source_index
         for row in g.rows.tolist():
             extra = g.row_evidence.get(row) if g.row_evidence else None
-            ev_json = _json({**g.evidence, **extra}) if extra else group_evidence
             key = table.asset_key(row)
-            fp = fingerprint(rule_id, key, ev_json)
+            fp = identity.fingerprint(row, key)
             waiver = waivers.get(fp) if waivers else None
             rows.append((
                 run_id, finding_no, group_no, fp, key, serial_col.value(row), sources[source_index[row]],
@@ -257,8 +252,8 @@ def _waiver_rows(result: AuditResult, run_id: int) -> list[dict]:
         wid = w["id"]
         applied[wid] = (dict(w), applied.get(wid, (w, 0))[1] + 1)
     expired: dict[str, tuple[dict, int]] = {}
-    for note in _waiver_notes(result).values():
-        w = note["waiver"]
+    for note in result.expired_waivers.values():
+        w = note.waiver
         wid = w["id"]
         expired[wid] = (dict(w), expired.get(wid, (w, 0))[1] + 1)
     rows = []

@@ -3,6 +3,10 @@ publish-unit-test-result GitHub action), so the file is checked the way a CI vie
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from auditor.gate import Gate
+
 import xml.etree.ElementTree as ET
 
 import junitparser
@@ -67,8 +71,8 @@ def test_below_the_gate_passes_but_is_listed(tmp_path):
 def test_waived_rule_is_skipped_and_names_the_waiver(tmp_path):
     result = audit_result(PROCUREMENT)
     finding = orig001(result)
-    result.waivers = {finding.fingerprint: {"id": "W-2026-007", "justification": "re-sourced"}}
-    result.options["gate"] = {"fail_on": "medium", "new_only": False}
+    result = replace(result, waivers={finding.fingerprint: {"id": "W-2026-007", "justification": "re-sourced"}})
+    result = replace(result, gate=Gate("medium"))
     path = get("junit").write(result, tmp_path)
     case = cases(path)[f"{PROCUREMENT}.ORIG-001"]
     assert outcome(case) == "skipped"
@@ -124,7 +128,7 @@ def test_hostile_cells_stay_well_formed_xml(tmp_path):
     csv.write_text('PO Number,Line,Model,Country of Origin\n"PO-]]><x>&amp;",1,"S21 </testcase>",CN\n',
                    encoding="utf-8")
     result = audit_result(csv)
-    result.options["gate"] = {"fail_on": "medium"}
+    result = replace(result, gate=Gate("medium"))
     path = get("junit").write(result, tmp_path)
     ET.parse(path)  # well-formed
     case = cases(path)[f"{csv}.ORIG-001"]

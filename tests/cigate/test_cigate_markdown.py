@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from auditor.gate import Gate
+
 import pytest
 
 from auditor.formats.markdown_format import MAX_CHARS, md_escape, render
@@ -59,7 +63,7 @@ def test_hostile_cells_in_a_real_report(tmp_path):
         encoding="utf-8",
     )
     result = audit_result(csv)
-    result.options["gate"] = {"fail_on": "medium"}
+    result = replace(result, gate=Gate("medium"))
     md = render(result, tmp_path / "out")
     row = next(line for line in md.splitlines() if line.startswith("| MEDIUM | ORIG-001"))
     # Exactly the five columns of the table: no pipe from the cell splits it.
@@ -74,7 +78,7 @@ def test_huge_result_is_cut_under_the_comment_limit(tmp_path):
     rows = [f"PO-{i:05d},{j},{long_supplier},Antminer S21 {'y' * 150},CN" for i in range(800) for j in (1, 2, 3)]
     csv.write_text("PO Number,Line,Supplier,Model,Country of Origin\n" + "\n".join(rows) + "\n", encoding="utf-8")
     result = audit_result(csv)
-    result.options["gate"] = {"fail_on": "medium"}
+    result = replace(result, gate=Gate("medium"))
     md = render(result, "out")
     assert len(md) <= MAX_CHARS
     assert "### Findings that fail the gate (2400)" in md
@@ -88,13 +92,12 @@ def test_new_findings_come_first_with_a_baseline(tmp_path):
     result = audit_result(PROCUREMENT)
     finding = orig001(result)
     others = {f.fingerprint: "unchanged" for f in result.iter_findings() if f.fingerprint != finding.fingerprint}
-    result.options["gate"] = {"fail_on": "medium", "new_only": True}
-    result.baseline = others  # everything but the ORIG-001 finding was there before
+    result = replace(result, gate=Gate("medium", new_only=True), baseline=others)  # everything but the ORIG-001 finding was there before
     md = render(result, "out")
     assert md.index("### New since the baseline (1)") < md.index("### Top rules")
     assert "| severity | findings | open | waived | new (open) |" in md
     assert "| MEDIUM | ORIG-001 | po:PO-2026-0142/4 |" in md.split("### Top rules")[0]
-    result.baseline = {**others, finding.fingerprint: "unchanged"}
+    result = replace(result, baseline={**others, finding.fingerprint: "unchanged"})
     md = render(result, "out")
     assert "### New since the baseline (0)" in md and "No new findings." in md
     assert md.startswith("## ✅ auditor: PASS")  # unchanged findings do not fail --fail-on-new-only

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import json
 from pathlib import Path
 
@@ -102,7 +104,7 @@ def test_waived_finding_is_carried_with_an_external_suppression(tmp_path):
     finding = orig001(result)
     waiver = {"id": "W-2026-007", "justification": "Hashboards re-sourced from Malaysia, see PO amendment 3",
               "approver": "Jane Roe, CCO", "expires": "2027-03-01"}
-    result.waivers = {finding.fingerprint: waiver}
+    result = replace(result, waivers={finding.fingerprint: waiver})
     doc = write_sarif(result, tmp_path)
     validate(doc)
     (res,) = [r for r in doc["runs"][0]["results"] if "suppressions" in r]
@@ -117,11 +119,11 @@ def test_baseline_states_and_absent_results(tmp_path):
     result = audit_result(PROCUREMENT)
     finding = orig001(result)
     others = [f.fingerprint for f in result.iter_findings() if f.rule_id != "ORIG-001"]
-    result.baseline = {fp: "unchanged" for fp in others}  # a baseline without the ORIG-001 finding
-    result.absent = [{
+    # A baseline without the ORIG-001 finding, and with one finding gone since.
+    result = replace(result, baseline={fp: "unchanged" for fp in others}, absent=({
         "fingerprint": "0" * 32, "rule_id": "DQ-006", "severity": "low", "message": "old formula cell",
         "asset": {"serial": None, "key": "po:PO-2026-0100/2", "file": "procurement/orders.csv", "line": 9},
-    }]
+    },))
     doc = write_sarif(result, tmp_path / "a")
     validate(doc)
     states = {r["partialFingerprints"]["auditorFinding/v1"]: r["baselineState"] for r in doc["runs"][0]["results"]}
@@ -132,8 +134,7 @@ def test_baseline_states_and_absent_results(tmp_path):
     assert absent["baselineState"] == "absent" and absent["ruleId"] == "DQ-006" and absent["level"] == "note"
     assert absent["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "po:PO-2026-0100/2"
 
-    result.baseline = {f.fingerprint: "unchanged" for f in result.iter_findings()}
-    result.absent = []
+    result = replace(result, baseline={f.fingerprint: "unchanged" for f in result.iter_findings()}, absent=())
     doc = write_sarif(result, tmp_path / "b")
     validate(doc)
     assert {r["baselineState"] for r in doc["runs"][0]["results"]} == {"unchanged"}

@@ -12,6 +12,8 @@ Waivers: W-DUP (in force) waives DQ-002 for R001 (2 high findings); W-OLD expire
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import json
 import re
 
@@ -109,12 +111,12 @@ def test_json_finding_lines_equal_finding_as_json():
     with tempfile.TemporaryDirectory() as t:
         p = Path(t) / "w.toml"
         p.write_text(GOOD)
-        apply_waivers(r, load_waivers(p, r.as_of))
+        r = apply_waivers(r, load_waivers(p, r.as_of))
     findings = list(r.iter_findings())
     # Cover every optional key: waived, expired-waiver note, new and unchanged.
     assert {f.status for f in findings} == {"open", "waived"}
     assert any(f.waiver_note for f in findings)
-    r.baseline = {findings[0].fingerprint: "unchanged"}
+    r = replace(r, baseline={findings[0].fingerprint: "unchanged"})
     findings = list(r.iter_findings())
     lines = list(JsonFormat.finding_lines(r))
     assert lines == [_dump(f.as_json()) for f in findings]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from auditor.model import RefDataSource
+
 import csv
 import io
 import json
@@ -104,15 +108,14 @@ def _result_with_tariffs_and_refdata():
 
     result = run_audit(AuditOptions(inventories=[str(REPO / "sample_inventory.csv")], as_of=date(2026, 11, 26),
                                     rule_dirs=[Path(r) for r in RULES], refdata=RefDataOptions(use_db=False)))
-    result.options["refdata_sources"] = [{"path": "refdata/tariffs.toml", "sha256": "ab" * 32, "kind": "tariffs"},
-                                         {"path": "refdata/facilities.csv", "sha256": "cd" * 32}]
-    result.extra_summary.update({
+    sources = (RefDataSource("tariffs", "refdata/tariffs.toml", "ab" * 32),
+               RefDataSource("facilities", "refdata/facilities.csv", "cd" * 32))
+    return replace(result, refdata_sources=sources, extra_summary={**result.extra_summary, **{
         "tariff_exposure_usd": "41,250.00", "tariff_exposure_as_of_usd": "63,800.00",
         "tariff_by_origin": [{"origin": "CN", "hts": "8543.70.9960", "rigs": 28, "duty_at_import_usd": "30100.00",
                               "rates_at_import": [{"rate": "0.25", "rigs": 28}], "rate_as_of": "0.55",
                               "duty_as_of_usd": "48000.00"}],
-    })
-    return result
+    }})
 
 
 def test_tariff_and_reference_data_render_in_html_and_pdf(tmp_path):
@@ -130,5 +133,5 @@ def test_tariff_and_reference_data_render_in_html_and_pdf(tmp_path):
         # The tariff estimate is always qualified.
         assert "confirm with a licensed customs broker" in text
     # Without tariff data there is no tariff chart or section.
-    result.extra_summary.clear()
+    result = replace(result, extra_summary={})
     assert 'id="chart-tariff"' not in render_html(result) and 'id="tariff"' not in render_html(result)

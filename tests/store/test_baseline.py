@@ -18,8 +18,7 @@ def report(result) -> dict:
 def test_baseline_marks_new_unchanged_absent(tmp_path):
     path = tmp_path / "report.json"
     path.write_text(json.dumps(report(audit_a())))
-    current = audit_b()
-    apply_baseline(current, path)
+    current = apply_baseline(audit_b(), path)
     states = sorted((f.rule_id, f.asset_key, f.baseline_state) for f in current.iter_findings())
     assert states == [
         ("entity.listed", "S1", "unchanged"),
@@ -38,18 +37,16 @@ def test_baseline_marks_new_unchanged_absent(tmp_path):
     assert {f["asset"]["line"] for f in current.absent} == {3, 4}
 
     # Read first (refused before evaluation when malformed), applied later: same outcome.
-    again = audit_b()
-    apply_baseline(again, load_baseline(path))
+    again = apply_baseline(audit_b(), load_baseline(path), label=str(path))
     assert again.baseline == current.baseline and again.absent == current.absent
 
 
 def test_same_inventory_resorted_is_all_unchanged(tmp_path):
     path = tmp_path / "report.json"
     path.write_text(json.dumps(report(audit_b())))
-    current = audit_b()
-    apply_baseline(current, path)
+    current = apply_baseline(audit_b(), path)
     assert {f.baseline_state for f in current.iter_findings()} == {"unchanged"}
-    assert current.absent == []
+    assert current.absent == ()
 
 
 @pytest.mark.parametrize(

@@ -124,7 +124,7 @@ def test_diff_against_previous_marks_new_since_last_audit(engine):
     fp = {(f.rule_id, f.asset_key): f.fingerprint for f in current.iter_findings()}
     assert sorted(u["fingerprint"] for u in d.unchanged) == sorted(
         [fp[("entity.listed", "S1")], fp[("firmware.advisory", "S5")], fp[("firmware.advisory", "S5")]])
-    d.apply_to(current)
+    current = d.apply_to(current)
     states = {(f.rule_id, f.asset_key, f.line): f.baseline_state for f in current.iter_findings()}
     assert states[("entity.listed", "S1", 5)] == "unchanged"
     assert states[("entity.listed", "S2", 4)] == "new"

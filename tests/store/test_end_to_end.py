@@ -82,7 +82,7 @@ def test_waiver_marks_finding_in_report_and_db(engine, db_url, tmp_path):
         'approver = "J. Roe"\ncreated = 2025-06-01\nexpires = 2025-07-01\n'
     )
     result = audit(tmp_path / "b.csv", date(2025, 6, 18))
-    apply_waivers(result, load_waivers(tmp_path / "w.toml", result.as_of))
+    result = apply_waivers(result, load_waivers(tmp_path / "w.toml", result.as_of))
     out = tmp_path / "out"
     out.mkdir()
     formats.get("json").write(result, out)
@@ -102,10 +102,10 @@ def test_waiver_marks_finding_in_report_and_db(engine, db_url, tmp_path):
 
     # On its expiry date the waiver no longer applies: the finding is open again, with a note.
     later = audit(tmp_path / "b.csv", date(2025, 7, 1))
-    apply_waivers(later, load_waivers(tmp_path / "w.toml", later.as_of))
+    later = apply_waivers(later, load_waivers(tmp_path / "w.toml", later.as_of))
     s5 = [f for f in later.iter_findings() if f.asset_key == "S5"][0]
     assert s5.status == "open"
-    assert later.options["waiver_notes"][s5.fingerprint]["note"] == "waiver W-7 expired on 2025-07-01"
+    assert later.expired_waivers[s5.fingerprint].note == "waiver W-7 expired on 2025-07-01"
 
 
 def test_baseline_report_without_database(tmp_path):
@@ -117,7 +117,7 @@ def test_baseline_report_without_database(tmp_path):
     out.mkdir()
     formats.get("json").write(audit(tmp_path / "a.csv", date(2025, 6, 1)), out)
     current = audit(tmp_path / "b.csv", date(2025, 6, 18))
-    apply_baseline(current, out / "report.json")
+    current = apply_baseline(current, out / "report.json")
     assert sorted((f.rule_id, f.asset_key, f.baseline_state) for f in current.iter_findings()) == [
         ("DQ-003", "S4", "new"), ("DQ-003", "S5", "unchanged")]
     assert pairs(current.absent) == [("DQ-002", "S3"), ("DQ-002", "S3"), ("DQ-003", "S2")]

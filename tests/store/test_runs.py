@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from datetime import date, datetime, timezone
 
 import pytest
@@ -80,8 +82,7 @@ def test_run_round_trip(engine):
 
 def test_incomplete_status_and_run_lookup(engine):
     first = record_run(engine, small(), T0, T1)
-    r = small()
-    r.incomplete_reasons.append("rule x failed at run time")
+    r = replace(small(), incomplete_reasons=("rule x failed at run time",))
     second = record_run(engine, r, T0, T1)
     assert second > first
     assert [x.id for x in list_runs(engine)] == [second, first]

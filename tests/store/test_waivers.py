@@ -112,7 +112,7 @@ def test_missing_asset_and_unreadable(tmp_path):
 
 def test_apply_waivers_marks_waived_and_resurfaces_expired(tmp_path):
     r = fleet()
-    apply_waivers(r, load_waivers(write(tmp_path, GOOD), r.as_of))
+    r = apply_waivers(r, load_waivers(write(tmp_path, GOOD), r.as_of))
     got = {(f.rule_id, f.asset_key): f for f in r.iter_findings()}
     assert len(got) == 5  # nothing hidden
     assert got[("entity.listed", "S1")].status == "waived"
@@ -126,25 +126,25 @@ def test_apply_waivers_marks_waived_and_resurfaces_expired(tmp_path):
     # W-OLD expires on the audit date: no longer applies; the finding is open with a note.
     s2 = got[("entity.listed", "S2")]
     assert s2.status == "open"
-    assert r.options["waiver_notes"][s2.fingerprint]["note"] == "waiver W-OLD expired on 2025-06-18"
+    assert r.expired_waivers[s2.fingerprint].note == "waiver W-OLD expired on 2025-06-18"
     assert any("waiver W-OLD" in w and "expired on 2025-06-18" in w and "1 finding(s)" in w for w in r.warnings)
     assert r.summary()["waived"] == 2
 
     # The day before, W-OLD still applies.
     r2 = fleet(date(2025, 6, 17))
-    apply_waivers(r2, load_waivers(write(tmp_path, GOOD), r2.as_of))
+    r2 = apply_waivers(r2, load_waivers(write(tmp_path, GOOD), r2.as_of))
     assert {f.asset_key for f in r2.iter_findings() if f.status == "waived" and f.rule_id == "entity.listed"} == {"S1", "S2"}
 
     # Before W-1 was created it does not apply.
     r3 = fleet(date(2025, 5, 15))
-    apply_waivers(r3, load_waivers(write(tmp_path, GOOD), r3.as_of))
+    r3 = apply_waivers(r3, load_waivers(write(tmp_path, GOOD), r3.as_of))
     assert [f.status for f in r3.iter_findings() if f.asset_key == "S1" and f.rule_id == "entity.listed"] == ["open"]
     assert any("W-1" in w and "after the audit date" in w for w in r3.warnings)
 
 
 def test_waivers_recorded_with_run(engine, tmp_path):
     r = fleet()
-    apply_waivers(r, load_waivers(write(tmp_path, GOOD), r.as_of))
+    r = apply_waivers(r, load_waivers(write(tmp_path, GOOD), r.as_of))
     run_id = record_run(engine, r, T, T)
     stored = {w["id"]: w for w in stored_waivers(engine, run_id)}
     assert set(stored) == {"W-1", "W-2", "W-OLD"}
