@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -50,18 +51,62 @@ def shared_lists() -> Path:
     return d / "data" / "lists"
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, input: str | None = None):
-    """Run the real `auditor` CLI in a subprocess (exit codes and stderr as a user sees them)."""
-    full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "auditor", *args],
-        cwd=cwd or REPO,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        input=input,
-        timeout=600,
+class CliRun(NamedTuple):
+    """What a user sees of one command; unpacks as (code, out, err)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_cli(*args: object, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None,
+            prelude: str = "", in_process: bool = False) -> CliRun:
+    """Run `auditor ARGS`: the one way tests run the command line.
+
+    By default in a fresh interpreter, so exit codes, stderr and start-up are exactly what a user
+    gets; `prelude` is Python run before the CLI (to inject a crash). `in_process=True` calls
+    the CLI's main() here instead: for tests that monkeypatch auditor, or run many commands.
+    `env` adds to (or, with a value of None, removes from) the environment.
+    """
+    argv = [str(a) for a in args]
+    if in_process:
+        assert not prelude, "a prelude needs a fresh interpreter"
+        return _run_in_process(argv, cwd, env, input)
+    full_env = {**os.environ, "PYTHONPATH": str(REPO)}
+    full_env.pop("AUDITOR_DEBUG", None)  # tracebacks only when a test asks for them
+    for key, value in (env or {}).items():
+        if value is None:
+            full_env.pop(key, None)
+        else:
+            full_env[key] = value
+    proc = subprocess.run(
+        [sys.executable, "-c", prelude + "\nfrom auditor.cli import main; main()", *argv],
+        cwd=cwd or REPO, env=full_env, capture_output=True, text=True, input=input, timeout=600,
     )
+    return CliRun(proc.returncode, proc.stdout, proc.stderr)
+
+
+def _run_in_process(argv: list[str], cwd: Path | None, env: dict[str, str] | None, input: str | None) -> CliRun:
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    here = os.getcwd()
+    with CliRunner().isolation(input=input, env=env) as (out, err, _):
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            main(argv)
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        finally:
+            os.chdir(here)
+        return CliRun(code, out.getvalue().decode(), err.getvalue().decode())
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
-import pytest
+from tests.conftest import require, run_cli, shared_dir  # noqa: F401  (run_cli: re-exported)
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -25,19 +24,13 @@ BAD_LINE = "PO-2026-0142,4,Harbor Hash Trading Ltd,Bitmain,Antminer S21,20,3100.
 FIXED_LINE = "PO-2026-0142,4,Harbor Hash Trading Ltd,Bitmain,Antminer S21,20,3100.00,HK,MY,2027-01-20,8543.70.9960"
 
 
-def shared_dir() -> Path | None:
-    env = os.environ.get("AUDITOR_SHARED_DIR")
-    for candidate in ([Path(env)] if env else []) + [REPO.parent / "shared", Path("/work/shared")]:
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
 def sarif_schema_path() -> Path:
+    """The official SARIF 2.1.0 schema (skips locally, fails under CI=true when missing)."""
     base = shared_dir()
     path = base / "data" / "schemas" / "sarif-schema-2.1.0.json" if base else None
-    if path is None or not path.is_file():
-        pytest.skip("SARIF 2.1.0 schema not found (set AUDITOR_SHARED_DIR to the shared/ directory)")
+    require(path is not None and path.is_file(),
+            "SARIF 2.1.0 schema not found (set AUDITOR_SHARED_DIR to the shared/ directory)")
+    assert path is not None
     return path
 
 
@@ -47,15 +40,6 @@ def cli_env(**extra: str) -> dict[str, str]:
     env.pop("AUDITOR_DEBUG", None)
     env.update(extra)
     return env
-
-
-def run_cli(args: list[str], cwd: Path | None = None, env: dict | None = None, prelude: str = ""
-            ) -> subprocess.CompletedProcess:
-    """`auditor ARGS` in a fresh interpreter, as a user runs it. `prelude` is Python run first
-    (used only to inject a crash for the exit-4 path)."""
-    code = prelude + "\nfrom auditor.cli import main; main()"
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env or cli_env(),
-                          capture_output=True, text=True, timeout=120)
 
 
 def write_shim(bin_dir: Path) -> Path:

@@ -4,11 +4,9 @@ pointing at that line; fixing (or waiving) the line makes it pass."""
 from __future__ import annotations
 
 import json
-import re
 
 import jsonschema
 import junitparser
-import pytest
 
 from .helpers import AS_OF, BAD_LINE_NO, RULE_ARGS, procurement_copy, run_cli, sarif_schema_path
 
@@ -16,7 +14,7 @@ FORMATS = ["--format", "json,sarif,junit,md"]
 
 
 def audit(repo, *extra):
-    return run_cli(["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, *FORMATS, "--out", "out",
+    return run_cli(*["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, *FORMATS, "--out", "out",
                     "--fail-on", "medium", *extra], cwd=repo)
 
 
@@ -58,9 +56,6 @@ def test_bad_line_fails_then_the_fix_passes(tmp_path):
 
 
 def test_waiving_the_bad_line_passes(tmp_path):
-    help_text = run_cli(["audit", "--help"]).stdout
-    if not re.search(r"^\s+--waivers\b", help_text, re.MULTILINE):
-        pytest.skip("`auditor audit --waivers` is not wired in this checkout (history branch not merged yet)")
     repo = tmp_path / "repo"
     procurement_copy(repo / "procurement" / "orders.csv")
     waivers = repo / "waivers.toml"

@@ -25,17 +25,17 @@ def loaded_heavy(proc) -> list[str]:
 
 
 def test_help_imports_no_heavy_library():
-    proc = run_cli(["--help"], prelude=PROBE)
+    proc = run_cli(*["--help"], prelude=PROBE)
     assert proc.returncode == 0, proc.stderr
     assert loaded_heavy(proc) == []
-    proc = run_cli(["audit", "--help"], prelude=PROBE)
+    proc = run_cli(*["audit", "--help"], prelude=PROBE)
     assert proc.returncode == 0 and "--fail-on-new-only" in proc.stdout and "--exit-zero" in proc.stdout
     assert loaded_heavy(proc) == []
 
 
 def test_machine_formats_audit_imports_no_heavy_library(tmp_path):
     csv = procurement_copy(tmp_path / "po.csv")
-    proc = run_cli(["audit", str(csv), "--as-of", AS_OF, *RULE_ARGS, "--format", "sarif,md,junit,json",
+    proc = run_cli(*["audit", str(csv), "--as-of", AS_OF, *RULE_ARGS, "--format", "sarif,md,junit,json",
                     "--out", str(tmp_path / "out")], prelude=PROBE)
     assert proc.returncode in (0, 1), proc.stderr
     # No database, PDF, signing or template engine for a CI check that screens nothing.

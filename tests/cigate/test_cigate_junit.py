@@ -36,7 +36,7 @@ def outcome(case) -> str:
 def bad_report(tmp_path_factory):
     work = tmp_path_factory.mktemp("junit")
     procurement_copy(work / "procurement" / "orders.csv")
-    proc = run_cli(["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit",
+    proc = run_cli(*["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit",
                     "--out", "out", "--fail-on", "medium"], cwd=work)
     assert proc.returncode == 1, proc.stderr
     return work / "out" / "report.junit.xml"
@@ -60,7 +60,7 @@ def test_failing_rule_lists_the_failing_asset(bad_report):
 
 def test_below_the_gate_passes_but_is_listed(tmp_path):
     procurement_copy(tmp_path / "orders.csv")
-    proc = run_cli(["audit", "orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit", "--out", "out"],
+    proc = run_cli(*["audit", "orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit", "--out", "out"],
                    cwd=tmp_path)  # default gate: high; ORIG-001 is medium
     assert proc.returncode == 0, proc.stderr
     case = cases(tmp_path / "out" / "report.junit.xml")["orders.csv.ORIG-001"]
@@ -115,7 +115,7 @@ def test_incomplete_audit_is_an_error(tmp_path):
     csv = tmp_path / "po.csv"
     csv.write_text("PO Number,Line,Model,Country of Origin\nPO-1,1,Antminer S21,MY\nPO-1,2,Antminer S21,Narnia\n",
                    encoding="utf-8")
-    proc = run_cli(["audit", "po.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit", "--out", "out",
+    proc = run_cli(*["audit", "po.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit", "--out", "out",
                     "--strict"], cwd=tmp_path)
     assert proc.returncode == 3, proc.stderr
     case = cases(tmp_path / "out" / "report.junit.xml")["po.csv.input"]

@@ -14,7 +14,7 @@ from .helpers import AS_OF, BAD_LINE_NO, PROCUREMENT, RULE_ARGS, audit_result, o
 
 def test_summary_of_the_bad_procurement_list(tmp_path):
     procurement_copy(tmp_path / "procurement" / "orders.csv")
-    proc = run_cli(["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "md,json,sarif",
+    proc = run_cli(*["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "md,json,sarif",
                     "--out", "audit-report", "--fail-on", "medium"], cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr
     md = (tmp_path / "audit-report" / "report.md").read_text(encoding="utf-8")
@@ -31,7 +31,7 @@ def test_summary_of_the_bad_procurement_list(tmp_path):
 
 def test_pass_verdict_after_the_fix(tmp_path):
     procurement_copy(tmp_path / "orders.csv", fixed=True)
-    proc = run_cli(["audit", "orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "md", "--out", "r",
+    proc = run_cli(*["audit", "orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "md", "--out", "r",
                     "--fail-on", "medium"], cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     md = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")

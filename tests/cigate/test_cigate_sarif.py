@@ -33,7 +33,7 @@ def write_sarif(result, out: Path) -> dict:
 def cli_sarif(tmp_path_factory) -> tuple[dict, bytes]:
     work = tmp_path_factory.mktemp("sarif")
     csv = procurement_copy(work / "procurement" / "orders.csv")
-    proc = run_cli(["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "sarif",
+    proc = run_cli(*["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "sarif",
                     "--out", "out", "--fail-on", "medium"], cwd=work)
     assert proc.returncode == 1, proc.stderr
     raw = (work / "out" / "report.sarif").read_bytes()
@@ -83,7 +83,7 @@ def test_every_rule_is_described_with_help_and_citation(cli_sarif):
 def test_byte_identical_across_runs(cli_sarif, tmp_path):
     _, first = cli_sarif
     procurement_copy(tmp_path / "procurement" / "orders.csv")
-    proc = run_cli(["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "sarif",
+    proc = run_cli(*["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "sarif",
                     "--out", "again"], cwd=tmp_path)
     assert proc.returncode in (0, 1), proc.stderr
     assert (tmp_path / "again" / "report.sarif").read_bytes() == first
@@ -92,7 +92,7 @@ def test_byte_identical_across_runs(cli_sarif, tmp_path):
     for run in ("a", "b"):
         work = tmp_path / run
         procurement_copy(work / "procurement" / "orders.csv")
-        proc = run_cli(["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit,md",
+        proc = run_cli(*["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit,md",
                         "--out", "out", "--fail-on", "medium"], cwd=work)
         assert proc.returncode == 1, proc.stderr
         outputs.append([(work / "out" / name).read_bytes() for name in ("report.junit.xml", "report.md")])
@@ -173,7 +173,7 @@ def test_artifact_uris(path, uri):
 
 def test_cli_writes_sarif_and_md_together(tmp_path):
     procurement_copy(tmp_path / "po.csv", fixed=True)
-    proc = run_cli(["audit", "po.csv", *RULE_ARGS, "--format", "sarif,md", "--out", "o", "--fail-on", "medium"],
+    proc = run_cli(*["audit", "po.csv", *RULE_ARGS, "--format", "sarif,md", "--out", "o", "--fail-on", "medium"],
                    cwd=tmp_path, env=cli_env(AUDITOR_AS_OF=AS_OF))
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((tmp_path / "o" / "report.sarif").read_text(encoding="utf-8"))

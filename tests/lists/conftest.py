@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import run_cli as shared_run_cli
 
 FIXTURES = Path(__file__).with_name("fixtures")
 REPO = Path(__file__).resolve().parents[2]
@@ -44,15 +47,6 @@ def db_url(tmp_path) -> str:
 
 
 @pytest.fixture
-def run_cli(capsys):
-    """Run `auditor ARGS…` in-process; return (exit code, stdout, stderr)."""
-    from auditor.cli import main
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exc:
-            main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return exc.value.code, out, err
-
-    return run
+def run_cli():
+    """tests.conftest.run_cli in-process (these tests run many commands); unpacks as (code, out, err)."""
+    return functools.partial(shared_run_cli, in_process=True)

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from auditor.cli import main
 from auditor.refdata import facilities as facilities_mod
 from auditor.refdata import tariffs as tariffs_mod
+from tests.conftest import run_cli
 
 NEW_RATE = """
 [[tariff]]
@@ -21,25 +21,18 @@ source = "Proclamation (example record added by an officer)"
 """
 
 
-def cli(capsys, *args):
-    with pytest.raises(SystemExit) as exc:
-        main(list(args))
-    out = capsys.readouterr()
-    return exc.value.code, out.out, out.err
-
-
 def test_added_tariff_record_changes_the_stack(capsys, tmp_path):
     edited = tmp_path / "tariffs.toml"
     edited.write_text(tariffs_mod.DEFAULT_PATH.read_text(encoding="utf-8") + NEW_RATE, encoding="utf-8")
-    code, out, _ = cli(capsys, "tariffs", "explain", "--origin", "CN", "--date", "2026-11-26", "--json",
-                       "--schedule", str(edited))
+    code, out, _ = run_cli("tariffs", "explain", "--origin", "CN", "--date", "2026-11-26", "--json",
+                       "--schedule", str(edited), in_process=True)
     doc = json.loads(out)
     # 2.6% MFN + 25% Section 301 + 15% new surcharge = 42.6%.
     assert code == 0 and doc["total_rate"] == 0.426
     assert doc["components"][-1]["id"] == "S122-ALL-15-2026-09"
     # The day before it starts, the old total stands.
-    code, out, _ = cli(capsys, "tariffs", "explain", "--origin", "CN", "--date", "2026-08-31", "--json",
-                       "--schedule", str(edited))
+    code, out, _ = run_cli("tariffs", "explain", "--origin", "CN", "--date", "2026-08-31", "--json",
+                       "--schedule", str(edited), in_process=True)
     assert json.loads(out)["total_rate"] == 0.276
 
 
@@ -49,11 +42,11 @@ def test_rules_lint_rejects_a_broken_data_file(capsys, tmp_path, monkeypatch):
     broken.write_text(text.replace("first_production = 2025-04-02", 'first_production = "April 2025"'), encoding="utf-8")
     line = next(i for i, ln in enumerate(broken.read_text().splitlines(), 1) if "April 2025" in ln)
     monkeypatch.setattr(facilities_mod, "DEFAULT_PATH", broken)
-    code, _, err = cli(capsys, "rules", "lint")
+    code, _, err = run_cli("rules", "lint", in_process=True)
     assert code == 2
     assert f"{broken}:{line}: 'first_production' must be a TOML date" in err
 
 
 def test_rules_lint_accepts_the_shipped_data(capsys):
-    code, out, _ = cli(capsys, "rules", "lint")
+    code, out, _ = run_cli("rules", "lint", in_process=True)
     assert code == 0 and "reference data are valid" in out

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.cli import main
+from tests.conftest import run_cli  # noqa: F401  (re-exported to the report tests)
 
 REPO = Path(__file__).resolve().parents[2]
 # A fixed rule set, so that hand-counted expectations do not move when rule packs grow.
@@ -44,21 +44,13 @@ HOSTILE_COUNTS = {"critical": 0, "high": 4, "medium": 8, "low": 3, "info": 0}
 HOSTILE_TOTAL = 15
 
 
-def run_cli(args: list[str]) -> int:
-    try:
-        main(args)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
 def audit(inventory: Path, out: Path, formats: str = "html,pdf,json,csv", *, rules=RULES, org: str | None = None) -> Path:
     args = ["audit", str(inventory), "--out", str(out), "--as-of", AS_OF, "--format", formats, "-q"]
     for r in rules:
         args += ["--rules", str(r)]
     if org:
         args += ["--org", org]
-    code = run_cli(args)
+    code = run_cli(*args, in_process=True).returncode
     assert code in (0, 1), f"audit exited {code}"
     return out
 

@@ -62,7 +62,7 @@ def compared(tmp_path_factory):
             "--baseline", str(d / "before" / "report.json"), "--waivers", str(d / "waivers.toml"), "-q"]
     for r in RULES:
         args += ["--rules", str(r)]
-    assert run_cli(args) == 1  # DQ-002 for the <img> serial stays open and high
+    assert run_cli(*args, in_process=True).returncode == 1  # DQ-002 for the <img> serial stays open and high
     return d / "out"
 
 
@@ -222,7 +222,7 @@ def test_all_severe_waived_means_nothing_needs_action(tmp_path):
             "--waivers", str(w), "-q"]
     for r in RULES:
         args += ["--rules", str(r)]
-    run_cli(args)
+    assert run_cli(*args, in_process=True).returncode in (0, 1)
     doc = report_json(tmp_path / "out")
     assert doc["summary"]["by_severity"]["high"] == 2 and doc["summary"]["waived"] == 2
     text = text_of(tmp_path / "out" / "report.pdf")
@@ -237,9 +237,10 @@ def test_diff_against_last_recorded_audit_says_last_audit(tmp_path):
     (tmp_path / "hostile.csv").write_text(HOSTILE_CSV, encoding="utf-8")
     rules = [a for r in RULES for a in ("--rules", str(r))]
     common = ["--as-of", AS_OF, "--db", db, "--bundled-lists-only", "-q", *rules]
-    run_cli(["audit", str(tmp_path / "before.csv"), "--out", str(tmp_path / "a"), "--format", "json", "--record", *common])
-    run_cli(["audit", str(tmp_path / "hostile.csv"), "--out", str(tmp_path / "b"), "--format", "html,json",
-             "--diff-against", "previous", *common])
+    assert run_cli("audit", tmp_path / "before.csv", "--out", tmp_path / "a", "--format", "json", "--record",
+                   *common, in_process=True).returncode == 1
+    assert run_cli("audit", tmp_path / "hostile.csv", "--out", tmp_path / "b", "--format", "html,json",
+                   "--diff-against", "previous", *common, in_process=True).returncode == 1
     doc = report_json(tmp_path / "b")
     assert doc["summary"]["baseline"] == {"new": NEW, "unchanged": UNCHANGED, "absent": ABSENT}
     assert [(f["rule_id"], f["asset"]["serial"]) for f in doc["absent_findings"]] == [("ORIG-001", "R099")]

@@ -174,7 +174,7 @@ def test_waived_findings_are_marked_and_filterable(browser, tmp_path):
             "--waivers", str(waivers), "-q"]
     for r in RULES:
         args += ["--rules", str(r)]
-    assert run_cli(args) == 1  # the 4 high DQ-002 findings stay open
+    assert run_cli(*args, in_process=True).returncode == 1  # the 4 high DQ-002 findings stay open
     p = Page(browser, (tmp_path / "out" / "report.html").as_uri())
     try:
         p.select("f-status", "waived")

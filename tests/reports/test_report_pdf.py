@@ -145,7 +145,7 @@ def test_incomplete_audit_says_so_on_the_cover_and_page(tmp_path, sample_report)
     args = ["audit", str(inv), "--out", str(tmp_path / "out"), "--as-of", AS_OF, "--format", "pdf,html", "--strict", "-q"]
     for r in RULES:
         args += ["--rules", str(r)]
-    assert run_cli(args) == 3  # the sample has 5 rejected rows: INCOMPLETE under --strict
+    assert run_cli(*args, in_process=True).returncode == 3  # the sample has 5 rejected rows: INCOMPLETE under --strict
     cover = re.sub(r"\s+", " ", PdfReader(str(tmp_path / "out" / "report.pdf")).pages[0].extract_text())
     assert "Status INCOMPLETE" in cover and "INCOMPLETE AUDIT. 5 row(s) rejected under --strict" in cover
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

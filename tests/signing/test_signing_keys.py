@@ -9,14 +9,14 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from auditor.cli import cli
 from auditor.signing import securefile
 from auditor.signing.errors import PassphraseError, SigningError
 from auditor.signing.keys import generate_keys, load_key_material
+
+from tests.conftest import run_cli
 
 from .conftest import PASSPHRASE, TODAY
 
@@ -31,9 +31,7 @@ def spki_sha256_by_openssl(cert_path) -> str:
     return subprocess.run(["sha256sum"], input=der, capture_output=True, check=True).stdout.decode().split()[0]
 
 
-def run_cli(args, env=None, input=None):
-    env = {"AUDITOR_KEY_PASSPHRASE": PASSPHRASE, **(env or {})}
-    return CliRunner().invoke(cli, args, env=env, input=input, catch_exceptions=False)
+KEY_ENV = {"AUDITOR_KEY_PASSPHRASE": PASSPHRASE}
 
 
 def test_generated_keys_are_encrypted_owner_only_and_well_formed(tmp_path):
@@ -103,12 +101,13 @@ def test_short_passphrase_is_refused(tmp_path):
 
 def test_cli_generate_and_show_print_the_fingerprints_openssl_computes(tmp_path):
     d = tmp_path / "keys"
-    res = run_cli(["keys", "generate", "--out", str(d), "--org", "Example Mining AG", "--valid-from", "2026-01-01"])
-    assert res.exit_code == 0, res.output
+    res = run_cli("keys", "generate", "--out", d, "--org", "Example Mining AG", "--valid-from", "2026-01-01",
+                  env=KEY_ENV, in_process=True)
+    assert res.returncode == 0, res.output
     root_fp = openssl("x509", "-in", str(d / "root.pem"), "-noout", "-fingerprint", "-sha256").decode().strip().split("=")[1]
     signer_fp = openssl("x509", "-in", str(d / "signer.pem"), "-noout", "-fingerprint", "-sha256").decode().strip().split("=")[1]
-    shown = run_cli(["keys", "show", str(d)])
-    assert shown.exit_code == 0
+    shown = run_cli("keys", "show", d, env=KEY_ENV, in_process=True)
+    assert shown.returncode == 0
     for out in (res.output, shown.output):
         assert root_fp in out and signer_fp in out
         assert spki_sha256_by_openssl(d / "signer.pem") in out
@@ -127,16 +126,17 @@ def test_cli_generate_without_passphrase_source_fails_with_usage_error(tmp_path)
 
 
 def test_cli_prompt_asks_twice_and_rejects_a_mismatch(tmp_path):
-    res = CliRunner().invoke(cli, ["keys", "generate", "--out", str(tmp_path / "k")], env={"AUDITOR_KEY_PASSPHRASE": None},
-                             input="first-passphrase\nsecond-passphrase\nfirst-passphrase\nfirst-passphrase\n")
-    assert res.exit_code == 0, res.output
+    res = run_cli("keys", "generate", "--out", tmp_path / "k", env={"AUDITOR_KEY_PASSPHRASE": None}, in_process=True,
+                  input="first-passphrase\nsecond-passphrase\nfirst-passphrase\nfirst-passphrase\n")
+    assert res.returncode == 0, res.output
     assert "do not match" in res.output
     load_key_material(tmp_path / "k", "first-passphrase")
 
 
 def test_cli_rejects_bad_validity_date(tmp_path):
-    res = run_cli(["keys", "generate", "--out", str(tmp_path / "k"), "--valid-from", "2026-13-01"])
-    assert res.exit_code == 2 and "YYYY-MM-DD" in res.output
+    res = run_cli("keys", "generate", "--out", tmp_path / "k", "--valid-from", "2026-13-01", env=KEY_ENV,
+                  in_process=True)
+    assert res.returncode == 2 and "YYYY-MM-DD" in res.output
 
 
 def test_pkcs12_bundle_can_be_used_directly_and_imported(tmp_path, keys_a):
@@ -152,9 +152,9 @@ def test_pkcs12_bundle_can_be_used_directly_and_imported(tmp_path, keys_a):
     with pytest.raises(PassphraseError, match="wrong passphrase"):
         load_key_material(p12, "wrong")
 
-    res = run_cli(["keys", "import", "--out", str(tmp_path / "imported"), "--pkcs12", str(p12)],
+    res = run_cli("keys", "import", "--out", tmp_path / "imported", "--pkcs12", p12, in_process=True,
                   env={"AUDITOR_IMPORT_PASSPHRASE": "p12-secret", "AUDITOR_KEY_PASSPHRASE": "new passphrase 1"})
-    assert res.exit_code == 0, res.output
+    assert res.returncode == 0, res.output
     imported = tmp_path / "imported"
     assert stat.S_IMODE((imported / "signer.key.pem").stat().st_mode) == 0o600
     assert (imported / "signer.key.pem").read_bytes().startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
@@ -165,14 +165,14 @@ def test_pkcs12_bundle_can_be_used_directly_and_imported(tmp_path, keys_a):
 def test_pem_import_of_unencrypted_key(tmp_path, keys_a):
     plain = tmp_path / "plain.key"
     plain.write_bytes(openssl("pkey", "-in", str(keys_a / "signer.key.pem"), "-passin", f"pass:{PASSPHRASE}"))
-    res = run_cli(["keys", "import", "--out", str(tmp_path / "imp"), "--cert", str(keys_a / "signer.pem"),
-                   "--key", str(plain), "--chain", str(keys_a / "root.pem")])
-    assert res.exit_code == 0, res.output
+    res = run_cli("keys", "import", "--out", str(tmp_path / "imp"), "--cert", str(keys_a / "signer.pem"),
+                   "--key", str(plain), "--chain", str(keys_a / "root.pem"), env=KEY_ENV, in_process=True)
+    assert res.returncode == 0, res.output
     assert (tmp_path / "imp" / "signer.key.pem").read_bytes().startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
 
 
 def test_key_that_does_not_match_the_certificate_is_refused(tmp_path, keys_a, keys_b):
-    res = run_cli(["keys", "import", "--out", str(tmp_path / "imp"), "--cert", str(keys_a / "signer.pem"),
-                   "--key", str(keys_b / "signer.key.pem")], env={"AUDITOR_IMPORT_PASSPHRASE": PASSPHRASE})
-    assert res.exit_code == 2
+    res = run_cli("keys", "import", "--out", str(tmp_path / "imp"), "--cert", str(keys_a / "signer.pem"),
+                   "--key", str(keys_b / "signer.key.pem"), env={**KEY_ENV, "AUDITOR_IMPORT_PASSPHRASE": PASSPHRASE}, in_process=True)
+    assert res.returncode == 2
     assert "does not belong to the signing certificate" in res.output
