@@ -72,7 +72,8 @@ def time_to_interactive(html: Path) -> float:
 def apply_synthetic_baseline(result):
     """As `--baseline previous/report.json` would: 1 finding in 10 new, 1,000 baseline findings gone."""
     fps = [r.fingerprint for r in result.iter_finding_rows()]
-    return replace(result, baseline={fp: ("new" if i % 10 == 0 else "unchanged") for i, fp in enumerate(fps)}, absent=tuple({"fingerprint": f"gone{i:06d}", "rule_id": "ORIG-001", "severity": "medium",
+    states = {fp: ("new" if i % 10 == 0 else "unchanged") for i, fp in enumerate(fps)}
+    return replace(result, baseline=states, absent=tuple({"fingerprint": f"gone{i:06d}", "rule_id": "ORIG-001", "severity": "medium",
                       "asset": {"serial": f"GONE{i:06d}", "key": f"GONE{i:06d}", "file": "old.csv", "line": i + 2},
                       "message": "Claimed assembly country CN is a foreign adversary"} for i in range(1000)))
 

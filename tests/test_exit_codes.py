@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import run_cli
 
 from auditor.cli import main
-from conftest import run_cli
 
 RULES = ["--rules", "rules/data_quality", "--rules", "rules/origin"]
 CLEAN = "serial,model,assembly_country\nSN1,Antminer S21,MY\nSN2,Antminer S21,US\n"

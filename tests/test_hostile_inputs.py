@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import run_cli
 
 HEADER = "serial,manufacturer,model,assembly_country,supplier,site\n"

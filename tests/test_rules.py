@@ -6,12 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import REPO, run_cli
 
 from auditor.engine.checks.base import RuleError
 from auditor.engine.loader import load_rule, load_rules
 from auditor.engine.selftest import run_test
-
-from conftest import REPO, run_cli
 
 RULES = load_rules([REPO / "rules"])
 CASES = [(r, t) for r in RULES for t in r.tests]

@@ -134,11 +134,11 @@ def show_cmd(as_json: bool, show_all: bool, db: str | None) -> None:
 @click.option("--db", default=None, help=DB_HELP)
 def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout: float, db: str | None) -> None:
     """Download the official CSL and OFAC files and make them active together (all or nothing)."""
+    import urllib.parse
+
     from auditor.refdata.importers import IMPORTERS, ListFormatError
     from auditor.refdata.importers.update import DEFAULT_URLS, UpdateError, fetch_all, losses, temporary_dir
     from auditor.store.lists import PendingImport, store_imports, versions
-
-    import urllib.parse
 
     csl_url = url_csl or DEFAULT_URLS["csl-csv"]
     # trade.gov publishes the same list as consolidated.csv and consolidated.json.

@@ -42,7 +42,7 @@ def _load(path: str, as_of: date, max_days: int):
     except WaiverError as exc:
         for line in exc.lines():
             click.echo(line, err=True)
-        raise SystemExit(USAGE)
+        raise SystemExit(USAGE) from None
 
 
 def _audit(inventories, rule_dirs, as_of: date, url: str | None, refdata):

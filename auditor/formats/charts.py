@@ -257,7 +257,7 @@ def tariff_table(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
 
         def money(*keys: str) -> str:
             for k in keys:
-                v = _money(e.get(k))
+                v = _money(e.get(k))  # noqa: B023 (called within this iteration)
                 if v is not None:
                     return f"{v:,.2f}"
             return ""

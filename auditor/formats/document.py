@@ -6,9 +6,8 @@ here once, so that every format states the same inputs and summary.
 
 from __future__ import annotations
 
-from typing import Any
-
 import hashlib
+from typing import Any
 
 from auditor.model import AuditResult, canonical_json
 

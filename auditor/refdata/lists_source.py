@@ -134,5 +134,6 @@ def load_screening_entries(
                 "was used: import the official lists (`auditor lists update` or `auditor lists import`) for a full screening"
             )
     elif not imported:
-        (stale if stale is not None else warnings).append("no screening list is loaded: entity screening found nothing because it had nothing to compare")
+        (stale if stale is not None else warnings).append(
+            "no screening list is loaded: entity screening found nothing because it had nothing to compare")
     return entries, infos, warnings

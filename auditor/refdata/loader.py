@@ -72,10 +72,9 @@ def selftest_refdata() -> RefData:
     """Reference data for rule self-tests: the bundled files only, never a user's database."""
     from datetime import date as _date
 
-    from auditor.refdata.rule_data import EXAMPLE_APPROVED_FIRMWARE
-
     # The example approved-firmware list makes the approved-firmware rule's self-tests meaningful.
     from auditor.refdata.ownership import EXAMPLE_OWNERSHIP
+    from auditor.refdata.rule_data import EXAMPLE_APPROVED_FIRMWARE
 
     opts = RefDataOptions(use_db=False, approved_firmware=str(EXAMPLE_APPROVED_FIRMWARE),
                           ownership=str(EXAMPLE_OWNERSHIP))

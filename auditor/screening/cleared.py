@@ -136,7 +136,7 @@ def load_cleared(path: str | Path) -> list[ClearedMatch]:
             raise _fail(path, start, f"[[cleared]] entry lacks {', '.join(repr(k) for k in missing)}")
 
         def line_of(key: str) -> int:
-            return _key_line(lines, start, end, key) or start
+            return _key_line(lines, start, end, key) or start  # noqa: B023 (called within this iteration)
 
         entry = ClearedMatch(
             name=_text(path, line_of("name"), "name", table["name"]),

@@ -28,7 +28,6 @@ The score is symmetric: the pair is always scored in a canonical order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz

@@ -15,8 +15,14 @@ from auditor.signing.keys import KeyMaterial, load_key_material
 from auditor.signing.pdf import pdf_signature_count, sign_pdf
 from auditor.signing.securefile import write_public
 from auditor.signing.statement import (
-    CHAIN_PEM, ENVELOPE_FILE, ROOT_PEM, SIGNER_PEM, build_statement, check_name,
-    predicate_from_report_json, report_files,
+    CHAIN_PEM,
+    ENVELOPE_FILE,
+    ROOT_PEM,
+    SIGNER_PEM,
+    build_statement,
+    check_name,
+    predicate_from_report_json,
+    report_files,
 )
 
 

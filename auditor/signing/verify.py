@@ -21,7 +21,13 @@ from auditor.signing.errors import SigningError
 from auditor.signing.keys import cert_fingerprint, key_id, load_certs
 from auditor.signing.pdf import validate_pdf
 from auditor.signing.statement import (
-    CHAIN_PEM, ENVELOPE_FILE, ROOT_PEM, SIGNER_PEM, parse_statement, report_files, sha256_file,
+    CHAIN_PEM,
+    ENVELOPE_FILE,
+    ROOT_PEM,
+    SIGNER_PEM,
+    parse_statement,
+    report_files,
+    sha256_file,
 )
 
 

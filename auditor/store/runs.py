@@ -377,7 +377,13 @@ def record_audit(
     from sqlalchemy.exc import SQLAlchemyError
 
     from auditor.store.db import (
-        StoreError, current_revision, driver_message, head_revision, open_engine, redact, require_current,
+        StoreError,
+        current_revision,
+        driver_message,
+        head_revision,
+        open_engine,
+        redact,
+        require_current,
     )
 
     engine = open_engine(url)

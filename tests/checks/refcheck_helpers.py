@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from auditor.engine.checks.base import EvalContext, Where
 from auditor.model import Kind, Rule, Severity
 from auditor.refdata import RefData
@@ -13,9 +15,6 @@ def make_rule(check, spec, message="{reason}", severity="medium", kind="origin",
         check=check.parse(spec, Where("<test>", "")), message=message, references=(), remediation="",
         effective_from=None, effective_until=None, tests=(), version=1, sha256="", path="<test>",
     )
-
-
-import pytest
 
 _BUNDLED = []
 

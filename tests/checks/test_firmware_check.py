@@ -2,6 +2,7 @@
 
 
 import pytest
+from refcheck_helpers import bundled, ctx, make_rule  # noqa: F401  (bundled is a fixture)
 
 from auditor.engine.checks.base import RuleError, Where
 from auditor.engine.checks.firmware import CHECK
@@ -10,8 +11,6 @@ from auditor.model import Severity
 from auditor.refdata import RefData
 from auditor.refdata.firmware import load_approved_firmware
 from auditor.refdata.rule_data import EXAMPLE_APPROVED_FIRMWARE, load_rule_refdata
-
-from refcheck_helpers import bundled, ctx, make_rule  # noqa: F401  (bundled is a fixture)
 
 
 def rule(**spec):

@@ -3,13 +3,12 @@
 from datetime import date
 
 import pytest
+from refcheck_helpers import bundled, ctx, make_rule  # noqa: F401  (bundled is a fixture)
 
 from auditor.engine.checks.base import RuleError, Where
 from auditor.engine.checks.origin_claim import CHECK
 from auditor.inventory.table import table_from_rows
 from auditor.model import Severity
-
-from refcheck_helpers import bundled, ctx, make_rule  # noqa: F401  (bundled is a fixture)
 
 US = make_rule(CHECK, {"claim": "facility", "country": "US"},
                message="{registry_manufacturer} {model}: {reason}", severity="medium")

@@ -4,13 +4,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from refcheck_helpers import bundled, ctx, make_rule  # noqa: F401  (bundled is a fixture)
 
 from auditor.engine.checks.base import RuleError, Where
 from auditor.engine.checks.tariff import CHECK
 from auditor.inventory.table import table_from_rows
 from auditor.refdata import RefData
-
-from refcheck_helpers import bundled, ctx, make_rule  # noqa: F401  (bundled is a fixture)
 
 D = Decimal
 MSG = "{rate} at import {date} ({programmes}); {rate_as_of} on {as_of}; {estimate}"
@@ -69,7 +68,8 @@ def test_per_rig_stack_and_duty(bundled):
     groups = CHECK.evaluate(rule(), table, ctx(bundled, "2026-11-26"))
     g = next(g for g in groups if 0 in g.rows)
     assert list(g.rows) == [0, 1]
-    assert g.message.startswith("57.6% at import 2025-06-18 (MFN 2.6% + Section 301 25% + IEEPA fentanyl 20% + IEEPA reciprocal 10%); 27.6% on 2026-11-26")
+    assert g.message.startswith("57.6% at import 2025-06-18 (MFN 2.6% + Section 301 25% + IEEPA fentanyl 20% "
+                                "+ IEEPA reciprocal 10%); 27.6% on 2026-11-26")
     assert "licensed customs broker" in g.message
     assert [c["programme"] for c in g.evidence["components"]] == ["MFN", "Section 301", "IEEPA fentanyl", "IEEPA reciprocal"]
     assert g.evidence["total_rate"] == 0.576 and g.evidence["date_basis"] == "import_date"

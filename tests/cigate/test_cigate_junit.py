@@ -3,16 +3,15 @@ publish-unit-test-result GitHub action), so the file is checked the way a CI vie
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from auditor.gate import Gate
-
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import junitparser
 import pytest
 
 from auditor.formats import get
+from auditor.gate import Gate
+
 from .helpers import AS_OF, PROCUREMENT, RULE_ARGS, audit_result, orig001, procurement_copy, rule_ids, run_cli
 
 

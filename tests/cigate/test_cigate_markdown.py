@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from auditor.gate import Gate
-
 import pytest
 
 from auditor.formats.markdown_format import MAX_CHARS, md_escape, render
+from auditor.gate import Gate
+
 from .helpers import AS_OF, BAD_LINE_NO, PROCUREMENT, RULE_ARGS, audit_result, orig001, procurement_copy, run_cli
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -12,8 +11,21 @@ import pytest
 
 from auditor.formats import get
 from auditor.formats.sarif_format import artifact_uri
-from .helpers import AS_OF, BAD_LINE_NO, PROCUREMENT, RULE_ARGS, audit_result, cli_env, gating, orig001, \
-    procurement_copy, rule_ids, run_cli, sarif_schema_path
+
+from .helpers import (
+    AS_OF,
+    BAD_LINE_NO,
+    PROCUREMENT,
+    RULE_ARGS,
+    audit_result,
+    cli_env,
+    gating,
+    orig001,
+    procurement_copy,
+    rule_ids,
+    run_cli,
+    sarif_schema_path,
+)
 
 
 def validate(doc: dict) -> None:

@@ -18,7 +18,7 @@ def test_import_prints_counts_and_warnings(run_cli, db_url):
     code, out, err = run_cli("lists", "import", FIXTURES / "csl_small.csv", "--format", "csl-csv", "--db", db_url)
     assert code == 0
     assert "4 records read, 4 entries" in out
-    lines = dict(l.strip().rsplit(None, 1) for l in out.splitlines()[1:])
+    lines = dict(ln.strip().rsplit(None, 1) for ln in out.splitlines()[1:])
     assert lines["Entity List (EL) - Bureau of Industry and Security"] == "2"
     assert lines["Specially Designated Nationals (SDN) - Treasury Department"] == "1"
     assert "csl_small.csv:2: repeated header row skipped" in err

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from auditor.refdata.importers import IMPORTERS
 from auditor.refdata.importers.base import file_sha256
@@ -62,7 +63,7 @@ def test_failed_import_leaves_previous_version_active(engine):
     good = IMPORTERS["csl-csv"].parse(FIXTURES / "csl_update_ok.csv")
     # An entry the database must reject (name is NOT NULL) half-way through the batch.
     broken = replace(good, entries=[*good.entries[:3], replace(good.entries[3], name=None), *good.entries[4:]])
-    with pytest.raises(Exception):
+    with pytest.raises(SQLAlchemyError):
         store_imports(engine, [pending("csl-csv", "csl_update_ok.csv", result=broken)], T1)
     assert [(v.id, v.active) for v in versions(engine)] == [(first.id, True)]
     assert entry_rows(engine) == 4
@@ -72,7 +73,7 @@ def test_multi_list_swap_is_all_or_nothing(engine):
     store_imports(engine, [pending("ofac-sdn", "sdn_small.csv")], T0)
     alt = IMPORTERS["ofac-alt"].parse(FIXTURES / "alt_small.csv")
     broken_alt = replace(alt, entries=[replace(alt.entries[0], entity_id=None)])
-    with pytest.raises(Exception):
+    with pytest.raises(SQLAlchemyError):
         store_imports(engine, [pending("csl-csv", "csl_small.csv"), pending("ofac-alt", "alt_small.csv", result=broken_alt)], T1)
     assert [v.slot for v in versions(engine)] == ["ofac-sdn"]
 

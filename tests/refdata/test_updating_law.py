@@ -2,8 +2,6 @@
 
 import json
 
-import pytest
-
 from auditor.refdata import facilities as facilities_mod
 from auditor.refdata import tariffs as tariffs_mod
 from tests.conftest import run_cli

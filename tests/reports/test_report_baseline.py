@@ -12,10 +12,9 @@ Waivers: W-DUP (in force) waives DQ-002 for R001 (2 high findings); W-OLD expire
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from playwright.sync_api import sync_playwright

@@ -8,7 +8,6 @@ from playwright.sync_api import sync_playwright  # a declared test dependency: n
 from .conftest import AS_OF, CHROMIUM_ARGS, HOSTILE_COUNTS, HOSTILE_TOTAL, audit, require_tool
 
 
-
 @pytest.fixture(scope="module")
 def browser():
     exe = require_tool("chromium")

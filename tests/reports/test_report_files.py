@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from auditor.model import RefDataSource
-
 import csv
 import io
 import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
 from auditor.formats.csv_format import COLUMNS, neutralise
 from auditor.formats.html_format import script_json
+from auditor.model import RefDataSource
+
 from .conftest import HOSTILE_CSV, HOSTILE_TOTAL, RULES, audit, report_json
 
 

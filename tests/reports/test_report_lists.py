@@ -8,7 +8,6 @@ source lists in one file), imported into a throw-away SQLite store by absolute p
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -30,7 +29,8 @@ def with_csl(tmp_path_factory):
     db = f"sqlite:///{d / 'store.sqlite'}"
     # A retrieval date a few days before the as-of date: the list is current for this audit
     # whatever day the test runs (staleness is measured against --as-of).
-    assert run_cli("lists", "import", str(src), "--format", "csl-csv", "--retrieved", "2026-11-20", "--db", db, in_process=True).returncode == 0
+    assert run_cli("lists", "import", src, "--format", "csl-csv", "--retrieved", "2026-11-20", "--db", db,
+                   in_process=True).returncode == 0
     args = ["audit", str(REPO / "sample_inventory.csv"), "--out", str(d / "out"), "--as-of", AS_OF,
             "--format", "pdf,html,json", "--db", db, "--org", "Example Mining Co.", "-q",
             "--rules", str(REPO / "rules" / "entity" / "ENT-001.toml")]

@@ -9,7 +9,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from .conftest import AS_OF, HOSTILE_COUNTS, HOSTILE_TOTAL, RULES, audit, report_json, require_tool

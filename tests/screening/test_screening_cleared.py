@@ -55,7 +55,7 @@ def test_valid_file_loads_every_decision(tmp_path: Path) -> None:
 def test_missing_field_names_the_file_line_and_field(tmp_path: Path, remove: str, line: int) -> None:
     lines = VALID.splitlines(keepends=True)
     # drop the field from the second table (lines 11-16)
-    text = "".join(l for n, l in enumerate(lines, start=1) if not (n > 10 and l.startswith(f"{remove} =")))
+    text = "".join(ln for n, ln in enumerate(lines, start=1) if not (n > 10 and ln.startswith(f"{remove} =")))
     path = write(tmp_path, text)
     with pytest.raises(ClearedFileError) as error:
         load_cleared(path)

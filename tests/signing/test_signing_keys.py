@@ -15,7 +15,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from auditor.signing import securefile
 from auditor.signing.errors import PassphraseError, SigningError
 from auditor.signing.keys import generate_keys, load_key_material
-
 from tests.conftest import run_cli
 
 from .conftest import PASSPHRASE, TODAY

@@ -15,7 +15,6 @@ from .conftest import PASSPHRASE, make_report
 from .test_signing_regulators import run_check_script
 
 
-
 def sh(*args: str, cwd: Path) -> None:
     subprocess.run(list(args), cwd=cwd, check=True, capture_output=True)
 

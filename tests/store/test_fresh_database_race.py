@@ -23,7 +23,7 @@ def test_two_audits_on_a_fresh_database_both_complete(db_url, tmp_path):
         for i in range(2)
     ]
     results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
-    for out, err, code in results:
+    for _out, err, code in results:
         assert code == 1, err  # the sample has high findings: exit 1, not an error
         assert "error" not in err
     engine = open_engine(db_url)

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from auditor.cli import cli
 from auditor.model import Severity
-from auditor.store.runs import load_findings, load_waivers as stored_waivers, record_run
+from auditor.store.runs import load_findings, record_run
+from auditor.store.runs import load_waivers as stored_waivers
 from auditor.waivers import WaiverError, apply_waivers, expiring_within, load_waivers, parse_days
 from tests.store.factory import result, rule
 
@@ -186,7 +187,7 @@ def test_lint_cli(engine, db_url, tmp_path):
     # Expired.
     res = lint([str(write(tmp_path, GOOD, "old.toml")), "--as-of", "2025-06-18", "--db", db_url])
     assert res.exit_code == 2
-    assert f"old.toml:21: waiver 'W-OLD' expired on 2025-06-18 (as of 2025-06-18)" in res.output
+    assert "old.toml:21: waiver 'W-OLD' expired on 2025-06-18 (as of 2025-06-18)" in res.output
 
     # Matches nothing: right rule, serial not in the run; and a rule the run did not have.
     nomatch = good_now.replace('serial = "S2"', 'serial = "S9"').replace(

@@ -122,7 +122,8 @@ class FirmwareCheck:
                 if family != adv.firmware_family:
                     return None
             if adv.affected_versions is None:
-                reason = f"{family or 'any'} firmware on {model}; the sources give no version bounds, so every version is treated as affected until the build is verified"
+                reason = (f"{family or 'any'} firmware on {model}; the sources give no version bounds, "
+                          "so every version is treated as affected until the build is verified")
                 return (reason, sev, evidence, extra)
             if row["firmware_version"] is None:
                 return (f"firmware version not recorded: cannot rule out {adv.id} (affected: "

@@ -66,7 +66,7 @@ class CslCsvImporter:
 
             def get(field: str) -> str | None:
                 i = col.get(field)
-                return cells[i] if i is not None else None
+                return cells[i] if i is not None else None  # noqa: B023 (called within this iteration)
 
             name = clean(get("name"))
             if not name:

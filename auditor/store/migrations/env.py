@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from auditor.store.base import Base
 import auditor.store.tables  # noqa: F401  (registers every table on Base.metadata)
+from auditor.store.base import Base
 
 config = context.config
 engine = config.attributes["engine"]
