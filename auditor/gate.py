@@ -24,7 +24,7 @@ class Gate:
     fail_on: str = DEFAULT_FAIL_ON  # a severity label, or "never"
     new_only: bool = False  # with a baseline: only "new" findings count
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.fail_on not in FAIL_ON_CHOICES:
             raise ValueError(f"unknown --fail-on value {self.fail_on!r} (expected one of: {', '.join(FAIL_ON_CHOICES)})")
 

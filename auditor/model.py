@@ -106,7 +106,7 @@ class InventorySource:
     columns: tuple[str, ...] = ()  # canonical columns present in the file
     ignored_columns: tuple[str, ...] = ()  # headers that map to no canonical column
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "sha256": self.sha256,
@@ -160,7 +160,7 @@ class InventoryTable:
         """Stable identity of a rig: its serial, else purchase-order number and line."""
         serial = self.columns["serial"].value(i)
         if serial:
-            return serial
+            return str(serial)
         po = self.columns["po_number"].value(i)
         po_line = self.columns["po_line"].value(i)
         if po:
@@ -175,7 +175,7 @@ class Reference:
     title: str
     url: str | None = None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"title": self.title, "url": self.url}
 
 
@@ -257,7 +257,7 @@ class Finding:
     # "waiver W expired on D" when an expired waiver would have covered this (now open) finding.
     waiver_note: str | None = None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         out = {
             "fingerprint": self.fingerprint,
             "rule_id": self.rule_id,
@@ -373,7 +373,7 @@ class ListInfo:
     entries: int
     legal_effect: str = ""
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "source": self.source,
@@ -508,7 +508,7 @@ class AuditResult:
             key = serial if serial else asset_key(row)  # asset_key's first case, without its lookups
             yield FindingRow(groups[gi], row, key, serial, line, src, evidence, ev_json, fp(key))
 
-    def iter_finding_rows(self):
+    def iter_finding_rows(self) -> Iterator[FindingRow]:
         """finding_rows() over every rule, in report order (rule id, file, line)."""
         ordered = sorted(self.groups, key=lambda g: g.rule.id)
         i = 0

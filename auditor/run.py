@@ -33,7 +33,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from auditor.gate import Gate
 from auditor.model import AuditResult
@@ -113,7 +113,7 @@ class _Checked:
     """Files read by the check step, used by the later steps."""
 
     waivers: list[Waiver] | None = None
-    baseline: list[dict] | None = None
+    baseline: list[dict[str, Any]] | None = None
     signing_key: KeyMaterial | None = None
 
 

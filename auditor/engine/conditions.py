@@ -7,6 +7,7 @@ missing value is false; `exists` is the way to test for missing data.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +17,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from auditor.engine.checks.base import Where
-from auditor.model import CANONICAL_COLUMNS
+from auditor.model import CANONICAL_COLUMNS, InventoryTable
 
 Row = Mapping[str, Any]
 
@@ -33,12 +34,12 @@ class Condition:
     fields: frozenset[str]
     text: str  # human-readable form, for explanations and `rules list`
     # How to evaluate on a whole table: ("leaf",) or ("all"|"any", subs) or ("not", sub).
-    shape: tuple = ("leaf",)
+    shape: tuple[Any, ...] = ("leaf",)
 
     def __call__(self, row: Row, as_of: date) -> bool:
         return self.fn(row, as_of)
 
-    def mask(self, table, as_of: date) -> np.ndarray:
+    def mask(self, table: InventoryTable, as_of: date) -> np.ndarray:
         """Boolean verdict per row of an InventoryTable, computed on distinct values.
 
         A leaf on one column is evaluated once per distinct value of that column and
@@ -57,12 +58,14 @@ class Condition:
                 out |= sub.mask(table, as_of)
             return out
         if kind == "not":
-            return ~self.shape[1].mask(table, as_of)
+            inverted: np.ndarray = ~self.shape[1].mask(table, as_of)
+            return inverted
         if len(self.fields) == 1:
             (name,) = self.fields
             col = table.columns[name]
             verdict = np.fromiter((self.fn({name: v}, as_of) for v in col.values), dtype=bool, count=len(col.values))
-            return verdict[col.codes]
+            broadcast: np.ndarray = verdict[col.codes]
+            return broadcast
         from auditor.engine.grouping import group_rows
 
         columns = sorted(self.fields)
@@ -73,7 +76,7 @@ class Condition:
         return out
 
 
-def version_key(text: str) -> tuple:
+def version_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """Dotted-version ordering: '2.10' > '2.9'; numeric parts before alphabetic ones."""
     parts = re.split(r"[.\-_+ ]", str(text).strip().lstrip("vV"))
     key = []
@@ -97,18 +100,26 @@ def parse_condition(spec: Any, where: Where, context: str = "match") -> Conditio
         key = logic[0]
         if key == "not":
             inner = parse_condition(spec["not"], where, context)
-            return Condition(lambda r, d, c=inner: not c(r, d), inner.fields, f"not ({inner.text})", ("not", inner))
+            return Condition(_negation(inner), inner.fields, f"not ({inner.text})", ("not", inner))
         items = spec[key]
         if not isinstance(items, list) or not items:
             raise where.error(f"[{context}] `{key}` needs a non-empty list of conditions", key)
         subs = [parse_condition(s, where, context) for s in items]
-        fields = frozenset().union(*(s.fields for s in subs))
+        fields: frozenset[str] = frozenset().union(*(s.fields for s in subs))
         joiner = " and " if key == "all" else " or "
         text = joiner.join(f"({s.text})" for s in subs)
-        if key == "all":
-            return Condition(lambda r, d, ss=subs: all(s(r, d) for s in ss), fields, text, ("all", tuple(subs)))
-        return Condition(lambda r, d, ss=subs: any(s(r, d) for s in ss), fields, text, ("any", tuple(subs)))
+        return Condition(_combination(key, subs), fields, text, (key, tuple(subs)))
     return _parse_leaf(spec, where, context)
+
+
+def _negation(inner: Condition) -> Callable[[Row, date], bool]:
+    return lambda r, d: not inner(r, d)
+
+
+def _combination(key: str, subs: list[Condition]) -> Callable[[Row, date], bool]:
+    if key == "all":
+        return lambda r, d: all(s(r, d) for s in subs)
+    return lambda r, d: any(s(r, d) for s in subs)
 
 
 def _check_field(name: Any, where: Where, context: str) -> str:
@@ -119,7 +130,7 @@ def _check_field(name: Any, where: Where, context: str) -> str:
     return name
 
 
-def _parse_leaf(spec: dict, where: Where, context: str) -> Condition:
+def _parse_leaf(spec: dict[str, Any], where: Where, context: str) -> Condition:
     if "field" not in spec:
         unknown = sorted(spec)
         raise where.error(
@@ -158,7 +169,9 @@ def _parse_leaf(spec: dict, where: Where, context: str) -> Condition:
             return as_of
         return operand
 
-    fold = (lambda v: v.casefold() if isinstance(v, str) else v) if ignore_case else (lambda v: v)
+    def fold(v: Any) -> Any:
+        return v.casefold() if ignore_case and isinstance(v, str) else v
+
     text_operand = f"{{field={other}}}" if other else repr(operand)
     text = f"{field} {op} {text_operand}"
 
@@ -208,14 +221,14 @@ def _parse_leaf(spec: dict, where: Where, context: str) -> Condition:
     if op in ORDER_OPS:
         if other is None and operand != "$as_of" and not isinstance(operand, (int, float, date)):
             raise where.error(f"[{context}] `{op}` compares numbers or dates; got {operand!r}", op)
-        cmp = {"lt": lambda a, b: a < b, "le": lambda a, b: a <= b, "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b}[op]
+        cmp = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}[op]
 
         def order(r: Row, d: date) -> bool:
             v, w = r.get(field), operand_value(r, d)
             if v is None or w is None:
                 return False
             try:
-                return cmp(_num(v), _num(w))
+                return bool(cmp(_num(v), _num(w)))
             except TypeError:
                 return False
 
@@ -224,18 +237,14 @@ def _parse_leaf(spec: dict, where: Where, context: str) -> Condition:
     # version comparisons
     if other is None and not isinstance(operand, str):
         raise where.error(f"[{context}] `{op}` takes a version string such as \"2.1.0\"", op)
-    vcmp = {
-        "version_lt": lambda a, b: a < b,
-        "version_le": lambda a, b: a <= b,
-        "version_gt": lambda a, b: a > b,
-        "version_ge": lambda a, b: a >= b,
-    }[op]
+    vcmp = {"version_lt": operator.lt, "version_le": operator.le, "version_gt": operator.gt,
+            "version_ge": operator.ge}[op]
 
     def vorder(r: Row, d: date) -> bool:
         v, w = r.get(field), operand_value(r, d)
         if v in (None, "") or w in (None, ""):
             return False
-        return vcmp(version_key(v), version_key(w))
+        return bool(vcmp(version_key(v), version_key(w)))
 
     return Condition(vorder, frozenset(fields), text)
 
@@ -250,5 +259,5 @@ def _num(v: Any) -> Any:
 
 def _equal(a: Any, b: Any) -> bool:
     if isinstance(a, (int, float, Decimal)) and isinstance(b, (int, float, Decimal)):
-        return _num(a) == _num(b)
-    return a == b
+        return bool(_num(a) == _num(b))
+    return bool(a == b)

@@ -35,6 +35,7 @@ def scope_rows(rule: Rule, table: InventoryTable, as_of: date) -> np.ndarray:
 
 def evaluate_rule(rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
     check = checks.get(rule.check_kind)
+    assert check is not None, rule.check_kind  # the loader refuses unknown check kinds
     groups = check.evaluate(rule, table, ctx)
     if rule.scope is not None and groups:
         in_scope = rule.scope.mask(table, ctx.as_of)

@@ -6,7 +6,7 @@ combination of the columns it reads, and the verdict is joined back to the rows.
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from auditor.model import InventoryTable
 
 def group_rows(
     table: InventoryTable, columns: Sequence[str], rows: np.ndarray | None = None
-) -> Iterator[tuple[tuple, np.ndarray]]:
+) -> Iterator[tuple[tuple[Any, ...], np.ndarray]]:
     """Yield (values, row_indices) per distinct combination of `columns`, in a stable order.
 
     `rows` restricts grouping to a subset of row indices (ascending). Row indices in each

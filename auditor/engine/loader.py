@@ -95,6 +95,7 @@ def parse_rule(data: dict[str, Any], where: Where, sha256: str = "") -> Rule:
     for key in REQUIRED:
         if key not in data:
             raise RuleError(path, None, f"missing required key {key!r}")
+    assert check is not None  # "check" is a required key, and unknown names are refused above
     if check.table not in data:
         raise RuleError(path, None, f"check {check_name!r} needs a [{check.table}] table")
 
@@ -163,7 +164,7 @@ def parse_rule(data: dict[str, Any], where: Where, sha256: str = "") -> Rule:
     )
 
 
-def _string(data: dict, key: str, where: Where) -> str:
+def _string(data: dict[str, Any], key: str, where: Where) -> str:
     v = data.get(key)
     if not isinstance(v, str) or not v.strip():
         raise where.error(f"{key} must be a non-empty string", key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 MISSING = "(missing)"
 
@@ -24,11 +24,11 @@ def json_value(v: Any) -> Any:
 
 
 class _Formatter(string.Formatter):
-    def get_value(self, key, args, kwargs):
-        v = kwargs.get(key)
+    def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        v = kwargs.get(str(key))
         return MISSING if v is None or v == "" else v
 
-    def format_field(self, value, format_spec):
+    def format_field(self, value: Any, format_spec: str) -> Any:
         if isinstance(value, date):
             value = value.isoformat()
         return super().format_field(value, format_spec)

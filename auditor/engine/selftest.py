@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Mapping
 
 from auditor.engine.checks.base import EvalContext
 from auditor.engine.evaluate import evaluate_rule, scope_rows
@@ -25,7 +25,7 @@ class TestOutcome:
         return self.actual == self.test.expect
 
 
-def _row(raw: dict[str, Any]) -> dict[str, Any]:
+def _row(raw: Mapping[str, Any]) -> dict[str, Any]:
     """Test rows go through the same field validation as CSV cells."""
     out = {}
     for col, value in raw.items():

@@ -123,7 +123,7 @@ def load_cleared(path: str | Path) -> list[ClearedMatch]:
                     "write each decision as a [[cleared]] table")
 
     result: list[ClearedMatch] = []
-    first_seen: dict[tuple, int] = {}
+    first_seen: dict[tuple[Any, ...], int] = {}
     for index, table in enumerate(tables):
         start = headers[index]
         end = headers[index + 1] if index + 1 < len(headers) else len(lines) + 1

@@ -114,7 +114,7 @@ class Screener:
         self._generic_postings: dict[str, set[int]] = defaultdict(set)  # generic word -> records
         self._token_keys: dict[str, list[str]] = defaultdict(list)  # lookup key -> tokens
         for index, entry in enumerate(self.entries):
-            seen: set[tuple] = set()
+            seen: set[tuple[tuple[str, ...], ...]] = set()
             for listed in (entry.name, *entry.aliases):
                 norm = normalise_name(listed)
                 if norm.is_empty or norm.key in seen:

@@ -26,4 +26,5 @@ def get(name: str) -> Check | None:
     if target is None:
         return None
     module, attr = target.split(":")
-    return getattr(importlib.import_module(module), attr)
+    check: Check = getattr(importlib.import_module(module), attr)
+    return check

@@ -10,6 +10,7 @@ above info (FACTS.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from auditor.engine.checks.base import EvalContext, Where
 from auditor.engine.grouping import group_rows
@@ -38,7 +39,7 @@ class AffiliatesCheck:
     kinds = frozenset({"entity"})
     message_vars = frozenset({"field", "value", "share", "chains", "status"})
 
-    def parse(self, spec, where: Where) -> AffiliatesConfig:
+    def parse(self, spec: Any, where: Where) -> AffiliatesConfig:
         if not isinstance(spec, dict):
             raise where.error("[affiliates] must be a table")
         unknown = sorted(set(spec) - KEYS)

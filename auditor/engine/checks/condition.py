@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -24,7 +25,7 @@ class ConditionCheck:
     kinds = frozenset({"entity", "origin", "tariff", "firmware", "data_quality"})
     message_vars: frozenset[str] = frozenset()
 
-    def parse(self, spec, where: Where) -> ConditionConfig:
+    def parse(self, spec: Any, where: Where) -> ConditionConfig:
         return ConditionConfig(parse_condition(spec, where, "match"))
 
     def fields(self, config: ConditionConfig) -> tuple[str, ...]:

@@ -21,7 +21,7 @@ Message placeholders: {advisory} {summary} {reference} {scope} {reason} {manufac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from auditor.engine.checks.base import EvalContext, Where
 from auditor.engine.grouping import group_rows
@@ -31,6 +31,10 @@ from auditor.refdata.firmware import AdvisoryDB, model_matches, version_matches
 
 COLUMNS = ("manufacturer", "model", "firmware", "firmware_version")
 TESTS = ("advisory", "approved", "missing")
+
+# (reason, severity override, evidence, message values) for a row that fails, None when it passes.
+Verdict = tuple[str, Severity | None, dict[str, Any], dict[str, Any]]
+Judge = Callable[[dict[str, Any]], Verdict | None]
 
 
 @dataclass(frozen=True)
@@ -93,10 +97,11 @@ class FirmwareCheck:
         out.sort(key=lambda g: int(g.rows[0]))
         return out
 
-    # Each judge returns a function row -> (reason, severity override, evidence, message values) | None,
+    # Each judge returns a function row -> (reason, severity override, evidence, message values) | None
+    # (a Judge),
     # or None when the rule cannot apply at all.
 
-    def _advisory(self, rule: Rule, ctx: EvalContext):
+    def _advisory(self, rule: Rule, ctx: EvalContext) -> Judge | None:
         db = _db(ctx.refdata)
         adv = db.get(rule.check.advisory)
         if adv is None:
@@ -105,7 +110,7 @@ class FirmwareCheck:
             return None  # not yet published on the audit date
         base = {"advisory": adv.id, "summary": adv.summary, "reference": adv.reference, "scope": adv.scope_text()}
 
-        def judge(row):
+        def judge(row: dict[str, Any]) -> Verdict | None:
             vendor = db.vendor_of(row["manufacturer"], row["model"])
             if adv.vendor != "*" and vendor != adv.vendor:
                 return None
@@ -135,14 +140,14 @@ class FirmwareCheck:
 
         return judge
 
-    def _approved(self, rule: Rule, ctx: EvalContext):
+    def _approved(self, rule: Rule, ctx: EvalContext) -> Judge | None:
         approved = getattr(ctx.refdata, "approved_firmware", None)
         if approved is None:
             return None  # no list configured: the rule does not apply
         db = getattr(ctx.refdata, "advisories", None)
         db = db if isinstance(db, AdvisoryDB) else None
 
-        def judge(row):
+        def judge(row: dict[str, Any]) -> Verdict | None:
             family = db.family_of(row["firmware"]) if db else None
             model = db.model_name(row["model"]) if db else row["model"]
             if row["firmware"] is None:
@@ -157,8 +162,8 @@ class FirmwareCheck:
 
         return judge
 
-    def _missing(self, rule: Rule, ctx: EvalContext):
-        def judge(row):
+    def _missing(self, rule: Rule, ctx: EvalContext) -> Judge | None:
+        def judge(row: dict[str, Any]) -> Verdict | None:
             missing = [c for c in ("firmware", "firmware_version") if row[c] is None]
             if not missing:
                 return None

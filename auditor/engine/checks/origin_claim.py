@@ -57,7 +57,7 @@ class Assessment:
     facts: tuple[Any, ...]
 
 
-def assess(registry, manufacturer: str, country: str, made: date | None, as_of: date) -> Assessment | None:
+def assess(registry: Any, manufacturer: str, country: str, made: date | None, as_of: date) -> Assessment | None:
     """Verdict on one claim "made by `manufacturer` in `country` on `made`". None = corroborated."""
     facts = registry.facts(manufacturer, country, as_of)
     if not facts:
@@ -93,7 +93,7 @@ def assess(registry, manufacturer: str, country: str, made: date | None, as_of: 
                       tuple(shaky))
 
 
-def _start(f) -> str:
+def _start(f: Any) -> str:
     return {
         "day": f"{f.first_production}",
         "month": f"{f.first_production:%B %Y}",
@@ -153,6 +153,7 @@ class OriginClaimCheck:
         registry = getattr(ctx.refdata, "facilities", None)
         if registry is None or not hasattr(registry, "facts"):
             raise RuntimeError("no facility registry loaded (reference data 'facilities')")
+        assert cfg.country is not None  # the facility claim names its country (parse)
         rows = _rows_with(table, "assembly_country", {cfg.country})
         out = []
         for values, members in group_rows(table, FACILITY_COLUMNS, rows):
@@ -210,7 +211,7 @@ def _is_cc(v: Any) -> bool:
     return isinstance(v, str) and len(v) == 2 and v.isalpha() and v.isupper()
 
 
-def _rows_with(table: InventoryTable, column: str, wanted: set) -> np.ndarray:
+def _rows_with(table: InventoryTable, column: str, wanted: set[Any]) -> np.ndarray:
     col = table.columns[column]
     hit = np.array([v in wanted for v in col.values], dtype=bool)
     return np.nonzero(hit[col.codes])[0].astype(np.int64)

@@ -8,6 +8,7 @@ party, not proof of illegality: findings state the legal effect of the list.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from auditor.engine.checks.base import EvalContext, Where
 from auditor.engine.grouping import group_rows
@@ -30,7 +31,7 @@ class ScreenCheck:
     kinds = frozenset({"entity"})
     message_vars = frozenset({"field", "value", "list", "listed_name", "matched_name", "score", "legal_effect", "source"})
 
-    def parse(self, spec, where: Where) -> ScreenConfig:
+    def parse(self, spec: Any, where: Where) -> ScreenConfig:
         if not isinstance(spec, dict):
             raise where.error("[screen] must be a table")
         unknown = sorted(set(spec) - KEYS)
@@ -63,7 +64,7 @@ class ScreenCheck:
             for (value,), rows in group_rows(table, [field]):
                 if not value:
                     continue
-                kwargs = {"lists": cfg.lists}
+                kwargs: dict[str, Any] = {"lists": cfg.lists}
                 if cfg.threshold is not None:
                     kwargs["threshold"] = cfg.threshold
                 for m in screener.screen(str(value), ctx.as_of, **kwargs):

@@ -111,7 +111,7 @@ class TariffCheck:
         keys, kinv = factorize(table, KEY_COLUMNS)
 
         sigs: list[tuple[Stack, Stack]] = []  # distinct (stack at import, stack today) by component ids
-        sig_index: dict[tuple, int] = {}
+        sig_index: dict[tuple[Any, ...], int] = {}
         today_cache: dict[tuple[str, str], Stack] = {}
         group_sig = np.full(len(keys), -1, dtype=np.int64)
         group_info: list[Any] = [None] * len(keys)  # per key group: ("estimate", …) or ("skip", reason)
@@ -171,7 +171,8 @@ class TariffCheck:
         return groups
 
     @staticmethod
-    def _classify(sched: Schedule, origin, hts, imported, as_of: date, today_cache) -> tuple:
+    def _classify(sched: Schedule, origin: Any, hts: Any, imported: Any, as_of: date,
+                  today_cache: dict[tuple[str, str], Stack]) -> tuple[Any, ...]:
         if origin is None:
             return ("skip", "origin_missing", "assembly_country is missing")
         if origin == "US":
@@ -193,8 +194,8 @@ class TariffCheck:
 
     # ------------------------------------------------------------------ groups
 
-    def _estimate(self, rule, rows, st: Stack, today: Stack, hts_assumed: bool, date_assumed: bool,
-                  ctx: EvalContext, row_evidence) -> FindingGroup:
+    def _estimate(self, rule: Rule, rows: np.ndarray, st: Stack, today: Stack, hts_assumed: bool, date_assumed: bool,
+                  ctx: EvalContext, row_evidence: dict[int, dict[str, Any]]) -> FindingGroup:
         programmes = " + ".join(f"{c.programme} {percent_text(c.rate)}" for c in st.components)
         date_basis = "as_of (import_date missing)" if date_assumed else "import_date"
         evidence: dict[str, Any] = {
@@ -225,14 +226,14 @@ class TariffCheck:
         # engine.render would, at a fraction of the cost (one message per import date).
         return FindingGroup(rule, rows, rule.message.format_map(values), evidence, row_evidence=row_evidence)
 
-    def _not_estimated(self, rule, rows, reason: str, hts, imported) -> FindingGroup:
+    def _not_estimated(self, rule: Rule, rows: np.ndarray, reason: str, hts: Any, imported: Any) -> FindingGroup:
         message = f"Tariff exposure not estimated: {reason}."
         evidence = {"not_estimated": reason, "hts": hts, "import_date": imported.isoformat() if imported else None,
                     "estimate": BROKER_NOTE}
         return FindingGroup(rule, rows, message, evidence)
 
 
-def _component_brief(c) -> dict[str, Any]:
+def _component_brief(c: Any) -> dict[str, Any]:
     """A component as repeated on every rig's finding: the citation itself is given once, in
     summary.tariff_components (and by `auditor tariffs explain`), keyed by this id."""
     return {"id": c.id, "programme": c.programme, "rate": fraction_text(c.rate),
@@ -240,7 +241,7 @@ def _component_brief(c) -> dict[str, Any]:
             "confidence": c.confidence}
 
 
-def factorize(table: InventoryTable, columns: tuple[str, ...]) -> tuple[list[tuple], np.ndarray]:
+def factorize(table: InventoryTable, columns: tuple[str, ...]) -> tuple[list[tuple[Any, ...]], np.ndarray]:
     """Distinct value tuples of `columns` (in code order) and each row's index into them."""
     cols = [table.columns[c] for c in columns]
     key = np.zeros(len(table), dtype=np.int64)
@@ -297,7 +298,8 @@ class _Totals:
         self.not_estimated = {"origin_missing": 0, "no_rates": 0, "value_missing": 0, "us_origin": 0}
         self.components: dict[str, Any] = {}  # id -> TariffRecord, every component cited in findings
 
-    def add_rows(self, keys, group_sig, sigs, values, row_groups: np.ndarray, row_values: np.ndarray) -> None:
+    def add_rows(self, keys: list[tuple[Any, ...]], group_sig: np.ndarray, sigs: list[tuple[Stack, Stack]],
+                 values: list[Any], row_groups: np.ndarray, row_values: np.ndarray) -> None:
         """Accumulate estimated rows, exactly (Decimal), once per distinct (group's origin/HTS,
         signature, value) — never per rig."""
         oh_index: dict[tuple[str, str], int] = {}

@@ -6,6 +6,7 @@ Duplicate serials across an inventory are a real cloning / fraud signal (FACTS.m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,7 @@ class UniqueCheck:
     kinds = frozenset({"data_quality"})
     message_vars = frozenset({"value", "count", "locations"})
 
-    def parse(self, spec, where: Where) -> UniqueConfig:
+    def parse(self, spec: Any, where: Where) -> UniqueConfig:
         if not isinstance(spec, dict):
             raise where.error("[unique] must be a table")
         unknown = sorted(set(spec) - {"field", "ignore_case"})
