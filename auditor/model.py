@@ -445,6 +445,7 @@ class AuditResult:
     absent: tuple[Mapping[str, Any], ...] = ()  # baseline findings no longer present
     gate: "Gate | None" = None  # the gate the run applies (JUnit/Markdown show it); None = default
     outputs: tuple[str, ...] = ()  # file names the run writes (Markdown links them)
+    sarif_min_severity: str | None = None  # lowest severity report.sarif lists (None: the gate's level)
     # Caches of figures every format asks for; not init fields, so `replace` starts afresh.
     _open_counts: Any = field(default=None, init=False, repr=False, compare=False)  # summary()
     _new_counts: Any = field(default=None, init=False, repr=False, compare=False)  # new_by_rule()

@@ -81,6 +81,7 @@ class AuditRequest:
     # render
     out_dir: Path | None = None  # None: nothing is written (the outcome's result is all you get)
     formats: tuple[str, ...] = DEFAULT_FORMATS
+    sarif_min_severity: str | None = None  # lowest severity listed in report.sarif (None: the gate's level)
     # sign
     sign_key: Path | None = None  # key directory or .p12 file (auditor keys generate)
     passphrase: str | None = field(default=None, repr=False)
@@ -129,7 +130,8 @@ def run(request: AuditRequest, progress: Progress | None = None,
     started_at = clock()
     result = evaluate(request, progress)
     result = decorate(result, request, checked)
-    result = replace(result, gate=request.gate, outputs=_filenames(request))
+    result = replace(result, gate=request.gate, outputs=_filenames(request),
+                     sarif_min_severity=request.sarif_min_severity)
     fails = request.gate.fails(result)
     written = render(result, request)
     signed = sign(request, checked)
@@ -155,6 +157,9 @@ def check(request: AuditRequest) -> _Checked:
     for name in request.formats:
         if name not in known:
             raise RunError(f"unknown format {name!r} (choose from {', '.join(known)})")
+        missing = formats.missing_dependency(name)  # an optional extra not installed
+        if missing:
+            raise RunError(missing)
     waivers = baseline = key = None
     if request.waivers is not None:
         from auditor.waivers import WaiverError, load_waivers
@@ -271,7 +276,7 @@ def _filenames(request: AuditRequest) -> tuple[str, ...]:
         return ()
     from auditor import formats
 
-    return tuple(formats.get(name).filename for name in request.formats)
+    return tuple(f for name in request.formats for f in formats.filenames(name))
 
 
 def _diff_against_history(result: AuditResult, db_url: str | None, ref: str) -> AuditResult:

@@ -51,9 +51,12 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]  # auditor.gate
 @click.option("--sign", is_flag=True, help="Sign the report (PAdES PDF + DSSE statement over every file).")
 @click.option("--key", "key_dir", type=click.Path(path_type=Path),
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
+@click.option("--sarif-min-severity", type=click.Choice(["info", "low", "medium", "high", "critical"]),
+              help="Lowest severity listed in report.sarif (default: the --fail-on level); the rest is counted.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
-          refdata, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign, key_dir, quiet):
+          refdata, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign, key_dir,
+          sarif_min_severity, quiet):
     """Audit INVENTORY files (CSV, JSON or JSON Lines) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.gate import Gate
@@ -82,6 +85,7 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         gate=Gate(fail_on, fail_on_new_only),
         out_dir=out_dir,
         formats=tuple(split_formats(formats, fmt_registry.names())),
+        sarif_min_severity=sarif_min_severity,
         sign_key=key_dir if sign else None,
         passphrase=passphrase,
         record=record,
