@@ -70,8 +70,11 @@ def run_cli(*args: object, cwd: Path | None = None, env: dict[str, str] | None =
     By default in a fresh interpreter, so exit codes, stderr and start-up are exactly what a user
     gets; `prelude` is Python run before the CLI (to inject a crash). `in_process=True` calls
     the CLI's main() here instead: for tests that monkeypatch auditor, or run many commands.
-    `env` adds to (or, with a value of None, removes from) the environment.
+    `env` adds to (or, with a value of None, removes from) the environment. The arguments may
+    also be given as one list.
     """
+    if len(args) == 1 and isinstance(args[0], (list, tuple)):
+        args = tuple(args[0])
     argv = [str(a) for a in args]
     if in_process:
         assert not prelude, "a prelude needs a fresh interpreter"

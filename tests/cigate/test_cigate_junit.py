@@ -146,7 +146,7 @@ def test_test_case_names_do_not_change_between_runs(tmp_path):
         if rows is not None:  # a shorter list of the same shape
             lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
             target.write_text("".join(lines[: 1 + rows]), encoding="utf-8")
-        proc = run_cli(["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit",
+        proc = run_cli(*["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit",
                         "--out", "out", "--fail-on", "never"], cwd=work)
         assert proc.returncode == 0, proc.stderr
         xml = junitparser.JUnitXml.fromfile(str(work / "out" / "report.junit.xml"))
