@@ -35,6 +35,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from auditor.defaults import MAX_WAIVER_DAYS
 from auditor.gate import Gate
 from auditor.model import AuditResult
 from auditor.refdata.loader import RefDataOptions
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
     from auditor.waivers import Waiver
 
 DEFAULT_FORMATS = ("json", "html")
-DEFAULT_MAX_WAIVER_DAYS = 180  # auditor.waivers.DEFAULT_MAX_LIFETIME_DAYS (not imported: start-up time)
 
 Progress = Callable[[int], None]  # rows read so far
 
@@ -73,7 +73,7 @@ class AuditRequest:
     organisation: str | None = None  # shown on the report's cover
     # decorate
     waivers: Path | None = None  # reviewed waiver file (TOML)
-    max_waiver_days: int = DEFAULT_MAX_WAIVER_DAYS
+    max_waiver_days: int = MAX_WAIVER_DAYS
     baseline: Path | None = None  # a previous report.json
     diff_against: str | None = None  # a recorded run id, or "previous" (needs the history database)
     # gate

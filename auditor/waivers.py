@@ -38,9 +38,10 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
+from auditor.defaults import MAX_WAIVER_DAYS
 from auditor.model import AuditResult, FindingIdentity, WaiverNote
 
-DEFAULT_MAX_LIFETIME_DAYS = 180
+DEFAULT_MAX_LIFETIME_DAYS = MAX_WAIVER_DAYS
 
 REQUIRED = ("id", "rule", "justification", "approver", "created", "expires")
 ASSET_KEYS = ("serial", "supplier", "model")

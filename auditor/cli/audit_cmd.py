@@ -14,15 +14,15 @@ from pathlib import Path
 import click
 
 from auditor.cli.exits import CLEAN, FINDINGS, INCOMPLETE, USAGE, fail
-from auditor.cli.options import DATE, refdata_options, split_formats, today_utc
+from auditor.cli.options import as_of_option, refdata_options, split_formats
+from auditor.defaults import MAX_WAIVER_DAYS
 
 FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]  # auditor.gate.FAIL_ON_CHOICES (not imported: --help speed)
 
 
 @click.command()
 @click.argument("inventory", nargs=-1, required=True)
-@click.option("--as-of", "as_of", type=DATE, envvar="AUDITOR_AS_OF", show_envvar=True,
-              help="Audit date (default: today, UTC). Governs rule windows and lists.")
+@as_of_option("Audit date: governs rule windows, lists and waivers.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
               help="Rule directory or file (repeatable; default: the bundled rule pack).")
 @click.option("--out", "out_dir", default="report", show_default=True, type=click.Path(path_type=Path),
@@ -39,7 +39,7 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]  # auditor.gate
 @refdata_options
 @click.option("--waivers", "waivers_path", type=click.Path(dir_okay=False),
               help="Reviewed waiver file (TOML); waived findings stay visible, marked waived, until they expire.")
-@click.option("--max-waiver-days", default=180, show_default=True, type=click.IntRange(1),
+@click.option("--max-waiver-days", default=MAX_WAIVER_DAYS, show_default=True, type=click.IntRange(1),
               help="Longest lifetime a waiver may have.")
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="A previous report.json: findings are marked new / unchanged, and absent ones listed.")
@@ -73,7 +73,7 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         record = bool(db_url or os.environ.get("AUDITOR_DB"))
     request = AuditRequest(
         inventories=tuple(inventory),
-        as_of=as_of or today_utc(),
+        as_of=as_of,
         rule_dirs=tuple(rule_dirs),
         refdata=replace(refdata, db_url=db_url),
         strict=strict,

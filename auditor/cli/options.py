@@ -8,6 +8,8 @@ from typing import Any, Callable
 
 import click
 
+from auditor.defaults import AS_OF_ENV, MAX_LIST_AGE_DAYS
+
 
 class DateType(click.ParamType):
     name = "YYYY-MM-DD"
@@ -31,6 +33,18 @@ def today_utc() -> date:
     return datetime.now(timezone.utc).date()
 
 
+def as_of_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--as-of DATE` as every command takes it: the date given, else AUDITOR_AS_OF, else today in UTC.
+
+    The command receives a date, never None: one clock for every command.
+    """
+    return click.option(
+        "--as-of", "as_of", type=DATE, envvar=AS_OF_ENV, show_envvar=True,
+        callback=lambda ctx, param, value: value or today_utc(),
+        help=f"{help} Default: today (UTC).",
+    )
+
+
 def split_formats(value: str, known: list[str]) -> list[str]:
     names = [v.strip().lower() for v in value.split(",") if v.strip()]
     bad = [n for n in names if n not in known]
@@ -49,8 +63,10 @@ _REFDATA_FLAGS: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
                  help="Screen against the bundled curated list only (ignore imported lists)."),
     click.option("--no-bundled-list", is_flag=True, help="Do not screen against the bundled curated list."),
     click.option("--cleared", type=click.Path(), help="Reviewed file of cleared (false-positive) screening matches."),
-    click.option("--max-list-age", "max_list_age", default=90, show_default=True, type=click.IntRange(1),
-                 help="Warn when an imported list was retrieved more than this many days before --as-of."),
+    click.option("--max-list-age", "max_list_age", default=MAX_LIST_AGE_DAYS, show_default=True,
+                 type=click.IntRange(1),
+                 help="An imported list retrieved more than this many days before --as-of makes the audit "
+                      "INCOMPLETE."),
     click.option("--approved-firmware", type=click.Path(dir_okay=False),
                  help="Organisation's approved-firmware list (TOML); without it the approved-firmware rule "
                       "does not apply."),

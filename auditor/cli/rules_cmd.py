@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from auditor.cli.exits import fail
-from auditor.cli.options import DATE, today_utc
+from auditor.cli.options import as_of_option
 
 _dirs = click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
                      help="Rule directory or file (repeatable; default: the bundled rule pack).")
@@ -31,10 +31,9 @@ def rules():
 
 @rules.command("list")
 @_dirs
-@click.option("--as-of", "as_of", type=DATE, help="Show whether each rule is in force on this date.")
+@as_of_option("Show whether each rule is in force on this date.")
 def list_rules(rule_dirs, as_of):
     """One line per rule: id, severity, kind, check, in force, title."""
-    as_of = as_of or today_utc()
     for r in _load(rule_dirs):
         state = "in force" if r.in_force(as_of) else "not in force"
         click.echo(f"{r.id:<14} {r.severity.label:<8} {r.kind.value:<12} {r.check_kind:<18} {state:<12} {r.title}")
@@ -82,7 +81,7 @@ def lint(rule_dirs, tariffs, facilities, advisories, approved_firmware, ownershi
 
 @rules.command("test")
 @_dirs
-@click.option("--as-of", "as_of", type=DATE, help="Date for tests that give no as_of (default: today, UTC).")
+@as_of_option("Date for tests that give no as_of.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every test, not only failures.")
 def test(rule_dirs, as_of, verbose):
     """Run every rule's [[tests]]; exit 1 if any fails."""
@@ -90,7 +89,7 @@ def test(rule_dirs, as_of, verbose):
     from auditor.refdata.loader import selftest_refdata
 
     rules_ = _load(rule_dirs)
-    outcomes = run_all(rules_, selftest_refdata(), as_of or today_utc())
+    outcomes = run_all(rules_, selftest_refdata(), as_of)
     failed = [o for o in outcomes if not o.ok]
     for o in outcomes:
         if verbose or not o.ok:

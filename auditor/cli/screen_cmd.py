@@ -8,13 +8,13 @@ import sys
 import click
 
 from auditor.cli.exits import fail
-from auditor.cli.options import DATE, today_utc
+from auditor.cli.options import as_of_option
 
 
 @click.command()
 @click.argument("names", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--as-of", "as_of", type=DATE, help="Screen as the lists stood on this date (default: today, UTC).")
+@as_of_option("Screen as the lists stood on this date.")
 @click.option("--list", "lists", multiple=True, help="Only this list (exact list name; repeatable).")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), help="Minimum score (default: the matcher's).")
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1), help="Best matches shown per name.")
@@ -33,7 +33,6 @@ def screen(names, as_json, as_of, lists, threshold, limit, db_url, bundled_lists
     blank = [i + 1 for i, n in enumerate(names) if not n.strip()]
     if blank:
         fail(f"name #{blank[0]} is empty: nothing to screen")
-    as_of = as_of or today_utc()
     try:
         ref = load_refdata(RefDataOptions(db_url=db_url, use_db=not bundled_lists_only), as_of, {"screen"})
     except (OSError, ValueError) as exc:

@@ -11,16 +11,8 @@ import click
 
 from auditor.cli.db_cmd import DB_HELP, open_for_reading
 from auditor.cli.exits import USAGE, fail
-from auditor.cli.options import refdata_options
-
-
-def _parse_date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+from auditor.cli.options import as_of_option, refdata_options
+from auditor.defaults import MAX_WAIVER_DAYS
 
 
 def _parse_days(ctx, param, value):
@@ -64,8 +56,8 @@ def waivers() -> None:
 
 @waivers.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--as-of", callback=_parse_date, metavar="DATE", help="Judge expiry as of DATE (default: today).")
-@click.option("--max-lifetime", default="180d", show_default=True, callback=_parse_days, metavar="DAYS",
+@as_of_option("Judge expiry as of DATE.")
+@click.option("--max-lifetime", default=f"{MAX_WAIVER_DAYS}d", show_default=True, callback=_parse_days, metavar="DAYS",
               help="Longest allowed time from created to expires (e.g. 180d, 26w).")
 @click.option("--db", "url", metavar="URL", help=DB_HELP)
 @click.option("--run", "run_ref", default="latest", show_default=True, metavar="RUN",
@@ -77,7 +69,7 @@ def waivers() -> None:
 @click.option("--no-match-check", is_flag=True,
               help="Do not check that every waiver matches a finding (no recorded run needed).")
 @refdata_options
-def lint(file: str, as_of: date | None, max_lifetime: int, url: str | None, run_ref: str,
+def lint(file: str, as_of: date, max_lifetime: int, url: str | None, run_ref: str,
          inventories: tuple[str, ...], rule_dirs: tuple[Path, ...], no_match_check: bool, refdata) -> None:
     """Check a waiver file; exit 2 on any problem.
 
@@ -91,7 +83,6 @@ def lint(file: str, as_of: date | None, max_lifetime: int, url: str | None, run_
     from auditor.store.runs import RunNotFound, finding_assets, get_run
     from auditor.waivers import Candidate, candidates_from_result, lint_waivers
 
-    as_of = as_of or date.today()
     loaded = _load(file, as_of, max_lifetime)
     candidates = known_rules = None
     against = ""
@@ -124,14 +115,13 @@ def lint(file: str, as_of: date | None, max_lifetime: int, url: str | None, run_
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--expiring-within", callback=_parse_days, metavar="DAYS",
               help="Only waivers expiring within DAYS (e.g. 30d), expired ones included.")
-@click.option("--as-of", callback=_parse_date, metavar="DATE", help="Reference date (default: today).")
-@click.option("--max-lifetime", default="180d", show_default=True, callback=_parse_days, metavar="DAYS")
+@as_of_option("Reference date.")
+@click.option("--max-lifetime", default=f"{MAX_WAIVER_DAYS}d", show_default=True, callback=_parse_days, metavar="DAYS")
 @click.option("--json", "as_json", is_flag=True, help="Print the waivers as JSON.")
-def list_(file: str, expiring_within: int | None, as_of: date | None, max_lifetime: int, as_json: bool) -> None:
+def list_(file: str, expiring_within: int | None, as_of: date, max_lifetime: int, as_json: bool) -> None:
     """List the waivers of FILE by expiry date, with their state as of today (or --as-of)."""
     from auditor.waivers import expiring_within as select_expiring
 
-    as_of = as_of or date.today()
     loaded = _load(file, as_of, max_lifetime)
     if expiring_within is not None:
         shown = select_expiring(loaded, as_of, expiring_within)

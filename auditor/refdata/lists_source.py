@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from auditor.defaults import MAX_LIST_AGE_DAYS
 from auditor.model import ListInfo
 from auditor.refdata.entities import ListEntry
 from auditor.refdata.importers.effects import legal_effect
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from auditor.store.lists import VersionInfo
 
-DEFAULT_MAX_AGE_DAYS = 30
+DEFAULT_MAX_AGE_DAYS = MAX_LIST_AGE_DAYS  # the one default, as for `audit --max-list-age`
 
 
 def merge_alternate_names(

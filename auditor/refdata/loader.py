@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from auditor.defaults import MAX_LIST_AGE_DAYS
 from auditor.refdata import RefData
 
 
@@ -13,7 +14,7 @@ class RefDataOptions:
     db_url: str | None = None  # imported official lists; None: AUDITOR_DB or the default store
     use_db: bool = True  # False: screen against the bundled curated list only
     include_curated: bool = True
-    max_list_age_days: int = 90
+    max_list_age_days: int = MAX_LIST_AGE_DAYS
     cleared: str | None = None  # reviewed false-positive file
     approved_firmware: str | None = None
     facilities: str | None = None
