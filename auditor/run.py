@@ -281,12 +281,12 @@ def _filenames(request: AuditRequest) -> tuple[str, ...]:
 
 def _diff_against_history(result: AuditResult, db_url: str | None, ref: str) -> AuditResult:
     from auditor.diff import diff_against
-    from auditor.store.db import StoreError, open_engine, require_current
+    from auditor.store.db import StoreError, open_engine, prepare_schema
     from auditor.store.runs import RunNotFound
 
     try:
         engine = open_engine(db_url)
-        require_current(engine)
+        prepare_schema(engine)
         d = diff_against(engine, result, int(ref) if ref.isdigit() else ref)
     except (StoreError, RunNotFound) as exc:
         raise RunError(str(exc)) from None

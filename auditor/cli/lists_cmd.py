@@ -15,11 +15,11 @@ DB_HELP = "Database URL (default: $AUDITOR_DB, else a SQLite file in the user da
 
 
 def _engine(db: str | None):
-    from auditor.store.db import StoreError, open_engine, require_current
+    from auditor.store.db import StoreError, open_engine, prepare_schema
 
     try:
         engine = open_engine(db)
-        require_current(engine)
+        prepare_schema(engine)
     except StoreError as exc:
         fail(str(exc))
     return engine

@@ -89,10 +89,10 @@ def load_screening_entries(
     warnings: list[str] = []
     imported: list[tuple["VersionInfo", list[ListEntry]]] = []
     if engine is not None:
-        from auditor.store.db import require_current
+        from auditor.store.db import prepare_schema
         from auditor.store.lists import active_entries
 
-        require_current(engine)
+        prepare_schema(engine)
         imported = active_entries(engine)
 
     for info, _rows in imported:

@@ -1,8 +1,14 @@
 """Opening the store: URL resolution, engine settings, schema migrations.
 
 SQLite file by default (under the user's data directory), any SQLAlchemy URL through
-`--db` or `AUDITOR_DB`. Every schema change goes through Alembic; `upgrade()` brings a
-database to head and `require_current()` refuses clearly when it is behind.
+`--db` or `AUDITOR_DB`. Every schema change goes through Alembic.
+
+The schema policy, in one place:
+- a database server (PostgreSQL, shared by a team) changes schema only through an explicit
+  `auditor db upgrade` (`upgrade()`); every other command that finds it behind says so and
+  exits 2 (`require_current()`), so nobody migrates a team's database as a side effect;
+- a SQLite file (the per-user default, or a file given with --db) belongs to whoever runs
+  auditor: commands create or upgrade it themselves (`prepare_schema()`).
 """
 
 from __future__ import annotations
@@ -33,9 +39,21 @@ def resolve_url(url: str | None) -> str:
     return url or os.environ.get("AUDITOR_DB") or default_url()
 
 
+# Database drivers auditor knows, by SQLAlchemy dialect: the module and the extra that installs it.
+DRIVERS = {"postgresql": ("psycopg", "postgres")}
+
+
+def _normalise(url: str) -> str:
+    """`postgresql://` means psycopg 3 (the driver of the `postgres` extra), not SQLAlchemy's psycopg2."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def open_engine(url: str | None = None) -> Engine:
     defaulted = not (url or os.environ.get("AUDITOR_DB"))
-    url = resolve_url(url)
+    url = _normalise(resolve_url(url))
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         folder = Path(url[len("sqlite:///"):]).expanduser().parent
         if defaulted:
@@ -45,7 +63,9 @@ def open_engine(url: str | None = None) -> Engine:
             raise StoreError(f"cannot open database {redact(url)}: directory {folder} does not exist")
     try:
         engine = create_engine(url, future=True)
-    except Exception as exc:  # bad URL, missing driver
+    except ModuleNotFoundError as exc:
+        raise StoreError(f"cannot open database {redact(url)}: {_missing_driver(url, exc)}") from None
+    except Exception as exc:  # bad URL
         raise StoreError(f"cannot open database {redact(url)}: {exc}") from None
     if engine.dialect.name == "sqlite":
         # WAL lets readers and one writer work at once; busy_timeout makes a second writer wait
@@ -60,6 +80,15 @@ def open_engine(url: str | None = None) -> Engine:
             cur.close()
 
     return engine
+
+
+def _missing_driver(url: str, exc: ModuleNotFoundError) -> str:
+    dialect = url.split(":", 1)[0].split("+", 1)[0]
+    known = DRIVERS.get(dialect)
+    if known is not None:
+        module, extra = known
+        return f"the {module} driver is not installed: pip install 'auditor[{extra}]'"
+    return f"its database driver is not installed ({exc})"
 
 
 def redact(url: str) -> str:
@@ -138,9 +167,20 @@ def _migration_lock(engine: Engine):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def require_current(engine: Engine, auto_upgrade: bool = True) -> None:
-    """Make sure the schema is at head: upgrade it, or refuse with a clear message.
+def self_managed(engine: Engine) -> bool:
+    """True for a SQLite file: its user's own, so auditor may create and upgrade its schema."""
+    return engine.dialect.name == "sqlite"
 
+
+def prepare_schema(engine: Engine) -> None:
+    """Before using the store: upgrade a SQLite file to head; require a server to be at head."""
+    require_current(engine, upgrade_if_self_managed=True)
+
+
+def require_current(engine: Engine, upgrade_if_self_managed: bool = False) -> None:
+    """Refuse (StoreError, exit 2) a schema that is not at head, naming `auditor db upgrade`.
+
+    With `upgrade_if_self_managed`, a SQLite file is brought to head instead (prepare_schema).
     The check and the upgrade happen under the migration lock: on a new SQLite file a second
     process must not read (or switch the journal mode) while the first creates the schema.
     """
@@ -152,9 +192,10 @@ def require_current(engine: Engine, auto_upgrade: bool = True) -> None:
         head = head_revision()
         if current == head:
             return
-        if auto_upgrade:
+        if upgrade_if_self_managed and self_managed(engine):
             _upgrade_locked(engine)
             return
     raise StoreError(
-        f"database schema is at {current or 'nothing'}, this auditor needs {head}: run `auditor db upgrade`"
+        f"database {redact(str(engine.url))} has schema {current or 'none'}, this auditor needs {head}: "
+        "run `auditor db upgrade` (a shared server is migrated only by that command)"
     )

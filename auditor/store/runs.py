@@ -309,7 +309,7 @@ def record_run(
 
     `progress(stage, count)` (optional) is called inside the transaction after each batch is
     written, with stage "findings" or "assets" and the running count: for progress display.
-    The schema must be current (auditor.store.db.require_current).
+    The schema must be current (auditor.store.db.prepare_schema).
     """
     summary = result.summary()
     with engine.connect() as conn:
@@ -368,7 +368,9 @@ def record_audit(
     finished_at: datetime,
     progress: Callable[[str, int], None] | None = None,
 ) -> int:
-    """Open the database at `url` (--db / AUDITOR_DB / default), bring its schema to head, record.
+    """Open the database at `url` (--db / AUDITOR_DB / default), check its schema, record.
+
+    A SQLite file is brought to head; a server behind head is refused (`auditor db upgrade`).
 
     The entry point for `auditor audit --db`. Every database failure (unreachable server,
     failed migration, lock timeout, disk full) is raised as auditor.store.db.StoreError with
@@ -382,14 +384,14 @@ def record_audit(
         driver_message,
         head_revision,
         open_engine,
+        prepare_schema,
         redact,
-        require_current,
     )
 
     engine = open_engine(url)
     try:
         try:
-            require_current(engine, auto_upgrade=True)
+            prepare_schema(engine)
         except StoreError:
             # Another audit may have migrated the same fresh database at the same moment.
             if current_revision(engine) != head_revision():

@@ -17,6 +17,11 @@ def test_import_show_and_atomicity_on_postgres(run_cli, pg_url):
     engine = open_engine(pg_url)
     with engine.begin() as conn:  # a clean schema for this test
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    # A shared server is migrated only by `auditor db upgrade`, never by an import.
+    code, _, err = run_cli("lists", "import", FIXTURES / "csl_small.csv", "--format", "csl-csv", "--db", pg_url)
+    assert code == 2 and "auditor db upgrade" in err
+    code, _, err = run_cli("db", "upgrade", "--db", pg_url)
+    assert code == 0, err
     code, out, err = run_cli("lists", "import", FIXTURES / "csl_small.csv", "--format", "csl-csv", "--db", pg_url)
     assert code == 0, err
     assert "4 records read, 4 entries" in out

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from auditor.refdata.importers import IMPORTERS
 from auditor.refdata.importers.base import file_sha256
 from auditor.refdata.lists_source import load_screening_entries
-from auditor.store.db import open_engine, require_current
+from auditor.store.db import open_engine, prepare_schema
 from auditor.store.lists import ListEntryRow, PendingImport, active_entries, store_imports, versions
 
 FIXTURES = Path(__file__).with_name("fixtures")
@@ -30,7 +30,7 @@ def pending(fmt: str, name: str, retrieved: date | None = None, result=None) -> 
 @pytest.fixture
 def engine(db_url):
     e = open_engine(db_url)
-    require_current(e)
+    prepare_schema(e)
     return e
 
 
