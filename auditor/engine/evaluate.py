@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from auditor.engine import checks
 from auditor.engine.checks.base import EvalContext
 from auditor.model import FindingGroup, InventoryTable, Rule
+
+if TYPE_CHECKING:
+    from auditor.refdata import RefData
 
 
 @dataclass
@@ -49,7 +52,7 @@ def evaluate_rule(rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[F
     return groups
 
 
-def evaluate(table: InventoryTable, rules: Sequence[Rule], refdata: Any, as_of: date) -> Evaluation:
+def evaluate(table: InventoryTable, rules: Sequence[Rule], refdata: RefData, as_of: date) -> Evaluation:
     ctx = EvalContext(as_of=as_of, refdata=refdata)
     result = Evaluation(groups=[], summary=ctx.summary)
     for rule in rules:

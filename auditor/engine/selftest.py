@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from auditor.engine.checks.base import EvalContext
 from auditor.engine.evaluate import evaluate_rule, scope_rows
 from auditor.inventory.fields import FieldError, parse_field
 from auditor.inventory.table import table_from_rows
 from auditor.model import Rule, RuleTest
+
+if TYPE_CHECKING:
+    from auditor.refdata import RefData
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ def _row(raw: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def run_test(rule: Rule, test: RuleTest, refdata: Any, default_as_of: date) -> TestOutcome:
+def run_test(rule: Rule, test: RuleTest, refdata: RefData, default_as_of: date) -> TestOutcome:
     as_of = test.as_of or default_as_of
     try:
         table = table_from_rows([_row(r) for r in test.rows], source=f"{rule.id}:test")
@@ -54,5 +57,5 @@ def run_test(rule: Rule, test: RuleTest, refdata: Any, default_as_of: date) -> T
     return TestOutcome(rule.id, test, "pass")
 
 
-def run_all(rules: list[Rule], refdata: Any, default_as_of: date) -> list[TestOutcome]:
+def run_all(rules: list[Rule], refdata: RefData, default_as_of: date) -> list[TestOutcome]:
     return [run_test(rule, t, refdata, default_as_of) for rule in rules for t in rule.tests]

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from auditor.errors import location
 from auditor.model import FindingGroup, InventoryTable, Rule
+
+if TYPE_CHECKING:
+    from auditor.refdata import RefData
 
 
 class RuleError(Exception):
@@ -57,7 +60,7 @@ class Where:
 @dataclass
 class EvalContext:
     as_of: date
-    refdata: Any  # auditor.refdata.RefData
+    refdata: RefData
     # Fleet-level figures a check wants in summary (e.g. tariff totals); merged into AuditResult.
     summary: dict[str, Any] = field(default_factory=dict)
 
