@@ -57,7 +57,8 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         rejected=rejected,
         warnings=tuple(warnings + list(refdata.warnings)),
         incomplete_reasons=tuple(incomplete),
-        extra_summary=dict(evaluation.summary),
+        tariff=evaluation.tariff,
+        cleared_matches=tuple(evaluation.cleared_matches),
         organisation=opts.organisation,
         refdata_sources=tuple(refdata.sources),
     )

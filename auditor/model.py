@@ -17,6 +17,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, NamedTuple, Sequence
 
 import numpy as np
@@ -414,6 +415,100 @@ class RefDataSource:
         return {"kind": self.kind, "path": self.path, "sha256": self.sha256}
 
 
+CENT = Decimal("0.01")
+
+
+def money_text(amount: Decimal) -> str:
+    """US dollars to the cent (half up), as report.json writes amounts: "52746.22"."""
+    return format(amount.quantize(CENT, rounding=ROUND_HALF_UP), "f")
+
+
+def fraction_text(rate: Decimal) -> float:
+    """0.576 as a JSON number. Rates have at most a few decimal places, and Python prints a
+    float with the shortest text that round-trips, so the JSON shows exactly the schedule's
+    decimal (0.576, never 0.5760000001). Sums are done in Decimal before this conversion."""
+    return float(rate)
+
+
+@dataclass(frozen=True)
+class TariffLine:
+    """Estimated duty for the rigs of one claimed origin and HTS code."""
+
+    origin: str
+    hts: str
+    rigs: int
+    rigs_valued: int  # rigs with a declared value (only those have a duty)
+    declared_value_usd: Decimal
+    duty_at_import_usd: Decimal  # at each rig's import date
+    rates_at_import: tuple[tuple[Decimal, int], ...]  # (total rate as a fraction, rigs), ascending
+    rate_as_of: Decimal
+    duty_as_of_usd: Decimal  # at the rates in force on the audit date
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "hts": self.hts,
+            "rigs": self.rigs,
+            "rigs_valued": self.rigs_valued,
+            "declared_value_usd": money_text(self.declared_value_usd),
+            "duty_at_import_usd": money_text(self.duty_at_import_usd),
+            "rates_at_import": [{"rate": fraction_text(r), "rigs": n} for r, n in self.rates_at_import],
+            "rate_as_of": fraction_text(self.rate_as_of),
+            "duty_as_of_usd": money_text(self.duty_as_of_usd),
+        }
+
+
+@dataclass(frozen=True)
+class TariffTotals:
+    """The fleet's estimated tariff exposure (written by the tariff rule with `summary = true`)."""
+
+    as_of: date
+    exposure_usd: Decimal  # duty at each rig's import date
+    exposure_as_of_usd: Decimal  # duty at the rates in force on `as_of`
+    by_origin: tuple[TariffLine, ...]  # sorted by (origin, HTS)
+    components: Mapping[str, Mapping[str, Any]]  # id -> the cited tariff record, as report.json shows it
+    not_estimated: Mapping[str, int]  # reason -> rigs
+    note: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The summary keys of report.json."""
+        return {
+            "tariff_exposure_usd": money_text(self.exposure_usd),
+            "tariff_exposure_as_of_usd": money_text(self.exposure_as_of_usd),
+            "tariff_as_of": self.as_of.isoformat(),
+            "tariff_by_origin": [line.as_json() for line in self.by_origin],
+            "tariff_components": {cid: dict(c) for cid, c in sorted(self.components.items())},
+            "tariff_not_estimated": dict(self.not_estimated),
+            "tariff_note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class ClearedScreening:
+    """A screening match a reviewer cleared as a false positive: no finding, shown in the report."""
+
+    rule_id: str
+    field: str
+    value: str
+    list: str
+    entity_id: str
+    listed_name: str
+    score: float
+    rigs: int
+    reviewer: str
+    justification: str
+    decided: str  # ISO date of the decision
+    decision: str  # "file:line" of the reviewed decision
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id, "field": self.field, "value": self.value, "list": self.list,
+            "entity_id": self.entity_id, "listed_name": self.listed_name, "score": self.score, "rigs": self.rigs,
+            "reviewer": self.reviewer, "justification": self.justification, "decided": self.decided,
+            "decision": self.decision,
+        }
+
+
 @dataclass(frozen=True)
 class AuditResult:
     """Everything a report needs; renderers read this and nothing else.
@@ -433,8 +528,9 @@ class AuditResult:
     rejected: Sequence[Rejected]
     warnings: tuple[str, ...] = ()
     incomplete_reasons: tuple[str, ...] = ()
-    # Fleet-level figures filled by checks that aggregate (e.g. tariff exposure).
-    extra_summary: Mapping[str, Any] = field(default_factory=dict)
+    # Fleet-level figures filled by checks that aggregate.
+    tariff: TariffTotals | None = None
+    cleared_matches: tuple[ClearedScreening, ...] = ()
     organisation: str | None = None  # shown on the report's cover
     refdata_sources: tuple[RefDataSource, ...] = ()  # reference-data files read
     # Decorations applied after evaluation (auditor.run), keyed by fingerprint.
@@ -566,7 +662,10 @@ class AuditResult:
         }
         if self.baseline is not None:
             out["baseline"] = self.baseline_counts()
-        out.update(self.extra_summary)
+        if self.tariff is not None:
+            out.update(self.tariff.as_json())
+        if self.cleared_matches:
+            out["cleared_matches"] = [c.as_json() for c in self.cleared_matches]
         return out
 
     def baseline_counts(self) -> dict[str, int]:

@@ -103,7 +103,8 @@ def run(n: int, n_days: int, n_values: int) -> None:
         print(f"{rule.id:<11} {dt:7.3f} s  {len(groups):6,} groups  {rows:9,} rows flagged")
         if rule.id == "TARIFF-001":
             tariff_groups = groups
-    print(f"all {len(rules)} rules: {total:.2f} s for {n:,} rigs; fleet exposure {ctx.summary['tariff_exposure_usd']} USD")
+    exposure = f"{ctx.tariff.exposure_usd} USD" if ctx.tariff else "not estimated"
+    print(f"all {len(rules)} rules: {total:.2f} s for {n:,} rigs; fleet exposure {exposure}")
     # What a report writer pays to expand the tariff rule into per-rig findings with evidence.
     result = AuditResult(as_of=ctx.as_of, tool_version="bench", inventory=[], rules=[], lists=[], table=table,
                          groups=tariff_groups, rejected=[])

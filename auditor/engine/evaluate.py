@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
 from auditor.engine import checks
 from auditor.engine.checks.base import EvalContext
-from auditor.model import FindingGroup, InventoryTable, Rule
+from auditor.model import ClearedScreening, FindingGroup, InventoryTable, Rule, TariffTotals
 
 if TYPE_CHECKING:
     from auditor.refdata import RefData
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 @dataclass
 class Evaluation:
     groups: list[FindingGroup]
-    summary: dict[str, Any] = field(default_factory=dict)
+    tariff: TariffTotals | None = None
+    cleared_matches: list[ClearedScreening] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # rules that failed at run time
     not_in_force: list[str] = field(default_factory=list)
 
@@ -54,7 +55,7 @@ def evaluate_rule(rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[F
 
 def evaluate(table: InventoryTable, rules: Sequence[Rule], refdata: RefData, as_of: date) -> Evaluation:
     ctx = EvalContext(as_of=as_of, refdata=refdata)
-    result = Evaluation(groups=[], summary=ctx.summary)
+    result = Evaluation(groups=[], cleared_matches=ctx.cleared_matches)
     for rule in rules:
         if not rule.in_force(as_of):
             result.not_in_force.append(rule.id)
@@ -63,4 +64,5 @@ def evaluate(table: InventoryTable, rules: Sequence[Rule], refdata: RefData, as_
             result.groups.extend(evaluate_rule(rule, table, ctx))
         except Exception as exc:  # a broken rule must not look like a clean fleet
             result.errors.append(f"rule {rule.id} failed at run time: {type(exc).__name__}: {exc}")
+    result.tariff = ctx.tariff
     return result

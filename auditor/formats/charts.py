@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 from markupsafe import Markup, escape
 
-from auditor.model import InventoryTable, Rule, Severity
+from auditor.model import InventoryTable, Rule, Severity, TariffTotals, fraction_text, money_text
 
 WIDTH = 600
 LABEL_W = 200  # left column for category names
@@ -171,43 +171,26 @@ def _money(value: Any) -> Decimal | None:
         return None
 
 
-def tariff_rows(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """`summary["tariff_by_origin"]` per origin, whichever of the two shapes the tariff check gives.
+def tariff_rows(tariff: TariffTotals | None) -> list[dict[str, Any]]:
+    """The fleet's tariff exposure per claimed origin (HTS codes summed), largest duty first.
 
-    Accepts a mapping origin -> figures, or a list of entries carrying "origin" (one per origin
-    and HTS code, summed here per origin). Figures: duty at import and duty at the as-of rates,
-    the rate(s) at import and the rate as of. Returns [] when there is no tariff data.
+    Figures: duty at import and duty at the as-of rates, the rate(s) at import and the rate as
+    of. Returns [] when no rule estimated tariffs.
     """
-    raw = summary.get("tariff_by_origin")
-    if not raw:
+    if tariff is None:
         return []
-    entries: list[tuple[str, Mapping[str, Any]]] = []
-    if isinstance(raw, Mapping):
-        entries = [(str(k), v) for k, v in raw.items() if isinstance(v, Mapping)]
-    elif isinstance(raw, list):
-        entries = [(str(e.get("origin") or ""), e) for e in raw if isinstance(e, Mapping)]
     merged: dict[str, dict[str, Any]] = {}
-    for origin, e in entries:
-        m = merged.setdefault(origin, {"origin": origin, "name": country_name(origin), "rigs": 0,
-                                       "duty_at_import": Decimal(0), "duty_as_of": Decimal(0),
-                                       "rates_at_import": set(), "rates_as_of": set(), "hts": set()})
-        m["rigs"] += int(e.get("rigs") or 0)
-        for key, names in (("duty_at_import", ("duty_at_import_usd", "exposure_usd", "exposure")),
-                           ("duty_as_of", ("duty_as_of_usd", "exposure_as_of_usd"))):
-            for n in names:
-                v = _money(e.get(n))
-                if v is not None:
-                    m[key] += v
-                    break
-        rates = e.get("rates_at_import", e.get("rate_at_import"))
-        if isinstance(rates, list):
-            m["rates_at_import"].update(str(r.get("rate") if isinstance(r, Mapping) else r) for r in rates)
-        elif rates is not None:
-            m["rates_at_import"].add(str(rates))
-        if e.get("rate_as_of") is not None:
-            m["rates_as_of"].add(str(e["rate_as_of"]))
-        if e.get("hts"):
-            m["hts"].add(str(e["hts"]))
+    for line in tariff.by_origin:
+        m = merged.setdefault(line.origin, {"origin": line.origin, "name": country_name(line.origin), "rigs": 0,
+                                            "duty_at_import": Decimal(0), "duty_as_of": Decimal(0),
+                                            "rates_at_import": set(), "rates_as_of": set(), "hts": set()})
+        m["rigs"] += line.rigs
+        m["duty_at_import"] += line.duty_at_import_usd
+        m["duty_as_of"] += line.duty_as_of_usd
+        m["rates_at_import"].update(str(fraction_text(r)) for r, _ in line.rates_at_import)
+        m["rates_as_of"].add(str(fraction_text(line.rate_as_of)))
+        if line.hts:
+            m["hts"].add(line.hts)
     out = []
     for origin in sorted(merged, key=lambda o: (-merged[o]["duty_at_import"], o)):
         m = merged[origin]
@@ -234,46 +217,29 @@ def percent(text: str) -> str:
     return f"{pct:f}%"
 
 
-def tariff_table(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One row per entry of `summary["tariff_by_origin"]` (origin and HTS code), for the table.
+def tariff_table(tariff: TariffTotals | None) -> list[dict[str, Any]]:
+    """One row per claimed origin and HTS code, for the table.
 
     Rates are shown as percentages, those at import with the number of rigs at each rate.
     """
-    raw = summary.get("tariff_by_origin")
-    if isinstance(raw, Mapping):
-        entries = [{"origin": k, **v} for k, v in sorted(raw.items()) if isinstance(v, Mapping)]
-    elif isinstance(raw, list):
-        entries = [e for e in raw if isinstance(e, Mapping)]
-    else:
+    if tariff is None:
         return []
-    rows = []
-    for e in entries:
-        rates = e.get("rates_at_import", e.get("rate_at_import"))
-        if isinstance(rates, list):
-            at_import = [f"{percent(str(r.get('rate')))} ({r.get('rigs')})" if isinstance(r, Mapping)
-                         else percent(str(r)) for r in rates]
-        else:
-            at_import = [] if rates is None else [percent(str(rates))]
+    return [{
+        "origin": line.origin,
+        "name": country_name(line.origin).partition(" ")[2] or "not stated",
+        "hts": line.hts,
+        "rigs": line.rigs,
+        "declared_value": _cents(line.declared_value_usd),
+        "rates_at_import": [f"{percent(str(fraction_text(r)))} ({n})" for r, n in line.rates_at_import],
+        "duty_at_import": _cents(line.duty_at_import_usd),
+        "rate_as_of": percent(str(fraction_text(line.rate_as_of))),
+        "duty_as_of": _cents(line.duty_as_of_usd),
+    } for line in tariff.by_origin]
 
-        def money(*keys: str) -> str:
-            for k in keys:
-                v = _money(e.get(k))  # noqa: B023 (called within this iteration)
-                if v is not None:
-                    return f"{v:,.2f}"
-            return ""
 
-        rows.append({
-            "origin": str(e.get("origin") or ""),
-            "name": country_name(str(e.get("origin") or "")).partition(" ")[2] or "not stated",
-            "hts": str(e.get("hts") or ""),
-            "rigs": e.get("rigs", ""),
-            "declared_value": money("declared_value_usd"),
-            "rates_at_import": at_import,
-            "duty_at_import": money("duty_at_import_usd", "exposure_usd", "exposure"),
-            "rate_as_of": "" if e.get("rate_as_of") is None else percent(str(e["rate_as_of"])),
-            "duty_as_of": money("duty_as_of_usd", "exposure_as_of_usd"),
-        })
-    return rows
+def _cents(amount: Decimal) -> str:
+    """"52,746.22": rounded as report.json rounds (money_text), with thousands separators."""
+    return f"{Decimal(money_text(amount)):,.2f}"
 
 
 def _rate_key(text: str):

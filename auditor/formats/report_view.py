@@ -218,7 +218,7 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
     doc = header(result)
     summary = doc["summary"]
     rejected = rejected_rows(result)
-    tariff = charts.tariff_rows(summary)
+    tariff = charts.tariff_rows(result.tariff)
     assets = summary["assets"] or 0
     return {
         "doc": doc,
@@ -236,7 +236,7 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         },
         "countries": [(charts.country_name(c), n) for c, n in charts.country_counts(result.table)],
         "tariff": tariff,
-        "tariff_table": charts.tariff_table(summary),
+        "tariff_table": charts.tariff_table(result.tariff),
         "usd": charts.usd,
         "rules_meta": [rule_meta(r, result.as_of) for r in sorted(result.rules, key=lambda r: r.id)],
         "rejected": rejected[:rejected_cap],

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from auditor.model import CENT, fraction_text, money_text  # noqa: F401  (report.json number forms, re-exported)
 from auditor.refdata._records import (
     DATA_DIR,
     Fields,
@@ -29,7 +30,6 @@ DEFAULT_PATH = DATA_DIR / "tariffs.toml"
 ASSUMED_HTS = "8543.70.9960"
 ASSUMED_HTS_SOURCE = "CBP NY N297495 (2018-06-08): ASIC miners classified in HTS 8543.70.9960"
 BROKER_NOTE = "estimated — confirm with a licensed customs broker"
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -136,19 +136,8 @@ def component_json(c: TariffRecord, value: Decimal | None = None) -> dict:
     return out
 
 
-def fraction_text(rate: Decimal) -> float:
-    """0.576 as a JSON number. Rates have at most a few decimal places, and Python prints a
-    float with the shortest text that round-trips, so the JSON shows exactly the schedule's
-    decimal (0.576, never 0.5760000001). Sums are done in Decimal before this conversion."""
-    return float(rate)
-
-
 def percent_text(rate: Decimal) -> str:
     return format((rate * 100).normalize(), "f") + "%"
-
-
-def money_text(amount: Decimal) -> str:
-    return format(amount.quantize(CENT, rounding=ROUND_HALF_UP), "f")
 
 
 def duty_on(value: Decimal, rate: Decimal) -> Decimal:

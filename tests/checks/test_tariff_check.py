@@ -36,7 +36,7 @@ def test_fleet_totals(bundled):
     table = table_from_rows(FLEET)
     c = ctx(bundled, "2026-11-26")
     groups = CHECK.evaluate(rule(), table, c)
-    s = c.summary
+    s = c.tariff.as_json()
     # At import: A1, A2 3150 × 57.6% = 1814.40 each; A3 1000 × 57.6% = 576.00;
     # B1 2500 × 21.6% = 540.00; C1 (no import date → audit date 2026-11-26) 100 × 27.6% = 27.60.
     assert s["tariff_exposure_usd"] == "4772.40"
@@ -95,7 +95,7 @@ def test_programme_filter_and_boundary(bundled):
     c = ctx(bundled, "2026-11-26")
     groups = CHECK.evaluate(ieepa, table_from_rows(rows), c)
     assert sorted(int(r) for g in groups for r in g.rows) == [1, 2]
-    assert c.summary == {}  # only the summary rule writes fleet totals
+    assert c.tariff is None  # only the summary rule writes fleet totals
 
 
 def test_value_falls_back_to_unit_price_times_quantity(bundled):
@@ -112,7 +112,7 @@ def test_deterministic_summary(bundled):
     for _ in range(2):
         c = ctx(bundled, "2026-11-26")
         CHECK.evaluate(rule(), table, c)
-        runs.append(c.summary)
+        runs.append(c.tariff.as_json())
     assert runs[0] == runs[1]
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import date
+from decimal import Decimal
 
 from auditor.formats import charts
+from auditor.model import TariffLine, TariffTotals
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 
@@ -46,26 +49,25 @@ def test_chart_text_is_escaped():
 
 
 def test_tariff_chart_only_with_tariff_data():
-    assert charts.tariff_rows({}) == [] and charts.tariff_chart([], "2026-11-26") is None
-    # The tariff check's list shape: one entry per origin and HTS code, summed per origin here.
-    summary = {"tariff_by_origin": [
-        {"origin": "CN", "hts": "8543.70.9960", "rigs": 3, "duty_at_import_usd": "1000.00",
-         "rates_at_import": [{"rate": "0.25", "rigs": 3}], "rate_as_of": "0.45", "duty_as_of_usd": "1800.00"},
-        {"origin": "CN", "hts": "8471.50.0150", "rigs": 1, "duty_at_import_usd": "500.00",
-         "rates_at_import": [{"rate": "0.10", "rigs": 1}], "rate_as_of": "0.20", "duty_as_of_usd": "700.00"},
-        {"origin": "MY", "hts": "8543.70.9960", "rigs": 2, "duty_at_import_usd": "200.00",
-         "rates_at_import": [{"rate": "0.10", "rigs": 2}], "rate_as_of": "0.19", "duty_as_of_usd": "380.00"},
-    ]}
-    rows = charts.tariff_rows(summary)
+    assert charts.tariff_rows(None) == [] and charts.tariff_chart([], "2026-11-26") is None
+
+    def line(origin, hts, rigs, duty, rate, rate_as_of, duty_as_of):
+        return TariffLine(origin, hts, rigs, rigs, Decimal(0), Decimal(duty), ((Decimal(rate), rigs),),
+                          Decimal(rate_as_of), Decimal(duty_as_of))
+
+    # One entry per origin and HTS code, summed per origin for the chart.
+    tariff = TariffTotals(as_of=date(2026, 11, 26), exposure_usd=Decimal("1700"), exposure_as_of_usd=Decimal("2880"),
+                          by_origin=(line("CN", "8543.70.9960", 3, "1000.00", "0.25", "0.45", "1800.00"),
+                                     line("CN", "8471.50.0150", 1, "500.00", "0.10", "0.20", "700.00"),
+                                     line("MY", "8543.70.9960", 2, "200.00", "0.10", "0.19", "380.00")),
+                          components={}, not_estimated={}, note="")
+    rows = charts.tariff_rows(tariff)
     assert [(r["origin"], r["rigs"], r["duty_at_import_text"], r["duty_as_of_text"]) for r in rows] == [
         ("CN", 4, "USD 1,500", "USD 2,500"), ("MY", 2, "USD 200", "USD 380")]
     assert rows[0]["rates_at_import"] == "10%, 25%" and rows[0]["rates_as_of"] == "20%, 45%"
     root = parse(charts.tariff_chart(rows, "2026-11-26"))
     assert "USD 1,500 at import" in texts(root) and "USD 2,500 as-of rates" in texts(root)
-    table = charts.tariff_table(summary)
+    table = charts.tariff_table(tariff)
     assert [(t["origin"], t["hts"], t["rates_at_import"], t["rate_as_of"], t["duty_as_of"]) for t in table] == [
         ("CN", "8543.70.9960", ["25% (3)"], "45%", "1,800.00"), ("CN", "8471.50.0150", ["10% (1)"], "20%", "700.00"),
         ("MY", "8543.70.9960", ["10% (2)"], "19%", "380.00")]
-    # The mapping shape (origin -> figures) gives the same table.
-    mapped = charts.tariff_rows({"tariff_by_origin": {"MY": {"rigs": 2, "exposure_usd": "200", "duty_as_of_usd": "380"}}})
-    assert mapped[0]["duty_at_import_text"] == "USD 200" and mapped[0]["duty_as_of_text"] == "USD 380"

@@ -9,12 +9,13 @@ import re
 import subprocess
 import sys
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
 from auditor.formats.csv_format import COLUMNS, neutralise
 from auditor.formats.html_format import script_json
-from auditor.model import RefDataSource
+from auditor.model import RefDataSource, TariffLine, TariffTotals
 
 from .conftest import HOSTILE_CSV, HOSTILE_TOTAL, RULES, audit, report_json
 
@@ -109,12 +110,13 @@ def _result_with_tariffs_and_refdata():
                                     rule_dirs=[Path(r) for r in RULES], refdata=RefDataOptions(use_db=False)))
     sources = (RefDataSource("tariffs", "refdata/tariffs.toml", "ab" * 32),
                RefDataSource("facilities", "refdata/facilities.csv", "cd" * 32))
-    return replace(result, refdata_sources=sources, extra_summary={**result.extra_summary, **{
-        "tariff_exposure_usd": "41,250.00", "tariff_exposure_as_of_usd": "63,800.00",
-        "tariff_by_origin": [{"origin": "CN", "hts": "8543.70.9960", "rigs": 28, "duty_at_import_usd": "30100.00",
-                              "rates_at_import": [{"rate": "0.25", "rigs": 28}], "rate_as_of": "0.55",
-                              "duty_as_of_usd": "48000.00"}],
-    }})
+    line = TariffLine(origin="CN", hts="8543.70.9960", rigs=28, rigs_valued=28, declared_value_usd=Decimal("120400"),
+                      duty_at_import_usd=Decimal("30100.00"), rates_at_import=((Decimal("0.25"), 28),),
+                      rate_as_of=Decimal("0.55"), duty_as_of_usd=Decimal("48000.00"))
+    tariff = TariffTotals(as_of=date(2026, 11, 26), exposure_usd=Decimal("41250.00"),
+                          exposure_as_of_usd=Decimal("63800.00"), by_origin=(line,), components={},
+                          not_estimated={}, note="Estimate only")
+    return replace(result, refdata_sources=sources, tariff=tariff)
 
 
 def test_tariff_and_reference_data_render_in_html_and_pdf(tmp_path):
@@ -132,5 +134,5 @@ def test_tariff_and_reference_data_render_in_html_and_pdf(tmp_path):
         # The tariff estimate is always qualified.
         assert "confirm with a licensed customs broker" in text
     # Without tariff data there is no tariff chart or section.
-    result = replace(result, extra_summary={})
+    result = replace(result, tariff=None)
     assert 'id="chart-tariff"' not in render_html(result) and 'id="tariff"' not in render_html(result)

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from auditor.errors import location
-from auditor.model import FindingGroup, InventoryTable, Rule
+from auditor.model import ClearedScreening, FindingGroup, InventoryTable, Rule, TariffTotals
 
 if TYPE_CHECKING:
     from auditor.refdata import RefData
@@ -61,8 +61,9 @@ class Where:
 class EvalContext:
     as_of: date
     refdata: RefData
-    # Fleet-level figures a check wants in summary (e.g. tariff totals); merged into AuditResult.
-    summary: dict[str, Any] = field(default_factory=dict)
+    # Fleet-level figures checks add while evaluating; they become AuditResult fields.
+    tariff: TariffTotals | None = None  # the tariff rule with `summary = true`
+    cleared_matches: list[ClearedScreening] = field(default_factory=list)  # screen: reviewed false positives
 
 
 class Check(Protocol):

@@ -13,7 +13,7 @@ from typing import Any
 from auditor.engine.checks.base import EvalContext, Where
 from auditor.engine.grouping import group_rows
 from auditor.engine.render import render
-from auditor.model import CANONICAL_COLUMNS, FindingGroup, InventoryTable, Rule
+from auditor.model import CANONICAL_COLUMNS, ClearedScreening, FindingGroup, InventoryTable, Rule
 
 KEYS = {"fields", "lists", "threshold"}
 
@@ -83,13 +83,13 @@ class ScreenCheck:
                     decision = find_clearance(str(value), m, cleared) if cleared else None
                     if decision is not None:
                         # A reviewed false positive: no finding, but the report says it was cleared.
-                        ctx.summary.setdefault("cleared_matches", []).append({
-                            "rule_id": rule.id, "field": field, "value": value, "list": m.list_name,
-                            "entity_id": m.entity_id, "listed_name": m.name, "score": round(float(m.score), 4),
-                            "rigs": int(len(rows)), "reviewer": decision.reviewer,
-                            "justification": decision.justification, "decided": decision.date.isoformat(),
-                            "decision": f"{decision.file}:{decision.line}" if decision.file else "",
-                        })
+                        ctx.cleared_matches.append(ClearedScreening(
+                            rule_id=rule.id, field=field, value=str(value), list=m.list_name,
+                            entity_id=str(m.entity_id), listed_name=m.name, score=round(float(m.score), 4),
+                            rigs=int(len(rows)), reviewer=decision.reviewer,
+                            justification=decision.justification, decided=decision.date.isoformat(),
+                            decision=f"{decision.file}:{decision.line}" if decision.file else "",
+                        ))
                         continue
                     values = {**evidence, "score": f"{m.score:.2f}"}
                     groups.append(FindingGroup(rule, rows, render(rule.message, values), evidence))

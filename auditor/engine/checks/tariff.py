@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from auditor.engine.checks.base import EvalContext, Where
-from auditor.model import FindingGroup, InventoryTable, Rule
+from auditor.model import FindingGroup, InventoryTable, Rule, TariffLine, TariffTotals, fraction_text, money_text
 from auditor.refdata.tariffs import (
     ASSUMED_HTS,
     ASSUMED_HTS_SOURCE,
@@ -39,8 +39,6 @@ from auditor.refdata.tariffs import (
     Stack,
     component_json,
     duty_on,
-    fraction_text,
-    money_text,
     percent_text,
     stack,
 )
@@ -106,7 +104,7 @@ class TariffCheck:
         n = len(table)
         if n == 0:
             if totals:
-                ctx.summary.update(totals.as_json())
+                ctx.tariff = totals.freeze()
             return []
         keys, kinv = factorize(table, KEY_COLUMNS)
 
@@ -166,7 +164,7 @@ class TariffCheck:
                 if info[1] != "us_origin":
                     groups.append(self._not_estimated(rule, rows, info[2], hts, imported))
         if totals:
-            ctx.summary.update(totals.as_json())
+            ctx.tariff = totals.freeze()
         groups.sort(key=lambda g: int(g.rows[0]))
         return groups
 
@@ -337,30 +335,20 @@ class _Totals:
             self.total += duty
             self.total_as_of += duty_today
 
-    def as_json(self) -> dict[str, Any]:
-        by_origin = []
-        for (origin, hts), e in sorted(self.by_key.items()):
-            by_origin.append({
-                "origin": origin,
-                "hts": hts,
-                "rigs": e["rigs"],
-                "rigs_valued": e["rigs_valued"],
-                "declared_value_usd": money_text(e["value"]),
-                "duty_at_import_usd": money_text(e["duty"]),
-                "rates_at_import": [{"rate": fraction_text(r), "rigs": k} for r, k in sorted(e["rates"].items())],
-                "rate_as_of": fraction_text(e["rate_as_of"]),
-                "duty_as_of_usd": money_text(e["duty_as_of"]),
-            })
-        return {
-            "tariff_exposure_usd": money_text(self.total),
-            "tariff_exposure_as_of_usd": money_text(self.total_as_of),
-            "tariff_as_of": self.as_of.isoformat(),
-            "tariff_by_origin": by_origin,
-            "tariff_components": {cid: component_json(c) for cid, c in sorted(self.components.items())},
-            "tariff_not_estimated": dict(self.not_estimated),
-            "tariff_note": f"{BROKER_NOTE}. Duty at each rig's import date; 'as of' = the rates in force on "
-                           f"{self.as_of.isoformat()}. Origin = claimed assembly country.",
-        }
+    def freeze(self) -> TariffTotals:
+        lines = tuple(
+            TariffLine(origin=origin, hts=hts, rigs=e["rigs"], rigs_valued=e["rigs_valued"],
+                       declared_value_usd=e["value"], duty_at_import_usd=e["duty"],
+                       rates_at_import=tuple(sorted(e["rates"].items())), rate_as_of=e["rate_as_of"],
+                       duty_as_of_usd=e["duty_as_of"])
+            for (origin, hts), e in sorted(self.by_key.items()))
+        return TariffTotals(
+            as_of=self.as_of, exposure_usd=self.total, exposure_as_of_usd=self.total_as_of, by_origin=lines,
+            components={cid: component_json(c) for cid, c in sorted(self.components.items())},
+            not_estimated=dict(self.not_estimated),
+            note=f"{BROKER_NOTE}. Duty at each rig's import date; 'as of' = the rates in force on "
+                 f"{self.as_of.isoformat()}. Origin = claimed assembly country.",
+        )
 
 
 CHECK = TariffCheck()
