@@ -19,12 +19,14 @@ Checked through the command line users run: `auditor tariffs explain --json`.
 """
 
 import json
-import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from auditor.cli import main
+from conftest import require
 
 MINER = "8543.70.9960"
 
@@ -160,9 +162,8 @@ def test_total_rate_on_every_boundary(capsys, origin, on, total):
 
 def test_issue_examples_through_the_installed_command():
     """The five figures of the issue, from the `auditor` executable a user runs."""
-    exe = shutil.which("auditor")
-    if exe is None:
-        pytest.skip("the auditor console script is not installed on PATH")
+    exe = Path(sys.executable).with_name("auditor")  # the console script of this environment
+    require(exe.is_file(), f"the auditor console script is not installed beside {sys.executable}")
     for origin, on, total in [("CN", "2018-10-01", 0.276), ("MY", "2025-05-01", 0.126), ("HK", "2025-06-01", 0.326),
                               ("CN", "2025-04-09", 1.316), ("US", "2026-12-01", 0)]:
         out = subprocess.run([exe, "tariffs", "explain", "--origin", origin, "--hts", MINER, "--date", on, "--json"],
