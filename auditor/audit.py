@@ -17,6 +17,7 @@ from auditor.engine.evaluate import evaluate
 from auditor.engine.loader import load_rules
 from auditor.inventory import read_inventories
 from auditor.model import AuditResult
+from auditor.refdata import RefData
 from auditor.refdata.loader import RefDataOptions, load_refdata
 
 
@@ -55,10 +56,17 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         table=table,
         groups=evaluation.groups,
         rejected=rejected,
-        warnings=tuple(warnings + list(refdata.warnings)),
+        warnings=tuple(warnings + list(refdata.warnings) + _law_warning(refdata, opts.as_of)),
         incomplete_reasons=tuple(incomplete),
         tariff=evaluation.tariff,
         cleared_matches=tuple(evaluation.cleared_matches),
         organisation=opts.organisation,
         refdata_sources=tuple(refdata.sources),
+        law_researched=refdata.research.date.isoformat() if refdata.research else None,
     )
+
+
+def _law_warning(refdata: RefData, as_of: date) -> list[str]:
+    research = refdata.research
+    warning = research.staleness_warning(as_of) if research else None
+    return [warning] if warning else []

@@ -208,7 +208,7 @@ class Rule:
     version: int
     sha256: str
     path: str
-    confidence: str = "P"  # P / R / U, from FACTS.md
+    confidence: str = "P"  # P primary / R reported / U uncertain (required in rule files)
     scope: Any = None  # optional Condition: rows outside it are not applicable
 
     def in_force(self, as_of: date) -> bool:
@@ -532,6 +532,7 @@ class AuditResult:
     tariff: TariffTotals | None = None
     cleared_matches: tuple[ClearedScreening, ...] = ()
     organisation: str | None = None  # shown on the report's cover
+    law_researched: str | None = None  # ISO date the bundled law was last researched (report header)
     refdata_sources: tuple[RefDataSource, ...] = ()  # reference-data files read
     # Decorations applied after evaluation (auditor.run), keyed by fingerprint.
     waivers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # fingerprint -> waiver record

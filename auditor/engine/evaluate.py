@@ -15,7 +15,7 @@ import numpy as np
 
 from auditor.engine import checks
 from auditor.engine.checks.base import EvalContext
-from auditor.model import ClearedScreening, FindingGroup, InventoryTable, Rule, TariffTotals
+from auditor.model import ClearedScreening, FindingGroup, InventoryTable, Rule, Severity, TariffTotals
 
 if TYPE_CHECKING:
     from auditor.refdata import RefData
@@ -41,6 +41,11 @@ def evaluate_rule(rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[F
     check = checks.get(rule.check_kind)
     assert check is not None, rule.check_kind  # the loader refuses unknown check kinds
     groups = check.evaluate(rule, table, ctx)
+    if rule.confidence == "U":
+        # A rule resting on uncertain facts never raises above info, whatever a check decides
+        # per group (e.g. a list's severity).
+        for g in groups:
+            g.severity = Severity.INFO
     if rule.scope is not None and groups:
         in_scope = rule.scope.mask(table, ctx.as_of)
         kept = []

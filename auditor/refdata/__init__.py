@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # types only: the loaders import these packages, never the ot
     from auditor.refdata.facilities import Registry
     from auditor.refdata.firmware import AdvisoryDB, ApprovedFirmware
     from auditor.refdata.ownership import AffiliatesRule, Ownership
+    from auditor.refdata.research import Research
     from auditor.refdata.tariffs import Schedule
     from auditor.screening.cleared import ClearedMatch
     from auditor.screening.screener import Screener
@@ -36,3 +37,4 @@ class RefData:
     sources: list[RefDataSource] = field(default_factory=list)  # data files used: kind, path, sha256
     warnings: list[str] = field(default_factory=list)  # e.g. only bundled lists were used
     incomplete: list[str] = field(default_factory=list)  # e.g. stale lists: the audit is INCOMPLETE
+    research: Research | None = None  # when the bundled law was last researched
