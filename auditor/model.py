@@ -364,6 +364,48 @@ class FindingRow(NamedTuple):
 
 
 @dataclass(frozen=True)
+class ListEntry:
+    """One entry of a screening list (bundled snapshot or imported official list).
+
+    Shared vocabulary of the importers (auditor.refdata), the list store (auditor.store) and
+    the screener (auditor.screening), which is why it lives here and not in one of them.
+    """
+
+    list_name: str  # e.g. "Entity List (EL) - Bureau of Industry and Security", "OFAC SDN", "DoD 1260H"
+    entity_id: str  # stable id within its source (CSL _id, SDN ent_num, curated id)
+    name: str
+    aliases: tuple[str, ...] = ()
+    entity_type: str | None = None  # "entity", "individual", "vessel", …
+    country: str | None = None
+    programs: tuple[str, ...] = ()
+    start: date | None = None  # listed on (None: unknown, treated as always listed)
+    end: date | None = None  # removed on (exclusive)
+    source: str = ""  # citation: Federal Register notice, list URL…
+    legal_effect: str = ""  # what being on this list means (refdata/importers/effects.py)
+    addresses: tuple[str, ...] = ()
+    remarks: str = ""
+
+    def listed_on(self, as_of: date) -> bool:
+        if self.start and as_of < self.start:
+            return False
+        if self.end and as_of >= self.end:
+            return False
+        return True
+
+
+@dataclass
+class ImportResult:
+    """What an official list file gave: its entries and what the import summary reports."""
+
+    entries: list[ListEntry]
+    counts: dict[str, int]  # entries per source section, e.g. {"Entity List (EL) - …": 919}
+    warnings: list[str] = field(default_factory=list)
+    rows: int = 0  # data rows read from the file (after dropping repeated headers)
+    # Extra facts for the import summary, e.g. how many alternate names were read.
+    notes: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ListInfo:
     """A reference list used by the audit (bundled snapshot or imported official list)."""
 

@@ -24,7 +24,7 @@ from datetime import date
 from itertools import combinations
 from typing import Any, Collection, Iterable
 
-from auditor.refdata.entities import ListEntry
+from auditor.model import ListEntry
 from auditor.screening.match import DEFAULT_THRESHOLD, compare_normalised
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,

@@ -35,8 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, mapped_column
 
-from auditor.refdata.entities import ListEntry
-from auditor.refdata.importers.base import ImportResult
+from auditor.model import ImportResult, ListEntry
 from auditor.store.base import Base
 
 BATCH = 5000

@@ -14,13 +14,13 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator, Protocol
 
 from auditor.errors import location
-from auditor.refdata.entities import ListEntry
+from auditor.model import ImportResult, ListEntry  # noqa: F401  (ImportResult re-exported)
 
 
 class ListFormatError(Exception):
@@ -32,16 +32,6 @@ class ListFormatError(Exception):
         self.column = column
         self.reason = message
         super().__init__(f"{location(self.path, line, column)}: {message}")
-
-
-@dataclass
-class ImportResult:
-    entries: list[ListEntry]
-    counts: dict[str, int]  # entries per source section, e.g. {"Entity List (EL) - …": 919}
-    warnings: list[str] = field(default_factory=list)
-    rows: int = 0  # data rows read from the file (after dropping repeated headers)
-    # Extra facts for the import summary, e.g. how many alternate names were read.
-    notes: dict[str, int] = field(default_factory=dict)
 
 
 class Importer(Protocol):
