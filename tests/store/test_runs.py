@@ -139,12 +139,18 @@ def test_sqlite_uses_wal(tmp_path):
     eng.dispose()
 
 
-def test_record_audit_creates_schema_on_a_fresh_database(db_url):
-    from auditor.store.db import current_revision, head_revision, open_engine
+def test_record_audit_creates_schema_only_in_a_sqlite_file(db_url):
+    """A fresh SQLite file gets its schema; a fresh server is refused until `auditor db upgrade`."""
+    from auditor.store.db import StoreError, current_revision, head_revision, open_engine, upgrade
     from auditor.store.runs import record_audit
 
-    run_id = record_audit(db_url, small(), T0, T1)
     eng = open_engine(db_url)
+    if eng.dialect.name != "sqlite":
+        with pytest.raises(StoreError, match="auditor db upgrade"):
+            record_audit(db_url, small(), T0, T1)
+        assert current_revision(eng) is None
+        upgrade(eng)
+    run_id = record_audit(db_url, small(), T0, T1)
     assert current_revision(eng) == head_revision()
     assert [r.id for r in list_runs(eng)] == [run_id]
     eng.dispose()
