@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from auditor import __version__
+from auditor.engine.coverage import incomplete_reasons
 from auditor.engine.evaluate import evaluate
 from auditor.engine.loader import load_rules
-from auditor.inventory import read_inventories
+from auditor.inventory import ReadOptions, read_inventories
 from auditor.model import AuditResult
 from auditor.refdata.loader import RefDataOptions, load_refdata
 
@@ -27,11 +28,15 @@ class AuditOptions:
     refdata: RefDataOptions = field(default_factory=RefDataOptions)
     strict: bool = False
     organisation: str | None = None
+    # Fields the officer knows are missing: rules needing them are listed as not evaluated
+    # (acknowledged) instead of making the audit INCOMPLETE.
+    allow_missing: frozenset[str] = frozenset()
+    read: ReadOptions = field(default_factory=ReadOptions)  # column map, date format, sheet, encoding
 
 
 def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None) -> AuditResult:
     rules = load_rules(opts.rule_dirs or None)
-    table, sources, rejected, warnings = read_inventories(opts.inventories, progress)
+    table, sources, rejected, warnings = read_inventories(opts.inventories, progress, opts.read)
     seen: dict[str, str] = {}
     for src in sources:
         if src.sha256 in seen:
@@ -39,7 +44,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         seen.setdefault(src.sha256, src.path)
     needs = {r.check_kind for r in rules if r.in_force(opts.as_of)}
     refdata = load_refdata(opts.refdata, opts.as_of, needs)
-    evaluation = evaluate(table, rules, refdata, opts.as_of)
+    evaluation = evaluate(table, rules, refdata, opts.as_of, sources, frozenset(opts.allow_missing))
     result = AuditResult(
         as_of=opts.as_of,
         tool_version=__version__,
@@ -50,7 +55,9 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         groups=evaluation.groups,
         rejected=rejected,
         warnings=warnings + list(getattr(refdata, "warnings", [])),
-        incomplete_reasons=list(refdata.incomplete) + list(evaluation.errors),
+        incomplete_reasons=list(refdata.incomplete) + list(evaluation.errors)
+        + incomplete_reasons(evaluation.coverage),
+        coverage=evaluation.coverage,
         extra_summary=dict(evaluation.summary),
         options={"organisation": opts.organisation, "refdata_sources": list(refdata.sources)},
     )

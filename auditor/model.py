@@ -206,6 +206,10 @@ class Rule:
     path: str
     confidence: str = "P"  # P / R / U, from FACTS.md
     scope: Any = None  # optional Condition: rows outside it are not applicable
+    # Fields without which the rule cannot judge a rig: clauses, one field of each must have
+    # data (derived from the check and scope, or `needs = […]` in the rule file).
+    needs: tuple[frozenset[str], ...] = ()
+    reads: tuple[str, ...] = ()  # every inventory field the rule looks at
 
     def in_force(self, as_of: date) -> bool:
         if self.effective_from and as_of < self.effective_from:
@@ -359,12 +363,20 @@ class AuditResult:
     baseline: dict[str, str] | None = None  # fingerprint -> "new" | "unchanged"; None = no baseline
     absent: list[dict[str, Any]] = field(default_factory=list)  # baseline findings no longer present
     options: dict[str, Any] = field(default_factory=dict)  # e.g. organisation name for the cover page
+    # How far each rule ran (auditor.engine.coverage.RuleCoverage), in rule order.
+    coverage: list[Any] = field(default_factory=list)
     _open_counts: Any = field(default=None, repr=False, compare=False)  # summary() cache
     _new_counts: Any = field(default=None, repr=False, compare=False)  # new_by_rule() cache
 
     @property
     def complete(self) -> bool:
         return not self.incomplete_reasons
+
+    def not_evaluated(self) -> list[str]:
+        """One line per rule that did not run on some rows, and why (acknowledged or not)."""
+        from auditor.engine.coverage import not_evaluated_lines
+
+        return not_evaluated_lines(self.coverage)
 
     def iter_findings(self) -> Iterator[Finding]:
         """Findings in report order: rule id, then file, then line. Deterministic."""

@@ -29,6 +29,17 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 instead of 1 when findings fail the gate (errors still exit 2, 3 or 4).")
 @click.option("--strict", is_flag=True, help="Any rejected row makes the audit INCOMPLETE (exit 3).")
+@click.option("--map", "column_map", multiple=True, metavar='"HEADER=FIELD"',
+              help='Read the column HEADER as FIELD (repeatable), e.g. --map "Miner Type=model".')
+@click.option("--date-format", metavar="FMT",
+              help="Day/month order of slashed dates: DD/MM/YYYY or MM/DD/YYYY (default: decided per file; "
+                   "ambiguous files are refused).")
+@click.option("--sheet", metavar="NAME", help="Workbook sheet to read (default: the first).")
+@click.option("--encoding", metavar="NAME", help="Encoding of legacy CSV files, e.g. cp1252 (default: UTF-8; "
+                                                 "UTF-16 with a byte-order mark is recognised).")
+@click.option("--allow-missing", "allow_missing", multiple=True, metavar="FIELD",
+              help="Acknowledge that the inventory lacks FIELD (repeatable): rules needing it are reported as "
+                   "not evaluated instead of making the audit INCOMPLETE (exit 3).")
 @click.option("--db", "db_url", help="Database URL for imported lists and history (default: AUDITOR_DB or a per-user SQLite file).")
 @click.option("--bundled-lists-only", is_flag=True, help="Screen against the bundled curated list only (ignore imported lists).")
 @click.option("--no-bundled-list", is_flag=True, help="Do not screen against the bundled curated list.")
@@ -56,7 +67,8 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--key", "key_dir", type=click.Path(path_type=Path),
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
-def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
+def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, column_map, date_format, sheet, encoding,
+          allow_missing, db_url,
           bundled_lists_only, no_bundled_list, cleared, max_list_age, ownership, tariffs, facilities,
           advisories, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
           key_dir, quiet):
@@ -67,7 +79,22 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
     from auditor.inventory.errors import InventoryError
     from auditor.refdata.loader import RefDataOptions
 
+    from auditor.engine.coverage import check_fields
+
     selected = split_formats(formats, fmt_registry.names())
+    from auditor.inventory import ReadOptions
+    from auditor.inventory.aliases import HeaderMap, parse_map
+    from auditor.inventory.dates import parse_date_format
+
+    try:
+        allowed = check_fields(allow_missing)
+        mapping = parse_map(column_map)
+        HeaderMap(mapping)  # unknown fields are a usage error before anything is read
+        if date_format:
+            parse_date_format(date_format)
+    except ValueError as exc:
+        fail(str(exc))
+    read_options = ReadOptions(column_map=mapping, date_format=date_format, sheet=sheet, encoding=encoding)
     if fail_on_new_only and not click.get_current_context().params.get("baseline"):
         fail("--fail-on-new-only needs --baseline (a previous report.json to compare with)")
     if baseline and diff_ref:
@@ -98,6 +125,8 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
                                approved_firmware=approved_firmware),
         strict=strict,
         organisation=organisation,
+        allow_missing=allowed,
+        read=read_options,
     )
     waivers, base = _load_decorations(waivers_path, baseline, opts.as_of, max_waiver_days)
     if record is None:
@@ -172,10 +201,23 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         f"{summary['rows_rejected']} rejected; {summary['findings']} findings"
         + (f" ({sev}" + (f"; {summary['waived']} waived" if summary.get("waived") else "") + ")"
            if sev or summary.get("waived") else "")
-        + f" on {summary['assets_with_findings']} rigs; status {summary['status']}; exit {code}; "
+        + f" on {summary['assets_with_findings']} rigs; status {summary['status']}"
+        + _not_evaluated_note(result)
+        + f"; exit {code}; "
         + f"reports in {out_dir}/ ({', '.join(p.name for p in written)})"
     )
     sys.exit(code)
+
+
+def _not_evaluated_note(result) -> str:
+    """' (rules not evaluated: ORIG-001, … — missing assembly_country)' for the one-line summary."""
+    skipped = [c for c in result.coverage if c.skipped_rows]
+    if not skipped:
+        return ""
+    fields = sorted({" or ".join(g.fields) for c in skipped for g in c.gaps})
+    ack = " (acknowledged)" if all(c.acknowledged for c in skipped) else ""
+    return (f" ({len(skipped)} rule{'s' if len(skipped) > 1 else ''} not evaluated{ack}: "
+            f"{', '.join(c.rule_id for c in skipped)} — missing {', '.join(fields)})")
 
 
 def _now():

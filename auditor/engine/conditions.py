@@ -108,7 +108,38 @@ def parse_condition(spec: Any, where: Where, context: str = "match") -> Conditio
         if key == "all":
             return Condition(lambda r, d, ss=subs: all(s(r, d) for s in ss), fields, text, ("all", tuple(subs)))
         return Condition(lambda r, d, ss=subs: any(s(r, d) for s in ss), fields, text, ("any", tuple(subs)))
-    return _parse_leaf(spec, where, context)
+    leaf = _parse_leaf(spec, where, context)
+    op = next(k for k in spec if k in OPERATORS)
+    return Condition(leaf.fn, leaf.fields, leaf.text, ("leaf", op))
+
+
+Needs = tuple[frozenset[str], ...]
+
+
+def condition_needs(cond: Condition) -> Needs:
+    """The fields without which `cond` can never hold, as clauses: each clause is satisfied
+    when at least one of its fields has data.
+
+    `exists` tests need nothing (they are how a rule asks about missing data). `all` needs
+    what each part needs; `any` needs only one of the fields its parts compare (and nothing
+    when one part needs nothing); `not` needs what its part compares.
+    """
+    kind = cond.shape[0]
+    if kind == "leaf":
+        if len(cond.shape) > 1 and cond.shape[1] == "exists":
+            return ()
+        return tuple(frozenset({f}) for f in sorted(cond.fields))
+    if kind == "not":
+        return condition_needs(cond.shape[1])
+    parts = [condition_needs(sub) for sub in cond.shape[1]]
+    if kind == "all":
+        out: list[frozenset[str]] = []
+        for p in parts:
+            out.extend(c for c in p if c not in out)
+        return tuple(out)
+    if any(not p for p in parts):
+        return ()
+    return (frozenset().union(*(c for p in parts for c in p)),)
 
 
 def _check_field(name: Any, where: Where, context: str) -> str:
