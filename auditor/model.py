@@ -204,7 +204,7 @@ class Rule:
     version: int
     sha256: str
     path: str
-    confidence: str = "P"  # P / R / U, from FACTS.md
+    confidence: str = "P"  # P primary / R reported / U uncertain (required in rule files)
     scope: Any = None  # optional Condition: rows outside it are not applicable
     # Fields without which the rule cannot judge a rig: clauses, one field of each must have
     # data (derived from the check and scope, or `needs = […]` in the rule file).
