@@ -146,18 +146,28 @@ class InventoryTable:
     lines: np.ndarray  # int64, physical line numbers
     source_index: np.ndarray  # int32
     sources: list[str]  # paths, in input order
+    # Per source: the canonical columns its file has (None: every column, e.g. built in code).
+    source_columns: list[frozenset[str]] | None = None
 
     def __len__(self) -> int:
         return len(self.lines)
+
+    def has_column(self, source: int, column: str) -> bool:
+        return self.source_columns is None or column in self.source_columns[source]
 
     def row(self, i: int) -> dict[str, Any]:
         return {name: col.value(i) for name, col in self.columns.items()}
 
     def asset_key(self, i: int) -> str:
-        """Stable identity of a rig: its serial, else purchase-order number and line."""
+        """Stable identity of a rig: its serial; in a purchase-order list (no serial column) its
+        PO number and line; a rig whose serial was left blank keeps its own file and line, so
+        two such rigs are never merged into one (nor into their purchase order)."""
         serial = self.columns["serial"].value(i)
         if serial:
             return serial
+        src = int(self.source_index[i])
+        if self.has_column(src, "serial"):
+            return f"line:{self.sources[src]}:{self.lines[i]}"
         po = self.columns["po_number"].value(i)
         po_line = self.columns["po_line"].value(i)
         if po:

@@ -203,3 +203,25 @@ def test_hong_kong_is_its_own_origin_in_findings(tmp_path):
 def test_unknown_country_is_rejected_not_guessed(tmp_path):
     proc, doc, _ = audit(tmp_path, "serial,model,country\nA1,S21,Chinaland\n")
     assert "unknown country 'Chinaland'" in doc["rejected_rows"][0]["reason"]
+
+
+# ---------------------------------------------------------------- asset keys
+
+
+def test_blank_serials_are_dq001_and_keep_their_own_keys(tmp_path):
+    # A rig list (it has a serial column) where two rigs of one PO have no serial recorded.
+    text = "serial,model,po_number,assembly_country\n,Antminer S21,PO-7,CN\n,Antminer S21,PO-7,CN\nA3,Antminer S21,PO-7,CN\n"
+    proc, doc, path = audit(tmp_path, text)
+    dq = [f for f in doc["findings"] if f["rule_id"] == "DQ-001"]
+    assert [f["asset"]["line"] for f in dq] == [2, 3]
+    blank = {f["asset"]["key"] for f in doc["findings"] if f["asset"]["serial"] is None}
+    assert blank == {f"line:{path}:2", f"line:{path}:3"}  # never "po:PO-7", never one key for two rigs
+    orig = [f for f in doc["findings"] if f["rule_id"] == "ORIG-001"]
+    assert len({f["fingerprint"] for f in orig}) == 3
+
+
+def test_purchase_order_lists_keep_po_keys_and_no_dq001(tmp_path):
+    text = "po_number,po_line,model,quantity,assembly_country\nPO-7,1,Antminer S21,10,CN\nPO-7,2,Antminer S19,5,CN\n"
+    proc, doc, _ = audit(tmp_path, text)
+    assert not [f for f in doc["findings"] if f["rule_id"] == "DQ-001"]
+    assert {f["asset"]["key"] for f in doc["findings"]} == {"po:PO-7/1", "po:PO-7/2"}

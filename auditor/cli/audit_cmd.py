@@ -13,8 +13,26 @@ from auditor.cli.options import DATE, split_formats, today_utc
 FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 
 
+def _load_config(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Eager: the project config file's settings become the defaults the flags override."""
+    from auditor import config
+
+    try:
+        cfg = config.load(value)
+    except config.ConfigError as exc:
+        fail(str(exc))
+    if cfg.values:
+        ctx.default_map = {**(ctx.default_map or {}), **cfg.default_map()}
+    ctx.meta["auditor.config"] = cfg
+    return str(cfg.path) if cfg.path else None
+
+
 @click.command()
 @click.argument("inventory", nargs=-1, required=True)
+@click.option("--config", "config_file", is_eager=True, expose_value=False, callback=_load_config,
+              type=click.Path(dir_okay=False),
+              help="Project config file (default: auditor.toml, or [tool.auditor] in pyproject.toml, in the "
+                   "working directory). Flags override it; `auditor config show` prints the merged settings.")
 @click.option("--as-of", "as_of", type=DATE, envvar="AUDITOR_AS_OF", show_envvar=True,
               help="Audit date (default: today, UTC). Governs rule windows and lists.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),

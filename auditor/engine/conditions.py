@@ -23,7 +23,7 @@ Row = Mapping[str, Any]
 STRING_OPS = {"eq", "ne", "in", "not_in", "startswith", "regex"}
 ORDER_OPS = {"lt", "le", "gt", "ge"}
 VERSION_OPS = {"version_lt", "version_le", "version_gt", "version_ge"}
-OPERATORS = STRING_OPS | ORDER_OPS | VERSION_OPS | {"exists"}
+OPERATORS = STRING_OPS | ORDER_OPS | VERSION_OPS | {"exists", "column"}
 MODIFIERS = {"ignore_case"}
 
 
@@ -58,6 +58,11 @@ class Condition:
             return out
         if kind == "not":
             return ~self.shape[1].mask(table, as_of)
+        if self.shape[1:2] == ("column",):
+            # Whether the row's *file* has the column at all (a property of the file, not the cell).
+            _, _, name, wanted = self.shape
+            present = np.array([table.has_column(s, name) for s in range(len(table.sources))], dtype=bool)
+            return (present[table.source_index] if len(table) else np.zeros(0, bool)) == wanted
         if len(self.fields) == 1:
             (name,) = self.fields
             col = table.columns[name]
@@ -110,6 +115,8 @@ def parse_condition(spec: Any, where: Where, context: str = "match") -> Conditio
         return Condition(lambda r, d, ss=subs: any(s(r, d) for s in ss), fields, text, ("any", tuple(subs)))
     leaf = _parse_leaf(spec, where, context)
     op = next(k for k in spec if k in OPERATORS)
+    if op == "column":
+        return Condition(leaf.fn, leaf.fields, leaf.text, ("leaf", op, spec["field"], spec["column"]))
     return Condition(leaf.fn, leaf.fields, leaf.text, ("leaf", op))
 
 
@@ -126,7 +133,7 @@ def condition_needs(cond: Condition) -> Needs:
     """
     kind = cond.shape[0]
     if kind == "leaf":
-        if len(cond.shape) > 1 and cond.shape[1] == "exists":
+        if len(cond.shape) > 1 and cond.shape[1] in ("exists", "column"):
             return ()
         return tuple(frozenset({f}) for f in sorted(cond.fields))
     if kind == "not":
@@ -192,6 +199,12 @@ def _parse_leaf(spec: dict, where: Where, context: str) -> Condition:
     fold = (lambda v: v.casefold() if isinstance(v, str) else v) if ignore_case else (lambda v: v)
     text_operand = f"{{field={other}}}" if other else repr(operand)
     text = f"{field} {op} {text_operand}"
+
+    if op == "column":
+        if not isinstance(operand, bool):
+            raise where.error(f"[{context}] `column` takes true or false", "column")
+        # Evaluated on the table only (Condition.mask): whether the row's file has the column.
+        return Condition(lambda r, d: operand, frozenset(fields), text)
 
     if op == "exists":
         if not isinstance(operand, bool):

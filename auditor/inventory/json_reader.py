@@ -400,6 +400,7 @@ class _RowSink:
 
     def finish(self, sha256: str, array_line: int | None) -> tuple[InventorySource, list[Rejected], list[str]]:
         self.writer.close()
+        self.writer.builder.source_columns[self.writer.index] = frozenset(self.seen)
         path = self.path
         if self.rows_read == 0:
             raise InventoryError(path, "has no data rows: nothing to audit", array_line)
