@@ -136,7 +136,8 @@ def test_rules_may_declare_what_they_need(tmp_path):
     rule = tmp_path / "X-001.toml"
     rule.write_text(
         'id = "X-001"\ntitle = "t"\nseverity = "low"\nkind = "data_quality"\ncheck = "condition"\n'
-        'needs = ["site"]\nmessage = "m"\nreferences = [{ title = "r" }]\n[match]\nfield = "serial"\nexists = false\n'
+        'needs = ["site"]\nconfidence = "P"\nmessage = "m"\nreferences = [{ title = "r" }]\n'
+        '[effective]\nundated = "a test rule"\n[match]\nfield = "serial"\nexists = false\n'
     )
     inv = tmp_path / "fleet.csv"
     inv.write_text("serial,model\nA1,Antminer S21\n")

@@ -54,7 +54,8 @@ class TabularSink:
         self.columns = [c for _, c in self.mapping]
         self.positions = [i for i, _ in self.mapping]
         self.writer = builder.open_source(path, self.columns)
-        # Per column: raw cell -> dictionary code (or its FieldError); not for near-unique columns.
+        # Per column: raw cell (text, or a typed spreadsheet value) -> dictionary code or its
+        # FieldError; not for near-unique columns.
         self.caches: list[dict | None] = [None if c in HIGH_CARDINALITY else {} for c in self.columns]
         self.model_pos = self.columns.index("model")
         self.n_fields = len(header)
@@ -65,8 +66,11 @@ class TabularSink:
         self.date_cols = {self.positions[j] for j in date_positions}
         self.rejected: list[Rejected] = []
         self.rows_read = self.rows_audited = 0
+        self._plan = list(zip(range(len(self.columns)), self.positions, self.caches))
 
     def add(self, record: Sequence[Any], line: int) -> None:
+        """Validate one row: audited, or rejected with every bad field named. The hot path:
+        a cell seen before in a low-cardinality column costs one dict lookup."""
         self.rows_read += 1
         n = len(record)
         if n != self.n_fields and not (n > self.n_fields and not any(_blank(c) for c in record[self.n_fields:])):
@@ -76,40 +80,44 @@ class TabularSink:
                 self.rejected.append(Rejected(self.path, line, f"row has {n} fields, the header has {self.n_fields}"))
                 return
         codes = []
-        errors: list[FieldError] = []
-        writer = self.writer
-        for j, cache in enumerate(self.caches):
-            pos = self.positions[j]
+        errors: list[FieldError] | None = None
+        for j, pos, cache in self._plan:
             raw = record[pos]
-            code = cache.get(raw) if cache is not None and raw.__class__ is str else None
+            code = cache.get(raw) if cache is not None else None
             if code is None:
-                column = self.columns[j]
-                try:
-                    if pos in self.date_cols:
-                        value = self._date(column, raw, line)
-                    else:
-                        value = parse_field(column, _text(raw))
-                    code = writer.code(j, value)
-                except FieldError as exc:
-                    code = exc
-                if cache is not None and raw.__class__ is str and len(cache) < 100_000:
+                code = self._code(j, pos, raw, line)
+                if cache is not None and len(cache) < 100_000:
                     cache[raw] = code
             if code.__class__ is not int:
+                if errors is None:
+                    errors = []
                 if self.cell_name is not None:
                     code = FieldError(code.column, f"{code.reason} (cell {self.cell_name(line, pos)})")
                 errors.append(code)  # keep going: the officer fixes every field in one pass
                 code = 0
             codes.append(code)
-        if codes[self.model_pos] == 0 and not any(e.column == "model" for e in errors):
-            errors.append(FieldError("model", "model is empty (required)"))
+        if codes[self.model_pos] == 0 and not (errors and any(e.column == "model" for e in errors)):
+            errors = (errors or []) + [FieldError("model", "model is empty (required)")]
         if errors:
             reason = errors[0].reason if len(errors) == 1 else "; ".join(str(e) for e in errors)
             self.rejected.append(Rejected(self.path, line, reason, errors[0].column))
         else:
-            writer.add(codes, line)
+            self.writer.add(codes, line)
             self.rows_audited += 1
         if self.progress and self.rows_read % 50_000 == 0:
             self.progress(self.rows_read)
+
+    def _code(self, j: int, pos: int, raw: Any, line: int) -> int | FieldError:
+        """Dictionary code of one cell's parsed value, or the FieldError it raises."""
+        column = self.columns[j]
+        try:
+            if pos in self.date_cols:
+                value = self._date(column, raw, line)
+            else:
+                value = parse_field(column, _text(raw))
+            return self.writer.code(j, value)
+        except FieldError as exc:
+            return exc
 
     def _date(self, column: str, raw: Any, line: int) -> date | None:
         if isinstance(raw, datetime):
