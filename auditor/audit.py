@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from auditor import __version__
+from auditor.engine.coverage import incomplete_reasons
 from auditor.engine.evaluate import evaluate
 from auditor.engine.loader import load_rules
-from auditor.inventory import read_inventories
+from auditor.inventory import ReadOptions, read_inventories
 from auditor.model import AuditResult
 from auditor.refdata import RefData
 from auditor.refdata.loader import RefDataOptions, load_refdata
@@ -29,11 +30,15 @@ class AuditOptions:
     refdata: RefDataOptions = field(default_factory=RefDataOptions)
     strict: bool = False
     organisation: str | None = None
+    # Fields the officer knows are missing: rules needing them are listed as not evaluated
+    # (acknowledged) instead of making the audit INCOMPLETE.
+    allow_missing: frozenset[str] = frozenset()
+    read: ReadOptions = field(default_factory=ReadOptions)  # column map, date format, sheet, encoding
 
 
 def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None) -> AuditResult:
     rules = load_rules(opts.rule_dirs or None)
-    table, sources, rejected, warnings = read_inventories(opts.inventories, progress)
+    table, sources, rejected, warnings = read_inventories(opts.inventories, progress, opts.read)
     seen: dict[str, str] = {}
     for src in sources:
         if src.sha256 in seen:
@@ -41,8 +46,8 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         seen.setdefault(src.sha256, src.path)
     needs = {r.check_kind for r in rules if r.in_force(opts.as_of)}
     refdata = load_refdata(opts.refdata, opts.as_of, needs)
-    evaluation = evaluate(table, rules, refdata, opts.as_of)
-    incomplete = list(refdata.incomplete) + list(evaluation.errors)
+    evaluation = evaluate(table, rules, refdata, opts.as_of, sources, frozenset(opts.allow_missing))
+    incomplete = list(refdata.incomplete) + list(evaluation.errors) + incomplete_reasons(evaluation.coverage)
     if len(table) == 0:
         incomplete.append("no row could be audited: every input row was rejected")
     if opts.strict and rejected:
@@ -63,6 +68,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         organisation=opts.organisation,
         refdata_sources=tuple(refdata.sources),
         law_researched=refdata.research.date.isoformat() if refdata.research else None,
+        coverage=tuple(evaluation.coverage),
     )
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, NamedTuple, 
 import numpy as np
 
 if TYPE_CHECKING:
+    from auditor.engine.coverage import RuleCoverage
     from auditor.gate import Gate
 
 
@@ -150,18 +151,28 @@ class InventoryTable:
     lines: np.ndarray  # int64, physical line numbers
     source_index: np.ndarray  # int32
     sources: list[str]  # paths, in input order
+    # Per source: the canonical columns its file has (None: every column, e.g. built in code).
+    source_columns: list[frozenset[str]] | None = None
 
     def __len__(self) -> int:
         return len(self.lines)
+
+    def has_column(self, source: int, column: str) -> bool:
+        return self.source_columns is None or column in self.source_columns[source]
 
     def row(self, i: int) -> dict[str, Any]:
         return {name: col.value(i) for name, col in self.columns.items()}
 
     def asset_key(self, i: int) -> str:
-        """Stable identity of a rig: its serial, else purchase-order number and line."""
+        """Stable identity of a rig: its serial; in a purchase-order list (no serial column) its
+        PO number and line; a rig whose serial was left blank keeps its own file and line, so
+        two such rigs are never merged into one (nor into their purchase order)."""
         serial = self.columns["serial"].value(i)
         if serial:
             return str(serial)
+        src = int(self.source_index[i])
+        if self.has_column(src, "serial"):
+            return f"line:{self.sources[src]}:{self.lines[i]}"
         po = self.columns["po_number"].value(i)
         po_line = self.columns["po_line"].value(i)
         if po:
@@ -210,6 +221,10 @@ class Rule:
     path: str
     confidence: str = "P"  # P primary / R reported / U uncertain (required in rule files)
     scope: Any = None  # optional Condition: rows outside it are not applicable
+    # Fields without which the rule cannot judge a rig: clauses, one field of each must have
+    # data (derived from the check and scope, or `needs = […]` in the rule file).
+    needs: tuple[frozenset[str], ...] = ()
+    reads: tuple[str, ...] = ()  # every inventory field the rule looks at
 
     def in_force(self, as_of: date) -> bool:
         if self.effective_from and as_of < self.effective_from:
@@ -585,6 +600,8 @@ class AuditResult:
     gate: "Gate | None" = None  # the gate the run applies (JUnit/Markdown show it); None = default
     outputs: tuple[str, ...] = ()  # file names the run writes (Markdown links them)
     sarif_min_severity: str | None = None  # lowest severity report.sarif lists (None: the gate's level)
+    # How far each rule ran (auditor.engine.coverage.RuleCoverage), in rule order.
+    coverage: tuple["RuleCoverage", ...] = ()
     # Caches of figures every format asks for; not init fields, so `replace` starts afresh.
     _open_counts: Any = field(default=None, init=False, repr=False, compare=False)  # summary()
     _new_counts: Any = field(default=None, init=False, repr=False, compare=False)  # new_by_rule()
@@ -592,6 +609,12 @@ class AuditResult:
     @property
     def complete(self) -> bool:
         return not self.incomplete_reasons
+
+    def not_evaluated(self) -> list[str]:
+        """One line per rule that did not run on some rows, and why (acknowledged or not)."""
+        from auditor.engine.coverage import not_evaluated_lines
+
+        return not_evaluated_lines(self.coverage)
 
     def iter_findings(self) -> Iterator[Finding]:
         """Findings in report order: rule id, then file, then line. Deterministic."""

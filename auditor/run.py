@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from auditor.defaults import MAX_WAIVER_DAYS
 from auditor.gate import Gate
+from auditor.inventory import ReadOptions
 from auditor.model import AuditResult
 from auditor.refdata.loader import RefDataOptions
 
@@ -70,6 +71,8 @@ class AuditRequest:
     rule_dirs: tuple[Path, ...] = ()  # empty: the bundled rule pack
     refdata: RefDataOptions = field(default_factory=RefDataOptions)  # lists, tariffs, facilities, …
     strict: bool = False  # any rejected row makes the audit incomplete
+    allow_missing: frozenset[str] = frozenset()  # fields the officer knows are absent (rule coverage)
+    read: ReadOptions = field(default_factory=ReadOptions)  # column map, date format, sheet, encoding
     organisation: str | None = None  # shown on the report's cover
     # decorate
     waivers: Path | None = None  # reviewed waiver file (TOML)
@@ -198,7 +201,8 @@ def evaluate(request: AuditRequest, progress: Progress | None = None) -> AuditRe
 
     opts = audit.AuditOptions(inventories=list(request.inventories), as_of=request.as_of,
                               rule_dirs=list(request.rule_dirs), refdata=request.refdata,
-                              strict=request.strict, organisation=request.organisation)
+                              strict=request.strict, organisation=request.organisation,
+                              allow_missing=request.allow_missing, read=request.read)
     try:
         return audit.run_audit(opts, progress)
     except (RuleError, InventoryError) as exc:

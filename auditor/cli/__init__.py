@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("auditor.cli.diff_cmd:diff", "Show what changed between two recorded audit runs."),
     "waivers": ("auditor.cli.waivers_cmd:waivers", "Lint and list waiver files."),
     "db": ("auditor.cli.db_cmd:db", "Create or migrate the audit-history database."),
+    "config": ("auditor.cli.config_cmd:config", "Show the project configuration and where each setting comes from."),
 }
 
 

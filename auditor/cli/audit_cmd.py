@@ -20,8 +20,26 @@ from auditor.defaults import MAX_WAIVER_DAYS
 FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]  # auditor.gate.FAIL_ON_CHOICES (not imported: --help speed)
 
 
+def _load_config(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Eager: the project config file's settings become the defaults the flags override."""
+    from auditor import config
+
+    try:
+        cfg = config.load(value)
+    except config.ConfigError as exc:
+        fail(str(exc))
+    if cfg.values:
+        ctx.default_map = {**(ctx.default_map or {}), **cfg.default_map()}
+    ctx.meta["auditor.config"] = cfg
+    return str(cfg.path) if cfg.path else None
+
+
 @click.command()
 @click.argument("inventory", nargs=-1, required=True)
+@click.option("--config", "config_file", is_eager=True, expose_value=False, callback=_load_config,
+              type=click.Path(dir_okay=False),
+              help="Project config file (default: auditor.toml, or [tool.auditor] in pyproject.toml, in the "
+                   "working directory). Flags override it; `auditor config show` prints the merged settings.")
 @as_of_option("Audit date: governs rule windows, lists and waivers.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
               help="Rule directory or file (repeatable; default: the bundled rule pack).")
@@ -35,6 +53,17 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]  # auditor.gate
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 instead of 1 when findings fail the gate (errors still exit 2, 3 or 4).")
 @click.option("--strict", is_flag=True, help="Any rejected row makes the audit INCOMPLETE (exit 3).")
+@click.option("--map", "column_map", multiple=True, metavar='"HEADER=FIELD"',
+              help='Read the column HEADER as FIELD (repeatable), e.g. --map "Miner Type=model".')
+@click.option("--date-format", metavar="FMT",
+              help="Day/month order of slashed dates: DD/MM/YYYY or MM/DD/YYYY (default: decided per file; "
+                   "ambiguous files are refused).")
+@click.option("--sheet", metavar="NAME", help="Workbook sheet to read (default: the first).")
+@click.option("--encoding", metavar="NAME", help="Encoding of legacy CSV files, e.g. cp1252 (default: UTF-8; "
+                                                 "UTF-16 with a byte-order mark is recognised).")
+@click.option("--allow-missing", "allow_missing", multiple=True, metavar="FIELD",
+              help="Acknowledge that the inventory lacks FIELD (repeatable): rules needing it are reported as "
+                   "not evaluated instead of making the audit INCOMPLETE (exit 3).")
 @click.option("--db", "db_url", help="Database URL for imported lists and history (default: AUDITOR_DB or a per-user SQLite file).")
 @refdata_options
 @click.option("--waivers", "waivers_path", type=click.Path(dir_okay=False),
@@ -54,14 +83,28 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]  # auditor.gate
 @click.option("--sarif-min-severity", type=click.Choice(["info", "low", "medium", "high", "critical"]),
               help="Lowest severity listed in report.sarif (default: the --fail-on level); the rest is counted.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
-def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
-          refdata, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign, key_dir,
-          sarif_min_severity, quiet):
-    """Audit INVENTORY files (CSV, JSON or JSON Lines) and write reports into --out."""
+def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, column_map,
+          date_format, sheet, encoding, allow_missing, db_url, refdata, waivers_path, max_waiver_days, baseline,
+          diff_ref, record, organisation, sign, key_dir, sarif_min_severity, quiet):
+    """Audit INVENTORY files (CSV, JSON, JSON Lines or workbooks) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.gate import Gate
     from auditor.run import AuditRequest, RunError, run
 
+    from auditor.engine.coverage import check_fields
+    from auditor.inventory import ReadOptions
+    from auditor.inventory.aliases import HeaderMap, parse_map
+    from auditor.inventory.dates import parse_date_format
+
+    try:
+        allowed = check_fields(allow_missing)
+        mapping = parse_map(column_map)
+        HeaderMap(mapping)  # unknown fields are a usage error before anything is read
+        if date_format:
+            parse_date_format(date_format)
+    except ValueError as exc:
+        fail(str(exc))
+    read_options = ReadOptions(column_map=mapping, date_format=date_format, sheet=sheet, encoding=encoding)
     if sign and key_dir is None:
         fail("--sign needs --key DIR (create one with `auditor keys generate --out DIR`)")
     passphrase = None
@@ -89,6 +132,8 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         sign_key=key_dir if sign else None,
         passphrase=passphrase,
         record=record,
+        allow_missing=allowed,
+        read=read_options,
     )
     progress = _progress if sys.stderr.isatty() and not quiet else None
     try:
@@ -116,10 +161,23 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         f"{summary['rows_rejected']} rejected; {summary['findings']} findings"
         + (f" ({sev}" + (f"; {summary['waived']} waived" if summary.get("waived") else "") + ")"
            if sev or summary.get("waived") else "")
-        + f" on {summary['assets_with_findings']} rigs; status {summary['status']}; exit {code}; "
+        + f" on {summary['assets_with_findings']} rigs; status {summary['status']}"
+        + _not_evaluated_note(result)
+        + f"; exit {code}; "
         + f"reports in {out_dir}/ ({', '.join(p.name for p in outcome.written)})"
     )
     sys.exit(code)
+
+
+def _not_evaluated_note(result) -> str:
+    """' (rules not evaluated: ORIG-001, … — missing assembly_country)' for the one-line summary."""
+    skipped = [c for c in result.coverage if c.skipped_rows]
+    if not skipped:
+        return ""
+    fields = sorted({" or ".join(g.fields) for c in skipped for g in c.gaps})
+    ack = " (acknowledged)" if all(c.acknowledged for c in skipped) else ""
+    return (f" ({len(skipped)} rule{'s' if len(skipped) > 1 else ''} not evaluated{ack}: "
+            f"{', '.join(c.rule_id for c in skipped)} — missing {', '.join(fields)})")
 
 
 def exit_code(outcome, exit_zero: bool = False) -> int:

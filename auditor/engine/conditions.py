@@ -24,7 +24,7 @@ Row = Mapping[str, Any]
 STRING_OPS = {"eq", "ne", "in", "not_in", "startswith", "regex"}
 ORDER_OPS = {"lt", "le", "gt", "ge"}
 VERSION_OPS = {"version_lt", "version_le", "version_gt", "version_ge"}
-OPERATORS = STRING_OPS | ORDER_OPS | VERSION_OPS | {"exists"}
+OPERATORS = STRING_OPS | ORDER_OPS | VERSION_OPS | {"exists", "column"}
 MODIFIERS = {"ignore_case"}
 
 
@@ -60,6 +60,12 @@ class Condition:
         if kind == "not":
             inverted: np.ndarray = ~self.shape[1].mask(table, as_of)
             return inverted
+        if self.shape[1:2] == ("column",):
+            # Whether the row's *file* has the column at all (a property of the file, not the cell).
+            _, _, name, wanted = self.shape
+            present = np.array([table.has_column(s, name) for s in range(len(table.sources))], dtype=bool)
+            by_row: np.ndarray = (present[table.source_index] if len(table) else np.zeros(0, bool)) == wanted
+            return by_row
         if len(self.fields) == 1:
             (name,) = self.fields
             col = table.columns[name]
@@ -109,7 +115,40 @@ def parse_condition(spec: Any, where: Where, context: str = "match") -> Conditio
         joiner = " and " if key == "all" else " or "
         text = joiner.join(f"({s.text})" for s in subs)
         return Condition(_combination(key, subs), fields, text, (key, tuple(subs)))
-    return _parse_leaf(spec, where, context)
+    leaf = _parse_leaf(spec, where, context)
+    op = next(k for k in spec if k in OPERATORS)
+    if op == "column":
+        return Condition(leaf.fn, leaf.fields, leaf.text, ("leaf", op, spec["field"], spec["column"]))
+    return Condition(leaf.fn, leaf.fields, leaf.text, ("leaf", op))
+
+
+Needs = tuple[frozenset[str], ...]
+
+
+def condition_needs(cond: Condition) -> Needs:
+    """The fields without which `cond` can never hold, as clauses: each clause is satisfied
+    when at least one of its fields has data.
+
+    `exists` tests need nothing (they are how a rule asks about missing data). `all` needs
+    what each part needs; `any` needs only one of the fields its parts compare (and nothing
+    when one part needs nothing); `not` needs what its part compares.
+    """
+    kind = cond.shape[0]
+    if kind == "leaf":
+        if len(cond.shape) > 1 and cond.shape[1] in ("exists", "column"):
+            return ()
+        return tuple(frozenset({f}) for f in sorted(cond.fields))
+    if kind == "not":
+        return condition_needs(cond.shape[1])
+    parts = [condition_needs(sub) for sub in cond.shape[1]]
+    if kind == "all":
+        out: list[frozenset[str]] = []
+        for p in parts:
+            out.extend(c for c in p if c not in out)
+        return tuple(out)
+    if any(not p for p in parts):
+        return ()
+    return (frozenset().union(*(c for p in parts for c in p)),)
 
 
 def _negation(inner: Condition) -> Callable[[Row, date], bool]:
@@ -174,6 +213,12 @@ def _parse_leaf(spec: dict[str, Any], where: Where, context: str) -> Condition:
 
     text_operand = f"{{field={other}}}" if other else repr(operand)
     text = f"{field} {op} {text_operand}"
+
+    if op == "column":
+        if not isinstance(operand, bool):
+            raise where.error(f"[{context}] `column` takes true or false", "column")
+        # Evaluated on the table only (Condition.mask): whether the row's file has the column.
+        return Condition(lambda r, d: operand, frozenset(fields), text)
 
     if op == "exists":
         if not isinstance(operand, bool):

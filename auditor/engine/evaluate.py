@@ -15,7 +15,8 @@ import numpy as np
 
 from auditor.engine import checks
 from auditor.engine.checks.base import EvalContext
-from auditor.model import ClearedScreening, FindingGroup, InventoryTable, Rule, Severity, TariffTotals
+from auditor.engine.coverage import FieldPresence, RuleCoverage, rule_gaps, uncovered_sources
+from auditor.model import ClearedScreening, FindingGroup, InventorySource, InventoryTable, Rule, Severity, TariffTotals
 
 if TYPE_CHECKING:
     from auditor.refdata import RefData
@@ -28,6 +29,7 @@ class Evaluation:
     cleared_matches: list[ClearedScreening] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # rules that failed at run time
     not_in_force: list[str] = field(default_factory=list)
+    coverage: list[RuleCoverage] = field(default_factory=list)  # one per rule, in rule order
 
 
 def scope_rows(rule: Rule, table: InventoryTable, as_of: date) -> np.ndarray:
@@ -58,16 +60,58 @@ def evaluate_rule(rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[F
     return groups
 
 
-def evaluate(table: InventoryTable, rules: Sequence[Rule], refdata: RefData, as_of: date) -> Evaluation:
+def evaluate(
+    table: InventoryTable,
+    rules: Sequence[Rule],
+    refdata: RefData,
+    as_of: date,
+    sources: Sequence[InventorySource] | None = None,
+    allow_missing: frozenset[str] = frozenset(),
+) -> Evaluation:
+    """Evaluate every rule in force. With `sources` (the files the table was read from), a
+    rule is not evaluated on the rows of a file lacking a field it needs (engine/coverage.py)."""
     ctx = EvalContext(as_of=as_of, refdata=refdata)
     result = Evaluation(groups=[], cleared_matches=ctx.cleared_matches)
+    presence = FieldPresence(table, sources) if sources is not None else None
     for rule in rules:
         if not rule.in_force(as_of):
             result.not_in_force.append(rule.id)
+            result.coverage.append(RuleCoverage(rule.id, "not_in_force", detail=_window(rule)))
+            continue
+        gaps = rule_gaps(rule, presence, allow_missing) if presence is not None else ()
+        skip = uncovered_sources(gaps, sources) if gaps else set()
+        if skip and all(i in skip or presence.rows[i] == 0 for i in range(len(sources))):
+            result.coverage.append(RuleCoverage(rule.id, "not_evaluated", gaps))
             continue
         try:
-            result.groups.extend(evaluate_rule(rule, table, ctx))
+            groups = evaluate_rule(rule, table, ctx)
         except Exception as exc:  # a broken rule must not look like a clean fleet
-            result.errors.append(f"rule {rule.id} failed at run time: {type(exc).__name__}: {exc}")
+            message = f"rule {rule.id} failed at run time: {type(exc).__name__}: {exc}"
+            result.errors.append(message)
+            result.coverage.append(RuleCoverage(rule.id, "failed", gaps, detail=message))
+            continue
+        if skip:
+            groups = _without_sources(groups, table, skip)
+        result.groups.extend(groups)
+        result.coverage.append(RuleCoverage(rule.id, "partial" if gaps else "evaluated", gaps))
     result.tariff = ctx.tariff
     return result
+
+
+def _without_sources(groups: list[FindingGroup], table: InventoryTable, skip: set[int]) -> list[FindingGroup]:
+    """Drop the rows of files the rule could not judge (a finding there would rest on no data)."""
+    out = np.zeros(len(table.sources), dtype=bool)
+    out[list(skip)] = True
+    kept = []
+    for g in groups:
+        rows = g.rows[~out[table.source_index[g.rows]]]
+        if len(rows):
+            g.rows = rows
+            kept.append(g)
+    return kept
+
+
+def _window(rule: Rule) -> str:
+    start = rule.effective_from.isoformat() if rule.effective_from else "…"
+    end = rule.effective_until.isoformat() if rule.effective_until else "…"
+    return f"in force {start} to {end} (exclusive)"

@@ -20,7 +20,7 @@ from auditor.model import CANONICAL_COLUMNS, Kind, Reference, Rule, RuleTest, Se
 
 COMMON_KEYS = {
     "id", "title", "severity", "kind", "check", "confidence", "version", "message",
-    "remediation", "references", "effective", "scope", "tests",
+    "remediation", "references", "effective", "scope", "tests", "needs",
 }
 REQUIRED = ("id", "title", "severity", "kind", "check", "confidence", "message", "references")
 TEST_KEYS = {"name", "expect", "as_of", "row", "rows"}
@@ -149,6 +149,15 @@ def parse_rule(data: dict[str, Any], where: Where, sha256: str = "") -> Rule:
     config = check.parse(data[check.table], where)
     scope = parse_condition(data["scope"], where, "scope") if "scope" in data else None
     tests = _tests(data.get("tests", []), where)
+    if "needs" in data:
+        needs = _needs(data["needs"], where)
+    else:
+        from auditor.engine.conditions import condition_needs
+
+        needs_of = getattr(check, "needs", None)  # optional: a check that reports absence needs nothing
+        needs = tuple(needs_of(config) if needs_of else ()) + (condition_needs(scope) if scope is not None else ())
+        needs = tuple(dict.fromkeys(needs))  # a scope and a match on one field need it once
+    reads = sorted(set(check.fields(config)) | (set(scope.fields) if scope is not None else set()))
     return Rule(
         id=rule_id,
         title=_string(data, "title", where),
@@ -167,7 +176,25 @@ def parse_rule(data: dict[str, Any], where: Where, sha256: str = "") -> Rule:
         path=path,
         confidence=confidence,
         scope=scope,
+        needs=needs,
+        reads=tuple(reads),
     )
+
+
+def _needs(value: Any, where: Where) -> tuple[frozenset[str], ...]:
+    """`needs = ["a", ["b", "c"]]`: field a, and b or c. `needs = []` declares that the rule
+    judges rigs without any particular field (e.g. a check of a column's own format)."""
+    if not isinstance(value, list):
+        raise where.error("needs must be a list of fields (a nested list means: one of these)", "needs")
+    out = []
+    for item in value:
+        group = item if isinstance(item, list) else [item]
+        if not group or not all(isinstance(f, str) and f in CANONICAL_COLUMNS for f in group):
+            raise where.error(
+                f"needs: unknown field {item!r} (expected one of: {', '.join(CANONICAL_COLUMNS)})", "needs"
+            )
+        out.append(frozenset(group))
+    return tuple(out)
 
 
 def _string(data: dict[str, Any], key: str, where: Where) -> str:

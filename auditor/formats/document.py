@@ -58,6 +58,9 @@ def _header(result: AuditResult) -> dict[str, Any]:
         "law_researched": result.law_researched,
         "status": "complete" if result.complete else "incomplete",
         "incomplete_reasons": list(result.incomplete_reasons),
+        # Which rules ran, which did not and why (a rule lacking a field it needs is never clean).
+        "rule_coverage": [c.as_json() for c in sorted(result.coverage, key=lambda c: c.rule_id)],
+        "rules_not_evaluated": result.not_evaluated(),
         "warnings": sorted(result.warnings),
         "inputs": {
             "inventory": [s.as_json() for s in result.inventory],

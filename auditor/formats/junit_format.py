@@ -7,6 +7,8 @@ One <testsuite> per inventory file, one <testcase> per rule in it:
   line each (`file:line asset — message`), so the test report says exactly what to fix;
 - <skipped> when every finding of the rule is waived (the waivers are named), or when the rule
   is not in force on the audit date;
+- <error type="not-evaluated"> when a field the rule needs is missing from the file (or
+  <skipped> when the officer acknowledged it with --allow-missing): never a silent pass;
 - a pass otherwise; findings below the gate are listed in <system-out> so nothing is hidden.
 Plus one `[AUDIT] rows read` test case per file that lists rejected rows, and is an <error>
 when the audit is INCOMPLETE (exit 3). Deterministic: no timestamps, `time="0"`.
@@ -91,6 +93,7 @@ class JunitFormat:
         root = ET.Element("testsuites", name="auditor")
         totals = dict(tests=0, failures=0, errors=0, skipped=0)
         rules = sorted(result.rules, key=lambda r: r.id)
+        gaps = {(g.source, c.rule_id): g for c in result.coverage for g in c.gaps}
         for source in [s.path for s in result.inventory]:
             suite = ET.SubElement(root, "testsuite", name=_x(f"auditor: {source}"))
             counts = dict(tests=0, failures=0, errors=0, skipped=0)
@@ -113,6 +116,19 @@ class JunitFormat:
                 if not rule.in_force(result.as_of):
                     counts["skipped"] += 1
                     ET.SubElement(case, "skipped", message=f"rule not in force on {result.as_of.isoformat()}")
+                    continue
+                gap = gaps.get((source, rule.id))
+                if gap is not None:  # the rule could not judge this file: never a pass
+                    text = _x(f"rule not evaluated: {gap.text()}")
+                    if gap.acknowledged:
+                        counts["skipped"] += 1
+                        ET.SubElement(case, "skipped", message=text + " (acknowledged)")
+                    else:
+                        counts["errors"] += 1
+                        ET.SubElement(case, "error", message=text, type="not-evaluated").text = _x(
+                            f"{gap.rows} row(s) of {source} were not judged by {rule.id}: "
+                            f"{' or '.join(gap.fields)}: {gap.why}. Map the column (--map \"Header={gap.fields[0]}\") "
+                            f"or acknowledge it (--allow-missing {gap.fields[0]}).")
                     continue
                 if b is None:
                     continue  # no findings: the rule passes

@@ -135,6 +135,13 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
         w.add(f"> **INCOMPLETE:** {md_escape(reason, 500)}")
     if result.incomplete_reasons:
         w.add()
+    skipped = result.not_evaluated()
+    if skipped:
+        w.add("> **Rules not evaluated** (a field they need is missing; no finding of theirs means nothing):")
+    for line in skipped:
+        w.add(f"> - {md_escape(line, 500)}")
+    if skipped:
+        w.add()
 
     # Totals by severity.
     heads = ["severity", "findings", "open", "waived"] + (["new (open)"] if with_baseline else [])

@@ -352,6 +352,19 @@ class SarifFormat:
         for reason in result.incomplete_reasons:
             notes.append({"level": "error", "message": {"text": f"INCOMPLETE: {reason}"},
                           "descriptor": {"id": "incomplete"}})
+        for cov in result.coverage:
+            if not cov.skipped_rows:
+                continue
+            for g in cov.gaps:
+                notes.append({
+                    "level": "note" if g.acknowledged else "error",
+                    "message": {"text": f"rule {cov.rule_id} not evaluated"
+                                        f"{' (acknowledged)' if g.acknowledged else ''}: {g.text()}"},
+                    "locations": [{"physicalLocation": {
+                        "artifactLocation": {"uri": artifact_uri(g.source), "uriBaseId": "%SRCROOT%"}}}],
+                    "descriptor": {"id": "rule-not-evaluated"},
+                    "associatedRule": {"id": cov.rule_id},
+                })
         for w in sorted(result.warnings):
             notes.append({"level": "warning", "message": {"text": w}, "descriptor": {"id": "warning"}})
         inv: dict[str, Any] = {"executionSuccessful": result.complete}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from auditor.inventory.errors import InventoryError
+from auditor.inventory.options import DEFAULT, ReadOptions
 from auditor.inventory.table import TableBuilder
 from auditor.model import InventorySource, InventoryTable, Rejected
 
@@ -21,6 +22,11 @@ READERS: dict[str, str] = {
     ".json": "auditor.inventory.json_reader:read_json",
     ".jsonl": "auditor.inventory.json_reader:read_json_lines",
     ".ndjson": "auditor.inventory.json_reader:read_json_lines",
+    ".xlsx": "auditor.inventory.workbook_reader:read_workbook",
+    ".xlsm": "auditor.inventory.workbook_reader:read_workbook",
+    ".xlsb": "auditor.inventory.workbook_reader:read_workbook",
+    ".xls": "auditor.inventory.workbook_reader:read_workbook",
+    ".ods": "auditor.inventory.workbook_reader:read_workbook",
 }
 
 
@@ -34,18 +40,18 @@ def reader_for(path: str):
 
 
 def read_inventories(
-    paths: Sequence[str], progress: Callable[[int], None] | None = None
+    paths: Sequence[str], progress: Callable[[int], None] | None = None, options: ReadOptions = DEFAULT
 ) -> tuple[InventoryTable, list[InventorySource], list[Rejected], list[str]]:
     builder = TableBuilder()
     sources: list[InventorySource] = []
     rejected: list[Rejected] = []
     warnings: list[str] = []
     for path in paths:
-        info, rej, warn = reader_for(path)(path, builder, progress)
+        info, rej, warn = reader_for(path)(path, builder, progress, options)
         sources.append(info)
         rejected.extend(rej)
         warnings.extend(warn)
     return builder.build(), sources, rejected, warnings
 
 
-__all__ = ["InventoryError", "read_inventories", "READERS"]
+__all__ = ["InventoryError", "ReadOptions", "read_inventories", "READERS"]

@@ -11,16 +11,16 @@ import hashlib
 from pathlib import Path
 from typing import Callable, Iterator
 
-from auditor.inventory.aliases import canonical_column
+from auditor.inventory.aliases import HeaderMap
 from auditor.inventory.errors import InventoryError
-from auditor.inventory.fields import FieldError, parse_field
+from auditor.inventory.options import DEFAULT, ReadOptions
 from auditor.inventory.table import TableBuilder
-from auditor.model import InventorySource, Rejected
+from auditor.inventory.tabular import TabularSink
+from auditor.model import DATE_COLUMNS, InventorySource, Rejected
 
 # A cell may be long (we reject it with a clear reason), but a runaway quote must not
 # swallow gigabytes before failing.
 FIELD_SIZE_LIMIT = 16 * 1024 * 1024
-HIGH_CARDINALITY = {"serial", "mac", "po_number", "po_line"}
 
 csv.field_size_limit(FIELD_SIZE_LIMIT)
 
@@ -37,8 +37,6 @@ class _HashingLines:
             self.sha.update(raw)
             self.lineno += 1
             if self.lineno == 1:
-                if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-                    raise InventoryError(self.path, "file is UTF-16 encoded; save it as UTF-8 (CSV UTF-8 in Excel)", 1, 1)
                 if raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
             nul = raw.find(b"\x00")
@@ -50,7 +48,7 @@ class _HashingLines:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 col = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
-                hint = " (it looks like Windows-1252/Latin-1)" if 0x80 <= raw[exc.start] <= 0xFF else ""
+                hint = " (it looks like Windows-1252/Latin-1: give --encoding cp1252)" if 0x80 <= raw[exc.start] <= 0xFF else ""
                 raise InventoryError(
                     self.path,
                     f"not valid UTF-8: byte 0x{raw[exc.start]:02x}{hint}; save the file as UTF-8",
@@ -63,6 +61,7 @@ def read_csv(
     path: str,
     builder: TableBuilder,
     progress: Callable[[int], None] | None = None,
+    options: ReadOptions = DEFAULT,
 ) -> tuple[InventorySource, list[Rejected], list[str]]:
     """Stream `path` into `builder`. Fatal problems raise InventoryError (exit 2)."""
     p = Path(path)
@@ -70,34 +69,38 @@ def read_csv(
         raise InventoryError(path, "no such file")
     if p.is_dir():
         raise InventoryError(path, "is a directory, not a CSV file")
-    sha = hashlib.sha256()
-    rejected: list[Rejected] = []
-    warnings: list[str] = []
     try:
         fh = open(p, "rb")
     except OSError as exc:
         raise InventoryError(path, f"cannot open: {exc.strerror}") from None
     with fh:
-        _sniff(path, fh.read(8192))
+        head = fh.read(65536)
+        encoding = _encoding(path, head, options.encoding)
+        delimiter = _delimiter(path, head, encoding, options)
         fh.seek(0)
-        lines = _HashingLines(path, fh, sha)
-        reader = csv.reader(lines, strict=True)
+        sha = hashlib.sha256()
+        reader, lines = _records(path, fh, sha, encoding, delimiter)
         try:
             header = next(reader, None)
         except csv.Error as exc:
             raise InventoryError(path, f"malformed CSV header: {exc}", 1) from None
         if header is None or not any(h.strip() for h in header):
             raise InventoryError(path, "empty file: expected a header row naming the columns", 1)
-        mapping, ignored = _map_header(path, header)
-        columns = [c for _, c in mapping]
-        positions = [i for i, _ in mapping]
-        writer = builder.open_source(path, columns)
-        # Per column: raw cell text -> dictionary code (or the FieldError it raises). Only for
-        # low-cardinality columns; serials and MACs are nearly all distinct.
-        caches = [None if c in HIGH_CARDINALITY else {} for c in columns]
-        model_pos = columns.index("model")
-        n_fields = len(header)
-        rows_read = rows_audited = 0
+
+        def date_scan():
+            # Only when every date so far reads both ways (9/4/2024): a second, read-only pass.
+            with open(p, "rb") as again:
+                r2, _ = _records(path, again, hashlib.sha256(), encoding, delimiter)
+                next(r2, None)
+                positions = [i for i, c in sink.mapping if c in DATE_COLUMNS]
+                start2 = r2.line_num + 1
+                for rec in r2:
+                    line2, start2 = start2, r2.line_num + 1
+                    for i in positions:
+                        if i < len(rec):
+                            yield line2, rec[i]
+
+        sink = TabularSink(path, header, builder, options, progress, date_scan=date_scan)
         start = reader.line_num + 1
         while True:
             try:
@@ -109,63 +112,107 @@ def read_csv(
             line, start = start, reader.line_num + 1
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue  # blank line: not a row
-            rows_read += 1
-            if len(record) != n_fields and not (
-                len(record) > n_fields and not any(c.strip() for c in record[n_fields:])
-            ):
-                rejected.append(Rejected(path, line, f"row has {len(record)} fields, the header has {n_fields}"))
-                continue
-            codes = []
-            errors: list[FieldError] = []
-            for j, cache in enumerate(caches):
-                raw = record[positions[j]]
-                code = cache.get(raw) if cache is not None else None
-                if code is None:
-                    try:
-                        code = writer.code(j, parse_field(columns[j], raw))
-                    except FieldError as exc:
-                        code = exc
-                    if cache is not None and len(cache) < 100_000:
-                        cache[raw] = code
-                if code.__class__ is not int:
-                    errors.append(code)  # keep going: the officer fixes every field in one pass
-                    code = 0
-                codes.append(code)
-            if codes[model_pos] == 0 and not any(e.column == "model" for e in errors):
-                errors.append(FieldError("model", "model is empty (required)"))
-            if errors:
-                reason = errors[0].reason if len(errors) == 1 else "; ".join(str(e) for e in errors)
-                rejected.append(Rejected(path, line, reason, errors[0].column))
-                continue
-            writer.add(codes, line)
-            rows_audited += 1
-            if progress and rows_read % 50_000 == 0:
-                progress(rows_read)
-        writer.close()
-    if rows_read == 0:
-        raise InventoryError(path, "has a header but no data rows: nothing to audit", 2)
-    if ignored:
-        warnings.append(f"{path}: ignored columns with no canonical meaning: {', '.join(ignored)}")
-    if "serial" not in columns and "po_line" not in columns:
-        # Purchase-order list without line numbers: every line of one PO gets the same asset key.
-        warnings.append(f"{path}: no serial and no PO line column: lines of one purchase order share an asset key")
-    info = InventorySource(
-        path=path,
-        sha256=sha.hexdigest(),
-        rows_read=rows_read,
-        rows_audited=rows_audited,
-        rows_rejected=len(rejected),
-        columns=tuple(c for _, c in mapping),
-        ignored_columns=tuple(ignored),
-    )
-    assert info.rows_read == info.rows_audited + info.rows_rejected
+            sink.add(record, line)
+    info, rejected, warnings = sink.finish(sha.hexdigest())
+    if delimiter != ",":
+        warnings.append(f"{path}: read with {_DELIMITER_NAMES[delimiter]} as the delimiter")
     return info, rejected, warnings
 
 
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _encoding(path: str, head: bytes, given: str | None) -> str:
+    """utf-8 unless the file starts with a UTF-16 byte-order mark or the officer names one."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"  # the BOM says which byte order
+    if given:
+        import codecs
+
+        try:
+            return codecs.lookup(given).name
+        except LookupError:
+            raise InventoryError(path, f"--encoding {given!r}: unknown encoding (e.g. cp1252, latin-1, utf-16)") from None
+    _sniff(path, head)
+    return "utf-8"
+
+
+def _records(path: str, fh, sha, encoding: str, delimiter: str):
+    lines = _HashingLines(path, fh, sha) if encoding == "utf-8" else _DecodedLines(path, fh, sha, encoding)
+    return csv.reader(lines, strict=True, delimiter=delimiter), lines
+
+
+def _delimiter(path: str, head: bytes, encoding: str, options: ReadOptions) -> str:
+    """The delimiter among , ; tab | under which the header names the most known columns."""
+    try:
+        text = head.decode(encoding, errors="ignore")
+    except LookupError:
+        return ","
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    hmap = HeaderMap(options.column_map)
+    scores = {}
+    for d in _DELIMITER_NAMES:
+        try:
+            cells = next(csv.reader([first], delimiter=d), [])
+        except csv.Error:
+            continue
+        scores[d] = (sum(1 for c in cells if hmap.column(c) is not None), len(cells))
+    if not scores:
+        return ","
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    best, (known, n) = ranked[0]
+    if known == 0:
+        return ","  # no known header under any delimiter: the header check explains
+    if len(ranked) > 1 and ranked[1][1] == (known, n):
+        raise InventoryError(
+            path,
+            f"cannot tell the delimiter: the header reads the same with {_DELIMITER_NAMES[best]} and "
+            f"{_DELIMITER_NAMES[ranked[1][0]]}; save the file as comma-separated (CSV UTF-8)",
+            1,
+        )
+    return best
+
+
+class _DecodedLines:
+    """Lines of a file in a declared or BOM-marked encoding (UTF-16, cp1252 …), hashed as read."""
+
+    def __init__(self, path: str, fh, sha, encoding: str):
+        self.path, self.fh, self.sha, self.encoding = path, fh, sha, encoding
+        self.lineno = 0
+
+    def __iter__(self) -> Iterator[str]:
+        import codecs
+
+        decoder = codecs.getincrementaldecoder(self.encoding)(errors="strict")
+        pending = ""
+        while True:
+            chunk = self.fh.read(1 << 16)
+            self.sha.update(chunk)
+            try:
+                text = pending + decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                raise InventoryError(self.path, f"not valid {self.encoding}: {exc.reason}; check --encoding",
+                                     self.lineno + 1) from None
+            if self.lineno == 0:
+                text = text.lstrip("\ufeff")
+            parts = text.splitlines(keepends=True)
+            pending = parts.pop() if parts and not parts[-1].endswith(("\n", "\r")) else ""
+            for part in parts:
+                if "\x00" in part:
+                    raise InventoryError(self.path, "contains NUL characters, not a CSV inventory", self.lineno + 1)
+                self.lineno += 1
+                yield part
+            if not chunk:
+                if pending:
+                    self.lineno += 1
+                    yield pending
+                return
+
+
 _MAGIC = {
-    b"PK\x03\x04": "a ZIP archive (an .xlsx workbook?); export the sheet as CSV UTF-8",
+    b"PK\x03\x04": "a ZIP archive (an .xlsx or .ods workbook?); give the file its .xlsx/.ods name to read it as a workbook",
     b"%PDF": "a PDF document, not a CSV inventory",
-    b"\xd0\xcf\x11\xe0": "a legacy Office file (.xls?); export the sheet as CSV UTF-8",
+    b"\xd0\xcf\x11\xe0": "a legacy Office file (.xls?); give the file its .xls name to read it as a workbook",
 }
 
 
@@ -179,29 +226,3 @@ def _sniff(path: str, head: bytes) -> None:
         line = head.count(b"\n", 0, nul) + 1
         col = nul - (head.rfind(b"\n", 0, nul) + 1) + 1
         raise InventoryError(path, "binary file: contains NUL bytes, not a CSV inventory", line, col)
-
-
-def _map_header(path: str, header: list[str]) -> tuple[list[tuple[int, str]], list[str]]:
-    mapping: list[tuple[int, str]] = []
-    seen: dict[str, int] = {}
-    ignored: list[str] = []
-    for i, name in enumerate(header):
-        column = canonical_column(name)
-        if column is None:
-            if name.strip():
-                ignored.append(name.strip())
-            continue
-        if column in seen:
-            raise InventoryError(
-                path,
-                f"columns {seen[column] + 1} ({header[seen[column]]!r}) and {i + 1} ({name!r}) both mean {column!r}",
-                1,
-                i + 1,
-            )
-        seen[column] = i
-        mapping.append((i, column))
-    if "model" not in seen:
-        raise InventoryError(path, f"no 'model' column (header: {', '.join(h for h in header)[:200]})", 1)
-    if "serial" not in seen and "po_number" not in seen:
-        raise InventoryError(path, "no 'serial' column (or 'po_number' for purchase-order lists)", 1)
-    return mapping, ignored

@@ -40,7 +40,8 @@ _MONEY = re.compile(r"^(?:USD|US\$|\$)?\s*([0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)\s
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 
 
-def _text(column: str, raw: str) -> str | None:
+def clean_text(column: str, raw: str) -> str | None:
+    """The stripped cell text (None when empty), or a FieldError for what no column may hold."""
     value = raw.strip()
     if not value:
         return None
@@ -68,11 +69,44 @@ def normalise_mac(text: str) -> str:
     return text
 
 
+# Common ways people write countries that ISO names do not cover. Keys are compared after
+# case-folding and reducing punctuation to spaces. Hong Kong and Macau stay their own
+# origins (HK, MO): US law names them separately (15 CFR 791.4; country-of-origin marking).
+_COUNTRY_FORMS = {
+    "prc": "CN", "p r c": "CN", "p r china": "CN", "pr china": "CN", "peoples republic of china": "CN",
+    "people s republic of china": "CN", "mainland china": "CN", "china mainland": "CN", "chinese mainland": "CN",
+    "china": "CN",
+    "hong kong": "HK", "hong kong sar": "HK", "hksar": "HK", "hong kong china": "HK", "hong kong sar china": "HK",
+    "hong kong special administrative region": "HK",
+    "macau": "MO", "macao": "MO", "macau sar": "MO", "macao sar": "MO", "macau china": "MO", "macao china": "MO",
+    "macao sar china": "MO", "macau sar china": "MO",
+    "usa": "US", "u s a": "US", "u s": "US", "us": "US", "united states": "US", "united states of america": "US",
+    "america": "US",
+    "uk": "GB", "u k": "GB", "great britain": "GB", "britain": "GB", "united kingdom": "GB",
+    "taiwan": "TW", "south korea": "KR", "korea": "KR", "republic of korea": "KR", "north korea": "KP",
+    "russia": "RU", "vietnam": "VN", "viet nam": "VN", "uae": "AE", "turkey": "TR", "turkiye": "TR",
+    "iran": "IR", "laos": "LA", "czech republic": "CZ", "czechia": "CZ",
+}
+_MADE_IN = re.compile(r"^(?:made|assembled|manufactured|produced)\s+in\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def _country_key(text: str) -> str:
+    import unicodedata
+
+    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", t).split())
+
+
 @lru_cache(maxsize=4096)
 def parse_country(text: str, column: str = "assembly_country") -> str:
     import pycountry
 
-    t = text.strip()
+    t = _MADE_IN.sub("", text.strip()).strip().rstrip(".")
+    if t.lower().startswith("the "):
+        t = t[4:]
+    known = _COUNTRY_FORMS.get(_country_key(t))
+    if known is not None:
+        return known
     if len(t) == 2 and t.isalpha():
         c = pycountry.countries.get(alpha_2=t.upper())
     elif len(t) == 3 and t.isalpha():
@@ -89,7 +123,10 @@ def parse_country(text: str, column: str = "assembly_country") -> str:
 
 @lru_cache(maxsize=65536)
 def parse_date(column: str, text: str) -> date:
-    m = _DATE.match(text.strip())
+    """ISO dates and timestamps. Spreadsheet readers also read D/M/Y forms (inventory/dates.py)."""
+    from auditor.inventory.dates import _ISO
+
+    m = _DATE.match(text.strip()) or _ISO.match(text.strip())
     if not m:
         raise FieldError(column, f"invalid date {text!r} (expected YYYY-MM-DD)")
     try:
@@ -133,7 +170,7 @@ def parse_field(column: str, raw: str) -> Any:
     """Parse one cell of a canonical column. Empty cells are None."""
     if column not in CANONICAL_COLUMNS:
         raise FieldError(column, "not an inventory column")
-    value = _text(column, raw)
+    value = clean_text(column, raw)
     if value is None:
         return None
     if column in COUNTRY_COLUMNS:

@@ -38,7 +38,8 @@ from json.decoder import scanstring
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from auditor.inventory.aliases import canonical_column, header_key
+from auditor.inventory.aliases import HeaderMap, canonical_column, header_key
+from auditor.inventory.options import DEFAULT, ReadOptions
 from auditor.inventory.errors import InventoryError
 from auditor.inventory.fields import FieldError, parse_field
 from auditor.inventory.table import TableBuilder
@@ -82,14 +83,15 @@ _DECODER = json.JSONDecoder(
 
 
 def read_json(
-    path: str, builder: TableBuilder, progress: Callable[[int], None] | None = None
+    path: str, builder: TableBuilder, progress: Callable[[int], None] | None = None,
+    options: ReadOptions = DEFAULT,
 ) -> tuple[InventorySource, list[Rejected], list[str]]:
     """Read a JSON document (array of rig objects, or {"rigs": [...]}) into `builder`."""
     raw = _read_bytes(path)
     sha = hashlib.sha256(raw).hexdigest()
     text = _decode(path, raw)
     del raw
-    sink = _RowSink(path, builder, progress)
+    sink = _RowSink(path, builder, progress, HeaderMap(options.column_map))
     doc = _Document(path, text)
     for line, element in doc.elements():
         sink.add(line, element)
@@ -99,12 +101,13 @@ def read_json(
 
 
 def read_json_lines(
-    path: str, builder: TableBuilder, progress: Callable[[int], None] | None = None
+    path: str, builder: TableBuilder, progress: Callable[[int], None] | None = None,
+    options: ReadOptions = DEFAULT,
 ) -> tuple[InventorySource, list[Rejected], list[str]]:
     """Stream a JSON Lines file (one rig object per line) into `builder`."""
     _check_path(path)
     sha = hashlib.sha256()
-    sink = _RowSink(path, builder, progress)
+    sink = _RowSink(path, builder, progress, HeaderMap(options.column_map))
     try:
         fh = open(path, "rb")
     except OSError as exc:
@@ -264,8 +267,10 @@ class _Document:
 class _RowSink:
     """Validates decoded elements into one source of the column store."""
 
-    def __init__(self, path: str, builder: TableBuilder, progress: Callable[[int], None] | None):
+    def __init__(self, path: str, builder: TableBuilder, progress: Callable[[int], None] | None,
+                 keys: HeaderMap | None = None):
         self.path, self.progress = path, progress
+        self.keys = keys or HeaderMap()  # key -> column: aliases and the officer's --map
         # Every canonical column: objects need not share keys (absent columns stay empty).
         self.writer = builder.open_source(path)
         self.columns = self.writer.columns
@@ -337,7 +342,7 @@ class _RowSink:
 
     def _learn(self, key: str) -> int:
         """Position of the column a key means (-1: none, ignored with a warning); cached."""
-        column = canonical_column(key)
+        column = self.keys.column(key)
         if column is None:
             self._ignore(key)
             j = -1
@@ -350,7 +355,7 @@ class _RowSink:
 
     def _duplicate(self, element: _Object, j: int) -> FieldError:
         column = self.columns[j]
-        first, second = [key for key, _ in element if canonical_column(key) == column][:2]
+        first, second = [key for key, _ in element if self.keys.column(key) == column][:2]
         what = f"key {first!r} is given twice" if first == second else f"keys {first!r} and {second!r} both mean {column!r}"
         return FieldError(column, what)
 
@@ -395,6 +400,7 @@ class _RowSink:
 
     def finish(self, sha256: str, array_line: int | None) -> tuple[InventorySource, list[Rejected], list[str]]:
         self.writer.close()
+        self.writer.builder.source_columns[self.writer.index] = frozenset(self.seen)
         path = self.path
         if self.rows_read == 0:
             raise InventoryError(path, "has no data rows: nothing to audit", array_line)

@@ -68,9 +68,11 @@ class TableBuilder:
         self._source_chunks: list[np.ndarray] = []
         self._rows = 0
         self.sources: list[str] = []
+        self.source_columns: list[frozenset[str]] = []  # readers narrow this to the columns a file has
 
     def open_source(self, path: str, columns: Sequence[str] | None = None) -> SourceWriter:
         self.sources.append(path)
+        self.source_columns.append(frozenset(columns if columns is not None else self._names))
         return SourceWriter(self, len(self.sources) - 1, columns if columns is not None else self._names)
 
     def __len__(self) -> int:
@@ -86,13 +88,18 @@ class TableBuilder:
             lines=cat(self._line_chunks, np.int64),
             source_index=cat(self._source_chunks, np.int32),
             sources=list(self.sources),
+            source_columns=list(self.source_columns),
         )
 
 
 def table_from_rows(rows: Iterable[Mapping[str, Any]], source: str = "<rows>", first_line: int = 2) -> InventoryTable:
     """A table from already-parsed rows (self-tests, unit tests)."""
+    rows = list(rows)
     b = TableBuilder()
     w = b.open_source(source)
+    # The columns "in the file" are the keys the rows give (a self-test row may name a column
+    # and leave it blank).
+    b.source_columns[-1] = frozenset(k for r in rows for k in r)
     for i, row in enumerate(rows):
         w.add_row(row, first_line + i)
     w.close()

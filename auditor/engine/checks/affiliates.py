@@ -65,6 +65,9 @@ class AffiliatesCheck:
     def fields(self, config: AffiliatesConfig) -> tuple[str, ...]:
         return config.fields
 
+    def needs(self, config: AffiliatesConfig) -> tuple[frozenset[str], ...]:
+        return (frozenset(config.fields),)  # any one of the screened names
+
     def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
         from auditor.refdata.ownership import affiliate_exposure, rule_status
 

@@ -77,5 +77,11 @@ class Check(Protocol):
     def fields(self, config: Any) -> tuple[str, ...]:
         """Canonical inventory columns the check reads (used to build self-test rows)."""
 
+    def needs(self, config: Any) -> tuple[frozenset[str], ...]:
+        """(Optional: absent means nothing.) Fields without which the check cannot judge a rig, as clauses (one field of each
+        clause must have data). An inventory that lacks one makes the rule *not evaluated*
+        on its rows (engine/coverage.py) instead of silently clean. Checks that report a
+        missing value themselves (firmware "not recorded") need nothing."""
+
     def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
         """Finding groups for rows of `table` that fail the rule as of `ctx.as_of`."""

@@ -31,6 +31,11 @@ class ConditionCheck:
     def fields(self, config: ConditionConfig) -> tuple[str, ...]:
         return tuple(sorted(config.condition.fields))
 
+    def needs(self, config: ConditionConfig) -> tuple[frozenset[str], ...]:
+        from auditor.engine.conditions import condition_needs
+
+        return condition_needs(config.condition)
+
     def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
         cond = rule.check.condition
         failing = np.flatnonzero(cond.mask(table, ctx.as_of))

@@ -78,6 +78,9 @@ class FirmwareCheck:
     def fields(self, config: FirmwareConfig) -> tuple[str, ...]:
         return COLUMNS
 
+    def needs(self, config: FirmwareConfig) -> tuple[frozenset[str], ...]:
+        return ()  # a missing firmware or version is reported on the rig ("not recorded")
+
     def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
         cfg: FirmwareConfig = rule.check
         judge = {"advisory": self._advisory, "approved": self._approved, "missing": self._missing}[cfg.test]

@@ -142,6 +142,9 @@ class OriginClaimCheck:
     def fields(self, config: OriginClaimConfig) -> tuple[str, ...]:
         return FACILITY_COLUMNS if config.claim == "facility" else TRANSFORMATION_COLUMNS
 
+    def needs(self, config: OriginClaimConfig) -> tuple[frozenset[str], ...]:
+        return (frozenset({"assembly_country"}),)
+
     def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
         cfg: OriginClaimConfig = rule.check
         groups = self._facility(rule, table, ctx) if cfg.claim == "facility" else self._transformation(rule, table, ctx)

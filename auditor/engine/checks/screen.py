@@ -63,6 +63,9 @@ class ScreenCheck:
     def fields(self, config: ScreenConfig) -> tuple[str, ...]:
         return config.fields
 
+    def needs(self, config: ScreenConfig) -> tuple[frozenset[str], ...]:
+        return (frozenset(config.fields),)  # any one of the screened names
+
     def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
         cfg: ScreenConfig = rule.check
         screener = ctx.refdata.screener

@@ -93,6 +93,11 @@ class TariffCheck:
     def fields(self, config: TariffConfig) -> tuple[str, ...]:
         return KEY_COLUMNS + VALUE_COLUMNS
 
+    def needs(self, config: TariffConfig) -> tuple[frozenset[str], ...]:
+        # Without an origin no duty can be estimated. A missing import date is estimated on
+        # --as-of (procurement lists are not imported yet) and says so in the evidence.
+        return (frozenset({"assembly_country"}),)
+
     def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
         """Three levels of distinct values keep a million rigs cheap:
         (origin, HTS, import date) → one stack each; distinct stacks (which programmes apply at

@@ -47,6 +47,9 @@ class UniqueCheck:
     def fields(self, config: UniqueConfig) -> tuple[str, ...]:
         return (config.field,)
 
+    def needs(self, config: UniqueConfig) -> tuple[frozenset[str], ...]:
+        return (frozenset({config.field}),)
+
     def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
         cfg: UniqueConfig = rule.check
         col = table.columns[cfg.field]
