@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import run_cli
 
 RULES = ["--rules", "rules/origin", "--rules", "rules/data_quality"]

@@ -12,11 +12,9 @@ import datetime as dt
 import json
 import zipfile
 
+import openpyxl  # a test dependency: a missing one must fail, not skip
 import pytest
-
 from conftest import run_cli
-
-openpyxl = pytest.importorskip("openpyxl")
 
 HEADER = ["S/N", "Miner Type", "Manufacturer", "Vendor", "Country", "Date Imported", "Purchase Price",
           "Hosting Location", "HTS"]
@@ -25,7 +23,8 @@ FLEET = [
     ("SN-1001", "Antminer S21", "Bitmain", "Bitmain Technologies", "PRC", dt.date(2024, 9, 4), 3200.5, "Rockdale TX", "8543.70.9960"),
     ("SN-1002", "Whatsminer M50", "MicroBT", "MicroBT", "Made in Malaysia", dt.date(2024, 10, 15), 2900, "Dalton GA", "8543.70.9960"),
     ("SN-1003", "Antminer S19", "Bitmain", "Sophgo Technologies Ltd.", "USA", dt.date(2025, 1, 2), 1500, "Rockdale TX", "8543.70.9960"),
-    ("SN-1004", "Antminer S21", "Bitmain", "Bitmain Technologies", "Hong Kong SAR", dt.date(2025, 3, 12), 3100, "Dalton GA", "8543.70.9960"),
+    ("SN-1004", "Antminer S21", "Bitmain", "Bitmain Technologies", "Hong Kong SAR", dt.date(2025, 3, 12), 3100,
+     "Dalton GA", "8543.70.9960"),
     ("SN-1004", "Antminer S21", "Bitmain", "Bitmain Technologies", "Viet Nam", dt.date(2025, 3, 12), 3100, "Dalton GA", "8543.70.9960"),
 ]
 

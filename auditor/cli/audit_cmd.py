@@ -88,13 +88,12 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
           diff_ref, record, organisation, sign, key_dir, sarif_min_severity, quiet):
     """Audit INVENTORY files (CSV, JSON, JSON Lines or workbooks) and write reports into --out."""
     from auditor import formats as fmt_registry
-    from auditor.gate import Gate
-    from auditor.run import AuditRequest, RunError, run
-
     from auditor.engine.coverage import check_fields
+    from auditor.gate import Gate
     from auditor.inventory import ReadOptions
     from auditor.inventory.aliases import HeaderMap, parse_map
     from auditor.inventory.dates import parse_date_format
+    from auditor.run import AuditRequest, RunError, run
 
     try:
         allowed = check_fields(allow_missing)

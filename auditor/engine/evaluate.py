@@ -15,7 +15,7 @@ import numpy as np
 
 from auditor.engine import checks
 from auditor.engine.checks.base import EvalContext
-from auditor.engine.coverage import FieldPresence, RuleCoverage, rule_gaps, uncovered_sources
+from auditor.engine.coverage import FieldPresence, Gap, RuleCoverage, rule_gaps, uncovered_sources
 from auditor.model import ClearedScreening, FindingGroup, InventorySource, InventoryTable, Rule, Severity, TariffTotals
 
 if TYPE_CHECKING:
@@ -78,11 +78,14 @@ def evaluate(
             result.not_in_force.append(rule.id)
             result.coverage.append(RuleCoverage(rule.id, "not_in_force", detail=_window(rule)))
             continue
-        gaps = rule_gaps(rule, presence, allow_missing) if presence is not None else ()
-        skip = uncovered_sources(gaps, sources) if gaps else set()
-        if skip and all(i in skip or presence.rows[i] == 0 for i in range(len(sources))):
-            result.coverage.append(RuleCoverage(rule.id, "not_evaluated", gaps))
-            continue
+        gaps: tuple[Gap, ...] = ()
+        skip: set[int] = set()
+        if presence is not None and sources is not None:
+            gaps = tuple(rule_gaps(rule, presence, allow_missing))
+            skip = uncovered_sources(gaps, sources) if gaps else set()
+            if skip and all(i in skip or presence.rows[i] == 0 for i in range(len(sources))):
+                result.coverage.append(RuleCoverage(rule.id, "not_evaluated", gaps))
+                continue
         try:
             groups = evaluate_rule(rule, table, ctx)
         except Exception as exc:  # a broken rule must not look like a clean fleet

@@ -12,9 +12,11 @@ import re
 from typing import Iterable, Mapping
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "serial": ("serial", "serialnumber", "serialno", "sn", "minerserial", "deviceserial", "devicesn", "assetserial", "serialnum", "sno", "unitserial"),
+    "serial": ("serial", "serialnumber", "serialno", "sn", "minerserial", "deviceserial", "devicesn", "assetserial",
+               "serialnum", "sno", "unitserial"),
     "manufacturer": ("manufacturer", "make", "brand", "mfr", "mfg", "oem", "maker"),
-    "model": ("model", "minermodel", "modelname", "devicemodel", "product", "minertype", "machinetype", "machinemodel", "hardwaremodel", "asicmodel"),
+    "model": ("model", "minermodel", "modelname", "devicemodel", "product", "minertype", "machinetype", "machinemodel",
+              "hardwaremodel", "asicmodel"),
     "firmware": ("firmware", "fw", "firmwarename", "firmwarefamily", "fwname", "firmwaretype"),
     "firmware_version": ("firmwareversion", "fwversion", "fwver", "firmwarever"),
     "assembly_country": (

@@ -39,9 +39,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from auditor.inventory.aliases import HeaderMap, canonical_column, header_key
-from auditor.inventory.options import DEFAULT, ReadOptions
 from auditor.inventory.errors import InventoryError
 from auditor.inventory.fields import FieldError, parse_field
+from auditor.inventory.options import DEFAULT, ReadOptions
 from auditor.inventory.table import TableBuilder
 from auditor.model import InventorySource, Rejected
 
