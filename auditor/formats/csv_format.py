@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from auditor.output import create_file
 from auditor.model import AuditResult, canonical_json
 
 COLUMNS = (
@@ -39,7 +40,7 @@ class CsvFormat:
         path = Path(out_dir) / self.filename
         site_col = result.table.columns["site"]
         cache: dict[int, tuple] = {}
-        with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        with create_file(path, encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
             w.writerow(COLUMNS)
             sources = result.table.sources

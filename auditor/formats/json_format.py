@@ -16,6 +16,7 @@ from json.encoder import encode_basestring as _str  # C-accelerated JSON string 
 from pathlib import Path
 
 from auditor.formats.document import header, rejected_rows
+from auditor.output import create_file
 from auditor.model import AuditResult
 
 
@@ -30,7 +31,7 @@ class JsonFormat:
     def write(self, result: AuditResult, out_dir: Path) -> Path:
         path = Path(out_dir) / self.filename
         head = header(result)
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
+        with create_file(path) as f:
             f.write("{\n")
             for key in sorted(head):
                 f.write(f"{json.dumps(key)}: {json.dumps(head[key], sort_keys=True, ensure_ascii=False, indent=1)},\n")

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from auditor.gate import Gate
+from auditor.output import write_text
 from auditor.model import AuditResult, Finding, Severity
 
 MAX_CHARS = 65_536
@@ -78,7 +79,7 @@ class MarkdownFormat:
 
     def write(self, result: AuditResult, out_dir: Path) -> Path:
         path = Path(out_dir) / self.filename
-        path.write_text(render(result, out_dir), encoding="utf-8", newline="\n")
+        write_text(path, render(result, out_dir))
         return path
 
 

@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Iterable
 from urllib.parse import quote
 
+from auditor.output import create_file
 from auditor.model import AuditResult, Finding, Rule, Severity
 
 SARIF_VERSION = "2.1.0"
@@ -167,7 +168,7 @@ class SarifFormat:
         }
         doc = {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
         head, tail = json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=1).split(json.dumps(_PLACEHOLDER))
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        with create_file(path) as fh:
             fh.write(head)
             fh.write("[")
             first = True
