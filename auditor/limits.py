@@ -28,6 +28,8 @@ JSON_DOCUMENT_MAX_BYTES = 256 * MiB
 CELL_MAX_CHARS = 1024
 #: Columns named one by one in a warning; the rest are counted.
 NAMES_SHOWN = 10
+#: Ignored column names kept in report.json's inputs (a 100k-column header is not a 100k-name list).
+IGNORED_NAMES_KEPT = 100
 
 #: Seconds one rule may evaluate before the audit is marked INCOMPLETE and the rule named.
 RULE_TIME_BUDGET_S = 60.0
@@ -86,6 +88,8 @@ class TooLarge(OSError):
 def read_capped(path: str | Path, limit: int, what: str = "file") -> bytes:
     """The bytes of a regular file of at most `limit` bytes (a growing file cannot exceed it)."""
     with open_regular(path) as fh:
+        if os.fstat(fh.fileno()).st_size > limit:  # refused before a byte is read (a sparse 2 GB file)
+            raise TooLarge(0, f"{what} is larger than {human_size(limit)}, the most auditor reads")
         data = fh.read(limit + 1)
     if len(data) > limit:
         raise TooLarge(0, f"{what} is larger than {human_size(limit)}, the most auditor reads")
