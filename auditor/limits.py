@@ -31,10 +31,12 @@ NAMES_SHOWN = 10
 #: Ignored column names kept in report.json's inputs (a 100k-column header is not a 100k-name list).
 IGNORED_NAMES_KEPT = 100
 
-#: Seconds one rule may evaluate before the audit is marked INCOMPLETE and the rule named.
-RULE_TIME_BUDGET_S = 60.0
-#: Length of a rule's regular expression pattern.
+#: Seconds one rule may evaluate before the audit is marked INCOMPLETE and the rule named
+#: (`audit --rule-timeout`); generous: the slowest bundled rule takes seconds on a million rigs.
+RULE_TIME_BUDGET_S = 300.0
+#: Length of a rule's regular expression pattern, and the memory RE2 may use to compile it.
 REGEX_MAX_CHARS = 1000
+REGEX_MAX_MEMORY = 8 * MiB
 
 
 class NotARegularFile(OSError):

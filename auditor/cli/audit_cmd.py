@@ -9,6 +9,7 @@ import click
 
 from auditor.cli.exits import CLEAN, FINDINGS, INCOMPLETE, fail
 from auditor.cli.options import DATE, split_formats, today_utc
+from auditor.limits import RULE_TIME_BUDGET_S
 
 FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 
@@ -31,6 +32,9 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 instead of 1 when findings fail the gate (errors still exit 2, 3 or 4).")
 @click.option("--strict", is_flag=True, help="Any rejected row makes the audit INCOMPLETE (exit 3).")
+@click.option("--rule-timeout", "rule_timeout", type=click.FloatRange(min=0, min_open=True), default=RULE_TIME_BUDGET_S,
+              show_default=True, metavar="SECONDS",
+              help="Time budget of each rule; a rule that runs longer is not evaluated and the audit is INCOMPLETE.")
 @click.option("--db", "db_url", help="Database URL for imported lists and history (default: AUDITOR_DB or a per-user SQLite file).")
 @click.option("--bundled-lists-only", is_flag=True, help="Screen against the bundled curated list only (ignore imported lists).")
 @click.option("--no-bundled-list", is_flag=True, help="Do not screen against the bundled curated list.")
@@ -58,7 +62,8 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--key", "key_dir", type=click.Path(path_type=Path),
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
-def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
+def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fail_on_new_only, exit_zero, strict,
+          rule_timeout, db_url,
           bundled_lists_only, no_bundled_list, cleared, max_list_age, ownership, tariffs, facilities,
           advisories, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
           key_dir, quiet):
@@ -105,6 +110,7 @@ def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fai
                                approved_firmware=approved_firmware),
         strict=strict,
         organisation=organisation,
+        rule_timeout_s=rule_timeout,
     )
     waivers, base = _load_decorations(waivers_path, baseline, opts.as_of, max_waiver_days)
     if record is None:
