@@ -209,7 +209,7 @@ class SarifFormat:
             "ruleId": f.rule_id,
             "level": LEVEL[f.severity],
             "kind": "fail",
-            "message": {"text": f.message},
+            "message": {"text": plain_text(f.message)},
             "locations": [self._location(f.source, f.line, f.asset_key, artifact_index)],
             "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
             "properties": {
@@ -242,7 +242,7 @@ class SarifFormat:
             "level": LEVEL[sev],
             "kind": "fail",
             "baselineState": "absent",
-            "message": {"text": str(rec.get("message", ""))},
+            "message": {"text": plain_text(str(rec.get("message", "")))},
             "locations": [self._location(None, None, str(asset.get("key") or asset.get("serial") or ""), {})],
             "partialFingerprints": {FINGERPRINT_KEY: str(rec.get("fingerprint", ""))},
             "properties": {"security-severity": SECURITY_SEVERITY[sev], "severity": sev.label,
@@ -259,7 +259,7 @@ class SarifFormat:
             reason = f"row not audited: {r.reason}" + (f" (column {r.column})" if r.column else "")
             notes.append({
                 "level": "error",
-                "message": {"text": reason},
+                "message": {"text": plain_text(reason)},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": artifact_uri(r.source), "uriBaseId": "%SRCROOT%"},
                     "region": {"startLine": int(r.line)},
@@ -267,10 +267,10 @@ class SarifFormat:
                 "descriptor": {"id": "rejected-row"},
             })
         for reason in result.incomplete_reasons:
-            notes.append({"level": "error", "message": {"text": f"INCOMPLETE: {reason}"},
+            notes.append({"level": "error", "message": {"text": plain_text(f"INCOMPLETE: {reason}")},
                           "descriptor": {"id": "incomplete"}})
         for w in sorted(result.warnings):
-            notes.append({"level": "warning", "message": {"text": w}, "descriptor": {"id": "warning"}})
+            notes.append({"level": "warning", "message": {"text": plain_text(w)}, "descriptor": {"id": "warning"}})
         inv: dict[str, Any] = {"executionSuccessful": result.complete}
         if notes:
             inv["toolExecutionNotifications"] = notes
@@ -291,6 +291,19 @@ def _absent_order(rec: dict) -> tuple:
     return (str(rec.get("rule_id", "")), str(asset.get("file") or ""), int(asset.get("line") or 0),
             str(rec.get("fingerprint", "")))
 
+
+
+_BRACKET = re.compile(r"(\\*)([\[\]])")
+
+
+def plain_text(text: str) -> str:
+    """A SARIF plain-text message that shows `text` as written.
+
+    SARIF 2.1.0 (3.11.6) gives `[text](target)` in message.text the meaning of an embedded link;
+    inventory cells reach our messages, so every bracket is escaped as \\[ \\], and backslashes
+    before a bracket are doubled so that they cannot cancel the escape.
+    """
+    return _BRACKET.sub(lambda m: m.group(1) * 2 + "\\" + m.group(2), text)
 
 def _jsonable(value: Any) -> Any:
     """Evidence may hold dates and Decimals: SARIF property bags are plain JSON."""
