@@ -135,7 +135,7 @@ def parse_int(column: str, text: str) -> int:
     t = text.strip().replace(",", "")
     # ASCII digits only: str.isdigit() accepts "²" and other digits int() refuses.
     if not (t.isascii() and t.isdigit()):
-        raise FieldError(column, f"invalid whole number {text!r} (expected digits 0-9)")
+        raise FieldError(column, f"invalid whole number {text!r}")
     if len(t.lstrip("0")) > len(str(INT_MAX[column])) or int(t) > INT_MAX[column]:
         raise FieldError(column, f"{text!r} is out of range (at most {INT_MAX[column]:,})")
     n = int(t)

@@ -47,8 +47,6 @@ def open_engine(url: str | None = None, *, must_exist: bool = False) -> Engine:
     defaulted = not (url or os.environ.get("AUDITOR_DB"))
     url = resolve_url(url)
     file = sqlite_file(url)
-    if must_exist and file is not None and not file.exists():
-        raise StoreError(f"no database at {file} (nothing was recorded there; check the --db URL or AUDITOR_DB)")
     if file is not None:
         folder = file.parent
         if defaulted:
@@ -56,6 +54,8 @@ def open_engine(url: str | None = None, *, must_exist: bool = False) -> Engine:
         elif not folder.is_dir():
             # A typo in a shared database's path must not silently start an empty history.
             raise StoreError(f"cannot open database {redact(url)}: directory {folder} does not exist")
+        if must_exist and not file.exists():
+            raise StoreError(f"no database at {file} (nothing was recorded there; check the --db URL or AUDITOR_DB)")
     try:
         engine = create_engine(url, future=True)
     except Exception as exc:  # bad URL, missing driver
