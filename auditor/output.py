@@ -35,7 +35,7 @@ def report_file_names() -> set[str]:
     """Every file name an audit may write: each registered format's file and the signature files."""
     from auditor import formats
 
-    return {formats.get(n).filename for n in formats.names()} | set(SIGNATURE_FILES)
+    return {f for n in formats.names() for f in formats.filenames(n)} | set(SIGNATURE_FILES)
 
 
 def check_out_dir(out_dir: Path, *, overwrite: bool, signing: bool = False) -> list[str]:

@@ -110,7 +110,7 @@ def test_report_files_of_every_format_and_signature_are_known():
 
     assert set(output.SIGNATURE_FILES) == set(SIGNATURE_FILES)
     assert {"report.json", "report.html", "report.pdf", "findings.csv", "report.sarif", "report.md",
-            "report.junit.xml"} <= output.report_file_names()
+            "report.junit.xml", "findings.parquet", "rigs.parquet"} <= output.report_file_names()
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "sarif", "md", "html"])

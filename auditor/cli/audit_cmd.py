@@ -61,12 +61,14 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--sign", is_flag=True, help="Sign the report (PAdES PDF + DSSE statement over every file).")
 @click.option("--key", "key_dir", type=click.Path(path_type=Path),
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
+@click.option("--sarif-min-severity", type=click.Choice(["info", "low", "medium", "high", "critical"]),
+              help="Lowest severity listed in report.sarif (default: the --fail-on level); the rest is counted.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fail_on_new_only, exit_zero, strict,
           rule_timeout, db_url,
           bundled_lists_only, no_bundled_list, cleared, max_list_age, ownership, tariffs, facilities,
           advisories, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
-          key_dir, quiet):
+          key_dir, sarif_min_severity, quiet):
     """Audit INVENTORY files (CSV, JSON or JSON Lines) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.audit import AuditOptions, run_audit
@@ -75,6 +77,10 @@ def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fai
     from auditor.refdata.loader import RefDataOptions
 
     selected = split_formats(formats, fmt_registry.names())
+    for name in selected:
+        missing = fmt_registry.missing_dependency(name)
+        if missing:
+            fail(missing)
     if fail_on_new_only and not click.get_current_context().params.get("baseline"):
         fail("--fail-on-new-only needs --baseline (a previous report.json to compare with)")
     if baseline and diff_ref:
@@ -146,7 +152,8 @@ def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fai
         _diff_against_history(result, db_url, diff_ref)
 
     result.options["gate"] = {"fail_on": fail_on, "new_only": fail_on_new_only}  # JUnit/Markdown show the gate
-    result.options["outputs"] = [fmt_registry.get(name).filename for name in selected]
+    result.options["sarif_min_severity"] = sarif_min_severity
+    result.options["outputs"] = [f for name in selected for f in fmt_registry.filenames(name)]
     try:
         prepare_out_dir(out_dir, overwrite=overwrite, signing=sign)
         written = [fmt_registry.get(name).write(result, out_dir) for name in selected]
