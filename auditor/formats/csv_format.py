@@ -16,8 +16,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from auditor.output import create_file
 from auditor.model import AuditResult, canonical_json
+from auditor.output import create_file
 
 COLUMNS = (
     "fingerprint", "rule_id", "title", "kind", "severity", "status", "serial", "asset_key", "file", "line",

@@ -23,8 +23,8 @@ from markupsafe import Markup
 
 from auditor.formats.report_view import base_view, fill_rows
 from auditor.formats.templates import environment, templates_dir
-from auditor.output import write_text
 from auditor.model import AuditResult, canonical_json
+from auditor.output import write_text
 
 # Findings per rule on the static (no-JavaScript) page; the interactive table has them all.
 PER_RULE = 10

@@ -16,8 +16,8 @@ from json.encoder import encode_basestring as _str  # C-accelerated JSON string 
 from pathlib import Path
 
 from auditor.formats.document import header, rejected_rows
-from auditor.output import create_file
 from auditor.model import AuditResult
+from auditor.output import create_file
 
 
 def _dump(value) -> str:

@@ -20,8 +20,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from auditor.gate import Gate
-from auditor.output import write_text
 from auditor.model import AuditResult, Finding
+from auditor.output import write_text
 
 # Bodies list at most this many assets per test case; report.json has them all.
 MAX_LISTED = 500

@@ -18,8 +18,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from auditor.gate import Gate
-from auditor.output import write_text
 from auditor.model import AuditResult, Finding, Severity
+from auditor.output import write_text
 
 MAX_CHARS = 65_536
 MAX_CELL = 300  # a single cell never dominates the summary

@@ -26,8 +26,8 @@ from markupsafe import Markup
 
 from auditor.formats.report_view import RuleSection, base_view, fill_rows, group_rows
 from auditor.formats.templates import environment, templates_dir
-from auditor.output import create_file
 from auditor.model import AuditResult, Severity
+from auditor.output import create_file
 
 LIST_CAP = 300  # critical + high findings listed in the PDF, all rules together
 MIN_PER_RULE = 15  # every critical/high rule gets at least this many rows (or all it has)

@@ -46,8 +46,8 @@ from urllib.parse import quote
 
 import numpy as np
 
-from auditor.output import create_file
 from auditor.model import AuditResult, Finding, Rule, Severity
+from auditor.output import create_file
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
