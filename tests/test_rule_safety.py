@@ -13,9 +13,13 @@ title = "Serial made of a's"
 severity = "high"
 kind = "data_quality"
 check = "condition"
+confidence = "P"
 message = "serial matches"
 remediation = "none"
 references = [{{ title = "test", url = "https://example.org" }}]
+
+[effective]
+undated = "a test rule"
 
 [match]
 field = "serial"
@@ -61,7 +65,7 @@ def test_patterns_that_need_backtracking_are_refused_by_lint_with_their_line(tmp
         (rules / "X-001.toml").write_text(RULE.format(pattern=pattern))
         proc = run_cli("rules", "lint", "--rules", str(rules))
         assert proc.returncode == 2, proc.stderr
-        assert f"{rules / 'X-001.toml'}:12:" in proc.stderr
+        assert f"{rules / 'X-001.toml'}:16:" in proc.stderr
         assert reason in proc.stderr and "RE2 syntax" in proc.stderr
         assert "re2.cc" not in proc.stderr  # RE2's own logging stays off
 
