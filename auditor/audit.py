@@ -17,6 +17,7 @@ from auditor.engine.coverage import incomplete_reasons
 from auditor.engine.evaluate import evaluate
 from auditor.engine.loader import load_rules
 from auditor.inventory import ReadOptions, read_inventories
+from auditor.limits import RULE_TIME_BUDGET_S
 from auditor.model import AuditResult
 from auditor.refdata import RefData
 from auditor.refdata.loader import RefDataOptions, load_refdata
@@ -34,6 +35,7 @@ class AuditOptions:
     # (acknowledged) instead of making the audit INCOMPLETE.
     allow_missing: frozenset[str] = frozenset()
     read: ReadOptions = field(default_factory=ReadOptions)  # column map, date format, sheet, encoding
+    rule_timeout_s: float | None = RULE_TIME_BUDGET_S  # per rule; None: unbounded
 
 
 def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None) -> AuditResult:
@@ -46,7 +48,8 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         seen.setdefault(src.sha256, src.path)
     needs = {r.check_kind for r in rules if r.in_force(opts.as_of)}
     refdata = load_refdata(opts.refdata, opts.as_of, needs)
-    evaluation = evaluate(table, rules, refdata, opts.as_of, sources, frozenset(opts.allow_missing))
+    evaluation = evaluate(table, rules, refdata, opts.as_of, sources, frozenset(opts.allow_missing),
+                          opts.rule_timeout_s)
     incomplete = list(refdata.incomplete) + list(evaluation.errors) + incomplete_reasons(evaluation.coverage)
     if len(table) == 0:
         incomplete.append("no row could be audited: every input row was rejected")

@@ -126,11 +126,15 @@ class HeaderMap:
 
     def describe_ignored(self, ignored: Iterable[str]) -> str:
         """'Hosting Loc' (did you mean site? --map "Hosting Loc=site"), 'Notes'"""
+        from auditor.limits import NAMES_SHOWN
+
+        names = list(ignored)
         parts = []
-        for name in ignored:
+        for name in names[:NAMES_SHOWN]:  # a 100k-column sheet stays one short line
             guess = suggest_column(name)
             parts.append(f'{name!r} (looks like {guess}: --map "{name}={guess}")' if guess else repr(name))
-        return ", ".join(parts)
+        more = len(names) - NAMES_SHOWN
+        return ", ".join(parts) + (f" and {more:,} more" if more > 0 else "")
 
 
 def parse_map(items: Iterable[str]) -> dict[str, str]:

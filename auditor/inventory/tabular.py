@@ -16,6 +16,7 @@ from auditor.inventory.errors import InventoryError
 from auditor.inventory.fields import FieldError, clean_text, parse_field
 from auditor.inventory.options import ReadOptions
 from auditor.inventory.table import TableBuilder
+from auditor.limits import IGNORED_NAMES_KEPT
 from auditor.model import DATE_COLUMNS, InventorySource, Rejected
 
 HIGH_CARDINALITY = {"serial", "mac", "po_number", "po_line"}
@@ -146,7 +147,7 @@ class TabularSink:
             rows_audited=self.rows_audited,
             rows_rejected=len(self.rejected),
             columns=tuple(self.columns),
-            ignored_columns=tuple(self.ignored),
+            ignored_columns=tuple(self.ignored[:IGNORED_NAMES_KEPT]),
         )
         assert info.rows_read == info.rows_audited + info.rows_rejected
         return info, self.rejected, self.warnings
