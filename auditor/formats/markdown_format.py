@@ -18,6 +18,7 @@ from pathlib import Path
 
 from auditor.gate import Gate
 from auditor.model import AuditResult, Finding, Severity
+from auditor.public_names import is_private
 
 MAX_CHARS = 65_536
 MAX_CELL = 300  # a single cell never dominates the summary
@@ -200,7 +201,10 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
         tail.append(f"_{cut} finding row(s) not shown to keep this summary under {MAX_CHARS:,} characters._")
         tail.append("")
     outputs = result.options.get("outputs") or ["report.json"]
-    links = ", ".join(md_escape(Path(out_dir, name).as_posix(), 200) for name in outputs)
+    # The folder as given when it is relative (a CI job's `report/`); an absolute one names the
+    # machine, so the files are then named alone (they sit beside this one).
+    folder = "" if is_private(str(out_dir)) else Path(out_dir).as_posix().rstrip("/") + "/"
+    links = ", ".join(md_escape(folder + name, 200) for name in outputs)
     tail.append(f"Full report: {links}")
     text = "\n".join(w.lines + tail) + "\n"
     assert len(text) <= MAX_CHARS
