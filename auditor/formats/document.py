@@ -10,6 +10,7 @@ from typing import Any
 
 import hashlib
 
+from auditor.formats.actions import top_actions
 from auditor.model import AuditResult, canonical_json
 from auditor.public_names import public_name
 
@@ -79,6 +80,8 @@ def _header(result: AuditResult) -> dict[str, Any]:
             ),
         },
         "summary": result.summary(),
+        # Each distinct problem needing action, most severe first (formats/actions.py).
+        "actions": [a.as_json() for a in top_actions(result)],
     }
 
 

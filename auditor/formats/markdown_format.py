@@ -97,6 +97,7 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
         rc = rule_counts[f.rule_id]
         rc["all"] += 1
         rc[f.status] += 1
+        rc["severity"] = max(rc["severity"], int(f.severity))
         if gate.counts(f):
             n_failing += 1
             rc["failing"] += 1
@@ -165,10 +166,12 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
         w.add()
         w.add("| rule | severity | title | findings | open | waived |" + (" new |" if with_baseline else ""))
         w.add("|---|---|---|---|---|---|" + ("---|" if with_baseline else ""))
-        ordered = sorted(rule_counts.items(), key=lambda kv: (-kv[1]["failing"], -kv[1]["all"], kv[0]))
+        # Most severe first (severity order everywhere), then the rules failing the gate most.
+        ordered = sorted(rule_counts.items(),
+                         key=lambda kv: (-kv[1]["severity"], -kv[1]["failing"], -kv[1]["all"], kv[0]))
         for rule_id, c in ordered[:TOP_RULES]:
             rule = rules.get(rule_id)
-            sev = _sev(rule.severity) if rule else ""
+            sev = _sev(Severity(c["severity"]))
             title = md_escape(rule.title if rule else "", 120)
             row = f"| {md_escape(rule_id, 40)} | {sev} | {title} | {c['all']} | {c['open']} | {c['waived']} |"
             w.add(row + (f" {c['new']} |" if with_baseline else ""))

@@ -24,6 +24,7 @@ from typing import Iterator
 
 from markupsafe import Markup
 
+from auditor.formats.pdf_layout import SIGNATURE_HEIGHT, SIGNATURE_WIDTH
 from auditor.formats.report_view import RuleSection, base_view, fill_rows, group_rows
 from auditor.formats.templates import environment, templates_dir
 from auditor.model import AuditResult, Severity
@@ -31,6 +32,7 @@ from auditor.model import AuditResult, Severity
 LIST_CAP = 300  # critical + high findings listed in the PDF, all rules together
 MIN_PER_RULE = 15  # every critical/high rule gets at least this many rows (or all it has)
 REJECTED_CAP = 150
+COVER_ACTIONS = 6  # distinct problems on the cover; the rest are counted there, all are in report.json
 ABSENT_CAP = 50  # baseline findings no longer present, listed in the PDF (all are in report.json)
 
 
@@ -121,6 +123,8 @@ def context(result: AuditResult) -> dict:
         listed_capped=capped,
         print_media=True,  # templates: paged layout (grouped rig lists, evidence shown in full)
         list_cap=LIST_CAP,
+        actions_cap=COVER_ACTIONS,
+        signature={"width": SIGNATURE_WIDTH, "height": SIGNATURE_HEIGHT},
         absent_cap=ABSENT_CAP,
     )
     return view

@@ -245,7 +245,15 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         "baseline": baseline_view(result, summary, doc),
         "list_groups": list_groups(doc["inputs"]["lists"]),
         "shown_path": shown_path,
+        "research_date": research_date(doc),
+        "actions_cap": 10,
     }
+
+
+def research_date(doc: dict[str, Any]) -> str | None:
+    """The date the law in the reference data was last researched, as the report header states it."""
+    value = doc.get("research_date") or doc["summary"].get("research_date")
+    return str(value) if value else None
 
 
 def shown_path(path: str) -> str:
