@@ -252,7 +252,7 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
 
 def research_date(doc: dict[str, Any]) -> str | None:
     """The date the law in the reference data was last researched, as the report header states it."""
-    value = doc.get("research_date") or doc["summary"].get("research_date")
+    value = doc.get("law_researched")
     return str(value) if value else None
 
 

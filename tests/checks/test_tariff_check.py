@@ -54,9 +54,9 @@ def test_fleet_totals(bundled):
     assert "licensed customs broker" in s["tariff_note"]
     # Each component cited on a rig's finding is cited once in the summary, with its source.
     comps = s["tariff_components"]
-    assert set(comps) == {"MFN-8543.70.9960", "S301-CN-8543.70-LIST3-25", "IEEPA-FENT-CN-20", "IEEPA-RECIP-CN-10B",
-                          "IEEPA-RECIP-MY-19"}
-    assert "EO 14195" in comps["IEEPA-FENT-CN-20"]["source"] and comps["IEEPA-FENT-CN-20"]["rate"] == 0.2
+    assert set(comps) == {"MFN-8543.70.9960", "S301-CN-8543.70.99-LIST2", "IEEPA-FENT-CN-HK-20",
+                          "IEEPA-RECIP-CN-HK-MO-10B", "IEEPA-RECIP-MY-19"}
+    assert "EO 14195" in comps["IEEPA-FENT-CN-HK-20"]["source"] and comps["IEEPA-FENT-CN-HK-20"]["rate"] == 0.2
     # Every rig but the US-origin one gets a finding; the origin-less one says why no estimate.
     flagged = sorted(int(r) for g in groups for r in g.rows)
     assert flagged == [0, 1, 2, 3, 4, 5, 7]
@@ -126,3 +126,20 @@ def test_config_validation():
         CHECK.parse({"rate": 1}, Where("r.toml", "[tariff]\nrate = 1\n"))
     with pytest.raises(RuleError, match="do not combine"):
         CHECK.parse({"summary": True, "programmes": ["MFN"]}, Where("r.toml", ""))
+
+
+def test_an_audit_shows_only_the_rulings_known_on_its_date(bundled):
+    """The Section 122 ruling of 2026-05-07 and the IEEPA refund order of 2026-03-04 are notes on
+    the finding only for audits dated on or after them."""
+    rows = [dict(serial="S", assembly_country="CN", hts_code="8543.70.9960", import_date=date(2026, 3, 2)),
+            dict(serial="I", assembly_country="CN", hts_code="8543.70.9960", import_date=date(2025, 6, 18))]
+
+    def notes(as_of, serial):
+        groups = CHECK.evaluate(rule(), table_from_rows(rows), ctx(bundled, as_of))
+        g = next(g for g in groups if [rows[int(r)]["serial"] for r in g.rows] == [serial])
+        return {n["id"] for n in g.evidence.get("notes", [])}
+
+    assert "NOTE-S122-CIT" not in notes("2026-05-06", "S")
+    assert "NOTE-S122-CIT" in notes("2026-05-07", "S")
+    assert "NOTE-IEEPA-REFUND" not in notes("2026-03-03", "I")
+    assert {"NOTE-IEEPA-REFUND", "NOTE-IEEPA-STRUCK-DOWN"} <= notes("2026-03-04", "I")
