@@ -57,6 +57,7 @@ def _header(result: AuditResult) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "auditor", "version": result.tool_version},
         "as_of": result.as_of.isoformat(),
+        "organisation": result.options.get("organisation") or None,  # --org, as printed on the report
         # The date the law in the reference data and rules was last researched.
         "law_researched": result.options.get("law_researched"),
         "status": "complete" if result.complete else "incomplete",

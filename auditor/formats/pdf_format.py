@@ -17,6 +17,7 @@ restored. No URL is ever fetched: the url_fetcher refuses everything.
 from __future__ import annotations
 
 import os
+import tempfile
 from contextlib import contextmanager
 from datetime import datetime, time, timezone
 from pathlib import Path
@@ -29,6 +30,9 @@ from auditor.formats.report_view import RuleSection, base_view, fill_rows, group
 from auditor.formats.templates import environment, templates_dir
 from auditor.model import AuditResult, Severity
 
+# Archival: PDF/A-3b (ISO 19005-3, level B) carries report.json as an associated file, so one
+# file holds the human and the machine report for as long as it must be kept.
+PDF_VARIANT = "pdf/a-3b"
 LIST_CAP = 300  # critical + high findings listed in the PDF, all rules together
 MIN_PER_RULE = 15  # every critical/high rule gets at least this many rows (or all it has)
 REJECTED_CAP = 150
@@ -92,6 +96,11 @@ def _shorten(evidence: list[tuple[str, str]], limit: int = 160, nested: int = 80
     return out
 
 
+def _pdf_date(as_of) -> datetime:
+    """Midnight UTC of the as-of day: embedded-file dates never carry the wall clock."""
+    return datetime.combine(as_of, time(0))
+
+
 def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"report.pdf fetches nothing (refused {url[:80]!r})")
 
@@ -143,9 +152,18 @@ class PdfFormat:
 
         path = Path(out_dir) / self.filename
         html = render_html(result)
-        with source_date_epoch(result.as_of):
+        with tempfile.TemporaryDirectory(prefix="auditor-pdf-") as tmp, source_date_epoch(result.as_of):
+            # report.json is rendered afresh from the same result (never read from --out, which may
+            # hold another run's file) and embedded as the PDF/A-3 associated file.
+            from auditor.formats.json_format import FORMAT as JSON
+
+            data = JSON.write(result, Path(tmp))
+            attachment = weasyprint.Attachment(
+                filename=str(data), name=JSON.filename, relationship="Data",
+                description="The machine-readable report (report.json) this document presents",
+                created=_pdf_date(result.as_of), modified=_pdf_date(result.as_of))
             document = weasyprint.HTML(string=html, base_url=str(templates_dir()), url_fetcher=_no_fetch).render()
-            document.write_pdf(str(path))
+            document.write_pdf(str(path), pdf_variant=PDF_VARIANT, attachments=[attachment])
         return path
 
 
