@@ -29,6 +29,7 @@ from auditor.formats.pdf_layout import SIGNATURE_HEIGHT, SIGNATURE_WIDTH
 from auditor.formats.report_view import RuleSection, base_view, fill_rows, group_rows
 from auditor.formats.templates import environment, templates_dir
 from auditor.model import AuditResult, Severity
+from auditor.output import create_file
 
 # Archival: PDF/A-3b (ISO 19005-3, level B) carries report.json as an associated file, so one
 # file holds the human and the machine report for as long as it must be kept.
@@ -163,7 +164,8 @@ class PdfFormat:
                 description="The machine-readable report (report.json) this document presents",
                 created=_pdf_date(result.as_of), modified=_pdf_date(result.as_of))
             document = weasyprint.HTML(string=html, base_url=str(templates_dir()), url_fetcher=_no_fetch).render()
-            document.write_pdf(str(path), pdf_variant=PDF_VARIANT, attachments=[attachment])
+            with create_file(path, "wb") as fh:
+                document.write_pdf(fh, pdf_variant=PDF_VARIANT, attachments=[attachment])
         return path
 
 
