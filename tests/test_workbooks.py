@@ -220,3 +220,14 @@ def test_formula_text_and_markup_stay_inert(tmp_path, isolated_db):
     assert "<script>alert(1)</script>" not in html
     doc = json.loads((tmp_path / "out" / "report.json").read_text())
     assert [f["asset"]["serial"] for f in doc["findings"] if f["rule_id"] == "DQ-006"] == ["SN1"]
+
+
+def test_sheet_wider_than_any_inventory_is_refused(tmp_path):
+    path = tmp_path / "wide.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Serial", "Model"] + [f"c{i}" for i in range(1200)])
+    ws.append(["SN1", "Antminer S21"])
+    wb.save(path)
+    proc = run_cli("audit", str(path), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2 and "1,202 columns" in proc.stderr and "Traceback" not in proc.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from auditor.inventory.aliases import HeaderMap
-from auditor.inventory.errors import InventoryError
+from auditor.inventory.errors import InventoryError, check_input
 from auditor.inventory.options import DEFAULT, ReadOptions
 from auditor.inventory.table import TableBuilder
 from auditor.inventory.tabular import TabularSink
@@ -64,11 +64,8 @@ def read_csv(
     options: ReadOptions = DEFAULT,
 ) -> tuple[InventorySource, list[Rejected], list[str]]:
     """Stream `path` into `builder`. Fatal problems raise InventoryError (exit 2)."""
+    check_input(path, "a CSV file")
     p = Path(path)
-    if not p.exists():
-        raise InventoryError(path, "no such file")
-    if p.is_dir():
-        raise InventoryError(path, "is a directory, not a CSV file")
     try:
         fh = open(p, "rb")
     except OSError as exc:

@@ -63,9 +63,10 @@ def test_run_round_trip(engine):
         ("dq.duplicate-serial", "A1", 2),
         ("dq.duplicate-serial", "A1", 4),
         ("entity.listed", "A2", 3),
-        ("entity.listed", "po:PO-9/3", 5),
+        # A blank serial in a list that has serials keeps its own key (file and line), not its PO's.
+        ("entity.listed", "line:fleet.csv:5", 5),
     }
-    po = by_key[("entity.listed", "po:PO-9/3", 5)]
+    po = by_key[("entity.listed", "line:fleet.csv:5", 5)]
     assert po["evidence"] == {"list": "BIS", "entry": "E-1", "duty_usd": "125.00"}
     assert po["asset"]["serial"] is None
     assert by_key[("entity.listed", "A2", 3)]["evidence"] == {"list": "BIS", "entry": "E-1"}
@@ -75,7 +76,7 @@ def test_run_round_trip(engine):
     assets = {a["asset_key"]: a for a in load_assets(engine, run_id)}
     assert assets["A1"]["rows"] == 2
     assert assets["A2"]["rows"] == 1
-    assert assets["po:PO-9/3"]["supplier"] == "Beta" and assets["po:PO-9/3"]["model"] == "L7"
+    assert assets["line:fleet.csv:5"]["supplier"] == "Beta" and assets["line:fleet.csv:5"]["model"] == "L7"
 
 
 def test_incomplete_status_and_run_lookup(engine):
