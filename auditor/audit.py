@@ -16,6 +16,7 @@ from auditor.engine.coverage import incomplete_reasons
 from auditor.engine.evaluate import evaluate
 from auditor.engine.loader import load_rules
 from auditor.inventory import ReadOptions, read_inventories
+from auditor.limits import RULE_TIME_BUDGET_S
 from auditor.model import AuditResult
 from auditor.refdata.loader import RefDataOptions, load_refdata
 
@@ -28,6 +29,7 @@ class AuditOptions:
     refdata: RefDataOptions = field(default_factory=RefDataOptions)
     strict: bool = False
     organisation: str | None = None
+    rule_timeout_s: float | None = RULE_TIME_BUDGET_S  # per rule; None: unbounded
     # Fields the officer knows are missing: rules needing them are listed as not evaluated
     # (acknowledged) instead of making the audit INCOMPLETE.
     allow_missing: frozenset[str] = frozenset()
@@ -44,7 +46,8 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         seen.setdefault(src.sha256, src.path)
     needs = {r.check_kind for r in rules if r.in_force(opts.as_of)}
     refdata = load_refdata(opts.refdata, opts.as_of, needs)
-    evaluation = evaluate(table, rules, refdata, opts.as_of, sources, frozenset(opts.allow_missing))
+    evaluation = evaluate(table, rules, refdata, opts.as_of, opts.rule_timeout_s,
+                          sources=sources, allow_missing=frozenset(opts.allow_missing))
     result = AuditResult(
         as_of=opts.as_of,
         tool_version=__version__,

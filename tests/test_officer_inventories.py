@@ -17,7 +17,7 @@ def audit(tmp_path, content: bytes | str, *extra: str, name: str = "fleet.csv"):
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     out = tmp_path / "out"
     proc = run_cli("audit", str(path), "--out", str(out), "--as-of", "2026-11-26", "--fail-on", "never",
-                   "--allow-missing", "assembly_country", *RULES, *extra)
+                   "--overwrite", "--allow-missing", "assembly_country", *RULES, *extra)
     assert "Traceback" not in proc.stderr, proc.stderr
     doc = json.loads((out / "report.json").read_text()) if proc.returncode in (0, 1, 3) else None
     return proc, doc, path

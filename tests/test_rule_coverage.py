@@ -147,7 +147,7 @@ def test_rules_may_declare_what_they_need(tmp_path):
     bad = tmp_path / "bad" / "X-002.toml"
     bad.parent.mkdir()
     bad.write_text(rule.read_text().replace("X-001", "X-002").replace('needs = ["site"]', 'needs = ["colour"]'))
-    proc = run_cli("audit", str(inv), "--rules", str(bad), "--out", str(out), "--as-of", "2026-11-26")
+    proc = run_cli("audit", str(inv), "--rules", str(bad), "--out", str(tmp_path / "out2"), "--as-of", "2026-11-26")
     assert proc.returncode == 2 and "X-002.toml:6" in proc.stderr and "unknown field 'colour'" in proc.stderr
 
 

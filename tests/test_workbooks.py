@@ -68,7 +68,7 @@ def workbook(path, rows=FLEET, title=True, extra_sheet=True):
 
 def audit(tmp_path, inv, *extra, out="out"):
     proc = run_cli("audit", str(inv), "--out", str(tmp_path / out), "--as-of", "2026-11-26",
-                   "--format", "json", "--bundled-lists-only", "--allow-missing", "mac", *extra)
+                   "--format", "json", "--bundled-lists-only", "--allow-missing", "mac", "--overwrite", *extra)
     assert "Traceback" not in proc.stderr, proc.stderr
     doc = json.loads((tmp_path / out / "report.json").read_text()) if proc.returncode in (0, 1, 3) else None
     return proc, doc

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from auditor.engine import checks
+from auditor.engine.budget import RuleTimeout, time_budget
 from auditor.engine.checks.base import EvalContext
 from auditor.engine.coverage import FieldPresence, RuleCoverage, rule_gaps, uncovered_sources
 from auditor.model import FindingGroup, InventorySource, InventoryTable, Rule, Severity
@@ -60,11 +61,15 @@ def evaluate(
     rules: Sequence[Rule],
     refdata: Any,
     as_of: date,
+    time_budget_s: float | None = None,
+    *,
     sources: Sequence[InventorySource] | None = None,
     allow_missing: frozenset[str] = frozenset(),
 ) -> Evaluation:
-    """Evaluate every rule in force. With `sources` (the files the table was read from), a
-    rule is not evaluated on the rows of a file lacking a field it needs (engine/coverage.py)."""
+    """Evaluate every rule in force; with `time_budget_s`, a rule that runs longer is not evaluated
+    (named in `errors`, so the audit is INCOMPLETE) and the next one starts. With `sources` (the
+    files the table was read from), a rule is not evaluated on the rows of a file lacking a field
+    it needs (engine/coverage.py)."""
     ctx = EvalContext(as_of=as_of, refdata=refdata)
     result = Evaluation(groups=[], summary=ctx.summary)
     presence = FieldPresence(table, sources) if sources is not None else None
@@ -79,7 +84,14 @@ def evaluate(
             result.coverage.append(RuleCoverage(rule.id, "not_evaluated", gaps))
             continue
         try:
-            groups = evaluate_rule(rule, table, ctx)
+            with time_budget(time_budget_s):
+                groups = evaluate_rule(rule, table, ctx)
+        except RuleTimeout:
+            message = (f"rule {rule.id} did not finish within its time budget of {time_budget_s:g} s "
+                       "(--rule-timeout): not evaluated")
+            result.errors.append(message)
+            result.coverage.append(RuleCoverage(rule.id, "failed", gaps, detail=message))
+            continue
         except Exception as exc:  # a broken rule must not look like a clean fleet
             message = f"rule {rule.id} failed at run time: {type(exc).__name__}: {exc}"
             result.errors.append(message)

@@ -16,11 +16,15 @@ from auditor.inventory.errors import InventoryError, check_input
 from auditor.inventory.options import DEFAULT, ReadOptions
 from auditor.inventory.table import TableBuilder
 from auditor.inventory.tabular import TabularSink
+from auditor.limits import human_size, open_regular
 from auditor.model import DATE_COLUMNS, InventorySource, Rejected
 
 # A cell may be long (we reject it with a clear reason), but a runaway quote must not
 # swallow gigabytes before failing.
 FIELD_SIZE_LIMIT = 16 * 1024 * 1024
+
+# One physical line: a multi-line quoted cell is several lines, each bounded, within FIELD_SIZE_LIMIT.
+LINE_MAX_BYTES = FIELD_SIZE_LIMIT + 1024 * 1024
 
 csv.field_size_limit(FIELD_SIZE_LIMIT)
 
@@ -33,9 +37,17 @@ class _HashingLines:
         self.lineno = 0
 
     def __iter__(self) -> Iterator[str]:
-        for raw in self.fh:
+        while True:
+            # Bounded reads: a file without line breaks (or with CR-only ones) is not one
+            # multi-gigabyte line in memory.
+            raw = self.fh.readline(LINE_MAX_BYTES + 1)
+            if not raw:
+                return
             self.sha.update(raw)
             self.lineno += 1
+            if len(raw) > LINE_MAX_BYTES:
+                raise InventoryError(self.path, f"line is longer than {human_size(LINE_MAX_BYTES)}"
+                                     + _CR_HINT * (b"\r" in raw), self.lineno)
             if self.lineno == 1:
                 if raw.startswith(b"\xef\xbb\xbf"):
                     raw = raw[3:]
@@ -67,7 +79,7 @@ def read_csv(
     check_input(path, "a CSV file")
     p = Path(path)
     try:
-        fh = open(p, "rb")
+        fh = open_regular(p)
     except OSError as exc:
         raise InventoryError(path, f"cannot open: {exc.strerror}") from None
     with fh:
@@ -80,13 +92,13 @@ def read_csv(
         try:
             header = next(reader, None)
         except csv.Error as exc:
-            raise InventoryError(path, f"malformed CSV header: {exc}", 1) from None
+            raise InventoryError(path, f"malformed CSV header: {_csv_reason(exc)}", 1) from None
         if header is None or not any(h.strip() for h in header):
             raise InventoryError(path, "empty file: expected a header row naming the columns", 1)
 
         def date_scan():
             # Only when every date so far reads both ways (9/4/2024): a second, read-only pass.
-            with open(p, "rb") as again:
+            with open_regular(p) as again:
                 r2, _ = _records(path, again, hashlib.sha256(), encoding, delimiter)
                 next(r2, None)
                 positions = [i for i, c in sink.mapping if c in DATE_COLUMNS]
@@ -105,7 +117,7 @@ def read_csv(
             except StopIteration:
                 break
             except csv.Error as exc:
-                raise InventoryError(path, f"malformed CSV: {exc}", start) from None
+                raise InventoryError(path, f"malformed CSV: {_csv_reason(exc)}", start) from None
             line, start = start, reader.line_num + 1
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue  # blank line: not a row
@@ -194,6 +206,8 @@ class _DecodedLines:
                 text = text.lstrip("\ufeff")
             parts = text.splitlines(keepends=True)
             pending = parts.pop() if parts and not parts[-1].endswith(("\n", "\r")) else ""
+            if len(pending) > LINE_MAX_BYTES:
+                raise InventoryError(self.path, f"line is longer than {human_size(LINE_MAX_BYTES)}", self.lineno + 1)
             for part in parts:
                 if "\x00" in part:
                     raise InventoryError(self.path, "contains NUL characters, not a CSV inventory", self.lineno + 1)
@@ -204,6 +218,18 @@ class _DecodedLines:
                     self.lineno += 1
                     yield pending
                 return
+
+
+_CR_HINT = "; it uses carriage returns (CR) alone as line breaks: save it with LF or CRLF line breaks"
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """Python's csv messages, in our words where they give Python advice (universal newlines)."""
+    if "new-line character seen in unquoted field" in str(exc):
+        return ("a carriage return (CR) inside an unquoted cell: the file uses CR-only line breaks "
+                "(old Mac format) or a cell holds a line break without quotes; save it with LF or CRLF "
+                "line breaks")
+    return str(exc)
 
 
 _MAGIC = {

@@ -16,6 +16,7 @@ from auditor.inventory.errors import InventoryError
 from auditor.inventory.fields import FieldError, clean_text, parse_field
 from auditor.inventory.options import ReadOptions
 from auditor.inventory.table import TableBuilder
+from auditor.limits import IGNORED_NAMES_KEPT
 from auditor.model import DATE_COLUMNS, InventorySource, Rejected
 
 HIGH_CARDINALITY = {"serial", "mac", "po_number", "po_line"}
@@ -51,9 +52,8 @@ class TabularSink:
         if unused:
             self.warnings.append(f"{path}: --map names headers this file does not have: {', '.join(unused)}")
         if self.ignored:
-            self.warnings.append(
-                f"{path}: ignored columns with no canonical meaning: {hmap.describe_ignored(self.ignored)}"
-            )
+            self.warnings.append(f"{path}: {len(self.ignored):,} ignored column(s) with no canonical meaning: "
+                                 f"{hmap.describe_ignored(self.ignored)}")
         self.columns = [c for _, c in self.mapping]
         self.positions = [i for i, _ in self.mapping]
         self.writer = builder.open_source(path, self.columns)
@@ -149,7 +149,7 @@ class TabularSink:
             rows_audited=self.rows_audited,
             rows_rejected=len(self.rejected),
             columns=tuple(self.columns),
-            ignored_columns=tuple(self.ignored),
+            ignored_columns=tuple(self.ignored[:IGNORED_NAMES_KEPT]),
         )
         assert info.rows_read == info.rows_audited + info.rows_rejected
         return info, self.rejected, self.warnings
