@@ -7,6 +7,7 @@ Every reader streams rows into one shared TableBuilder and returns an InventoryS
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -14,6 +15,7 @@ from auditor.inventory.errors import InventoryError
 from auditor.inventory.options import DEFAULT, ReadOptions
 from auditor.inventory.table import TableBuilder
 from auditor.model import InventorySource, InventoryTable, Rejected
+from auditor.public_names import public_names
 
 # extension -> "module:function". One line per input format.
 READERS: dict[str, str] = {
@@ -46,11 +48,23 @@ def read_inventories(
     sources: list[InventorySource] = []
     rejected: list[Rejected] = []
     warnings: list[str] = []
-    for path in paths:
+    paths = [str(p) for p in paths]
+    names = public_names(paths)
+    for path, name in zip(paths, names):
         info, rej, warn = reader_for(path)(path, builder, progress, options)
-        sources.append(info)
-        rejected.extend(rej)
-        warnings.extend(warn)
+
+        # From here on the file is known by its public name (auditor/public_names.py): reports,
+        # asset keys of rigs without a serial and the history never carry a local path. A
+        # workbook's tables are `<file>!<sheet>` and its cells `<file>!<sheet>!C12`.
+        def public(text: str, path: str = path, name: str = name) -> str:
+            if text == path:
+                return name
+            return text.replace(path + "!", name + "!") if path + "!" in text else text
+
+        sources.append(replace(info, path=public(info.path)))
+        rejected.extend(replace(r, source=public(r.source), reason=public(r.reason)) for r in rej)
+        warnings.extend(name + w[len(path):] if w.startswith(path) else w for w in warn)
+        builder.sources = [public(s) for s in builder.sources]
     return builder.build(), sources, rejected, warnings
 
 
