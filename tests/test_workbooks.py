@@ -127,7 +127,7 @@ def test_title_rows_sheet_choice_and_row_numbers(tmp_path, isolated_db):
     [rej] = doc["rejected_rows"]
     assert rej["line"] == 9 and rej["file"] == "fleet.xlsx!Fleet"
     assert "fleet.xlsx!Fleet!E9" in rej["reason"] and str(tmp_path) not in rej["reason"]
-    assert and "unknown country 'Atlantis'" in rej["reason"]
+    assert "unknown country 'Atlantis'" in rej["reason"]
     assert "model is empty" in rej["reason"]
     proc, _ = audit(tmp_path, path, "--sheet", "Notes")
     assert proc.returncode == 2 and "no 'model' column" in proc.stderr
