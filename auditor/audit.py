@@ -31,11 +31,11 @@ class AuditOptions:
     refdata: RefDataOptions = field(default_factory=RefDataOptions)
     strict: bool = False
     organisation: str | None = None
+    rule_timeout_s: float | None = RULE_TIME_BUDGET_S  # per rule; None: unbounded
     # Fields the officer knows are missing: rules needing them are listed as not evaluated
     # (acknowledged) instead of making the audit INCOMPLETE.
     allow_missing: frozenset[str] = frozenset()
     read: ReadOptions = field(default_factory=ReadOptions)  # column map, date format, sheet, encoding
-    rule_timeout_s: float | None = RULE_TIME_BUDGET_S  # per rule; None: unbounded
 
 
 def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None) -> AuditResult:
@@ -48,8 +48,8 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         seen.setdefault(src.sha256, src.path)
     needs = {r.check_kind for r in rules if r.in_force(opts.as_of)}
     refdata = load_refdata(opts.refdata, opts.as_of, needs)
-    evaluation = evaluate(table, rules, refdata, opts.as_of, sources, frozenset(opts.allow_missing),
-                          opts.rule_timeout_s)
+    evaluation = evaluate(table, rules, refdata, opts.as_of, sources=sources,
+                          allow_missing=frozenset(opts.allow_missing), time_budget_s=opts.rule_timeout_s)
     incomplete = list(refdata.incomplete) + list(evaluation.errors) + incomplete_reasons(evaluation.coverage)
     if len(table) == 0:
         incomplete.append("no row could be audited: every input row was rejected")

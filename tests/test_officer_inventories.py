@@ -16,7 +16,7 @@ def audit(tmp_path, content: bytes | str, *extra: str, name: str = "fleet.csv"):
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     out = tmp_path / "out"
     proc = run_cli("audit", str(path), "--out", str(out), "--as-of", "2026-11-26", "--fail-on", "never",
-                   "--allow-missing", "assembly_country", *RULES, *extra)
+                   "--overwrite", "--allow-missing", "assembly_country", *RULES, *extra)
     assert "Traceback" not in proc.stderr, proc.stderr
     doc = json.loads((out / "report.json").read_text()) if proc.returncode in (0, 1, 3) else None
     return proc, doc, path
@@ -214,7 +214,7 @@ def test_blank_serials_are_dq001_and_keep_their_own_keys(tmp_path):
     dq = [f for f in doc["findings"] if f["rule_id"] == "DQ-001"]
     assert [f["asset"]["line"] for f in dq] == [2, 3]
     blank = {f["asset"]["key"] for f in doc["findings"] if f["asset"]["serial"] is None}
-    assert blank == {f"line:{path}:2", f"line:{path}:3"}  # never "po:PO-7", never one key for two rigs
+    assert blank == {f"line:{path.name}:2", f"line:{path.name}:3"}  # never "po:PO-7", never one key for two rigs
     orig = [f for f in doc["findings"] if f["rule_id"] == "ORIG-001"]
     assert len({f["fingerprint"] for f in orig}) == 3
 

@@ -122,7 +122,7 @@ def test_partial_coverage_judges_only_the_file_that_has_the_field(tmp_path):
     doc = json.loads((out / "report.json").read_text())
     cov = next(c for c in doc["rule_coverage"] if c["rule_id"] == "ORIG-001")
     assert cov["status"] == "partial"
-    assert [g["file"] for g in cov["not_evaluated_on"]] == [str(without)]
+    assert [g["file"] for g in cov["not_evaluated_on"]] == ["b.csv"]
     orig = [f for f in doc["findings"] if f["rule_id"] == "ORIG-001"]
     assert [f["asset"]["serial"] for f in orig] == ["A1"]
 
@@ -147,5 +147,20 @@ def test_rules_may_declare_what_they_need(tmp_path):
     bad = tmp_path / "bad" / "X-002.toml"
     bad.parent.mkdir()
     bad.write_text(rule.read_text().replace("X-001", "X-002").replace('needs = ["site"]', 'needs = ["colour"]'))
-    proc = run_cli("audit", str(inv), "--rules", str(bad), "--out", str(out), "--as-of", "2026-11-26")
+    proc = run_cli("audit", str(inv), "--rules", str(bad), "--out", str(tmp_path / "out2"), "--as-of", "2026-11-26")
     assert proc.returncode == 2 and "X-002.toml:6" in proc.stderr and "unknown field 'colour'" in proc.stderr
+
+
+def test_pdf_names_the_rules_that_did_not_run(tmp_path):
+    from pypdf import PdfReader
+
+    inv = tmp_path / "fleet.csv"
+    _without_column(REPO / "sample_inventory.csv", inv, "Assembly Country")
+    out = tmp_path / "out"
+    proc = run_cli("audit", str(inv), "--out", str(out), "--as-of", "2026-11-26", "--format", "pdf",
+                   "--allow-missing", "assembly_country", "--fail-on", "never")
+    assert proc.returncode == 0, proc.stderr
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(out / "report.pdf").pages]
+    assert "rule(s) were not evaluated" in pages[0] and "ORIG-001" in pages[0]  # the cover says so
+    text = " ".join(pages)
+    assert "Rules not evaluated" in text and "TARIFF-003 not evaluated (acknowledged)" in text

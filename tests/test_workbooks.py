@@ -67,7 +67,7 @@ def workbook(path, rows=FLEET, title=True, extra_sheet=True):
 
 def audit(tmp_path, inv, *extra, out="out"):
     proc = run_cli("audit", str(inv), "--out", str(tmp_path / out), "--as-of", "2026-11-26",
-                   "--format", "json", "--bundled-lists-only", "--allow-missing", "mac", *extra)
+                   "--format", "json", "--bundled-lists-only", "--allow-missing", "mac", "--overwrite", *extra)
     assert "Traceback" not in proc.stderr, proc.stderr
     doc = json.loads((tmp_path / out / "report.json").read_text()) if proc.returncode in (0, 1, 3) else None
     return proc, doc
@@ -99,7 +99,7 @@ def test_xlsx_us_csv_and_canonical_csv_give_the_same_findings(tmp_path, isolated
     assert findings(runs["officer.csv"]) == base
     assert findings(runs["officer.xlsx"]) == base
     inv = runs["officer.xlsx"]["inputs"]["inventory"][0]
-    assert inv["path"] == f"{tmp_path / 'officer.xlsx'}!Fleet"
+    assert inv["path"] == "officer.xlsx!Fleet"  # the file's public name, never a local path
     assert inv["rows_read"] == inv["rows_audited"] == len(FLEET)
 
 
@@ -124,8 +124,9 @@ def test_title_rows_sheet_choice_and_row_numbers(tmp_path, isolated_db):
     lines = {f["asset"]["serial"]: f["asset"]["line"] for f in doc["findings"]}
     assert lines["SN-1001"] == 4 and lines["SN-1003"] == 6
     [rej] = doc["rejected_rows"]
-    assert rej["line"] == 9 and rej["file"] == f"{path}!Fleet"
-    assert f"{path}!Fleet!E9" in rej["reason"] and "unknown country 'Atlantis'" in rej["reason"]
+    assert rej["line"] == 9 and rej["file"] == "fleet.xlsx!Fleet"
+    assert "fleet.xlsx!Fleet!E9" in rej["reason"] and str(tmp_path) not in rej["reason"]
+    assert "unknown country 'Atlantis'" in rej["reason"]
     assert "model is empty" in rej["reason"]
     proc, _ = audit(tmp_path, path, "--sheet", "Notes")
     assert proc.returncode == 2 and "no 'model' column" in proc.stderr
@@ -219,3 +220,14 @@ def test_formula_text_and_markup_stay_inert(tmp_path, isolated_db):
     assert "<script>alert(1)</script>" not in html
     doc = json.loads((tmp_path / "out" / "report.json").read_text())
     assert [f["asset"]["serial"] for f in doc["findings"] if f["rule_id"] == "DQ-006"] == ["SN1"]
+
+
+def test_sheet_wider_than_any_inventory_is_refused(tmp_path):
+    path = tmp_path / "wide.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Serial", "Model"] + [f"c{i}" for i in range(1200)])
+    ws.append(["SN1", "Antminer S21"])
+    wb.save(path)
+    proc = run_cli("audit", str(path), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2 and "1,202 columns" in proc.stderr and "Traceback" not in proc.stderr

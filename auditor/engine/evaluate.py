@@ -66,14 +66,15 @@ def evaluate(
     rules: Sequence[Rule],
     refdata: RefData,
     as_of: date,
+    *,
     sources: Sequence[InventorySource] | None = None,
     allow_missing: frozenset[str] = frozenset(),
     time_budget_s: float | None = None,
 ) -> Evaluation:
-    """Evaluate every rule in force. With `sources` (the files the table was read from), a
-    rule is not evaluated on the rows of a file lacking a field it needs (engine/coverage.py);
-    with `time_budget_s`, a rule that runs longer is not evaluated (named in `errors`, so the
-    audit is INCOMPLETE) and the next one starts."""
+    """Evaluate every rule in force; with `time_budget_s`, a rule that runs longer is not evaluated
+    (named in `errors`, so the audit is INCOMPLETE) and the next one starts. With `sources` (the
+    files the table was read from), a rule is not evaluated on the rows of a file lacking a field
+    it needs (engine/coverage.py)."""
     ctx = EvalContext(as_of=as_of, refdata=refdata)
     result = Evaluation(groups=[], cleared_matches=ctx.cleared_matches)
     presence = FieldPresence(table, sources) if sources is not None else None

@@ -50,15 +50,21 @@ def read_inventories(
     warnings: list[str] = []
     paths = [str(p) for p in paths]
     names = public_names(paths)
-    named = dict(zip(paths, names))
     for path, name in zip(paths, names):
         info, rej, warn = reader_for(path)(path, builder, progress, options)
+
         # From here on the file is known by its public name (auditor/public_names.py): reports,
-        # asset keys of rigs without a serial and the history never carry a local path.
-        sources.append(replace(info, path=name))
-        rejected.extend(replace(r, source=name) if r.source == path else r for r in rej)
-        warnings.extend(name + w[len(path):] if w.startswith(path + ":") else w for w in warn)
-    builder.sources = [named.get(s, s) for s in builder.sources]
+        # asset keys of rigs without a serial and the history never carry a local path. A
+        # workbook's tables are `<file>!<sheet>` and its cells `<file>!<sheet>!C12`.
+        def public(text: str, path: str = path, name: str = name) -> str:
+            if text == path:
+                return name
+            return text.replace(path + "!", name + "!") if path + "!" in text else text
+
+        sources.append(replace(info, path=public(info.path)))
+        rejected.extend(replace(r, source=public(r.source), reason=public(r.reason)) for r in rej)
+        warnings.extend(name + w[len(path):] if w.startswith(path) else w for w in warn)
+        builder.sources = [public(s) for s in builder.sources]
     return builder.build(), sources, rejected, warnings
 
 

@@ -124,17 +124,17 @@ class HeaderMap:
         have = {header_key(h) for h in headers}
         return [self.spelled[k] for k in self.explicit if k not in have]
 
-    def describe_ignored(self, ignored: Iterable[str]) -> str:
-        """'Hosting Loc' (did you mean site? --map "Hosting Loc=site"), 'Notes'"""
+    def describe_ignored(self, ignored: list[str]) -> str:
+        """'Hosting Loc' (looks like site: --map "Hosting Loc=site"), 'Notes' — the first few only,
+        so a header of 100,000 junk columns stays one short line."""
         from auditor.limits import NAMES_SHOWN
 
-        names = list(ignored)
         parts = []
-        for name in names[:NAMES_SHOWN]:  # a 100k-column sheet stays one short line
+        for name in ignored[:NAMES_SHOWN]:
             guess = suggest_column(name)
             parts.append(f'{name!r} (looks like {guess}: --map "{name}={guess}")' if guess else repr(name))
-        more = len(names) - NAMES_SHOWN
-        return ", ".join(parts) + (f" and {more:,} more" if more > 0 else "")
+        more = f" and {len(ignored) - NAMES_SHOWN:,} more" if len(ignored) > NAMES_SHOWN else ""
+        return ", ".join(parts) + more
 
 
 def parse_map(items: Iterable[str]) -> dict[str, str]:

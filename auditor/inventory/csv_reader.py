@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from auditor.inventory.aliases import HeaderMap
-from auditor.inventory.errors import InventoryError
+from auditor.inventory.errors import InventoryError, check_input
 from auditor.inventory.options import DEFAULT, ReadOptions
 from auditor.inventory.table import TableBuilder
 from auditor.inventory.tabular import TabularSink
@@ -76,11 +76,8 @@ def read_csv(
     options: ReadOptions = DEFAULT,
 ) -> tuple[InventorySource, list[Rejected], list[str]]:
     """Stream `path` into `builder`. Fatal problems raise InventoryError (exit 2)."""
+    check_input(path, "a CSV file")
     p = Path(path)
-    if not p.exists():
-        raise InventoryError(path, "no such file")
-    if p.is_dir():
-        raise InventoryError(path, "is a directory, not a CSV file")
     try:
         fh = open_regular(p)
     except OSError as exc:
@@ -101,7 +98,7 @@ def read_csv(
 
         def date_scan():
             # Only when every date so far reads both ways (9/4/2024): a second, read-only pass.
-            with open(p, "rb") as again:
+            with open_regular(p) as again:
                 r2, _ = _records(path, again, hashlib.sha256(), encoding, delimiter)
                 next(r2, None)
                 positions = [i for i, c in sink.mapping if c in DATE_COLUMNS]
@@ -209,6 +206,8 @@ class _DecodedLines:
                 text = text.lstrip("\ufeff")
             parts = text.splitlines(keepends=True)
             pending = parts.pop() if parts and not parts[-1].endswith(("\n", "\r")) else ""
+            if len(pending) > LINE_MAX_BYTES:
+                raise InventoryError(self.path, f"line is longer than {human_size(LINE_MAX_BYTES)}", self.lineno + 1)
             for part in parts:
                 if "\x00" in part:
                     raise InventoryError(self.path, "contains NUL characters, not a CSV inventory", self.lineno + 1)

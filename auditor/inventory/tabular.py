@@ -39,9 +39,12 @@ class TabularSink:
         cell_name: Callable[[int, int], str] | None = None,
         date_scan: Callable[[], Any] | None = None,
         pad_short_rows: bool = False,
+        cell_text: Callable[[Any, str], str] | None = None,
     ):
         self.path, self.progress, self.cell_name = path, progress, cell_name
         self.pad_short_rows = pad_short_rows  # spreadsheets drop trailing empty cells; CSV rows may not
+        # Text of a typed (non-string) cell in a column; only called once per distinct value.
+        self.cell_text = cell_text or (lambda raw, column: _text(raw))
         hmap = HeaderMap(options.column_map)
         self.mapping, self.ignored = _map_header(path, list(header), hmap)
         self.warnings: list[str] = []
@@ -49,9 +52,8 @@ class TabularSink:
         if unused:
             self.warnings.append(f"{path}: --map names headers this file does not have: {', '.join(unused)}")
         if self.ignored:
-            self.warnings.append(
-                f"{path}: ignored columns with no canonical meaning: {hmap.describe_ignored(self.ignored)}"
-            )
+            self.warnings.append(f"{path}: {len(self.ignored):,} ignored column(s) with no canonical meaning: "
+                                 f"{hmap.describe_ignored(self.ignored)}")
         self.columns = [c for _, c in self.mapping]
         self.positions = [i for i, _ in self.mapping]
         self.writer = builder.open_source(path, self.columns)
@@ -115,7 +117,7 @@ class TabularSink:
             if pos in self.date_cols:
                 value = self._date(column, raw, line)
             else:
-                value = parse_field(column, _text(raw))
+                value = parse_field(column, raw if raw.__class__ is str else self.cell_text(raw, column))
             return self.writer.code(j, value)
         except FieldError as exc:
             return exc
@@ -125,7 +127,7 @@ class TabularSink:
             return raw.date()
         if isinstance(raw, date):
             return raw
-        text = clean_text(column, _text(raw))  # length, control characters, line breaks
+        text = clean_text(column, raw if raw.__class__ is str else self.cell_text(raw, column))
         if text is None:
             return None
         return self.dates.parse(column, text, line, self.date_scan)

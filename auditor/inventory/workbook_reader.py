@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from auditor.inventory.errors import InventoryError
+from auditor.inventory.errors import InventoryError, check_input
 from auditor.inventory.options import DEFAULT, ReadOptions
 from auditor.inventory.table import TableBuilder
 from auditor.inventory.tabular import TabularSink
@@ -42,11 +42,8 @@ def read_workbook(
     progress: Callable[[int], None] | None = None,
     options: ReadOptions = DEFAULT,
 ) -> tuple[InventorySource, list[Rejected], list[str]]:
+    check_input(path, "a workbook")
     p = Path(path)
-    if not p.exists():
-        raise InventoryError(path, "no such file")
-    if p.is_dir():
-        raise InventoryError(path, "is a directory, not a workbook")
     try:
         raw = p.read_bytes()
     except OSError as exc:
@@ -94,15 +91,12 @@ def read_workbook(
                     yield k + 1, data[k][i]
 
     sink = TabularSink(name, header, builder, options, progress, cell_name=lambda line, i: f"{name}!{_letters(i)}{line}",
-                       date_scan=date_scan, pad_short_rows=True)
-    column_at = {i: c for i, c in sink.mapping}
+                       date_scan=date_scan, pad_short_rows=True, cell_text=_cell_text)
     for k in range(first + 1, len(data)):
         row = data[k]
         if not any(_filled(c) for c in row):
             continue  # empty sheet row: not a rig
-        cells = [c if isinstance(c, (date, datetime)) and column_at.get(i) in DATE_COLUMNS else _cell_text(c, column_at.get(i))
-                 for i, c in enumerate(row)]
-        sink.add(cells, k + 1)
+        sink.add(row, k + 1)  # typed cells: the sink asks _cell_text once per distinct value
     info, rejected, warnings = sink.finish(sha, first + 2)
     if len(names) > 1 and options.sheet is None:
         warnings.append(f"{path}: read the first sheet {sheet!r} of {len(names)} ({', '.join(names)}); "
