@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from auditor.defaults import MAX_WAIVER_DAYS
 from auditor.gate import Gate
+from auditor.limits import RULE_TIME_BUDGET_S
 from auditor.model import AuditResult
 from auditor.refdata.loader import RefDataOptions
 
@@ -71,6 +72,7 @@ class AuditRequest:
     refdata: RefDataOptions = field(default_factory=RefDataOptions)  # lists, tariffs, facilities, …
     strict: bool = False  # any rejected row makes the audit incomplete
     organisation: str | None = None  # shown on the report's cover
+    rule_timeout_s: float | None = RULE_TIME_BUDGET_S  # per rule; None: unbounded
     # decorate
     waivers: Path | None = None  # reviewed waiver file (TOML)
     max_waiver_days: int = MAX_WAIVER_DAYS
@@ -80,6 +82,7 @@ class AuditRequest:
     gate: Gate = field(default_factory=Gate)
     # render
     out_dir: Path | None = None  # None: nothing is written (the outcome's result is all you get)
+    overwrite: bool = False  # remove an earlier run's report files from out_dir first (else refused)
     formats: tuple[str, ...] = DEFAULT_FORMATS
     sarif_min_severity: str | None = None  # lowest severity listed in report.sarif (None: the gate's level)
     # sign
@@ -175,9 +178,14 @@ def check(request: AuditRequest) -> _Checked:
             baseline = load_baseline(request.baseline)
         except BaselineError as exc:
             raise RunError(str(exc)) from None
+    if request.out_dir is not None:
+        from auditor.output import OutputError, check_out_dir
+
+        try:  # a folder we cannot use safely is refused before anything is evaluated
+            check_out_dir(request.out_dir, overwrite=request.overwrite, signing=request.sign_key is not None)
+        except OutputError as exc:
+            raise RunError(str(exc)) from None
     if request.sign_key is not None:
-        assert request.out_dir is not None
-        _require_clean_out_dir(request.out_dir, set(_filenames(request)))
         # Key, passphrase and certificate are checked before anything is written: a failed
         # signature must not leave an unsigned report behind.
         from auditor.signing import SigningError
@@ -198,7 +206,8 @@ def evaluate(request: AuditRequest, progress: Progress | None = None) -> AuditRe
 
     opts = audit.AuditOptions(inventories=list(request.inventories), as_of=request.as_of,
                               rule_dirs=list(request.rule_dirs), refdata=request.refdata,
-                              strict=request.strict, organisation=request.organisation)
+                              strict=request.strict, organisation=request.organisation,
+                              rule_timeout_s=request.rule_timeout_s)
     try:
         return audit.run_audit(opts, progress)
     except (RuleError, InventoryError) as exc:
@@ -233,12 +242,15 @@ def render(result: AuditResult, request: AuditRequest) -> tuple[Path, ...]:
     if request.out_dir is None:
         return ()
     from auditor import formats
+    from auditor.output import OutputError, prepare_out_dir
 
     try:
-        request.out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise RunError(f"cannot create output directory {request.out_dir}: {exc.strerror}") from None
-    return tuple(formats.get(name).write(result, request.out_dir) for name in request.formats)
+        prepare_out_dir(request.out_dir, overwrite=request.overwrite, signing=request.sign_key is not None)
+        return tuple(formats.get(name).write(result, request.out_dir) for name in request.formats)
+    except OutputError as exc:
+        raise RunError(str(exc)) from None
+    except OSError as exc:  # disk full, read-only file system, permissions changed meanwhile
+        raise RunError(f"cannot write the report into {request.out_dir}: {exc.strerror or exc}") from None
 
 
 def sign(request: AuditRequest, checked: _Checked) -> bool:
@@ -294,17 +306,3 @@ def _diff_against_history(result: AuditResult, db_url: str | None, ref: str) -> 
         return replace(result, baseline={}, warnings=result.warnings + (
             "--diff-against previous: no earlier run is recorded; every finding is new",))
     return d.apply_to(result)
-
-
-def _require_clean_out_dir(out_dir: Path, ours: set[str]) -> None:
-    """A signed report covers every file in its folder: refuse to sign leftovers of other runs."""
-    from auditor.signing.statement import SIGNATURE_FILES
-
-    if not out_dir.is_dir():
-        return
-    stray = sorted(p.name for p in out_dir.iterdir() if p.name not in ours | SIGNATURE_FILES)
-    if stray:
-        raise RunError(f"{out_dir} holds files this audit does not write ({', '.join(stray[:5])}); "
-                       "a signed report covers its whole folder: use an empty --out directory")
-    for name in SIGNATURE_FILES:
-        (out_dir / name).unlink(missing_ok=True)

@@ -16,6 +16,7 @@ import click
 from auditor.cli.exits import CLEAN, FINDINGS, INCOMPLETE, USAGE, fail
 from auditor.cli.options import as_of_option, refdata_options, split_formats
 from auditor.defaults import MAX_WAIVER_DAYS
+from auditor.limits import RULE_TIME_BUDGET_S
 
 FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]  # auditor.gate.FAIL_ON_CHOICES (not imported: --help speed)
 
@@ -27,6 +28,8 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]  # auditor.gate
               help="Rule directory or file (repeatable; default: the bundled rule pack).")
 @click.option("--out", "out_dir", default="report", show_default=True, type=click.Path(path_type=Path),
               help="Directory receiving report.json, report.html and the other formats.")
+@click.option("--overwrite", is_flag=True,
+              help="Remove report files of an earlier run from --out first (without it, such files are an error).")
 @click.option("--format", "formats", default="json,html", show_default=True, help="Comma-separated output formats.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="high", show_default=True,
               help="Exit 1 when an open finding is at or above this severity.")
@@ -35,6 +38,9 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]  # auditor.gate
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 instead of 1 when findings fail the gate (errors still exit 2, 3 or 4).")
 @click.option("--strict", is_flag=True, help="Any rejected row makes the audit INCOMPLETE (exit 3).")
+@click.option("--rule-timeout", "rule_timeout", type=click.FloatRange(min=0, min_open=True), default=RULE_TIME_BUDGET_S,
+              show_default=True, metavar="SECONDS",
+              help="Time budget of each rule; a rule that runs longer is not evaluated and the audit is INCOMPLETE.")
 @click.option("--db", "db_url", help="Database URL for imported lists and history (default: AUDITOR_DB or a per-user SQLite file).")
 @refdata_options
 @click.option("--waivers", "waivers_path", type=click.Path(dir_okay=False),
@@ -54,8 +60,8 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]  # auditor.gate
 @click.option("--sarif-min-severity", type=click.Choice(["info", "low", "medium", "high", "critical"]),
               help="Lowest severity listed in report.sarif (default: the --fail-on level); the rest is counted.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
-def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
-          refdata, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign, key_dir,
+def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fail_on_new_only, exit_zero, strict,
+          rule_timeout, db_url, refdata, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign, key_dir,
           sarif_min_severity, quiet):
     """Audit INVENTORY files (CSV, JSON or JSON Lines) and write reports into --out."""
     from auditor import formats as fmt_registry
@@ -78,12 +84,14 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         refdata=replace(refdata, db_url=db_url),
         strict=strict,
         organisation=organisation,
+        rule_timeout_s=rule_timeout,
         waivers=Path(waivers_path) if waivers_path else None,
         max_waiver_days=max_waiver_days,
         baseline=Path(baseline) if baseline else None,
         diff_against=diff_ref,
         gate=Gate(fail_on, fail_on_new_only),
         out_dir=out_dir,
+        overwrite=overwrite,
         formats=tuple(split_formats(formats, fmt_registry.names())),
         sarif_min_severity=sarif_min_severity,
         sign_key=key_dir if sign else None,
