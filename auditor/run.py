@@ -76,6 +76,7 @@ class AuditRequest:
     read: ReadOptions = field(default_factory=ReadOptions)  # column map, date format, sheet, encoding
     rule_timeout_s: float | None = RULE_TIME_BUDGET_S  # per rule; a rule over budget is not evaluated
     organisation: str | None = None  # shown on the report's cover
+    rule_timeout_s: float | None = RULE_TIME_BUDGET_S  # per rule; None: unbounded
     # decorate
     waivers: Path | None = None  # reviewed waiver file (TOML)
     max_waiver_days: int = MAX_WAIVER_DAYS
