@@ -74,7 +74,6 @@ class AuditRequest:
     strict: bool = False  # any rejected row makes the audit incomplete
     allow_missing: frozenset[str] = frozenset()  # fields the officer knows are absent (rule coverage)
     read: ReadOptions = field(default_factory=ReadOptions)  # column map, date format, sheet, encoding
-    rule_timeout_s: float | None = RULE_TIME_BUDGET_S  # per rule; a rule over budget is not evaluated
     organisation: str | None = None  # shown on the report's cover
     rule_timeout_s: float | None = RULE_TIME_BUDGET_S  # per rule; None: unbounded
     # decorate

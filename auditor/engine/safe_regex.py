@@ -19,7 +19,7 @@ class RegexError(ValueError):
 
 def compile_pattern(pattern: str, *, ignore_case: bool = False) -> Any:
     """A compiled RE2 pattern with `search(text)`, or RegexError saying why not."""
-    import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
+    import re2
 
     if len(pattern) > REGEX_MAX_CHARS:
         raise RegexError(f"pattern is {len(pattern):,} characters long (limit {REGEX_MAX_CHARS})")
