@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("auditor.cli.diff_cmd:diff", "Show what changed between two recorded audit runs."),
     "waivers": ("auditor.cli.waivers_cmd:waivers", "Lint and list waiver files."),
     "db": ("auditor.cli.db_cmd:db", "Create or migrate the audit-history database."),
+    "devices": ("auditor.cli.devices_cmd:devices", "Scan rigs on the network and record who they say they are."),
 }
 
 
