@@ -1,6 +1,6 @@
 """Time `auditor devices scan` against fake rigs on loopback and print the figures.
 
-    python benchmarks/devices_scan.py [--rigs 1000] [--silent 10000] [--timeout 2] [--concurrency 1024]
+    python benchmarks/devices_scan.py [--rigs 1000] [--silent 10000] [--timeout 2] [--concurrency 2048]
 
 1. `--rigs` fake rigs (every make in turn: stock Antminer, Avalon, LuxOS, Whatsminer API v2
    and v3) replaying captured replies, served by a separate process on 127.50.0.0/16.
@@ -78,7 +78,7 @@ def main() -> None:
     ap.add_argument("--rigs", type=int, default=1000)
     ap.add_argument("--silent", type=int, default=10000)
     ap.add_argument("--timeout", type=float, default=2.0)
-    ap.add_argument("--concurrency", type=int, default=1024)
+    ap.add_argument("--concurrency", type=int, default=2048)
     args = ap.parse_args()
     print(f"timeout {args.timeout:g} s, concurrency {args.concurrency}")
     print(f"{'kind':>7} {'addrs':>7} {'seconds':>8} {'scan CPU':>8} {'addr/s':>9} {'identified':>10} {'with errors':>11}")

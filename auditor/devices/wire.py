@@ -108,30 +108,37 @@ LAG: LoopLag | None = None  # set by the scanner for the duration of a scan
 
 
 async def _bounded(coro, timeout: float, what: str):
-    """Run one whole exchange under `timeout` seconds; map transport failures to DeviceError."""
+    """Run one whole exchange under `timeout` seconds; map transport failures to DeviceError.
+
+    The deadline is a timer on the running task (no extra task per exchange); when it fires
+    it grants the loop lag accrued meanwhile (up to four times `timeout` in all) before cancelling.
+    """
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    lag = LAG
+    lag_at_start = lag.total if lag else 0.0
+    started = loop.time()
+    expired = False
+    handle: asyncio.TimerHandle | None = None
+
+    def on_deadline() -> None:
+        nonlocal expired, handle
+        extra = (lag.total - lag_at_start) if lag else 0.0
+        deadline = started + min(timeout + extra, 4 * timeout)
+        if deadline > loop.time() + 0.01:  # our own slowness, not the device's
+            handle = loop.call_at(deadline, on_deadline)
+            return
+        expired = True
+        task.cancel()
+
+    handle = loop.call_at(started + timeout, on_deadline)
     try:
-        task = asyncio.ensure_future(coro)
-        lag = LAG
-        granted = timeout
-        lag_at_start = lag.total if lag else 0.0
-        waited = 0.0
-        while True:
-            done, _ = await asyncio.wait({task}, timeout=granted - waited)
-            if done:
-                return task.result()
-            waited = granted
-            extra = (lag.total - lag_at_start) if lag else 0.0
-            if extra > 0.01 and timeout + extra > granted + 0.01 and granted < 4 * timeout:
-                granted = min(timeout + extra, 4 * timeout)  # our own slowness, not the device's
-                continue
-            task.cancel()
-            try:
-                await task
-            except (asyncio.CancelledError, Exception):
-                pass
-            raise TimeoutError
-    except TimeoutError:
-        raise NoReply(f"no complete {what} within {timeout:g} s") from None
+        return await coro
+    except asyncio.CancelledError:
+        if expired:
+            task.uncancel()
+            raise NoReply(f"no complete {what} within {timeout:g} s") from None
+        raise
     except DeviceError:
         raise
     except ConnectionResetError:
@@ -140,6 +147,9 @@ async def _bounded(coro, timeout: float, what: str):
         raise DeviceError(f"connection closed after {len(exc.partial)} of {exc.expected} bytes") from None
     except OSError as exc:
         raise DeviceError(f"network error: {exc.strerror or exc}") from None
+    finally:
+        if handle is not None:
+            handle.cancel()
 
 
 async def _read_until_close(reader: asyncio.StreamReader, limit: int) -> bytes:
