@@ -27,6 +27,8 @@ class AuditOptions:
     refdata: RefDataOptions = field(default_factory=RefDataOptions)
     strict: bool = False
     organisation: str | None = None
+    devices: str | None = None  # device snapshot (JSON Lines from `devices scan`)
+    devices_max_age_days: int = 7  # older snapshots are stated on the report
 
 
 def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None) -> AuditResult:
@@ -39,7 +41,14 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         seen.setdefault(src.sha256, src.path)
     needs = {r.check_kind for r in rules if r.in_force(opts.as_of)}
     refdata = load_refdata(opts.refdata, opts.as_of, needs)
-    evaluation = evaluate(table, rules, refdata, opts.as_of)
+    inventory_rows = len(table)
+    if opts.devices:
+        from auditor.devices.corroborate import corroborate
+
+        table, evaluation = corroborate(table, rules, refdata, opts.as_of, opts.devices, opts.devices_max_age_days,
+                                        warnings)
+    else:
+        evaluation = evaluate(table, [r for r in rules if r.check_kind != "device"], refdata, opts.as_of)
     result = AuditResult(
         as_of=opts.as_of,
         tool_version=__version__,
@@ -54,7 +63,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         extra_summary=dict(evaluation.summary),
         options={"organisation": opts.organisation, "refdata_sources": list(refdata.sources)},
     )
-    if len(table) == 0:
+    if inventory_rows == 0:
         result.incomplete_reasons.append("no row could be audited: every input row was rejected")
     if opts.strict and rejected:
         result.incomplete_reasons.append(f"{len(rejected)} row(s) rejected under --strict")

@@ -51,6 +51,7 @@ class Kind(str, enum.Enum):
     TARIFF = "tariff"
     FIRMWARE = "firmware"
     DATA_QUALITY = "data_quality"
+    DEVICE = "device"  # the inventory held against what the rigs reported (audit --devices)
 
 
 # Canonical inventory columns, in report order. `serial` is the asset key.
@@ -146,6 +147,9 @@ class InventoryTable:
     lines: np.ndarray  # int64, physical line numbers
     source_index: np.ndarray  # int32
     sources: list[str]  # paths, in input order
+    # Rows from this index on are devices observed on the network (audit --devices), not
+    # inventory rows: they carry findings about what devices reported, and are no assets.
+    observed_from: int | None = None
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -183,6 +187,7 @@ class RuleTest:
     rows: tuple[Mapping[str, Any], ...]  # one row, or several for cross-row checks
     as_of: date | None = None
     line: int | None = None
+    devices: tuple[Mapping[str, Any], ...] = ()  # device snapshot records, for `device` rules
 
 
 @dataclass(frozen=True)
@@ -454,6 +459,7 @@ class AuditResult:
         by_rule: dict[str, int] = {}
         by_kind: dict[str, int] = {}
         rows_with = np.zeros(len(self.table), dtype=bool)
+        declared = self.table.observed_from if self.table.observed_from is not None else len(self.table)
         waived = 0
         for g in self.groups:
             n = len(g.rows)
@@ -480,8 +486,8 @@ class AuditResult:
         else:
             open_by_sev = dict(by_sev)
         out = {
-            "assets": len(self.table),
-            "assets_with_findings": int(rows_with.sum()),
+            "assets": declared,
+            "assets_with_findings": int(rows_with[:declared].sum()),
             "findings": sum(by_sev.values()),
             "by_severity": by_sev,
             "open_by_severity": open_by_sev,

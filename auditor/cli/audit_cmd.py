@@ -55,11 +55,15 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--sign", is_flag=True, help="Sign the report (PAdES PDF + DSSE statement over every file).")
 @click.option("--key", "key_dir", type=click.Path(path_type=Path),
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
+@click.option("--devices", "devices", type=click.Path(dir_okay=False),
+              help="Device snapshot from `auditor devices scan`: the inventory is held against what the rigs report.")
+@click.option("--devices-max-age", default=7, show_default=True, type=click.IntRange(0),
+              help="A device snapshot observed more than this many days before --as-of is stated on the report.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
           bundled_lists_only, no_bundled_list, cleared, max_list_age, ownership, tariffs, facilities,
           advisories, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
-          key_dir, quiet):
+          key_dir, devices, devices_max_age, quiet):
     """Audit INVENTORY files (CSV, JSON or JSON Lines) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.audit import AuditOptions, run_audit
@@ -98,6 +102,8 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
                                approved_firmware=approved_firmware),
         strict=strict,
         organisation=organisation,
+        devices=devices,
+        devices_max_age_days=devices_max_age,
     )
     waivers, base = _load_decorations(waivers_path, baseline, opts.as_of, max_waiver_days)
     if record is None:

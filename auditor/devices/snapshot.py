@@ -85,3 +85,24 @@ def read_snapshot(path: str | Path) -> Snapshot:
     if not records:
         raise SnapshotError(f"{path}: the device snapshot has no record")
     return Snapshot(str(path), hashlib.sha256(raw).hexdigest(), tuple(records))
+
+
+# --- records in rule self-tests ---------------------------------------------------------------
+
+TEST_DEFAULTS: dict[str, Any] = {
+    "reachable": True, "observed_at": "2026-01-01T00:00:00Z", "make": None, "model": None, "serial": None,
+    "mac": None, "hostname": None, "firmware": None, "firmware_version": None, "api_privileged_open": None,
+    "components": [], "errors": [],
+}
+
+
+def test_record(partial: dict[str, Any]) -> dict[str, Any]:
+    """A full snapshot record from the few fields a rule's self-test gives (TOML has no null)."""
+    out = {**TEST_DEFAULTS, **partial}
+    out["components"] = [{"kind": "hashboard", "slot": None, "serial": None, "model": None, "version": None,
+                          "lot_codes": [], **c} for c in out["components"]]
+    return out
+
+
+def test_record_errors(partial: dict[str, Any]) -> list[str]:
+    return validation_errors(test_record(partial))
