@@ -47,6 +47,7 @@ class Observed:
     records: list[DeviceRecord]
     first_row: int  # table rows from here on are observed rows
     record_of_row: dict[int, int] = field(default_factory=dict)  # observed row -> record index
+    row_of_record: dict[int, int] = field(default_factory=dict)  # record index -> observed row
     join: dict[int, tuple[int, str]] = field(default_factory=dict)  # record index -> (declared row, "serial"|"mac")
 
     def declared_row(self, record_index: int) -> int | None:
@@ -54,10 +55,7 @@ class Observed:
         return hit[0] if hit else None
 
     def observed_row(self, record_index: int) -> int | None:
-        for row, rec in self.record_of_row.items():
-            if rec == record_index:
-                return row
-        return None
+        return self.row_of_record.get(record_index)
 
     def sites(self) -> set[str]:
         return {str(r.data["site"]) for r in self.records if r.data.get("site")}
@@ -115,6 +113,7 @@ def observe(table: InventoryTable, snapshot_path: str, records: list[DeviceRecor
         elif m and m in by_mac:
             obs.join[k] = (by_mac[m], "mac")
         obs.record_of_row[n + len(rows)] = k
+        obs.row_of_record[k] = n + len(rows)
         rows.append((observed_row(rec), rec.line))
     extended = _append(table, snapshot_path, rows)
     extended.observed_from = n

@@ -118,7 +118,8 @@ async def _hello(probe: Probe, obs: Observation) -> tuple[Hello, bool]:
     listening = {port for port, _, exc in failures if not isinstance(exc, NotListening)}
     listening |= {port for port, attr in ((p.api, "version"), (p.whatsminer_v3, "v3_info"), (p.web, "web_root"))
                   if getattr(hello, attr) is not None}
-    recognised = any(c.recognises(hello) for c in clients())
+    # The generic cgminer client does not count: a Whatsminer v2 may answer `version` too.
+    recognised = any(c.recognises(hello) for c in clients() if c.make)
     api_silent = any(port == p.api and isinstance(exc, NoReply) for port, _, exc in failures)
     if not recognised and p.api in listening and not api_silent and hello.v3_info is None:
         # Whatsminer API v2 answers its own command set on the API port (not asked of a
