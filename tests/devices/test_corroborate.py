@@ -56,7 +56,7 @@ def floor(tmp_path_factory):
 def audit(tmp, inv, snap, out, *extra):
     today = datetime.now(timezone.utc).date().isoformat()
     return run_cli("audit", inv.name, "--devices", snap.name, "--out", str(out), "--as-of", today,
-                   "--bundled-lists-only", "--format", "json,html,pdf,csv,sarif,junit,md", *extra, cwd=tmp)
+                   "--bundled-lists-only", "--format", "json,html,pdf,csv,sarif,junit,md,parquet", *extra, cwd=tmp)
 
 
 def test_findings_show_both_sides_in_every_format(floor, isolated_db):
@@ -110,6 +110,13 @@ def test_findings_show_both_sides_in_every_format(floor, isolated_db):
     for name, text in texts.items():
         for needle in must:
             assert needle in text, (name, needle)
+    import pyarrow.parquet as pq
+
+    parquet = pq.read_table(out / "findings.parquet").to_pylist()
+    assert {(r["rule_id"], r["file"], r["line"]) for r in parquet if r["rule_id"] in ("DEV-001", "DEV-004")} == {
+        ("DEV-001", "fleet.csv", 2), ("DEV-004", "snapshot.jsonl", 2)}
+    assert [r["serial"] for r in pq.read_table(out / "rigs.parquet").to_pylist()] == [
+        "DECL-1", "W-3", "W-4", "AV-5", "GONE-6", "ELSE-7"]  # the declared rigs, not the observed devices
     rows = list(csv.DictReader((out / "findings.csv").open()))
     swap_rows = [r for r in rows if r.get("rule_id") == "DEV-001"]
     assert swap_rows and "fleet.csv:2" in json.dumps(swap_rows[0])
