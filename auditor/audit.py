@@ -15,6 +15,7 @@ from auditor import __version__
 from auditor.engine.evaluate import evaluate
 from auditor.engine.loader import load_rules
 from auditor.inventory import read_inventories
+from auditor.limits import RULE_TIME_BUDGET_S
 from auditor.model import AuditResult
 from auditor.refdata.loader import RefDataOptions, load_refdata
 
@@ -27,6 +28,7 @@ class AuditOptions:
     refdata: RefDataOptions = field(default_factory=RefDataOptions)
     strict: bool = False
     organisation: str | None = None
+    rule_timeout_s: float | None = RULE_TIME_BUDGET_S  # per rule; None: unbounded
     devices: str | None = None  # device snapshot (JSON Lines from `devices scan`)
     devices_max_age_days: int = 7  # older snapshots are stated on the report
 
@@ -46,9 +48,10 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         from auditor.devices.corroborate import corroborate
 
         table, evaluation = corroborate(table, rules, refdata, opts.as_of, opts.devices, opts.devices_max_age_days,
-                                        warnings)
+                                        warnings, opts.rule_timeout_s)
     else:
-        evaluation = evaluate(table, [r for r in rules if r.check_kind != "device"], refdata, opts.as_of)
+        evaluation = evaluate(table, [r for r in rules if r.check_kind != "device"], refdata, opts.as_of,
+                              opts.rule_timeout_s)
     result = AuditResult(
         as_of=opts.as_of,
         tool_version=__version__,

@@ -148,7 +148,7 @@ def snapshot_age_days(records: list[DeviceRecord], as_of: date) -> int | None:
 
 
 def corroborate(table: InventoryTable, rules, refdata, as_of: date, snapshot_path: str, max_age_days: int,
-                warnings: list[str]):
+                warnings: list[str], rule_timeout_s: float | None = None):
     """Evaluate an audit with a device snapshot: (table with observed rows, Evaluation).
 
     Inventory rules see the inventory rows only; `device` rules see both sides; firmware
@@ -161,14 +161,14 @@ def corroborate(table: InventoryTable, rules, refdata, as_of: date, snapshot_pat
     snap = read_snapshot(snapshot_path)
     records = [DeviceRecord(r.line, r.data) for r in snap.records]
     inventory_rules = [r for r in rules if r.check_kind != "device"]
-    evaluation = evaluate(table, inventory_rules, refdata, as_of)
+    evaluation = evaluate(table, inventory_rules, refdata, as_of, rule_timeout_s)
     extended, observed = observe(table, snapshot_path, records)
     refdata.devices = observed
     refdata.sources.append({"kind": "device_snapshot", "path": snapshot_path, "sha256": snap.sha256,
                             "records": len(records)})
     on_observed = [r for r in rules if r.check_kind == "device"
                    or (r.check_kind == "firmware" and getattr(r.check, "test", None) == "advisory")]
-    second = evaluate(extended, on_observed, refdata, as_of)
+    second = evaluate(extended, on_observed, refdata, as_of, rule_timeout_s)
     for g in second.groups:
         if g.rule.check_kind != "device":
             g.rows = g.rows[g.rows >= observed.first_row]  # the declared rows were judged above
