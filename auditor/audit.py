@@ -36,6 +36,8 @@ class AuditOptions:
     # (acknowledged) instead of making the audit INCOMPLETE.
     allow_missing: frozenset[str] = frozenset()
     read: ReadOptions = field(default_factory=ReadOptions)  # column map, date format, sheet, encoding
+    devices: str | None = None  # device snapshot (JSON Lines from `devices scan`)
+    devices_max_age_days: int = 7  # older snapshots are stated on the report
 
 
 def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None) -> AuditResult:
@@ -48,10 +50,19 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         seen.setdefault(src.sha256, src.path)
     needs = {r.check_kind for r in rules if r.in_force(opts.as_of)}
     refdata = load_refdata(opts.refdata, opts.as_of, needs)
-    evaluation = evaluate(table, rules, refdata, opts.as_of, sources=sources,
-                          allow_missing=frozenset(opts.allow_missing), time_budget_s=opts.rule_timeout_s)
+    inventory_rows = len(table)
+    if opts.devices:
+        from auditor.devices.corroborate import corroborate
+
+        table, evaluation = corroborate(table, rules, refdata, opts.as_of, opts.devices, opts.devices_max_age_days,
+                                        warnings, opts.rule_timeout_s, sources=sources,
+                                        allow_missing=frozenset(opts.allow_missing))
+    else:
+        evaluation = evaluate(table, [r for r in rules if r.check_kind != "device"], refdata, opts.as_of,
+                              sources=sources, allow_missing=frozenset(opts.allow_missing),
+                              time_budget_s=opts.rule_timeout_s)
     incomplete = list(refdata.incomplete) + list(evaluation.errors) + incomplete_reasons(evaluation.coverage)
-    if len(table) == 0:
+    if inventory_rows == 0:
         incomplete.append("no row could be audited: every input row was rejected")
     if opts.strict and rejected:
         incomplete.append(f"{len(rejected)} row(s) rejected under --strict")

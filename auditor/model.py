@@ -56,6 +56,7 @@ class Kind(str, enum.Enum):
     TARIFF = "tariff"
     FIRMWARE = "firmware"
     DATA_QUALITY = "data_quality"
+    DEVICE = "device"  # the inventory held against what the rigs reported (audit --devices)
 
 
 # Canonical inventory columns, in report order. `serial` is the asset key.
@@ -153,6 +154,9 @@ class InventoryTable:
     sources: list[str]  # paths, in input order
     # Per source: the canonical columns its file has (None: every column, e.g. built in code).
     source_columns: list[frozenset[str]] | None = None
+    # Rows from this index on are devices observed on the network (audit --devices), not
+    # inventory rows: they carry findings about what devices reported, and are no assets.
+    observed_from: int | None = None
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -198,6 +202,7 @@ class RuleTest:
     rows: tuple[Mapping[str, Any], ...]  # one row, or several for cross-row checks
     as_of: date | None = None
     line: int | None = None
+    devices: tuple[Mapping[str, Any], ...] = ()  # device snapshot records, for `device` rules
 
 
 @dataclass(frozen=True)
@@ -698,6 +703,7 @@ class AuditResult:
         # "Rigs with a finding" counts findings at or above low: informational figures (tariff
         # estimates …) are counted apart, or every rig of a fleet would "have a finding".
         rows_with = np.zeros(len(self.table), dtype=bool)
+        declared = self.table.observed_from if self.table.observed_from is not None else len(self.table)
         rows_info = np.zeros(len(self.table), dtype=bool)
         waived = 0
         for g in self.groups:
@@ -724,10 +730,10 @@ class AuditResult:
         else:
             open_by_sev = dict(by_sev)
         out = {
-            "assets": len(self.table),
-            "assets_with_findings": int(rows_with.sum()),
+            "assets": declared,
+            "assets_with_findings": int(rows_with[:declared].sum()),
             "findings": sum(by_sev.values()),
-            "informational": {"findings": by_sev[Severity.INFO.label], "assets": int(rows_info.sum())},
+            "informational": {"findings": by_sev[Severity.INFO.label], "assets": int(rows_info[:declared].sum())},
             "by_severity": by_sev,
             "open_by_severity": open_by_sev,
             "waived": waived,

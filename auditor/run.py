@@ -74,6 +74,8 @@ class AuditRequest:
     strict: bool = False  # any rejected row makes the audit incomplete
     allow_missing: frozenset[str] = frozenset()  # fields the officer knows are absent (rule coverage)
     read: ReadOptions = field(default_factory=ReadOptions)  # column map, date format, sheet, encoding
+    devices: str | None = None  # device snapshot (JSON Lines from `auditor devices scan`)
+    devices_max_age_days: int = 7  # an older snapshot is stated on the report
     organisation: str | None = None  # shown on the report's cover
     rule_timeout_s: float | None = RULE_TIME_BUDGET_S  # per rule; None: unbounded
     # decorate
@@ -212,6 +214,7 @@ def evaluate(request: AuditRequest, progress: Progress | None = None) -> AuditRe
                               rule_dirs=list(request.rule_dirs), refdata=request.refdata,
                               strict=request.strict, organisation=request.organisation,
                               allow_missing=request.allow_missing, read=request.read,
+                              devices=request.devices, devices_max_age_days=request.devices_max_age_days,
                               rule_timeout_s=request.rule_timeout_s)
     try:
         return audit.run_audit(opts, progress)

@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "waivers": ("auditor.cli.waivers_cmd:waivers", "Lint and list waiver files."),
     "db": ("auditor.cli.db_cmd:db", "Create or migrate the audit-history database."),
     "config": ("auditor.cli.config_cmd:config", "Show the project configuration and where each setting comes from."),
+    "devices": ("auditor.cli.devices_cmd:devices", "Scan rigs on the network and record who they say they are."),
 }
 
 

@@ -86,12 +86,17 @@ def _load_config(ctx: click.Context, param: click.Parameter, value: str | None) 
 @click.option("--sign", is_flag=True, help="Sign the report (PAdES PDF + DSSE statement over every file).")
 @click.option("--key", "key_dir", type=click.Path(path_type=Path),
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
+@click.option("--devices", "devices", type=click.Path(dir_okay=False),
+              help="Device snapshot from `auditor devices scan`: the inventory is held against what the rigs report.")
+@click.option("--devices-max-age", default=7, show_default=True, type=click.IntRange(0),
+              help="A device snapshot observed more than this many days before --as-of is stated on the report.")
 @click.option("--sarif-min-severity", type=click.Choice(["info", "low", "medium", "high", "critical"]),
               help="Lowest severity listed in report.sarif (default: the --fail-on level); the rest is counted.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fail_on_new_only, exit_zero, strict,
           column_map, date_format, sheet, encoding, allow_missing, rule_timeout, db_url, refdata, waivers_path,
-          max_waiver_days, baseline, diff_ref, record, organisation, sign, key_dir, sarif_min_severity, quiet):
+          max_waiver_days, baseline, diff_ref, record, organisation, sign, key_dir, devices, devices_max_age,
+          sarif_min_severity, quiet):
     """Audit INVENTORY files (CSV, JSON, JSON Lines or workbooks) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.engine.coverage import check_fields
@@ -141,6 +146,8 @@ def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fai
         allow_missing=allowed,
         read=read_options,
         rule_timeout_s=rule_timeout,
+        devices=devices,
+        devices_max_age_days=devices_max_age,
     )
     progress = _progress if sys.stderr.isatty() and not quiet else None
     try:

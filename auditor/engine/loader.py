@@ -22,7 +22,7 @@ COMMON_KEYS = {
     "remediation", "references", "effective", "scope", "tests", "needs",
 }
 REQUIRED = ("id", "title", "severity", "kind", "check", "confidence", "message", "references")
-TEST_KEYS = {"name", "expect", "as_of", "row", "rows"}
+TEST_KEYS = {"name", "expect", "as_of", "row", "rows", "devices"}
 EXPECTATIONS = {"fail", "pass", "not_applicable"}
 CONFIDENCE = {"P", "R", "U"}
 
@@ -273,5 +273,16 @@ def _tests(tests: Any, where: Where) -> tuple[RuleTest, ...]:
                 if col not in CANONICAL_COLUMNS:
                     raise where.error(f"test #{i}: unknown column {col!r}", col, "tests")
         as_of = _date(t["as_of"], where, "as_of", "tests") if "as_of" in t else None
-        out.append(RuleTest(name=str(t.get("name", f"test {i}")), expect=expect, rows=tuple(rows), as_of=as_of))
+        devices = t.get("devices", [])
+        if not isinstance(devices, list) or not all(isinstance(d, dict) for d in devices):
+            raise where.error(f"test #{i}: devices must be an array of snapshot records {{ address = …, … }}",
+                              "devices", "tests")
+        from auditor.devices.snapshot import test_record_errors
+
+        for d in devices:
+            problems = test_record_errors(d)
+            if problems:
+                raise where.error(f"test #{i}: device {d.get('address', '?')}: {problems[0]}", "devices", "tests")
+        out.append(RuleTest(name=str(t.get("name", f"test {i}")), expect=expect, rows=tuple(rows), as_of=as_of,
+                            devices=tuple(devices)))
     return tuple(out)

@@ -47,6 +47,15 @@ def run_test(rule: Rule, test: RuleTest, refdata: RefData, default_as_of: date) 
         return TestOutcome(rule.id, test, "not_applicable", f"rule not in force on {as_of}")
     if rule.scope is not None and len(scope_rows(rule, table, as_of)) == 0:
         return TestOutcome(rule.id, test, "not_applicable", "rows outside the rule's scope")
+    if test.devices:
+        from dataclasses import replace
+
+        from auditor.devices.corroborate import DeviceRecord, observe
+        from auditor.devices.snapshot import test_record
+
+        records = [DeviceRecord(n, test_record(dict(d))) for n, d in enumerate(test.devices, 1)]
+        table, observed = observe(table, f"{rule.id}:devices", records)
+        refdata = replace(refdata, devices=observed) if refdata is not None else None
     ctx = EvalContext(as_of=as_of, refdata=refdata)
     try:
         groups = evaluate_rule(rule, table, ctx)

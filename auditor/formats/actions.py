@@ -2,7 +2,7 @@
 
 An officer reads the first screen of the report and must know what to do. Findings are per
 rig; problems are not: 23 rigs on one firmware advisory are one thing to fix. A problem is
-  - a listed party (screening and ownership rules): the list entry matched, whatever rig or field;
+  - a listed party: the list entry matched (screening), or the party owned by listed ones (Affiliates rule);
   - a firmware advisory: its id;
   - otherwise the rule itself (its reason is the rule's title, the example message says more);
 at one severity. Informational findings (`info`) are figures, never actions; waived findings
@@ -51,9 +51,8 @@ def subject_of(evidence: Mapping[str, Any]) -> str:
     if listed:
         where = evidence.get("list")
         return f"{listed} ({where})" if where else str(listed)
-    owner = evidence.get("listed_owner") or evidence.get("owner")
-    if isinstance(owner, str) and owner:
-        return owner
+    if evidence.get("owner_lists") and evidence.get("value"):  # Affiliates rule: the party owned by listed ones
+        return f"{evidence['value']} (owned 50% or more by listed parties)"
     advisory = evidence.get("advisory")
     if isinstance(advisory, Mapping) and advisory.get("id"):
         return str(advisory["id"])
@@ -89,10 +88,3 @@ def top_actions(result: AuditResult) -> list[Action]:
             out.append(Action(Severity(sev), groups[0].rule, subject, rigs, findings, waived, example))
     out.sort(key=lambda a: (-int(a.severity), -a.rigs, a.rule.id, a.subject))
     return out
-
-
-def informational(result: AuditResult) -> dict[str, int]:
-    """Informational figures, counted apart from findings that need action."""
-    info = [g for g in result.groups if g.effective_severity < ACTION_FLOOR]
-    rows = np.unique(np.concatenate([g.rows for g in info])) if info else np.empty(0, dtype=np.int64)
-    return {"findings": int(sum(len(g.rows) for g in info)), "rigs": int(len(rows))}

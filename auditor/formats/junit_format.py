@@ -95,7 +95,10 @@ class JunitFormat:
         totals = dict(tests=0, failures=0, errors=0, skipped=0)
         rules = sorted(result.rules, key=lambda r: r.id)
         gaps = {(g.source, c.rule_id): g for c in result.coverage for g in c.gaps}
-        for source in [s.path for s in result.inventory]:
+        sources = [s.path for s in result.inventory]
+        # Findings may also sit on a device snapshot's lines (audit --devices): its own suite.
+        sources += [s for s in result.table.sources if s not in sources]
+        for source in sources:
             suite = ET.SubElement(root, "testsuite", name=_x(f"auditor: {source}"))
             counts = dict(tests=0, failures=0, errors=0, skipped=0)
             props = ET.SubElement(suite, "properties")
@@ -103,8 +106,9 @@ class JunitFormat:
             ET.SubElement(props, "property", name="gate", value=gate.describe())
             ET.SubElement(props, "property", name="tool_version", value=_x(result.tool_version))
 
-            counts["tests"] += 1
-            self._input_case(suite, source, rejected_by_file.get(source, []), result, counts)
+            if any(s.path == source for s in result.inventory):
+                counts["tests"] += 1
+                self._input_case(suite, source, rejected_by_file.get(source, []), result, counts)
             for rule in rules:
                 counts["tests"] += 1
                 case = ET.SubElement(

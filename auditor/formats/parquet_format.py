@@ -122,7 +122,9 @@ class ParquetFormat:
 
     def _write_rigs(self, pa, pq, result: AuditResult, path: Path) -> None:
         table = result.table
-        n = len(table)
+        # Rows past `observed_from` are devices seen on the network (audit --devices), not
+        # audited rigs: their findings are in findings.parquet with the snapshot's file and line.
+        n = table.observed_from if table.observed_from is not None else len(table)
         open_counts = _open_counts_per_rig(result)
         fields, arrays = [], []
 
@@ -131,14 +133,14 @@ class ParquetFormat:
             arrays.append(array)
 
         file_names = [Path(s).name for s in table.sources]
-        add("file", pa.DictionaryArray.from_arrays(pa.array(table.source_index, pa.int32()),
+        add("file", pa.DictionaryArray.from_arrays(pa.array(table.source_index[:n], pa.int32()),
                                                    pa.array(file_names, pa.string())))
-        add("line", pa.array(table.lines, pa.int64()))
+        add("line", pa.array(table.lines[:n], pa.int64()))
         add("asset_key", pa.array([table.asset_key(i) for i in range(n)], pa.string()))
         for name, column in table.columns.items():
-            add(name, _column_array(pa, column))
+            add(name, _column_array(pa, column if n == len(table) else Column(column.values, column.codes[:n])))
         for sev in sorted(Severity, reverse=True):
-            add(f"open_{sev.label}", pa.array(open_counts[int(sev)], pa.int32()))
+            add(f"open_{sev.label}", pa.array(open_counts[int(sev)][:n], pa.int32()))
         with create_file(path, "wb") as fh:
             pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), fh,
                            compression="zstd", row_group_size=BATCH)

@@ -237,6 +237,7 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         "countries": [(charts.country_name(c), n) for c, n in charts.country_counts(result.table)],
         "tariff": tariff,
         "tariff_table": charts.tariff_table(result.tariff),
+        "no_import_date": estimated_without_import_date(result),
         "usd": charts.usd,
         "rules_meta": [rule_meta(r, result.as_of) for r in sorted(result.rules, key=lambda r: r.id)],
         "rejected": rejected[:rejected_cap],
@@ -248,6 +249,14 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         "research_date": research_date(doc),
         "actions_cap": 10,
     }
+
+
+def estimated_without_import_date(result: AuditResult) -> int:
+    """Rigs whose duty estimate used the as-of date because they have no import date (the tariff
+    check says so in each estimate's `date_basis`)."""
+    rows = [g.rows for g in result.groups
+            if g.rule.kind.value == "tariff" and str(g.evidence.get("date_basis", "")).startswith("as_of")]
+    return int(len(np.unique(np.concatenate(rows)))) if rows else 0
 
 
 def research_date(doc: dict[str, Any]) -> str | None:

@@ -7,7 +7,7 @@ submodules; the engine never reads files itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from auditor.model import ListInfo, RefDataSource
 
@@ -38,3 +38,4 @@ class RefData:
     warnings: list[str] = field(default_factory=list)  # e.g. only bundled lists were used
     incomplete: list[str] = field(default_factory=list)  # e.g. stale lists: the audit is INCOMPLETE
     research: Research | None = None  # when the bundled law was last researched
+    devices: Any = None  # devices.corroborate.Observed when the audit has a device snapshot

@@ -20,7 +20,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from .conftest import audit, report_json
+from .conftest import REPO, audit, report_json, run_cli
 
 FLEET = (
     "serial,manufacturer,model,assembly_country,site,mac\n"
@@ -112,3 +112,21 @@ def test_severity_order_in_json_csv_html_data_and_markdown(report):
     top = md[md.index("### Top rules"):]
     order = [m for m in re.findall(r"^\| (DQ-\d+|ORIG-\d+) \|", top, re.M)]
     assert order == ["DQ-002", "ORIG-001", "DQ-003", "ORIG-002"]
+
+
+def test_tariff_section_says_when_import_dates_are_missing_and_the_audit_date_was_used(tmp_path):
+    """The sample fleet has rigs without an import date: the tariff section says how many, and
+    that their duty "at import" used the audit date — in the PDF and in the HTML page."""
+    sample_report = tmp_path / "out"
+    assert run_cli(["audit", str(REPO / "sample_inventory.csv"), "--out", str(sample_report), "--as-of", "2026-11-26",
+                    "--format", "json,html,pdf", "--bundled-lists-only", "--no-record", "-q"]) == 1
+    doc = report_json(sample_report)
+    missing = {f["asset"]["key"] for f in doc["findings"]
+               if f["rule_id"] == "TARIFF-001" and f["evidence"].get("date_basis", "").startswith("as_of")}
+    assert missing  # the sample plants rigs without an import date
+    said = f"{len(missing)} of {doc['summary']['assets']} rigs have no import date:"
+    pdf = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(str(sample_report / "report.pdf")).pages))
+    assert said in pdf and "estimated at the rates in force on the audit date (2026-11-26)" in pdf
+    html = (sample_report / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('<section id="tariff">'):]
+    assert said in re.sub(r"<[^>]+>", "", section)

@@ -14,6 +14,7 @@ _REGISTRY: dict[str, str] = {
     "tariff": "auditor.engine.checks.tariff:CHECK",
     "origin_claim": "auditor.engine.checks.origin_claim:CHECK",
     "firmware": "auditor.engine.checks.firmware:CHECK",
+    "device": "auditor.engine.checks.device:CHECK",
 }
 
 
