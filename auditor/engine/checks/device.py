@@ -104,7 +104,7 @@ class DeviceCheck:
         rec = obs.records[k] if k is not None else None
         declared = self._declared(table, row) if row is not None else None
         observed = {f: rec.data.get(f) for f in OBSERVED_FIELDS} if rec else None
-        decl_text = (f"{self._where(table, row)} ("" + ", ".join(f"{f} {v}" for f, v in declared.items() if v) + ")"
+        decl_text = (f"{self._where(table, row)} (" + ", ".join(f"{f} {v}" for f, v in declared.items() if v) + ")"
                      if declared and row is not None else "no inventory row")
         obs_text = (f"{rec.address} at {rec.data.get('observed_at')} ({obs.snapshot}:{rec.line}; "
                     + ", ".join(f"{f} {rec.data.get(f)}" for f in OBSERVED_FIELDS[1:] if rec.data.get(f)) + ")"
