@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from auditor.diff import Diff, compare, result_findings
+from auditor.limits import BASELINE_MAX_BYTES, read_capped
 from auditor.model import AuditResult
 
 SUPPORTED_SCHEMA = "1"
@@ -25,7 +26,7 @@ def load_baseline(path: str | Path) -> list[dict]:
     """The findings of a report.json, validated enough to compare against."""
     shown = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        text = read_capped(path, BASELINE_MAX_BYTES, "baseline report").decode("utf-8-sig")
     except OSError as exc:
         raise BaselineError(f"{shown}: cannot read baseline report: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:

@@ -24,6 +24,10 @@ TOML_MAX_KEY_PARTS = 32
 
 #: A whole-document .json inventory is parsed in memory; larger fleets use JSON Lines (streamed).
 JSON_DOCUMENT_MAX_BYTES = 256 * MiB
+#: An official list file (the full Consolidated Screening List is tens of MiB).
+LIST_FILE_MAX_BYTES = 512 * MiB
+#: A baseline report.json (--baseline) is parsed in memory; bigger fleets use --diff-against.
+BASELINE_MAX_BYTES = 1024 * MiB
 #: One cell of an inventory (a serial, a supplier name, a declared value): longer is a rejected row.
 CELL_MAX_CHARS = 1024
 #: Columns named one by one in a warning; the rest are counted.

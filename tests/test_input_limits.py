@@ -128,3 +128,22 @@ def test_oversized_serials_are_rejected_rows_not_a_huge_report(tmp_path):
     assert rep["rejected_rows"][0]["reason"] == "value is 10,005 characters long (limit 128)"
     total = sum(p.stat().st_size for p in (tmp_path / "out").iterdir())
     assert total < 5 * 1024 * 1024, total
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_list_files_and_baselines_are_regular_files_only(tmp_path, kind):
+    inv = tmp_path / "inv.csv"
+    inv.write_text(HEADER + ROW.format(n=1))
+    bad = tmp_path / ("csl.csv" if kind == "fifo" else "zero.csv")
+    if kind == "fifo":
+        os.mkfifo(bad)
+        what = "is a FIFO (named pipe), not a regular file"
+    else:
+        bad.symlink_to("/dev/zero")
+        what = "is a character device, not a regular file"
+    proc = run_cli("lists", "import", str(bad), "--format", "csl-csv", "--db", f"sqlite:///{tmp_path / 'a.db'}")
+    assert proc.returncode == 2, proc.stderr
+    assert f"{bad}: cannot read file: {what}" in proc.stderr and "Traceback" not in proc.stderr
+    proc = audit(tmp_path, inv, "--rules", "rules/data_quality", "--baseline", str(bad))
+    assert proc.returncode == 2, proc.stderr
+    assert f"{bad}: cannot read baseline report: {what}" in proc.stderr

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterator, Protocol
 
 from auditor.errors import location
+from auditor.limits import LIST_FILE_MAX_BYTES, open_regular, read_capped
 from auditor.model import ImportResult, ListEntry  # noqa: F401  (ImportResult re-exported)
 
 
@@ -98,7 +99,7 @@ def parse_date(text: str) -> date:
 
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -107,7 +108,7 @@ def file_sha256(path: Path) -> str:
 def read_text(path: Path) -> str:
     """The file as text: UTF-8 with or without BOM; anything else is a clear error."""
     try:
-        data = path.read_bytes()
+        data = read_capped(path, LIST_FILE_MAX_BYTES, "list file")  # regular files only: no FIFO, no /dev/zero
     except OSError as exc:
         raise ListFormatError(path, f"cannot read file: {exc.strerror or exc}") from None
     if data.startswith(b"\xef\xbb\xbf"):

@@ -124,12 +124,13 @@ class Dod1260hImporter:
 
 def _disputed() -> dict[tuple[str, date], str]:
     """(company slug, removal date) -> why the removal is disputed, from the bundled curated file."""
-    import tomllib
     from importlib import resources
 
-    text = resources.files("auditor.refdata.curated").joinpath("disputed_removals.toml").read_text(encoding="utf-8")
+    from auditor.tomlfile import parse_toml
+
+    source = resources.files("auditor.refdata.curated").joinpath("disputed_removals.toml")
     out = {}
-    for r in tomllib.loads(text).get("disputed_removal", []):
+    for r in parse_toml(source.read_text(encoding="utf-8"), str(source)).get("disputed_removal", []):
         if r.get("list") == Dod1260hImporter.name:
             out[(slug(r["name"]), r["end"])] = f"{r['source']} ({r['confidence']})"
     return out
