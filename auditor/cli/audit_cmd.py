@@ -55,11 +55,13 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--sign", is_flag=True, help="Sign the report (PAdES PDF + DSSE statement over every file).")
 @click.option("--key", "key_dir", type=click.Path(path_type=Path),
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
+@click.option("--tsa", "tsa_url", metavar="URL",
+              help="With --sign: RFC 3161 time-stamping authority for the signatures (PAdES B-T, report.sigstore.json).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
           bundled_lists_only, no_bundled_list, cleared, max_list_age, ownership, tariffs, facilities,
           advisories, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
-          key_dir, quiet):
+          key_dir, tsa_url, quiet):
     """Audit INVENTORY files (CSV, JSON or JSON Lines) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.audit import AuditOptions, run_audit
@@ -74,17 +76,19 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         fail("give either --baseline FILE or --diff-against RUN, not both")
     if sign and key_dir is None:
         fail("--sign needs --key DIR (create one with `auditor keys generate --out DIR`)")
+    if tsa_url and not sign:
+        fail("--tsa timestamps signatures: give it with --sign")
     signing_key = None
     if sign:
         _require_clean_out_dir(out_dir, {fmt_registry.get(n).filename for n in selected})
-        # Key, passphrase and certificate are checked before anything is written: a failed
-        # signature must not leave an unsigned report behind.
+        # Key, passphrase, certificate and time-stamping authority are checked before anything
+        # is written: a failed signature must not leave an unsigned report behind.
         from auditor.cli.keys_cmd import read_passphrase
         from auditor.signing import SigningError
         from auditor.signing.sign import prepare_signing
 
         try:
-            signing_key = prepare_signing(key_dir, read_passphrase(confirm=False))
+            signing_key = prepare_signing(key_dir, read_passphrase(confirm=False), tsa_url=tsa_url)
         except SigningError as exc:
             fail(f"cannot sign: {exc}")
     opts = AuditOptions(
@@ -144,7 +148,7 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         from auditor.signing.sign import sign_folder
 
         try:
-            sign_folder(out_dir, signing_key)
+            sign_folder(out_dir, signing_key, tsa_url=tsa_url)
         except SigningError as exc:
             fail(f"signing failed: {exc}")
 
@@ -224,14 +228,14 @@ def _diff_against_history(result, db_url, ref):
         d.apply_to(result)
 
 
-SIGNATURE_FILES = {"report.intoto.json", "signer.pem", "root.pem"}
-
-
 def _require_clean_out_dir(out_dir: Path, ours: set[str]) -> None:
     """A signed report covers every file in its folder: refuse to sign leftovers of other runs."""
+    from auditor.signing.statement import SIGNATURE_FILES, STAGING_PREFIX
+
     if not out_dir.is_dir():
         return
-    stray = sorted(p.name for p in out_dir.iterdir() if p.name not in ours | SIGNATURE_FILES)
+    stray = sorted(p.name for p in out_dir.iterdir()
+                   if p.name not in ours | SIGNATURE_FILES and not p.name.startswith(STAGING_PREFIX))
     if stray:
         fail(f"{out_dir} holds files this audit does not write ({', '.join(stray[:5])}); "
              "a signed report covers its whole folder: use an empty --out directory")
