@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +94,31 @@ def check_supported_key(key, where: str) -> None:
     raise SigningError(f"{where}: {type(key).__name__} keys are not supported (use ECDSA P-256 or RSA)")
 
 
+# --------------------------------------------------------------------------- permissions
+
+
+def private_dir(path: Path) -> None:
+    """Create the key directory 0700, or tighten an existing one we own (a 0777 folder lets
+    anyone swap the certificates or delete the keys); refuse one owned by someone else."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    st = path.lstat()
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+        raise SigningError(f"{path}: not a directory (a key directory may not be a symbolic link)")
+    if st.st_mode & 0o077:
+        if st.st_uid != os.getuid():
+            raise SigningError(f"{path} is open to other users (mode {stat.S_IMODE(st.st_mode):04o}) and owned by "
+                               "someone else; choose a key directory of your own")
+        os.chmod(path, 0o700)
+
+
+def check_private_file(path: Path) -> None:
+    """A private key others can read (or change) is refused, as ssh refuses one: say how to fix it."""
+    mode = stat.S_IMODE(Path(path).stat().st_mode)
+    if mode & 0o077:
+        raise SigningError(f"{path} is readable or writable by other users (mode {mode:04o}); a private key "
+                           f"must be private: run `chmod 600 {path}`")
+
+
 # --------------------------------------------------------------------------- generation
 
 
@@ -137,7 +164,7 @@ def generate_keys(
     existing = [n for n in (ROOT_CERT, ROOT_KEY, SIGNER_CERT, SIGNER_KEY, CHAIN_CERTS) if (out_dir / n).exists()]
     if existing:
         raise SigningError(f"{out_dir} already holds {', '.join(existing)}; refusing to overwrite keys")
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(out_dir)
 
     root_key = ec.generate_private_key(ec.SECP256R1())
     signer_key = ec.generate_private_key(ec.SECP256R1())
@@ -300,6 +327,7 @@ def load_key_material(path: Path, passphrase: str | None) -> KeyMaterial:
     """Load signing material from a key directory (layout above) or a PKCS#12 file."""
     path = Path(path)
     if path.is_file() and path.suffix.lower() in PKCS12_SUFFIXES:
+        check_private_file(path)
         return load_pkcs12(path, passphrase)
     if not path.is_dir():
         raise SigningError(f"{path}: not a key directory or a .p12/.pfx file")
@@ -307,6 +335,7 @@ def load_key_material(path: Path, passphrase: str | None) -> KeyMaterial:
     if missing:
         raise SigningError(f"{path}: missing {', '.join(missing)} (create keys with `auditor keys generate --out {path}`)")
     cert = load_cert(path / SIGNER_CERT)
+    check_private_file(path / SIGNER_KEY)
     key = load_private_key(path / SIGNER_KEY, passphrase)
     chain = _order_chain(cert, load_certs(path / CHAIN_CERTS), str(path / CHAIN_CERTS)) if (path / CHAIN_CERTS).is_file() else ()
     root = load_cert(path / ROOT_CERT) if (path / ROOT_CERT).is_file() else None
@@ -343,7 +372,7 @@ def import_keys(
     existing = [n for n in (ROOT_CERT, ROOT_KEY, SIGNER_CERT, SIGNER_KEY, CHAIN_CERTS) if (out_dir / n).exists()]
     if existing:
         raise SigningError(f"{out_dir} already holds {', '.join(existing)}; refusing to overwrite keys")
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(out_dir)
     enc = serialization.BestAvailableEncryption(new_passphrase.encode("utf-8"))
     write_private(out_dir / SIGNER_KEY, material.signer_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, enc))

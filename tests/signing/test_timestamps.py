@@ -25,30 +25,6 @@ ENV = {"AUDITOR_KEY_PASSPHRASE": PASSPHRASE}
 UTC = dt.timezone.utc
 
 
-@pytest.fixture(scope="session")
-def tsa_pki() -> TsaPki:
-    return TsaPki.create()
-
-
-@pytest.fixture(scope="session")
-def tsa_root(tsa_pki, tmp_path_factory) -> Path:
-    return tsa_pki.write_root(tmp_path_factory.mktemp("tsa") / "tsa-root.pem")
-
-
-@pytest.fixture
-def tsa(tsa_pki):
-    with LocalTsa(tsa_pki) as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
-def short_keys(tmp_path_factory) -> Path:
-    """A signing certificate valid from yesterday to tomorrow 00:00 UTC."""
-    d = tmp_path_factory.mktemp("short") / "keys"
-    generate_keys(d, PASSPHRASE, org="Example Mining AG", valid_from=TODAY - dt.timedelta(days=1), signer_days=2)
-    return d
-
-
 def after_expiry() -> str:
     return (TODAY + dt.timedelta(days=30)).isoformat()
 

@@ -80,6 +80,7 @@ class LocalTsa:
     pki: TsaPki
     fixed_time: dt.datetime | None = None
     mode: str = "ok"  # ok | refuse | html | garbage | other-imprint | http-500
+    fail_after: int | None = None  # answer HTTP 500 once this many requests were answered
     requests: int = 0
     url: str = ""
     _server: http.server.ThreadingHTTPServer | None = field(default=None, repr=False)
@@ -89,7 +90,7 @@ class LocalTsa:
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
         self.requests += 1
-        if self.mode == "http-500":
+        if self.mode == "http-500" or (self.fail_after is not None and self.requests > self.fail_after):
             return 500, "text/plain", b"internal error"
         if self.mode == "html":
             return 200, "text/html", b"<html>login required</html>"
