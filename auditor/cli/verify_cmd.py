@@ -7,22 +7,10 @@ from pathlib import Path
 import click
 
 from auditor.cli.exits import fail
+from auditor.cli.options import MOMENT
 
 VERIFIED = 0
 FAILED = 1
-
-
-def _moment(ctx, param, value):
-    """--at: a date (midnight UTC) or an ISO 8601 date-time; naive times are UTC."""
-    import datetime as dt
-
-    if value is None:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD) or ISO date-time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 @click.command()
@@ -33,11 +21,14 @@ def _moment(ctx, param, value):
               help="Trust the root.pem shipped inside the folder (only after comparing its fingerprint).")
 @click.option("--tsa-trust", "tsa_trust_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Root certificate (PEM) of the time-stamping authority whose timestamps you accept; repeatable.")
-@click.option("--at", "at", callback=_moment, metavar="DATE",
+@click.option("--crl", "crl_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Certificate revocation list (PEM or DER) the issuer published; repeatable. CRLs embedded "
+                   "in a long-term PDF are read too.")
+@click.option("--at", "at", type=MOMENT,
               help="Verify as of this moment (YYYY-MM-DD or an ISO date-time, UTC unless an offset is given); "
                    "default now.")
 def verify(report_dir: Path, trust_files: tuple[Path, ...], trust_included_root: bool,
-           tsa_trust_files: tuple[Path, ...], at) -> None:
+           tsa_trust_files: tuple[Path, ...], crl_files: tuple[Path, ...], at) -> None:
     """Verify a signed report folder: every file, the PDF signature and the issuer.
 
     REPORT_DIR may also be a single signed PDF: then only its PAdES signature is checked
@@ -53,19 +44,21 @@ def verify(report_dir: Path, trust_files: tuple[Path, ...], trust_included_root:
     from auditor.signing import SigningError, verify_report
     from auditor.signing.verify import verify_pdf_file
     from auditor.signing.keys import load_certs
+    from auditor.signing.revocation import load_crls
 
     if trust_files and trust_included_root:
         fail("give either --trust or --trust-included-root, not both")
     try:
         roots = [c for f in trust_files for c in load_certs(f)]
         tsa_roots = [c for f in tsa_trust_files for c in load_certs(f)]
+        crls = [c for f in crl_files for c in load_crls(f)]
         if report_dir.is_file() and report_dir.suffix.lower() == ".pdf":
             if trust_included_root:
                 fail("--trust-included-root applies to report folders; give --trust ROOT.pem for a PDF")
             result = verify_pdf_file(report_dir, roots, at=at, tsa_roots=tsa_roots)
         elif report_dir.is_dir():
             result = verify_report(report_dir, roots or None, trust_included_root=trust_included_root, at=at,
-                                   tsa_roots=tsa_roots)
+                                   tsa_roots=tsa_roots, crls=crls)
         else:
             fail(f"{report_dir}: not a report folder or a PDF file")
     except SigningError as exc:

@@ -22,6 +22,7 @@ from auditor.signing.dsse import IN_TOTO_PAYLOAD_TYPE, envelope_bytes, sign_enve
 from auditor.signing.errors import SigningError
 from auditor.signing.keys import KeyMaterial, load_key_material
 from auditor.signing.pdf import pdf_signature_count, sign_pdf
+from auditor.signing.revocation import check_revocation
 from auditor.signing.securefile import write_public
 from auditor.signing.statement import (
     BUNDLE_FILE, CHAIN_PEM, ENVELOPE_FILE, ROOT_PEM, SIGNATURE_FILES, SIGNER_PEM, STAGING_PREFIX, check_name,
@@ -74,6 +75,10 @@ def prepare_signing(key_dir: Path, passphrase: str | None, *, tsa_url: str | Non
         problems = [p for p in problems if "not issued by a trusted root" not in p]
     if problems:
         raise SigningError(f"{material.source}: cannot sign: " + "; ".join(problems))
+    issuers = [*material.chain, *([material.root] if material.root is not None else [])]
+    revoked = check_revocation(material.signer_cert, issuers, list(material.crls), now)
+    if revoked is not None and not revoked.ok:
+        raise SigningError(f"{material.source}: cannot sign: {revoked.message} (auditor keys revoke)")
     if tsa_url is not None:
         from auditor.signing.tsa import probe
 

@@ -22,6 +22,7 @@ from auditor.signing.dsse import EnvelopeError, parse_envelope, verify_envelope
 from auditor.signing.errors import SigningError
 from auditor.signing.keys import cert_fingerprint, key_id, load_certs
 from auditor.signing.pdf import validate_pdf
+from auditor.signing.revocation import check_revocation, crls_in_pdf
 from auditor.signing.timestamps import check_reply, fmt_time
 from auditor.signing.statement import (
     CHAIN_PEM, ENVELOPE_FILE, ROOT_PEM, SIGNER_PEM, parse_statement, report_files, sha256_file,
@@ -66,12 +67,14 @@ def verify_report(
     trust_included_root: bool = False,
     at: dt.datetime | None = None,
     tsa_roots: list[x509.Certificate] = (),
+    crls: list[x509.CertificateRevocationList] = (),
 ) -> VerifyResult:
-    """Check envelope, timestamp, chain, every subject's digest, unlisted files and PDF signatures.
+    """Check envelope, timestamp, chain, revocation, every subject's digest, unlisted files and PDF signatures.
 
     Time: certificates are checked at the time of a valid timestamp from a TSA chaining to
     `tsa_roots` when the report carries one (it proves the signature existed then), else at
-    `at` (default: now). Never raises for a bad or tampered report (those are verdicts); raises
+    `at` (default: now). Revocation: the CRLs in `crls` and in the PDFs' validation data; a
+    revocation at or before the relied-on time fails. Never raises for a bad or tampered report (those are verdicts); raises
     SigningError only when `folder` is not a directory.
     """
     folder = Path(folder)
@@ -152,9 +155,15 @@ def verify_report(
             )
         else:
             result.trusted_root = root
-            result.add(SIGNER_PEM, True, f"{signer.subject.rfc4514_string()} chains to trusted root "
-                                         f"{root.subject.rfc4514_string()} (sha256 {cert_fingerprint(root)}) "
-                                         f"at {fmt_time(relied)}")
+            message = (f"{signer.subject.rfc4514_string()} chains to trusted root {root.subject.rfc4514_string()} "
+                       f"(sha256 {cert_fingerprint(root)}) at {fmt_time(relied)}")
+            embedded = [c for p in sorted(folder.rglob("*.pdf")) if p.is_file() and not p.is_symlink()
+                        for c in crls_in_pdf(p)]
+            revoked = check_revocation(signer, [*intermediates, *anchors], [*crls, *embedded], relied)
+            if revoked is None:
+                result.add(SIGNER_PEM, True, message + "; revocation not checked (no CRL given with --crl or embedded)")
+            else:
+                result.add(SIGNER_PEM, revoked.ok, message + "; " + revoked.message if revoked.ok else revoked.message)
 
     # --- every file against the statement, in one sorted pass
     files, problems = report_files(folder)
