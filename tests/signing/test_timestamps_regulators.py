@@ -102,11 +102,13 @@ def test_a_token_dated_after_expiry_fails_openssl_verify(tmp_path, pdf_bytes, sh
     assert_rejected_at(run_check_script(folder, short_keys / "root.pem", tmp_path, tsa_root), "2", "certificate has expired")
 
 
-def _pyhanko(root: Path, pdf: Path, tsa_root: Path | None, cwd: Path) -> subprocess.CompletedProcess:
+def _pyhanko(root: Path, pdf: Path, tsa_root: Path | None, cwd: Path, at: str | None = None) -> subprocess.CompletedProcess:
     require(shutil.which("pyhanko", path=str(Path(sys.executable).parent)) is not None,
             "pyhanko CLI not installed (pip install pyhanko-cli)")
-    return subprocess.run(["bash", "-c", bash_blocks()[1]], capture_output=True, text=True, cwd=cwd,
-                          env=_pyhanko_env(root, pdf, tsa_root))
+    env = _pyhanko_env(root, pdf, tsa_root)
+    if at is not None:
+        env["AT"] = at
+    return subprocess.run(["bash", "-c", bash_blocks()[1]], capture_output=True, text=True, cwd=cwd, env=env)
 
 
 def test_pyhanko_shows_the_trusted_signature_timestamp(stamped, short_keys, tsa_root, tmp_path):
@@ -120,3 +122,14 @@ def test_pyhanko_rejects_the_timestamp_of_an_untrusted_tsa(stamped, short_keys, 
     other_root = TsaPki.create("Other TSA").write_root(tmp_path / "other-tsa-root.pem")
     proc = _pyhanko(short_keys / "root.pem", stamped / "report.pdf", other_root, tmp_path)
     assert proc.returncode != 0 and "PDF NOT VERIFIED" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_pyhanko_accepts_an_expired_certificate_at_its_trusted_timestamp(expired_but_stamped, tsa_root, tmp_path):
+    folder, keys = expired_but_stamped
+    now = _pyhanko(keys / "root.pem", folder / "report.pdf", tsa_root, tmp_path)
+    assert now.returncode != 0 and "The signer's certificate is untrusted." in now.stdout, now.stdout + now.stderr
+    stamped = next(ln for ln in now.stdout.splitlines() if ln.startswith("Signature timestamp token: "))
+    assert "The TSA certificate is trusted." in now.stdout
+    at = stamped.removeprefix("Signature timestamp token: ")
+    then = _pyhanko(keys / "root.pem", folder / "report.pdf", tsa_root, tmp_path, at=at)
+    assert then.returncode == 0 and "PDF VERIFIED" in then.stdout, then.stdout + then.stderr
