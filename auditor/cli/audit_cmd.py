@@ -57,13 +57,15 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
 @click.option("--tsa", "tsa_url", metavar="URL",
               help="With --sign: RFC 3161 time-stamping authority for the signatures (PAdES B-T, report.sigstore.json).")
+@click.option("--long-term", is_flag=True,
+              help="With --sign --tsa: PAdES B-LTA (validation data and a document timestamp in the PDF).")
 @click.option("--sarif-min-severity", type=click.Choice(["info", "low", "medium", "high", "critical"]),
               help="Lowest severity listed in report.sarif (default: the --fail-on level); the rest is counted.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
           bundled_lists_only, no_bundled_list, cleared, max_list_age, ownership, tariffs, facilities,
           advisories, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
-          key_dir, tsa_url, sarif_min_severity, quiet):
+          key_dir, tsa_url, long_term, sarif_min_severity, quiet):
     """Audit INVENTORY files (CSV, JSON or JSON Lines) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.audit import AuditOptions, run_audit
@@ -84,6 +86,8 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         fail("--sign needs --key DIR (create one with `auditor keys generate --out DIR`)")
     if tsa_url and not sign:
         fail("--tsa timestamps signatures: give it with --sign")
+    if long_term and not tsa_url:
+        fail("--long-term needs --sign and --tsa URL (the document timestamp comes from a time-stamping authority)")
     signing_key = None
     if sign:
         _require_clean_out_dir(out_dir, {f for n in selected for f in fmt_registry.filenames(n)})
@@ -155,7 +159,7 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         from auditor.signing.sign import sign_folder
 
         try:
-            sign_folder(out_dir, signing_key, tsa_url=tsa_url)
+            sign_folder(out_dir, signing_key, tsa_url=tsa_url, long_term=long_term)
         except SigningError as exc:
             fail(f"signing failed: {exc}")
 

@@ -17,7 +17,9 @@ from auditor.cli.exits import fail
 @click.option("--tsa", "tsa_url", metavar="URL",
               help="RFC 3161 time-stamping authority: timestamps the PDF signature (PAdES B-T) and the "
                    "DSSE signature (report.sigstore.json), so the report verifies after the certificate expires.")
-def sign(report_dir: Path, key_path: Path, visible: bool, tsa_url: str | None) -> None:
+@click.option("--long-term", is_flag=True,
+              help="With --tsa: embed the chains' validation data and a document timestamp in the PDF (PAdES B-LTA).")
+def sign(report_dir: Path, key_path: Path, visible: bool, tsa_url: str | None, long_term: bool) -> None:
     """Sign every file of a report folder (PAdES PDF + DSSE in-toto statement).
 
     Writes report.intoto.json, signer.pem and root.pem (with --tsa also report.sigstore.json)
@@ -30,15 +32,18 @@ def sign(report_dir: Path, key_path: Path, visible: bool, tsa_url: str | None) -
 
     if not report_dir.is_dir():
         fail(f"{report_dir}: not a report folder")
+    if long_term and not tsa_url:
+        fail("--long-term needs --tsa URL (the document timestamp comes from a time-stamping authority)")
     if not key_path.exists():
         fail(f"{key_path}: no such key directory or file (create one with `auditor keys generate --out {key_path}`)")
     passphrase = read_passphrase(confirm=False)
     try:
-        result = sign_report(report_dir, key_path, passphrase, visible_signature=visible, tsa_url=tsa_url)
+        result = sign_report(report_dir, key_path, passphrase, visible_signature=visible, tsa_url=tsa_url,
+                             long_term=long_term)
     except SigningError as exc:
         fail(str(exc))
     for rel in result.pdfs_signed:
-        click.echo(f"signed PDF   {rel} (PAdES {'B-T' if tsa_url else 'B-B'})")
+        click.echo(f"signed PDF   {rel} (PAdES {'B-LTA' if long_term else 'B-T' if tsa_url else 'B-B'})")
     click.echo(f"signed       {len(result.files)} files in {result.envelope} (key id {result.key_id})")
     if result.timestamp:
         click.echo(f"timestamped  the DSSE signature {result.timestamp} (report.sigstore.json)")

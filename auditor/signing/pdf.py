@@ -63,11 +63,15 @@ def pdf_signature_count(path: Path) -> int:
 
 def sign_pdf(
     path: Path, dest: Path, material: KeyMaterial, *, visible: bool = False, timestamper=None,
+    tsa_roots: list[x509.Certificate] | None = None,
 ) -> None:
     """Write the PDF at `path`, with an embedded PAdES signature, to `dest`.
 
     B-B by default; with a `timestamper` (tsa.http_timestamper) the signature gets an RFC 3161
-    signature timestamp: PAdES baseline B-T.
+    signature timestamp: PAdES baseline B-T. With `tsa_roots` as well (long-term), the
+    validation data of the signer's and the TSA's chains (certificates, the issuer's CRLs) goes
+    into the document security store and a document timestamp covers everything: PAdES
+    baseline B-LTA, which validators check at the timestamps' times, without the issuer.
     """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -87,11 +91,36 @@ def sign_pdf(
         # The chain travels inside the CMS so validators can build the path to the root.
         cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in extra]),
     )
+    long_term = {}
+    if tsa_roots is not None:
+        from pyhanko.sign.signers.pdf_signer import (
+            DSSContentSettings, SigDSSPlacementPreference, TimestampDSSContentSettings,
+        )
+        from pyhanko_certvalidator import ValidationContext
+
+        long_term = dict(
+            embed_validation_info=True,
+            use_pades_lta=True,
+            validation_context=ValidationContext(
+                trust_roots=[_asn1_cert(c) for c in [*extra, *tsa_roots] if c.subject == c.issuer],
+                other_certs=[_asn1_cert(c) for c in material.chain],
+                crls=[c.public_bytes(serialization.Encoding.DER) for c in material.crls],
+                allow_fetching=False,  # the issuer's CRLs come from the key directory, nothing from the network
+                revocation_mode="soft-fail",
+            ),
+            # The TSA's validation data goes in before the document timestamp, so the timestamp
+            # is the last thing in the file and covers all of it (whole-file coverage is checked).
+            dss_settings=DSSContentSettings(
+                placement=SigDSSPlacementPreference.SEPARATE_REVISION,
+                next_ts_settings=TimestampDSSContentSettings(update_before_ts=True, include_vri=False),
+            ),
+        )
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,  # ETSI.CAdES.detached: PAdES baseline B-B (B-T with a timestamp)
         reason="Audit report issued by auditor",
+        **long_term,
     )
     field_spec = (
         fields.SigFieldSpec(SIGNATURE_FIELD, on_page=0, box=VISIBLE_BOX) if visible else None

@@ -101,7 +101,8 @@ def crls_in_pdf(path: Path) -> list[x509.CertificateRevocationList]:
 
         with open(path, "rb") as fh:
             dss = DocumentSecurityStore.read_dss(PdfFileReader(fh, strict=False))
-            return [x509.load_der_x509_crl(c.dump()) for c in dss.crls]
+            # /DSS /CRLs: references to streams holding DER CRLs (ISO 32000-2, 12.8.4.3)
+            return [x509.load_der_x509_crl(ref.get_object().data) for ref in dss.crls]
     except Exception:  # no DSS, or one we cannot read: it simply contributes no CRL
         return []
 

@@ -47,6 +47,7 @@ def sign_report(
     *,
     visible_signature: bool = False,
     tsa_url: str | None = None,
+    long_term: bool = False,
 ) -> SignResult:
     """Sign the report folder `out_dir` with the key directory or PKCS#12 file `key_dir`.
 
@@ -54,12 +55,13 @@ def sign_report(
     listed with its sha256 in an in-toto Statement (predicate: metadata from report.json,
     updated with `predicate_metadata`), signed as a DSSE envelope into report.intoto.json, next
     to signer.pem and root.pem; with `tsa_url` the DSSE signature's RFC 3161 timestamp goes into
-    report.sigstore.json. Raises SigningError (a message for the user) on any problem; the
+    report.sigstore.json; `long_term` (needs `tsa_url`) makes the PDF signature PAdES B-LTA.
+    Raises SigningError (a message for the user) on any problem; the
     folder is then left as it was.
     """
     material = prepare_signing(key_dir, passphrase, tsa_url=tsa_url)
     return sign_folder(Path(out_dir), material, predicate_metadata, visible_signature=visible_signature,
-                       tsa_url=tsa_url)
+                       tsa_url=tsa_url, long_term=long_term)
 
 
 def prepare_signing(key_dir: Path, passphrase: str | None, *, tsa_url: str | None = None) -> KeyMaterial:
@@ -93,9 +95,12 @@ def sign_folder(
     *,
     visible_signature: bool = False,
     tsa_url: str | None = None,
+    long_term: bool = False,
 ) -> SignResult:
     """The signing steps without the certificate-validity precheck of sign_report."""
     folder = Path(folder)
+    if long_term and tsa_url is None:
+        raise SigningError("long-term signatures (PAdES B-LTA) need a time-stamping authority (--tsa URL)")
     if not folder.is_dir():
         raise SigningError(f"{folder}: not a report folder")
     _remove_stale_staging(folder)
@@ -117,15 +122,23 @@ def sign_folder(
             raise SigningError(f"{folder / rel}: not a readable PDF ({type(exc).__name__}: {exc})") from None
         if count:
             raise SigningError(f"{folder / rel} is already signed; re-render the report before signing it again")
-    stamper = None
+    stamper = tsa_roots = None
     if tsa_url is not None:
-        from auditor.signing.tsa import http_timestamper
+        from auditor.signing.tsa import http_timestamper, request_timestamp, token_roots
 
         stamper = http_timestamper(tsa_url)
+        if long_term:
+            # The validation data to embed must reach the TSA's root: take it from its own token.
+            probe = request_timestamp(stamper, tsa_url, b"auditor: long-term signature")
+            tsa_roots = token_roots(probe.token)
+            if not tsa_roots:
+                raise SigningError(f"time-stamping authority {tsa_url} sends no root certificate in its tokens; "
+                                   "long-term validation data cannot be collected")
 
     stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
     try:
-        staged = _prepare(folder, stage, material, content, pdfs, predicate, visible_signature, stamper, tsa_url)
+        staged = _prepare(folder, stage, material, content, pdfs, predicate, visible_signature, stamper, tsa_url,
+                          tsa_roots)
         # Into place: a reader never sees a signature file half written; PDFs last, so that an
         # interruption leaves unsigned PDFs (the folder then fails verification and can be re-signed).
         for name in (CHAIN_PEM, ROOT_PEM, BUNDLE_FILE):
@@ -144,11 +157,11 @@ class _Staged:
     timestamp: str | None
 
 
-def _prepare(folder, stage, material, content, pdfs, predicate, visible, stamper, tsa_url) -> _Staged:
+def _prepare(folder, stage, material, content, pdfs, predicate, visible, stamper, tsa_url, tsa_roots) -> _Staged:
     written = []
     for rel in pdfs:
         (stage / rel).parent.mkdir(parents=True, exist_ok=True)
-        sign_pdf(folder / rel, stage / rel, material, visible=visible, timestamper=stamper)
+        sign_pdf(folder / rel, stage / rel, material, visible=visible, timestamper=stamper, tsa_roots=tsa_roots)
         written.append(rel)
     pem = serialization.Encoding.PEM
     certs = {SIGNER_PEM: [material.signer_cert], ROOT_PEM: [material.root] if material.root else [],

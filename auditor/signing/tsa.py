@@ -168,6 +168,14 @@ def run_checked(url: str, job):
         raise TsaError(f"time-stamping authority {url} answered an unusable token ({type(exc).__name__}: {exc})") from None
 
 
+def token_roots(token: cms.ContentInfo):
+    """Self-signed certificates the TSA sent in its token (the root it chains to, when it sends it)."""
+    from cryptography import x509
+
+    certs = [x509.load_der_x509_certificate(c.chosen.dump()) for c in token["content"]["certificates"] or ()]
+    return [c for c in certs if c.subject == c.issuer]
+
+
 def request_timestamp(stamper, url: str, data: bytes) -> Timestamp:
     """A checked RFC 3161 timestamp over SHA-256(`data`): status, nonce, imprint and CMS signature."""
     resp, token = run_checked(url, stamper.async_checked(hashlib.sha256(data).digest(), "sha256"))

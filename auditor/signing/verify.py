@@ -74,8 +74,8 @@ def verify_report(
     Time: certificates are checked at the time of a valid timestamp from a TSA chaining to
     `tsa_roots` when the report carries one (it proves the signature existed then), else at
     `at` (default: now). Revocation: the CRLs in `crls` and in the PDFs' validation data; a
-    revocation at or before the relied-on time fails. Never raises for a bad or tampered report (those are verdicts); raises
-    SigningError only when `folder` is not a directory.
+    revocation at or before the relied-on time fails. Never raises for a bad or tampered
+    report (those are verdicts); raises SigningError only when `folder` is not a directory.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -143,27 +143,8 @@ def verify_report(
     result.time_note = f"certificates checked at {fmt_time(relied)} ({source})"
 
     if signer is not None:
-        problems, root = verify_chain(signer, intermediates, anchors, relied)
-        if problems:
-            result.add(SIGNER_PEM, False, "; ".join(problems))
-        elif not trust_roots and not trust_included_root:
-            result.add(
-                SIGNER_PEM, False,
-                f"chains only to the root.pem shipped in the folder (sha256 {cert_fingerprint(root)}), "
-                "which anyone could have made; compare that fingerprint with the one the issuer "
-                "published, then pass --trust ROOT.pem (or --trust-included-root)",
-            )
-        else:
-            result.trusted_root = root
-            message = (f"{signer.subject.rfc4514_string()} chains to trusted root {root.subject.rfc4514_string()} "
-                       f"(sha256 {cert_fingerprint(root)}) at {fmt_time(relied)}")
-            embedded = [c for p in sorted(folder.rglob("*.pdf")) if p.is_file() and not p.is_symlink()
-                        for c in crls_in_pdf(p)]
-            revoked = check_revocation(signer, [*intermediates, *anchors], [*crls, *embedded], relied)
-            if revoked is None:
-                result.add(SIGNER_PEM, True, message + "; revocation not checked (no CRL given with --crl or embedded)")
-            else:
-                result.add(SIGNER_PEM, revoked.ok, message + "; " + revoked.message if revoked.ok else revoked.message)
+        chosen = bool(trust_roots) or trust_included_root
+        _signer_verdict(result, signer, intermediates, anchors, chosen, relied, [*crls, *_embedded_crls(folder)])
 
     # --- every file against the statement, in one sorted pass
     files, problems = report_files(folder)
@@ -205,6 +186,38 @@ def verify_report(
         else:
             result.add(rel, True, "sha256 matches")
     return result
+
+
+def _signer_verdict(result, signer, intermediates, anchors, chosen: bool, relied: dt.datetime, crls) -> None:
+    """signer.pem: chain to a root the verifier chose, valid and not revoked at `relied`."""
+    problems, root = verify_chain(signer, intermediates, anchors, relied)
+    if problems:
+        result.add(SIGNER_PEM, False, "; ".join(problems))
+        return
+    if not chosen:
+        result.add(
+            SIGNER_PEM, False,
+            f"chains only to the root.pem shipped in the folder (sha256 {cert_fingerprint(root)}), "
+            "which anyone could have made; compare that fingerprint with the one the issuer "
+            "published, then pass --trust ROOT.pem (or --trust-included-root)",
+        )
+        return
+    result.trusted_root = root
+    message = (f"{signer.subject.rfc4514_string()} chains to trusted root {root.subject.rfc4514_string()} "
+               f"(sha256 {cert_fingerprint(root)}) at {fmt_time(relied)}")
+    revoked = check_revocation(signer, [*intermediates, *anchors], crls, relied)
+    if revoked is None:
+        result.add(SIGNER_PEM, True, f"{message}; revocation not checked (no CRL given with --crl or embedded)")
+    elif revoked.ok:
+        result.add(SIGNER_PEM, True, f"{message}; {revoked.message}")
+    else:
+        result.add(SIGNER_PEM, False, revoked.message)
+
+
+def _embedded_crls(folder: Path) -> list[x509.CertificateRevocationList]:
+    """CRLs in the validation data of the folder's PDFs (authenticated by the issuer's signature on each CRL)."""
+    files, _ = report_files(folder)
+    return [crl for rel in files if rel.lower().endswith(".pdf") for crl in crls_in_pdf(folder / rel)]
 
 
 def _check_bundle(result, folder, env, signer, tsa_roots, at) -> tuple[dt.datetime, str] | None:
