@@ -56,14 +56,16 @@ def http_timestamper(url: str, timeout: float = TIMEOUT_SECONDS):
             return await asyncio.to_thread(_post, url, req.dump(), timeout)
 
         async def async_checked(self, message_digest: bytes, md_algorithm: str):
-            from pyhanko.sign.timestamps.common_utils import handle_tsp_response
+            from pyhanko.sign.timestamps.common_utils import TimestampRequestError, handle_tsp_response
             from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+            from pyhanko_certvalidator import ValidationContext
 
             nonce, req = self.request_cms(message_digest, md_algorithm)
             resp = await self.async_request_tsa_response(req)
-            token = handle_tsp_response(resp, nonce)
-            from pyhanko_certvalidator import ValidationContext
-
+            try:
+                token = handle_tsp_response(resp, nonce)  # status and nonce
+            except TimestampRequestError as exc:
+                raise TsaError(f"time-stamping authority {url}: {exc}") from None
             # Trust is the verifier's business (--tsa-trust); here only soundness is checked.
             vc = ValidationContext(trust_roots=[], allow_fetching=False)
             status = await validate_tst_signed_data(token["content"], vc, lambda alg: message_digest)
