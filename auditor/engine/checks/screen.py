@@ -91,7 +91,6 @@ class ScreenCheck:
                     groups.append(self._finding(rule, rows, field, value, entries))
         return groups
 
-
     @staticmethod
     def _finding(rule: Rule, rows, field: str, value, entries) -> FindingGroup:
         # The entry whose list is the most severe (then the best score) speaks for the finding.
