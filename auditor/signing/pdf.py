@@ -278,7 +278,8 @@ def _validate_pdf(path, trust_roots, expected_signer, other_certs, at, tsa_roots
         level = "B-LTA" if any(s.sig_object_type == "/DocTimeStamp" for s in sigs) else (
             "B-T" if _signature_time(last_signature[0]) is not None else "B-B")
         extra = f"; {'; '.join(notes)}" if notes else ""
-        return True, f"PAdES {level} signature valid, covers the entire file, signed by {subject}{extra}"
+        coverage = "its document timestamp covers the entire file" if level == "B-LTA" else "covers the entire file"
+        return True, f"PAdES {level} signature valid, {coverage}, signed by {subject}{extra}"
 
 
 def _doc_timestamp_time(sig) -> dt.datetime:
