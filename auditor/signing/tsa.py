@@ -62,6 +62,10 @@ def http_timestamper(url: str, timeout: float = TIMEOUT_SECONDS):
 
             nonce, req = self.request_cms(message_digest, md_algorithm)
             resp = await self.async_request_tsa_response(req)
+            got = resp["time_stamp_token"]["content"]["encap_content_info"]["content"].parsed["nonce"].native
+            if nonce is not None and got != nonce:  # (pyHanko's own message for this case is broken)
+                raise TsaError(f"time-stamping authority {url} answered a token for another request (nonce "
+                               f"{got} instead of {nonce}): a replayed or misdirected answer")
             try:
                 token = handle_tsp_response(resp, nonce)  # status and nonce
             except TimestampRequestError as exc:

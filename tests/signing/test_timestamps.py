@@ -171,6 +171,8 @@ def test_at_must_be_a_date():
     ("html", "answered 'text/html', not application/timestamp-reply"),
     ("garbage", "answered malformed DER"),
     ("other-imprint", "answered a token over other bytes than requested"),
+    ("wrong-nonce", "answered a token for another request"),
+    ("bad-signature", "answered a token whose signature does not verify"),
     ("http-500", "answered HTTP 500"),
 ])
 def test_a_badly_answering_tsa_stops_sign_before_anything_changes(tmp_path, pdf_bytes, short_keys, tsa_pki, mode, message):

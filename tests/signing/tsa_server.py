@@ -79,7 +79,7 @@ class LocalTsa:
 
     pki: TsaPki
     fixed_time: dt.datetime | None = None
-    mode: str = "ok"  # ok | refuse | html | garbage | other-imprint | http-500
+    mode: str = "ok"  # ok | refuse | html | garbage | other-imprint | wrong-nonce | bad-signature | http-500
     fail_after: int | None = None  # answer HTTP 500 once this many requests were answered
     requests: int = 0
     url: str = ""
@@ -100,6 +100,8 @@ class LocalTsa:
         if self.mode == "refuse":
             status = tsp.PKIStatusInfo({"status": "rejection", "status_string": ["policy not accepted"]})
             return 200, "application/timestamp-reply", _Refusal({"status": status}).dump()
+        if self.mode == "wrong-nonce":
+            req = tsp.TimeStampReq({**req.native, "nonce": (req["nonce"].native or 0) + 1})
         if self.mode == "other-imprint":
             imprint = req["message_imprint"]
             req = tsp.TimeStampReq({**req.native, "message_imprint": {
@@ -113,7 +115,14 @@ class LocalTsa:
             certs_to_embed=SimpleCertificateStore.from_certs([_asn1(self.pki.root)]),
             fixed_dt=self.fixed_time or dt.datetime.now(dt.timezone.utc),
         )
-        return 200, "application/timestamp-reply", stamper.request_tsa_response(req).dump()
+        reply = stamper.request_tsa_response(req)
+        if self.mode == "bad-signature":
+            signer_info = reply["time_stamp_token"]["content"]["signer_infos"][0]
+            sig = bytearray(signer_info["signature"].native)
+            sig[10] ^= 0x01
+            signer_info["signature"] = bytes(sig)
+            reply = tsp.TimeStampResp.load(reply.dump(force=True))
+        return 200, "application/timestamp-reply", reply.dump()
 
     def __enter__(self) -> "LocalTsa":
         tsa = self
