@@ -168,3 +168,10 @@ def test_the_readme_script_agrees_on_revocation(keys, tmp_path, pdf_bytes, tsa_p
         bad = _script(folder, keys, tmp_path, tsa)
         assert bad.returncode != 0 and "ALL CHECKS PASSED" not in bad.stdout
         assert "the signature is not proven to predate the revocation" in bad.stdout
+
+
+def test_keys_revoke_offers_exactly_the_reasons_the_crl_can_carry():
+    from auditor.cli.keys_cmd import REASON_NAMES
+    from auditor.signing.revocation import REASONS
+
+    assert set(REASON_NAMES) == set(REASONS)
