@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.model import ListInfo
+from auditor.public_names import public_name
 from auditor.refdata.entities import ListEntry
 from auditor.refdata.importers.effects import legal_effect
 
@@ -54,7 +55,8 @@ def version_list_infos(info: "VersionInfo") -> list[ListInfo]:
     return [
         ListInfo(
             name=section,
-            source=f"{info.format}: {info.source} (imported {info.imported_at.date().isoformat()})",
+            # A URL as fetched, a local file by its name: the list travels in reports.
+            source=f"{info.format}: {public_name(info.source)} (imported {info.imported_at.date().isoformat()})",
             retrieved=retrieved,
             sha256=info.sha256,
             entries=count,
@@ -103,13 +105,13 @@ def load_screening_entries(
                 # Lists drop delisted parties: a list newer than the audit date cannot show who
                 # was listed on that date and removed since.
                 warnings.append(
-                    f"list {info.format} from {info.source} dates from {reference.isoformat()}, after the audit "
+                    f"list {info.format} from {public_name(info.source)} dates from {reference.isoformat()}, after the audit "
                     f"date {as_of.isoformat()}: parties delisted in between are not in it"
                 )
             elif age > max_age_days:
                 how = "retrieved" if info.retrieved else "imported (retrieval date unknown)"
                 (stale if stale is not None else warnings).append(
-                    f"list {info.format} from {info.source} was {how} on {reference.isoformat()}, "
+                    f"list {info.format} from {public_name(info.source)} was {how} on {reference.isoformat()}, "
                     f"{age} days before {as_of.isoformat()} (limit {max_age_days} days): "
                     "update it with `auditor lists update`"
                 )
