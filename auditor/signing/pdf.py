@@ -280,7 +280,7 @@ def _validate_pdf(path, trust_roots, expected_signer, other_certs, at, tsa_roots
             "B-T" if _signature_time(last_signature[0]) is not None else "B-B")
         extra = f"; {'; '.join(notes)}" if notes else ""
         coverage = "its document timestamp covers the entire file" if level == "B-LTA" else "covers the entire file"
-        return True, f"PAdES {level} signature valid, {coverage}, signed by {subject}{extra}"
+        return True, f"PAdES signature valid, {coverage}, signed by {subject} (baseline {level}){extra}"
 
 
 def _doc_timestamp_time(sig) -> dt.datetime:

@@ -67,7 +67,7 @@ def test_timestamped_report_verifies_after_the_certificate_expired(stamped, shor
     assert "VERIFIED" in res.output
     assert "certificates checked at " + TODAY.isoformat() in res.output
     assert "(the trusted timestamp by Common Name: Test TSA" in res.output
-    assert "PAdES B-T signature valid" in verdict(res.output, "report.pdf")
+    assert "(baseline B-T); signature timestamp" in verdict(res.output, "report.pdf")
     assert "RFC 3161 timestamp over the DSSE signature" in verdict(res.output, "report.sigstore.json")
 
 
