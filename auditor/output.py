@@ -22,7 +22,7 @@ from typing import IO, Iterator
 
 #: Files signing adds beside the reports (auditor.signing.statement.SIGNATURE_FILES; repeated here
 #: so that an unsigned audit does not import the signing stack, and pinned equal by a test).
-SIGNATURE_FILES = ("chain.pem", "report.intoto.json", "root.pem", "signer.pem")
+SIGNATURE_FILES = ("chain.pem", "report.intoto.json", "report.sigstore.json", "root.pem", "signer.pem")
 #: Prefix of our own temporary files: a crashed run's leftovers are report files too.
 TEMP_PREFIX = ".auditor-tmp-"
 

@@ -93,6 +93,8 @@ class AuditRequest:
     # sign
     sign_key: Path | None = None  # key directory or .p12 file (auditor keys generate)
     passphrase: str | None = field(default=None, repr=False)
+    tsa_url: str | None = None  # RFC 3161 time-stamping authority (PAdES B-T, report.sigstore.json)
+    long_term: bool = False  # with tsa_url: PAdES B-LTA (validation data and a document timestamp)
     # record
     record: bool = False  # store the run in the history database (refdata.db_url)
 
@@ -198,7 +200,7 @@ def check(request: AuditRequest) -> _Checked:
         from auditor.signing.sign import prepare_signing
 
         try:
-            key = prepare_signing(request.sign_key, request.passphrase)
+            key = prepare_signing(request.sign_key, request.passphrase, tsa_url=request.tsa_url)
         except SigningError as exc:
             raise RunError(f"cannot sign: {exc}") from None
     return _Checked(waivers, baseline, key)
@@ -271,7 +273,7 @@ def sign(request: AuditRequest, checked: _Checked) -> bool:
     from auditor.signing.sign import sign_folder
 
     try:
-        sign_folder(request.out_dir, checked.signing_key)
+        sign_folder(request.out_dir, checked.signing_key, tsa_url=request.tsa_url, long_term=request.long_term)
     except SigningError as exc:
         raise RunError(f"signing failed: {exc}") from None
     return True

@@ -90,13 +90,17 @@ def _load_config(ctx: click.Context, param: click.Parameter, value: str | None) 
               help="Device snapshot from `auditor devices scan`: the inventory is held against what the rigs report.")
 @click.option("--devices-max-age", default=7, show_default=True, type=click.IntRange(0),
               help="A device snapshot observed more than this many days before --as-of is stated on the report.")
+@click.option("--tsa", "tsa_url", metavar="URL",
+              help="With --sign: RFC 3161 time-stamping authority for the signatures (PAdES B-T, report.sigstore.json).")
+@click.option("--long-term", is_flag=True,
+              help="With --sign --tsa: PAdES B-LTA (validation data and a document timestamp in the PDF).")
 @click.option("--sarif-min-severity", type=click.Choice(["info", "low", "medium", "high", "critical"]),
               help="Lowest severity listed in report.sarif (default: the --fail-on level); the rest is counted.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fail_on_new_only, exit_zero, strict,
           column_map, date_format, sheet, encoding, allow_missing, rule_timeout, db_url, refdata, waivers_path,
           max_waiver_days, baseline, diff_ref, record, organisation, sign, key_dir, devices, devices_max_age,
-          sarif_min_severity, quiet):
+          tsa_url, long_term, sarif_min_severity, quiet):
     """Audit INVENTORY files (CSV, JSON, JSON Lines or workbooks) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.engine.coverage import check_fields
@@ -117,6 +121,10 @@ def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fai
     read_options = ReadOptions(column_map=mapping, date_format=date_format, sheet=sheet, encoding=encoding)
     if sign and key_dir is None:
         fail("--sign needs --key DIR (create one with `auditor keys generate --out DIR`)")
+    if tsa_url and not sign:
+        fail("--tsa timestamps signatures: give it with --sign")
+    if long_term and not tsa_url:
+        fail("--long-term needs --sign and --tsa URL (the document timestamp comes from a time-stamping authority)")
     passphrase = None
     if sign:
         from auditor.cli.keys_cmd import read_passphrase
@@ -148,6 +156,8 @@ def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fai
         rule_timeout_s=rule_timeout,
         devices=devices,
         devices_max_age_days=devices_max_age,
+        tsa_url=tsa_url,
+        long_term=long_term,
     )
     progress = _progress if sys.stderr.isatty() and not quiet else None
     try:

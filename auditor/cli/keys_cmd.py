@@ -1,4 +1,4 @@
-"""`auditor keys generate | import | show`: signing keys for reports."""
+"""`auditor keys generate | import | show | revoke`: signing keys for reports."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from pathlib import Path
 import click
 
 from auditor.cli.exits import fail
+from auditor.cli.options import MOMENT
 
 PASSPHRASE_ENV = "AUDITOR_KEY_PASSPHRASE"
+# RFC 5280 reason names accepted by `keys revoke` (revocation.REASONS, listed here to keep --help fast)
+REASON_NAMES = ("affiliationChanged", "cessationOfOperation", "keyCompromise", "superseded", "unspecified")
 IMPORT_PASSPHRASE_ENV = "AUDITOR_IMPORT_PASSPHRASE"
 
 
@@ -53,7 +56,9 @@ def keys() -> None:
               help="Validity of the signing certificate in days (default 1095).")
 @click.option("--root-valid-days", type=click.IntRange(min=1), default=None,
               help="Validity of the root CA in days (default 3650).")
-def generate(out_dir: Path, org: str | None, valid_from, valid_days, root_valid_days) -> None:
+@click.option("--crl-url", metavar="URL",
+              help="Where you will publish crl.pem (auditor keys revoke); named in the signing certificate.")
+def generate(out_dir: Path, org: str | None, valid_from, valid_days, root_valid_days, crl_url) -> None:
     """Create a local root CA and a report-signing certificate (ECDSA P-256)."""
     from auditor.signing.errors import SigningError
     from auditor.signing.keys import DEFAULT_ORG, DEFAULT_ROOT_DAYS, DEFAULT_SIGNER_DAYS, describe_key_dir, generate_keys
@@ -64,6 +69,7 @@ def generate(out_dir: Path, org: str | None, valid_from, valid_days, root_valid_
             out_dir, passphrase, org=org or DEFAULT_ORG,
             valid_from=valid_from or dt.datetime.now(dt.timezone.utc).date(),
             signer_days=valid_days or DEFAULT_SIGNER_DAYS, root_days=root_valid_days or DEFAULT_ROOT_DAYS,
+            crl_url=crl_url,
         )
         rows = describe_key_dir(out_dir)
     except SigningError as exc:
@@ -115,6 +121,31 @@ def _source_is_encrypted(path: Path | None) -> bool:
     data = path.read_bytes()
     # PKCS#12 files are always password-protected (possibly with an empty password): ask.
     return path.suffix.lower() in (".p12", ".pfx") or b"ENCRYPTED" in data[:200]
+
+
+@keys.command()
+@click.argument("key_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--reason", required=True, type=click.Choice(sorted(REASON_NAMES)),
+              help="RFC 5280 reason: keyCompromise when the key may be known to others.")
+@click.option("--date", "when", type=MOMENT,
+              help="When the key stopped being trustworthy (YYYY-MM-DD or ISO date-time, UTC; default now).")
+def revoke(key_dir: Path, reason: str, when) -> None:
+    """Withdraw the signing certificate: add it to KEY_DIR/crl.pem, signed by the root.
+
+    Publish the new crl.pem where the certificate says (`auditor keys show`) and give it to
+    verifiers (`auditor verify --crl`). Signatures whose trusted timestamp is before the
+    revocation date still verify; later ones, and untimestamped ones, fail.
+    """
+    from auditor.signing.errors import SigningError
+    from auditor.signing.revocation import revoke_signer
+
+    passphrase = read_passphrase(confirm=False)
+    try:
+        crl_path, at, url = revoke_signer(key_dir, passphrase, reason, when)
+    except SigningError as exc:
+        fail(str(exc))
+    click.echo(f"revoked the signing certificate of {key_dir} as of {at:%Y-%m-%dT%H:%M:%SZ} ({reason})")
+    click.echo(f"wrote {crl_path}; publish it at {url}" if url else f"wrote {crl_path}; give it to verifiers (--crl)")
 
 
 @keys.command()

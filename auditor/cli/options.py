@@ -26,6 +26,26 @@ class DateType(click.ParamType):
 DATE = DateType()
 
 
+class MomentType(click.ParamType):
+    """A moment: YYYY-MM-DD (midnight UTC) or an ISO 8601 date-time; naive times are UTC."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx):
+        from datetime import datetime, timezone
+
+        if isinstance(value, datetime):
+            return value
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD) or ISO date-time", param, ctx)
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+MOMENT = MomentType()
+
+
 def today_utc() -> date:
     """The default as-of date. Only commands call this; the core never reads the clock."""
     from datetime import datetime, timezone

@@ -1,4 +1,4 @@
-"""`auditor verify DIR [--trust ROOT.pem | --trust-included-root]`."""
+"""`auditor verify DIR [--trust ROOT.pem | --trust-included-root] [--tsa-trust TSA_ROOT.pem] [--at DATE]`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from auditor.cli.exits import fail
+from auditor.cli.options import MOMENT
 
 VERIFIED = 0
 FAILED = 1
@@ -18,7 +19,16 @@ FAILED = 1
               help="Root certificate (PEM) you trust, obtained from the issuer; repeatable.")
 @click.option("--trust-included-root", is_flag=True,
               help="Trust the root.pem shipped inside the folder (only after comparing its fingerprint).")
-def verify(report_dir: Path, trust_files: tuple[Path, ...], trust_included_root: bool) -> None:
+@click.option("--tsa-trust", "tsa_trust_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Root certificate (PEM) of the time-stamping authority whose timestamps you accept; repeatable.")
+@click.option("--crl", "crl_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Certificate revocation list (PEM or DER) the issuer published; repeatable. CRLs embedded "
+                   "in a long-term PDF are read too.")
+@click.option("--at", "at", type=MOMENT,
+              help="Verify as of this moment (YYYY-MM-DD or an ISO date-time, UTC unless an offset is given); "
+                   "default now.")
+def verify(report_dir: Path, trust_files: tuple[Path, ...], trust_included_root: bool,
+           tsa_trust_files: tuple[Path, ...], crl_files: tuple[Path, ...], at) -> None:
     """Verify a signed report folder: every file, the PDF signature and the issuer.
 
     REPORT_DIR may also be a single signed PDF: then only its PAdES signature is checked
@@ -26,23 +36,29 @@ def verify(report_dir: Path, trust_files: tuple[Path, ...], trust_included_root:
 
     The root.pem inside the folder is NOT trusted unless you say so: pass --trust ROOT.pem
     with the issuer's root certificate, or --trust-included-root after checking its
-    fingerprint. Exit codes: 0 everything verified, 1 verification failed (or issuer not
-    established), 2 usage error.
+    fingerprint. A report timestamped by a TSA whose root you give with --tsa-trust is checked
+    at the timestamp's time, so it still verifies after the signing certificate expired.
+    Exit codes: 0 everything verified, 1 verification failed (or issuer not established),
+    2 usage error.
     """
     from auditor.signing import SigningError, verify_report
     from auditor.signing.keys import load_certs
     from auditor.signing.verify import verify_pdf_file
+    from auditor.signing.revocation import load_crls
 
     if trust_files and trust_included_root:
         fail("give either --trust or --trust-included-root, not both")
     try:
         roots = [c for f in trust_files for c in load_certs(f)]
+        tsa_roots = [c for f in tsa_trust_files for c in load_certs(f)]
+        crls = [c for f in crl_files for c in load_crls(f)]
         if report_dir.is_file() and report_dir.suffix.lower() == ".pdf":
             if trust_included_root:
                 fail("--trust-included-root applies to report folders; give --trust ROOT.pem for a PDF")
-            result = verify_pdf_file(report_dir, roots)
+            result = verify_pdf_file(report_dir, roots, at=at, tsa_roots=tsa_roots)
         elif report_dir.is_dir():
-            result = verify_report(report_dir, roots or None, trust_included_root=trust_included_root)
+            result = verify_report(report_dir, roots or None, trust_included_root=trust_included_root, at=at,
+                                   tsa_roots=tsa_roots, crls=crls)
         else:
             fail(f"{report_dir}: not a report folder or a PDF file")
     except SigningError as exc:
@@ -51,6 +67,8 @@ def verify(report_dir: Path, trust_files: tuple[Path, ...], trust_included_root:
     for v in result.verdicts:
         click.echo(f"{'OK  ' if v.ok else 'FAIL'}  {v.name.ljust(width)}  {v.message}")
     click.echo(result.trust_note)
+    if result.time_note:
+        click.echo(result.time_note)
     if result.ok:
         click.echo(f"VERIFIED: {report_dir}")
         for line in what_was_verified(result):

@@ -75,11 +75,23 @@ def b64decode_any(text: str, what: str) -> bytes:
         raise EnvelopeError(f"{what} is not valid base64") from None
 
 
+def _no_duplicate_keys(pairs: list) -> dict:
+    # Two "payload" keys: json.loads keeps the last, `sed` in the README script sees both. The
+    # file would mean different things to different readers, so it is no envelope at all.
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        raise EnvelopeError(f"envelope repeats the key {dup[0]!r} (a reader could pick either value)")
+    return dict(pairs)
+
+
 def parse_envelope(data: bytes) -> dict:
     try:
-        env = json.loads(data)
+        env = json.loads(data, object_pairs_hook=_no_duplicate_keys)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise EnvelopeError(f"not a JSON DSSE envelope ({exc})") from None
+    except RecursionError:
+        raise EnvelopeError("not a DSSE envelope (JSON nested too deeply)") from None
     if not isinstance(env, dict):
         raise EnvelopeError("not a JSON DSSE envelope (top level is not an object)")
     for field in ("payload", "payloadType", "signatures"):
@@ -87,6 +99,10 @@ def parse_envelope(data: bytes) -> dict:
             raise EnvelopeError(f"envelope has no {field!r}")
     if not isinstance(env["signatures"], list) or not env["signatures"]:
         raise EnvelopeError("envelope has no signatures")
+    if len(env["signatures"]) != 1:
+        # We sign with one key; an extra entry is something added after signing, and the README's
+        # openssl script (one "sig" line) rejects it too: the two verifiers must agree.
+        raise EnvelopeError(f"envelope has {len(env['signatures'])} signatures; a report is signed by exactly one")
     if not isinstance(env["payloadType"], str):
         raise EnvelopeError("payloadType is not a string")
     return env

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +37,7 @@ ROOT_KEY = "root.key.pem"
 SIGNER_CERT = "signer.pem"
 SIGNER_KEY = "signer.key.pem"
 CHAIN_CERTS = "chain.pem"
+CRL_FILE = "crl.pem"  # the root's certificate revocation list (revocation.py), published by the issuer
 
 DEFAULT_ORG = "auditor local signing"
 DEFAULT_SIGNER_DAYS = 1095
@@ -51,6 +54,7 @@ class KeyMaterial:
     chain: tuple[x509.Certificate, ...]  # intermediates, issuer of the signer first
     root: x509.Certificate | None  # self-signed root, when known
     source: str  # where it was loaded from, for messages
+    crls: tuple[x509.CertificateRevocationList, ...] = ()  # the issuer's CRLs (key directory's crl.pem)
 
     @property
     def key_id(self) -> str:
@@ -92,6 +96,31 @@ def check_supported_key(key, where: str) -> None:
     raise SigningError(f"{where}: {type(key).__name__} keys are not supported (use ECDSA P-256 or RSA)")
 
 
+# --------------------------------------------------------------------------- permissions
+
+
+def private_dir(path: Path) -> None:
+    """Create the key directory 0700, or tighten an existing one we own (a 0777 folder lets
+    anyone swap the certificates or delete the keys); refuse one owned by someone else."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    st = path.lstat()
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
+        raise SigningError(f"{path}: not a directory (a key directory may not be a symbolic link)")
+    if st.st_mode & 0o077:
+        if st.st_uid != os.getuid():
+            raise SigningError(f"{path} is open to other users (mode {stat.S_IMODE(st.st_mode):04o}) and owned by "
+                               "someone else; choose a key directory of your own")
+        os.chmod(path, 0o700)
+
+
+def check_private_file(path: Path) -> None:
+    """A private key others can read (or change) is refused, as ssh refuses one: say how to fix it."""
+    mode = stat.S_IMODE(Path(path).stat().st_mode)
+    if mode & 0o077:
+        raise SigningError(f"{path} is readable or writable by other users (mode {mode:04o}); a private key "
+                           f"must be private: run `chmod 600 {path}`")
+
+
 # --------------------------------------------------------------------------- generation
 
 
@@ -121,11 +150,14 @@ def generate_keys(
     valid_from: dt.date,
     signer_days: int = DEFAULT_SIGNER_DAYS,
     root_days: int = DEFAULT_ROOT_DAYS,
+    crl_url: str | None = None,
 ) -> KeyMaterial:
     """Create a root CA and a report-signing certificate (ECDSA P-256) in `out_dir`.
 
     Validity is explicit: both certificates start at `valid_from` 00:00 UTC; the caller picks
-    the date (the CLI defaults to today). Refuses to overwrite existing key files.
+    the date (the CLI defaults to today). Refuses to overwrite existing key files. With
+    `crl_url` the signing certificate names it as its CRL distribution point: where the issuer
+    publishes `crl.pem` (written here, empty until `auditor keys revoke`).
     """
     out_dir = Path(out_dir)
     if len(passphrase) < MIN_PASSPHRASE_LEN:
@@ -134,10 +166,12 @@ def generate_keys(
         raise SigningError("--org must have 1 to 64 characters")
     if signer_days > root_days:
         raise SigningError(f"the signing certificate ({signer_days} days) cannot outlive the root ({root_days} days)")
-    existing = [n for n in (ROOT_CERT, ROOT_KEY, SIGNER_CERT, SIGNER_KEY, CHAIN_CERTS) if (out_dir / n).exists()]
+    if crl_url is not None and not (crl_url.startswith(("http://", "https://")) and len(crl_url) > 8):
+        raise SigningError(f"--crl-url {crl_url!r}: give the http:// or https:// URL where you will publish crl.pem")
+    existing = [n for n in (ROOT_CERT, ROOT_KEY, SIGNER_CERT, SIGNER_KEY, CHAIN_CERTS, CRL_FILE) if (out_dir / n).exists()]
     if existing:
         raise SigningError(f"{out_dir} already holds {', '.join(existing)}; refusing to overwrite keys")
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(out_dir)
 
     root_key = ec.generate_private_key(ec.SECP256R1())
     signer_key = ec.generate_private_key(ec.SECP256R1())
@@ -168,7 +202,7 @@ def generate_keys(
         .add_extension(root_ski, critical=False)
         .sign(root_key, hashes.SHA256())
     )
-    signer = (
+    signer_builder = (
         x509.CertificateBuilder()
         .subject_name(_name(org, f"{org[:32]} report signing {signer_kid[:16]}", signer_kid))
         .issuer_name(root_name)
@@ -187,8 +221,11 @@ def generate_keys(
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(signer_key.public_key()), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(root_ski), critical=False)
-        .sign(root_key, hashes.SHA256())
     )
+    if crl_url is not None:
+        point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
+        signer_builder = signer_builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
+    signer = signer_builder.sign(root_key, hashes.SHA256())
     enc = serialization.BestAvailableEncryption(passphrase.encode("utf-8"))
     pkcs8 = serialization.PrivateFormat.PKCS8
     # Keys first (0600, never overwritten), certificates after: a crash leaves no cert without key.
@@ -196,7 +233,11 @@ def generate_keys(
     write_private(out_dir / SIGNER_KEY, signer_key.private_bytes(serialization.Encoding.PEM, pkcs8, enc))
     write_public(out_dir / ROOT_CERT, root.public_bytes(serialization.Encoding.PEM))
     write_public(out_dir / SIGNER_CERT, signer.public_bytes(serialization.Encoding.PEM))
-    return KeyMaterial(signer, signer_key, (), root, str(out_dir))
+    from auditor.signing.revocation import build_crl, crl_pem
+
+    first_crl = build_crl(root, root_key, [], dt.datetime.now(dt.timezone.utc), 1)
+    write_public(out_dir / CRL_FILE, crl_pem(first_crl))
+    return KeyMaterial(signer, signer_key, (), root, str(out_dir), (first_crl,))
 
 
 # --------------------------------------------------------------------------- loading
@@ -300,6 +341,7 @@ def load_key_material(path: Path, passphrase: str | None) -> KeyMaterial:
     """Load signing material from a key directory (layout above) or a PKCS#12 file."""
     path = Path(path)
     if path.is_file() and path.suffix.lower() in PKCS12_SUFFIXES:
+        check_private_file(path)
         return load_pkcs12(path, passphrase)
     if not path.is_dir():
         raise SigningError(f"{path}: not a key directory or a .p12/.pfx file")
@@ -307,10 +349,16 @@ def load_key_material(path: Path, passphrase: str | None) -> KeyMaterial:
     if missing:
         raise SigningError(f"{path}: missing {', '.join(missing)} (create keys with `auditor keys generate --out {path}`)")
     cert = load_cert(path / SIGNER_CERT)
+    check_private_file(path / SIGNER_KEY)
     key = load_private_key(path / SIGNER_KEY, passphrase)
     chain = _order_chain(cert, load_certs(path / CHAIN_CERTS), str(path / CHAIN_CERTS)) if (path / CHAIN_CERTS).is_file() else ()
     root = load_cert(path / ROOT_CERT) if (path / ROOT_CERT).is_file() else None
-    material = KeyMaterial(cert, key, chain, root, str(path))
+    crls = ()
+    if (path / CRL_FILE).is_file():
+        from auditor.signing.revocation import load_crls
+
+        crls = tuple(load_crls(path / CRL_FILE))
+    material = KeyMaterial(cert, key, chain, root, str(path), crls)
     _check_pair(material)
     return material
 
@@ -343,7 +391,7 @@ def import_keys(
     existing = [n for n in (ROOT_CERT, ROOT_KEY, SIGNER_CERT, SIGNER_KEY, CHAIN_CERTS) if (out_dir / n).exists()]
     if existing:
         raise SigningError(f"{out_dir} already holds {', '.join(existing)}; refusing to overwrite keys")
-    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(out_dir)
     enc = serialization.BestAvailableEncryption(new_passphrase.encode("utf-8"))
     write_private(out_dir / SIGNER_KEY, material.signer_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, enc))
@@ -367,6 +415,12 @@ def describe_key_dir(path: Path) -> list[tuple[str, str]]:
         ("signer certificate sha256", cert_fingerprint(signer)),
         ("signer valid", f"{signer.not_valid_before_utc:%Y-%m-%dT%H:%M:%SZ} .. {signer.not_valid_after_utc:%Y-%m-%dT%H:%M:%SZ}"),
     ]
+    try:
+        points = signer.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+        urls = [n.value for p in points for n in (p.full_name or []) if isinstance(n, x509.UniformResourceIdentifier)]
+        rows.append(("signer CRL published at", ", ".join(urls)))
+    except x509.ExtensionNotFound:
+        pass
     if (path / ROOT_CERT).is_file():
         root = load_cert(path / ROOT_CERT)
         rows += [

@@ -24,8 +24,14 @@ ENVELOPE_FILE = "report.intoto.json"
 SIGNER_PEM = "signer.pem"
 ROOT_PEM = "root.pem"
 CHAIN_PEM = "chain.pem"
-# Files that carry the signature itself and therefore cannot be subjects of it.
-SIGNATURE_FILES = frozenset({ENVELOPE_FILE, SIGNER_PEM, ROOT_PEM, CHAIN_PEM})
+# The Sigstore bundle carrying the DSSE signature's timestamps (bundle.py; made after signing).
+BUNDLE_FILE = "report.sigstore.json"
+# Files a signing run writes (the certificates are also subjects of the statement).
+SIGNATURE_FILES = frozenset({ENVELOPE_FILE, BUNDLE_FILE, SIGNER_PEM, ROOT_PEM, CHAIN_PEM})
+# Made after the statement, so they cannot be listed in it.
+UNLISTED_FILES = frozenset({ENVELOPE_FILE, BUNDLE_FILE})
+# sign.py prepares a signature in a folder of this name inside the report folder, then moves it in.
+STAGING_PREFIX = ".auditor-signing-"
 
 _SAFE_NAME = re.compile(r'^[^"\\\x00-\x1f\x7f]+$')
 _SUBJECT_LINE = re.compile(r'^    \{"name": "([^"\\]+)", "digest": \{"sha256": "([0-9a-f]{64})"\}\},?$')
@@ -42,7 +48,7 @@ def sha256_file(path: Path) -> str:
 def report_files(folder: Path) -> tuple[list[str], list[str]]:
     """(regular files relative to `folder` as POSIX paths, sorted; problems such as symlinks).
 
-    The envelope is excluded; the certificate files (signer.pem, root.pem, chain.pem) are
+    The envelope and the timestamp bundle are excluded; the certificate files (signer.pem, root.pem, chain.pem) are
     report files like the others, so the statement covers their bytes too. Symlinks and special files are reported,
     not followed: a link could point anywhere, so it cannot be part of a signed report.
     """
@@ -50,13 +56,17 @@ def report_files(folder: Path) -> tuple[list[str], list[str]]:
     files, problems = [], []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
+        if rel.startswith(STAGING_PREFIX):
+            if "/" not in rel:
+                problems.append(f"{rel}: left by an interrupted signing run (sign the folder again)")
+            continue
         if path.is_symlink():
             problems.append(f"{rel}: symbolic links cannot be part of a signed report")
         elif path.is_dir():
             continue
         elif not path.is_file():
             problems.append(f"{rel}: not a regular file")
-        elif rel == ENVELOPE_FILE:
+        elif rel in UNLISTED_FILES:
             continue  # the certificates are subjects too: a changed root.pem must not pass
         elif path.name.startswith(".") and path.name.endswith(".tmp"):
             problems.append(f"{rel}: leftover temporary file")
@@ -80,6 +90,8 @@ def predicate_from_report_json(folder: Path) -> dict:
         report = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SigningError(f"{path}: not valid JSON ({exc}); refusing to sign a broken report") from None
+    except RecursionError:
+        raise SigningError(f"{path}: JSON nested too deeply; refusing to sign a broken report") from None
     if not isinstance(report, dict):
         raise SigningError(f"{path}: top level is not an object; refusing to sign a broken report")
     for key in ("schema_version", "tool", "as_of", "audit_id", "organisation", "law_researched", "inputs",
@@ -120,6 +132,8 @@ def parse_statement(payload: bytes) -> tuple[list[tuple[str, str]], dict]:
         st = json.loads(payload)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"statement is not JSON ({exc})") from None
+    except RecursionError:
+        raise ValueError("statement is not an in-toto statement (JSON nested too deeply)") from None
     if not isinstance(st, dict) or st.get("_type") != STATEMENT_TYPE:
         raise ValueError(f"statement _type is not {STATEMENT_TYPE}")
     if st.get("predicateType") != PREDICATE_TYPE:

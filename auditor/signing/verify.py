@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
+from auditor.signing.bundle import BUNDLE_FILE, parse_bundle
 from auditor.signing.chain import verify_chain
 from auditor.signing.dsse import EnvelopeError, parse_envelope, verify_envelope
 from auditor.signing.errors import SigningError
 from auditor.signing.keys import cert_fingerprint, key_id, load_certs
 from auditor.signing.pdf import validate_pdf
+from auditor.signing.revocation import check_revocation, crls_in_pdf
+from auditor.signing.timestamps import check_reply, fmt_time
 from auditor.signing.statement import (
     CHAIN_PEM,
     ENVELOPE_FILE,
@@ -43,6 +47,7 @@ class VerifyResult:
     folder: Path
     verdicts: list[Verdict] = field(default_factory=list)
     trust_note: str = ""
+    time_note: str = ""  # which time the certificate checks relied on, and why
     trusted_root: x509.Certificate | None = None
     signer: x509.Certificate | None = None
     # The audit metadata of the statement, once its DSSE signature verified (else None).
@@ -70,19 +75,26 @@ def verify_report(
     *,
     trust_included_root: bool = False,
     at: dt.datetime | None = None,
+    tsa_roots: list[x509.Certificate] = (),
+    crls: list[x509.CertificateRevocationList] = (),
 ) -> VerifyResult:
-    """Check envelope, chain, every subject's digest, unlisted files and PDF signatures.
+    """Check envelope, timestamp, chain, revocation, every subject's digest, unlisted files and PDF signatures.
 
-    Never raises for a bad or tampered report (those are verdicts); raises SigningError only
-    when `folder` is not a directory.
+    Time: certificates are checked at the time of a valid timestamp from a TSA chaining to
+    `tsa_roots` when the report carries one (it proves the signature existed then), else at
+    `at` (default: now). Revocation: the CRLs in `crls` and in the PDFs' validation data; a
+    revocation at or before the relied-on time fails. Never raises for a bad or tampered
+    report (those are verdicts); raises SigningError only when `folder` is not a directory.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise SigningError(f"{folder}: not a directory")
+    at_given = at is not None
     at = at or dt.datetime.now(dt.timezone.utc)
     result = VerifyResult(folder)
+    tsa_roots = list(tsa_roots)
 
-    # --- signer certificate and its chain
+    # --- certificates in the folder
     signer = None
     if not (folder / SIGNER_PEM).is_file():
         result.add(SIGNER_PEM, False, "missing: the folder has no signing certificate")
@@ -108,25 +120,10 @@ def verify_report(
         anchors = [included_root] if included_root is not None else []
         result.trust_note = "issuer NOT established: no trusted root given"
 
-    if signer is not None:
-        problems, root = verify_chain(signer, intermediates, anchors, at)
-        if problems:
-            result.add(SIGNER_PEM, False, "; ".join(problems))
-        elif not trust_roots and not trust_included_root:
-            result.add(
-                SIGNER_PEM, False,
-                f"chains only to the root.pem shipped in the folder (sha256 {cert_fingerprint(root)}), "
-                "which anyone could have made; compare that fingerprint with the one the issuer "
-                "published, then pass --trust ROOT.pem (or --trust-included-root)",
-            )
-        else:
-            result.trusted_root = root
-            result.add(SIGNER_PEM, True, f"{signer.subject.rfc4514_string()} chains to trusted root "
-                                         f"{root.subject.rfc4514_string()} (sha256 {cert_fingerprint(root)})")
-
     # --- DSSE envelope and statement
     subjects: list[tuple[str, str]] = []
     statement_verified = False
+    env = None
     if not (folder / ENVELOPE_FILE).is_file():
         result.add(ENVELOPE_FILE, False, "missing: this folder is not signed (no DSSE envelope)")
     else:
@@ -144,6 +141,20 @@ def verify_report(
             result.add(ENVELOPE_FILE, False, str(exc))
         except OSError as exc:
             result.add(ENVELOPE_FILE, False, f"cannot read ({exc.strerror or exc})")
+
+    # --- the time the certificate checks rely on
+    relied, source = at, ("--at" if at_given else "the time of verification; the report carries no timestamp")
+    if (folder / BUNDLE_FILE).is_file() or (folder / BUNDLE_FILE).is_symlink():
+        stamp = _check_bundle(result, folder, env if statement_verified else None, signer, tsa_roots, at)
+        if stamp is not None:
+            relied, source = stamp
+        else:
+            source = ("--at" if at_given else "the time of verification") + "; the report's timestamp did not verify"
+    result.time_note = f"certificates checked at {fmt_time(relied)} ({source})"
+
+    if signer is not None:
+        chosen = bool(trust_roots) or trust_included_root
+        _signer_verdict(result, signer, intermediates, anchors, chosen, relied, [*crls, *_embedded_crls(folder)])
 
     # --- every file against the statement, in one sorted pass
     files, problems = report_files(folder)
@@ -176,7 +187,8 @@ def verify_report(
         if rel in (SIGNER_PEM, ROOT_PEM, CHAIN_PEM) and any(v.name == rel for v in result.verdicts):
             continue  # its certificate verdict (chain, validity) already stands for it
         if rel.lower().endswith(".pdf"):
-            ok, message = validate_pdf(folder / rel, anchors, signer, other_certs=intermediates, at=at)
+            ok, message = validate_pdf(folder / rel, anchors, signer, other_certs=intermediates, at=at,
+                                       tsa_roots=tsa_roots)
             if not ok:
                 result.add(rel, False, f"sha256 matches, but {message}")
                 continue
@@ -186,7 +198,78 @@ def verify_report(
     return result
 
 
-def verify_pdf_file(pdf: Path, trust_roots: list[x509.Certificate], *, at: dt.datetime | None = None) -> VerifyResult:
+def _signer_verdict(result, signer, intermediates, anchors, chosen: bool, relied: dt.datetime, crls) -> None:
+    """signer.pem: chain to a root the verifier chose, valid and not revoked at `relied`."""
+    problems, root = verify_chain(signer, intermediates, anchors, relied)
+    if problems:
+        result.add(SIGNER_PEM, False, "; ".join(problems))
+        return
+    if not chosen:
+        result.add(
+            SIGNER_PEM, False,
+            f"chains only to the root.pem shipped in the folder (sha256 {cert_fingerprint(root)}), "
+            "which anyone could have made; compare that fingerprint with the one the issuer "
+            "published, then pass --trust ROOT.pem (or --trust-included-root)",
+        )
+        return
+    result.trusted_root = root
+    message = (f"{signer.subject.rfc4514_string()} chains to trusted root {root.subject.rfc4514_string()} "
+               f"(sha256 {cert_fingerprint(root)}) at {fmt_time(relied)}")
+    revoked = check_revocation(signer, [*intermediates, *anchors], crls, relied)
+    if revoked is None:
+        result.add(SIGNER_PEM, True, f"{message}; revocation not checked (no CRL given with --crl or embedded)")
+    elif revoked.ok:
+        result.add(SIGNER_PEM, True, f"{message}; {revoked.message}")
+    else:
+        result.add(SIGNER_PEM, False, revoked.message)
+
+
+def _embedded_crls(folder: Path) -> list[x509.CertificateRevocationList]:
+    """CRLs in the validation data of the folder's PDFs (authenticated by the issuer's signature on each CRL)."""
+    files, _ = report_files(folder)
+    return [crl for rel in files if rel.lower().endswith(".pdf") for crl in crls_in_pdf(folder / rel)]
+
+
+def _check_bundle(result, folder, env, signer, tsa_roots, at) -> tuple[dt.datetime, str] | None:
+    """Verdict on report.sigstore.json; (time, description) when its timestamp can be relied on."""
+    import base64
+
+    if (folder / BUNDLE_FILE).is_symlink():
+        return None  # reported with the other files as a symbolic link
+    if env is None:
+        result.add(BUNDLE_FILE, False, "not checked: the DSSE envelope did not verify")
+        return None
+    try:
+        bundle = parse_bundle((folder / BUNDLE_FILE).read_bytes())
+    except EnvelopeError as exc:
+        result.add(BUNDLE_FILE, False, str(exc))
+        return None
+    except OSError as exc:
+        result.add(BUNDLE_FILE, False, f"cannot read ({exc.strerror or exc})")
+        return None
+    if bundle.envelope != env:
+        result.add(BUNDLE_FILE, False, f"its DSSE envelope differs from {ENVELOPE_FILE}")
+        return None
+    if signer is not None and bundle.certificate_der and bundle.certificate_der != signer.public_bytes(Encoding.DER):
+        result.add(BUNDLE_FILE, False, f"its certificate differs from {SIGNER_PEM}")
+        return None
+    sig = base64.b64decode(env["signatures"][0]["sig"])  # decoded and verified by verify_envelope
+    checks = [check_reply(reply, sig, tsa_roots) for reply in bundle.timestamps]
+    bad = [c for c in checks if not c.ok]
+    if bad:
+        result.add(BUNDLE_FILE, False, "RFC 3161 timestamp rejected: " + "; ".join(c.problem for c in bad))
+        return None
+    first = min(checks, key=lambda c: c.time)
+    if first.time > at:
+        result.add(BUNDLE_FILE, False, f"the timestamp ({fmt_time(first.time)}) is later than the time of "
+                                       f"verification ({fmt_time(at)})")
+        return None
+    result.add(BUNDLE_FILE, True, f"RFC 3161 timestamp over the DSSE signature: {fmt_time(first.time)} by {first.tsa}")
+    return first.time, f"the trusted timestamp by {first.tsa}"
+
+
+def verify_pdf_file(pdf: Path, trust_roots: list[x509.Certificate], *, at: dt.datetime | None = None,
+                    tsa_roots: list[x509.Certificate] = ()) -> VerifyResult:
     """Check one signed PDF on its own: PAdES signature, whole-file coverage, chain to `trust_roots`."""
     pdf = Path(pdf)
     result = VerifyResult(pdf.parent)
@@ -195,6 +278,6 @@ def verify_pdf_file(pdf: Path, trust_roots: list[x509.Certificate], *, at: dt.da
         result.add(pdf.name, False, "a single PDF needs --trust ROOT.pem to establish who signed it")
         return result
     result.trust_note = "trust anchor: the root certificate given with --trust"
-    ok, message = validate_pdf(pdf, trust_roots, None, at=at)
+    ok, message = validate_pdf(pdf, trust_roots, None, at=at, tsa_roots=list(tsa_roots))
     result.add(pdf.name, ok, message)
     return result

@@ -12,6 +12,8 @@ import pytest
 from auditor.signing.keys import generate_keys
 from auditor.signing.sign import sign_report
 
+from .tsa_server import LocalTsa, TsaPki
+
 PASSPHRASE = "correct horse battery"
 TODAY = dt.datetime.now(dt.timezone.utc).date()
 
@@ -74,3 +76,30 @@ def signed_report(tmp_path, signed_template) -> Path:
     dest = tmp_path / "report"
     shutil.copytree(signed_template, dest)
     return dest
+
+
+# --- a real RFC 3161 time-stamping authority on 127.0.0.1 (tsa_server.py)
+
+
+@pytest.fixture(scope="session")
+def tsa_pki() -> TsaPki:
+    return TsaPki.create()
+
+
+@pytest.fixture(scope="session")
+def tsa_root(tsa_pki, tmp_path_factory) -> Path:
+    return tsa_pki.write_root(tmp_path_factory.mktemp("tsa") / "tsa-root.pem")
+
+
+@pytest.fixture
+def tsa(tsa_pki):
+    with LocalTsa(tsa_pki) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def short_keys(tmp_path_factory) -> Path:
+    """A signing certificate valid from yesterday to tomorrow 00:00 UTC."""
+    d = tmp_path_factory.mktemp("short") / "keys"
+    generate_keys(d, PASSPHRASE, org="Example Mining AG", valid_from=TODAY - dt.timedelta(days=1), signer_days=2)
+    return d

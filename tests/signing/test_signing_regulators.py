@@ -35,10 +35,11 @@ def bash_blocks() -> list[str]:
     return re.findall(r"^```bash\n(.*?)^```$", DOC.read_text(encoding="utf-8"), flags=re.S | re.M)
 
 
-def run_check_script(report: Path, root: Path, tmp_path: Path) -> subprocess.CompletedProcess:
+def run_check_script(report: Path, root: Path, tmp_path: Path, tsa_root: Path | None = None) -> subprocess.CompletedProcess:
     script = tmp_path / "check-report.sh"
     script.write_text(bash_blocks()[0], encoding="utf-8")
-    return subprocess.run(["bash", str(script), str(report), str(root)], capture_output=True, text=True, cwd=tmp_path)
+    args = [str(report), str(root), *([str(tsa_root)] if tsa_root else [])]
+    return subprocess.run(["bash", str(script), *args], capture_output=True, text=True, cwd=tmp_path)
 
 
 def last_step(proc) -> str:
@@ -142,9 +143,12 @@ def test_changed_pdf_byte_fails_pdfsig_even_with_a_matching_statement(signed_rep
     assert_rejected_at(run_check_script(signed_report, keys_a / "root.pem", tmp_path), "6", "Digest Mismatch")
 
 
-def _pyhanko_env(root: Path, pdf: Path) -> dict:
+def _pyhanko_env(root: Path, pdf: Path, tsa_root: Path | None = None) -> dict:
     bindir = str(Path(sys.executable).parent)
-    return {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", ""), "ROOT": str(root), "PDF": str(pdf)}
+    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", ""), "ROOT": str(root), "PDF": str(pdf)}
+    if tsa_root is not None:
+        env["TSA_ROOT"] = str(tsa_root)
+    return env
 
 
 def test_pyhanko_commands_accept_good_and_reject_appended_pdf(signed_report, keys_a, tmp_path):
