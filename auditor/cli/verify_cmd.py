@@ -43,8 +43,8 @@ def verify(report_dir: Path, trust_files: tuple[Path, ...], trust_included_root:
     """
     from auditor.signing import SigningError, verify_report
     from auditor.signing.keys import load_certs
-    from auditor.signing.verify import verify_pdf_file
     from auditor.signing.revocation import load_crls
+    from auditor.signing.verify import verify_pdf_file
 
     if trust_files and trust_included_root:
         fail("give either --trust or --trust-included-root, not both")

@@ -95,7 +95,9 @@ def sign_pdf(
     long_term = {}
     if tsa_roots is not None:
         from pyhanko.sign.signers.pdf_signer import (
-            DSSContentSettings, SigDSSPlacementPreference, TimestampDSSContentSettings,
+            DSSContentSettings,
+            SigDSSPlacementPreference,
+            TimestampDSSContentSettings,
         )
         from pyhanko_certvalidator import ValidationContext
 

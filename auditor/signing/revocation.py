@@ -110,7 +110,15 @@ def crls_in_pdf(path: Path) -> list[x509.CertificateRevocationList]:
 def revoke_signer(key_dir: Path, passphrase: str, reason: str, when: dt.datetime | None) -> tuple[Path, dt.datetime, str | None]:
     """Add the key directory's signing certificate to its crl.pem; (crl path, revocation time, CRL URL or None)."""
     from auditor.signing.keys import (
-        CRL_FILE as KEYS_CRL, ROOT_CERT, ROOT_KEY, SIGNER_CERT, check_private_file, load_cert, load_private_key,
+        CRL_FILE as KEYS_CRL,
+    )
+    from auditor.signing.keys import (
+        ROOT_CERT,
+        ROOT_KEY,
+        SIGNER_CERT,
+        check_private_file,
+        load_cert,
+        load_private_key,
     )
     from auditor.signing.securefile import write_public
 

@@ -25,8 +25,18 @@ from auditor.signing.pdf import pdf_signature_count, sign_pdf
 from auditor.signing.revocation import check_revocation
 from auditor.signing.securefile import write_public
 from auditor.signing.statement import (
-    BUNDLE_FILE, CHAIN_PEM, ENVELOPE_FILE, ROOT_PEM, SIGNATURE_FILES, SIGNER_PEM, STAGING_PREFIX, check_name,
-    predicate_from_report_json, report_files, serialize_statement, sha256_file,
+    BUNDLE_FILE,
+    CHAIN_PEM,
+    ENVELOPE_FILE,
+    ROOT_PEM,
+    SIGNATURE_FILES,
+    SIGNER_PEM,
+    STAGING_PREFIX,
+    check_name,
+    predicate_from_report_json,
+    report_files,
+    serialize_statement,
+    sha256_file,
 )
 
 

@@ -23,7 +23,6 @@ from auditor.signing.errors import SigningError
 from auditor.signing.keys import cert_fingerprint, key_id, load_certs
 from auditor.signing.pdf import validate_pdf
 from auditor.signing.revocation import check_revocation, crls_in_pdf
-from auditor.signing.timestamps import check_reply, fmt_time
 from auditor.signing.statement import (
     CHAIN_PEM,
     ENVELOPE_FILE,
@@ -33,6 +32,7 @@ from auditor.signing.statement import (
     report_files,
     sha256_file,
 )
+from auditor.signing.timestamps import check_reply, fmt_time
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from auditor.cli import cli
 from auditor.signing.revocation import crls_in_pdf
 
 from .conftest import PASSPHRASE, TODAY, make_report
@@ -81,9 +79,10 @@ def test_bytes_appended_after_the_document_timestamp_fail(lta, short_keys, tsa_r
 
 
 def test_the_readme_script_and_pyhanko_block_pass_on_a_long_term_report(lta, short_keys, tsa_root, tmp_path):
+    from conftest import require_tool
+
     from .test_signing_regulators import NEEDED, bash_blocks, run_check_script
     from .test_timestamps_regulators import _pyhanko
-    from conftest import require_tool
 
     for tool in NEEDED:
         require_tool(tool)

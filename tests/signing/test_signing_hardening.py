@@ -9,7 +9,6 @@ import json
 import os
 import stat
 
-import pytest
 from click.testing import CliRunner
 
 from auditor.cli import cli

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
 import shutil
 import subprocess
 import sys
@@ -26,8 +25,9 @@ UTC = dt.timezone.utc
 
 @pytest.fixture(autouse=True)
 def _regulator_tools():
-    from .test_signing_regulators import NEEDED
     from conftest import require_tool
+
+    from .test_signing_regulators import NEEDED
 
     for tool in NEEDED:
         require_tool(tool)

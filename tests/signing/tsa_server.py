@@ -15,8 +15,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from asn1crypto import keys as asn1_keys
 from asn1crypto import core, tsp
+from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
