@@ -18,8 +18,17 @@ Pipeline (each step exists because real list data needs it):
 6. Legal forms set aside, stopwords dropped, generic-word variants canonicalised
    ("technologies", "tech" → "technology"), ordinals and Roman numerals made digits
    ("13th", "Second", "III").
-7. Parenthesised parts: dropped when they repeat the name (its acronym, "(SAMC)", or its
-   words); otherwise their distinctive words become optional ``qualifiers``.
+7. Numbers written as words become digits ("Forty-Four" → "44", "One" → "1"), and a few
+   place phrases become one token ("United States", "U.S.", "USA" → "us").
+8. Parenthesised parts: dropped when they repeat the name (its acronym, "(SAMC)", or its
+   words); otherwise their distinctive words become optional ``qualifiers`` and everything
+   in them is remembered as ``bracketed`` (two names whose brackets differ, "(Jersey)" /
+   "(Guernsey)", name different parties: see match.py).
+
+Besides the tokens, a name keeps its ``spelled`` words (every word of the main part, legal
+forms and stopwords included, in order) and the initials of its legal forms, so the matcher
+can recognise words run together ("AcmeAG" / "Acme AG", "Vanderbilt" / "Van der Bilt") and
+acronyms ("TSMC" / "Taiwan Semiconductor Manufacturing Company").
 
 The result keeps the distinctive and generic tokens in their original order; matching is
 order-insensitive but explanations read better in order.
@@ -39,7 +48,9 @@ from auditor.screening.vocabulary import (
     CJK_TERMS,
     GENERIC_WORDS,
     LEGAL_FORMS,
+    PHRASES,
     PLACE_WORDS,
+    SECTORS,
     STOPWORDS,
     SYNONYMS,
 )
@@ -67,6 +78,17 @@ _NUMBER_WORDS: dict[str, str] = {
     )
 } | {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
 _NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
+# Cardinal numbers written as words ("Forty-Four" / "44", "Number One" / "No. 1").
+_UNITS = {
+    word: number
+    for number, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {word: 10 * number for number, word in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_SCALES = {"hundred": 100, "thousand": 1000}
 
 
 @dataclass(frozen=True)
@@ -76,13 +98,20 @@ class NormalisedName:
     ``tokens``: distinctive and generic words (canonical, ASCII, original order);
     ``legal_forms``: the company-type classes found ("llc", "jsc", "co" …), in order;
     ``qualifiers``: distinctive words written in parentheses ("(Sugon)", "(FSB)"): an
-    acronym or alias the other name may or may not repeat, so they count only if matched.
+    acronym or alias the other name may or may not repeat, so they count only if matched;
+    ``bracketed``: every word written in parentheses (places and numbers included);
+    ``spelled``: the words of the main part as written (ASCII, casefolded), legal forms and
+    stopwords included; ``legal_initials``: initials of the legal-form words ("Co., Ltd." →
+    "cl"), for acronyms that include them ("SMIC").
     """
 
     original: str
     tokens: tuple[str, ...]
     legal_forms: tuple[str, ...]
     qualifiers: tuple[str, ...] = ()
+    bracketed: tuple[str, ...] = ()
+    spelled: tuple[str, ...] = ()
+    legal_initials: str = ""
 
     @property
     def text(self) -> str:
@@ -111,6 +140,11 @@ def is_place(token: str) -> bool:
     return token in PLACE_WORDS
 
 
+def sector(token: str) -> str | None:
+    """The line of business a word names ("oil", "neft" → "oil"; "bank" → "bank"), if any."""
+    return SECTORS.get(token)
+
+
 def token_weight(token: str) -> float:
     return GENERIC_WEIGHT if token in GENERIC_WORDS else DISTINCTIVE_WEIGHT
 
@@ -134,7 +168,7 @@ def _ascii_token(token: str) -> list[str]:
 def _latin_tokens(text: str) -> list[str]:
     """Tokenise, reduce legal forms (in the original script and in Latin), transliterate."""
     # Numerals first: rigour would read the "II" of "Holdings II, Inc" as a legal form.
-    tokens = [_NUMBER_WORDS.get(t, t) for t in tokenize_name(_replace_cjk(text))]
+    tokens = _phrases(_cardinals([_NUMBER_WORDS.get(t, t) for t in tokenize_name(_replace_cjk(text))]))
     if not tokens:
         return []
     # Legal forms in the original script (Cyrillic "ООО", "Акционерное общество" …) …
@@ -144,6 +178,49 @@ def _latin_tokens(text: str) -> list[str]:
         latin.extend(_ascii_token(token))
     # … and in Latin script, including transliterated long forms.
     return replace_org_types_compare(" ".join(latin), generic=True).split()
+
+
+def _cardinals(tokens: list[str]) -> list[str]:
+    """Runs of number words become one number: "forty four" → "44", "one hundred" → "100"."""
+    out: list[str] = []
+    total = current = 0
+    run = False
+    for token in tokens + [""]:
+        if token in _UNITS or token in _TENS or (token in _SCALES and run):
+            if token in _SCALES:
+                current = max(current, 1) * _SCALES[token]
+                if token == "thousand":
+                    total, current = total + current, 0
+            else:
+                current += _UNITS.get(token, _TENS.get(token, 0))
+            run = True
+            continue
+        if run:
+            out.append(str(total + current))
+            total = current = 0
+            run = False
+        if token:
+            out.append(token)
+    return out
+
+
+def _phrases(tokens: list[str]) -> list[str]:
+    """Multi-word place names and their abbreviations as one token ("united states" → "us")."""
+    if len(tokens) < 2:
+        return [PHRASES.get(tokens[0], tokens[0])] if tokens else tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in (4, 3, 2):
+            phrase = " ".join(tokens[i : i + size])
+            if len(tokens) - i >= size and phrase in PHRASES:
+                out.append(PHRASES[phrase])
+                i += size
+                break
+        else:
+            out.append(PHRASES.get(tokens[i], tokens[i]))
+            i += 1
+    return out
 
 
 def _plain_tokens(text: str) -> list[str]:
@@ -210,11 +287,16 @@ def normalise_name(name: str) -> NormalisedName:
     text = unicodedata.normalize("NFKC", name or "")
     text = _CAMEL_RE.sub(" ", text).casefold()  # "MaxiTechGroup" -> "maxi tech group"
     text = _drop_redundant_parentheses(text)
-    words, legal = _words(_latin_tokens(_PARENTHESES_RE.sub(" ", text)))
+    main = _PARENTHESES_RE.sub(" ", text)
+    words, legal = _words(_latin_tokens(main))
+    spelled = [_canonical(t) for t in _phrases(_cardinals(_plain_tokens(main)))]
+    legal_initials = "".join(t[0] for t in spelled if t in LEGAL_FORMS and t not in words)
     qualifiers: list[str] = []
+    bracketed: list[str] = []
     for group in _PARENTHESES_RE.findall(text):
         inside, inside_legal = _words(_latin_tokens(group))
         legal.extend(inside_legal)
+        bracketed.extend(inside)
         for word in inside:
             # Places, business words and numbers in parentheses still tell parties apart
             # ("(Tianjin)", "(No. 2)"); other words are optional aliases.
@@ -227,4 +309,5 @@ def normalise_name(name: str) -> NormalisedName:
             qualifiers = []
         elif words is legal:
             legal = []
-    return NormalisedName(name, tuple(words), tuple(legal), tuple(qualifiers))
+    return NormalisedName(name, tuple(words), tuple(legal), tuple(qualifiers), tuple(bracketed),
+                          tuple(spelled), legal_initials)

@@ -10,7 +10,11 @@ and indexed by its tokens; a query only scores the names that could reach a matc
   "huawei");
 * names made only of generic words whose words all appear in the query, and for a query
   made only of generic words the names containing all its words (the only ways past the
-  generic-only guard, see ``match.py``).
+  generic-only guard, see ``match.py``);
+* names whose words as written run together spell a query word ("Acme AG" / "AcmeAG"),
+  or whose query words run together spell a listed word;
+* acronyms: names whose initials (of a run of their words, with or without their legal
+  form) spell a query word ("TSMC"), and names that are the query's acronym.
 
 Every candidate is then scored with exactly the comparison behind `compare_names`, so a
 screening hit and `compare_names` agree on the score.
@@ -25,7 +29,7 @@ from itertools import combinations
 from typing import Any, Collection, Iterable
 
 from auditor.refdata.entities import ListEntry
-from auditor.screening.match import DEFAULT_THRESHOLD, compare_normalised
+from auditor.screening.match import DEFAULT_THRESHOLD, acronyms, compare_normalised
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
     GENERIC_WEIGHT,
@@ -90,8 +94,23 @@ def _lookup_keys(token: str) -> set[str]:
     return keys
 
 
-def _joins(tokens: tuple[str, ...]) -> list[str]:
-    return ["".join(tokens[i : i + n]) for n in (2, 3) for i in range(len(tokens) - n + 1)]
+def _joins(tokens: tuple[str, ...], sizes: tuple[int, ...] = (2, 3)) -> list[str]:
+    return ["".join(tokens[i : i + n]) for n in sizes for i in range(len(tokens) - n + 1)]
+
+
+def _spelled_joins(norm: NormalisedName) -> set[str]:
+    """Runs of the words as written (legal forms and stopwords included) run together."""
+    return {j for j in _joins(norm.spelled, (2, 3, 4)) if len(j) >= 5} - set(_joins(norm.tokens))
+
+
+def _run_acronyms(norm: NormalisedName) -> set[str]:
+    """Acronyms of the name and of each run of its words (see ``match.acronyms``)."""
+    tokens = norm.tokens[:12]
+    found = acronyms(tokens, norm.legal_initials, norm.spelled)
+    for start in range(len(tokens)):
+        for end in range(start + 2, len(tokens) + 1):
+            found |= acronyms(tokens[start:end], norm.legal_initials if end == len(tokens) else "")
+    return found
 
 
 class Screener:
@@ -112,6 +131,7 @@ class Screener:
         self._join_postings: dict[str, list[int]] = defaultdict(list)  # "hua wei" -> "huawei"
         self._generic_names: dict[frozenset[str], list[int]] = defaultdict(list)
         self._generic_postings: dict[str, set[int]] = defaultdict(set)  # generic word -> records
+        self._acronym_postings: dict[str, list[int]] = defaultdict(list)  # "tsmc" -> records
         self._token_keys: dict[str, list[str]] = defaultdict(list)  # lookup key -> tokens
         for index, entry in enumerate(self.entries):
             seen: set[tuple] = set()
@@ -138,8 +158,10 @@ class Screener:
         self._weights.append(sum(map(token_weight, tokens)))
         for token in {t for t in tokens + record.norm.qualifiers if not is_generic(t)}:
             self._postings[token].append(record_id)
-        for token in set(_joins(tokens)):
+        for token in set(_joins(tokens)) | _spelled_joins(record.norm):
             self._join_postings[token].append(record_id)
+        for acronym in _run_acronyms(record.norm):
+            self._acronym_postings[acronym].append(record_id)
         if all(map(is_generic, tokens)):
             self._generic_names[frozenset(tokens)].append(record_id)
         for token in tokens:
@@ -173,6 +195,14 @@ class Screener:
             for similar in self._similar_tokens(token):
                 joined.update(self._postings.get(similar, ()))
                 joined.update(self._join_postings.get(similar, ()))
+        for token in _spelled_joins(query):
+            joined.update(self._postings.get(token, ()))
+        # Acronyms, both ways: a query word that is a listed name's acronym, a listed word
+        # that is the query's.
+        for token in set(words):
+            joined.update(self._acronym_postings.get(token, ()))
+        for acronym in _run_acronyms(query):
+            joined.update(self._postings.get(acronym, ()))
         # Score bound for a name reached through k distinctive query words: each pair
         # weighs at most 2 (two distinctive words), each of the g generic query words pairs
         # for at most GENERIC_WEIGHT + 1, and every word of both names counts in the

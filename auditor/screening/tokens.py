@@ -13,9 +13,12 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 # Two tokens pair up from this similarity: one edit in a 5-letter word, two in a 10-letter
-# word; shorter words must be equal (or equal in skeleton).
+# word; 4-letter words only by swapping two adjacent letters ("Amce" / "Acme"), since one
+# other letter changed in so short a word makes another name ("Kudo" / "Kodo"); shorter
+# words must be equal (or equal in skeleton).
 TOKEN_MATCH_MIN = 0.80
-# Spelling differences between romanisation systems (Cyrillic "х" as kh/h, "й" as i/y,
+SHORT_SWAP_SIMILARITY = 0.75
+# Spelling differences between romanisation systems (Cyrillic "х" as kh/h/k, Arabic "ث"/"غ" as th/t, gh/g, "й" as i/y,
 # "ц" as ts/c; pinyin/Wade-Giles/English "ou"/"u") reduced to one skeleton, so
 # "Antei"/"Antey", "Tekhnodinamika"/"Teknodinamika", "Hongdou"/"Hongdu" pair up.
 _SKELETON_RULES = tuple(
@@ -23,7 +26,7 @@ _SKELETON_RULES = tuple(
     for pattern, replacement in (
         (r"shch|sch", "sh"),
         (r"tch", "ch"),
-        (r"kh", "h"),
+        (r"([kgtd])h", r"\1"),
         (r"ts|tz", "c"),
         (r"ck|q", "k"),
         (r"x", "ks"),
@@ -59,6 +62,8 @@ def token_similarity(a: str, b: str) -> float:
     sim = OSA.normalized_similarity(a, b)
     skeleton = SKELETON_DISCOUNT * OSA.normalized_similarity(translit_skeleton(a), translit_skeleton(b))
     sim = max(sim, skeleton)
+    if len(a) == len(b) == 4 and sim < TOKEN_MATCH_MIN and OSA.distance(a, b) == 1 and sorted(a) == sorted(b):
+        return SHORT_SWAP_SIMILARITY
     if a.startswith("al") != b.startswith("al"):
         # Arabic article written joined ("Alnaser" / "Naser", "Alharamein" / "Haramain").
         joined, other = (a, b) if a.startswith("al") else (b, a)
