@@ -15,16 +15,18 @@ The score is a weighted token alignment:
   leftover words ("TSMC" / "Taiwan Semiconductor Manufacturing Company");
 * score = Σ similarity × (weight a + weight b) over pairs ÷ Σ weights of all words, where a
   distinctive word weighs 1 and a generic word ("technology", "trading", "china") 0.15, so
-  an unmatched distinctive word costs a lot and an unmatched generic word little. A name
+  an unmatched distinctive word costs a lot and an unmatched generic word little, unless
+  both names have words left over: then they describe different businesses ("Delta
+  Electronics" / "Delta Parts Supply") and a leftover generic word weighs 0.5. A name
   made only of generic words ("Shenyang Aircraft", "China Telecom") that the other name
   wholly contains is identified by those words: they weigh 1.
 
 Then **vetoes** cap the score at ``VETO_CAP`` (below the threshold), each with its reason.
 They are the ways two different parties have near-identical names:
 
-* *different numbers*: each name has a number the other lacks ("Fund VII" / "Fund VIII",
-  "Trust 2006-2" / "Trust 2007-2", "99th" / "33rd"), or one name has a number and the
-  other none ("Hut 8" / "Hut");
+* *different numbers*: a name has a number the other lacks ("Fund VII" / "Fund VIII",
+  "Trust 2006-2" / "Trust 2007-2", "99th" / "33rd", "Hut 8" / "Hut", "3rd Academy" /
+  "3rd Academy 239 Factory");
 * *different brackets*: both names have words in brackets and none of them pair
   ("(Jersey)" / "(Guernsey)");
 * *different places*: each name has a place the other lacks ("(Tianjin)" / "(Beijing)"),
@@ -72,16 +74,21 @@ DEFAULT_THRESHOLD = 0.70
 
 # A run of tokens joins into one when its concatenation is at least this similar.
 JOIN_MATCH_MIN = 0.85
+# Weight of a generic word left over when both names have words left over (see below).
+CONFLICT_WEIGHT = 0.3
 # Ceiling for a vetoed score (module docstring); kept well below DEFAULT_THRESHOLD.
 VETO_CAP = 0.50
 GENERIC_ONLY_CAP = VETO_CAP  # the name earlier versions used
-# An acronym has at least three letters ("TSMC", "ZTE"); two-letter ones are too ambiguous.
-ACRONYM_MIN_LENGTH = 3
+# An acronym has at least four letters, three of them from words that are not legal forms
+# ("TSMC", "SMIC"): among tens of thousands of listed names, some three words spell almost
+# any three letters ("Mawson Infrastructure Group" / "MIG").
+ACRONYM_MIN_LENGTH = 4
+ACRONYM_MIN_WORDS = 3
 ACRONYM_MAX_LENGTH = 8
 ACRONYM_SIMILARITY = 0.95
 # Two one-word names match when near-identical: equal in transliteration skeleton
-# ("Canaan" / "Kanaan") or one edit in seven letters, not one in five ("Intel" / "Inter").
-BARE_WORD_MIN = 0.85
+# ("Canaan" / "Kanaan") or one edit in ten letters, not one in six ("Kraken" / "Krakern").
+BARE_WORD_MIN = 0.90
 
 
 @dataclass(frozen=True)
@@ -293,7 +300,7 @@ def acronyms(tokens: tuple[str, ...] | list[str], legal_initials: str, spelled: 
     """The acronyms a name (or its leftover words) may be written as: initials of its words,
     with some or all of its legal form ("SMIC": …Corporation; "TSMC": …Company Limited),
     and, for a whole name, of its words as written with or without stopwords."""
-    if len(tokens) < 2:
+    if len(tokens) < ACRONYM_MIN_WORDS:
         return set()
     leftover = _initials(tokens)
     found = {leftover + legal_initials[:k] for k in range(len(legal_initials) + 1)}
@@ -309,7 +316,7 @@ def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set
     semiconductor manufacturing [company]"), or of B's whole name as written. A must have
     nothing else left over: "AECC South Industry" is not "Aircraft Engineering Concern"."""
     rest = [j for j in sorted(free_b) if j < main_b]
-    if len(rest) < 2 or len(free_a) != 1:
+    if len(rest) < ACRONYM_MIN_WORDS or len(free_a) != 1:
         return []
     whole = len(rest) == main_b  # nothing of B is matched yet: its whole name as written
     spellings = acronyms([tb[j] for j in rest], b.legal_initials, b.spelled if whole else ())
@@ -373,7 +380,12 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
         return sum(token_weight(ta[i]) for i in g[0]) + sum(token_weight(tb[j]) for j in g[1])
 
     matched = sum(g[2].similarity * group_weight(g) for g in groups)
-    total = sum(map(group_weight, groups)) + sum(map(token_weight, unmatched_a + unmatched_b))
+    # Generic words left over on both sides describe two different businesses ("Delta
+    # Electronics" / "Delta Parts Supply"): then they weigh more than mere extra words.
+    leftover_weight = sum(map(token_weight, unmatched_a + unmatched_b))
+    if unmatched_a and unmatched_b:
+        leftover_weight = sum(max(token_weight(t), CONFLICT_WEIGHT) for t in unmatched_a + unmatched_b)
+    total = sum(map(group_weight, groups)) + leftover_weight
     token_score = matched / total if total else 0.0
     veto = _veto(a, b, pairs, unmatched_a, unmatched_b, promoted)
     score, penalty = token_score, None
@@ -390,9 +402,7 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     if numbers_a and numbers_b:
         return f"different numbers ({' '.join(numbers_a)} / {' '.join(numbers_b)})"
     if numbers_a or numbers_b:
-        other = b if numbers_a else a
-        if not any(t.isdigit() for t in other.tokens + other.bracketed):
-            return f"a number only one name has ({' '.join(numbers_a or numbers_b)})"
+        return f"a number only one name has ({' '.join(numbers_a or numbers_b)})"
     if a.bracketed and b.bracketed and not any(
         token_similarity(x, y) for x in a.bracketed for y in b.bracketed
     ):

@@ -16,8 +16,8 @@ Pipeline (each step exists because real list data needs it):
 5. Transliteration of every other script to ASCII (rigour's ``ascii_text``: rigour's own
    spellings for Cyrillic — "Битривер" → "bitriver" — ICU's for the rest).
 6. Legal forms set aside, stopwords dropped, generic-word variants canonicalised
-   ("technologies", "tech" → "technology"), ordinals and Roman numerals made digits
-   ("13th", "Second", "III").
+   ("technologies", "tech" → "technology"; a misspelt long one too: "Technolgies"),
+   ordinals and Roman numerals made digits ("13th", "Second", "III").
 7. Numbers written as words become digits ("Forty-Four" → "44", "One" → "1"), and a few
    place phrases become one token ("United States", "U.S.", "USA" → "us").
 8. Parenthesised parts: dropped when they repeat the name (its acronym, "(SAMC)", or its
@@ -41,6 +41,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extractOne
 from rigour.names import replace_org_types_compare, tokenize_name
 from rigour.text.translit import ascii_text
 
@@ -65,6 +67,7 @@ _CJK_TERM_RE = re.compile("|".join(sorted(map(re.escape, CJK_TERMS), key=len, re
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]+")
 _ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _PARENTHESES_RE = re.compile(r"\(([^()]*)\)")
+_WEB_RE = re.compile(r"\b(?:https?://)?www\.([a-z0-9-]+)(?:\.[a-z]{2,})+\b")  # "www.sercuba.com"
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 # Numbers identify ("99th" vs "33rd" division, "Holdings II" vs "III"): spelled-out
 # ordinals and Roman numerals (not the ambiguous "i", "v", "x") become digits.
@@ -76,7 +79,13 @@ _NUMBER_WORDS: dict[str, str] = {
         "twentieth".split(),
         start=1,
     )
-} | {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
+} | {
+    roman: str(number)
+    for number, roman in enumerate(
+        "_ _ ii iii iv _ vi vii viii ix _ _ xii xiii xiv xv xvi xvii xviii xix xx".split()
+    )
+    if roman != "_"
+}
 _NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
 # Cardinal numbers written as words ("Forty-Four" / "44", "Number One" / "No. 1").
 _UNITS = {
@@ -228,11 +237,26 @@ def _plain_tokens(text: str) -> list[str]:
     return [part for token in tokenize_name(_replace_cjk(text)) for part in _ascii_token(token)]
 
 
+# Generic words and their variants, for reading a misspelt one ("Technolgies") as generic.
+_VOCABULARY = sorted(GENERIC_WORDS | set(SYNONYMS))
+# One edit in about nine letters: "technolgies" is "technologies", "electronic" is not "electron".
+TYPO_MIN_LENGTH = 8
+TYPO_SIMILARITY = 0.88
+
+
+@lru_cache(maxsize=1 << 16)
 def _canonical(token: str) -> str:
     ordinal = _ORDINAL_RE.match(token)
     if ordinal:
         return ordinal.group(1)
-    return _NUMBER_WORDS.get(token) or SYNONYMS.get(token, token)
+    known = _NUMBER_WORDS.get(token) or SYNONYMS.get(token)
+    if known:
+        return known
+    if len(token) >= TYPO_MIN_LENGTH and token not in GENERIC_WORDS and token.isalpha():
+        close = extractOne(token, _VOCABULARY, scorer=OSA.normalized_similarity, score_cutoff=TYPO_SIMILARITY)
+        if close:
+            return SYNONYMS.get(close[0], close[0])
+    return token
 
 
 def _is_acronym_of(token: str, words: list[str]) -> bool:
@@ -286,11 +310,16 @@ def normalise_name(name: str) -> NormalisedName:
     """Normalise one name (see the module docstring for the steps)."""
     text = unicodedata.normalize("NFKC", name or "")
     text = _CAMEL_RE.sub(" ", text).casefold()  # "MaxiTechGroup" -> "maxi tech group"
+    text = _WEB_RE.sub(r"\1", text)  # a web address names its domain
     text = _drop_redundant_parentheses(text)
     main = _PARENTHESES_RE.sub(" ", text)
     words, legal = _words(_latin_tokens(main))
     spelled = [_canonical(t) for t in _phrases(_cardinals(_plain_tokens(main)))]
-    legal_initials = "".join(t[0] for t in spelled if t in LEGAL_FORMS and t not in words)
+    # Initials of the legal form that ends the name ("…Company Limited" → "cl"), for acronyms.
+    trailing = len(spelled)
+    while trailing and spelled[trailing - 1] in LEGAL_FORMS and spelled[trailing - 1] not in words:
+        trailing -= 1
+    legal_initials = "".join(t[0] for t in spelled[trailing:])
     qualifiers: list[str] = []
     bracketed: list[str] = []
     for group in _PARENTHESES_RE.findall(text):

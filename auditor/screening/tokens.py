@@ -58,9 +58,14 @@ def token_similarity(a: str, b: str) -> float:
         return 1.0
     if not (a.isalpha() and b.isalpha()):
         return 0.0  # "11420" vs "11421", "13" vs "14": numbers identify, they are not typos
-    # OSA: Levenshtein plus transpositions, the commonest typo ("Sopgho" / "Sophgo").
-    sim = OSA.normalized_similarity(a, b)
-    skeleton = SKELETON_DISCOUNT * OSA.normalized_similarity(translit_skeleton(a), translit_skeleton(b))
+    # OSA: Levenshtein plus transpositions, the commonest typo ("Sopgho" / "Sophgo"). A
+    # different first letter is rarely a typo and often another name ("Yongjin" /
+    # "Pyongjin"): then only the transliteration skeleton can pair them ("Canaan" / "Kanaan").
+    sim = OSA.normalized_similarity(a, b) if a[0] == b[0] else 0.0
+    skeleton_a, skeleton_b = translit_skeleton(a), translit_skeleton(b)
+    skeleton = 0.0
+    if skeleton_a[:1] == skeleton_b[:1]:
+        skeleton = SKELETON_DISCOUNT * OSA.normalized_similarity(skeleton_a, skeleton_b)
     sim = max(sim, skeleton)
     if len(a) == len(b) == 4 and sim < TOKEN_MATCH_MIN and OSA.distance(a, b) == 1 and sorted(a) == sorted(b):
         return SHORT_SWAP_SIMILARITY

@@ -47,7 +47,7 @@ STOPWORDS: frozenset[str] = _words(
     of the and for in on at to a an by with
     de del la las los el le les des du y e et und der die das von fuer para por con
     al wa s
-    no nr www
+    no nr www number
     """
 )
 
@@ -66,7 +66,7 @@ GENERIC_WORDS: frozenset[str] = _words(
     group holding enterprise investment capital finance financial fund bank insurance
     credit exchange partner associate agency office branch department bureau center
     general global universal united national federal state public private joint stock
-    new modern star world applied
+    new modern star world applied micro nano data
     international overseas foreign
     oil gas petroleum petrochemical chemical mining metal steel construction
     aviation aerospace aircraft airline air marine maritime ship shipbuilding navigation
@@ -152,10 +152,11 @@ _SECTOR_LINES = """
     insurance: insurance assurance reinsurance
     shipping: shipping marine maritime ship shipbuilding freight cargo tanker
     airline: airline air aviation aircraft aerospace
+    finance: finance financial credit leasing
     transport: transport logistics rail railway
     telecom: telecom communication mobile
     electronics: electronics microelectronics semiconductor electric electrical optical photonics laser
-    software: software digital information computer network internet data
+    software: software digital information computer network internet data technology
     power: power energy
     pharmaceutical: pharmaceutical medical health hospital biotech
     food: food agricultural farm
@@ -244,6 +245,8 @@ _SYNONYM_LINES = """
     auto: avto
     shenzhen: sz
     concern: kontsern
+    national: natl nationale nacional
+    saint: st sankt
 """
 
 
@@ -289,6 +292,8 @@ CJK_TERMS: dict[str, str] = {
     "进出口": "import export",
     "進出口": "import export",
     "实业": "industry",
+    "产业": "industry",
+    "產業": "industry",
     "實業": "industry",
     "工业": "industry",
     "工業": "industry",
