@@ -1,17 +1,24 @@
-"""Audit synthetic fleets and print rigs per second and peak memory.
+"""Audit synthetic fleets; print wall time, peak memory and output sizes beside a baseline.
 
-    python benchmarks/audit_scale.py 100000 1000000 [--format json] [--rules DIR …]
+    python benchmarks/audit_scale.py 200000 1000000 [--format json] [--rules DIR …] [--sign]
 
-Each size runs `auditor audit` in a fresh process (so peak RSS is that audit's own), with
-JSON output, after generating the inventory with generate_inventory.py. Target (issue 2):
-1,000,000 rigs in <= 30 s and <= 2 GB peak on a 2-core machine.
+For each size, in this order and in fresh processes (so each peak RSS is that process's own):
+1. the inventory is generated with generate_inventory.py (realistic cardinalities);
+2. BASELINE: Python's `csv.reader` iterates the same file and touches every cell — the floor
+   any CSV-based audit is measured against on this machine, measured in the same run;
+3. `auditor audit` with `--quiet --no-record` and the requested formats.
+
+Targets (issue 15): 1,000,000 rigs with `--format json` in <= 10 s and <= 6x the baseline,
+peak RSS <= 1 GB, report.json <= 500 MB; 200,000 rigs with `--format sarif`: <= 25,000 results
+and <= 10 MB gzipped (printed for sarif runs); 100,000 rigs `--format pdf --sign` <= 10 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -23,6 +30,34 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generate_inventory import generate  # noqa: E402
 
+BASELINE = """
+import csv, sys
+n = 0
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    for row in csv.reader(f):
+        for cell in row:
+            n += len(cell)
+print(n)
+"""
+
+
+def run_measured(cmd: list[str], env: dict, stdin=None) -> tuple[float, float, int, str]:
+    """(wall seconds, peak RSS MB of that process alone, exit code, its output)."""
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=stdin)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t0
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), text
+
+
+def sarif_figures(path: Path) -> str:
+    raw = path.read_bytes()
+    results = len(json.loads(raw)["runs"][0]["results"])
+    return f"sarif: {results:,} results, {len(gzip.compress(raw)) / 1e6:.1f} MB gzipped"
+
 
 def main() -> None:
     ap = argparse.ArgumentParser()
@@ -30,30 +65,37 @@ def main() -> None:
     ap.add_argument("--format", default="json")
     ap.add_argument("--rules", action="append", default=[])
     ap.add_argument("--as-of", default="2026-11-26")
+    ap.add_argument("--sign", action="store_true", help="sign with a throwaway key (keys generate)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "PYTHONPATH": str(REPO), "AUDITOR_DB": f"sqlite:///{tmp}/bench.db"}
-        print(f"{'rigs':>10} {'seconds':>8} {'rigs/s':>10} {'peak MB':>8} {'report MB':>9}  exit")
+        extra: list[str] = []
+        if args.sign:
+            env["AUDITOR_KEY_PASSPHRASE"] = "benchmark-only-passphrase"
+            subprocess.run([sys.executable, "-m", "auditor", "keys", "generate", "--out", f"{tmp}/keys",
+                            "--org", "Benchmark"], env=env, check=True, capture_output=True)
+            extra = ["--sign", "--key", f"{tmp}/keys"]
+        print(f"format {args.format}{' (signed)' if args.sign else ''}; as of {args.as_of}")
+        print(f"{'rigs':>10} {'csv.reader s':>12} {'audit s':>8} {'ratio':>6} {'peak MB':>8}  exit  outputs")
         for n in args.sizes:
             inv = Path(tmp) / f"inv_{n}.csv"
             with open(inv, "w", encoding="utf-8", newline="") as f:
                 generate(n, f)
+            base_s, _, _, _ = run_measured([sys.executable, "-c", BASELINE, str(inv)], env)
             out = Path(tmp) / f"out_{n}"
             cmd = [sys.executable, "-m", "auditor", "audit", str(inv), "--out", str(out), "--format", args.format,
-                   "--as-of", args.as_of, "--quiet", "--no-record"]
+                   "--as-of", args.as_of, "--quiet", "--no-record", *extra]
             for r in args.rules:
                 cmd += ["--rules", r]
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            t0 = time.perf_counter()
-            proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-            elapsed = time.perf_counter() - t0
-            peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            if proc.returncode not in (0, 1):
-                print(proc.stderr, file=sys.stderr)
-            size = sum(p.stat().st_size for p in out.iterdir()) / 1e6 if out.exists() else 0
-            peak = max(peak_kb, before) / 1024
-            print(f"{n:>10,} {elapsed:>8.2f} {n / elapsed:>10,.0f} {peak:>8.0f} {size:>9.1f}  {proc.returncode}")
-            print(f"           {proc.stdout.strip()}")
+            elapsed, peak, code, stderr = run_measured(cmd, env)
+            if code not in (0, 1):
+                print(stderr, file=sys.stderr)
+            sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in sorted(out.iterdir())) \
+                if out.exists() else "-"
+            print(f"{n:>10,} {base_s:>12.2f} {elapsed:>8.2f} {elapsed / base_s:>6.1f} {peak:>8.0f}  {code:>4}  {sizes}")
+            if (out / "report.sarif").exists():
+                print(f"{'':>10} {sarif_figures(out / 'report.sarif')}")
+            print(f"{'':>10} inventory {inv.stat().st_size / 1e6:.0f} MB; {stderr.strip().splitlines()[-1] if stderr.strip() else ''}")
             inv.unlink()
 
 

@@ -55,11 +55,13 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--sign", is_flag=True, help="Sign the report (PAdES PDF + DSSE statement over every file).")
 @click.option("--key", "key_dir", type=click.Path(path_type=Path),
               help="Key directory from `auditor keys generate` (or a .p12 file); passphrase from AUDITOR_KEY_PASSPHRASE.")
+@click.option("--sarif-min-severity", type=click.Choice(["info", "low", "medium", "high", "critical"]),
+              help="Lowest severity listed in report.sarif (default: the --fail-on level); the rest is counted.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
           bundled_lists_only, no_bundled_list, cleared, max_list_age, ownership, tariffs, facilities,
           advisories, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
-          key_dir, quiet):
+          key_dir, sarif_min_severity, quiet):
     """Audit INVENTORY files (CSV, JSON or JSON Lines) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.audit import AuditOptions, run_audit
@@ -68,6 +70,10 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
     from auditor.refdata.loader import RefDataOptions
 
     selected = split_formats(formats, fmt_registry.names())
+    for name in selected:
+        missing = fmt_registry.missing_dependency(name)
+        if missing:
+            fail(missing)
     if fail_on_new_only and not click.get_current_context().params.get("baseline"):
         fail("--fail-on-new-only needs --baseline (a previous report.json to compare with)")
     if baseline and diff_ref:
@@ -76,7 +82,7 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         fail("--sign needs --key DIR (create one with `auditor keys generate --out DIR`)")
     signing_key = None
     if sign:
-        _require_clean_out_dir(out_dir, {fmt_registry.get(n).filename for n in selected})
+        _require_clean_out_dir(out_dir, {f for n in selected for f in fmt_registry.filenames(n)})
         # Key, passphrase and certificate are checked before anything is written: a failed
         # signature must not leave an unsigned report behind.
         from auditor.cli.keys_cmd import read_passphrase
@@ -137,7 +143,8 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
     except OSError as exc:
         fail(f"cannot create output directory {out_dir}: {exc.strerror}")
     result.options["gate"] = {"fail_on": fail_on, "new_only": fail_on_new_only}  # JUnit/Markdown show the gate
-    result.options["outputs"] = [fmt_registry.get(name).filename for name in selected]
+    result.options["sarif_min_severity"] = sarif_min_severity
+    result.options["outputs"] = [f for name in selected for f in fmt_registry.filenames(name)]
     written = [fmt_registry.get(name).write(result, out_dir) for name in selected]
     if signing_key is not None:
         from auditor.signing import SigningError

@@ -21,15 +21,30 @@ baseline's findings that are gone are listed as `absent` results.
 Rejected input rows and incomplete-audit reasons become tool execution notifications, so
 a SARIF consumer sees that rows were not audited. Output is deterministic (sorted keys,
 no timestamps) and streamed result by result.
+
+Size budget (a fleet is not a code base): GitHub code scanning rejects a file with more than
+25,000 results or over 10 MB gzipped, so the file holds at most MAX_RESULTS results whatever
+the inventory:
+- findings below `--sarif-min-severity` (default: the `--fail-on` level; `info` when the gate is
+  `never` or no gate was given) are left out and counted (run property `omitted_below_min_severity` and a
+  notification pointing at report.json, which has them all);
+- when more findings remain than the budget holds, whole (rule, file, reason) units are kept one
+  result per rig in severity order while the budget lasts, and every other unit becomes ONE
+  aggregated result at its first line, carrying the number of rigs, the first lines and the
+  waived count (`properties.aggregated`). Counts are never lost: each result says how many
+  findings it stands for.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Iterable
 from urllib.parse import quote
+
+import numpy as np
 
 from auditor.model import AuditResult, Finding, Rule, Severity
 
@@ -50,9 +65,11 @@ SECURITY_SEVERITY = {
     Severity.LOW: "3.0",
     Severity.INFO: "0.0",
 }
-# FACTS.md confidence of the rule's facts -> SARIF/GitHub `precision`.
+# Confidence of the rule's facts (P primary, R reported, U uncertain) -> SARIF/GitHub `precision`.
 PRECISION = {"P": "high", "R": "medium", "U": "low"}
 FINGERPRINT_KEY = "auditorFinding/v1"
+MAX_RESULTS = 25_000  # GitHub code scanning's limit per upload
+SAMPLE_LINES = 20  # lines listed on an aggregated result
 _PLACEHOLDER = "\x00results\x00"
 
 
@@ -135,6 +152,7 @@ class SarifFormat:
         path = Path(out_dir) / self.filename
         rules = sorted(result.rules, key=lambda r: r.id)
         rule_index = {r.id: i for i, r in enumerate(rules)}
+        plan = Budget.plan(result, min_severity(result), MAX_RESULTS)
         sources = [s.path for s in result.inventory]
         artifact_index = {p: i for i, p in enumerate(sources)}
         run: dict[str, Any] = {
@@ -156,12 +174,15 @@ class SarifFormat:
                 }
                 for s in result.inventory
             ],
-            "invocations": [self._invocation(result)],
+            "invocations": [self._invocation(result, plan)],
             "columnKind": "unicodeCodePoints",
             "properties": {
                 "as_of": result.as_of.isoformat(),
                 "status": "complete" if result.complete else "incomplete",
                 "summary": _jsonable(result.summary()),
+                "sarif_min_severity": plan.min_severity.label,
+                "omitted_below_min_severity": plan.omitted,
+                "aggregated_findings": plan.aggregated_findings,
             },
             "results": _PLACEHOLDER,
         }
@@ -171,7 +192,7 @@ class SarifFormat:
             fh.write(head)
             fh.write("[")
             first = True
-            for res in self._results(result, rule_index, artifact_index):
+            for res in self._results(result, rule_index, artifact_index, plan):
                 fh.write("\n" if first else ",\n")
                 first = False
                 fh.write(json.dumps(res, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str))
@@ -180,13 +201,65 @@ class SarifFormat:
             fh.write("\n")
         return path
 
-    def _results(self, result: AuditResult, rule_index, artifact_index) -> Iterable[dict]:
+    def _results(self, result: AuditResult, rule_index, artifact_index, plan: "Budget") -> Iterable[dict]:
         with_baseline = result.baseline is not None
+        folded: dict[tuple, dict[str, Any]] = {}
         for f in result.iter_findings():
-            yield self._result(f, rule_index, artifact_index, with_baseline)
+            if f.severity < plan.min_severity:
+                continue
+            unit = (f.rule_id, f.source, f.message)
+            if unit not in plan.folded_units:
+                yield self._result(f, rule_index, artifact_index, with_baseline)
+                continue
+            acc = folded.get(unit)
+            if acc is None:
+                acc = folded[unit] = {"first": f, "count": 0, "waived": 0, "lines": [], "new": 0}
+            acc["count"] += 1
+            acc["waived"] += f.status == "waived"
+            acc["new"] += f.baseline_state == "new"
+            if len(acc["lines"]) < SAMPLE_LINES:
+                acc["lines"].append(f.line)
+        for unit in sorted(folded, key=lambda u: (-int(folded[u]["first"].severity), u)):
+            yield self._aggregate(folded[unit], rule_index, artifact_index, with_baseline)
         if with_baseline:
-            for rec in sorted(result.absent, key=_absent_order):
-                yield self._absent(rec, rule_index)
+            absent = sorted(result.absent, key=_absent_order)
+            if len(absent) <= plan.absent_budget:
+                for rec in absent:
+                    yield self._absent(rec, rule_index)
+            else:
+                by_rule: dict[str, list[dict]] = {}
+                for rec in absent:
+                    by_rule.setdefault(str(rec.get("rule_id", "")), []).append(rec)
+                for rule_id, recs in sorted(by_rule.items()):
+                    res = self._absent(recs[0], rule_index)
+                    res["message"] = {"text": f"{len(recs)} findings of {rule_id} in the baseline are gone "
+                                              "(aggregated; report.json lists each)"}
+                    res["properties"]["aggregated"] = {"count": len(recs)}
+                    yield res
+
+    def _aggregate(self, acc: dict, rule_index, artifact_index, with_baseline: bool) -> dict:
+        """One result standing for every finding of one (rule, file, reason) unit."""
+        f: Finding = acc["first"]
+        res = self._result(f, rule_index, artifact_index, with_baseline)
+        n = acc["count"]
+        res["message"] = {"text": f"{n} rigs: {f.message} (first at line {f.line}; aggregated, "
+                                  "findings.csv and report.json list every rig)"}
+        # One fingerprint per unit, stable across runs: the rule, the file name and the reason.
+        res["partialFingerprints"] = {FINGERPRINT_KEY: _unit_fingerprint(f.rule_id, f.source, f.message)}
+        props = res["properties"]
+        for key in ("asset", "serial", "evidence", "waiver"):
+            props.pop(key, None)
+        props["aggregated"] = {"count": n, "waived": acc["waived"], "lines": acc["lines"]}
+        res.pop("suppressions", None)
+        if acc["waived"] == n:  # every rig of the unit is waived: the unit is suppressed too
+            res["suppressions"] = [{"kind": "external", "status": "accepted",
+                                    "justification": f"all {n} findings waived (see report.json)"}]
+            props["status"] = "waived"
+        else:
+            props["status"] = "open"
+        if with_baseline:
+            res["baselineState"] = "new" if acc["new"] else "unchanged"
+        return res
 
     @staticmethod
     def _location(source: str | None, line: int | None, asset_key: str, artifact_index) -> dict:
@@ -252,8 +325,19 @@ class SarifFormat:
         return res
 
     @staticmethod
-    def _invocation(result: AuditResult) -> dict:
+    def _invocation(result: AuditResult, plan: "Budget") -> dict:
         notes = []
+        omitted = sum(plan.omitted.values())
+        if omitted:
+            detail = ", ".join(f"{n} {sev}" for sev, n in plan.omitted.items() if n)
+            notes.append({"level": "note", "descriptor": {"id": "omitted-below-min-severity"},
+                          "message": {"text": f"{omitted} findings below {plan.min_severity.label} ({detail}) are "
+                                              "not listed here (--sarif-min-severity); report.json has them all"}})
+        if plan.aggregated_findings:
+            notes.append({"level": "note", "descriptor": {"id": "aggregated"},
+                          "message": {"text": f"{plan.aggregated_findings} findings are shown as "
+                                              f"{len(plan.folded_units)} aggregated results (one per rule, file "
+                                              f"and reason) to stay within {MAX_RESULTS} results"}})
         for r in sorted(result.rejected, key=lambda r: (r.source, r.line)):
             reason = f"row not audited: {r.reason}" + (f" (column {r.column})" if r.column else "")
             notes.append({
@@ -274,6 +358,69 @@ class SarifFormat:
         if notes:
             inv["toolExecutionNotifications"] = notes
         return inv
+
+
+def min_severity(result: AuditResult) -> Severity:
+    """--sarif-min-severity, else the gate's --fail-on level (info when the gate never fails)."""
+    explicit = result.options.get("sarif_min_severity")
+    if explicit:
+        return Severity.parse(str(explicit))
+    fail_on = (result.options.get("gate") or {}).get("fail_on")
+    if not fail_on or fail_on == "never":  # no gate given (library use) or a gate that never fails
+        return Severity.INFO
+    return Severity.parse(str(fail_on))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Which (rule, file, reason) units are listed rig by rig and which are folded into one result."""
+
+    min_severity: Severity
+    omitted: dict[str, int]  # severity label -> findings left out (below min_severity)
+    folded_units: frozenset  # (rule id, file, message) shown as one aggregated result
+    aggregated_findings: int
+    absent_budget: int  # baseline findings that may still be listed one by one
+
+    @classmethod
+    def plan(cls, result: AuditResult, floor: Severity, cap: int) -> "Budget":
+        sources = result.table.sources
+        src_index = result.table.source_index
+        units: dict[tuple, list] = {}  # unit -> [severity, count]
+        omitted = {s.label: 0 for s in sorted(Severity, reverse=True)}
+        for g in result.groups:
+            sev = g.effective_severity
+            if sev < floor:
+                omitted[sev.label] += len(g.rows)
+                continue
+            per_file = np.bincount(src_index[g.rows], minlength=len(sources)) if len(g.rows) else []
+            for si, n in enumerate(per_file):
+                if n:
+                    acc = units.setdefault((g.rule.id, sources[si], g.message), [sev, 0])
+                    acc[1] += int(n)
+        total = sum(n for _, n in units.values())
+        absent = len(result.absent) if result.baseline is not None else 0
+        if total + absent <= cap:
+            return cls(floor, omitted, frozenset(), 0, absent)
+        # Keep whole units rig by rig, most severe first (then the smallest, so more distinct
+        # problems stay visible), while the rest can still have one result each.
+        absent_rules = len({str(r.get("rule_id", "")) for r in result.absent}) if absent else 0
+        order = sorted(units, key=lambda u: (-int(units[u][0]), units[u][1], u))
+        budget = cap - len(units) - absent_rules
+        kept: set = set()
+        for u in order:
+            n = units[u][1]
+            if n - 1 <= budget:  # the unit's own slot is already reserved
+                kept.add(u)
+                budget -= n - 1
+        folded = frozenset(u for u in units if u not in kept)
+        return cls(floor, omitted, folded, sum(units[u][1] for u in folded), 0)
+
+
+def _unit_fingerprint(rule_id: str, source: str, message: str) -> str:
+    import hashlib
+
+    name = PurePosixPath(source.replace("\\", "/")).name
+    return hashlib.sha256(f"{rule_id}\x00{name}\x00{message}".encode()).hexdigest()[:32]
 
 
 def _suppression(waiver) -> dict:

@@ -82,7 +82,7 @@ def test_byte_identical_across_runs(cli_sarif, tmp_path):
     _, first = cli_sarif
     procurement_copy(tmp_path / "procurement" / "orders.csv")
     proc = run_cli(["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "sarif",
-                    "--out", "again"], cwd=tmp_path)
+                    "--out", "again", "--fail-on", "medium"], cwd=tmp_path)
     assert proc.returncode in (0, 1), proc.stderr
     assert (tmp_path / "again" / "report.sarif").read_bytes() == first
     # The other CI formats too: same inputs, same bytes (no timestamps, sorted output).
@@ -179,3 +179,79 @@ def test_cli_writes_sarif_and_md_together(tmp_path):
     validate(doc)
     assert gating(doc["runs"][0]["results"]) == []
     assert doc["runs"][0]["properties"]["as_of"] == AS_OF  # AUDITOR_AS_OF honoured
+
+
+@pytest.fixture(scope="module")
+def fleet_sarif(tmp_path_factory):
+    """30,000 generated rigs, every severity listed (--fail-on info): more findings than GitHub's
+    25,000-result limit, so the file must aggregate."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from generate_inventory import generate
+
+    work = tmp_path_factory.mktemp("fleet")
+    with open(work / "fleet.csv", "w", encoding="utf-8", newline="") as fh:
+        generate(30_000, fh)
+    proc = run_cli(["audit", "fleet.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "sarif,json",
+                    "--out", "out", "--fail-on", "info"], cwd=work)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads((work / "out" / "report.json").read_text(encoding="utf-8"))
+    return work / "out" / "report.sarif", report
+
+
+def test_fleet_sarif_stays_within_code_scanning_limits_and_keeps_counts(fleet_sarif):
+    import gzip
+
+    path, report = fleet_sarif
+    total = report["summary"]["findings"]
+    assert total > 25_000, "the fixture must exceed the limit to test anything"
+    raw = path.read_bytes()
+    assert len(gzip.compress(raw)) <= 10 * 1024 * 1024
+    doc = json.loads(raw)
+    results = doc["runs"][0]["results"]
+    # Schema-validate every aggregated result and a sample of the per-rig ones (validating all
+    # 25,000 takes half a minute and checks the same shape again and again).
+    sample = json.loads(raw)
+    sample["runs"][0]["results"] = results[:200] + [r for r in results if "aggregated" in r["properties"]]
+    validate(sample)
+    assert len(results) <= 25_000
+    # Every finding is accounted for: one per listed rig, or the count an aggregated result carries.
+    represented = sum(r["properties"].get("aggregated", {}).get("count", 1) for r in results)
+    assert represented == total
+    aggregated = [r for r in results if "aggregated" in r["properties"]]
+    assert aggregated, "beyond the cap, units are aggregated"
+    for r in aggregated:
+        assert r["message"]["text"].startswith(f"{r['properties']['aggregated']['count']} rigs: ")
+        assert r["locations"][0]["physicalLocation"]["region"]["startLine"] == r["properties"]["aggregated"]["lines"][0]
+    # Most severe problems keep their per-rig results: no high finding is aggregated while a
+    # lower one is listed rig by rig.
+    listed = {r["properties"]["severity"] for r in results if "aggregated" not in r["properties"]}
+    folded = {r["properties"]["severity"] for r in aggregated}
+    assert report["summary"]["by_severity"]["high"] > 0 and "high" in listed
+    assert "high" not in folded and "critical" not in folded
+    notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert any(n["descriptor"]["id"] == "aggregated" for n in notes)
+
+
+def test_default_min_severity_follows_fail_on_and_counts_the_rest(tmp_path):
+    procurement_copy(tmp_path / "procurement" / "orders.csv")
+    proc = run_cli(["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "sarif,json",
+                    "--out", "out", "--fail-on", "high"], cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    doc = json.loads((tmp_path / "out" / "report.sarif").read_text(encoding="utf-8"))
+    run = doc["runs"][0]
+    by_sev = report["summary"]["by_severity"]
+    assert {r["properties"]["severity"] for r in run["results"]} <= {"high", "critical"}
+    assert len(run["results"]) == by_sev["high"] + by_sev["critical"]
+    omitted = run["properties"]["omitted_below_min_severity"]
+    assert omitted == {k: by_sev[k] if k in ("info", "low", "medium") else 0 for k in by_sev}
+    if sum(omitted.values()):
+        texts = [n["message"]["text"] for n in run["invocations"][0].get("toolExecutionNotifications", [])]
+        assert any("--sarif-min-severity" in t for t in texts)
+    # Asked for explicitly, the lower severities are listed again.
+    proc = run_cli(["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "sarif",
+                    "--out", "all", "--fail-on", "high", "--sarif-min-severity", "info"], cwd=tmp_path)
+    doc = json.loads((tmp_path / "all" / "report.sarif").read_text(encoding="utf-8"))
+    assert len(doc["runs"][0]["results"]) == report["summary"]["findings"]
