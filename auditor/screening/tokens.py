@@ -21,24 +21,16 @@ SHORT_SWAP_SIMILARITY = 0.75
 # Spelling differences between romanisation systems (Cyrillic "х" as kh/h/k, Arabic "ث"/"غ" as th/t, gh/g, "й" as i/y,
 # "ц" as ts/c; pinyin/Wade-Giles/English "ou"/"u") reduced to one skeleton, so
 # "Antei"/"Antey", "Tekhnodinamika"/"Teknodinamika", "Hongdou"/"Hongdu" pair up.
-_SKELETON_RULES = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"shch|sch", "sh"),
-        (r"tch", "ch"),
-        (r"([kgtd])h", r"\1"),
-        (r"ts|tz", "c"),
-        (r"ck|q", "k"),
-        (r"x", "ks"),
-        (r"c(?!h)", "k"),
-        (r"ph", "f"),
-        (r"w", "v"),
-        (r"y", "i"),
-        (r"ou|oo", "u"),
-        (r"ee", "i"),
-        (r"(.)\1+", r"\1"),
-    )
-)
+# One left-to-right pass over these (longest first), then doubled letters made single.
+_SKELETON_MAP = {
+    "shch": "sh", "sch": "sh", "tch": "ch",
+    "kh": "k", "gh": "g", "th": "t", "dh": "d",
+    "tsh": "ch", "tzh": "ch", "ts": "k", "tz": "k",  # ts/tz read as c, and c as k unless before h
+    "ck": "k", "q": "k", "x": "ks", "ch": "ch", "c": "k",
+    "ph": "f", "w": "v", "y": "i", "ou": "u", "oo": "u", "ee": "i",
+}
+_SKELETON_RE = re.compile("|".join(sorted(map(re.escape, _SKELETON_MAP), key=len, reverse=True)))
+_DOUBLE_RE = re.compile(r"(.)\1+")
 # A pair equal only after that reduction is a near-certain, not a certain, match.
 SKELETON_DISCOUNT = 0.95
 _EPSILON = 1e-9
@@ -46,9 +38,7 @@ _EPSILON = 1e-9
 
 @lru_cache(maxsize=1 << 17)
 def translit_skeleton(token: str) -> str:
-    for pattern, replacement in _SKELETON_RULES:
-        token = pattern.sub(replacement, token)
-    return token
+    return _DOUBLE_RE.sub(r"\1", _SKELETON_RE.sub(lambda m: _SKELETON_MAP[m.group(0)], token))
 
 
 @lru_cache(maxsize=1 << 18)

@@ -62,8 +62,18 @@ class ScreenCheck:
         screener = ctx.refdata.screener
         if screener is None:
             raise RuntimeError("no screening lists are loaded")
+        if cfg.lists:
+            # A list the rule names but the store does not hold would screen nothing and
+            # look clean: the audit is INCOMPLETE instead (the runner reports this reason).
+            loaded = screener.list_names()
+            missing = [name for name in cfg.lists if name not in loaded]
+            if missing:
+                raise RuntimeError(
+                    f"the rule screens against {', '.join(map(repr, missing))}, but the loaded lists have no "
+                    f"entries from it: import it (`auditor lists import` / `lists update`)"
+                )
         cleared = getattr(ctx.refdata, "cleared", None) or []
-        from auditor.screening.cleared import find_clearance
+        from auditor.screening.cleared import clearance
 
         groups = []
         for field in cfg.fields:
@@ -74,8 +84,18 @@ class ScreenCheck:
                 if cfg.threshold is not None:
                     kwargs["threshold"] = cfg.threshold
                 entries = []
+                notes: dict[tuple[str, str], str] = {}
                 for m in screener.screen(str(value), ctx.as_of, **kwargs):
-                    decision = find_clearance(str(value), m, cleared) if cleared else None
+                    decision, note = clearance(str(value), m, cleared, ctx.as_of) if cleared else (None, None)
+                    if note:
+                        # A decision that does not apply (review date passed, dated after the
+                        # audit or before the listing): the finding stands and says why.
+                        notes[(m.list_name, m.entity_id)] = note
+                        ctx.summary.setdefault("clearances_not_applied", []).append({
+                            "rule_id": rule.id, "field": field, "value": value, "list": m.list_name,
+                            "entity_id": m.entity_id, "listed_name": m.name, "rigs": int(len(rows)),
+                            "note": note,
+                        })
                     if decision is not None:
                         # A reviewed false positive: no finding, but the report says it was cleared.
                         ctx.summary.setdefault("cleared_matches", []).append({
@@ -83,17 +103,17 @@ class ScreenCheck:
                             "entity_id": m.entity_id, "listed_name": m.name, "score": round(float(m.score), 4),
                             "rigs": int(len(rows)), "reviewer": decision.reviewer,
                             "justification": decision.justification, "decided": decision.date.isoformat(),
-                            "decision": f"{decision.file}:{decision.line}" if decision.file else "",
+                            "review_by": decision.review_date.isoformat(), "decision": decision.where,
                         })
                         continue
                     entries.append((list_severity(m.list_name), m))
                 if entries:
-                    groups.append(self._finding(rule, rows, field, value, entries))
+                    groups.append(self._finding(rule, rows, field, value, entries, notes))
         return groups
 
 
     @staticmethod
-    def _finding(rule: Rule, rows, field: str, value, entries) -> FindingGroup:
+    def _finding(rule: Rule, rows, field: str, value, entries, notes: dict[tuple[str, str], str]) -> FindingGroup:
         # The entry whose list is the most severe (then the best score) speaks for the finding.
         entries.sort(key=lambda e: (-e[0][0], -e[1].score, e[1].list_name, e[1].entity_id))
         (severity, basis), top = entries[0]
@@ -103,12 +123,19 @@ class ScreenCheck:
             **_entry(top),
             "severity": severity.label,
             "severity_basis": basis,
-            "entries": [{**_entry(m), "severity": sev.label} for (sev, _), m in entries],
+            "entries": [{**_entry(m), "severity": sev.label, **_note(notes, m)} for (sev, _), m in entries],
         }
+        if notes:
+            evidence["cleared_notes"] = [notes[k] for k in sorted(notes)]
         more = len(entries) - 1
         values = {**evidence, "score": f"{top.score:.2f}",
                   "more": f" and {more} more listed entr{'y' if more == 1 else 'ies'}" if more else ""}
         return FindingGroup(rule, rows, render(rule.message, values), evidence, severity=severity)
+
+
+def _note(notes: dict[tuple[str, str], str], m) -> dict:
+    note = notes.get((m.list_name, m.entity_id))
+    return {"cleared_note": note} if note else {}
 
 
 def _entry(m) -> dict:
