@@ -15,6 +15,7 @@ from auditor import __version__
 from auditor.engine.evaluate import evaluate
 from auditor.engine.loader import load_rules
 from auditor.inventory import read_inventories
+from auditor.limits import RULE_TIME_BUDGET_S
 from auditor.model import AuditResult
 from auditor.refdata.loader import RefDataOptions, load_refdata
 
@@ -27,6 +28,7 @@ class AuditOptions:
     refdata: RefDataOptions = field(default_factory=RefDataOptions)
     strict: bool = False
     organisation: str | None = None
+    rule_timeout_s: float | None = RULE_TIME_BUDGET_S  # per rule; None: unbounded
 
 
 def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None) -> AuditResult:
@@ -39,7 +41,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         seen.setdefault(src.sha256, src.path)
     needs = {r.check_kind for r in rules if r.in_force(opts.as_of)}
     refdata = load_refdata(opts.refdata, opts.as_of, needs)
-    evaluation = evaluate(table, rules, refdata, opts.as_of)
+    evaluation = evaluate(table, rules, refdata, opts.as_of, opts.rule_timeout_s)
     result = AuditResult(
         as_of=opts.as_of,
         tool_version=__version__,

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -39,6 +38,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from auditor.model import AuditResult, canonical_json, fingerprint
+from auditor.tomlfile import TomlFileError, read_toml
 
 DEFAULT_MAX_LIFETIME_DAYS = 180
 
@@ -159,21 +159,11 @@ def load_waivers(
     path = Path(path)
     shown = str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise WaiverError(shown, [(None, f"cannot read waiver file: {exc.strerror or exc}")]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise WaiverError(shown, [(None, f"not UTF-8 (byte {exc.start}); save the file as UTF-8")]) from None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        if m:
-            raise WaiverError(shown, [(int(m.group(1)), f"column {m.group(2)}: invalid TOML: {msg}")]) from None
-        raise WaiverError(shown, [(None, f"invalid TOML: {msg}")]) from None
+        parsed = read_toml(path, what="waiver file")
+    except TomlFileError as exc:
+        prefix = f"column {exc.column}: " if exc.line and exc.column else ""
+        raise WaiverError(shown, [(exc.line, prefix + exc.message)]) from None
+    text, doc = parsed.text, parsed.data
 
     problems: list[tuple[int | None, str]] = []
     for key in sorted(set(doc) - {"waiver"}):

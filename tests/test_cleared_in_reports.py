@@ -19,7 +19,8 @@ def audit(tmp_path, *extra):
     inv = tmp_path / "inv.csv"
     inv.write_text(INVENTORY)
     out = tmp_path / "out"
-    proc = run_cli("audit", str(inv), "--out", str(out), "--as-of", "2026-11-26", "--rules", "rules/entity/ENT-001.toml",
+    proc = run_cli("audit", str(inv), "--out", str(out), "--overwrite", "--as-of", "2026-11-26",
+                   "--rules", "rules/entity/ENT-001.toml",
                    "--bundled-lists-only", "--format", "json,html", *extra)
     return proc, out
 

@@ -9,6 +9,7 @@ import click
 
 from auditor.cli.exits import CLEAN, FINDINGS, INCOMPLETE, fail
 from auditor.cli.options import DATE, split_formats, today_utc
+from auditor.limits import RULE_TIME_BUDGET_S
 
 FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 
@@ -21,6 +22,8 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
               help="Rule directory or file (repeatable; default: the bundled rule pack).")
 @click.option("--out", "out_dir", default="report", show_default=True, type=click.Path(path_type=Path),
               help="Directory receiving report.json, report.html and the other formats.")
+@click.option("--overwrite", is_flag=True,
+              help="Remove report files of an earlier run from --out first (without it, such files are an error).")
 @click.option("--format", "formats", default="json,html", show_default=True, help="Comma-separated output formats.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="high", show_default=True,
               help="Exit 1 when an open finding is at or above this severity.")
@@ -29,6 +32,9 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 instead of 1 when findings fail the gate (errors still exit 2, 3 or 4).")
 @click.option("--strict", is_flag=True, help="Any rejected row makes the audit INCOMPLETE (exit 3).")
+@click.option("--rule-timeout", "rule_timeout", type=click.FloatRange(min=0, min_open=True), default=RULE_TIME_BUDGET_S,
+              show_default=True, metavar="SECONDS",
+              help="Time budget of each rule; a rule that runs longer is not evaluated and the audit is INCOMPLETE.")
 @click.option("--db", "db_url", help="Database URL for imported lists and history (default: AUDITOR_DB or a per-user SQLite file).")
 @click.option("--bundled-lists-only", is_flag=True, help="Screen against the bundled curated list only (ignore imported lists).")
 @click.option("--no-bundled-list", is_flag=True, help="Do not screen against the bundled curated list.")
@@ -58,7 +64,8 @@ FAIL_ON = ["info", "low", "medium", "high", "critical", "never"]
 @click.option("--sarif-min-severity", type=click.Choice(["info", "low", "medium", "high", "critical"]),
               help="Lowest severity listed in report.sarif (default: the --fail-on level); the rest is counted.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
-def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_only, exit_zero, strict, db_url,
+def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fail_on_new_only, exit_zero, strict,
+          rule_timeout, db_url,
           bundled_lists_only, no_bundled_list, cleared, max_list_age, ownership, tariffs, facilities,
           advisories, approved_firmware, waivers_path, max_waiver_days, baseline, diff_ref, record, organisation, sign,
           key_dir, sarif_min_severity, quiet):
@@ -80,9 +87,14 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
         fail("give either --baseline FILE or --diff-against RUN, not both")
     if sign and key_dir is None:
         fail("--sign needs --key DIR (create one with `auditor keys generate --out DIR`)")
+    from auditor.output import OutputError, check_out_dir, prepare_out_dir
+
+    try:  # before anything is evaluated: a folder we cannot use is a usage error
+        check_out_dir(out_dir, overwrite=overwrite, signing=sign)
+    except OutputError as exc:
+        fail(str(exc))
     signing_key = None
     if sign:
-        _require_clean_out_dir(out_dir, {f for n in selected for f in fmt_registry.filenames(n)})
         # Key, passphrase and certificate are checked before anything is written: a failed
         # signature must not leave an unsigned report behind.
         from auditor.cli.keys_cmd import read_passphrase
@@ -104,6 +116,7 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
                                approved_firmware=approved_firmware),
         strict=strict,
         organisation=organisation,
+        rule_timeout_s=rule_timeout,
     )
     waivers, base = _load_decorations(waivers_path, baseline, opts.as_of, max_waiver_days)
     if record is None:
@@ -138,14 +151,16 @@ def audit(inventory, as_of, rule_dirs, out_dir, formats, fail_on, fail_on_new_on
     elif diff_ref:
         _diff_against_history(result, db_url, diff_ref)
 
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"cannot create output directory {out_dir}: {exc.strerror}")
     result.options["gate"] = {"fail_on": fail_on, "new_only": fail_on_new_only}  # JUnit/Markdown show the gate
     result.options["sarif_min_severity"] = sarif_min_severity
     result.options["outputs"] = [f for name in selected for f in fmt_registry.filenames(name)]
-    written = [fmt_registry.get(name).write(result, out_dir) for name in selected]
+    try:
+        prepare_out_dir(out_dir, overwrite=overwrite, signing=sign)
+        written = [fmt_registry.get(name).write(result, out_dir) for name in selected]
+    except OutputError as exc:
+        fail(str(exc))
+    except OSError as exc:  # disk full, read-only file system, permissions changed meanwhile
+        fail(f"cannot write the report into {out_dir}: {exc.strerror or exc}")
     if signing_key is not None:
         from auditor.signing import SigningError
         from auditor.signing.sign import sign_folder
@@ -229,21 +244,6 @@ def _diff_against_history(result, db_url, ref):
         result.baseline = {}
     else:
         d.apply_to(result)
-
-
-SIGNATURE_FILES = {"report.intoto.json", "signer.pem", "root.pem"}
-
-
-def _require_clean_out_dir(out_dir: Path, ours: set[str]) -> None:
-    """A signed report covers every file in its folder: refuse to sign leftovers of other runs."""
-    if not out_dir.is_dir():
-        return
-    stray = sorted(p.name for p in out_dir.iterdir() if p.name not in ours | SIGNATURE_FILES)
-    if stray:
-        fail(f"{out_dir} holds files this audit does not write ({', '.join(stray[:5])}); "
-             "a signed report covers its whole folder: use an empty --out directory")
-    for name in SIGNATURE_FILES:
-        (out_dir / name).unlink(missing_ok=True)
 
 
 def exit_code(result, fail_on: str, new_only: bool = False, exit_zero: bool = False) -> int:

@@ -17,10 +17,16 @@ def open_for_reading(url: str | None):
     Reading commands never migrate a (possibly shared) database behind the user's back: a
     schema that is behind is refused with the command that fixes it.
     """
-    from auditor.store.db import StoreError, current_revision, head_revision, open_engine, redact
+    import os
 
+    from auditor.store.db import StoreError, current_revision, head_revision, open_engine, redact, sqlite_file
+
+    explicit = bool(url or os.environ.get("AUDITOR_DB"))
+    file = sqlite_file(url)
+    if not explicit and file is not None and not file.exists():
+        return None  # the per-user default database: nothing recorded yet, and nothing to create
     try:
-        engine = open_engine(url)
+        engine = open_engine(url, must_exist=True)
         current = current_revision(engine)
     except StoreError as exc:
         fail(str(exc))
@@ -80,10 +86,16 @@ def upgrade(url: str | None) -> None:
 @click.option("--db", "url", metavar="URL", help=DB_HELP)
 def current(url: str | None) -> None:
     """Show the database's schema revision and the one this auditor needs."""
-    from auditor.store.db import StoreError, current_revision, head_revision, open_engine, redact
+    import os
 
+    from auditor.store.db import StoreError, current_revision, head_revision, open_engine, redact, sqlite_file
+
+    explicit = bool(url or os.environ.get("AUDITOR_DB"))
+    file = sqlite_file(url)
+    if not explicit and file is not None and not file.exists():
+        return None  # the per-user default database: nothing recorded yet, and nothing to create
     try:
-        engine = open_engine(url)
+        engine = open_engine(url, must_exist=True)
         rev = current_revision(engine)
     except StoreError as exc:
         fail(str(exc))

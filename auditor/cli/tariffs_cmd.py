@@ -66,9 +66,17 @@ def explain(origin: str, hts: str | None, on: str, value: str | None, schedule: 
         fail(str(exc))
 
     st = stack(sched, cc, code, day)
+    # The bundled schedule states when its law was last researched; an officer's own copy does not.
+    researched = None
+    if schedule is None:
+        from auditor.refdata.research import load_research
+
+        researched = load_research().date.isoformat()
     if as_json:
         out = st.as_json(amount)
         out["estimate"] = BROKER_NOTE
+        if researched:
+            out["law_researched"] = researched
         if assumed:
             out["hts_assumed"] = ASSUMED_HTS_SOURCE
         click.echo(json.dumps(out, indent=2, sort_keys=True, ensure_ascii=False))
@@ -93,4 +101,5 @@ def explain(origin: str, hts: str | None, on: str, value: str | None, schedule: 
     if st.incomplete:
         click.echo(f"  warning: the total may understate the duty: {st.incomplete}")
     click.echo(f"  total {percent_text(st.total_rate)}" + (f", duty {money_text(st.duty(amount))} USD" if amount is not None else ""))
-    click.echo(f"  ({BROKER_NOTE}; windows: 'from' inclusive, 'until' exclusive)")
+    click.echo(f"  ({BROKER_NOTE}; windows: 'from' inclusive, 'until' exclusive"
+               + (f"; law last researched {researched})" if researched else ")"))

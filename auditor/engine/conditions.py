@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from auditor.engine.checks.base import Where
+from auditor.engine.safe_regex import RegexError, compile_pattern
 from auditor.model import CANONICAL_COLUMNS
 
 Row = Mapping[str, Any]
@@ -188,8 +189,8 @@ def _parse_leaf(spec: dict, where: Where, context: str) -> Condition:
         if not isinstance(operand, str):
             raise where.error(f"[{context}] `regex` takes a string", op)
         try:
-            rx = re.compile(operand, re.IGNORECASE if ignore_case else 0)
-        except re.error as exc:
+            rx = compile_pattern(operand, ignore_case=ignore_case)
+        except RegexError as exc:
             raise where.error(f"[{context}] invalid regex {operand!r}: {exc}", op) from None
         return Condition(
             lambda r, d: (v := r.get(field)) is not None and rx.search(str(v)) is not None, frozenset(fields), text

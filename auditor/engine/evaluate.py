@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from auditor.engine import checks
+from auditor.engine.budget import RuleTimeout, time_budget
 from auditor.engine.checks.base import EvalContext
 from auditor.model import FindingGroup, InventoryTable, Rule, Severity
 
@@ -53,7 +54,10 @@ def evaluate_rule(rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[F
     return groups
 
 
-def evaluate(table: InventoryTable, rules: Sequence[Rule], refdata: Any, as_of: date) -> Evaluation:
+def evaluate(table: InventoryTable, rules: Sequence[Rule], refdata: Any, as_of: date,
+             time_budget_s: float | None = None) -> Evaluation:
+    """Evaluate every rule in force; with `time_budget_s`, a rule that runs longer is not evaluated
+    (named in `errors`, so the audit is INCOMPLETE) and the next one starts."""
     ctx = EvalContext(as_of=as_of, refdata=refdata)
     result = Evaluation(groups=[], summary=ctx.summary)
     for rule in rules:
@@ -61,7 +65,12 @@ def evaluate(table: InventoryTable, rules: Sequence[Rule], refdata: Any, as_of: 
             result.not_in_force.append(rule.id)
             continue
         try:
-            result.groups.extend(evaluate_rule(rule, table, ctx))
+            with time_budget(time_budget_s):
+                groups = evaluate_rule(rule, table, ctx)
+            result.groups.extend(groups)
+        except RuleTimeout:
+            result.errors.append(f"rule {rule.id} did not finish within its time budget of {time_budget_s:g} s "
+                                 "(--rule-timeout): not evaluated")
         except Exception as exc:  # a broken rule must not look like a clean fleet
             result.errors.append(f"rule {rule.id} failed at run time: {type(exc).__name__}: {exc}")
     return result

@@ -6,8 +6,6 @@ unknown keys, bad operators, malformed dates, an id that differs from the file n
 
 from __future__ import annotations
 
-import hashlib
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,6 +15,7 @@ from auditor.engine.checks.base import RuleError, Where
 from auditor.engine.conditions import parse_condition
 from auditor.engine.render import placeholders
 from auditor.model import CANONICAL_COLUMNS, Kind, Reference, Rule, RuleTest, Severity
+from auditor.tomlfile import TomlFileError, read_toml
 
 COMMON_KEYS = {
     "id", "title", "severity", "kind", "check", "confidence", "version", "message",
@@ -39,10 +38,12 @@ def rule_files(dirs: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for d in dirs:
         d = Path(d)
-        if d.is_file() and d.suffix == ".toml":
+        # Anything named *.toml that is not a directory is read, so that a FIFO or device is
+        # refused by name (auditor.limits) instead of silently skipped.
+        if d.is_dir():
+            files.extend(sorted(p for p in d.rglob("*.toml") if not p.is_dir()))
+        elif d.exists() and d.suffix == ".toml":
             files.append(d)
-        elif d.is_dir():
-            files.extend(sorted(p for p in d.rglob("*.toml") if p.is_file()))
         else:
             raise RuleError(str(d), None, "no such rules directory or file")
     return files
@@ -65,21 +66,15 @@ def load_rules(dirs: Iterable[Path] | None = None) -> list[Rule]:
 
 
 def load_rule(path: Path) -> Rule:
-    raw = Path(path).read_bytes()
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RuleError(str(path), None, f"not UTF-8 text (byte {exc.start})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # tomllib's message ends with "(at line L, column C)": lift the line into the prefix.
-        import re
+        doc = read_toml(path, what="rule file")
+    except TomlFileError as exc:
+        raise RuleError(str(path), exc.line, _with_column(exc)) from None
+    return parse_rule(doc.data, Where(str(path), doc.text), doc.sha256)
 
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line = int(m.group(1)) if m else None
-        raise RuleError(str(path), line, f"invalid TOML: {exc}") from None
-    return parse_rule(data, Where(str(path), text), hashlib.sha256(raw).hexdigest())
+
+def _with_column(exc: TomlFileError) -> str:
+    return exc.message + (f" (column {exc.column})" if exc.column else "")
 
 
 def parse_rule(data: dict[str, Any], where: Where, sha256: str = "") -> Rule:

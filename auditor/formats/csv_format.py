@@ -17,6 +17,7 @@ import csv
 from pathlib import Path
 
 from auditor.model import AuditResult, canonical_json
+from auditor.output import create_file
 
 COLUMNS = (
     "fingerprint", "rule_id", "title", "kind", "severity", "status", "serial", "asset_key", "file", "line",
@@ -39,7 +40,7 @@ class CsvFormat:
         path = Path(out_dir) / self.filename
         site_col = result.table.columns["site"]
         cache: dict[int, tuple] = {}
-        with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        with create_file(path, encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
             w.writerow(COLUMNS)
             sources = result.table.sources

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from auditor.formats.report_view import base_view, fill_rows
 from auditor.formats.templates import environment, templates_dir
 from auditor.model import AuditResult, canonical_json
+from auditor.output import write_text
 
 # Findings per rule on the static (no-JavaScript) page; the interactive table has them all.
 PER_RULE = 10
@@ -138,7 +139,7 @@ class HtmlFormat:
     def write(self, result: AuditResult, out_dir: Path) -> Path:
         path = Path(out_dir) / self.filename
         html = environment().get_template("report.html.j2").render(**context(result))
-        path.write_text(html, encoding="utf-8", newline="\n")
+        write_text(path, html)
         return path
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from auditor.formats.document import header, rejected_rows
 from auditor.model import AuditResult
+from auditor.output import create_file
 
 
 def _dump(value) -> str:
@@ -30,7 +31,7 @@ class JsonFormat:
     def write(self, result: AuditResult, out_dir: Path) -> Path:
         path = Path(out_dir) / self.filename
         head = header(result)
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
+        with create_file(path) as f:
             f.write("{\n")
             for key in sorted(head):
                 f.write(f"{json.dumps(key)}: {json.dumps(head[key], sort_keys=True, ensure_ascii=False, indent=1)},\n")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from auditor.gate import Gate
 from auditor.model import AuditResult, Finding
+from auditor.output import write_text
 
 # Bodies list at most this many assets per test case; report.json has them all.
 MAX_LISTED = 500
@@ -147,7 +148,7 @@ class JunitFormat:
         root.set("time", "0")
         ET.indent(root, space=" ")
         data = ET.tostring(root, encoding="unicode", xml_declaration=False)
-        path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + data + "\n", encoding="utf-8", newline="\n")
+        write_text(path, '<?xml version="1.0" encoding="UTF-8"?>\n' + data + "\n")
         return path
 
     @staticmethod

@@ -7,7 +7,8 @@ that fail the gate, then the path of the full reports. Always at most MAX_CHARS 
 Every piece of inventory text (serials, suppliers, messages built from cells) goes through
 `md_escape`, so a hostile cell cannot inject markup: HTML becomes inert entities, Markdown
 punctuation is backslash-escaped (pipes included, so table cells stay cells), line breaks
-become spaces and `@` is followed by an invisible word joiner so that `@team` pings nobody.
+become spaces and `@` is followed by an invisible word joiner so that `@team` pings nobody; the
+same joiner after `http`, `mailto`, `www` … keeps a bare URL from becoming a link.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from auditor.gate import Gate
 from auditor.model import AuditResult, Finding, Severity
+from auditor.output import write_text
 
 MAX_CHARS = 65_536
 MAX_CELL = 300  # a single cell never dominates the summary
@@ -31,12 +33,18 @@ _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _MD_PUNCT = re.compile(r"([\\`*_\[\]|~$!])")
 
 
+# What GitHub turns into a link without any markup (GFM "extended autolinks"): a scheme such as
+# http:// or mailto:, and www. — a word joiner after the scheme or "www" keeps them plain text.
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|file|javascript|data|www)(?=[:.])")
+
+
 def md_escape(value: object, limit: int = MAX_CELL) -> str:
     text = " ".join(str(value).split())  # line breaks and tabs: one space
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     text = "".join(_HTML.get(c, c) for c in text)
     text = _MD_PUNCT.sub(r"\\\1", text)
+    text = _AUTOLINK.sub("\\1\u2060", text)
     return text.replace("@", "@\u2060")
 
 
@@ -78,7 +86,7 @@ class MarkdownFormat:
 
     def write(self, result: AuditResult, out_dir: Path) -> Path:
         path = Path(out_dir) / self.filename
-        path.write_text(render(result, out_dir), encoding="utf-8", newline="\n")
+        write_text(path, render(result, out_dir))
         return path
 
 

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from auditor.model import AuditResult, Column, Severity
+from auditor.output import create_file
 
 BATCH = 100_000
 RIGS_FILENAME = "rigs.parquet"
@@ -83,7 +84,8 @@ class ParquetFormat:
     def _write_findings(self, pa, pq, result: AuditResult, path: Path) -> None:
         schema = pa.schema([(n, _arrow_type(pa, k)) for n, k in FINDING_FIELDS])
         cols: dict[str, list] = {n: [] for n, _ in FINDING_FIELDS}
-        with pq.ParquetWriter(path, schema, compression="zstd", write_statistics=True) as writer:
+        with create_file(path, "wb") as fh, \
+                pq.ParquetWriter(fh, schema, compression="zstd", write_statistics=True) as writer:
             for f in result.iter_findings():
                 cols["fingerprint"].append(f.fingerprint)
                 cols["rule_id"].append(f.rule_id)
@@ -137,8 +139,9 @@ class ParquetFormat:
             add(name, _column_array(pa, column))
         for sev in sorted(Severity, reverse=True):
             add(f"open_{sev.label}", pa.array(open_counts[int(sev)], pa.int32()))
-        pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), path,
-                       compression="zstd", row_group_size=BATCH)
+        with create_file(path, "wb") as fh:
+            pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), fh,
+                           compression="zstd", row_group_size=BATCH)
 
 
 def _open_counts_per_rig(result: AuditResult) -> dict[int, np.ndarray]:

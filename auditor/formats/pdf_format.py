@@ -27,6 +27,7 @@ from markupsafe import Markup
 from auditor.formats.report_view import RuleSection, base_view, fill_rows, group_rows
 from auditor.formats.templates import environment, templates_dir
 from auditor.model import AuditResult, Severity
+from auditor.output import create_file
 
 LIST_CAP = 300  # critical + high findings listed in the PDF, all rules together
 MIN_PER_RULE = 15  # every critical/high rule gets at least this many rows (or all it has)
@@ -141,7 +142,8 @@ class PdfFormat:
         html = render_html(result)
         with source_date_epoch(result.as_of):
             document = weasyprint.HTML(string=html, base_url=str(templates_dir()), url_fetcher=_no_fetch).render()
-            document.write_pdf(str(path))
+            with create_file(path, "wb") as fh:
+                document.write_pdf(fh)
         return path
 
 

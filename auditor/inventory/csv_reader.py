@@ -15,12 +15,16 @@ from auditor.inventory.aliases import canonical_column
 from auditor.inventory.errors import InventoryError
 from auditor.inventory.fields import FieldError, parse_field
 from auditor.inventory.table import TableBuilder
+from auditor.limits import IGNORED_NAMES_KEPT, human_size, open_regular, shown_names
 from auditor.model import InventorySource, Rejected
 
 # A cell may be long (we reject it with a clear reason), but a runaway quote must not
 # swallow gigabytes before failing.
 FIELD_SIZE_LIMIT = 16 * 1024 * 1024
 HIGH_CARDINALITY = {"serial", "mac", "po_number", "po_line"}
+
+# One physical line: a multi-line quoted cell is several lines, each bounded, within FIELD_SIZE_LIMIT.
+LINE_MAX_BYTES = FIELD_SIZE_LIMIT + 1024 * 1024
 
 csv.field_size_limit(FIELD_SIZE_LIMIT)
 
@@ -33,9 +37,17 @@ class _HashingLines:
         self.lineno = 0
 
     def __iter__(self) -> Iterator[str]:
-        for raw in self.fh:
+        while True:
+            # Bounded reads: a file without line breaks (or with CR-only ones) is not one
+            # multi-gigabyte line in memory.
+            raw = self.fh.readline(LINE_MAX_BYTES + 1)
+            if not raw:
+                return
             self.sha.update(raw)
             self.lineno += 1
+            if len(raw) > LINE_MAX_BYTES:
+                raise InventoryError(self.path, f"line is longer than {human_size(LINE_MAX_BYTES)}"
+                                     + _CR_HINT * (b"\r" in raw), self.lineno)
             if self.lineno == 1:
                 if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                     raise InventoryError(self.path, "file is UTF-16 encoded; save it as UTF-8 (CSV UTF-8 in Excel)", 1, 1)
@@ -74,7 +86,7 @@ def read_csv(
     rejected: list[Rejected] = []
     warnings: list[str] = []
     try:
-        fh = open(p, "rb")
+        fh = open_regular(p)
     except OSError as exc:
         raise InventoryError(path, f"cannot open: {exc.strerror}") from None
     with fh:
@@ -85,7 +97,7 @@ def read_csv(
         try:
             header = next(reader, None)
         except csv.Error as exc:
-            raise InventoryError(path, f"malformed CSV header: {exc}", 1) from None
+            raise InventoryError(path, f"malformed CSV header: {_csv_reason(exc)}", 1) from None
         if header is None or not any(h.strip() for h in header):
             raise InventoryError(path, "empty file: expected a header row naming the columns", 1)
         mapping, ignored = _map_header(path, header)
@@ -105,7 +117,7 @@ def read_csv(
             except StopIteration:
                 break
             except csv.Error as exc:
-                raise InventoryError(path, f"malformed CSV: {exc}", start) from None
+                raise InventoryError(path, f"malformed CSV: {_csv_reason(exc)}", start) from None
             line, start = start, reader.line_num + 1
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue  # blank line: not a row
@@ -145,7 +157,7 @@ def read_csv(
     if rows_read == 0:
         raise InventoryError(path, "has a header but no data rows: nothing to audit", 2)
     if ignored:
-        warnings.append(f"{path}: ignored columns with no canonical meaning: {', '.join(ignored)}")
+        warnings.append(f"{path}: {len(ignored):,} ignored column(s) with no canonical meaning: {shown_names(ignored)}")
     if "serial" not in columns and "po_line" not in columns:
         # Purchase-order list without line numbers: every line of one PO gets the same asset key.
         warnings.append(f"{path}: no serial and no PO line column: lines of one purchase order share an asset key")
@@ -156,10 +168,22 @@ def read_csv(
         rows_audited=rows_audited,
         rows_rejected=len(rejected),
         columns=tuple(c for _, c in mapping),
-        ignored_columns=tuple(ignored),
+        ignored_columns=tuple(ignored[:IGNORED_NAMES_KEPT]),
     )
     assert info.rows_read == info.rows_audited + info.rows_rejected
     return info, rejected, warnings
+
+
+_CR_HINT = "; it uses carriage returns (CR) alone as line breaks: save it with LF or CRLF line breaks"
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """Python's csv messages, in our words where they give Python advice (universal newlines)."""
+    if "new-line character seen in unquoted field" in str(exc):
+        return ("a carriage return (CR) inside an unquoted cell: the file uses CR-only line breaks "
+                "(old Mac format) or a cell holds a line break without quotes; save it with LF or CRLF "
+                "line breaks")
+    return str(exc)
 
 
 _MAGIC = {

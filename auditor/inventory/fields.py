@@ -22,6 +22,11 @@ SINGLE_LINE = frozenset({"serial", "model", "mac", "po_number", "po_line", "hts_
                          "assembly_country", "ship_from_country", "manufacture_date", "import_date",
                          "quantity"})
 COUNTRY_COLUMNS = frozenset({"assembly_country", "ship_from_country"})
+# Ranges that keep every later computation exact (docs/security.md): a customs value below a
+# trillion dollars in at most micro-dollars, a purchase-order line of at most a million units.
+MONEY_MAX_WHOLE_DIGITS = 12
+MONEY_MAX_DECIMALS = 6
+INT_MAX = {"quantity": 1_000_000, "po_line": 1_000_000_000}
 
 
 class FieldError(ValueError):
@@ -103,8 +108,15 @@ def parse_money(column: str, text: str) -> Decimal:
     m = _MONEY.match(text.strip())
     if not m:
         raise FieldError(column, f"invalid amount {text!r} (expected a non-negative number of US dollars)")
+    digits = m.group(1).replace(",", "")
+    whole, _, fraction = digits.partition(".")
+    # Bounded at the reader so that one absurd value is one rejected row: duty arithmetic on a
+    # 26-digit amount exceeds decimal precision and would fail the tariff rules for every rig.
+    if len(whole.lstrip("0")) > MONEY_MAX_WHOLE_DIGITS or len(fraction) > MONEY_MAX_DECIMALS:
+        raise FieldError(column, f"amount {text!r} is out of range (at most {MONEY_MAX_WHOLE_DIGITS} digits "
+                                 f"before the decimal point and {MONEY_MAX_DECIMALS} after)")
     try:
-        return Decimal(m.group(1).replace(",", ""))
+        return Decimal(digits)
     except InvalidOperation:
         raise FieldError(column, f"invalid amount {text!r}") from None
 
@@ -121,8 +133,11 @@ def parse_hts(text: str) -> str:
 
 def parse_int(column: str, text: str) -> int:
     t = text.strip().replace(",", "")
-    if not t.isdigit():
+    # ASCII digits only: str.isdigit() accepts "²" and other digits int() refuses.
+    if not (t.isascii() and t.isdigit()):
         raise FieldError(column, f"invalid whole number {text!r}")
+    if len(t.lstrip("0")) > len(str(INT_MAX[column])) or int(t) > INT_MAX[column]:
+        raise FieldError(column, f"{text!r} is out of range (at most {INT_MAX[column]:,})")
     n = int(t)
     if column == "quantity" and n < 1:
         raise FieldError(column, "quantity must be at least 1")

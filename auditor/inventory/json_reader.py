@@ -42,6 +42,7 @@ from auditor.inventory.aliases import canonical_column, header_key
 from auditor.inventory.errors import InventoryError
 from auditor.inventory.fields import FieldError, parse_field
 from auditor.inventory.table import TableBuilder
+from auditor.limits import JSON_DOCUMENT_MAX_BYTES, TooLarge, open_regular, read_capped
 from auditor.model import InventorySource, Rejected
 
 # Columns where a JSON number is the natural spelling and its literal text parses exactly.
@@ -106,7 +107,7 @@ def read_json_lines(
     sha = hashlib.sha256()
     sink = _RowSink(path, builder, progress)
     try:
-        fh = open(path, "rb")
+        fh = open_regular(path)
     except OSError as exc:
         raise InventoryError(path, f"cannot open: {exc.strerror}") from None
     with fh:
@@ -456,10 +457,13 @@ def _check_path(path: str) -> None:
 
 
 def _read_bytes(path: str) -> bytes:
+    """The whole document, at most JSON_DOCUMENT_MAX_BYTES (a regular file only: never /dev/zero)."""
     _check_path(path)
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        raw = read_capped(path, JSON_DOCUMENT_MAX_BYTES, "a .json document")
+    except TooLarge as exc:
+        raise InventoryError(path, f"{exc.strerror}; write larger fleets as JSON Lines (.jsonl), "
+                                   "which is read one line at a time") from None
     except OSError as exc:
         raise InventoryError(path, f"cannot open: {exc.strerror}") from None
     _check_start(path, raw)

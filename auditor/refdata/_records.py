@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from auditor.errors import location
+from auditor.tomlfile import TomlFileError, read_toml
 
 CONFIDENCES = ("P", "R", "U")
 
@@ -56,25 +56,11 @@ class RawRecord:
 
 def read_file(path: str | Path) -> tuple[str, str, dict[str, Any]]:
     """(text, sha256, parsed document); errors carry file and line."""
-    p = Path(path)
     try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise RefDataError(str(path), None, f"cannot read file: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RefDataError(str(path), None, f"not UTF-8 (byte {exc.start})") from None
-    try:
-        doc = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        line = int(m.group(1)) if m else None
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        if m:
-            msg += f" (column {m.group(2)})"
-        raise RefDataError(str(path), line, f"invalid TOML: {msg}") from None
-    return text, hashlib.sha256(raw).hexdigest(), doc
+        doc = read_toml(path, parse_float=Decimal, what="reference-data file")
+    except TomlFileError as exc:
+        raise RefDataError(str(path), exc.line, exc.message + (f" (column {exc.column})" if exc.column else "")) from None
+    return doc.text, doc.sha256, doc.data
 
 
 def records(path: str, text: str, doc: dict[str, Any], tables: Iterable[str]) -> dict[str, list[RawRecord]]:

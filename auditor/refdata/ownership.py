@@ -17,12 +17,13 @@ of names against the lists is the screener's job, passed in as `is_listed`.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Collection, Iterable
+
+from auditor.tomlfile import TomlFileError, read_toml
 
 CURATED = "auditor.refdata.curated"
 # Fictional records for rule self-tests only (never a real audit's default).
@@ -202,11 +203,9 @@ def affiliate_exposure(
 
 def _read_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise OwnershipDataError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise OwnershipDataError(f"{path}: {exc}") from None
+        return read_toml(path, what="ownership file").data
+    except TomlFileError as exc:
+        raise OwnershipDataError(str(exc)) from None
 
 
 def _bundled(name: str) -> Path:

@@ -68,6 +68,7 @@ class TariffNote:
     line: int
     programmes: tuple[str, ...] = ()  # shown only when one of these programmes is in the stack
     incomplete: bool = False  # the total is known to omit a rate that is not on file
+    known: date | None = None  # the day the fact became known: an audit dated earlier does not show it
 
     def applies(self, origin: str, hts_digits: str, on: date) -> bool:
         return _applies(self, origin, hts_digits, on)
@@ -201,8 +202,11 @@ def hts_digits(code: str) -> str:
     return digits
 
 
-def stack(schedule: Schedule, origin: str, hts: str, on: date) -> Stack:
-    """The duty stack for goods of `origin` under `hts` entered on `on`. Pure."""
+def stack(schedule: Schedule, origin: str, hts: str, on: date, known_on: date | None = None) -> Stack:
+    """The duty stack for goods of `origin` under `hts` entered on `on`. Pure.
+
+    `known_on` (an audit's as-of date) leaves out notes on facts not yet known that day (a
+    court ruling of 2026-05-07 is not shown by an audit as of 2026-03-01)."""
     digits = hts_digits(hts)
     origin = origin.upper()
     exemption = next((e for e in schedule.exemptions if covers(e, origin)), None)
@@ -214,7 +218,8 @@ def stack(schedule: Schedule, origin: str, hts: str, on: date) -> Stack:
     programmes = {r.programme for r in matched}
     notes = tuple(sorted(
         (n for n in schedule.notes
-         if n.applies(origin, digits, on) and (not n.programmes or programmes.intersection(n.programmes))),
+         if n.applies(origin, digits, on) and (not n.programmes or programmes.intersection(n.programmes))
+         and (known_on is None or n.known is None or n.known <= known_on)),
         key=lambda n: n.id,
     ))
     return Stack(
@@ -296,9 +301,11 @@ def _parse_note(rec) -> TariffNote:
     text = f.string("text")
     programmes = f.strings("programmes", required=False) or ()
     incomplete = f.flag("incomplete")
+    known = f.day("known")
     f.finish()
     check_window(rec, start, until)
-    return TariffNote(nid, origins, excluded, digits, start, until, conf, source, text, rec.line, programmes, incomplete)
+    return TariffNote(nid, origins, excluded, digits, start, until, conf, source, text, rec.line, programmes, incomplete,
+                      known)
 
 
 def _parse_exemption(rec) -> TariffExemption:

@@ -29,20 +29,19 @@ date before the decision or a repeated decision is an error naming the file and 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
 from auditor.screening.normalize import normalise_name
+from auditor.tomlfile import TomlFileError, read_toml
 
 REQUIRED_FIELDS = ("name", "list", "entity_id", "reviewer", "justification", "date")
 OPTIONAL_FIELDS = ("review_by",)
 # A decision without a review date is reviewed again a year after it was made.
 DEFAULT_REVIEW_DAYS = 365
 _HEADER_RE = re.compile(r"^\s*\[\[\s*cleared\s*\]\]\s*(#.*)?$")
-_TOML_POSITION_RE = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 class ClearedFileError(ValueError):
@@ -138,18 +137,10 @@ def load_cleared(path: str | Path) -> list[ClearedMatch]:
     """Read and validate a cleared-matches file (see the module docstring)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise _fail(path, None, f"cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise _fail(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        position = _TOML_POSITION_RE.search(str(exc))
-        message = _TOML_POSITION_RE.sub("", str(exc)).strip()
-        line, column = (int(position.group(1)), int(position.group(2))) if position else (None, None)
-        raise _fail(path, line, f"invalid TOML: {message}", column) from None
+        parsed = read_toml(path, what="cleared-matches file")
+    except TomlFileError as exc:
+        raise _fail(path, exc.line, exc.message, exc.column) from None
+    text, document = parsed.text, parsed.data
 
     lines = text.splitlines()
     for key in document:

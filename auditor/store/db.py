@@ -33,16 +33,29 @@ def resolve_url(url: str | None) -> str:
     return url or os.environ.get("AUDITOR_DB") or default_url()
 
 
-def open_engine(url: str | None = None) -> Engine:
-    defaulted = not (url or os.environ.get("AUDITOR_DB"))
+def sqlite_file(url: str | None) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
     url = resolve_url(url)
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        folder = Path(url[len("sqlite:///"):]).expanduser().parent
+        return Path(url[len("sqlite:///"):].split("?", 1)[0]).expanduser()
+    return None
+
+
+def open_engine(url: str | None = None, *, must_exist: bool = False) -> Engine:
+    """An engine on `url`; with `must_exist`, a SQLite file that does not exist is an error
+    (reading commands must not create an empty database from a typo)."""
+    defaulted = not (url or os.environ.get("AUDITOR_DB"))
+    url = resolve_url(url)
+    file = sqlite_file(url)
+    if file is not None:
+        folder = file.parent
         if defaulted:
             folder.mkdir(parents=True, exist_ok=True)  # the per-user data directory
         elif not folder.is_dir():
             # A typo in a shared database's path must not silently start an empty history.
             raise StoreError(f"cannot open database {redact(url)}: directory {folder} does not exist")
+        if must_exist and not file.exists():
+            raise StoreError(f"no database at {file} (nothing was recorded there; check the --db URL or AUDITOR_DB)")
     try:
         engine = create_engine(url, future=True)
     except Exception as exc:  # bad URL, missing driver
@@ -130,7 +143,12 @@ def _migration_lock(engine: Engine):
         return
     import fcntl
 
-    with open(f"{db}.migrate-lock", "a") as lock:
+    try:
+        lock = open(f"{db}.migrate-lock", "a")
+    except OSError as exc:  # a read-only file system or directory: say so instead of an internal error
+        raise StoreError(f"cannot lock database {redact(str(engine.url))} ({db}.migrate-lock): "
+                         f"{exc.strerror or exc}; the database's directory must be writable") from None
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield

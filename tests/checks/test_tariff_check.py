@@ -126,3 +126,20 @@ def test_config_validation():
         CHECK.parse({"rate": 1}, Where("r.toml", "[tariff]\nrate = 1\n"))
     with pytest.raises(RuleError, match="do not combine"):
         CHECK.parse({"summary": True, "programmes": ["MFN"]}, Where("r.toml", ""))
+
+
+def test_an_audit_shows_only_the_rulings_known_on_its_date(bundled):
+    """The Section 122 ruling of 2026-05-07 and the IEEPA refund order of 2026-03-04 are notes on
+    the finding only for audits dated on or after them."""
+    rows = [dict(serial="S", assembly_country="CN", hts_code="8543.70.9960", import_date=date(2026, 3, 2)),
+            dict(serial="I", assembly_country="CN", hts_code="8543.70.9960", import_date=date(2025, 6, 18))]
+
+    def notes(as_of, serial):
+        groups = CHECK.evaluate(rule(), table_from_rows(rows), ctx(bundled, as_of))
+        g = next(g for g in groups if [rows[int(r)]["serial"] for r in g.rows] == [serial])
+        return {n["id"] for n in g.evidence.get("notes", [])}
+
+    assert "NOTE-S122-CIT" not in notes("2026-05-06", "S")
+    assert "NOTE-S122-CIT" in notes("2026-05-07", "S")
+    assert "NOTE-IEEPA-REFUND" not in notes("2026-03-03", "I")
+    assert {"NOTE-IEEPA-REFUND", "NOTE-IEEPA-STRUCK-DOWN"} <= notes("2026-03-04", "I")

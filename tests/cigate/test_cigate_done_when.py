@@ -17,7 +17,7 @@ FORMATS = ["--format", "json,sarif,junit,md"]
 
 def audit(repo, *extra):
     return run_cli(["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, *FORMATS, "--out", "out",
-                    "--fail-on", "medium", *extra], cwd=repo)
+                    "--overwrite", "--fail-on", "medium", *extra], cwd=repo)
 
 
 def sarif_errors(path) -> list[str]:

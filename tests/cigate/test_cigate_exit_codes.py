@@ -27,7 +27,8 @@ CRASH = "import auditor.audit as _a\ndef _boom(*a, **k): raise RuntimeError('inj
 
 def situation(kind: str, tmp_path):
     """(argv, prelude) for one situation of the table above."""
-    base = ["--as-of", AS_OF, *RULE_ARGS, "--format", "json,sarif,junit,md", "--out", str(tmp_path / "out")]
+    base = ["--as-of", AS_OF, *RULE_ARGS, "--format", "json,sarif,junit,md", "--out", str(tmp_path / "out"),
+            "--overwrite"]
     if kind == "clean":
         return ["audit", str(procurement_copy(tmp_path / "po.csv", fixed=True)), *base, "--fail-on", "medium"], ""
     if kind == "findings":

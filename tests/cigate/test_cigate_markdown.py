@@ -39,8 +39,8 @@ def test_pass_verdict_after_the_fix(tmp_path):
     ("a|b", "a\\|b"),
     ("`rm -rf`", "\\`rm -rf\\`"),
     ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
-    ("[click](https://evil.example)", "\\[click\\](https://evil.example)"),
-    ("![x](https://evil.example/t.png)", "\\!\\[x\\](https://evil.example/t.png)"),
+    ("[click](https://evil.example)", "\\[click\\](https\u2060://evil.example)"),  # no bare-URL autolink either
+    ("![x](https://evil.example/t.png)", "\\!\\[x\\](https\u2060://evil.example/t.png)"),
     ("**bold** _it_ ~~s~~", "\\*\\*bold\\*\\* \\_it\\_ \\~\\~s\\~\\~"),
     ("line1\n# heading\r\n| x |", "line1 # heading \\| x \\|"),
     ("@security-team", "@\u2060security-team"),

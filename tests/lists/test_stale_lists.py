@@ -15,7 +15,7 @@ def audit(tmp_path, db, *extra):
     inv = tmp_path / "inv.csv"
     inv.write_text(INVENTORY)
     out = tmp_path / "out"
-    return run_cli("audit", str(inv), "--out", str(out), "--as-of", "2026-11-26", "--db", db, "--no-record",
+    return run_cli("audit", str(inv), "--out", str(out), "--overwrite", "--as-of", "2026-11-26", "--db", db, "--no-record",
                    "--rules", str(REPO / "rules" / "entity" / "ENT-001.toml"), *extra), out
 
 

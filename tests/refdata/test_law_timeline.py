@@ -177,6 +177,10 @@ def test_hong_kong_owes_china_ieepa_but_not_section_301(capsys):
     assert any("Hong Kong" in c["source"] for c in doc["components"][1:])
 
 
+def test_explain_states_when_the_law_was_researched(capsys):
+    assert explain(capsys, "CN", "2026-12-01")["law_researched"] == "2026-12-01"
+
+
 def test_us_origin_is_exempt_with_its_citation(capsys):
     doc = explain(capsys, "US", "2026-03-01")
     assert doc["components"] == []

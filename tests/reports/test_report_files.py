@@ -89,7 +89,8 @@ def test_cli_writes_the_four_formats(tmp_path):
     assert proc.returncode == 1, proc.stderr  # 4 high findings, --fail-on high
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == \
         ["findings.csv", "report.html", "report.json", "report.pdf"]
-    bad = subprocess.run(args[:-1] + ["html,docx"], capture_output=True, text=True)
+    args[args.index("--format") + 1] = "html,docx"
+    bad = subprocess.run(args, capture_output=True, text=True)
     assert bad.returncode == 2 and "docx" in bad.stderr and "Traceback" not in bad.stderr
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 from alembic import command
 from click.testing import CliRunner
@@ -23,7 +24,11 @@ def run(*args):
 
 def test_upgrade_then_history(db_url):
     res = run("history", "--db", db_url)
-    assert res.exit_code == 0 and res.output == "no audit runs recorded\n"
+    if db_url.startswith("sqlite"):  # a missing file is a typo, not an empty history (nothing is created)
+        assert res.exit_code == 2 and "no database at" in res.output
+        assert not Path(db_url[len("sqlite:///"):]).exists()
+    else:  # an existing database with nothing recorded yet
+        assert res.exit_code == 0 and res.output == "no audit runs recorded\n"
 
     res = run("db", "upgrade", "--db", db_url)
     assert res.exit_code == 0, res.output

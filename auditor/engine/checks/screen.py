@@ -111,7 +111,6 @@ class ScreenCheck:
                     groups.append(self._finding(rule, rows, field, value, entries, notes))
         return groups
 
-
     @staticmethod
     def _finding(rule: Rule, rows, field: str, value, entries, notes: dict[tuple[str, str], str]) -> FindingGroup:
         # The entry whose list is the most severe (then the best score) speaks for the finding.

@@ -177,7 +177,7 @@ class TariffCheck:
         on = imported or as_of
         code = hts or ASSUMED_HTS
         try:
-            st = stack(sched, origin, code, on)
+            st = stack(sched, origin, code, on, known_on=as_of)
         except ValueError as exc:  # an HTS code the schedule cannot read
             return ("skip", "no_rates", str(exc))
         if st.exemption is not None:
@@ -188,7 +188,7 @@ class TariffCheck:
             return ("skip", "no_rates", f"no duty programmes on file for origin {origin}, HTS {code} on {on}")
         today = today_cache.get((origin, code))
         if today is None:
-            today = today_cache[(origin, code)] = stack(sched, origin, code, as_of)
+            today = today_cache[(origin, code)] = stack(sched, origin, code, as_of, known_on=as_of)
         return ("estimate", st, today)
 
     # ------------------------------------------------------------------ groups

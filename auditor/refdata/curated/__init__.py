@@ -8,7 +8,6 @@ naming the file and the entry.
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 from auditor.model import ListInfo
 from auditor.refdata.entities import ListEntry
 from auditor.refdata.importers.effects import UNKNOWN_EFFECT, legal_effect
+from auditor.tomlfile import TomlFileError, read_toml
 
 BUNDLED = "entities.toml"
 
@@ -53,13 +53,10 @@ def load_curated(path: Path | None = None) -> tuple[list[ListEntry], ListInfo]:
     """Entries of the curated list (bundled unless `path` is given) and its ListInfo for reports."""
     path = path or bundled_path()
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CuratedListError(f"{path}: cannot read curated list: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CuratedListError(f"{path}: {exc}") from None
+        doc = read_toml(path, what="curated list")
+    except TomlFileError as exc:
+        raise CuratedListError(str(exc)) from None
+    raw, data = doc.raw, doc.data
     unknown = set(data) - {"snapshot", "entry"}
     if unknown:
         raise CuratedListError(f"{path}: unknown top-level key(s): {', '.join(sorted(unknown))}")
