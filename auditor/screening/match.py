@@ -203,7 +203,8 @@ def _join_runs(tokens: list[str], others: tuple[str, ...]) -> list[str]:
     """Join runs of 2–3 adjacent tokens that spell a token of the other name."""
     if len(tokens) < 2:
         return tokens
-    targets = [t for t in others if len(t) >= 4 and t not in tokens]
+    starts = {t[0] for t in tokens[:-1]}  # a run starts like the token it spells
+    targets = [t for t in others if len(t) >= 4 and t[0] in starts and t not in tokens]
     if not targets:
         return tokens
 
@@ -263,32 +264,22 @@ _Group = tuple[frozenset[int], frozenset[int], TokenPair]
 
 
 def _recover_joined(ta: list[str], tb: list[str], free_a: set[int], free_b: set[int],
-                    spelled_b: tuple[str, ...]) -> list[_Group]:
+                    b: NormalisedName) -> list[_Group]:
     """Leftover words of A that are words of B run together ("acmeag" / "acme ag",
     "vanderbilt" / "van der bilt"): B's words as written, legal forms and stopwords included."""
     groups: list[_Group] = []
+    runs = b.spelled_runs
     for i in sorted(free_a):
         word = ta[i]
-        if len(word) < 5 or not word.isalpha():
+        run = runs.get(word) if len(word) >= 5 else None
+        if run is None or not word.isalpha():
             continue
-        for size in (2, 3, 4):
-            found = None
-            for start in range(len(spelled_b) - size + 1):
-                run = spelled_b[start : start + size]
-                joined = "".join(run)
-                if joined != word:
-                    continue
-                sim = 1.0
-                # The run's words that are tokens of B must all be free.
-                content = [j for w in run for j in sorted(free_b) if tb[j] == w]
-                if content and len(content) == len(set(content)) == sum(1 for w in run if w in tb):
-                    found = (frozenset(content), TokenPair(word, " ".join(run), sim, "joined"))
-                    break
-            if found:
-                free_a.discard(i)
-                free_b.difference_update(found[0])
-                groups.append((frozenset({i}), found[0], found[1]))
-                break
+        # The run's words that are tokens of B must all be free.
+        content = [j for w in run for j in sorted(free_b) if tb[j] == w]
+        if content and len(content) == len(set(content)) == sum(1 for w in run if w in tb):
+            free_a.discard(i)
+            free_b.difference_update(content)
+            groups.append((frozenset({i}), frozenset(content), TokenPair(word, " ".join(run), 1.0, "joined")))
     return groups
 
 
@@ -356,8 +347,8 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
     free_a = set(range(main_a)) - {i for g in groups for i in g[0]}
     free_b = set(range(main_b)) - {j for g in groups for j in g[1]}
     if free_a and free_b:
-        groups += _recover_joined(ta, tb, free_a, free_b, b.spelled)
-        groups += map(_flip, _recover_joined(tb, ta, free_b, free_a, a.spelled))
+        groups += _recover_joined(ta, tb, free_a, free_b, b)
+        groups += map(_flip, _recover_joined(tb, ta, free_b, free_a, a))
     if free_a and free_b:
         groups += _recover_acronym(ta, tb, free_a, free_b, b, main_b)
         groups += map(_flip, _recover_acronym(tb, ta, free_b, free_a, a, main_a))
@@ -379,13 +370,14 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
             return DISTINCTIVE_WEIGHT * (len(g[0]) + len(g[1]))
         return sum(token_weight(ta[i]) for i in g[0]) + sum(token_weight(tb[j]) for j in g[1])
 
-    matched = sum(g[2].similarity * group_weight(g) for g in groups)
+    weights = [group_weight(g) for g in groups]
+    matched = sum(g[2].similarity * w for g, w in zip(groups, weights))
     # Generic words left over on both sides describe two different businesses ("Delta
     # Electronics" / "Delta Parts Supply"): then they weigh more than mere extra words.
     leftover_weight = sum(map(token_weight, unmatched_a + unmatched_b))
     if unmatched_a and unmatched_b:
         leftover_weight = sum(max(token_weight(t), CONFLICT_WEIGHT) for t in unmatched_a + unmatched_b)
-    total = sum(map(group_weight, groups)) + leftover_weight
+    total = sum(weights) + leftover_weight
     token_score = matched / total if total else 0.0
     veto = _veto(a, b, pairs, unmatched_a, unmatched_b, promoted)
     score, penalty = token_score, None

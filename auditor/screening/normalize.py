@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
@@ -129,10 +129,21 @@ class NormalisedName:
             return " ".join(self.tokens) + " (" + " ".join(self.qualifiers) + ")"
         return " ".join(self.tokens)
 
-    @property
+    @cached_property
     def key(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         """Identity of the normalised form: names with equal keys are the same name."""
         return (self.tokens, self.qualifiers, tuple(sorted(set(self.legal_forms))))
+
+    @cached_property
+    def spelled_runs(self) -> dict[str, tuple[str, ...]]:
+        """Runs of 2–4 adjacent words as written, run together: "acmeag" → ("acme", "ag")
+        (the first such run for each spelling), for recognising words written as one."""
+        runs: dict[str, tuple[str, ...]] = {}
+        for size in (2, 3, 4):
+            for start in range(len(self.spelled) - size + 1):
+                run = self.spelled[start : start + size]
+                runs.setdefault("".join(run), run)
+        return runs
 
     @property
     def is_empty(self) -> bool:
@@ -215,19 +226,23 @@ def _cardinals(tokens: list[str]) -> list[str]:
 
 def _phrases(tokens: list[str]) -> list[str]:
     """Multi-word place names and their abbreviations as one token ("united states" → "us")."""
-    if len(tokens) < 2:
-        return [PHRASES.get(tokens[0], tokens[0])] if tokens else tokens
+    if not any(t in _PHRASE_STARTS for t in tokens):
+        return tokens
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for size in (4, 3, 2):
-            phrase = " ".join(tokens[i : i + size])
-            if len(tokens) - i >= size and phrase in PHRASES:
-                out.append(PHRASES[phrase])
-                i += size
-                break
+        if tokens[i] in _PHRASE_STARTS:
+            for size in (4, 3, 2, 1):
+                phrase = " ".join(tokens[i : i + size])
+                if len(tokens) - i >= size and phrase in PHRASES:
+                    out.append(PHRASES[phrase])
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
         else:
-            out.append(PHRASES.get(tokens[i], tokens[i]))
+            out.append(tokens[i])
             i += 1
     return out
 
@@ -237,8 +252,12 @@ def _plain_tokens(text: str) -> list[str]:
     return [part for token in tokenize_name(_replace_cjk(text)) for part in _ascii_token(token)]
 
 
-# Generic words and their variants, for reading a misspelt one ("Technolgies") as generic.
-_VOCABULARY = sorted(GENERIC_WORDS | set(SYNONYMS))
+# Generic words and their variants by first letter, for reading a misspelt one ("Technolgies")
+# as generic (a different first letter is rarely a typo, see tokens.py).
+_VOCABULARY: dict[str, list[str]] = {}
+for _word in sorted(GENERIC_WORDS | set(SYNONYMS)):
+    _VOCABULARY.setdefault(_word[0], []).append(_word)
+_PHRASE_STARTS = frozenset(phrase.split()[0] for phrase in PHRASES)
 # One edit in about nine letters: "technolgies" is "technologies", "electronic" is not "electron".
 TYPO_MIN_LENGTH = 8
 TYPO_SIMILARITY = 0.88
@@ -253,7 +272,8 @@ def _canonical(token: str) -> str:
     if known:
         return known
     if len(token) >= TYPO_MIN_LENGTH and token not in GENERIC_WORDS and token.isalpha():
-        close = extractOne(token, _VOCABULARY, scorer=OSA.normalized_similarity, score_cutoff=TYPO_SIMILARITY)
+        close = extractOne(token, _VOCABULARY.get(token[0], ()), scorer=OSA.normalized_similarity,
+                           score_cutoff=TYPO_SIMILARITY)
         if close:
             return SYNONYMS.get(close[0], close[0])
     return token
