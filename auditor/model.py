@@ -276,6 +276,10 @@ class Finding:
         return out
 
 
+def _report_order(g: FindingGroup) -> tuple[int, str]:
+    return (-int(g.effective_severity), g.rule.id)
+
+
 def canonical_json(value: Any) -> str:
     """Compact, key-sorted JSON: the form hashed into fingerprints."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
@@ -367,7 +371,7 @@ class AuditResult:
         return not self.incomplete_reasons
 
     def iter_findings(self) -> Iterator[Finding]:
-        """Findings in report order: rule id, then file, then line. Deterministic."""
+        """Findings in report order: severity (most severe first), rule id, file, line. Deterministic."""
         sources = self.table.sources
         notes = self.waiver_notes()
         for r in self.iter_finding_rows():
@@ -438,12 +442,16 @@ class AuditResult:
             yield FindingRow(g, row, key, serial, line, src, evidence, ev_json, fp(key))
 
     def iter_finding_rows(self):
-        """finding_rows() over every rule, in report order (rule id, file, line)."""
-        ordered = sorted(self.groups, key=lambda g: g.rule.id)
+        """finding_rows() over every rule, in report order: most severe first, then rule id, file, line.
+
+        Every format lists findings in this one order, so a reader meets critical and high
+        findings before informational figures whichever file they open.
+        """
+        ordered = sorted(self.groups, key=_report_order)
         i = 0
         while i < len(ordered):
             j = i
-            while j < len(ordered) and ordered[j].rule.id == ordered[i].rule.id:
+            while j < len(ordered) and _report_order(ordered[j]) == _report_order(ordered[i]):
                 j += 1
             yield from self.finding_rows(ordered[i:j])
             i = j
@@ -453,7 +461,10 @@ class AuditResult:
         open_by_sev = {s.label: 0 for s in Severity}
         by_rule: dict[str, int] = {}
         by_kind: dict[str, int] = {}
+        # "Rigs with a finding" counts findings at or above low: informational figures (tariff
+        # estimates …) are counted apart, or every rig of a fleet would "have a finding".
         rows_with = np.zeros(len(self.table), dtype=bool)
+        rows_info = np.zeros(len(self.table), dtype=bool)
         waived = 0
         for g in self.groups:
             n = len(g.rows)
@@ -461,7 +472,7 @@ class AuditResult:
             by_sev[sev] += n
             by_rule[g.rule.id] = by_rule.get(g.rule.id, 0) + n
             by_kind[g.rule.kind.value] = by_kind.get(g.rule.kind.value, 0) + n
-            rows_with[g.rows] = True
+            (rows_with if g.effective_severity >= Severity.LOW else rows_info)[g.rows] = True
         if self.waivers:
             # Waivers are keyed by fingerprint: count them on the cheap finding rows, once per
             # waiver state (every format asks for the summary).
@@ -483,6 +494,7 @@ class AuditResult:
             "assets": len(self.table),
             "assets_with_findings": int(rows_with.sum()),
             "findings": sum(by_sev.values()),
+            "informational": {"findings": by_sev[Severity.INFO.label], "assets": int(rows_info.sum())},
             "by_severity": by_sev,
             "open_by_severity": open_by_sev,
             "waived": waived,

@@ -36,7 +36,7 @@ def test_affiliate_of_an_entity_list_party_is_high_once_the_rule_is_in_force_aga
     f = audit(tmp_path, "2026-12-01")[("ENT-002", "R1")]
     assert f["severity"] == "high"
     assert "60% owned by parties on Entity List" in f["message"]
-    assert "no extension of the suspension was found as of the research date, 2026-12-01" in f["message"]
+    assert "no extension of the suspension was found as of the research date (2026-12-01)" in f["message"]
     # During the suspension the same ownership is only a note.
     assert audit(tmp_path, "2026-11-09")[("ENT-002", "R1")]["severity"] == "info"
 

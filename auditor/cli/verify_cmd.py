@@ -53,7 +53,48 @@ def verify(report_dir: Path, trust_files: tuple[Path, ...], trust_included_root:
     click.echo(result.trust_note)
     if result.ok:
         click.echo(f"VERIFIED: {report_dir}")
+        for line in what_was_verified(result):
+            click.echo(line)
         raise SystemExit(VERIFIED)
     failed = sum(not v.ok for v in result.verdicts)
     click.echo(f"VERIFICATION FAILED: {failed} problem(s) in {report_dir}", err=True)
     raise SystemExit(FAILED)
+
+
+def what_was_verified(result) -> list[str]:
+    """What the verified report states, from the signed statement only (never from report.json,
+    which verification just proved equal to it): issuer, organisation, audit id, dates, status
+    and counts. Printed only after everything verified."""
+    p = result.predicate
+    if not isinstance(p, dict):
+        return []
+    out = ["", "The signed statement says:"]
+
+    def line(label: str, value) -> None:
+        out.append(f"  {label:<14}{value}")
+
+    if result.signer is not None:
+        line("issuer", result.signer.subject.rfc4514_string())
+    line("organisation", p.get("organisation") or "not stated")
+    line("audit id", p.get("audit_id") or "not stated")
+    line("as of", p.get("as_of") or "not stated")
+    if p.get("law_researched"):
+        line("law researched", p["law_researched"])
+    line("status", str(p.get("status") or "not stated").upper())
+    s = p.get("summary")
+    if isinstance(s, dict):
+        line("rigs", f"{s.get('assets', '?')} audited ({s.get('rows_read', '?')} rows read, "
+                     f"{s.get('rows_rejected', '?')} rejected); {s.get('assets_with_findings', '?')} with a finding "
+                     "of low severity or above")
+        sev = s.get("open_by_severity") or s.get("by_severity") or {}
+        if isinstance(sev, dict):
+            counts = ", ".join(f"{sev.get(k, 0)} {k}" for k in ("critical", "high", "medium", "low"))
+            info = s.get("informational", {}).get("findings") if isinstance(s.get("informational"), dict) else None
+            line("open findings", counts + (f"; {s.get('waived', 0)} waived" if s.get("waived") else "")
+                 + (f"; {info} informational" if info else ""))
+    inputs = p.get("inputs")
+    if isinstance(inputs, dict):
+        inv = inputs.get("inventory") or []
+        line("inventories", ", ".join(f"{i.get('path')} (sha256 {str(i.get('sha256'))[:16]}…)" for i in inv
+                                      if isinstance(i, dict)) or "none")
+    return out

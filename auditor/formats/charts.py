@@ -112,9 +112,13 @@ def severity_chart(by_severity: Mapping[str, int]) -> Markup:
 
 
 def rule_chart(by_rule: Mapping[str, int], rules: Iterable[Rule], limit: int = 20) -> Markup:
-    """Rules with findings, most findings first (ties by rule id); the tail folds into one bar."""
-    sev = {r.id: r.severity.label for r in rules}
-    items = sorted(by_rule.items(), key=lambda kv: (-kv[1], kv[0]))
+    """Rules with findings that need action, most severe first, then most findings (ties by rule id);
+    the tail folds into one bar. Informational rules (info) are figures, counted apart: a per-rig
+    estimate must not lead the chart."""
+    levels = {r.id: r.severity for r in rules}
+    sev = {rid: s.label for rid, s in levels.items()}
+    items = sorted(((rid, n) for rid, n in by_rule.items() if levels.get(rid, Severity.LOW) > Severity.INFO),
+                   key=lambda kv: (-int(levels.get(kv[0], Severity.LOW)), -kv[1], kv[0]))
     bars = [Bar(rid, n, _fmt_int(n), SEVERITY_COLOURS.get(sev.get(rid, ""), NEUTRAL), sev.get(rid, ""))
             for rid, n in items[:limit]]
     rest = items[limit:]

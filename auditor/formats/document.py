@@ -10,7 +10,9 @@ from typing import Any
 
 import hashlib
 
+from auditor.formats.actions import top_actions
 from auditor.model import AuditResult, canonical_json
+from auditor.public_names import public_name
 
 SCHEMA_VERSION = "1"
 
@@ -65,6 +67,7 @@ def _header(result: AuditResult) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "auditor", "version": result.tool_version},
         "as_of": result.as_of.isoformat(),
+        "organisation": result.options.get("organisation") or None,  # --org, as printed on the report
         # The date the law in the reference data and rules was last researched.
         "law_researched": result.options.get("law_researched"),
         "status": "complete" if result.complete else "incomplete",
@@ -84,13 +87,36 @@ def _header(result: AuditResult) -> dict[str, Any]:
                 }
                 for r in sorted(result.rules, key=lambda r: r.id)
             ],
-            "lists": [li.as_json() for li in sorted(result.lists, key=lambda li: (li.name, li.source))],
+            "lists": [_public_list(li.as_json()) for li in sorted(result.lists, key=lambda li: (li.name, li.source))],
             "reference_data": sorted(
-                (dict(s) for s in result.options.get("refdata_sources", [])), key=lambda s: str(s.get("path"))
+                (_public_source(s) for s in result.options.get("refdata_sources", [])), key=lambda s: str(s.get("path"))
             ),
         },
         "summary": result.summary(),
+        # Each distinct problem needing action, most severe first (formats/actions.py).
+        "actions": [a.as_json() for a in top_actions(result)],
     }
+
+
+def _public_source(src: Any) -> dict[str, Any]:
+    """A reference-data file as reports name it: an officer's own file by its name, never its path."""
+    out = dict(src)
+    if out.get("path"):
+        out["path"] = public_name(str(out["path"]))
+    return out
+
+
+def _public_list(li: dict[str, Any]) -> dict[str, Any]:
+    """A list's source ("csl-csv: /abs/dir/consolidated.csv (imported D)") with a local path named by file.
+
+    New imports are stored that way already (refdata/lists_source.py); this also covers lists
+    imported by earlier versions, whose history database still holds the path.
+    """
+    fmt, sep, rest = str(li.get("source") or "").partition(": ")
+    if sep:
+        path, sep2, tail = rest.partition(" (")
+        li["source"] = f"{fmt}: {public_name(path)}{sep2}{tail}"
+    return li
 
 
 def rejected_rows(result: AuditResult) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ MAX_PARTIES = 20
 from auditor.gate import Gate
 from auditor.model import AuditResult, Finding, Severity
 from auditor.output import write_text
+from auditor.public_names import is_private
 
 MAX_CHARS = 65_536
 MAX_CELL = 300  # a single cell never dominates the summary
@@ -108,6 +109,7 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
         rc = rule_counts[f.rule_id]
         rc["all"] += 1
         rc[f.status] += 1
+        rc["severity"] = max(rc["severity"], int(f.severity))
         if gate.counts(f):
             n_failing += 1
             rc["failing"] += 1
@@ -183,10 +185,12 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
         w.add()
         w.add("| rule | severity | title | findings | open | waived |" + (" new |" if with_baseline else ""))
         w.add("|---|---|---|---|---|---|" + ("---|" if with_baseline else ""))
-        ordered = sorted(rule_counts.items(), key=lambda kv: (-kv[1]["failing"], -kv[1]["all"], kv[0]))
+        # Most severe first (severity order everywhere), then the rules failing the gate most.
+        ordered = sorted(rule_counts.items(),
+                         key=lambda kv: (-kv[1]["severity"], -kv[1]["failing"], -kv[1]["all"], kv[0]))
         for rule_id, c in ordered[:TOP_RULES]:
             rule = rules.get(rule_id)
-            sev = _sev(rule.severity) if rule else ""
+            sev = _sev(Severity(c["severity"]))
             title = md_escape(rule.title if rule else "", 120)
             row = f"| {md_escape(rule_id, 40)} | {sev} | {title} | {c['all']} | {c['open']} | {c['waived']} |"
             w.add(row + (f" {c['new']} |" if with_baseline else ""))
@@ -219,7 +223,10 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
         tail.append(f"_{cut} finding row(s) not shown to keep this summary under {MAX_CHARS:,} characters._")
         tail.append("")
     outputs = result.options.get("outputs") or ["report.json"]
-    links = ", ".join(md_escape(Path(out_dir, name).as_posix(), 200) for name in outputs)
+    # The folder as given when it is relative (a CI job's `report/`); an absolute one names the
+    # machine, so the files are then named alone (they sit beside this one).
+    folder = "" if is_private(str(out_dir)) else Path(out_dir).as_posix().rstrip("/") + "/"
+    links = ", ".join(md_escape(folder + name, 200) for name in outputs)
     tail.append(f"Full report: {links}")
     text = "\n".join(w.lines + tail) + "\n"
     assert len(text) <= MAX_CHARS

@@ -17,6 +17,7 @@ restored. No URL is ever fetched: the url_fetcher refuses everything.
 from __future__ import annotations
 
 import os
+import tempfile
 from contextlib import contextmanager
 from datetime import datetime, time, timezone
 from pathlib import Path
@@ -24,14 +25,19 @@ from typing import Iterator
 
 from markupsafe import Markup
 
+from auditor.formats.pdf_layout import SIGNATURE_HEIGHT, SIGNATURE_WIDTH
 from auditor.formats.report_view import RuleSection, base_view, fill_rows, group_rows
 from auditor.formats.templates import environment, templates_dir
 from auditor.model import AuditResult, Severity
 from auditor.output import create_file
 
+# Archival: PDF/A-3b (ISO 19005-3, level B) carries report.json as an associated file, so one
+# file holds the human and the machine report for as long as it must be kept.
+PDF_VARIANT = "pdf/a-3b"
 LIST_CAP = 300  # critical + high findings listed in the PDF, all rules together
 MIN_PER_RULE = 15  # every critical/high rule gets at least this many rows (or all it has)
 REJECTED_CAP = 150
+COVER_ACTIONS = 6  # distinct problems on the cover; the rest are counted there, all are in report.json
 ABSENT_CAP = 50  # baseline findings no longer present, listed in the PDF (all are in report.json)
 
 
@@ -91,6 +97,11 @@ def _shorten(evidence: list[tuple[str, str]], limit: int = 160, nested: int = 80
     return out
 
 
+def _pdf_date(as_of) -> datetime:
+    """Midnight UTC of the as-of day: embedded-file dates never carry the wall clock."""
+    return datetime.combine(as_of, time(0))
+
+
 def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"report.pdf fetches nothing (refused {url[:80]!r})")
 
@@ -122,6 +133,8 @@ def context(result: AuditResult) -> dict:
         listed_capped=capped,
         print_media=True,  # templates: paged layout (grouped rig lists, evidence shown in full)
         list_cap=LIST_CAP,
+        actions_cap=COVER_ACTIONS,
+        signature={"width": SIGNATURE_WIDTH, "height": SIGNATURE_HEIGHT},
         absent_cap=ABSENT_CAP,
     )
     return view
@@ -140,10 +153,19 @@ class PdfFormat:
 
         path = Path(out_dir) / self.filename
         html = render_html(result)
-        with source_date_epoch(result.as_of):
+        with tempfile.TemporaryDirectory(prefix="auditor-pdf-") as tmp, source_date_epoch(result.as_of):
+            # report.json is rendered afresh from the same result (never read from --out, which may
+            # hold another run's file) and embedded as the PDF/A-3 associated file.
+            from auditor.formats.json_format import FORMAT as JSON
+
+            data = JSON.write(result, Path(tmp))
+            attachment = weasyprint.Attachment(
+                filename=str(data), name=JSON.filename, relationship="Data",
+                description="The machine-readable report (report.json) this document presents",
+                created=_pdf_date(result.as_of), modified=_pdf_date(result.as_of))
             document = weasyprint.HTML(string=html, base_url=str(templates_dir()), url_fetcher=_no_fetch).render()
             with create_file(path, "wb") as fh:
-                document.write_pdf(fh)
+                document.write_pdf(fh, pdf_variant=PDF_VARIANT, attachments=[attachment])
         return path
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any, Callable
 
 import numpy as np
@@ -18,6 +17,7 @@ import numpy as np
 from auditor.formats import charts
 from auditor.formats.document import audit_id, header, rejected_rows  # noqa: F401 (audit_id re-exported)
 from auditor.model import AuditResult, FindingRow, Rule, Severity, canonical_json
+from auditor.public_names import public_name
 
 SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]  # critical first
 
@@ -245,28 +245,20 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         "baseline": baseline_view(result, summary, doc),
         "list_groups": list_groups(doc["inputs"]["lists"]),
         "shown_path": shown_path,
+        "research_date": research_date(doc),
+        "actions_cap": 10,
     }
 
 
+def research_date(doc: dict[str, Any]) -> str | None:
+    """The date the law in the reference data was last researched, as the report header states it."""
+    value = doc.get("law_researched")
+    return str(value) if value else None
+
+
 def shown_path(path: str) -> str:
-    """A local path as a report shows it: the file name of an absolute path, a relative one as given.
-
-    Absolute paths name the auditor's machine (/home/…, /work/…): they say nothing to the reader
-    and leak local layout; the SHA-256 beside them identifies the file.
-    """
-    p = str(path)
-    if PurePath(p).is_absolute() or (len(p) > 2 and p[1] == ":" and p[2] in "\\/"):
-        return p.replace("\\", "/").rsplit("/", 1)[-1]
-    return p
-
-
-def list_source_text(source: str) -> str:
-    """A list's source line ("csl-csv: /abs/dir/file.csv (imported D)") with the path shortened."""
-    fmt, sep, rest = source.partition(": ")
-    if not sep:
-        return shown_path(source)
-    path, sep2, tail = rest.partition(" (")
-    return f"{fmt}: {shown_path(path)}{sep2}{tail}"
+    """A local path as a report shows it (auditor/public_names.py): file name, or relative as given."""
+    return public_name(path)
 
 
 def list_groups(lists: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -276,7 +268,7 @@ def list_groups(lists: list[dict[str, Any]]) -> list[dict[str, Any]]:
         key = (li["source"], li["sha256"], li.get("retrieved"))
         g = groups.get(key)
         if g is None:
-            g = groups[key] = {"source": list_source_text(li["source"]), "sha256": li["sha256"],
+            g = groups[key] = {"source": li["source"], "sha256": li["sha256"],
                                "retrieved": li.get("retrieved"), "names": [], "entries": 0}
         g["names"].append((li["name"], int(li.get("entries") or 0)))
         g["entries"] += int(li.get("entries") or 0)

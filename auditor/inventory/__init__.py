@@ -7,12 +7,14 @@ Every reader streams rows into one shared TableBuilder and returns an InventoryS
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Sequence
 
 from auditor.inventory.errors import InventoryError
 from auditor.inventory.table import TableBuilder
 from auditor.model import InventorySource, InventoryTable, Rejected
+from auditor.public_names import public_names
 
 # extension -> "module:function". One line per input format.
 READERS: dict[str, str] = {
@@ -40,11 +42,17 @@ def read_inventories(
     sources: list[InventorySource] = []
     rejected: list[Rejected] = []
     warnings: list[str] = []
-    for path in paths:
+    paths = [str(p) for p in paths]
+    names = public_names(paths)
+    named = dict(zip(paths, names))
+    for path, name in zip(paths, names):
         info, rej, warn = reader_for(path)(path, builder, progress)
-        sources.append(info)
-        rejected.extend(rej)
-        warnings.extend(warn)
+        # From here on the file is known by its public name (auditor/public_names.py): reports,
+        # asset keys of rigs without a serial and the history never carry a local path.
+        sources.append(replace(info, path=name))
+        rejected.extend(replace(r, source=name) if r.source == path else r for r in rej)
+        warnings.extend(name + w[len(path):] if w.startswith(path + ":") else w for w in warn)
+    builder.sources = [named.get(s, s) for s in builder.sources]
     return builder.build(), sources, rejected, warnings
 
 

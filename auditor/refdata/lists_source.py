@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from auditor.model import ListInfo
 from auditor.refdata.entities import ListEntry
 from auditor.refdata.importers.effects import legal_effect
+from auditor.public_names import public_name
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -55,7 +56,7 @@ def version_list_infos(info: "VersionInfo") -> list[ListInfo]:
     return [
         ListInfo(
             name=section,
-            source=f"{info.format}: {info.source} (imported {info.imported_at.date().isoformat()})",
+            source=f"{info.format}: {public_name(info.source)} (imported {info.imported_at.date().isoformat()})",
             retrieved=retrieved,
             sha256=info.sha256,
             entries=count,
@@ -137,13 +138,13 @@ class _Sources:
                     # Lists drop delisted parties: a list newer than the audit date cannot show who
                     # was listed on that date and removed since.
                     self.warnings.append(
-                        f"list {info.format} from {info.source} dates from {reference.isoformat()}, after the audit "
+                        f"list {info.format} from {public_name(info.source)} dates from {reference.isoformat()}, after the audit "
                         f"date {as_of.isoformat()}: parties delisted in between are not in it"
                     )
                 elif age > max_age_days:
                     how = "retrieved" if info.retrieved else "imported (retrieval date unknown)"
                     (stale if stale is not None else self.warnings).append(
-                        f"list {info.format} from {info.source} was {how} on {reference.isoformat()}, "
+                        f"list {info.format} from {public_name(info.source)} was {how} on {reference.isoformat()}, "
                         f"{age} days before {as_of.isoformat()} (limit {max_age_days} days): "
                         "update it with `auditor lists update`"
                     )

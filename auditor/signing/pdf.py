@@ -18,13 +18,14 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from auditor.formats.pdf_layout import SIGNATURE_BOX
 from auditor.signing.errors import SigningError
 from auditor.signing.keys import KeyMaterial
 from auditor.signing.securefile import write_public
 
 SIGNATURE_FIELD = "AuditorReportSignature"
-# Bottom right of the cover page, in PDF points (A4 and Letter both fit).
-VISIBLE_BOX = (330, 24, 570, 84)
+# The box the cover keeps free for it (bottom right of the content area, above the footer).
+VISIBLE_BOX = SIGNATURE_BOX
 
 
 # pyHanko's trust-problem indications, in words a reader of the verdict understands.

@@ -82,7 +82,8 @@ def predicate_from_report_json(folder: Path) -> dict:
         raise SigningError(f"{path}: not valid JSON ({exc}); refusing to sign a broken report") from None
     if not isinstance(report, dict):
         raise SigningError(f"{path}: top level is not an object; refusing to sign a broken report")
-    for key in ("schema_version", "tool", "as_of", "inputs", "summary", "complete", "status"):
+    for key in ("schema_version", "tool", "as_of", "audit_id", "organisation", "law_researched", "inputs",
+                "summary", "complete", "status"):
         if key in report:
             predicate[key] = report[key]
     return predicate

@@ -38,6 +38,9 @@ class VerifyResult:
     verdicts: list[Verdict] = field(default_factory=list)
     trust_note: str = ""
     trusted_root: x509.Certificate | None = None
+    signer: x509.Certificate | None = None
+    # The audit metadata of the statement, once its DSSE signature verified (else None).
+    predicate: dict | None = None
 
     @property
     def ok(self) -> bool:
@@ -126,8 +129,9 @@ def verify_report(
             if signer is None:
                 raise EnvelopeError("cannot check the DSSE signature without signer.pem")
             payload = verify_envelope(env, signer.public_key())
-            subjects, _ = parse_statement(payload)
+            subjects, predicate = parse_statement(payload)
             statement_verified = True
+            result.predicate, result.signer = predicate, signer
             result.add(ENVELOPE_FILE, True, f"DSSE signature valid (key id {key_id(signer.public_key())}), "
                                             f"statement lists {len(subjects)} files")
         except (EnvelopeError, ValueError) as exc:

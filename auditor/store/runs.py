@@ -184,7 +184,8 @@ def _finding_rows(result: AuditResult, run_id: int) -> Iterator[tuple[dict, list
     """
     table = result.table
     serial_col = table.columns["serial"]
-    ordered = sorted(enumerate(result.groups), key=lambda p: (p[1].rule.id, p[0]))
+    # Report order (AuditResult.iter_finding_rows): most severe first, then rule id.
+    ordered = sorted(enumerate(result.groups), key=lambda p: (-int(p[1].effective_severity), p[1].rule.id, p[0]))
     finding_no = 0
     for group_no, (_, g) in enumerate(ordered):
         group_evidence = _json(g.evidence)  # canonical form: stored once and hashed per rig

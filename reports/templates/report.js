@@ -131,12 +131,13 @@
     view = out.subarray(0, n);
     if (state.sort) {
       var cmp = SORTERS[state.sort], dir = state.dir;
-      // Stable: ties keep report order (rule, file, line).
+      // Stable: ties keep report order (severity, rule, file, line).
       view = Int32Array.from(view).sort(function (a, b) { return dir * cmp(a, b) || a - b; });
     } else if (BASELINE) {
-      // Default order with a baseline: by rule, new findings first, then report order.
+      // Default order with a baseline: most severe first, then by rule, new findings first, then report order.
       view = Int32Array.from(view).sort(function (a, b) {
-        return ROWS[a][C_RULE] - ROWS[b][C_RULE] || isNew(ROWS[b]) - isNew(ROWS[a]) || a - b;
+        return ROWS[b][C_SEV] - ROWS[a][C_SEV] || ROWS[a][C_RULE] - ROWS[b][C_RULE] ||
+          isNew(ROWS[b]) - isNew(ROWS[a]) || a - b;
       });
     }
   }

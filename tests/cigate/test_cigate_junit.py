@@ -70,7 +70,7 @@ def test_waived_rule_is_skipped_and_names_the_waiver(tmp_path):
     result.waivers = {finding.fingerprint: {"id": "W-2026-007", "justification": "re-sourced"}}
     result.options["gate"] = {"fail_on": "medium", "new_only": False}
     path = get("junit").write(result, tmp_path)
-    case = cases(path)[f"{PROCUREMENT}.ORIG-001"]
+    case = cases(path)[f"{PROCUREMENT.name}.ORIG-001"]
     assert outcome(case) == "skipped"
     assert "W-2026-007" in case.result[0].message
     assert "po:PO-2026-0142/4" in case.result[0].text
@@ -104,7 +104,7 @@ as_of = 2027-01-01
 row = { serial = "S1", model = "S21", assembly_country = "CN" }
 ''', encoding="utf-8")
     result = audit_result(PROCUREMENT, rule_dirs=[rules])  # as of 2026-11-26
-    case = cases(get("junit").write(result, tmp_path))[f"{PROCUREMENT}.TEST-001"]
+    case = cases(get("junit").write(result, tmp_path))[f"{PROCUREMENT.name}.TEST-001"]
     assert outcome(case) == "skipped" and case.result[0].message == "rule not in force on 2026-11-26"
 
 
@@ -128,7 +128,7 @@ def test_hostile_cells_stay_well_formed_xml(tmp_path):
     result.options["gate"] = {"fail_on": "medium"}
     path = get("junit").write(result, tmp_path)
     ET.parse(path)  # well-formed
-    case = cases(path)[f"{csv}.ORIG-001"]
+    case = cases(path)[f"{csv.name}.ORIG-001"]
     assert "po:PO-]]><x>&amp;/1" in case.result[0].text
 
 

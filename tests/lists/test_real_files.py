@@ -66,8 +66,13 @@ def test_1260h_real_file(shared_lists):
     r = IMPORTERS["dod-1260h"].parse(shared_lists / "dod_1260h.csv")
     assert r.rows == 397  # README
     ymtc = sorted((x.start, x.end) for x in r.entries if x.name.startswith("Yangtze Memory"))
-    # dod_1260h.csv lines 73, 208, 395: listed 2024-01-31, removed 2026-02-17, listed again 2026-06-08.
-    assert ymtc == [(date(2024, 1, 31), date(2026, 2, 17)), (date(2026, 6, 8), None)]
+    # dod_1260h.csv lines 73, 208, 395: listed 2024-01-31, "removed" 2026-02-17 by an update that
+    # was withdrawn within the hour (reported), listed again 2026-06-08: one period, no gap.
+    assert ymtc == [(date(2024, 1, 31), None)]
+    cxmt = sorted((x.start, x.end) for x in r.entries if x.name.startswith("ChangXin"))
+    assert cxmt == [(date(2025, 1, 7), None)]
+    disputed = [w for w in r.warnings if "removal on 2026-02-17 not applied" in w]
+    assert len(disputed) == 2 and all("withdrawn" in w for w in disputed)
     assert not any("bitmain" in x.name.casefold() or "sophgo" in x.name.casefold() for x in r.entries)
 
 

@@ -50,15 +50,19 @@ def test_cover_groups_the_lists_of_one_file_and_fits_one_page(with_csl):
     assert len(sections) >= 10  # the CSL snapshot holds a dozen source lists
     reader = PdfReader(str(out / "report.pdf"))
     cover = re.sub(r"\s+", " ", reader.pages[0].extract_text())
-    # One line for the file: its name, how many lists, their entries together, its hash once.
-    total = sum(li["entries"] for li in sections)
-    assert f"{CSL} (imported " in cover and f"{len(sections)} lists, {total:,} entries (2026-11-20)" in cover
-    assert cover.count(CSL_SHA256) == 1
-    # The whole cover, completeness box and fine print included, is on page 1.
-    assert "Every inventory row was either audited" in cover and "Produced by" in cover
+    # The cover counts the inputs (the CSL file and the bundled list, their entries); the methodology
+    # names every list.
+    lists = report_json(out)["inputs"]["lists"]
+    total = sum(li["entries"] for li in lists)
+    assert len({li["sha256"] for li in lists}) == 2
+    assert f"2 list files ({total:,} entries)" in cover and CSL_SHA256 not in cover
+    method = text_of(out / "report.pdf")
+    assert f"{CSL} (imported " in method and method.count(CSL_SHA256) == 1
+    # The whole cover, top actions and fine print included, is on page 1.
+    assert "Needs action" in cover and "Produced by" in cover
     assert "The audit ID is the first 16" in cover
     second = re.sub(r"\s+", " ", reader.pages[1].extract_text())
-    assert "Screening lists" not in second and "Every inventory row" not in second
+    assert "Produced by" not in second and "The audit ID is the first 16" not in second
     assert "Contents" in second and "Page 2 of" in second  # a regular page follows the cover
 
 

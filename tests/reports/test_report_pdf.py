@@ -32,9 +32,13 @@ def test_summary_counts_in_pdf_equal_report_json(sample_report):
     doc = report_json(sample_report)
     s = doc["summary"]
     first = text_of(sample_report / "report.pdf", range(0, 3))
-    sev = ", ".join(f"{s['by_severity'][k]} {k}" for k in ("critical", "high", "medium", "low", "info"))
-    assert f"Findings {s['findings']} — {sev}" in first  # cover page
-    assert f"Rigs audited {s['assets']} ({s['rows_read']} rows read, {s['rows_rejected']} rejected)" in first
+    sev = ", ".join(f"{s['open_by_severity'][k]} {k}" for k in ("critical", "high", "medium", "low"))
+    info = s["informational"]["findings"]
+    assert info == s["by_severity"]["info"] and info > 0
+    # Cover: open findings needing action by severity; informational figures counted apart.
+    assert f"Open findings {sev}. Counted apart: {info} informational figures" in first
+    assert (f"Rigs audited {s['assets']} ({s['rows_read']} rows read, {s['rows_rejected']} rejected); "
+            f"{s['assets_with_findings']} with a finding of low severity or above") in first
     assert f"{s['assets']} rigs audited as of {AS_OF}. {s['assets_with_findings']} of them" in first
     assert (f"Completeness: {s['rows_read']} inventory rows read = {s['rows_audited']} audited + "
             f"{s['rows_rejected']} rejected") in first
@@ -55,7 +59,9 @@ def test_cover_running_header_and_page_numbers(sample_report):
     n = len(reader.pages)
     cover = re.sub(r"\s+", " ", reader.pages[0].extract_text())
     assert "Example Mining Co." in cover and f"Audit ID {aid}" in cover and f"As-of date {AS_OF}" in cover
-    assert doc["inputs"]["inventory"][0]["sha256"] in cover
+    # Inputs on the cover by name and short hash; each full SHA-256 in the methodology.
+    assert f"sample_inventory.csv (SHA-256 {doc['inputs']['inventory'][0]['sha256'][:16]}…)" in cover.replace("\u200b", "")
+    assert doc["inputs"]["inventory"][0]["sha256"] in text_of(sample_report / "report.pdf").replace(" ", "")
     for i in range(1, n):
         t = re.sub(r"\s+", " ", reader.pages[i].extract_text())
         assert f"Audit ID {aid} · as of {AS_OF}" in t, f"page {i + 1} lacks the running header"

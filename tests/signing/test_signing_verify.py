@@ -109,7 +109,9 @@ def test_visible_signature_box_on_the_cover_page(tmp_path, pdf_bytes, keys_a):
     page = PdfReader(folder / "report.pdf").pages[0]
     widgets = [a.get_object() for a in page.get("/Annots", [])]
     sig = [w for w in widgets if w.get("/FT") == "/Sig"]
-    assert len(sig) == 1 and [float(v) for v in sig[0]["/Rect"]] == [330, 24, 570, 84]
+    # The box the cover reserves: 200 x 60 pt at the bottom right of the A4 content area
+    # (margins 20 mm left/right = 56.69 pt, 25 mm bottom = 70.87 pt), above the page footer.
+    assert len(sig) == 1 and [float(v) for v in sig[0]["/Rect"]] == [338.58, 70.87, 538.58, 130.87]
     assert "/AP" in sig[0]  # it has an appearance, i.e. it is drawn
     assert verify_cli(folder, *trust(keys_a)).exit_code == 0
 

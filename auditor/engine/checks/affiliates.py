@@ -16,7 +16,7 @@ from auditor.engine.checks.base import EvalContext, Where
 from auditor.engine.grouping import group_rows
 from auditor.engine.render import render
 from auditor.model import CANONICAL_COLUMNS, FindingGroup, InventoryTable, Rule, Severity
-from auditor.refdata.importers.effects import list_severity
+from auditor.refdata.importers.effects import UNKNOWN_SEVERITY, list_severity
 
 KEYS = {"fields", "lists"}
 # Severity per rule status: in force takes the owners' list severity; the others are notes.
@@ -81,9 +81,9 @@ class AffiliatesCheck:
             return listed_cache[name]
 
         status_text = STATUS_TEXT.get(status.status, status.status)
-        if status.note:
+        if status.note:  # the period's own words, e.g. "in force again from …; no extension was found …"
             research = getattr(ref, "research", None)
-            status_text += f" ({status.note}{f', {research.date.isoformat()}' if research else ''})"
+            status_text = status.note + (f" ({research.date.isoformat()})" if research else "")
         groups = []
         for field in cfg.fields:
             for (value,), rows in group_rows(table, [field]):
@@ -94,7 +94,8 @@ class AffiliatesCheck:
                 if not exp.meets_threshold:
                     continue
                 owner_lists = sorted({li for owner in _listed_owners(exp.holdings) for li in lists_of(owner)})
-                severity, basis = max((list_severity(li) for li in owner_lists), key=lambda sb: sb[0])
+                severity, basis = max((list_severity(li) for li in owner_lists), key=lambda sb: sb[0],
+                                      default=UNKNOWN_SEVERITY)
                 if status.status in STATUS_SEVERITY or status.confidence == "U":
                     severity = STATUS_SEVERITY.get(status.status, Severity.INFO)
                     basis = f"the Affiliates rule is {status.status.replace('_', ' ')} on this date: a note only"

@@ -4,9 +4,12 @@ The transcription repeats a company in every edition that lists it (2021-06-03, 
 2024-01-31, 2025-01-07, 2026-06-08), with the edition date as start and a removal date as
 end. A company is one entry per *continuous listing period*: rows that start before the
 current period ends extend it (the later row's end wins, later editions being newer), a
-row that starts on or after the end opens a new period. So YMTC, listed 2024-01-31,
-removed 2026-02-17 and listed again 2026-06-08, becomes two dated entries, and screening
-"as of" a date inside the gap does not hit it.
+row that starts on or after the end opens a new period: a company removed and listed again
+becomes two dated entries, and screening "as of" a date inside the gap does not hit it.
+
+A removal reported withdrawn (curated/disputed_removals.toml: the February 2026 update that
+dropped CXMT and YMTC) is not a removal: the end date is ignored, with a warning, so those
+companies stay listed without a gap.
 """
 
 from __future__ import annotations
@@ -74,6 +77,10 @@ class Dod1260hImporter:
                 except ValueError as exc:
                     raise ListFormatError(path, f"{label}: {exc}", row.line, column_of(c, i)) from None
             start, end = dates
+            disputed = _disputed().get((slug(name), end)) if end else None
+            if disputed:
+                warnings.append(f"{path}:{row.line}: {name}: removal on {end} not applied — {disputed}")
+                end = None
             if start is None:
                 warnings.append(f"{path}:{row.line}: {name}: no start date; treated as always listed")
             if start and end and end <= start:
@@ -113,6 +120,19 @@ class Dod1260hImporter:
             rows=data_rows,
             notes={"companies": len(by_company)},
         )
+
+
+def _disputed() -> dict[tuple[str, date], str]:
+    """(company slug, removal date) -> why the removal is disputed, from the bundled curated file."""
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("auditor.refdata.curated").joinpath("disputed_removals.toml").read_text(encoding="utf-8")
+    out = {}
+    for r in tomllib.loads(text).get("disputed_removal", []):
+        if r.get("list") == Dod1260hImporter.name:
+            out[(slug(r["name"]), r["end"])] = f"{r['source']} ({r['confidence']})"
+    return out
 
 
 def _periods(rows) -> list[_Period]:
