@@ -565,13 +565,14 @@ class ClearedScreening:
     justification: str
     decided: str  # ISO date of the decision
     decision: str  # "file:line" of the reviewed decision
+    review_by: str = ""  # ISO date after which the decision must be reviewed again
 
     def as_json(self) -> dict[str, Any]:
         return {
             "rule_id": self.rule_id, "field": self.field, "value": self.value, "list": self.list,
             "entity_id": self.entity_id, "listed_name": self.listed_name, "score": self.score, "rigs": self.rigs,
             "reviewer": self.reviewer, "justification": self.justification, "decided": self.decided,
-            "decision": self.decision,
+            "decision": self.decision, "review_by": self.review_by,
         }
 
 
@@ -597,6 +598,9 @@ class AuditResult:
     # Fleet-level figures filled by checks that aggregate.
     tariff: TariffTotals | None = None
     cleared_matches: tuple[ClearedScreening, ...] = ()
+    clearances_not_applied: tuple[Mapping[str, Any], ...] = ()  # cleared decisions that did not apply
+    screening_parties: tuple[Mapping[str, Any], ...] = ()  # listed parties the screening findings point at
+    screening_party_rigs: int = 0
     organisation: str | None = None  # shown on the report's cover
     law_researched: str | None = None  # ISO date the bundled law was last researched (report header)
     refdata_sources: tuple[RefDataSource, ...] = ()  # reference-data files read
@@ -750,6 +754,11 @@ class AuditResult:
             out.update(self.tariff.as_json())
         if self.cleared_matches:
             out["cleared_matches"] = [c.as_json() for c in self.cleared_matches]
+        if self.clearances_not_applied:
+            out["clearances_not_applied"] = [dict(c) for c in self.clearances_not_applied]
+        if self.screening_parties:
+            out["screening_parties"] = [dict(p) for p in self.screening_parties]
+            out["screening_party_rigs"] = self.screening_party_rigs
         return out
 
     def baseline_counts(self) -> dict[str, int]:

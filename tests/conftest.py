@@ -123,3 +123,10 @@ def isolated_db(tmp_path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'auditor.db'}"
     monkeypatch.setenv("AUDITOR_DB", url)
     return url
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch) -> None:
+    """Screening indexes of server databases go to the user cache directory: a private one
+    per test, so tests never write to the real one (beside SQLite files they stay in tmp)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

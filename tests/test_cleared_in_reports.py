@@ -55,3 +55,26 @@ date = 2026-11-20
     html = (out / "report.html").read_text()
     assert "Cleared screening matches (1)" in html
     assert "Test decision: &lt;b&gt;not&lt;/b&gt; the listed party." in html
+
+
+def test_expired_or_future_decisions_leave_the_finding_with_a_note(tmp_path, isolated_db):
+    cleared = tmp_path / "cleared.toml"
+    cleared.write_text(f'''[[cleared]]
+name = "SOPHGO TECHNOLOGIES LTD"
+list = "{EL}"
+entity_id = "curated:el:sophgo-technologies-ltd"
+reviewer = "A. Officer"
+justification = "Test decision."
+date = 2026-01-10
+review_by = 2026-06-30
+''')
+    proc, out = audit(tmp_path, "--cleared", str(cleared))
+    assert proc.returncode == 1
+    doc = json.loads((out / "report.json").read_text())
+    raised = [e for f in doc["findings"] for e in f["evidence"]["entries"]
+              if e["entity_id"] == "curated:el:sophgo-technologies-ltd"]
+    assert len(raised) == 2  # both rigs still raise it
+    assert all("was due for review on 2026-06-30" in e["cleared_note"] for e in raised)
+    (note,) = doc["summary"]["clearances_not_applied"]
+    assert note["rigs"] == 2 and "cleared_matches" not in doc["summary"]
+    assert "Cleared decisions not applied (1)" in (out / "report.html").read_text()

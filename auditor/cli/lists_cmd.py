@@ -54,19 +54,44 @@ def lists() -> None:
 @click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="Format of FILE.")
 @click.option("--retrieved", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Date the file was downloaded from its publisher (YYYY-MM-DD); staleness is measured from it.")
+@click.option("--max-loss", type=click.FloatRange(0.0, 1.0), default=0.2, show_default=True,
+              help="Largest share of any section's entries the import may lose against the active version without --force.")
+@click.option("--force", is_flag=True, help="Import even if it loses more than --max-loss.")
 @click.option("--db", default=None, help=DB_HELP)
-def import_cmd(file: Path, fmt: str, retrieved: datetime | None, db: str | None) -> None:
-    """Import FILE as the new active version of its list (one transaction)."""
+def import_cmd(file: Path, fmt: str, retrieved: datetime | None, max_loss: float, force: bool, db: str | None) -> None:
+    """Import FILE as the new active version of its list (one transaction).
+
+    Refused, like `lists update`, when FILE holds no entries or loses more than --max-loss of
+    a section of the active version (a 13-row sample must not replace 4,000 entries).
+    """
     from auditor.refdata.importers import IMPORTERS, ListFormatError
     from auditor.refdata.importers.base import file_sha256
-    from auditor.store.lists import PendingImport, store_imports
+    from auditor.refdata.importers.update import losses
+    from auditor.store.lists import PendingImport, store_imports, versions
 
     importer = IMPORTERS[fmt]
     try:
         result = importer.parse(file)
     except ListFormatError as exc:
         fail(str(exc))
+    if not result.entries:
+        fail(f"{file}: no entries in {result.rows} records (a header only?): nothing imported, "
+             "the active version is unchanged")
     engine = _engine(db)
+    active = {v.slot: v for v in versions(engine, active_only=True)}
+    if importer.slot in active:
+        lost = losses(active[importer.slot].counts, result.counts, max_loss)
+        verb = "importing despite" if force else "import refused, nothing changed:"
+        for loss in lost:
+            click.echo(f"auditor: {'warning' if force else 'error'}: {verb} {loss.describe()} "
+                       f"against active version {active[importer.slot].id}", err=True)
+        if lost and not force:
+            fail(f"{file} loses more than {max_loss:.0%} of a section of the active {importer.slot} list; "
+                 "check the file or use --force")
+    now = _now()
+    if retrieved is None:
+        click.echo(f"auditor: warning: no --retrieved date: the retrieval date is recorded as unknown and the "
+                   f"list's age is measured from the import date, {now.date().isoformat()}", err=True)
     pending = PendingImport(
         format=fmt,
         slot=importer.slot,
@@ -75,8 +100,19 @@ def import_cmd(file: Path, fmt: str, retrieved: datetime | None, db: str | None)
         retrieved=retrieved.date() if retrieved else None,
         result=result,
     )
-    (info,) = store_imports(engine, [pending], _now())
+    (info,) = store_imports(engine, [pending], now)
     _print_version(info, result)
+    _build_index(engine)
+
+
+def _build_index(engine) -> None:
+    """Build and store the screening index for the lists now active, so the next screen or
+    audit loads it instead of building it (screening/index_store.py)."""
+    from auditor.refdata.lists_source import load_screener
+    from auditor.screening.index_store import index_dir
+
+    screener, _, _ = load_screener(engine)
+    click.echo(f"screening index: {len(screener)} names and aliases, stored in {index_dir(engine)}")
 
 
 @lists.command("show")
@@ -155,6 +191,9 @@ def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout:
             fetched = fetch_all(urls, Path(tmp), timeout)
         except (UpdateError, ListFormatError) as exc:
             fail(f"update failed, nothing changed: {exc}")
+    empty = [f.url for f in fetched if not f.result.entries]
+    if empty:
+        fail(f"update refused, nothing changed: no entries in {', '.join(empty)} (a header only?)")
     active = {v.slot: v for v in versions(engine, active_only=True)}
     refused = []
     for f in fetched:
@@ -181,3 +220,4 @@ def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout:
     infos = store_imports(engine, pending, now)
     for info, f in zip(infos, fetched):
         _print_version(info, f.result)
+    _build_index(engine)

@@ -1,9 +1,11 @@
-"""`auditor screen NAME…`: screen names against the loaded lists and explain every match."""
+"""`auditor screen NAME… | --file FILE [--column NAME]`: screen names against the loaded
+lists and explain every match."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -12,7 +14,10 @@ from auditor.cli.options import as_of_option
 
 
 @click.command()
-@click.argument("names", nargs=-1, required=True)
+@click.argument("names", nargs=-1)
+@click.option("--file", "name_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Screen the names in FILE too: one per line, or with --column a CSV column.")
+@click.option("--column", help="The CSV column of --file that holds the names (header row first).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @as_of_option("Screen as the lists stood on this date.")
 @click.option("--list", "lists", multiple=True, help="Only this list (exact list name; repeatable).")
@@ -20,12 +25,14 @@ from auditor.cli.options import as_of_option
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1), help="Best matches shown per name.")
 @click.option("--db", "db_url", help="Database URL of imported lists (default: AUDITOR_DB or the per-user store).")
 @click.option("--bundled-lists-only", is_flag=True, help="Screen against the bundled curated list only.")
-def screen(names, as_json, as_of, lists, threshold, limit, db_url, bundled_lists_only):
-    """Screen NAMEs against the screening lists; exit 1 when any name matches.
+def screen(names, name_file, column, as_json, as_of, lists, threshold, limit, db_url, bundled_lists_only):
+    """Screen NAMEs (and the names in --file) against the screening lists; exit 1 when any
+    name matches.
 
     A match is exposure to a listed party, not proof that the parties are the same:
     every match says which list and entry, the name or alias that matched, both
     normalised forms, the score and its parts, and the legal effect of the list.
+    A vendor master file gives the same output as its names given on the command line.
     """
     from auditor.refdata.loader import RefDataOptions, load_refdata
     from auditor.screening import DEFAULT_THRESHOLD, explain_match_text
@@ -33,6 +40,24 @@ def screen(names, as_json, as_of, lists, threshold, limit, db_url, bundled_lists
     blank = [i + 1 for i, n in enumerate(names) if not n.strip()]
     if blank:
         fail(f"name #{blank[0]} is empty: nothing to screen")
+    if column and not name_file:
+        fail("--column needs --file")
+    names = list(names)
+    if name_file:
+        from auditor.screening.name_file import NameFileError, read_names
+
+        try:
+            read = read_names(name_file, column)
+        except NameFileError as exc:
+            fail(str(exc))
+        if not read.names:
+            fail(f"{name_file}: no names to screen ({read.skipped_empty} blank lines or empty cells)")
+        names += [n.name for n in read.names]
+        if read.skipped_empty and not as_json:
+            click.echo(f"auditor: note: {name_file}: {read.skipped_empty} blank lines or empty cells hold no name",
+                       err=True)
+    if not names:
+        fail("nothing to screen: give NAMEs or --file FILE")
     try:
         ref = load_refdata(RefDataOptions(db_url=db_url, use_db=not bundled_lists_only), as_of, {"screen"})
     except (OSError, ValueError) as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
@@ -28,6 +28,9 @@ class Evaluation:
     groups: list[FindingGroup]
     tariff: TariffTotals | None = None
     cleared_matches: list[ClearedScreening] = field(default_factory=list)
+    clearances_not_applied: list[dict[str, Any]] = field(default_factory=list)
+    screening_parties: list[dict[str, Any]] = field(default_factory=list)
+    screening_party_rigs: int = 0
     errors: list[str] = field(default_factory=list)  # rules that failed at run time
     not_in_force: list[str] = field(default_factory=list)
     coverage: list[RuleCoverage] = field(default_factory=list)  # one per rule, in rule order
@@ -110,6 +113,9 @@ def evaluate(
         result.groups.extend(groups)
         result.coverage.append(RuleCoverage(rule.id, "partial" if gaps else "evaluated", gaps))
     result.tariff = ctx.tariff
+    result.clearances_not_applied = ctx.clearances_not_applied
+    result.screening_parties = ctx.screening_parties
+    result.screening_party_rigs = ctx.screening_party_rigs
     return result
 
 

@@ -41,6 +41,16 @@ def _absent_order(f: dict[str, Any]) -> tuple:
             str(a.get("file") or ""), int(a.get("line") or 0) if str(a.get("line") or 0).isdigit() else 0)
 
 
+def bundled_lists_only(result: AuditResult) -> str | None:
+    """What CI summaries (report.md, JUnit) say when names were screened against the bundled
+    curated list only: a green gate must not read as "screened against the official lists"."""
+    if not result.lists or not all(info.source.startswith("bundled curated list") for info in result.lists):
+        return None
+    entries = sum(info.entries for info in result.lists)
+    return (f"names were screened against the bundled curated list only ({entries} entries), not the official "
+            "lists: import them (`auditor lists update` or `auditor lists import`) for a full screening")
+
+
 def audit_id(doc: dict[str, Any]) -> str:
     """A short, deterministic name for this audit: the same inputs and as-of date give the same id.
 

@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
+from auditor.formats.document import bundled_lists_only
 from auditor.gate import Gate
 from auditor.model import AuditResult, Finding
 from auditor.output import write_text
@@ -187,7 +188,9 @@ class JunitFormat:
             err = ET.SubElement(case, "error", message="audit INCOMPLETE: " + _x("; ".join(result.incomplete_reasons)),
                                 type="incomplete")
             err.text = _body(lines, len(rejected)) if lines else _x("\n".join(result.incomplete_reasons))
-        ET.SubElement(case, "system-out").text = _x(tally) + ("\n" + _body(lines, len(rejected)) if lines else "")
+        note = bundled_lists_only(result)
+        ET.SubElement(case, "system-out").text = (_x(tally) + ("\n" + _body(lines, len(rejected)) if lines else "")
+                                                  + ("\nscreening: " + _x(note) if note else ""))
 
 
 FORMAT = JunitFormat()

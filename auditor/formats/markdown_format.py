@@ -17,10 +17,14 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from auditor.formats.document import bundled_lists_only
 from auditor.gate import Gate
 from auditor.model import AuditResult, Finding, Severity
 from auditor.output import write_text
 from auditor.public_names import is_private
+
+# Listed parties shown in the summary table (all are in report.json).
+MAX_PARTIES = 20
 
 MAX_CHARS = 65_536
 MAX_CELL = 300  # a single cell never dominates the summary
@@ -145,6 +149,8 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
         w.add(f"> **INCOMPLETE:** {md_escape(reason, 500)}")
     if result.incomplete_reasons:
         w.add()
+    if note := bundled_lists_only(result):
+        w.add(f"> **Screening lists:** {md_escape(note, 500)}")
     skipped = result.not_evaluated()
     if skipped:
         w.add("> **Rules not evaluated** (a field they need is missing; no finding of theirs means nothing):")
@@ -164,6 +170,7 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
             cells.append(str(new_by_sev[s.label]))
         w.add("| " + " | ".join(cells) + " |")
     w.add()
+    _parties(w, summary.get("screening_parties") or [], summary.get("screening_party_rigs", 0))
 
     cut = 0
     if with_baseline:
@@ -251,3 +258,21 @@ def _table(w: _Writer, findings: list[Finding], total: int) -> int:
 
 
 FORMAT = MarkdownFormat()
+
+
+def _parties(w: "_Writer", parties: list[dict], rigs: int) -> None:
+    """Listed parties matched, each once, before the per-finding rows (screen check)."""
+    if not parties:
+        return
+    w.add(f"### Listed parties matched: {len(parties)} {'party' if len(parties) == 1 else 'parties'}, "
+          f"{rigs} rig{'' if rigs == 1 else 's'}")
+    w.add()
+    w.add("| listed party | severity | lists | matched values | rigs |")
+    w.add("|---|---|---|---|---|")
+    for p in parties[:MAX_PARTIES]:
+        matched = "; ".join(f"{m['field']} {m['value']}" for m in p["matched"])
+        w.add(f"| {md_escape(p['party'], 120)} | {p['severity']} | {md_escape('; '.join(p['lists']), 300)} | "
+              f"{md_escape(matched, 300)} | {p['rigs']} |")
+    if len(parties) > MAX_PARTIES:
+        w.add(f"| … {len(parties) - MAX_PARTIES} more in report.json (`summary.screening_parties`) | | | | |")
+    w.add()

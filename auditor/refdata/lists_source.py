@@ -1,8 +1,8 @@
 """The entries the audit screens against: active imported lists plus the bundled curated list.
 
-`load_screening_entries` is the one call the audit and `auditor screen` make. It reads the
-store (I/O) but takes the reference date as a parameter: staleness is measured against
-the audit's `as_of`, never against the clock.
+`load_screener` is the one call the audit and `auditor screen` make (`load_screening_entries`
+gives the entries themselves). It reads the store (I/O) but takes the reference date as a
+parameter: staleness is measured against the audit's `as_of`, never against the clock.
 """
 
 from __future__ import annotations
@@ -12,18 +12,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from auditor.defaults import MAX_LIST_AGE_DAYS
-from auditor.model import ListInfo
+from auditor.model import ListEntry, ListInfo
 from auditor.public_names import public_name
-from auditor.refdata.entities import ListEntry
 from auditor.refdata.importers.effects import legal_effect
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from auditor.screening import Screener
     from auditor.store.lists import VersionInfo
 
-DEFAULT_MAX_AGE_DAYS = MAX_LIST_AGE_DAYS  # the one default, as for `audit --max-list-age`
+DEFAULT_MAX_AGE_DAYS = 30
 
 
 def merge_alternate_names(
@@ -56,7 +55,6 @@ def version_list_infos(info: "VersionInfo") -> list[ListInfo]:
     return [
         ListInfo(
             name=section,
-            # A URL as fetched, a local file by its name: the list travels in reports.
             source=f"{info.format}: {public_name(info.source)} (imported {info.imported_at.date().isoformat()})",
             retrieved=retrieved,
             sha256=info.sha256,
@@ -85,58 +83,101 @@ def load_screening_entries(
     With `stale_out`, the problems that make screening unreliable (a list older than the limit,
     no list at all) go there instead: an audit reports them as reasons it is INCOMPLETE.
     """
-    stale = stale_out
-    entries: list[ListEntry] = []
-    infos: list[ListInfo] = []
-    warnings: list[str] = []
-    imported: list[tuple["VersionInfo", list[ListEntry]]] = []
-    if engine is not None:
-        from auditor.store.db import prepare_schema
-        from auditor.store.lists import active_entries
+    sources = _Sources(engine, include_curated, as_of, max_age_days, curated_path, stale_out)
+    return sources.entries(), sources.infos, sources.warnings
 
-        prepare_schema(engine)
-        imported = active_entries(engine)
 
-    for info, _rows in imported:
-        infos.extend(version_list_infos(info))
-        if as_of is not None:
-            reference = info.retrieved or info.imported_at.date()
-            age = (as_of - reference).days
-            if age < 0:
-                # Lists drop delisted parties: a list newer than the audit date cannot show who
-                # was listed on that date and removed since.
-                warnings.append(
-                    f"list {info.format} from {public_name(info.source)} dates from {reference.isoformat()}, after the audit "
-                    f"date {as_of.isoformat()}: parties delisted in between are not in it"
+def load_screener(
+    engine: "Engine | None",
+    include_curated: bool = True,
+    *,
+    as_of: date | None = None,
+    max_age_days: int = DEFAULT_MAX_AGE_DAYS,
+    curated_path: Path | None = None,
+    stale_out: list[str] | None = None,
+) -> tuple["Screener", list[ListInfo], list[str]]:
+    """`load_screening_entries`, as a Screener: with imported lists, the index stored for
+    exactly these list versions is loaded (``screening/index_store.py``), built and stored
+    first if there is none; the entries themselves are then never read from the store."""
+    from auditor.screening import Screener
+
+    sources = _Sources(engine, include_curated, as_of, max_age_days, curated_path, stale_out)
+    if engine is None or not sources.versions:
+        return Screener(sources.entries()), sources.infos, sources.warnings
+    from auditor.screening.index_store import cached_screener, index_dir
+
+    keys = [f"{v.id}:{v.slot}:{v.sha256}" for v in sources.versions]
+    keys.append(f"curated:{sources.curated_info.sha256}" if sources.curated_info else "no-curated")
+    screener, _ = cached_screener(index_dir(engine), keys, lambda: Screener(sources.entries()))
+    return screener, sources.infos, sources.warnings
+
+
+class _Sources:
+    """The active list versions and the curated list, with the warnings about them; the
+    entries are read only when asked for."""
+
+    def __init__(self, engine, include_curated, as_of, max_age_days, curated_path, stale_out):
+        self.engine = engine
+        self.versions: list["VersionInfo"] = []
+        self.infos: list[ListInfo] = []
+        self.warnings: list[str] = []
+        stale = stale_out
+        if engine is not None:
+            from auditor.store.db import prepare_schema
+            from auditor.store.lists import versions
+
+            prepare_schema(engine)  # a SQLite file upgrades itself; a server must be at head
+            self.versions = versions(engine, active_only=True)
+        for info in self.versions:
+            self.infos.extend(version_list_infos(info))
+            if as_of is not None:
+                reference = info.retrieved or info.imported_at.date()
+                age = (as_of - reference).days
+                if age < 0:
+                    # Lists drop delisted parties: a list newer than the audit date cannot show who
+                    # was listed on that date and removed since.
+                    self.warnings.append(
+                        f"list {info.format} from {public_name(info.source)} dates from {reference.isoformat()}, after the audit "
+                        f"date {as_of.isoformat()}: parties delisted in between are not in it"
+                    )
+                elif age > max_age_days:
+                    how = "retrieved" if info.retrieved else "imported (retrieval date unknown)"
+                    (stale if stale is not None else self.warnings).append(
+                        f"list {info.format} from {public_name(info.source)} was {how} on {reference.isoformat()}, "
+                        f"{age} days before {as_of.isoformat()} (limit {max_age_days} days): "
+                        "update it with `auditor lists update`"
+                    )
+        self.curated: list[ListEntry] = []
+        self.curated_info: ListInfo | None = None
+        if include_curated:
+            from auditor.refdata.curated import load_curated
+
+            self.curated, self.curated_info = load_curated(curated_path)
+            self.infos.append(self.curated_info)
+            if not self.versions:
+                self.warnings.append(
+                    f"only the bundled curated list ({self.curated_info.entries} entries, compiled "
+                    f"{self.curated_info.retrieved}) was used: import the official lists (`auditor lists update` "
+                    "or `auditor lists import`) for a full screening"
                 )
-            elif age > max_age_days:
-                how = "retrieved" if info.retrieved else "imported (retrieval date unknown)"
-                (stale if stale is not None else warnings).append(
-                    f"list {info.format} from {public_name(info.source)} was {how} on {reference.isoformat()}, "
-                    f"{age} days before {as_of.isoformat()} (limit {max_age_days} days): "
-                    "update it with `auditor lists update`"
-                )
-    by_slot = {info.slot: rows for info, rows in imported}
-    for info, rows in imported:
-        if info.slot not in ("ofac-sdn", "ofac-alt"):
-            entries.extend(rows)
-    # alt.csv names join the sdn.csv entry of the same ent_num, whichever was imported first.
-    merged, leftovers, _ = merge_alternate_names(by_slot.get("ofac-sdn", []), by_slot.get("ofac-alt", []))
-    entries.extend(merged)
-    entries.extend(leftovers)
+        elif not self.versions:
+            (stale if stale is not None else self.warnings).append(
+                "no screening list is loaded: entity screening found nothing because it had nothing to compare")
 
-    if include_curated:
-        from auditor.refdata.curated import load_curated
+    def entries(self) -> list[ListEntry]:
+        imported: list[tuple["VersionInfo", list[ListEntry]]] = []
+        if self.engine is not None and self.versions:
+            from auditor.store.lists import entries_of
 
-        curated, curated_info = load_curated(curated_path)
-        entries.extend(curated)
-        infos.append(curated_info)
-        if not imported:
-            warnings.append(
-                f"only the bundled curated list ({curated_info.entries} entries, compiled {curated_info.retrieved}) "
-                "was used: import the official lists (`auditor lists update` or `auditor lists import`) for a full screening"
-            )
-    elif not imported:
-        (stale if stale is not None else warnings).append(
-            "no screening list is loaded: entity screening found nothing because it had nothing to compare")
-    return entries, infos, warnings
+            imported = entries_of(self.engine, self.versions)
+        entries: list[ListEntry] = []
+        by_slot = {info.slot: rows for info, rows in imported}
+        for info, rows in imported:
+            if info.slot not in ("ofac-sdn", "ofac-alt"):
+                entries.extend(rows)
+        # alt.csv names join the sdn.csv entry of the same ent_num, whichever was imported first.
+        merged, leftovers, _ = merge_alternate_names(by_slot.get("ofac-sdn", []), by_slot.get("ofac-alt", []))
+        entries.extend(merged)
+        entries.extend(leftovers)
+        entries.extend(self.curated)
+        return entries

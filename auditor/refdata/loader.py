@@ -50,19 +50,17 @@ def load_refdata(opts: RefDataOptions, as_of: date, needs: set[str] | None = Non
 
 
 def _load_screening(ref: RefData, opts: RefDataOptions, as_of: date) -> None:
-    from auditor.refdata.lists_source import load_screening_entries
-    from auditor.screening import Screener
+    from auditor.refdata.lists_source import load_screener
 
     engine = None
     if opts.use_db:
         from auditor.store.db import open_engine
 
         engine = open_engine(opts.db_url)
-    entries, infos, warnings = load_screening_entries(
+    ref.screener, infos, warnings = load_screener(
         engine, include_curated=opts.include_curated, as_of=as_of, max_age_days=opts.max_list_age_days,
         stale_out=ref.incomplete,
     )
-    ref.screener = Screener(entries)
     ref.lists = list(infos)
     ref.warnings.extend(warnings)
     if opts.cleared:

@@ -1,4 +1,4 @@
-"""The reviewed file of decided false positives ("cleared matches").
+"""The reviewed file of decided false positives ("cleared matches"); format in docs/CLEARED.md.
 
 A compliance officer who has checked that a screening hit is not the listed party records
 the decision, and the same pair is then reported as cleared instead of raising a finding
@@ -11,19 +11,27 @@ again. One TOML table per decision::
     reviewer = "A. Officer"
     justification = "Different company: Belle Technology is registered in Norway, ..."
     date = 2026-03-02                        # date of the decision
+    review_by = 2027-03-02                   # optional: default one year after `date`
 
-A decision covers one name against one list entry: a new alias, another entry or another
-list raises the hit again. Names compare by their normalised form, so "BELLE TECHNOLOGY
-CORP." is the same name as "Belle Technology Corp". Loading is strict: a missing, empty or
-unknown field, a value of the wrong type or a repeated decision is an error naming the file
-and line.
+A decision covers one listed party (list and entry) for every spelling of the screened
+name that normalises to the same words: "BELLE TECHNOLOGY CORP.", "Belle Technology Ltd"
+and "Belle Technology Corp" are one decision. Another entry or another list raises the hit
+again. A decision does not clear, and the finding carries a note saying why, when
+
+* the audit date is after its ``review_by`` date (it resurfaces for review);
+* it is dated after the audit date (it cannot have been made for this audit);
+* it is dated before the party was listed (the listing is news the reviewer did not see).
+
+Loading is strict: a missing, empty or unknown field, a value of the wrong type, a review
+date before the decision or a repeated decision is an error naming the file and line.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from datetime import date as Date  # the class below has a field named `date`
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -31,6 +39,9 @@ from auditor.screening.normalize import normalise_name
 from auditor.tomlfile import TomlFileError, read_toml
 
 REQUIRED_FIELDS = ("name", "list", "entity_id", "reviewer", "justification", "date")
+OPTIONAL_FIELDS = ("review_by",)
+# A decision without a review date is reviewed again a year after it was made.
+DEFAULT_REVIEW_DAYS = 365
 _HEADER_RE = re.compile(r"^\s*\[\[\s*cleared\s*\]\]\s*(#.*)?$")
 
 
@@ -45,18 +56,48 @@ class ClearedMatch:
     entity_id: str
     reviewer: str
     justification: str
-    date: date
+    date: Date
     file: str = ""
     line: int = 0
+    review_by: Date | None = None  # None: DEFAULT_REVIEW_DAYS after `date`
+
+    @property
+    def review_date(self) -> Date:
+        return self.review_by or self.date + timedelta(days=DEFAULT_REVIEW_DAYS)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.file else ""
 
     def covers(self, query: str, match: Any) -> bool:
-        """True if this decision clears ``match`` (a `screener.Match`) for the screened
-        name ``query``: same list, same entry, same name once normalised."""
+        """True if this decision is about ``match`` (a `screener.Match`) for the screened
+        name ``query``: same list, same entry, same words once normalised (legal forms and
+        spelling aside)."""
         return (
             self.list_name == match.list_name
             and self.entity_id == match.entity_id
-            and normalise_name(self.name).key == normalise_name(query).key
+            and _same_name(self.name, query)
         )
+
+    def not_applicable(self, match: Any, as_of: Date) -> str | None:
+        """Why this decision does not clear ``match`` in an audit dated ``as_of``, or None."""
+        where = f" ({self.where})" if self.where else ""
+        if self.date > as_of:
+            return (f"cleared decision of {self.date.isoformat()}{where} is dated after the audit date "
+                    f"{as_of.isoformat()}: it cannot clear this audit")
+        start = getattr(getattr(match, "entry", None), "start", None)
+        if start is not None and self.date < start:
+            return (f"cleared decision of {self.date.isoformat()}{where} predates the listing of "
+                    f"{start.isoformat()}: the party was listed since, review the match again")
+        if as_of > self.review_date:
+            return (f"cleared decision of {self.date.isoformat()}{where} was due for review on "
+                    f"{self.review_date.isoformat()}: review the match again")
+        return None
+
+
+def _same_name(a: str, b: str) -> bool:
+    one, two = normalise_name(a), normalise_name(b)
+    return (one.tokens, one.qualifiers) == (two.tokens, two.qualifiers)
 
 
 def _fail(path: Path, line: int | None, message: str, column: int | None = None) -> ClearedFileError:
@@ -82,14 +123,14 @@ def _text(path: Path, line: int, key: str, value: Any) -> str:
     return value.strip()
 
 
-def _date(path: Path, line: int, value: Any) -> date:
+def _date(path: Path, line: int, value: Any, key: str = "date") -> date:
     if isinstance(value, datetime) or not isinstance(value, (date, str)):
-        raise _fail(path, line, f"'date' must be a date like 2026-03-02, got {value!r}")
+        raise _fail(path, line, f"'{key}' must be a date like 2026-03-02, got {value!r}")
     if isinstance(value, str):
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            raise _fail(path, line, f"'date' must be a date like 2026-03-02, got {value!r}") from None
+            raise _fail(path, line, f"'{key}' must be a date like 2026-03-02, got {value!r}") from None
     return value
 
 
@@ -119,9 +160,9 @@ def load_cleared(path: str | Path) -> list[ClearedMatch]:
         start = headers[index]
         end = headers[index + 1] if index + 1 < len(headers) else len(lines) + 1
         for key in table:
-            if key not in REQUIRED_FIELDS:
+            if key not in REQUIRED_FIELDS + OPTIONAL_FIELDS:
                 raise _fail(path, _key_line(lines, start, end, key) or start,
-                            f"unknown field '{key}' (allowed: {', '.join(REQUIRED_FIELDS)})")
+                            f"unknown field '{key}' (allowed: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)})")
         missing = [key for key in REQUIRED_FIELDS if key not in table]
         if missing:
             raise _fail(path, start, f"[[cleared]] entry lacks {', '.join(repr(k) for k in missing)}")
@@ -138,8 +179,13 @@ def load_cleared(path: str | Path) -> list[ClearedMatch]:
             date=_date(path, line_of("date"), table["date"]),
             file=str(path),
             line=start,
+            review_by=_date(path, line_of("review_by"), table["review_by"], "review_by") if "review_by" in table else None,
         )
-        identity = (normalise_name(entry.name).key, entry.list_name, entry.entity_id)
+        if entry.review_by is not None and entry.review_by < entry.date:
+            raise _fail(path, line_of("review_by"),
+                        f"'review_by' {entry.review_by.isoformat()} is before the decision date {entry.date.isoformat()}")
+        norm = normalise_name(entry.name)
+        identity = (norm.tokens, norm.qualifiers, entry.list_name, entry.entity_id)
         if identity in first_seen:
             raise _fail(path, start, f"the same decision is already recorded at line {first_seen[identity]}")
         first_seen[identity] = start
@@ -148,13 +194,25 @@ def load_cleared(path: str | Path) -> list[ClearedMatch]:
 
 
 def find_clearance(query: str, match: Any, cleared: Iterable[ClearedMatch]) -> ClearedMatch | None:
-    """The recorded decision that clears ``match`` (a `screener.Match`) for the screened
-    name ``query``, or None."""
+    """The recorded decision about ``match`` (a `screener.Match`) for the screened name
+    ``query``, or None (whether it applies on a date: ``clearance``)."""
     for decision in cleared:
         if decision.covers(query, match):
             return decision
     return None
 
 
-def is_cleared(query: str, match: Any, cleared: Iterable[ClearedMatch]) -> bool:
-    return find_clearance(query, match, cleared) is not None
+def clearance(query: str, match: Any, cleared: Iterable[ClearedMatch], as_of: date) -> tuple[ClearedMatch | None, str | None]:
+    """(the decision that clears ``match`` on ``as_of``, None) or (None, why the recorded
+    decision does not clear it) or (None, None) when there is no decision."""
+    decision = find_clearance(query, match, cleared)
+    if decision is None:
+        return None, None
+    note = decision.not_applicable(match, as_of)
+    return (None, note) if note else (decision, None)
+
+
+def is_cleared(query: str, match: Any, cleared: Iterable[ClearedMatch], as_of: date | None = None) -> bool:
+    if as_of is None:
+        return find_clearance(query, match, cleared) is not None
+    return clearance(query, match, cleared, as_of)[0] is not None

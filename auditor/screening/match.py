@@ -9,18 +9,38 @@ The score is a weighted token alignment:
   where ``tokens.token_similarity`` (rapidfuzz OSA similarity, or that of transliteration
   skeletons) reaches ``TOKEN_MATCH_MIN``; numbers must be equal; runs of words
   that spell one word of the other name ("hua wei" / "huawei") are joined first;
+* words left over are then recognised as **run together** ("AcmeAG" / "Acme AG",
+  "Vanderbilt" / "Van der Bilt": a word equal to adjacent words of the other name as
+  written, legal forms and stopwords included) or as an **acronym** of the other name's
+  leftover words ("TSMC" / "Taiwan Semiconductor Manufacturing Company");
 * score = Σ similarity × (weight a + weight b) over pairs ÷ Σ weights of all words, where a
   distinctive word weighs 1 and a generic word ("technology", "trading", "china") 0.15, so
-  an unmatched distinctive word costs a lot and an unmatched generic word little. A name
+  an unmatched distinctive word costs a lot and an unmatched generic word little, unless
+  both names have words left over: then they describe different businesses ("Delta
+  Electronics" / "Delta Parts Supply") and a leftover generic word weighs 0.5. A name
   made only of generic words ("Shenyang Aircraft", "China Telecom") that the other name
-  wholly contains is identified by those words: they weigh 1;
-* **different numbers or places**: when each name has a number ("99th" / "33rd") or a place
-  ("(Tianjin)" / "(Beijing)") the other lacks, they name different units, branches or
-  subsidiaries: the score is capped at ``GENERIC_ONLY_CAP``;
-* **generic-only guard**: when no distinctive word of one name pairs with a distinctive word
-  of the other, the score is capped at ``GENERIC_ONLY_CAP`` (below the threshold):
-  "BELLETECH CORP" / "11420 CORP." or "Bitmain Technologies" / "Sophgo Technologies" are not
-  matches. A name made only of generic words is exempt when all its words pair up.
+  wholly contains is identified by those words: they weigh 1.
+
+Then **vetoes** cap the score at ``VETO_CAP`` (below the threshold), each with its reason.
+They are the ways two different parties have near-identical names:
+
+* *different numbers*: a name has a number the other lacks ("Fund VII" / "Fund VIII",
+  "Trust 2006-2" / "Trust 2007-2", "99th" / "33rd", "Hut 8" / "Hut", "3rd Academy" /
+  "3rd Academy 239 Factory");
+* *different brackets*: both names have words in brackets and none of them pair
+  ("(Jersey)" / "(Guernsey)");
+* *different places*: each name has a place the other lacks ("(Tianjin)" / "(Beijing)"),
+  or one name has a place in brackets and the other no brackets ("Foo (Jersey) Ltd" /
+  "Foo Ltd": a branch or subsidiary);
+* *different lines of business*: each name has a business word the other lacks, from
+  different lines ("Acme Oil" / "Acme Gas"; ``vocabulary.SECTORS``);
+* *sound-alike only*: the only word the names share is matched by spelling or sound, not
+  exactly, and one name is just that word or the other words include distinctive ones
+  ("Canaan Inc." / "Kanaan Travel", "Iris Energy" / "IRISL"); two one-word names need a near-exact match (``BARE_WORD_MIN``: "Intel" /
+  "Inter" is not one);
+* *generic words only*: no distinctive word of one name pairs with a distinctive word of
+  the other ("BELLETECH CORP" / "11420 CORP.", "Bitmain Technologies" / "Sophgo
+  Technologies"). A name made only of generic words is exempt when all its words pair up.
 
 The score is symmetric: the pair is always scored in a canonical order.
 """
@@ -39,9 +59,11 @@ from auditor.screening.normalize import (
     is_generic,
     is_place,
     normalise_name,
+    sector,
     token_weight,
 )
 from auditor.screening.tokens import token_similarity
+from auditor.screening.vocabulary import STOPWORDS
 
 # Threshold: the best F1 on the `tune` half of tests/screening/pairs.csv among 0.50, 0.55 …
 # 0.95 (benchmarks/screening_quality.py --sweep), checked on the `holdout` half. In words:
@@ -51,9 +73,21 @@ DEFAULT_THRESHOLD = 0.70
 
 # A run of tokens joins into one when its concatenation is at least this similar.
 JOIN_MATCH_MIN = 0.85
-# Ceiling for a score carried by generic words alone, or by names whose numbers differ;
-# kept well below DEFAULT_THRESHOLD.
-GENERIC_ONLY_CAP = 0.50
+# Weight of a generic word left over when both names have words left over (see below).
+CONFLICT_WEIGHT = 0.3
+# Ceiling for a vetoed score (module docstring); kept well below DEFAULT_THRESHOLD.
+VETO_CAP = 0.50
+GENERIC_ONLY_CAP = VETO_CAP  # the name earlier versions used
+# An acronym has at least four letters, three of them from words that are not legal forms
+# ("TSMC", "SMIC"): among tens of thousands of listed names, some three words spell almost
+# any three letters ("Mawson Infrastructure Group" / "MIG").
+ACRONYM_MIN_LENGTH = 4
+ACRONYM_MIN_WORDS = 3
+ACRONYM_MAX_LENGTH = 8
+ACRONYM_SIMILARITY = 0.95
+# Two one-word names match when near-identical: equal in transliteration skeleton
+# ("Canaan" / "Kanaan") or one edit in ten letters, not one in six ("Kraken" / "Krakern").
+BARE_WORD_MIN = 0.90
 
 
 @dataclass(frozen=True)
@@ -61,6 +95,7 @@ class TokenPair:
     a: str
     b: str
     similarity: float
+    kind: str = "word"  # "word", "joined" (run-together words) or "acronym"
 
 
 @dataclass(frozen=True)
@@ -96,6 +131,7 @@ class Comparison:
                     second: p.a if self.swapped else p.b,
                     "similarity": round(p.similarity, 4),
                     "generic": _generic_pair(p),
+                    **({"kind": p.kind} if p.kind != "word" else {}),
                 }
                 for p in self.pairs
             ],
@@ -114,8 +150,8 @@ class Comparison:
     def reason(self) -> str:
         if self.a.is_empty or self.b.is_empty:
             return "nothing comparable: a name is empty after normalisation"
-        distinctive = [p.a if p.a == p.b else f"{p.a}~{p.b}" for p in self.pairs if not _generic_pair(p)]
-        generic = [p.a if p.a == p.b else f"{p.a}~{p.b}" for p in self.pairs if _generic_pair(p)]
+        distinctive = [_pair_text(p) for p in self.pairs if not _generic_pair(p)]
+        generic = [_pair_text(p) for p in self.pairs if _generic_pair(p)]
         parts = []
         if distinctive:
             parts.append("distinctive words matched: " + ", ".join(distinctive))
@@ -135,6 +171,14 @@ class Comparison:
         return "; ".join(parts)
 
 
+def _pair_text(p: TokenPair) -> str:
+    if p.kind == "acronym":
+        return f"{p.a}~{p.b} (acronym)"
+    if p.kind == "joined":
+        return f"{p.a}~{p.b} (words run together)"
+    return p.a if p.a == p.b else f"{p.a}~{p.b}"
+
+
 def _generic_name_covered(
     tokens: list[str], unmatched: tuple[str, ...], unmatched_other: tuple[str, ...]
 ) -> bool:
@@ -149,6 +193,8 @@ def _generic_name_covered(
 
 
 def _generic_pair(pair: TokenPair) -> bool:
+    if pair.kind != "word":
+        return False  # an acronym or run-together spelling is evidence of the whole name
     return is_generic(pair.a) or is_generic(pair.b)
 
 
@@ -156,7 +202,8 @@ def _join_runs(tokens: list[str], others: tuple[str, ...]) -> list[str]:
     """Join runs of 2–3 adjacent tokens that spell a token of the other name."""
     if len(tokens) < 2:
         return tokens
-    targets = [t for t in others if len(t) >= 4 and t not in tokens]
+    starts = {t[0] for t in tokens[:-1]}  # a run starts like the token it spells
+    targets = [t for t in others if len(t) >= 4 and t[0] in starts and t not in tokens]
     if not targets:
         return tokens
 
@@ -211,6 +258,72 @@ def _align(a: list[str], b: list[str]) -> list[tuple[int, int, float]]:
     return pairs
 
 
+# A group pairs a set of token positions of one name with a set of the other.
+_Group = tuple[frozenset[int], frozenset[int], TokenPair]
+
+
+def _recover_joined(ta: list[str], tb: list[str], free_a: set[int], free_b: set[int],
+                    b: NormalisedName) -> list[_Group]:
+    """Leftover words of A that are words of B run together ("acmeag" / "acme ag",
+    "vanderbilt" / "van der bilt"): B's words as written, legal forms and stopwords included."""
+    groups: list[_Group] = []
+    runs = b.spelled_runs
+    for i in sorted(free_a):
+        word = ta[i]
+        run = runs.get(word) if len(word) >= 5 else None
+        if run is None or not word.isalpha():
+            continue
+        # The run's words that are tokens of B must all be free.
+        content = [j for w in run for j in sorted(free_b) if tb[j] == w]
+        if content and len(content) == len(set(content)) == sum(1 for w in run if w in tb):
+            free_a.discard(i)
+            free_b.difference_update(content)
+            groups.append((frozenset({i}), frozenset(content), TokenPair(word, " ".join(run), 1.0, "joined")))
+    return groups
+
+
+def _initials(words: list[str] | tuple[str, ...]) -> str:
+    return "".join(w[0] for w in words if w)
+
+
+def acronyms(tokens: tuple[str, ...] | list[str], legal_initials: str, spelled: tuple[str, ...] = ()) -> set[str]:
+    """The acronyms a name (or its leftover words) may be written as: initials of its words,
+    with some or all of its legal form ("SMIC": …Corporation; "TSMC": …Company Limited),
+    and, for a whole name, of its words as written with or without stopwords."""
+    if len(tokens) < ACRONYM_MIN_WORDS:
+        return set()
+    leftover = _initials(tokens)
+    found = {leftover + legal_initials[:k] for k in range(len(legal_initials) + 1)}
+    if spelled:
+        found.add(_initials(spelled))
+        found.add(_initials([w for w in spelled if w not in STOPWORDS]))
+    return {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+
+
+def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set[int],
+                     b: NormalisedName, main_b: int) -> list[_Group]:
+    """The one leftover word of A that is the acronym of B's leftover words ("tsmc" / "taiwan
+    semiconductor manufacturing [company]"), or of B's whole name as written. A must have
+    nothing else left over: "AECC South Industry" is not "Aircraft Engineering Concern"."""
+    rest = [j for j in sorted(free_b) if j < main_b]
+    if len(rest) < ACRONYM_MIN_WORDS or len(free_a) != 1:
+        return []
+    whole = len(rest) == main_b  # nothing of B is matched yet: its whole name as written
+    spellings = acronyms([tb[j] for j in rest], b.legal_initials, b.spelled if whole else ())
+    for i in sorted(free_a):
+        word = ta[i]
+        if word.isalpha() and word in spellings:
+            free_a.discard(i)
+            free_b.difference_update(rest)
+            pair = TokenPair(word, " ".join(tb[j] for j in rest), ACRONYM_SIMILARITY, "acronym")
+            return [(frozenset({i}), frozenset(rest), pair)]
+    return []
+
+
+def _flip(g: _Group) -> _Group:
+    return g[1], g[0], TokenPair(g[2].b, g[2].a, g[2].similarity, g[2].kind)
+
+
 def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
     """Compare two normalised names (see the module docstring)."""
     swapped = b.key < a.key
@@ -221,61 +334,99 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
     ta = _join_runs(list(a.tokens), b.tokens)
     tb = _join_runs(list(b.tokens), tuple(ta))
     ta = _join_runs(ta, tuple(tb))
+    main_a, main_b = len(ta), len(tb)
     # Parenthesised aliases take part in the pairing but cost nothing when unmatched.
-    optional = set(range(len(ta), len(ta) + len(a.qualifiers))), set(
-        range(len(tb), len(tb) + len(b.qualifiers))
-    )
+    optional_a = set(range(main_a, main_a + len(a.qualifiers)))
+    optional_b = set(range(main_b, main_b + len(b.qualifiers)))
     ta += a.qualifiers
     tb += b.qualifiers
-    aligned = _align(ta, tb)
-    paired_a = {i for i, _, _ in aligned}
-    paired_b = {j for _, j, _ in aligned}
-    unmatched_a = tuple(t for i, t in enumerate(ta) if i not in paired_a and i not in optional[0])
-    unmatched_b = tuple(t for j, t in enumerate(tb) if j not in paired_b and j not in optional[1])
-    pairs = tuple(TokenPair(ta[i], tb[j], s) for i, j, s in aligned)
+    groups: list[_Group] = [
+        (frozenset({i}), frozenset({j}), TokenPair(ta[i], tb[j], s)) for i, j, s in _align(ta, tb)
+    ]
+    free_a = set(range(main_a)) - {i for g in groups for i in g[0]}
+    free_b = set(range(main_b)) - {j for g in groups for j in g[1]}
+    if free_a and free_b:
+        groups += _recover_joined(ta, tb, free_a, free_b, b)
+        groups += map(_flip, _recover_joined(tb, ta, free_b, free_a, a))
+    if free_a and free_b:
+        groups += _recover_acronym(ta, tb, free_a, free_b, b, main_b)
+        groups += map(_flip, _recover_acronym(tb, ta, free_b, free_a, a, main_a))
+    groups.sort(key=lambda g: (min(g[0]), min(g[1])))
+    paired_a = {i for g in groups for i in g[0]}
+    paired_b = {j for g in groups for j in g[1]}
+    unmatched_a = tuple(t for i, t in enumerate(ta) if i not in paired_a and i not in optional_a)
+    unmatched_b = tuple(t for j, t in enumerate(tb) if j not in paired_b and j not in optional_b)
+    pairs = tuple(g[2] for g in groups)
 
-    unmatched_weight = sum(map(token_weight, unmatched_a + unmatched_b))
     # A name made only of generic words ("Shenyang Aircraft", "China Telecom") that the
     # other name wholly contains is identified by those words: they count as distinctive.
-    main_a, main_b = ta[: len(ta) - len(a.qualifiers)], tb[: len(tb) - len(b.qualifiers)]
-    promoted = _generic_name_covered(main_a, unmatched_a, unmatched_b) or _generic_name_covered(
-        main_b, unmatched_b, unmatched_a
+    promoted = _generic_name_covered(ta[:main_a], unmatched_a, unmatched_b) or _generic_name_covered(
+        tb[:main_b], unmatched_b, unmatched_a
     )
 
-    def pair_weight(i: int, j: int) -> float:
+    def group_weight(g: _Group) -> float:
         if promoted:
-            return 2 * DISTINCTIVE_WEIGHT
-        return token_weight(ta[i]) + token_weight(tb[j])
+            return DISTINCTIVE_WEIGHT * (len(g[0]) + len(g[1]))
+        return sum(token_weight(ta[i]) for i in g[0]) + sum(token_weight(tb[j]) for j in g[1])
 
-    matched = sum(s * pair_weight(i, j) for i, j, s in aligned)
-    paired_weight = sum(pair_weight(i, j) for i, j, _ in aligned)
-    token_score = matched / (paired_weight + unmatched_weight)
-
+    weights = [group_weight(g) for g in groups]
+    matched = sum(g[2].similarity * w for g, w in zip(groups, weights))
+    # Generic words left over on both sides describe two different businesses ("Delta
+    # Electronics" / "Delta Parts Supply"): then they weigh more than mere extra words.
+    leftover_weight = sum(map(token_weight, unmatched_a + unmatched_b))
+    if unmatched_a and unmatched_b:
+        leftover_weight = sum(max(token_weight(t), CONFLICT_WEIGHT) for t in unmatched_a + unmatched_b)
+    total = sum(weights) + leftover_weight
+    token_score = matched / total if total else 0.0
+    veto = _veto(a, b, pairs, unmatched_a, unmatched_b, promoted)
     score, penalty = token_score, None
+    if veto and score > VETO_CAP:
+        score, penalty = VETO_CAP, f"capped at {VETO_CAP:.2f}: {veto}"
+    return Comparison(score, a, b, pairs, unmatched_a, unmatched_b, token_score, penalty, swapped, promoted)
+
+
+def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
+          unmatched_a: tuple[str, ...], unmatched_b: tuple[str, ...], promoted: bool) -> str | None:
+    """Why two names that share words still name different parties (module docstring)."""
     numbers_a = sorted(t for t in unmatched_a if t.isdigit())
     numbers_b = sorted(t for t in unmatched_b if t.isdigit())
+    if numbers_a and numbers_b:
+        return f"different numbers ({' '.join(numbers_a)} / {' '.join(numbers_b)})"
+    if numbers_a or numbers_b:
+        return f"a number only one name has ({' '.join(numbers_a or numbers_b)})"
+    if a.bracketed and b.bracketed and not any(
+        token_similarity(x, y) for x in a.bracketed for y in b.bracketed
+    ):
+        return f"different words in brackets ({' '.join(a.bracketed)} / {' '.join(b.bracketed)})"
+    for name, unmatched, other in ((a, unmatched_a, b), (b, unmatched_b, a)):
+        branch = sorted(t for t in unmatched if is_place(t) and t in name.bracketed)
+        if branch and not other.bracketed:
+            return f"a place in brackets only one name has ({' '.join(branch)}): a branch or subsidiary"
     places_a = sorted(t for t in unmatched_a if is_place(t))
     places_b = sorted(t for t in unmatched_b if is_place(t))
-    if numbers_a and numbers_b and score > GENERIC_ONLY_CAP:
-        score = GENERIC_ONLY_CAP
-        penalty = (
-            f"capped at {GENERIC_ONLY_CAP:.2f}: different numbers "
-            f"({' '.join(numbers_a)} / {' '.join(numbers_b)})"
-        )
-    elif places_a and places_b and score > GENERIC_ONLY_CAP:
-        score = GENERIC_ONLY_CAP
-        penalty = (
-            f"capped at {GENERIC_ONLY_CAP:.2f}: different places "
-            f"({' '.join(places_a)} / {' '.join(places_b)})"
-        )
-    elif not any(not _generic_pair(p) for p in pairs) and score > GENERIC_ONLY_CAP:
+    if places_a and places_b:
+        return f"different places ({' '.join(places_a)} / {' '.join(places_b)})"
+    sectors_a = {sector(t) for t in unmatched_a} - {None}
+    sectors_b = {sector(t) for t in unmatched_b} - {None}
+    if sectors_a and sectors_b and not sectors_a & sectors_b:
+        words_a = sorted(t for t in unmatched_a if sector(t))
+        words_b = sorted(t for t in unmatched_b if sector(t))
+        return f"different lines of business ({' '.join(words_a)} / {' '.join(words_b)})"
+    distinctive = [p for p in pairs if not _generic_pair(p)]
+    if not distinctive:
         if not promoted:
-            score = GENERIC_ONLY_CAP
-            penalty = (
-                f"capped at {GENERIC_ONLY_CAP:.2f}: no distinctive word in common, "
-                "only generic words"
-            )
-    return Comparison(score, a, b, pairs, unmatched_a, unmatched_b, token_score, penalty, swapped, promoted)
+            return "no distinctive word in common, only generic words"
+        return None
+    if len(distinctive) == 1 and distinctive[0].kind == "word" and distinctive[0].similarity < 1.0:
+        only = distinctive[0]
+        leftover_distinctive = any(not is_generic(t) for t in unmatched_a + unmatched_b)
+        one_word = (not unmatched_a) != (not unmatched_b)  # one name is just that word
+        if len(pairs) == 1 and (leftover_distinctive or one_word):
+            return (f"the only word in common is matched by spelling or sound alone "
+                    f"({only.a}~{only.b}) and other words differ")
+        if len(pairs) == 1 and only.similarity < BARE_WORD_MIN:
+            return f"one-word names need a near-exact match ({only.a}~{only.b})"
+    return None
 
 
 def compare_names(a: str, b: str) -> float:

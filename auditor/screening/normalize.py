@@ -16,10 +16,19 @@ Pipeline (each step exists because real list data needs it):
 5. Transliteration of every other script to ASCII (rigour's ``ascii_text``: rigour's own
    spellings for Cyrillic — "Битривер" → "bitriver" — ICU's for the rest).
 6. Legal forms set aside, stopwords dropped, generic-word variants canonicalised
-   ("technologies", "tech" → "technology"), ordinals and Roman numerals made digits
-   ("13th", "Second", "III").
-7. Parenthesised parts: dropped when they repeat the name (its acronym, "(SAMC)", or its
-   words); otherwise their distinctive words become optional ``qualifiers``.
+   ("technologies", "tech" → "technology"; a misspelt long one too: "Technolgies"),
+   ordinals and Roman numerals made digits ("13th", "Second", "III").
+7. Numbers written as words become digits ("Forty-Four" → "44", "One" → "1"), and a few
+   place phrases become one token ("United States", "U.S.", "USA" → "us").
+8. Parenthesised parts: dropped when they repeat the name (its acronym, "(SAMC)", or its
+   words); otherwise their distinctive words become optional ``qualifiers`` and everything
+   in them is remembered as ``bracketed`` (two names whose brackets differ, "(Jersey)" /
+   "(Guernsey)", name different parties: see match.py).
+
+Besides the tokens, a name keeps its ``spelled`` words (every word of the main part, legal
+forms and stopwords included, in order) and the initials of its legal forms, so the matcher
+can recognise words run together ("AcmeAG" / "Acme AG", "Vanderbilt" / "Van der Bilt") and
+acronyms ("TSMC" / "Taiwan Semiconductor Manufacturing Company").
 
 The result keeps the distinctive and generic tokens in their original order; matching is
 order-insensitive but explanations read better in order.
@@ -30,8 +39,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extractOne
 from rigour.names import replace_org_types_compare, tokenize_name
 from rigour.text.translit import ascii_text
 
@@ -39,7 +50,9 @@ from auditor.screening.vocabulary import (
     CJK_TERMS,
     GENERIC_WORDS,
     LEGAL_FORMS,
+    PHRASES,
     PLACE_WORDS,
+    SECTORS,
     STOPWORDS,
     SYNONYMS,
 )
@@ -54,6 +67,7 @@ _CJK_TERM_RE = re.compile("|".join(sorted(map(re.escape, CJK_TERMS), key=len, re
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]+")
 _ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _PARENTHESES_RE = re.compile(r"\(([^()]*)\)")
+_WEB_RE = re.compile(r"\b(?:https?://)?www\.([a-z0-9-]+)(?:\.[a-z]{2,})+\b")  # "www.sercuba.com"
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 # Numbers identify ("99th" vs "33rd" division, "Holdings II" vs "III"): spelled-out
 # ordinals and Roman numerals (not the ambiguous "i", "v", "x") become digits.
@@ -65,8 +79,25 @@ _NUMBER_WORDS: dict[str, str] = {
         "twentieth".split(),
         start=1,
     )
-} | {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
+} | {
+    roman: str(number)
+    for number, roman in enumerate(
+        "_ _ ii iii iv _ vi vii viii ix _ _ xii xiii xiv xv xvi xvii xviii xix xx".split()
+    )
+    if roman != "_"
+}
 _NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
+# Cardinal numbers written as words ("Forty-Four" / "44", "Number One" / "No. 1").
+_UNITS = {
+    word: number
+    for number, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {word: 10 * number for number, word in enumerate(
+    "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_SCALES = {"hundred": 100, "thousand": 1000}
 
 
 @dataclass(frozen=True)
@@ -76,13 +107,20 @@ class NormalisedName:
     ``tokens``: distinctive and generic words (canonical, ASCII, original order);
     ``legal_forms``: the company-type classes found ("llc", "jsc", "co" …), in order;
     ``qualifiers``: distinctive words written in parentheses ("(Sugon)", "(FSB)"): an
-    acronym or alias the other name may or may not repeat, so they count only if matched.
+    acronym or alias the other name may or may not repeat, so they count only if matched;
+    ``bracketed``: every word written in parentheses (places and numbers included);
+    ``spelled``: the words of the main part as written (ASCII, casefolded), legal forms and
+    stopwords included; ``legal_initials``: initials of the legal-form words ("Co., Ltd." →
+    "cl"), for acronyms that include them ("SMIC").
     """
 
     original: str
     tokens: tuple[str, ...]
     legal_forms: tuple[str, ...]
     qualifiers: tuple[str, ...] = ()
+    bracketed: tuple[str, ...] = ()
+    spelled: tuple[str, ...] = ()
+    legal_initials: str = ""
 
     @property
     def text(self) -> str:
@@ -91,10 +129,21 @@ class NormalisedName:
             return " ".join(self.tokens) + " (" + " ".join(self.qualifiers) + ")"
         return " ".join(self.tokens)
 
-    @property
+    @cached_property
     def key(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         """Identity of the normalised form: names with equal keys are the same name."""
         return (self.tokens, self.qualifiers, tuple(sorted(set(self.legal_forms))))
+
+    @cached_property
+    def spelled_runs(self) -> dict[str, tuple[str, ...]]:
+        """Runs of 2–4 adjacent words as written, run together: "acmeag" → ("acme", "ag")
+        (the first such run for each spelling), for recognising words written as one."""
+        runs: dict[str, tuple[str, ...]] = {}
+        for size in (2, 3, 4):
+            for start in range(len(self.spelled) - size + 1):
+                run = self.spelled[start : start + size]
+                runs.setdefault("".join(run), run)
+        return runs
 
     @property
     def is_empty(self) -> bool:
@@ -109,6 +158,11 @@ def is_generic(token: str) -> bool:
 def is_place(token: str) -> bool:
     """True for country, province, city and direction words (a kind of generic word)."""
     return token in PLACE_WORDS
+
+
+def sector(token: str) -> str | None:
+    """The line of business a word names ("oil", "neft" → "oil"; "bank" → "bank"), if any."""
+    return SECTORS.get(token)
 
 
 def token_weight(token: str) -> float:
@@ -134,7 +188,7 @@ def _ascii_token(token: str) -> list[str]:
 def _latin_tokens(text: str) -> list[str]:
     """Tokenise, reduce legal forms (in the original script and in Latin), transliterate."""
     # Numerals first: rigour would read the "II" of "Holdings II, Inc" as a legal form.
-    tokens = [_NUMBER_WORDS.get(t, t) for t in tokenize_name(_replace_cjk(text))]
+    tokens = _phrases(_cardinals([_NUMBER_WORDS.get(t, t) for t in tokenize_name(_replace_cjk(text))]))
     if not tokens:
         return []
     # Legal forms in the original script (Cyrillic "ООО", "Акционерное общество" …) …
@@ -146,16 +200,83 @@ def _latin_tokens(text: str) -> list[str]:
     return replace_org_types_compare(" ".join(latin), generic=True).split()
 
 
+def _cardinals(tokens: list[str]) -> list[str]:
+    """Runs of number words become one number: "forty four" → "44", "one hundred" → "100"."""
+    out: list[str] = []
+    total = current = 0
+    run = False
+    for token in tokens + [""]:
+        if token in _UNITS or token in _TENS or (token in _SCALES and run):
+            if token in _SCALES:
+                current = max(current, 1) * _SCALES[token]
+                if token == "thousand":
+                    total, current = total + current, 0
+            else:
+                current += _UNITS.get(token, _TENS.get(token, 0))
+            run = True
+            continue
+        if run:
+            out.append(str(total + current))
+            total = current = 0
+            run = False
+        if token:
+            out.append(token)
+    return out
+
+
+def _phrases(tokens: list[str]) -> list[str]:
+    """Multi-word place names and their abbreviations as one token ("united states" → "us")."""
+    if not any(t in _PHRASE_STARTS for t in tokens):
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] in _PHRASE_STARTS:
+            for size in (4, 3, 2, 1):
+                phrase = " ".join(tokens[i : i + size])
+                if len(tokens) - i >= size and phrase in PHRASES:
+                    out.append(PHRASES[phrase])
+                    i += size
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 def _plain_tokens(text: str) -> list[str]:
     """Tokens in Latin script, legal forms left as written (for acronym checks)."""
     return [part for token in tokenize_name(_replace_cjk(text)) for part in _ascii_token(token)]
 
 
+# Generic words and their variants by first letter, for reading a misspelt one ("Technolgies")
+# as generic (a different first letter is rarely a typo, see tokens.py).
+_VOCABULARY: dict[str, list[str]] = {}
+for _word in sorted(GENERIC_WORDS | set(SYNONYMS)):
+    _VOCABULARY.setdefault(_word[0], []).append(_word)
+_PHRASE_STARTS = frozenset(phrase.split()[0] for phrase in PHRASES)
+# One edit in about nine letters: "technolgies" is "technologies", "electronic" is not "electron".
+TYPO_MIN_LENGTH = 8
+TYPO_SIMILARITY = 0.88
+
+
+@lru_cache(maxsize=1 << 16)
 def _canonical(token: str) -> str:
     ordinal = _ORDINAL_RE.match(token)
     if ordinal:
         return ordinal.group(1)
-    return _NUMBER_WORDS.get(token) or SYNONYMS.get(token, token)
+    known = _NUMBER_WORDS.get(token) or SYNONYMS.get(token)
+    if known:
+        return known
+    if len(token) >= TYPO_MIN_LENGTH and token not in GENERIC_WORDS and token.isalpha():
+        close = extractOne(token, _VOCABULARY.get(token[0], ()), scorer=OSA.normalized_similarity,
+                           score_cutoff=TYPO_SIMILARITY)
+        if close:
+            return SYNONYMS.get(close[0], close[0])
+    return token
 
 
 def _is_acronym_of(token: str, words: list[str]) -> bool:
@@ -209,12 +330,22 @@ def normalise_name(name: str) -> NormalisedName:
     """Normalise one name (see the module docstring for the steps)."""
     text = unicodedata.normalize("NFKC", name or "")
     text = _CAMEL_RE.sub(" ", text).casefold()  # "MaxiTechGroup" -> "maxi tech group"
+    text = _WEB_RE.sub(r"\1", text)  # a web address names its domain
     text = _drop_redundant_parentheses(text)
-    words, legal = _words(_latin_tokens(_PARENTHESES_RE.sub(" ", text)))
+    main = _PARENTHESES_RE.sub(" ", text)
+    words, legal = _words(_latin_tokens(main))
+    spelled = [_canonical(t) for t in _phrases(_cardinals(_plain_tokens(main)))]
+    # Initials of the legal form that ends the name ("…Company Limited" → "cl"), for acronyms.
+    trailing = len(spelled)
+    while trailing and spelled[trailing - 1] in LEGAL_FORMS and spelled[trailing - 1] not in words:
+        trailing -= 1
+    legal_initials = "".join(t[0] for t in spelled[trailing:])
     qualifiers: list[str] = []
+    bracketed: list[str] = []
     for group in _PARENTHESES_RE.findall(text):
         inside, inside_legal = _words(_latin_tokens(group))
         legal.extend(inside_legal)
+        bracketed.extend(inside)
         for word in inside:
             # Places, business words and numbers in parentheses still tell parties apart
             # ("(Tianjin)", "(No. 2)"); other words are optional aliases.
@@ -227,4 +358,5 @@ def normalise_name(name: str) -> NormalisedName:
             qualifiers = []
         elif words is legal:
             legal = []
-    return NormalisedName(name, tuple(words), tuple(legal), tuple(qualifiers))
+    return NormalisedName(name, tuple(words), tuple(legal), tuple(qualifiers), tuple(bracketed),
+                          tuple(spelled), legal_initials)

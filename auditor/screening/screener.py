@@ -10,22 +10,32 @@ and indexed by its tokens; a query only scores the names that could reach a matc
   "huawei");
 * names made only of generic words whose words all appear in the query, and for a query
   made only of generic words the names containing all its words (the only ways past the
-  generic-only guard, see ``match.py``).
+  generic-only guard, see ``match.py``);
+* names whose words as written run together spell a query word ("Acme AG" / "AcmeAG"),
+  or whose query words run together spell a listed word;
+* acronyms: names whose initials (of a run of their words, with or without their legal
+  form) spell a query word ("TSMC"), and names that are the query's acronym.
 
 Every candidate is then scored with exactly the comparison behind `compare_names`, so a
 screening hit and `compare_names` agree on the score.
+
+The index is plain data (`to_state` / `from_state`: strings, tuples, dicts and packed integer
+arrays), so it can be stored once per list version and loaded in a fraction of the time it
+takes to build (``index_store.py``); entries and normalised names are rebuilt only for the
+candidates a query reaches.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from array import array
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 from typing import Any, Collection, Iterable
 
 from auditor.model import ListEntry
-from auditor.screening.match import DEFAULT_THRESHOLD, compare_normalised
+from auditor.screening.match import DEFAULT_THRESHOLD, Comparison, acronyms, compare_normalised
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
     GENERIC_WEIGHT,
@@ -39,6 +49,9 @@ from auditor.screening.tokens import token_similarity, translit_skeleton
 # Queries with more generic words than this look up all-generic names by their rarest
 # words only (2**12 subsets is the most we enumerate).
 _MAX_GENERIC_SUBSET_WORDS = 12
+# Version of the state layout (to_state / from_state); index_store also keys on the code.
+STATE_FORMAT = 1
+_GENERIC_KEY_SEP = "\x1f"
 
 
 @dataclass(frozen=True)
@@ -69,13 +82,6 @@ class Match:
         }
 
 
-@dataclass(frozen=True)
-class _Record:
-    entry_index: int
-    name: str  # listed name or alias as written
-    norm: NormalisedName
-
-
 def _deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
@@ -90,8 +96,53 @@ def _lookup_keys(token: str) -> set[str]:
     return keys
 
 
-def _joins(tokens: tuple[str, ...]) -> list[str]:
-    return ["".join(tokens[i : i + n]) for n in (2, 3) for i in range(len(tokens) - n + 1)]
+def _joins(tokens: tuple[str, ...], sizes: tuple[int, ...] = (2, 3)) -> list[str]:
+    return ["".join(tokens[i : i + n]) for n in sizes for i in range(len(tokens) - n + 1)]
+
+
+def _spelled_joins(norm: NormalisedName) -> set[str]:
+    """Runs of the words as written (legal forms and stopwords included) run together."""
+    return {j for j in _joins(norm.spelled, (2, 3, 4)) if len(j) >= 5} - set(_joins(norm.tokens))
+
+
+def _run_acronyms(norm: NormalisedName) -> set[str]:
+    """Acronyms of the name and of each run of its words (see ``match.acronyms``)."""
+    tokens = norm.tokens[:12]
+    found = acronyms(tokens, norm.legal_initials, norm.spelled)
+    for start in range(len(tokens)):
+        for end in range(start + 2, len(tokens) + 1):
+            found |= acronyms(tokens[start:end], norm.legal_initials if end == len(tokens) else "")
+    return found
+
+
+def _pack(ids: Iterable[int]) -> bytes:
+    return array("i", ids).tobytes()
+
+
+def _unpack(blob: bytes | None) -> array[int]:
+    ids = array("i")
+    if blob:
+        ids.frombytes(blob)
+    return ids
+
+
+def _entry_row(e: ListEntry) -> tuple[Any, ...]:
+    return (e.list_name, e.entity_id, e.name, e.aliases, e.entity_type, e.country, e.programs,
+            e.start.isoformat() if e.start else None, e.end.isoformat() if e.end else None,
+            e.source, e.legal_effect, e.addresses, e.remarks)
+
+
+def _entry_from_row(row: tuple[Any, ...]) -> ListEntry:
+    (list_name, entity_id, name, aliases, entity_type, country, programs, start, end,
+     source, legal_effect, addresses, remarks) = row
+    return ListEntry(list_name, entity_id, name, tuple(aliases), entity_type, country, tuple(programs),
+                     date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None,
+                     source, legal_effect, tuple(addresses), remarks)
+
+
+def _norm_row(norm: NormalisedName) -> tuple[Any, ...]:
+    return (norm.original, norm.tokens, norm.legal_forms, norm.qualifiers, norm.bracketed,
+            norm.spelled, norm.legal_initials)
 
 
 class Screener:
@@ -103,99 +154,206 @@ class Screener:
 
     def __init__(self, entries: Iterable[ListEntry]):
         # A stable order makes every tie-break, and so every result, deterministic.
-        self.entries: tuple[ListEntry, ...] = tuple(
-            sorted(entries, key=lambda e: (e.list_name, e.entity_id, e.name))
-        )
-        self._records: list[_Record] = []
-        self._weights: list[float] = []  # total weight of each record's main tokens
-        self._postings: dict[str, list[int]] = defaultdict(list)  # distinctive token -> records
-        self._join_postings: dict[str, list[int]] = defaultdict(list)  # "hua wei" -> "huawei"
-        self._generic_names: dict[frozenset[str], list[int]] = defaultdict(list)
-        self._generic_postings: dict[str, set[int]] = defaultdict(set)  # generic word -> records
-        self._token_keys: dict[str, list[str]] = defaultdict(list)  # lookup key -> tokens
-        for index, entry in enumerate(self.entries):
-            seen: set[tuple[tuple[str, ...], ...]] = set()
+        ordered = sorted(entries, key=lambda e: (e.list_name, e.entity_id, e.name))
+        self._entry_rows: list[tuple[Any, ...]] = [_entry_row(e) for e in ordered]
+        self._entry_cache: dict[int, ListEntry] = dict(enumerate(ordered))
+        records: list[tuple[Any, ...]] = []  # (entry index, normalised name as a row)
+        weights: list[float] = []  # total weight of each record's main tokens
+        postings: dict[str, list[int]] = defaultdict(list)  # distinctive token -> records
+        join_postings: dict[str, list[int]] = defaultdict(list)  # "hua wei" -> "huawei"
+        generic_names: dict[str, list[int]] = defaultdict(list)  # all-generic names by word set
+        generic_postings: dict[str, list[int]] = defaultdict(list)  # generic word -> records
+        acronym_postings: dict[str, list[int]] = defaultdict(list)  # "tsmc" -> records
+        self._norm_cache: dict[int, NormalisedName] = {}
+        for index, entry in enumerate(ordered):
+            seen: set[tuple[Any, ...]] = set()
             for listed in (entry.name, *entry.aliases):
                 norm = normalise_name(listed)
                 if norm.is_empty or norm.key in seen:
                     continue
                 seen.add(norm.key)
-                self._add(_Record(index, listed, norm))
-        for token in sorted(self._postings):
+                record_id = len(records)
+                records.append((index, _norm_row(norm)))
+                self._norm_cache[record_id] = norm
+                tokens = norm.tokens
+                weights.append(sum(map(token_weight, tokens)))
+                for token in {t for t in tokens + norm.qualifiers if not is_generic(t)}:
+                    postings[token].append(record_id)
+                for token in set(_joins(tokens)) | _spelled_joins(norm):
+                    join_postings[token].append(record_id)
+                for acronym in _run_acronyms(norm):
+                    acronym_postings[acronym].append(record_id)
+                if all(map(is_generic, tokens)):
+                    generic_names[_GENERIC_KEY_SEP.join(sorted(set(tokens)))].append(record_id)
+                for token in sorted({t for t in tokens if is_generic(t)}):
+                    generic_postings[token].append(record_id)
+        token_keys: dict[str, list[str]] = defaultdict(list)  # lookup key -> tokens
+        for token in sorted(postings):
             for key in _lookup_keys(token):
-                self._token_keys[key].append(token)
+                token_keys[key].append(token)
         # Joined words ("hua wei" -> "huawei") are found as written or in skeleton only:
         # there are many of them and a misspelt join is rare.
-        for token in sorted(set(self._join_postings) - set(self._postings)):
+        for token in sorted(set(join_postings) - set(postings)):
             for key in (token, "~" + translit_skeleton(token)):
-                self._token_keys[key].append(token)
+                token_keys[key].append(token)
+        self._records = records
+        self._weights = array("d", weights)
+        self._postings = {k: _pack(v) for k, v in postings.items()}
+        self._join_postings = {k: _pack(v) for k, v in join_postings.items()}
+        self._acronym_postings = {k: _pack(v) for k, v in acronym_postings.items()}
+        self._generic_names = {k: _pack(v) for k, v in generic_names.items()}
+        self._generic_postings = {k: _pack(v) for k, v in generic_postings.items()}
+        self._token_keys = {k: " ".join(v) for k, v in token_keys.items()}
         self._similar_cache: dict[str, tuple[str, ...]] = {}
 
-    def _add(self, record: _Record) -> None:
-        record_id = len(self._records)
-        self._records.append(record)
-        tokens = record.norm.tokens
-        self._weights.append(sum(map(token_weight, tokens)))
-        for token in {t for t in tokens + record.norm.qualifiers if not is_generic(t)}:
-            self._postings[token].append(record_id)
-        for token in set(_joins(tokens)):
-            self._join_postings[token].append(record_id)
-        if all(map(is_generic, tokens)):
-            self._generic_names[frozenset(tokens)].append(record_id)
-        for token in tokens:
-            if is_generic(token):
-                self._generic_postings[token].add(record_id)
+    # -- stored form -------------------------------------------------------------------
+    def to_state(self) -> dict[str, Any]:
+        """The index as plain data (marshal-able), for ``index_store``."""
+        return {
+            "format": STATE_FORMAT,
+            "entries": self._entry_rows,
+            "records": self._records,
+            "weights": self._weights.tobytes(),
+            "postings": self._postings,
+            "join_postings": self._join_postings,
+            "acronym_postings": self._acronym_postings,
+            "generic_names": self._generic_names,
+            "generic_postings": self._generic_postings,
+            "token_keys": self._token_keys,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> "Screener":
+        if state.get("format") != STATE_FORMAT:
+            raise ValueError(f"screening index format {state.get('format')!r}, expected {STATE_FORMAT}")
+        self = cls.__new__(cls)
+        self._entry_rows = state["entries"]
+        self._entry_cache = {}
+        self._records = state["records"]
+        self._weights = array("d")
+        self._weights.frombytes(state["weights"])
+        self._postings = state["postings"]
+        self._join_postings = state["join_postings"]
+        self._acronym_postings = state["acronym_postings"]
+        self._generic_names = state["generic_names"]
+        self._generic_postings = state["generic_postings"]
+        self._token_keys = state["token_keys"]
+        self._norm_cache = {}
+        self._similar_cache = {}
+        return self
+
+    # -- lazily rebuilt objects --------------------------------------------------------
+    def _entry(self, index: int) -> ListEntry:
+        entry = self._entry_cache.get(index)
+        if entry is None:
+            entry = self._entry_cache[index] = _entry_from_row(self._entry_rows[index])
+        return entry
+
+    def _norm(self, record_id: int) -> NormalisedName:
+        norm = self._norm_cache.get(record_id)
+        if norm is None:
+            original, tokens, legal, qualifiers, bracketed, spelled, legal_initials = self._records[record_id][1]
+            norm = NormalisedName(original, tuple(tokens), tuple(legal), tuple(qualifiers), tuple(bracketed),
+                                  tuple(spelled), legal_initials)
+            self._norm_cache[record_id] = norm
+        return norm
+
+    @property
+    def entries(self) -> tuple[ListEntry, ...]:
+        return tuple(self._entry(i) for i in range(len(self._entry_rows)))
 
     def __len__(self) -> int:
         return len(self._records)
 
+    def list_names(self) -> set[str]:
+        """Names of the lists that have at least one entry in the index."""
+        return {row[0] for row in self._entry_rows}
+
+    # -- screening ---------------------------------------------------------------------
     def _similar_tokens(self, token: str) -> tuple[str, ...]:
         """Indexed tokens that pair with ``token`` (token_similarity > 0)."""
         cached = self._similar_cache.get(token)
         if cached is None:
-            found = {t for key in _lookup_keys(token) for t in self._token_keys.get(key, ())}
+            found: set[str] = set()
+            for key in _lookup_keys(token):
+                tokens = self._token_keys.get(key)
+                if tokens:
+                    found.update(tokens.split(" "))
             cached = tuple(sorted(t for t in found if token_similarity(token, t) > 0))
             self._similar_cache[token] = cached
         return cached
 
     def _candidates(self, query: NormalisedName, threshold: float) -> set[int]:
         """Records that may score ``threshold`` or more against ``query``."""
-        reached_by: Counter[int] = Counter()  # record -> query words that reach it
+        # record -> Σ over the query's distinctive words that reach it of their best similarity
+        reached_by: dict[int, float] = defaultdict(float)
         joined: set[int] = set()  # reached through a joined token: weights change, no bound
         words = query.tokens + query.qualifiers
         for token in sorted({t for t in words if not is_generic(t)}):
-            reached: set[int] = set()
+            reached: dict[int, float] = {}
             for similar in self._similar_tokens(token):
-                reached.update(self._postings.get(similar, ()))
-                joined.update(self._join_postings.get(similar, ()))
-            reached_by.update(reached)
+                sim = token_similarity(token, similar)
+                for record_id in _unpack(self._postings.get(similar)):
+                    if sim > reached.get(record_id, 0.0):
+                        reached[record_id] = sim
+                joined.update(_unpack(self._join_postings.get(similar)))
+            for record_id, sim in reached.items():
+                reached_by[record_id] += sim
         for token in _joins(query.tokens):
             for similar in self._similar_tokens(token):
-                joined.update(self._postings.get(similar, ()))
-                joined.update(self._join_postings.get(similar, ()))
-        # Score bound for a name reached through k distinctive query words: each pair
-        # weighs at most 2 (two distinctive words), each of the g generic query words pairs
-        # for at most GENERIC_WEIGHT + 1, and every word of both names counts in the
-        # denominator, so score <= (2 k + (GENERIC_WEIGHT + 1) g) / (query + name weights).
+                joined.update(_unpack(self._postings.get(similar)))
+                joined.update(_unpack(self._join_postings.get(similar)))
+        for token in _spelled_joins(query):
+            joined.update(_unpack(self._postings.get(token)))
+        # Acronyms, both ways: a query word that is a listed name's acronym, a listed word
+        # that is the query's.
+        for token in set(words):
+            joined.update(_unpack(self._acronym_postings.get(token)))
+        for acronym in _run_acronyms(query):
+            joined.update(_unpack(self._postings.get(acronym)))
+        # Score bound for a name reached through distinctive query words of best similarities
+        # s1…sk: each such pair scores at most 2 si (two distinctive words), each of the g
+        # generic query words pairs for at most GENERIC_WEIGHT + 1, and every word of both
+        # names counts in the denominator, so
+        # score <= (2 Σ si + (GENERIC_WEIGHT + 1) g) / (query + name weights).
         query_weight = sum(map(token_weight, query.tokens))
         generic = sorted({t for t in query.tokens if is_generic(t)})
-        generic_pairs = (GENERIC_WEIGHT + DISTINCTIVE_WEIGHT) * sum(1 for t in query.tokens if is_generic(t))
+        generic_tokens = [t for t in query.tokens if is_generic(t)]
+        generic_pairs = (GENERIC_WEIGHT + DISTINCTIVE_WEIGHT) * len(generic_tokens)
         found = set(joined)
-        for record_id, k in reached_by.items():
-            if (2 * DISTINCTIVE_WEIGHT * k + generic_pairs) >= threshold * (query_weight + self._weights[record_id]):
+        weights = self._weights
+        for record_id, sims in reached_by.items():
+            need = threshold * (query_weight + weights[record_id]) - 2 * DISTINCTIVE_WEIGHT * sims
+            if generic_pairs < need:
+                continue  # even if every generic query word paired with a distinctive word
+            if need <= 0 or self._generic_pairs_bound(generic_tokens, record_id) >= need:
                 found.add(record_id)
         # A query made only of generic words ("Shenyang Aircraft") matches names that contain
         # all its words ("AVIC Shenyang Aircraft Company").
         if len(generic) >= 2 and len(generic) == len(set(query.tokens)):
-            postings = sorted((self._generic_postings.get(t, set()) for t in generic), key=len)
+            postings = sorted((set(_unpack(self._generic_postings.get(t))) for t in generic), key=len)
             found.update(postings[0].intersection(*postings[1:]))
         # Names made only of generic words match only if all their words are in the query.
         if len(generic) > _MAX_GENERIC_SUBSET_WORDS:
             generic = generic[:_MAX_GENERIC_SUBSET_WORDS]
         for size in range(1, len(generic) + 1):
-            for subset in combinations(generic, size):
-                found.update(self._generic_names.get(frozenset(subset), ()))
+            for subset in combinations(generic, size):  # sorted in, sorted out
+                found.update(_unpack(self._generic_names.get(_GENERIC_KEY_SEP.join(subset))))
         return found
+
+    def _generic_pairs_bound(self, generic_tokens: list[str], record_id: int) -> float:
+        """Most the query's generic words can add to the matched weight against a record:
+        a word the record also has pairs with it exactly (greedy alignment takes equal words
+        first) for 2 GENERIC_WEIGHT; another pairs at best with its most similar word."""
+        row = self._records[record_id][1]
+        words = row[1] + row[3]  # main tokens and qualifiers
+        total = 0.0
+        for g in generic_tokens:
+            if g in words:
+                total += 2 * GENERIC_WEIGHT
+            else:
+                total += max(((GENERIC_WEIGHT + token_weight(t)) * token_similarity(g, t) for t in words), default=0.0)
+        return total
 
     def screen(
         self,
@@ -212,19 +370,20 @@ class Screener:
             return []
         # One match per listed party: the same (list, entity id) can arrive twice, e.g. an SDN
         # entry from the CSL's SDN section and from OFAC's own sdn.csv.
-        best: dict[tuple[str, str], tuple[float, int]] = {}
+        best: dict[tuple[str, str], tuple[float, int, Comparison]] = {}
         for record_id in sorted(self._candidates(query, threshold)):
-            record = self._records[record_id]
-            entry = self.entries[record.entry_index]
-            if lists is not None and entry.list_name not in lists:
+            entry_index = self._records[record_id][0]
+            row = self._entry_rows[entry_index]
+            if lists is not None and row[0] not in lists:
                 continue
+            entry = self._entry(entry_index)
             if not entry.listed_on(as_of):
                 continue
-            score = compare_normalised(query, record.norm).score
+            comparison = compare_normalised(query, self._norm(record_id))
             party = (entry.list_name, entry.entity_id)
-            if score >= threshold and score > best.get(party, (-1.0, 0))[0]:
-                best[party] = (score, record_id)
-        matches = [self._match(name, query, self._records[rid], threshold) for _, rid in best.values()]
+            if comparison.score >= threshold and comparison.score > best.get(party, (-1.0,))[0]:
+                best[party] = (comparison.score, record_id, comparison)
+        matches = [self._match(name, record_id, comparison, threshold) for _, record_id, comparison in best.values()]
         matches.sort(key=lambda m: (-m.score, m.entity_id, m.list_name))
         return matches
 
@@ -242,24 +401,22 @@ class Screener:
                 results[name] = self.screen(name, as_of, lists, threshold)
         return results
 
-    def _match(self, query_text: str, query: NormalisedName, record: _Record, threshold: float) -> Match:
-        entry = self.entries[record.entry_index]
-        comparison = compare_normalised(query, record.norm)
-        explanation = {"query": query_text, "matched_name": record.name,
+    def _match(self, query_text: str, record_id: int, comparison: Comparison, threshold: float) -> Match:
+        entry = self._entry(self._records[record_id][0])
+        listed = self._norm(record_id).original
+        explanation = {"query": query_text, "matched_name": listed,
                        **comparison.explanation("query", "candidate"), "threshold": threshold}
         return Match(
             list_name=entry.list_name,
             entity_id=entry.entity_id,
             name=entry.name,
-            matched_name=record.name,
+            matched_name=listed,
             score=comparison.score,
             explanation=explanation,
             source=entry.source,
             legal_effect=entry.legal_effect,
             entry=entry,
         )
-
-
 def explain_match_text(match: Match) -> str:
     """One paragraph a compliance officer can read: what matched what, and why."""
     e = match.explanation

@@ -47,7 +47,7 @@ STOPWORDS: frozenset[str] = _words(
     of the and for in on at to a an by with
     de del la las los el le les des du y e et und der die das von fuer para por con
     al wa s
-    no nr www
+    no nr www number
     """
 )
 
@@ -66,7 +66,7 @@ GENERIC_WORDS: frozenset[str] = _words(
     group holding enterprise investment capital finance financial fund bank insurance
     credit exchange partner associate agency office branch department bureau center
     general global universal united national federal state public private joint stock
-    new modern star world
+    new modern star world applied micro nano data
     international overseas foreign
     oil gas petroleum petrochemical chemical mining metal steel construction
     aviation aerospace aircraft airline air marine maritime ship shipbuilding navigation
@@ -105,9 +105,71 @@ PLACE_WORDS: frozenset[str] = _words(
     germany german france french italy spain netherlands switzerland cyprus greece
     bulgaria latvia lithuania estonia poland czech hungary serbia
     north south east west northern southern eastern western central pacific
+    us uae britain england scotland wales turkiye
+    afghanistan africa albania algeria andorra angola anguilla antigua argentina aruba
+    australia austria bahamas bangladesh barbados belgium belize benin bermuda bhutan
+    bissau bolivia bosnia botswana brazil brunei burkina burundi cambodia cameroon canada
+    cayman chile comoros congo croatia czechia denmark djibouti dominica ecuador eritrea
+    eswatini fiji finland gabon gambia georgia ghana gibraltar greenland grenada guam
+    guatemala guernsey guinea guyana haiti herzegovina honduras iceland ireland israel jamaica
+    japan jersey jordan kiribati kyrgyzstan laos lesotho liberia liechtenstein luxembourg macao
+    macedonia madagascar malawi maldives mali malta mauritania mauritius micronesia moldova
+    monaco mongolia montenegro morocco mozambique namibia nauru nepal nicaragua niger norway
+    oman palau paraguay peru philippines portugal qatar romania rwanda samoa senegal seychelles
+    slovakia slovenia sweden tajikistan togo tonga tunisia turkmenistan tuvalu uganda uruguay
+    vanuatu zambia zimbabwe bvi labuan
+    london paris berlin frankfurt munich hamburg zurich geneva amsterdam rotterdam dublin
+    madrid milan rome vienna prague warsaw istanbul ankara riyadh jeddah doha dhabi abudhabi
+    baghdad beirut cairo lagos nairobi johannesburg mumbai delhi bangalore karachi lahore
+    dhaka bangkok hanoi jakarta manila kuala lumpur taipei hsinchu tokyo osaka seoul almaty
+    tashkent baku tbilisi yerevan novosibirsk vladivostok texas delaware nevada california
+    florida newyork ontario quebec vancouver toronto sydney melbourne
     """
 )
 GENERIC_WORDS = GENERIC_WORDS | PLACE_WORDS
+
+# Multi-word places and their abbreviations, read as one token (after tokenisation, so
+# "U.S." arrives as "us" and "U. S." as "u s").
+PHRASES: dict[str, str] = {
+    "united states": "us", "united states america": "us", "united states of america": "us",
+    "u s": "us", "u s a": "us", "usa": "us",
+    "united kingdom": "uk", "great britain": "uk", "u k": "uk",
+    "united arab emirates": "uae", "u a e": "uae",
+    "hong kong": "hongkong", "new york": "newyork", "abu dhabi": "abudhabi",
+    "south korea": "korea", "republic korea": "korea",
+}
+
+# Lines of business. Two names that each carry a business word the other lacks, from
+# different lines ("Acme Oil" / "Acme Gas", "Acme Bank" / "Acme Insurance"), name different
+# companies of one family, not one party (match.py). Words of one line do not conflict.
+_SECTOR_LINES = """
+    oil: oil petroleum neft petrol crude refinery refining
+    gas: gas gaz lng
+    petrochemical: petrochemical chemical
+    mining: mining mineral ore coal
+    metal: metal steel iron aluminium aluminum copper gold
+    bank: bank banco banque bankasi
+    insurance: insurance assurance reinsurance
+    shipping: shipping marine maritime ship shipbuilding freight cargo tanker
+    airline: airline air aviation aircraft aerospace
+    finance: finance financial credit leasing
+    transport: transport logistics rail railway
+    telecom: telecom communication mobile
+    electronics: electronics microelectronics semiconductor electric electrical optical photonics laser
+    software: software digital information computer network internet data technology
+    power: power energy
+    pharmaceutical: pharmaceutical medical health hospital biotech
+    food: food agricultural farm
+    construction: construction cement
+    hotel: hotel resort travel tourism
+    media: media broadcasting television tv radio news publishing printing
+    textile: textile garment
+"""
+SECTORS: dict[str, str] = {
+    word: line.partition(":")[0].strip()
+    for line in _SECTOR_LINES.strip().splitlines()
+    for word in line.partition(":")[2].split()
+}
 
 # canonical generic word: its variants (plural, abbreviation, other languages, other
 # romanisations). One line per canonical word; a variant may appear only once.
@@ -183,6 +245,8 @@ _SYNONYM_LINES = """
     auto: avto
     shenzhen: sz
     concern: kontsern
+    national: natl nationale nacional
+    saint: st sankt
 """
 
 
@@ -228,6 +292,8 @@ CJK_TERMS: dict[str, str] = {
     "进出口": "import export",
     "進出口": "import export",
     "实业": "industry",
+    "产业": "industry",
+    "產業": "industry",
     "實業": "industry",
     "工业": "industry",
     "工業": "industry",

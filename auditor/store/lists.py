@@ -231,11 +231,15 @@ def versions(engine: Engine, active_only: bool = False) -> list[VersionInfo]:
 
 def active_entries(engine: Engine) -> list[tuple[VersionInfo, list[ListEntry]]]:
     """Every active version with its entries, in a stable order (slot, then entry row id)."""
+    return entries_of(engine, versions(engine, active_only=True))
+
+
+def entries_of(engine: Engine, chosen: Sequence[VersionInfo]) -> list[tuple[VersionInfo, list[ListEntry]]]:
+    """The entries of the given versions (by id, whatever became active since), in row order."""
     t = ListEntryRow.__table__
     out = []
-    active = versions(engine, active_only=True)
     with engine.connect() as conn:
-        for info in active:
+        for info in chosen:
             rows = conn.execute(select(t).where(t.c.version_id == info.id).order_by(t.c.id)).mappings()
             out.append((info, [_to_entry(r) for r in rows]))
     return out

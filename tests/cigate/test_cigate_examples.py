@@ -140,3 +140,18 @@ def test_pre_commit_hook(tmp_path, rules_mode):
         assert proc.returncode == expected, proc.stdout + proc.stderr
         md = (repo / ".auditor-report" / "report.md").read_text(encoding="utf-8")
         assert ("ORIG-001" in md) == bool(expected)
+
+
+def test_examples_import_and_cache_the_official_lists():
+    doc, steps = github_steps()
+    (job,) = doc["jobs"].values()
+    assert job["env"]["AUDITOR_DB"] == "sqlite:///.auditor-lists/lists.db"
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".auditor-lists"
+    names = [s.get("name") for s in steps]
+    update = next(s for s in steps if "auditor lists update" in s.get("run", ""))
+    assert names.index(update["name"]) < names.index("Audit purchase orders")
+    gitlab = yaml.safe_load((EXAMPLES / "gitlab-ci.yml").read_text(encoding="utf-8"))["procurement-audit"]
+    assert gitlab["variables"]["AUDITOR_DB"] == "sqlite:///.auditor-lists/lists.db"
+    assert gitlab["cache"]["paths"] == [".auditor-lists/"]
+    assert any(line.startswith("auditor lists update") for line in gitlab["before_script"])

@@ -101,3 +101,18 @@ def test_new_findings_come_first_with_a_baseline(tmp_path):
     md = render(result, "out")
     assert "### New since the baseline (0)" in md and "No new findings." in md
     assert md.startswith("## ✅ auditor: PASS")  # unchanged findings do not fail --fail-on-new-only
+
+
+def test_markdown_and_junit_say_when_only_the_bundled_list_was_screened(tmp_path, isolated_db):
+    from tests.conftest import run_cli
+
+    inventory = tmp_path / "po.csv"
+    inventory.write_text("serial,model,supplier\nSN1,Antminer S21,Acme Hosting LLC\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("audit", str(inventory), "--out", str(out), "--as-of", "2026-06-01", "--rules",
+                   "rules/entity/ENT-001.toml", "--format", "md,junit")
+    assert done.returncode == 0, done.stderr
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "> **Screening lists:** names were screened against the bundled curated list only" in md
+    junit = (out / "report.junit.xml").read_text(encoding="utf-8")
+    assert "screening: names were screened against the bundled curated list only" in junit

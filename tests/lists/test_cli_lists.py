@@ -183,3 +183,41 @@ def test_update_accepts_the_json_csl(run_cli, db_url, server):
     assert code == 0, err
     csl = active(run_cli, db_url)["csl"]
     assert (csl["format"], csl["entries"]) == ("csl-json", 3)
+
+
+def test_import_refuses_a_big_loss_against_the_active_version_unless_forced(run_cli, db_url, tmp_path):
+    code, _, _ = run_cli("lists", "import", FIXTURES / "csl_small.csv", "--format", "csl-csv",
+                         "--retrieved", "2026-05-01", "--db", db_url)
+    assert code == 0
+    lines = (FIXTURES / "csl_small.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    sample = tmp_path / "sample.csv"
+    sample.write_text("".join(x for x in lines if "Specially Designated" not in x), encoding="utf-8")
+    code, out, err = run_cli("lists", "import", sample, "--format", "csl-csv", "--retrieved", "2026-05-02", "--db", db_url)
+    assert code == 2 and out == ""
+    assert "import refused, nothing changed: Specially Designated Nationals (SDN) - Treasury Department: 1 → 0" in err
+    _, shown, _ = run_cli("lists", "show", "--json", "--db", db_url)
+    (active,) = json.loads(shown)["imported"]
+    assert active["retrieved"] == "2026-05-01"  # the old version is still the active one
+    code, out, err = run_cli("lists", "import", sample, "--format", "csl-csv", "--retrieved", "2026-05-02",
+                             "--force", "--db", db_url)
+    assert code == 0 and "importing despite" in err
+
+
+def test_import_refuses_a_file_with_no_entries(run_cli, db_url, tmp_path):
+    header = tmp_path / "header_only.csv"
+    header.write_text((FIXTURES / "csl_small.csv").read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    code, out, err = run_cli("lists", "import", header, "--format", "csl-csv", "--force", "--db", db_url)
+    assert code == 2 and out == ""
+    assert f"{header}: no entries in 0 records" in err
+    _, shown, _ = run_cli("lists", "show", "--json", "--db", db_url)
+    assert json.loads(shown)["imported"] == []
+
+
+def test_import_without_retrieved_says_which_date_it_recorded(run_cli, db_url):
+    code, _, err = run_cli("lists", "import", FIXTURES / "csl_small.csv", "--format", "csl-csv", "--db", db_url)
+    assert code == 0
+    _, shown, _ = run_cli("lists", "show", "--json", "--db", db_url)
+    (version,) = json.loads(shown)["imported"]
+    assert version["retrieved"] is None
+    assert ("no --retrieved date: the retrieval date is recorded as unknown and the list's age is measured "
+            f"from the import date, {version['imported_at'][:10]}") in err

@@ -9,6 +9,7 @@ import pytest
 
 from auditor.refdata.entities import ListEntry
 from auditor.screening import ClearedFileError, Screener, find_clearance, is_cleared, load_cleared
+from auditor.screening.cleared import clearance
 
 EL = "Entity List (EL) - Bureau of Industry and Security"
 
@@ -117,3 +118,47 @@ def test_a_decision_clears_only_its_name_and_entry(tmp_path: Path) -> None:
     # Another entry, or another screened name, is not covered by the decision.
     assert not is_cleared("Belle Technology Corp", matches["EL-18"], decisions)
     assert not is_cleared("Belle Technology Trading Corp", matches["EL-17"], decisions)
+
+
+def _belle_match(start: date | None = None):
+    screener = Screener([ListEntry(EL, "EL-17", "Belle Technologies Corporation", start=start)])
+    (match,) = screener.screen("Belle Technology Corp.", date(2026, 4, 1))
+    return match
+
+
+def test_one_decision_clears_every_spelling_of_the_name(tmp_path: Path) -> None:
+    decisions = load_cleared(write(tmp_path, VALID))
+    match = _belle_match()
+    for spelling in ("Belle Technology Ltd", "BELLE TECHNOLOGIES CO., LTD.", "belle technology corp"):
+        assert is_cleared(spelling, match, decisions, date(2026, 4, 1)), spelling
+    assert not is_cleared("Belle Technology Trading", match, decisions, date(2026, 4, 1))
+
+
+def test_a_decision_resurfaces_after_its_review_date(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace("date = 2026-03-02", "date = 2026-03-02\nreview_by = 2026-09-01"))
+    (belle, _) = load_cleared(path)
+    assert belle.review_by == date(2026, 9, 1)
+    match = _belle_match()
+    assert clearance("Belle Technology Corp", match, [belle], date(2026, 9, 1)) == (belle, None)
+    decision, note = clearance("Belle Technology Corp", match, [belle], date(2026, 9, 2))
+    assert decision is None
+    assert note == f"cleared decision of 2026-03-02 ({path}:2) was due for review on 2026-09-01: review the match again"
+    # Without review_by, a decision is due one year after it was made.
+    (default, _) = load_cleared(write(tmp_path, VALID))
+    assert default.review_date == date(2027, 3, 2)
+    assert clearance("Belle Technology Corp", match, [default], date(2027, 3, 3))[0] is None
+
+
+def test_a_decision_after_the_audit_date_or_before_the_listing_does_not_clear(tmp_path: Path) -> None:
+    (belle, _) = load_cleared(write(tmp_path, VALID))  # decided 2026-03-02
+    decision, note = clearance("Belle Technology Corp", _belle_match(), [belle], date(2026, 3, 1))
+    assert decision is None and "dated after the audit date 2026-03-01" in note
+    listed_later = _belle_match(start=date(2026, 3, 20))
+    decision, note = clearance("Belle Technology Corp", listed_later, [belle], date(2026, 4, 1))
+    assert decision is None and "predates the listing of 2026-03-20" in note
+
+
+def test_review_date_before_the_decision_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, VALID.replace("date = 2026-03-02", "date = 2026-03-02\nreview_by = 2026-01-01"))
+    with pytest.raises(ClearedFileError, match=rf"^{path}:9: 'review_by' 2026-01-01 is before the decision date"):
+        load_cleared(path)

@@ -133,8 +133,9 @@ def test_explanation_names_the_parts_and_the_penalty() -> None:
     assert e["a_normalised"] == "zeta china mobile telecom electronics technology group"
     assert e["unmatched_a"] == ["zeta"] and e["unmatched_b"] == ["holding"]
     assert all(t["generic"] for t in e["matched_tokens"]) and len(e["matched_tokens"]) == 6
-    # six generic pairs (6 x 0.3) against zeta (1) and holding (0.15): 1.8 / 2.95, capped at 0.5
-    assert e["token_score"] == round(1.8 / 2.95, 4)
+    # six generic pairs (6 x 0.3) against zeta (1) and holding (0.3, not 0.15: both names
+    # have words left over): 1.8 / 3.1, capped at 0.5
+    assert e["token_score"] == round(1.8 / 3.1, 4)
     assert e["score"] == 0.5
     assert e["penalties"] == ["capped at 0.50: no distinctive word in common, only generic words"]
     # The explanation is given from the caller's side whatever the internal order.

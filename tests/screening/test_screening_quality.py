@@ -1,11 +1,6 @@
-"""Quality on the labelled pairs: F1 of compare_names at DEFAULT_THRESHOLD must stay >= 0.90.
-
-tests/screening/pairs.csv: pairs taken from the shared list files (a listed name and its
-alias, or the same party's entries on two lists, as positives; different parties with
-names sharing words or looking alike as negatives) plus hand-written Chinese and Cyrillic
-pairs, each labelled by eye. benchmarks/screening_quality.py prints the same figures per
-split and category.
-"""
+"""Quality on the labelled pairs (tests/screening/pairs.csv; benchmarks/screening_quality.py
+prints the same figures per split, source and kind). The holdout split was never used to
+choose rules or thresholds; these floors guard against regressions, they are not targets."""
 
 from __future__ import annotations
 
@@ -22,23 +17,36 @@ def _rows() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_labelled_set_is_large_and_balanced() -> None:
-    rows = _rows()
-    assert len(rows) >= 200
-    labels = [r["label"] for r in rows]
-    assert set(labels) == {"0", "1"}
-    assert min(labels.count("0"), labels.count("1")) >= 100
-    assert len({(r["name_a"], r["name_b"]) for r in rows}) == len(rows)
-
-
-def test_f1_at_default_threshold() -> None:
+def _f1(rows: list[dict[str, str]]) -> tuple[float, float, float]:
     tp = fp = fn = 0
-    for row in _rows():
+    for row in rows:
         predicted = compare_names(row["name_a"], row["name_b"]) >= DEFAULT_THRESHOLD
         actual = row["label"] == "1"
         tp += predicted and actual
         fp += predicted and not actual
         fn += actual and not predicted
     precision, recall = tp / (tp + fp), tp / (tp + fn)
-    f1 = 2 * precision * recall / (precision + recall)
-    assert f1 >= 0.90, f"precision {precision:.3f} recall {recall:.3f} F1 {f1:.3f}"
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def test_labelled_set_is_large_balanced_and_mostly_not_from_the_lists() -> None:
+    rows = _rows()
+    assert len(rows) >= 800
+    labels = [r["label"] for r in rows]
+    assert set(labels) == {"0", "1"}
+    assert min(labels.count("0"), labels.count("1")) >= 250
+    assert len({(r["name_a"], r["name_b"]) for r in rows}) == len(rows)
+    assert sum(r["source"] == "independent" for r in rows) >= 350
+    assert {r["split"] for r in rows} == {"tune", "holdout"}
+
+
+def test_f1_at_default_threshold_on_each_split() -> None:
+    for split in ("tune", "holdout"):
+        precision, recall, f1 = _f1([r for r in _rows() if r["split"] == split])
+        assert f1 >= 0.88, f"{split}: precision {precision:.3f} recall {recall:.3f} F1 {f1:.3f}"
+
+
+def test_no_industry_name_matches_its_nearest_listed_names() -> None:
+    rows = [r for r in _rows() if r["category"] == "industry-vs-listed"]
+    assert len(rows) >= 140
+    assert [(r["name_a"], r["name_b"]) for r in rows if compare_names(r["name_a"], r["name_b"]) >= DEFAULT_THRESHOLD] == []

@@ -64,6 +64,10 @@ class EvalContext:
     # Fleet-level figures checks add while evaluating; they become AuditResult fields.
     tariff: TariffTotals | None = None  # the tariff rule with `summary = true`
     cleared_matches: list[ClearedScreening] = field(default_factory=list)  # screen: reviewed false positives
+    # screen: decisions that did not clear (review date passed, dated after the audit or before the listing)
+    clearances_not_applied: list[dict[str, Any]] = field(default_factory=list)
+    screening_parties: list[dict[str, Any]] = field(default_factory=list)  # screen: per listed party
+    screening_party_rigs: int = 0  # screen: rigs matching a listed party (per rule, summed)
 
 
 class Check(Protocol):

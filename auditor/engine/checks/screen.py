@@ -63,16 +63,23 @@ class ScreenCheck:
     def fields(self, config: ScreenConfig) -> tuple[str, ...]:
         return config.fields
 
-    def needs(self, config: ScreenConfig) -> tuple[frozenset[str], ...]:
-        return (frozenset(config.fields),)  # any one of the screened names
-
     def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
         cfg: ScreenConfig = rule.check
         screener = ctx.refdata.screener
         if screener is None:
             raise RuntimeError("no screening lists are loaded")
+        if cfg.lists:
+            # A list the rule names but the store does not hold would screen nothing and
+            # look clean: the audit is INCOMPLETE instead (the runner reports this reason).
+            loaded = screener.list_names()
+            missing = [name for name in cfg.lists if name not in loaded]
+            if missing:
+                raise RuntimeError(
+                    f"the rule screens against {', '.join(map(repr, missing))}, but the loaded lists have no "
+                    f"entries from it: import it (`auditor lists import` / `lists update`)"
+                )
         cleared = getattr(ctx.refdata, "cleared", None) or []
-        from auditor.screening.cleared import find_clearance
+        from auditor.screening.cleared import clearance
 
         groups = []
         for field in cfg.fields:
@@ -83,8 +90,18 @@ class ScreenCheck:
                 if cfg.threshold is not None:
                     kwargs["threshold"] = cfg.threshold
                 entries = []
+                notes: dict[tuple[str, str], str] = {}
                 for m in screener.screen(str(value), ctx.as_of, **kwargs):
-                    decision = find_clearance(str(value), m, cleared) if cleared else None
+                    decision, note = clearance(str(value), m, cleared, ctx.as_of) if cleared else (None, None)
+                    if note:
+                        # A decision that does not apply (review date passed, dated after the
+                        # audit or before the listing): the finding stands and says why.
+                        notes[(m.list_name, m.entity_id)] = note
+                        ctx.clearances_not_applied.append({
+                            "rule_id": rule.id, "field": field, "value": value, "list": m.list_name,
+                            "entity_id": m.entity_id, "listed_name": m.name, "rigs": int(len(rows)),
+                            "note": note,
+                        })
                     if decision is not None:
                         # A reviewed false positive: no finding, but the report says it was cleared.
                         ctx.cleared_matches.append(ClearedScreening(
@@ -92,17 +109,22 @@ class ScreenCheck:
                             entity_id=str(m.entity_id), listed_name=m.name, score=round(float(m.score), 4),
                             rigs=int(len(rows)), reviewer=decision.reviewer,
                             justification=decision.justification, decided=decision.date.isoformat(),
-                            decision=f"{decision.file}:{decision.line}" if decision.file else "",
+                            decision=decision.where, review_by=decision.review_date.isoformat(),
                         ))
                         continue
                     entries.append((list_severity(m.list_name), m))
                 if entries:
-                    groups.append(self._finding(rule, rows, field, value, entries))
+                    groups.append(self._finding(rule, rows, field, value, entries, notes))
+        if groups:
+            ctx.screening_parties.extend(parties(rule.id, groups))
+            # Rigs matching any listed party, each once (a rig can match several parties).
+            rigs = int(np.unique(np.concatenate([g.rows for g in groups])).size)
+            ctx.screening_party_rigs += rigs
         return groups
 
     @staticmethod
     def _finding(rule: Rule, rows: np.ndarray, field: str, value: Any,
-                 entries: list[tuple[tuple[Severity, str], Match]]) -> FindingGroup:
+                 entries: list[tuple[tuple[Severity, str], Match]], notes: dict[tuple[str, str], str]) -> FindingGroup:
         # The entry whose list is the most severe (then the best score) speaks for the finding.
         entries.sort(key=lambda e: (-e[0][0], -e[1].score, e[1].list_name, e[1].entity_id))
         (severity, basis), top = entries[0]
@@ -112,12 +134,57 @@ class ScreenCheck:
             **_entry(top),
             "severity": severity.label,
             "severity_basis": basis,
-            "entries": [{**_entry(m), "severity": sev.label} for (sev, _), m in entries],
+            "entries": [{**_entry(m), "severity": sev.label, **_note(notes, m)} for (sev, _), m in entries],
         }
+        if notes:
+            evidence["cleared_notes"] = [notes[k] for k in sorted(notes)]
         more = len(entries) - 1
         values = {**evidence, "score": f"{top.score:.2f}",
                   "more": f" and {more} more listed entr{'y' if more == 1 else 'ies'}" if more else ""}
         return FindingGroup(rule, rows, render(rule.message, values), evidence, severity=severity)
+
+
+def parties(rule_id: str, groups: list[FindingGroup]) -> list[dict[str, Any]]:
+    """The listed parties a rule's findings point at, each once, with every list and legal
+    effect it carries, the inventory values that matched it and the number of rigs: what an
+    officer reads first ("3 parties, 41 rigs") before the per-rig rows.
+
+    A party is a listed name (normalised): the same company on the Entity List and the 1260H
+    list, or imported twice, is one party with two lists."""
+    from auditor.screening import normalise_name
+
+    found: dict[str, dict[str, Any]] = {}
+    rows: dict[str, list[np.ndarray]] = {}
+    for group in groups:
+        for entry in group.evidence["entries"]:
+            key = normalise_name(entry["listed_name"]).text or entry["listed_name"]
+            party = found.setdefault(key, {
+                "rule_id": rule_id, "party": entry["listed_name"], "lists": set(), "entity_ids": set(),
+                "legal_effects": set(), "matched": set(),
+            })
+            party["lists"].add(entry["list"])
+            party["entity_ids"].add(f"{entry['list']}#{entry['entity_id']}")
+            party["legal_effects"].add(entry["legal_effect"])
+            party["matched"].add((group.evidence["field"], str(group.evidence["value"]), entry["matched_name"]))
+            rows.setdefault(key, []).append(group.rows)
+    out = []
+    for key, party in found.items():
+        out.append({
+            **party,
+            "lists": sorted(party["lists"]),
+            "entity_ids": sorted(party["entity_ids"]),
+            "legal_effects": sorted(e for e in party["legal_effects"] if e),
+            "severity": max(list_severity(name)[0] for name in party["lists"]).label,
+            "matched": [{"field": f, "value": v, "matched_name": m} for f, v, m in sorted(party["matched"])],
+            "rigs": int(np.unique(np.concatenate(rows[key])).size),
+        })
+    out.sort(key=lambda p: (-p["rigs"], p["party"]))
+    return out
+
+
+def _note(notes: dict[tuple[str, str], str], m: Match) -> dict[str, Any]:
+    note = notes.get((m.list_name, m.entity_id))
+    return {"cleared_note": note} if note else {}
 
 
 def _entry(m: Match) -> dict[str, Any]:

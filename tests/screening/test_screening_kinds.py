@@ -1,0 +1,77 @@
+"""compare_names on the kinds of error seen on independent pairs: each veto says why, each
+recall rule says what it recognised. Names written for these tests, not taken from the lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "reason"),
+    [
+        ("Canaan Inc.", "KANAAN TRAVEL", "spelling or sound alone"),
+        ("Iris Energy Limited", "IRISL", "spelling or sound alone"),
+        ("Intel Corporation", "Inter LLC", "near-exact"),
+        ("HSBC Bank (Jersey) Limited", "HSBC Bank (Guernsey) Limited", "different words in brackets"),
+        ("Huawei Technologies (Thailand) Co., Ltd.", "Huawei Technologies Co., Ltd.", "place in brackets"),
+        ("Blackstone Capital Partners VII L.P.", "Blackstone Capital Partners VIII L.P.", "different numbers (7 / 8)"),
+        ("Morgan Stanley Capital I Trust 2006-2", "Morgan Stanley Capital I Trust 2007-2", "2006 / 2007"),
+        ("Hut 8 Corp", "Hut Corp", "a number only one name has"),
+        ("Acme Oil Company", "Acme Gas Company", "different lines of business (gas / oil)"),
+        ("Gazprom Neft", "Gazprom Bank", "different lines of business"),
+    ],
+)
+def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: str) -> None:
+    explained = explain_names(a, b)
+    assert explained["score"] < DEFAULT_THRESHOLD
+    assert any(reason in p for p in explained["penalties"]), explained["penalties"]
+    assert reason in explained["reason"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "shown"),
+    [
+        ("AcmeAG", "Acme AG", "acme ag~acmeag (words run together)"),
+        ("Vanderbilt Holding", "Van der Bilt Holding", "van der bilt~vanderbilt (words run together)"),
+        ("TSMC", "Taiwan Semiconductor Manufacturing Company Limited", "(acronym)"),
+        ("CNPC", "China National Petroleum Corporation", "(acronym)"),
+        ("U.S. Steel Corporation", "United States Steel Corporation", "us"),
+        ("Forty-Four Holdings", "44 Holdings", "44"),
+        ("Blackstone Capital Partners VII L.P.", "BLACKSTONE CAPITAL PARTNERS 7 LP", "7"),
+        ("ПАО «Газпром нефть»", "PJSC Gazprom Neft", "gazprom"),
+        ("Sopgho Technologies Ltd", "Sophgo Technologies Ltd", "sopgho~sophgo"),
+        ("Amce Trading Co", "Acme Trading Co", "acme~amce"),
+        ("Bitdeer Technolgies Group", "Bitdeer Technologies Group", "bitdeer"),
+        ("St. Petersburg Trading House", "Saint Petersburg Trading House", "saint"),
+    ],
+)
+def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, shown: str) -> None:
+    explained = explain_names(a, b)
+    assert explained["score"] >= DEFAULT_THRESHOLD, explained["reason"]
+    assert explained["penalties"] == []
+    assert shown in explained["reason"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Bitmain Technologies", "Sophgo Technologies"),  # generic words only in common
+        ("Kudo Trading", "Kodo Trading"),  # one letter of four: another name, not a typo
+        ("YONGJIN SHIP MANAGEMENT", "PYONGJIN SHIP MANAGEMENT"),  # a different first letter
+        ("Kraken", "Krakern Limited"),  # one-word names need a near-exact match
+        ("Delta Electronics, Inc.", "Delta Parts Supply"),  # different businesses
+        ("Advanced Micro Devices, Inc.", "MicroComponent LLC"),  # "micro" is a generic word
+        ("Mawson Infrastructure Group Inc.", "MIG"),  # three letters are too few for an acronym
+        ("TSMC", "CJSC Tsentralny NII Sudovogo Mashinostroyeniya"),  # a leading legal form is no initial
+    ],
+)
+def test_near_misses_are_not_matches(a: str, b: str) -> None:
+    assert compare_names(a, b) < DEFAULT_THRESHOLD
+    assert compare_names(b, a) == compare_names(a, b)
+
+
+def test_a_one_word_name_matching_exactly_still_matches() -> None:
+    assert compare_names("Bitmain", "Bitmain Technologies Ltd") >= DEFAULT_THRESHOLD
+    assert compare_names("Rosneft", "Rosneft Oil Company") >= DEFAULT_THRESHOLD
