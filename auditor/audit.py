@@ -82,6 +82,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         clearances_not_applied=tuple(evaluation.clearances_not_applied),
         screening_parties=tuple(evaluation.screening_parties),
         screening_party_rigs=evaluation.screening_party_rigs,
+        devices=evaluation.devices,
         organisation=opts.organisation,
         refdata_sources=tuple(refdata.sources),
         law_researched=refdata.research.date.isoformat() if refdata.research else None,

@@ -601,6 +601,7 @@ class AuditResult:
     clearances_not_applied: tuple[Mapping[str, Any], ...] = ()  # cleared decisions that did not apply
     screening_parties: tuple[Mapping[str, Any], ...] = ()  # listed parties the screening findings point at
     screening_party_rigs: int = 0
+    devices: Mapping[str, Any] | None = None  # audit --devices: the snapshot's figures (summary "devices")
     organisation: str | None = None  # shown on the report's cover
     law_researched: str | None = None  # ISO date the bundled law was last researched (report header)
     refdata_sources: tuple[RefDataSource, ...] = ()  # reference-data files read
@@ -756,6 +757,8 @@ class AuditResult:
             out["cleared_matches"] = [c.as_json() for c in self.cleared_matches]
         if self.clearances_not_applied:
             out["clearances_not_applied"] = [dict(c) for c in self.clearances_not_applied]
+        if self.devices is not None:
+            out["devices"] = dict(self.devices)
         if self.screening_parties:
             out["screening_parties"] = [dict(p) for p in self.screening_parties]
             out["screening_party_rigs"] = self.screening_party_rigs

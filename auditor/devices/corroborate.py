@@ -183,13 +183,13 @@ def corroborate(table: InventoryTable, rules, refdata, as_of: date, snapshot_pat
     evaluation.errors.extend(second.errors)
     age = snapshot_age_days(records, as_of)
     if age is not None and age > max_age_days:
-        warnings.append(f"device snapshot {snapshot_path} was observed {age} days before the audit date "
+        warnings.append(f"device snapshot {public_name(snapshot_path)} was observed {age} days before the audit date "
                         f"(more than {max_age_days}): the devices may have changed since")
     if age is not None and age < 0:
-        warnings.append(f"device snapshot {snapshot_path} was observed after the audit date {as_of}")
+        warnings.append(f"device snapshot {public_name(snapshot_path)} was observed after the audit date {as_of}")
     answered = sum(1 for r in records if r.says_who())
-    evaluation.summary["devices"] = {
-        "snapshot": snapshot_path, "addresses": len(records), "identified": answered,
+    evaluation.devices = {
+        "snapshot": public_name(snapshot_path), "addresses": len(records), "identified": answered,
         "joined": len(observed.join), "undeclared": answered - len(observed.join),
         "observed_from": min((str(r.data["observed_at"]) for r in records), default=None),
         "observed_to": max((str(r.data["observed_at"]) for r in records), default=None),

@@ -31,6 +31,7 @@ class Evaluation:
     clearances_not_applied: list[dict[str, Any]] = field(default_factory=list)
     screening_parties: list[dict[str, Any]] = field(default_factory=list)
     screening_party_rigs: int = 0
+    devices: dict[str, Any] | None = None  # audit --devices: what the snapshot held (auditor.devices.corroborate)
     errors: list[str] = field(default_factory=list)  # rules that failed at run time
     not_in_force: list[str] = field(default_factory=list)
     coverage: list[RuleCoverage] = field(default_factory=list)  # one per rule, in rule order

@@ -119,7 +119,7 @@ def test_tariff_section_says_when_import_dates_are_missing_and_the_audit_date_wa
     that their duty "at import" used the audit date — in the PDF and in the HTML page."""
     sample_report = tmp_path / "out"
     assert run_cli(["audit", str(REPO / "sample_inventory.csv"), "--out", str(sample_report), "--as-of", "2026-11-26",
-                    "--format", "json,html,pdf", "--bundled-lists-only", "--no-record", "-q"]) == 1
+                    "--format", "json,html,pdf", "--bundled-lists-only", "--no-record", "-q"]).returncode == 1
     doc = report_json(sample_report)
     missing = {f["asset"]["key"] for f in doc["findings"]
                if f["rule_id"] == "TARIFF-001" and f["evidence"].get("date_basis", "").startswith("as_of")}
