@@ -49,13 +49,20 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
         table=table,
         groups=evaluation.groups,
         rejected=rejected,
-        warnings=warnings + list(getattr(refdata, "warnings", [])),
+        warnings=warnings + list(getattr(refdata, "warnings", [])) + _law_warning(refdata, opts.as_of),
         incomplete_reasons=list(refdata.incomplete) + list(evaluation.errors),
         extra_summary=dict(evaluation.summary),
-        options={"organisation": opts.organisation, "refdata_sources": list(refdata.sources)},
+        options={"organisation": opts.organisation, "refdata_sources": list(refdata.sources),
+                 "law_researched": refdata.research.date.isoformat() if refdata.research else None},
     )
     if len(table) == 0:
         result.incomplete_reasons.append("no row could be audited: every input row was rejected")
     if opts.strict and rejected:
         result.incomplete_reasons.append(f"{len(rejected)} row(s) rejected under --strict")
     return result
+
+
+def _law_warning(refdata, as_of: date) -> list[str]:
+    research = getattr(refdata, "research", None)
+    warning = research.staleness_warning(as_of) if research else None
+    return [warning] if warning else []

@@ -204,7 +204,7 @@ class Rule:
     version: int
     sha256: str
     path: str
-    confidence: str = "P"  # P / R / U, from FACTS.md
+    confidence: str = "P"  # P primary / R reported / U uncertain (required in rule files)
     scope: Any = None  # optional Condition: rows outside it are not applicable
 
     def in_force(self, as_of: date) -> bool:

@@ -44,7 +44,7 @@ def write_stress_rules(directory: Path) -> Path:
         (directory / f"{rid}.toml").write_text(
             f'id = "{rid}"\ntitle = "{rid} stress rule"\nseverity = "{sev}"\nkind = "data_quality"\n'
             f'check = "condition"\nmessage = "{message}"\nremediation = "None: benchmark rule."\n'
-            f'references = [{{ title = "benchmarks/report_scale.py" }}]\n\n[match]\nfield = "{field}"\nexists = true\n\n'
+            f'references = [{{ title = "benchmarks/report_scale.py" }}]\nconfidence = "P"\n\n[effective]\nundated = "benchmark"\n\n[match]\nfield = "{field}"\nexists = true\n\n'
             f'[[tests]]\nname = "fires"\nexpect = "fail"\nrow = {{ serial = "S1", model = "S21", site = "A" }}\n',
             encoding="utf-8")
     return directory

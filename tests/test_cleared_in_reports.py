@@ -28,7 +28,9 @@ def test_cleared_match_is_reported_not_raised(tmp_path, isolated_db):
     proc, out = audit(tmp_path)
     assert proc.returncode == 1
     raised = json.loads((out / "report.json").read_text())["findings"]
-    entries = {f["evidence"]["entity_id"] for f in raised}
+    # One finding per rig and field, carrying every matched entry.
+    assert len(raised) == 2
+    entries = {e["entity_id"] for f in raised for e in f["evidence"]["entries"]}
     assert "curated:el:sophgo-technologies-ltd" in entries
 
     cleared = tmp_path / "cleared.toml"
@@ -42,7 +44,7 @@ date = 2026-11-20
 ''')
     proc, out = audit(tmp_path, "--cleared", str(cleared))
     doc = json.loads((out / "report.json").read_text())
-    remaining = {f["evidence"]["entity_id"] for f in doc["findings"]}
+    remaining = {e["entity_id"] for f in doc["findings"] for e in f["evidence"]["entries"]}
     assert "curated:el:sophgo-technologies-ltd" not in remaining
     assert remaining == entries - {"curated:el:sophgo-technologies-ltd"}  # other entries still raise
     (c,) = doc["summary"]["cleared_matches"]

@@ -86,6 +86,9 @@ kind = "data_quality"
 check = "boom"
 message = "never"
 references = [{ title = "test" }]
+confidence = "P"
+[effective]
+undated = "test rule"
 [boom]
 """
 

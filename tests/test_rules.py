@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -49,10 +50,14 @@ kind = "data_quality"
 check = "condition"
 message = "m {serial}"
 references = [{ title = "src" }]
+confidence = "P"
 
 [match]
 field = "serial"
 exists = false
+
+[effective]
+undated = "a test rule"
 """
 
 
@@ -66,20 +71,24 @@ def write(tmp_path, text, name="T-1.toml"):
     "text,line,fragment",
     [
         (GOOD.replace('title = "t"', 'title = "t"\ncolour = "red"'), 3, "unknown key 'colour'"),
-        (GOOD.replace("exists = false", "exists = false\nnear = 3"), 12, "unknown operator 'near'"),
-        (GOOD + "\n[effective]\nfrom = 2025-13-01\n", 14, "invalid TOML"),
-        (GOOD + '\n[effective]\nfrom = "18 June 2025"\n', 14, "malformed date"),
+        (GOOD.replace("exists = false", "exists = false\nnear = 3"), 13, "unknown operator 'near'"),
+        (GOOD.replace('undated = "a test rule"', "from = 2025-13-01"), 15, "invalid TOML"),
+        (GOOD.replace('undated = "a test rule"', 'from = "18 June 2025"'), 15, "malformed date"),
         (GOOD.replace('severity = "low"', 'severity = "urgent"'), 3, "unknown severity"),
         (GOOD.replace('kind = "data_quality"', 'kind = "weather"'), 4, "unknown kind"),
         (GOOD.replace('check = "condition"', 'check = "astrology"'), 5, "unknown check"),
         (GOOD.replace('message = "m {serial}"', 'message = "m {colour}"'), 6, "unknown placeholder {colour}"),
-        (GOOD.replace('field = "serial"', 'field = "colour"'), 10, "unknown field 'colour'"),
+        (GOOD.replace('field = "serial"', 'field = "colour"'), 11, "unknown field 'colour'"),
         (GOOD.replace('references = [{ title = "src" }]', "references = []"), 7, "references"),
-        (GOOD.replace('severity = "low"', 'severity = "high"\nconfidence = "U"'), 3, "uncertain (U)"),
-        (GOOD + '\n[[tests]]\nexpect = "maybe"\nrow = { serial = "x" }\n', 14, "expect must be one of"),
+        (GOOD.replace('severity = "low"', 'severity = "high"').replace('confidence = "P"', 'confidence = "U"'), 3,
+         "uncertain (U)"),
+        (GOOD + '\n[[tests]]\nexpect = "maybe"\nrow = { serial = "x" }\n', 18, "expect must be one of"),
+        (GOOD.replace('undated = "a test rule"', 'until = 2026-01-01'), 15, "needs from = YYYY-MM-DD, or undated"),
+        (GOOD.replace('undated = "a test rule"', 'undated = "x"\nfrom = 2025-01-01'), 15, "either from or undated"),
     ],
     ids=["unknown key", "bad operator", "invalid date literal", "malformed date string", "bad severity",
-         "bad kind", "bad check", "bad placeholder", "bad field", "no references", "U above info", "bad expect"],
+         "bad kind", "bad check", "bad placeholder", "bad field", "no references", "U above info", "bad expect",
+         "window without a start", "both from and undated"],
 )
 def test_loader_errors_name_file_and_line(tmp_path, text, line, fragment):
     path = write(tmp_path, text)
@@ -87,6 +96,27 @@ def test_loader_errors_name_file_and_line(tmp_path, text, line, fragment):
         load_rule(path)
     assert fragment in str(err.value)
     assert str(err.value).startswith(f"{path}:{line}:"), str(err.value)
+
+
+@pytest.mark.parametrize("missing,fragment", [
+    ('confidence = "P"\n', "missing required key 'confidence' (P primary, R reported, U uncertain"),
+    ('[effective]\nundated = "a test rule"\n', "missing [effective] table: give from = YYYY-MM-DD"),
+])
+def test_a_rule_without_confidence_or_effective_window_is_refused(tmp_path, missing, fragment):
+    path = write(tmp_path, GOOD.replace(missing, ""))
+    with pytest.raises(RuleError, match=re.escape(fragment)):
+        load_rule(path)
+
+
+def test_every_shipped_rule_states_confidence_and_window():
+    for rule in RULES:
+        assert rule.confidence in ("P", "R", "U"), rule.id
+        if rule.confidence == "U":
+            assert rule.severity.label == "info", rule.id
+    dated = {r.id: r.effective_from for r in RULES if r.effective_from}
+    # The rules whose law has a start date carry it.
+    assert dated["ORIG-001"].isoformat() == "2021-03-22" and dated["ENT-002"].isoformat() == "2025-09-29"
+    assert dated["FW-002"].isoformat() == "2018-05-31" and dated["FW-001"].isoformat() == "2017-04-26"
 
 
 def test_id_must_equal_file_name(tmp_path):
@@ -101,7 +131,7 @@ def test_invalid_rule_makes_the_cli_exit_2(tmp_path, sample):
                  ["audit", str(sample), "--rules", str(tmp_path), "--out", str(tmp_path / "o")]):
         proc = run_cli(*args)
         assert proc.returncode == 2, proc.stderr
-        assert f"{tmp_path / 'T-1.toml'}:12: [match] unknown operator 'near'" in proc.stderr
+        assert f"{tmp_path / 'T-1.toml'}:13: [match] unknown operator 'near'" in proc.stderr
         assert "Traceback" not in proc.stderr
 
 

@@ -75,7 +75,9 @@ def explain(origin: str, hts: str | None, on: str, value: str | None, schedule: 
         return
 
     click.echo(f"Origin {cc}, HTS {code}{' (assumed: ' + ASSUMED_HTS_SOURCE + ')' if assumed else ''}, entered {day}")
-    if not st.components:
+    if st.exemption is not None:
+        click.echo(f"  no duty: {st.exemption.text} ({st.exemption.confidence}) — {st.exemption.source}")
+    elif not st.components:
         click.echo("  no duty programmes on file for this origin, code and date")
     for c in st.components:
         window = f"{c.start or '…'} → {c.until or 'ongoing'}"
@@ -88,7 +90,7 @@ def explain(origin: str, hts: str | None, on: str, value: str | None, schedule: 
         click.echo(f"  (uncertain, not summed) {c.programme} {percent_text(c.rate)} — {c.source}")
     for n in st.notes:
         click.echo(f"  note ({n.confidence}): {n.text} — {n.source}")
-    if not st.has_general_rate:
-        click.echo(f"  warning: no general (MFN) rate on file for HTS {code}; the total omits it")
+    if st.incomplete:
+        click.echo(f"  warning: the total may understate the duty: {st.incomplete}")
     click.echo(f"  total {percent_text(st.total_rate)}" + (f", duty {money_text(st.duty(amount))} USD" if amount is not None else ""))
     click.echo(f"  ({BROKER_NOTE}; windows: 'from' inclusive, 'until' exclusive)")

@@ -15,7 +15,7 @@ import numpy as np
 
 from auditor.engine import checks
 from auditor.engine.checks.base import EvalContext
-from auditor.model import FindingGroup, InventoryTable, Rule
+from auditor.model import FindingGroup, InventoryTable, Rule, Severity
 
 
 @dataclass
@@ -36,6 +36,11 @@ def scope_rows(rule: Rule, table: InventoryTable, as_of: date) -> np.ndarray:
 def evaluate_rule(rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
     check = checks.get(rule.check_kind)
     groups = check.evaluate(rule, table, ctx)
+    if rule.confidence == "U":
+        # A rule resting on uncertain facts never raises above info, whatever a check decides
+        # per group (e.g. a list's severity).
+        for g in groups:
+            g.severity = Severity.INFO
     if rule.scope is not None and groups:
         in_scope = rule.scope.mask(table, ctx.as_of)
         kept = []

@@ -22,7 +22,7 @@ COMMON_KEYS = {
     "id", "title", "severity", "kind", "check", "confidence", "version", "message",
     "remediation", "references", "effective", "scope", "tests",
 }
-REQUIRED = ("id", "title", "severity", "kind", "check", "message", "references")
+REQUIRED = ("id", "title", "severity", "kind", "check", "confidence", "message", "references")
 TEST_KEYS = {"name", "expect", "as_of", "row", "rows"}
 EXPECTATIONS = {"fail", "pass", "not_applicable"}
 CONFIDENCE = {"P", "R", "U"}
@@ -94,7 +94,13 @@ def parse_rule(data: dict[str, Any], where: Where, sha256: str = "") -> Rule:
             raise where.error(f"unknown key {key!r}", key)
     for key in REQUIRED:
         if key not in data:
-            raise RuleError(path, None, f"missing required key {key!r}")
+            why = " (P primary, R reported, U uncertain: every rule states how sure its facts are)" if key == "confidence" else ""
+            raise RuleError(path, None, f"missing required key {key!r}{why}")
+    if "effective" not in data:
+        # Law has a start date: a rule without its window would apply to audits dated before
+        # the law existed. A rule whose basis has no start date says why in `undated`.
+        raise RuleError(path, None, "missing [effective] table: give from = YYYY-MM-DD (the day the law took "
+                                    "effect) or, when the rule rests on no dated law, undated = \"why\"")
     if check.table not in data:
         raise RuleError(path, None, f"check {check_name!r} needs a [{check.table}] table")
 
@@ -114,9 +120,9 @@ def parse_rule(data: dict[str, Any], where: Where, sha256: str = "") -> Rule:
         ) from None
     if kind.value not in check.kinds:
         raise where.error(f"check {check_name!r} cannot produce {kind.value!r} findings", "kind")
-    confidence = data.get("confidence", "P")
+    confidence = data["confidence"]
     if confidence not in CONFIDENCE:
-        raise where.error("confidence must be P, R or U (FACTS.md)", "confidence")
+        raise where.error("confidence must be P (primary), R (reported) or U (uncertain)", "confidence")
     if confidence == "U" and severity > Severity.INFO:
         raise where.error("a rule resting on uncertain (U) facts may not raise findings above info", "severity")
     version = data.get("version", 1)
@@ -204,8 +210,16 @@ def _effective(eff: Any, where: Where) -> tuple[date | None, date | None]:
     if not isinstance(eff, dict):
         raise where.error("[effective] must be a table with from / until", "effective")
     for key in eff:
-        if key not in ("from", "until"):
-            raise where.error(f"[effective] unknown key {key!r}", key, "effective")
+        if key not in ("from", "until", "undated"):
+            raise where.error(f"[effective] unknown key {key!r} (expected from, until or undated)", key, "effective")
+    if "undated" in eff:
+        if not isinstance(eff["undated"], str) or not eff["undated"].strip():
+            raise where.error("[effective] undated must say why the rule has no start date", "undated", "effective")
+        if "from" in eff:
+            raise where.error("[effective] give either from or undated, not both", "undated", "effective")
+    elif "from" not in eff:
+        raise where.error("[effective] needs from = YYYY-MM-DD, or undated = \"why\"", next(iter(eff), "effective"),
+                          "effective")
     start = _date(eff["from"], where, "from", "effective") if "from" in eff else None
     until = _date(eff["until"], where, "until", "effective") if "until" in eff else None
     if start and until and until <= start:

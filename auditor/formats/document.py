@@ -55,6 +55,8 @@ def _header(result: AuditResult) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "auditor", "version": result.tool_version},
         "as_of": result.as_of.isoformat(),
+        # The date the law in the reference data and rules was last researched.
+        "law_researched": result.options.get("law_researched"),
         "status": "complete" if result.complete else "incomplete",
         "incomplete_reasons": list(result.incomplete_reasons),
         "warnings": sorted(result.warnings),

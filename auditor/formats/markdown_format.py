@@ -123,6 +123,9 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
     w.add()
     files = ", ".join(md_escape(s.path, 120) for s in result.inventory)
     w.add(f"Audit as of **{result.as_of.isoformat()}** of {files}. Gate: {gate.describe()}.")
+    if researched := result.options.get("law_researched"):
+        w.add(f"Law researched as of **{researched}**"
+              + (": the audit date is later, the law may have changed since." if result.as_of.isoformat() > researched else "."))
     w.add()
     w.add(f"**{summary['rows_read']}** rows read, **{summary['rows_audited']}** audited, "
           f"**{summary['rows_rejected']}** rejected · **{summary['findings']}** findings on "

@@ -65,7 +65,7 @@ SECURITY_SEVERITY = {
     Severity.LOW: "3.0",
     Severity.INFO: "0.0",
 }
-# FACTS.md confidence of the rule's facts -> SARIF/GitHub `precision`.
+# Confidence of the rule's facts (P primary, R reported, U uncertain) -> SARIF/GitHub `precision`.
 PRECISION = {"P": "high", "R": "medium", "U": "low"}
 FINGERPRINT_KEY = "auditorFinding/v1"
 MAX_RESULTS = 25_000  # GitHub code scanning's limit per upload

@@ -26,3 +26,4 @@ class RefData:
     sources: list[dict[str, Any]] = field(default_factory=list)  # data files used: path, sha256
     warnings: list[str] = field(default_factory=list)  # e.g. only bundled lists were used
     incomplete: list[str] = field(default_factory=list)  # e.g. stale lists: the audit is INCOMPLETE
+    research: Any = None  # refdata.research.Research: when the bundled law was last researched

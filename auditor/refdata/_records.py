@@ -193,6 +193,35 @@ class Fields:
             raise self.rec.error(f"{key!r} is {v!r}: expected an ISO 3166-1 alpha-2 code such as CN{extra}", key)
         return v
 
+    def origins(self, key: str = "origin", except_key: str = "except") -> tuple[frozenset[str] | None, frozenset[str]]:
+        """`origin = "CN"`, `origin = ["CN", "HK"]` or `origin = "*"` (optionally with
+        `except = [...]`) → (the origins covered or None for every origin, the excluded ones)."""
+        v = self._get(key, True)
+        codes = [v] if isinstance(v, str) else v
+        if not isinstance(codes, list) or not codes or not all(isinstance(c, str) for c in codes):
+            raise self.rec.error(f"{key!r} must be a country code, a list of them, or \"*\"", key)
+        excluded = self.strings(except_key, required=False) or ()
+        if codes == ["*"]:
+            return None, frozenset(self._country_code(except_key, c) for c in excluded)
+        if excluded:
+            raise self.rec.error(f"{except_key!r} is only allowed with {key} = \"*\"", except_key)
+        return frozenset(self._country_code(key, c) for c in codes), frozenset()
+
+    def _country_code(self, key: str, v: str) -> str:
+        import pycountry
+
+        if len(v) != 2 or not v.isupper() or pycountry.countries.get(alpha_2=v) is None:
+            raise self.rec.error(f"{key!r} has {v!r}: expected ISO 3166-1 alpha-2 codes such as CN", key)
+        return v
+
+    def flag(self, key: str) -> bool:
+        v = self._get(key, False)
+        if v is None:
+            return False
+        if not isinstance(v, bool):
+            raise self.rec.error(f"{key!r} must be true or false", key)
+        return v
+
     def finish(self) -> None:
         unknown = sorted(set(self.rec.data) - self.used)
         if unknown:

@@ -18,7 +18,7 @@ class ListEntry:
     start: date | None = None  # listed on (None: unknown, treated as always listed)
     end: date | None = None  # removed on (exclusive)
     source: str = ""  # citation: Federal Register notice, list URL…
-    legal_effect: str = ""  # what being on this list means (FACTS.md)
+    legal_effect: str = ""  # what being on this list means (importers/effects.py)
     addresses: tuple[str, ...] = ()
     remarks: str = ""
 

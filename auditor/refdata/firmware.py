@@ -60,7 +60,7 @@ class Advisory:
 
     @property
     def effective_severity(self) -> Severity:
-        # A U fact never raises a finding above info (FACTS.md).
+        # A U (uncertain) fact never raises a finding above info.
         return Severity.INFO if self.confidence == "U" else self.severity
 
     def scope_text(self) -> str:

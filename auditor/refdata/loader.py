@@ -28,7 +28,9 @@ def load_refdata(opts: RefDataOptions, as_of: date, needs: set[str] | None = Non
     Loading only what the rules in force use keeps a procurement check that screens
     nothing from opening the list database at all.
     """
-    ref = RefData()
+    from auditor.refdata.research import load_research
+
+    ref = RefData(research=load_research())
     if needs is None or needs & {"screen", "affiliates"}:
         _load_screening(ref, opts, as_of)
     if needs is None or "affiliates" in needs:

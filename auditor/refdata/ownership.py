@@ -1,13 +1,14 @@
 """Ownership records and the Affiliates (50%) rule: who is caught through whom, as of a date.
 
 Entity List / MEU restrictions extend to entities owned 50% or more, directly or
-indirectly, individually or in aggregate, by listed parties (FACTS.md). We read that the
+indirectly, individually or in aggregate, by listed parties (IFR FR Doc 2025-19001). We read that the
 way OFAC's 50% rule is read: an entity that crosses the threshold is itself restricted,
 and its holdings count in full towards the entities *it* owns (no multiplying of shares
 down a chain). Aggregation is a fixpoint over the ownership graph, so cycles terminate.
 
 The rule's own status is dated data (affiliates_rule.toml): in force from 2025-09-29,
-suspended 2025-11-10 → 2026-11-09, revived from 2026-11-10 unless BIS acted (unconfirmed).
+suspended 2025-11-10 → 2026-11-09, in force again from 2026-11-10 (the suspension rule's own
+text; no extension found as of the research date).
 
 Everything below `load_*` is pure: names in, records in, `as_of` in; no I/O, no clock.
 Names are compared exactly after case-folding and whitespace collapsing; fuzzy matching
@@ -54,6 +55,7 @@ class RulePeriod:
     status: str
     confidence: str
     source: str
+    note: str = ""  # quoted in findings, e.g. "no extension was found as of the research date"
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class RuleStatus:
     since: date | None
     until: date | None
     source: str
+    note: str = ""
 
     @property
     def applies(self) -> bool | None:
@@ -133,7 +136,7 @@ def _key(name: str) -> str:
 def rule_status(rule: AffiliatesRule, as_of: date) -> RuleStatus:
     for p in rule.periods:
         if p.start <= as_of and (p.until is None or as_of < p.until):
-            return RuleStatus(p.status, p.confidence, p.start, p.until, p.source)
+            return RuleStatus(p.status, p.confidence, p.start, p.until, p.source, p.note)
     first = min((p.start for p in rule.periods), default=None)
     if first is not None and as_of < first:
         return RuleStatus(NOT_YET, None, None, first, f"{rule.citation}; effective {first.isoformat()}")
@@ -259,7 +262,7 @@ def load_affiliates_rule(path: Path | None = None) -> AffiliatesRule:
     _check(path, "[rule]", data["rule"], {"name": (str,), "threshold": (int, float), "citation": (str,)},
            {"name", "threshold", "citation"})
     periods = []
-    keys = {"from": (date,), "until": (date,), "status": (str,), "confidence": (str,), "source": (str,)}
+    keys = {"from": (date,), "until": (date,), "status": (str,), "confidence": (str,), "source": (str,), "note": (str,)}
     for i, item in enumerate(data.get("period", []), start=1):
         where = f"[[period]] #{i}"
         _check(path, where, item, keys, {"from", "status", "confidence", "source"})
@@ -267,7 +270,8 @@ def load_affiliates_rule(path: Path | None = None) -> AffiliatesRule:
             raise OwnershipDataError(f"{path}: {where}: status must be one of {', '.join(STATUSES)}")
         if item["confidence"] not in ("P", "R", "U"):
             raise OwnershipDataError(f"{path}: {where}: confidence must be P, R or U")
-        periods.append(RulePeriod(item["from"], item.get("until"), item["status"], item["confidence"], item["source"]))
+        periods.append(RulePeriod(item["from"], item.get("until"), item["status"], item["confidence"], item["source"],
+                                  item.get("note", "")))
     periods.sort(key=lambda p: p.start)
     for a, b in zip(periods, periods[1:]):
         if a.until is None or a.until > b.start:

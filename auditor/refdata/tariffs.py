@@ -2,8 +2,10 @@
 
 A rig's duty is the sum of every programme in force on its import date for its origin and
 HTS code (MFN + Section 301 + IEEPA + Section 122 …). Rates are `Decimal` fractions
-(0.25 for 25%) so totals such as 57.6% are exact. Everything here is an *estimate*:
-classification and origin are for a licensed customs broker to confirm.
+(0.25 for 25%) so totals such as 57.6% are exact. An origin with an `[[exemption]]` (US
+origin) owes nothing: `stack()` is the one place that decides it, for `auditor tariffs
+explain` and the audit alike. Everything here is an *estimate*: classification and origin
+are for a licensed customs broker to confirm.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ CENT = Decimal("0.01")
 class TariffRecord:
     id: str
     programme: str
-    origin: str  # alpha-2 or "*"
+    origins: frozenset[str] | None  # alpha-2 codes; None: every origin but `excluded`
+    excluded: frozenset[str]
     hts: tuple[str, ...]  # normalised digit prefixes; "" matches every code
     hts_display: tuple[str, ...]
     rate: Decimal  # fraction: 0.25 for 25%
@@ -54,7 +57,8 @@ class TariffRecord:
 @dataclass(frozen=True)
 class TariffNote:
     id: str
-    origin: str
+    origins: frozenset[str] | None
+    excluded: frozenset[str]
     hts: tuple[str, ...]
     start: date | None
     until: date | None
@@ -62,15 +66,37 @@ class TariffNote:
     source: str
     text: str
     line: int
+    programmes: tuple[str, ...] = ()  # shown only when one of these programmes is in the stack
+    incomplete: bool = False  # the total is known to omit a rate that is not on file
 
     def applies(self, origin: str, hts_digits: str, on: date) -> bool:
         return _applies(self, origin, hts_digits, on)
 
 
+@dataclass(frozen=True)
+class TariffExemption:
+    """An origin that owes no import duty at all (US origin)."""
+
+    id: str
+    origins: frozenset[str] | None
+    excluded: frozenset[str]
+    confidence: str
+    source: str
+    text: str
+    line: int
+
+    def json(self) -> dict:
+        return {"id": self.id, "text": self.text, "source": self.source, "confidence": self.confidence}
+
+
+def covers(record, origin: str) -> bool:
+    return (record.origins is None or origin in record.origins) and origin not in record.excluded
+
+
 def _applies(record: "TariffRecord | TariffNote", origin: str, hts_digits: str, on: date) -> bool:
-    """A rate or note applies to an origin (or "*"), an HTS code by prefix, on a day in its window."""
+    """A rate or note applies to an origin it covers, an HTS code by prefix, on a day in its window."""
     return (
-        (record.origin == "*" or record.origin == origin)
+        covers(record, origin)
         and any(hts_digits.startswith(p) for p in record.hts)
         and in_window(on, record.start, record.until)
     )
@@ -80,6 +106,7 @@ def _applies(record: "TariffRecord | TariffNote", origin: str, hts_digits: str, 
 class Schedule:
     records: tuple[TariffRecord, ...]
     notes: tuple[TariffNote, ...] = ()
+    exemptions: tuple[TariffExemption, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +120,14 @@ class Stack:
     uncertain: tuple[TariffRecord, ...]  # U records: shown, not summed
     notes: tuple[TariffNote, ...]
     has_general_rate: bool  # an MFN record matched; otherwise the total omits the base duty
+    exemption: TariffExemption | None = None  # the origin owes no duty: no components
+
+    @property
+    def incomplete(self) -> str | None:
+        """Why the total is known to understate the duty, or None."""
+        reasons = [] if self.has_general_rate else [f"no general (MFN) rate on file for HTS {self.hts}; the total omits it"]
+        reasons += [n.text for n in self.notes if n.incomplete]
+        return " ".join(reasons) or None
 
     @property
     def total_rate(self) -> Decimal:
@@ -116,8 +151,10 @@ class Stack:
             out["notes"] = [
                 {"id": n.id, "text": n.text, "source": n.source, "confidence": n.confidence} for n in self.notes
             ]
-        if not self.has_general_rate:
-            out["incomplete"] = f"no general (MFN) rate on file for HTS {self.hts}; the total omits it"
+        if self.exemption is not None:
+            out["exempt"] = self.exemption.json()
+        if self.incomplete:
+            out["incomplete"] = self.incomplete
         return out
 
 
@@ -168,10 +205,18 @@ def stack(schedule: Schedule, origin: str, hts: str, on: date) -> Stack:
     """The duty stack for goods of `origin` under `hts` entered on `on`. Pure."""
     digits = hts_digits(hts)
     origin = origin.upper()
+    exemption = next((e for e in schedule.exemptions if covers(e, origin)), None)
+    if exemption is not None:
+        return Stack(origin, hts, on, (), (), (), has_general_rate=True, exemption=exemption)
     matched = sorted(
         (r for r in schedule.records if r.applies(origin, digits, on)), key=lambda r: (_programme_order(r.programme), r.id)
     )
-    notes = tuple(sorted((n for n in schedule.notes if n.applies(origin, digits, on)), key=lambda n: n.id))
+    programmes = {r.programme for r in matched}
+    notes = tuple(sorted(
+        (n for n in schedule.notes
+         if n.applies(origin, digits, on) and (not n.programmes or programmes.intersection(n.programmes))),
+        key=lambda n: n.id,
+    ))
     return Stack(
         origin=origin,
         hts=hts,
@@ -179,7 +224,7 @@ def stack(schedule: Schedule, origin: str, hts: str, on: date) -> Stack:
         components=tuple(r for r in matched if r.confidence != "U"),
         uncertain=tuple(r for r in matched if r.confidence == "U"),
         notes=notes,
-        has_general_rate=any(r.programme == "MFN" for r in matched),
+        has_general_rate="MFN" in programmes,
     )
 
 
@@ -200,12 +245,13 @@ def load_tariffs(path: str | Path | None = None) -> tuple[Schedule, dict[str, st
     p = Path(path) if path is not None else DEFAULT_PATH
     shown = display_path(p)
     text, sha, doc = read_file(p)
-    recs = records(shown, text, doc, ("tariff", "note"))
+    recs = records(shown, text, doc, ("tariff", "note", "exemption"))
     tariffs = [_parse_tariff(r) for r in recs["tariff"]]
     notes = [_parse_note(r) for r in recs["note"]]
-    _check_ids(shown, [(t.id, t.line) for t in tariffs] + [(n.id, n.line) for n in notes])
+    exemptions = [_parse_exemption(r) for r in recs["exemption"]]
+    _check_ids(shown, [(t.id, t.line) for t in [*tariffs, *notes, *exemptions]])
     _check_overlaps(shown, tariffs)
-    return Schedule(tuple(tariffs), tuple(notes)), {"path": shown, "sha256": sha}
+    return Schedule(tuple(tariffs), tuple(notes), tuple(exemptions)), {"path": shown, "sha256": sha}
 
 
 def _hts_list(f: Fields) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -226,7 +272,7 @@ def _parse_tariff(rec) -> TariffRecord:
     f = Fields(rec)
     tid = f.string("id")
     programme = f.string("programme")
-    origin = f.country("origin", wildcard=True)
+    origins, excluded = f.origins()
     digits, shown = _hts_list(f)
     percent = f.decimal("percent", minimum=Decimal(0))
     start, until = f.day("from"), f.day("until")
@@ -235,21 +281,35 @@ def _parse_tariff(rec) -> TariffRecord:
     note = f.string("note", required=False)
     f.finish()
     check_window(rec, start, until)
-    return TariffRecord(tid, programme, origin, digits, shown, percent / 100, start, until, conf, source, note, rec.line)
+    return TariffRecord(tid, programme, origins, excluded, digits, shown, percent / 100, start, until, conf, source,
+                        note, rec.line)
 
 
 def _parse_note(rec) -> TariffNote:
     f = Fields(rec)
     nid = f.string("id")
-    origin = f.country("origin", wildcard=True)
+    origins, excluded = f.origins()
     digits, _ = _hts_list(f)
     start, until = f.day("from"), f.day("until")
     conf = f.confidence()
     source = f.string("source")
     text = f.string("text")
+    programmes = f.strings("programmes", required=False) or ()
+    incomplete = f.flag("incomplete")
     f.finish()
     check_window(rec, start, until)
-    return TariffNote(nid, origin, digits, start, until, conf, source, text, rec.line)
+    return TariffNote(nid, origins, excluded, digits, start, until, conf, source, text, rec.line, programmes, incomplete)
+
+
+def _parse_exemption(rec) -> TariffExemption:
+    f = Fields(rec)
+    eid = f.string("id")
+    origins, excluded = f.origins()
+    conf = f.confidence()
+    source = f.string("source")
+    text = f.string("text")
+    f.finish()
+    return TariffExemption(eid, origins, excluded, conf, source, text, rec.line)
 
 
 def _check_ids(path: str, ids: Iterable[tuple[str, int]]) -> None:
@@ -261,12 +321,15 @@ def _check_ids(path: str, ids: Iterable[tuple[str, int]]) -> None:
 
 
 def _check_overlaps(path: str, tariffs: Sequence[TariffRecord]) -> None:
-    """Two records of one programme for the same origin and an overlapping HTS scope must not
-    be in force on the same day — that would count the programme twice."""
+    """Two records of one programme covering a common origin and an overlapping HTS scope must
+    not be in force on the same day — that would count the programme twice."""
     lo, hi = date.min, date.max
     for i, a in enumerate(tariffs):
         for b in tariffs[:i]:
-            if a.programme != b.programme or a.origin != b.origin:
+            if a.programme != b.programme:
+                continue
+            common = _common_origin(a, b)
+            if common is None:
                 continue
             if not any(x.startswith(y) or y.startswith(x) for x in a.hts for y in b.hts):
                 continue
@@ -275,6 +338,17 @@ def _check_overlaps(path: str, tariffs: Sequence[TariffRecord]) -> None:
                     path,
                     a.line,
                     f"record {a.id!r} overlaps {b.id!r} (line {b.line}): same programme {a.programme!r}, "
-                    f"origin {a.origin} and HTS scope in force on the same days; end the older record "
-                    "with 'until' = the new record's 'from'",
+                    f"origin {common} and HTS scope in force on the same days; end the older record "
+                    "with 'until' = the new record's 'from', or exclude the origin with 'except'",
                 )
+
+
+def _common_origin(a: TariffRecord, b: TariffRecord) -> str | None:
+    """An origin both records cover ("every origin" when both are "*"), or None."""
+    if a.origins is None and b.origins is None:
+        return "(every origin)"
+    if a.origins is None:
+        a, b = b, a
+    assert a.origins is not None
+    shared = {o for o in a.origins if covers(b, o)}
+    return min(shared) if shared else None

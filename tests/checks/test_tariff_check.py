@@ -54,9 +54,9 @@ def test_fleet_totals(bundled):
     assert "licensed customs broker" in s["tariff_note"]
     # Each component cited on a rig's finding is cited once in the summary, with its source.
     comps = s["tariff_components"]
-    assert set(comps) == {"MFN-8543.70.9960", "S301-CN-8543.70-LIST3-25", "IEEPA-FENT-CN-20", "IEEPA-RECIP-CN-10B",
-                          "IEEPA-RECIP-MY-19"}
-    assert "EO 14195" in comps["IEEPA-FENT-CN-20"]["source"] and comps["IEEPA-FENT-CN-20"]["rate"] == 0.2
+    assert set(comps) == {"MFN-8543.70.9960", "S301-CN-8543.70.99-LIST2", "IEEPA-FENT-CN-HK-20",
+                          "IEEPA-RECIP-CN-HK-MO-10B", "IEEPA-RECIP-MY-19"}
+    assert "EO 14195" in comps["IEEPA-FENT-CN-HK-20"]["source"] and comps["IEEPA-FENT-CN-HK-20"]["rate"] == 0.2
     # Every rig but the US-origin one gets a finding; the origin-less one says why no estimate.
     flagged = sorted(int(r) for g in groups for r in g.rows)
     assert flagged == [0, 1, 2, 3, 4, 5, 7]

@@ -88,6 +88,7 @@ check = "condition"
 message = "origin {assembly_country}"
 remediation = "none"
 references = [{ title = "test" }]
+confidence = "P"
 
 [effective]
 from = 2027-01-01

@@ -89,9 +89,22 @@ def test_1260h_dates_match_the_shared_file(curated, shared_lists):
         assert earliest.isoformat() == first_start[e.name], e.name
     smic = next(e for e in h if e.name == "Semiconductor Manufacturing International Corporation")
     assert smic.start == date(2021, 6, 3) and smic.end is None
-    # CXMT: 2025-01-07 edition with end 2026-02-17 (line 103), listed again 2026-06-08 (line 252).
-    cxmt = sorted((e.start, e.end) for e in h if e.name.startswith("ChangXin"))
-    assert cxmt == [(date(2025, 1, 7), date(2026, 2, 17)), (date(2026, 6, 8), None)]
+    # The shared file ends CXMT and YMTC on 2026-02-17, from a February 2026 update that was
+    # withdrawn within the hour (reported): the curated entries are NOT ended, so both stay
+    # listed on every day in between.
+    for name, start in (("ChangXin", date(2025, 1, 7)), ("Yangtze", date(2024, 1, 31))):
+        assert sorted((e.start, e.end) for e in h if e.name.startswith(name)) == [(start, None)]
+        assert all(e.listed_on(date(2026, 3, 1)) for e in h if e.name.startswith(name))
+
+
+def test_bitriver_designation_date_and_country(curated):
+    entries, _ = curated
+    group = next(e for e in entries if e.entity_id == "curated:sdn:bitriver")
+    assert (group.start, group.country) == (date(2022, 4, 20), "CH") and "BitRiver AG" in group.aliases
+    assert "jy0731" in group.source and "EO 14024" in group.source
+    ent = [e for e in entries if e.list_name == group.list_name and e.entity_id.isdigit()]
+    assert ent and all(e.start == date(2022, 4, 20) and "jy0731" in e.source for e in ent)
+    assert not group.listed_on(date(2022, 4, 19))
 
 
 GOOD = """

@@ -28,10 +28,10 @@ def rule():
         ("2025-09-28", "not_yet_effective", None),
         ("2025-09-29", "in_force", "P"),  # IFR effective date
         ("2025-11-09", "in_force", "P"),
-        ("2025-11-10", "suspended", "R"),  # suspension starts
-        ("2026-11-09", "suspended", "R"),  # last suspended day
-        ("2026-11-10", "revived_unconfirmed", "U"),  # revival, unconfirmed
-        ("2030-01-01", "revived_unconfirmed", "U"),
+        ("2025-11-10", "suspended", "P"),  # suspension starts (the suspension rule's text)
+        ("2026-11-09", "suspended", "P"),  # last suspended day
+        ("2026-11-10", "in_force", "R"),  # reimposed by the suspension rule's own text; no extension found
+        ("2030-01-01", "in_force", "R"),
     ],
 )
 def test_rule_status_boundary_days(rule, day, status, confidence):
@@ -42,7 +42,8 @@ def test_rule_status_boundary_days(rule, day, status, confidence):
 def test_applies_flag(rule):
     assert rule_status(rule, date(2025, 10, 1)).applies is True
     assert rule_status(rule, date(2026, 1, 1)).applies is False
-    assert rule_status(rule, date(2026, 12, 1)).applies is None  # unconfirmed
+    assert rule_status(rule, date(2026, 12, 1)).applies is True
+    assert "no extension" in rule_status(rule, date(2026, 12, 1)).note
     assert rule_status(rule, date(2025, 1, 1)).applies is False
 
 

@@ -40,57 +40,18 @@ def test_every_component_is_cited(schedule):
     assert st.components[0].confidence == "P" and "N297495" in st.components[0].source
 
 
-@pytest.mark.parametrize(
-    "origin,on,expected",
-    [
-        # Section 301 List 3: 10% from 2018-09-24, 25% from 2019-05-10.
-        ("CN", "2018-09-23", "0.026"),
-        ("CN", "2018-09-24", "0.126"),
-        ("CN", "2019-05-09", "0.126"),
-        ("CN", "2019-05-10", "0.276"),
-        # IEEPA fentanyl: 10% from 2025-02-04, 20% from 2025-03-04, 10% from 2025-11-10.
-        ("CN", "2025-02-03", "0.276"),
-        ("CN", "2025-02-04", "0.376"),
-        ("CN", "2025-03-03", "0.376"),
-        ("CN", "2025-03-04", "0.476"),
-        # IEEPA reciprocal China: 10% from 2025-04-05, 125% from 2025-04-10, 10% from 2025-05-14.
-        ("CN", "2025-04-04", "0.476"),
-        ("CN", "2025-04-05", "0.576"),
-        ("CN", "2025-04-09", "0.576"),
-        ("CN", "2025-04-10", "1.726"),
-        ("CN", "2025-05-13", "1.726"),
-        ("CN", "2025-05-14", "0.576"),
-        ("CN", "2025-11-09", "0.576"),
-        ("CN", "2025-11-10", "0.476"),
-        # IEEPA collection ended 2026-02-24; Section 122 10% 2026-02-24 to 2026-07-24 (exclusive).
-        ("CN", "2026-02-23", "0.476"),
-        ("CN", "2026-02-24", "0.376"),
-        ("CN", "2026-07-23", "0.376"),
-        ("CN", "2026-07-24", "0.276"),
-        # Assembly countries: reciprocal from 2025-08-07.
-        ("MY", "2025-08-06", "0.026"),
-        ("MY", "2025-08-07", "0.216"),
-        ("MY", "2026-02-23", "0.216"),
-        ("MY", "2026-02-24", "0.126"),
-        ("MY", "2026-07-24", "0.026"),
-        ("ID", "2025-09-01", "0.216"),
-        ("TH", "2025-09-01", "0.216"),
-        ("KH", "2025-09-01", "0.216"),
-        ("PH", "2025-09-01", "0.216"),
-        ("VN", "2025-09-01", "0.226"),
-        ("SG", "2025-09-01", "0.126"),
-    ],
-)
-def test_window_boundaries(schedule, origin, on, expected):
-    assert total(schedule, origin, on) == D(expected)
+# Every boundary day of every programme: tests/refdata/test_law_timeline.py (through the CLI).
 
 
 def test_hts_prefix_matching(schedule):
-    # Section 301 covers 8543.70 (any subheading); unformatted digits match too.
+    # Section 301 List 2 covers 8543.70.99 (any statistical suffix); unformatted digits match too.
     assert total(schedule, "CN", "2025-06-18", "8543709960") == D("0.576")
-    st = stack(schedule, "CN", "8543.70.1000", date(2026, 11, 26))
+    st = stack(schedule, "CN", "8543.70.9900", date(2026, 11, 26))
     assert [c.programme for c in st.components] == ["Section 301"]
     assert not st.has_general_rate  # the MFN record is for 8543.70.9960 only
+    assert "no general (MFN) rate" in st.incomplete
+    # 8543.70.10 is not in the List 2 annex.
+    assert stack(schedule, "CN", "8543.70.1000", date(2026, 11, 26)).components == ()
 
 
 def test_chips_entered_separately(schedule):
@@ -110,3 +71,49 @@ def test_notes_are_shown_not_summed(schedule):
     st = stack(schedule, "CN", "8471.50", date(2026, 3, 1))
     ids = [n.id for n in st.notes]
     assert "NOTE-S232-SEMI" in ids and "NOTE-8471-BLOCKSTREAM" in ids
+
+
+def write(tmp_path, body):
+    p = tmp_path / "t.toml"
+    p.write_text(body, encoding="utf-8")
+    return p
+
+
+RECIP = """
+[[tariff]]
+id = "{id}"
+programme = "IEEPA reciprocal"
+{origin}
+hts = ["*"]
+percent = {pct}
+from = 2025-04-09
+until = 2025-04-10
+confidence = "R"
+source = "test"
+"""
+
+
+def test_a_country_rate_beside_an_every_origin_rate_is_refused(tmp_path):
+    """Summing the baseline and a country rate for the same day would count the programme twice."""
+    from auditor.refdata._records import RefDataError
+
+    body = RECIP.format(id="BASE", origin='origin = "*"', pct=10) + RECIP.format(id="MY", origin='origin = "MY"', pct=24)
+    with pytest.raises(RefDataError, match="'MY' overlaps 'BASE'.*origin MY"):
+        load_tariffs(write(tmp_path, body))
+    body = RECIP.format(id="BASE", origin='origin = "*"\nexcept = ["MY"]', pct=10) + RECIP.format(
+        id="MY", origin='origin = ["MY", "TH"]', pct=24)
+    with pytest.raises(RefDataError, match="origin TH"):
+        load_tariffs(write(tmp_path, body))
+    body = RECIP.format(id="BASE", origin='origin = "*"\nexcept = ["MY", "TH"]', pct=10) + RECIP.format(
+        id="MY", origin='origin = ["MY", "TH"]', pct=24)
+    sched, _ = load_tariffs(write(tmp_path, body))
+    assert total(sched, "TH", "2025-04-09") == D("0.24") and total(sched, "FR", "2025-04-09") == D("0.10")
+
+
+def test_except_needs_every_origin(tmp_path):
+    from auditor.refdata._records import RefDataError
+
+    with pytest.raises(RefDataError, match=r"t.toml:6: 'except' is only allowed"):
+        load_tariffs(write(tmp_path, RECIP.format(id="X", origin='origin = "MY"\nexcept = ["TH"]', pct=1)))
+    with pytest.raises(RefDataError, match=r"'origin' has 'XX'"):
+        load_tariffs(write(tmp_path, RECIP.format(id="X", origin='origin = ["MY", "XX"]', pct=1)))

@@ -45,7 +45,7 @@ def test_json_shape(capsys):
     # Rates are decimal fractions: 0.25 for 25%.
     assert [c["rate"] for c in doc["components"]] == [0.026, 0.25, 0.2, 0.1]
     fent = doc["components"][2]
-    assert (fent["from"], fent["until"], fent["confidence"]) == ("2025-03-04", "2025-11-10", "R")
+    assert (fent["from"], fent["until"], fent["confidence"]) == ("2025-03-04", "2025-11-10", "P")
     assert doc["components"][0]["until"] is None
 
 

@@ -112,7 +112,8 @@ def _stress_rules(d: Path) -> Path:
         (d / f"{rid}.toml").write_text(
             f'id = "{rid}"\ntitle = "Every rig ({sev})"\nseverity = "{sev}"\nkind = "data_quality"\n'
             f'check = "condition"\nmessage = "Stress {sev} on {{serial}}"\nremediation = "None."\n'
-            f'references = [{{ title = "test" }}]\n\n[match]\nfield = "serial"\nexists = true\n\n'
+            f'references = [{{ title = "test" }}]\nconfidence = "P"\n\n[effective]\nundated = "test"\n\n'
+            f'[match]\nfield = "serial"\nexists = true\n\n'
             f'[[tests]]\nname = "fires"\nexpect = "fail"\nrow = {{ serial = "S1", model = "S21" }}\n',
             encoding="utf-8")
     return d

@@ -3,6 +3,11 @@
 Each distinct name is screened once per audit (a fleet has a handful of suppliers), and the
 verdict is joined back to every rig carrying that name. A match is *exposure* to a listed
 party, not proof of illegality: findings state the legal effect of the list.
+
+One name matching several entries (a party listed under several names, or on several lists)
+is ONE finding per rig and field: every entry is evidence (`entries`), the severity is the
+highest any of their lists carries by its legal effect (`list_severity`), and the message
+quotes the entry that sets it.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from auditor.engine.checks.base import EvalContext, Where
 from auditor.engine.grouping import group_rows
 from auditor.engine.render import render
 from auditor.model import CANONICAL_COLUMNS, FindingGroup, InventoryTable, Rule
+from auditor.refdata.importers.effects import list_severity
 
 KEYS = {"fields", "lists", "threshold"}
 
@@ -28,7 +34,8 @@ class ScreenCheck:
     name = "screen"
     table = "screen"
     kinds = frozenset({"entity"})
-    message_vars = frozenset({"field", "value", "list", "listed_name", "matched_name", "score", "legal_effect", "source"})
+    message_vars = frozenset({"field", "value", "list", "listed_name", "matched_name", "score", "legal_effect", "source",
+                              "severity", "severity_basis", "more"})
 
     def parse(self, spec, where: Where) -> ScreenConfig:
         if not isinstance(spec, dict):
@@ -66,19 +73,8 @@ class ScreenCheck:
                 kwargs = {"lists": cfg.lists}
                 if cfg.threshold is not None:
                     kwargs["threshold"] = cfg.threshold
+                entries = []
                 for m in screener.screen(str(value), ctx.as_of, **kwargs):
-                    evidence = {
-                        "field": field,
-                        "value": value,
-                        "list": m.list_name,
-                        "entity_id": m.entity_id,
-                        "listed_name": m.name,
-                        "matched_name": m.matched_name,
-                        "score": round(float(m.score), 4),
-                        "legal_effect": m.legal_effect,
-                        "source": m.source,
-                        "explanation": m.explanation,
-                    }
                     decision = find_clearance(str(value), m, cleared) if cleared else None
                     if decision is not None:
                         # A reviewed false positive: no finding, but the report says it was cleared.
@@ -90,9 +86,42 @@ class ScreenCheck:
                             "decision": f"{decision.file}:{decision.line}" if decision.file else "",
                         })
                         continue
-                    values = {**evidence, "score": f"{m.score:.2f}"}
-                    groups.append(FindingGroup(rule, rows, render(rule.message, values), evidence))
+                    entries.append((list_severity(m.list_name), m))
+                if entries:
+                    groups.append(self._finding(rule, rows, field, value, entries))
         return groups
+
+
+    @staticmethod
+    def _finding(rule: Rule, rows, field: str, value, entries) -> FindingGroup:
+        # The entry whose list is the most severe (then the best score) speaks for the finding.
+        entries.sort(key=lambda e: (-e[0][0], -e[1].score, e[1].list_name, e[1].entity_id))
+        (severity, basis), top = entries[0]
+        evidence = {
+            "field": field,
+            "value": value,
+            **_entry(top),
+            "severity": severity.label,
+            "severity_basis": basis,
+            "entries": [{**_entry(m), "severity": sev.label} for (sev, _), m in entries],
+        }
+        more = len(entries) - 1
+        values = {**evidence, "score": f"{top.score:.2f}",
+                  "more": f" and {more} more listed entr{'y' if more == 1 else 'ies'}" if more else ""}
+        return FindingGroup(rule, rows, render(rule.message, values), evidence, severity=severity)
+
+
+def _entry(m) -> dict:
+    return {
+        "list": m.list_name,
+        "entity_id": m.entity_id,
+        "listed_name": m.name,
+        "matched_name": m.matched_name,
+        "score": round(float(m.score), 4),
+        "legal_effect": m.legal_effect,
+        "source": m.source,
+        "explanation": m.explanation,
+    }
 
 
 CHECK = ScreenCheck()

@@ -174,16 +174,16 @@ class TariffCheck:
     def _classify(sched: Schedule, origin, hts, imported, as_of: date, today_cache) -> tuple:
         if origin is None:
             return ("skip", "origin_missing", "assembly_country is missing")
-        if origin == "US":
-            # Duty falls on imports; a rig of claimed US origin owes none itself (its imported
-            # parts were dutiable on their own entries, which this inventory does not show).
-            return ("skip", "us_origin", "claimed US origin")
         on = imported or as_of
         code = hts or ASSUMED_HTS
         try:
             st = stack(sched, origin, code, on)
         except ValueError as exc:  # an HTS code the schedule cannot read
             return ("skip", "no_rates", str(exc))
+        if st.exemption is not None:
+            # The schedule's exemption (US origin owes no duty), decided by stack() exactly
+            # as `auditor tariffs explain` decides it.
+            return ("skip", "us_origin", st.exemption.text)
         if not st.components:
             return ("skip", "no_rates", f"no duty programmes on file for origin {origin}, HTS {code} on {on}")
         today = today_cache.get((origin, code))
@@ -214,8 +214,10 @@ class TariffCheck:
             evidence["hts_assumed"] = ASSUMED_HTS_SOURCE
         if st.uncertain:
             evidence["uncertain_components"] = [_component_brief(c) for c in st.uncertain]
-        if not st.has_general_rate:
-            evidence["incomplete"] = f"no general (MFN) rate on file for HTS {st.hts}; the total omits it"
+        if st.incomplete:
+            evidence["incomplete"] = st.incomplete
+        if st.notes:
+            evidence["notes"] = [{"id": n.id, "text": n.text, "confidence": n.confidence} for n in st.notes]
         values = {
             "origin": st.origin, "hts": st.hts, "date": st.on.isoformat(), "date_basis": date_basis,
             "rate": percent_text(st.total_rate), "programmes": programmes,

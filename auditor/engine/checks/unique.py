@@ -1,6 +1,7 @@
 """`check = "unique"`: rows sharing a non-empty value that should be unique ([unique] table).
 
-Duplicate serials across an inventory are a real cloning / fraud signal (FACTS.md).
+Duplicate serials across an inventory are a real cloning / fraud signal (no vendor publishes a
+serial format, so serials are compared as opaque strings).
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
-"""What being on each list means (FACTS.md "Entity lists and export controls").
+"""What being on each list means, and how severe a match is because of it.
 
 A screening hit is *exposure* to a listed party, not proof of illegality; findings quote
-the list's legal effect so the reader knows what follows from it. The CSL names its
+the list's legal effect so the reader knows what follows from it, and take their severity
+from that effect (`list_severity`): dealings prohibited (SDN) are critical; export licence
+requirements and denials (Entity List, MEU, Denied Persons) high; DoD procurement (1260H)
+medium; FCC equipment authorisation (site gear, not rigs) low. The CSL names its
 sections by a long title with an abbreviation in parentheses ("Entity List (EL) - Bureau
 of Industry and Security"); we key on that abbreviation so a re-worded title still maps.
 """
@@ -9,6 +12,8 @@ of Industry and Security"); we key on that abbreviation so a re-worded title sti
 from __future__ import annotations
 
 import re
+
+from auditor.model import Severity
 
 # Section names used by importers whose files have no section column.
 SDN = "Specially Designated Nationals (SDN) - Treasury Department"
@@ -94,3 +99,34 @@ def legal_effect(section: str) -> str:
     """One-line legal effect of being on `section`; "see source" when we do not know the list."""
     code = list_code(section)
     return _EFFECTS[code] if code else UNKNOWN_EFFECT
+
+
+# Severity by the legal effect of the list, with the reason stated in each finding.
+_SEVERITY: dict[str, tuple[Severity, str]] = {
+    "SDN": (Severity.CRITICAL, "OFAC SDN: dealings are prohibited for US persons"),
+    "FSE": (Severity.CRITICAL, "OFAC Foreign Sanctions Evaders: transactions are prohibited for US persons"),
+    "EL": (Severity.HIGH, "BIS Entity List: a licence is required to export, re-export or transfer EAR items to the party"),
+    "MEU": (Severity.HIGH, "BIS Military End-User List: a licence is required for the listed items"),
+    "DPL": (Severity.HIGH, "BIS Denied Persons List: export privileges denied"),
+    "DTC": (Severity.HIGH, "ITAR debarment: no part in exports of defence articles or services"),
+    "ISN": (Severity.HIGH, "State Department nonproliferation sanctions: procurement and export licences restricted"),
+    "NS-MBS": (Severity.HIGH, "OFAC menu-based sanctions: the measures selected for the party apply"),
+    "SSI": (Severity.MEDIUM, "OFAC sectoral sanctions: only the transactions named in the directive are prohibited"),
+    "CMIC": (Severity.MEDIUM, "OFAC CMIC list: purchases of the company's public securities are prohibited; other dealings are not"),
+    "CAP": (Severity.MEDIUM, "OFAC CAPTA list: restrictions on correspondent accounts at US financial institutions"),
+    "CAPTA": (Severity.MEDIUM, "OFAC CAPTA list: restrictions on correspondent accounts at US financial institutions"),
+    "UVL": (Severity.MEDIUM, "BIS Unverified List: exports need a UVL statement and no licence exception"),
+    "1260H": (Severity.MEDIUM, "DoD Section 1260H list: restricts DoD procurement only"),
+    "PLC": (Severity.LOW, "OFAC non-SDN PLC list: identified, property not blocked"),
+    "FCC": (Severity.LOW, "FCC Covered List: equipment authorisation of site gear (routers, cameras), not mining rigs"),
+}
+UNKNOWN_SEVERITY = (
+    Severity.CRITICAL,
+    "legal effect of this list unknown: treated as the most severe until a reviewer states its effect",
+)
+
+
+def list_severity(section: str) -> tuple[Severity, str]:
+    """(severity, why) of a match on `section`, by the list's legal effect."""
+    code = list_code(section)
+    return _SEVERITY.get(code, UNKNOWN_SEVERITY) if code else UNKNOWN_SEVERITY
