@@ -40,7 +40,10 @@ class AuditOptions:
     devices_max_age_days: int = 7  # older snapshots are stated on the report
 
 
-def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None) -> AuditResult:
+def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None,
+              on_rule: Callable[[int, int, str], None] | None = None) -> AuditResult:
+    """Read, load, evaluate. `progress(rows)` is told rows read; `on_rule(done, total, rule_id)`
+    each rule evaluated (both optional: for a progress display)."""
     rules = load_rules(opts.rule_dirs or None)
     table, sources, rejected, warnings = read_inventories(opts.inventories, progress, opts.read)
     seen: dict[str, str] = {}
@@ -60,7 +63,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None)
     else:
         evaluation = evaluate(table, [r for r in rules if r.check_kind != "device"], refdata, opts.as_of,
                               sources=sources, allow_missing=frozenset(opts.allow_missing),
-                              time_budget_s=opts.rule_timeout_s)
+                              time_budget_s=opts.rule_timeout_s, on_rule=on_rule)
     incomplete = list(refdata.incomplete) + list(evaluation.errors) + incomplete_reasons(evaluation.coverage)
     if inventory_rows == 0:
         incomplete.append("no row could be audited: every input row was rejected")

@@ -19,10 +19,49 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Callable, TextIO
+from pathlib import Path
+from typing import Callable, Protocol, Sequence, TextIO
 
 MIN_INTERVAL = 0.2  # seconds between two updates of the same line
 MIN_ELAPSED_FOR_ESTIMATE = 1.0
+
+
+class ProgressSink(Protocol):
+    """What a run reports as it goes (auditor.run); ProgressDisplay draws it on stderr."""
+
+    def reading(self, rows: int, bytes_done: int | None = None) -> None: ...
+
+    def evaluating(self, done: int, total: int, rule_id: str = "") -> None: ...
+
+    def writing(self, done: int, total: int, name: str = "") -> None: ...
+
+    def finish(self) -> None: ...
+
+
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".jsonl", ".ndjson")
+SAMPLE_BYTES = 1 << 16
+
+
+def expected_rows(paths: Sequence[str]) -> int | None:
+    """About how many rows the inventories hold, from their sizes and the line length of their
+    first 64 KiB: enough for an estimate of the reading time. None when a file is not line-based
+    text (workbooks, JSON documents) or cannot be sized."""
+    total = 0
+    for p in paths:
+        path = Path(p)
+        if path.suffix.lower() not in TEXT_SUFFIXES:
+            return None
+        try:
+            size = path.stat().st_size
+            with open(path, "rb") as fh:
+                head = fh.read(SAMPLE_BYTES)
+        except OSError:
+            return None
+        lines = head.count(b"\n")
+        if not lines:
+            return None
+        total += int(size / (len(head) / lines))
+    return total or None
 
 
 def wanted(mode: str | None, quiet: bool, stream: TextIO | None = None) -> bool:
@@ -44,9 +83,10 @@ class ProgressDisplay:
     """One status line on `stream`, rewritten in place on a terminal, appended otherwise."""
 
     def __init__(self, stream: TextIO | None = None, total_bytes: int | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, total_rows: int | None = None):
         self.stream = stream if stream is not None else sys.stderr
         self.total_bytes = total_bytes or None
+        self.total_rows = total_rows or None  # an estimate (expected_rows), when bytes are not reported
         self.clock = clock
         try:
             self.inline = self.stream.isatty()
@@ -65,6 +105,9 @@ class ProgressDisplay:
         if bytes_done is not None and self.total_bytes:
             fraction = min(1.0, bytes_done / self.total_bytes)
             text += f" ({fraction:.0%} of {self.total_bytes / 1e6:,.0f} MB)"
+        elif self.total_rows:
+            fraction = min(0.99, rows / self.total_rows)
+            text += f" (about {fraction:.0%})"
         self._show("reading", text, fraction)
 
     def evaluating(self, done: int, total: int, rule_id: str = "") -> None:

@@ -48,7 +48,9 @@ if TYPE_CHECKING:
 
 DEFAULT_FORMATS = ("json", "html")
 
-Progress = Callable[[int], None]  # rows read so far
+# A run reports rows read, rules evaluated and formats written (auditor.progress.ProgressSink).
+if TYPE_CHECKING:
+    from auditor.progress import ProgressSink as Progress
 
 
 class RunError(Exception):
@@ -143,7 +145,7 @@ def run(request: AuditRequest, progress: Progress | None = None,
     result = replace(result, gate=request.gate, outputs=_filenames(request),
                      sarif_min_severity=request.sarif_min_severity)
     fails = request.gate.fails(result)
-    written = render(result, request)
+    written = render(result, request, progress)
     signed = sign(request, checked)
     run_id = record(result, request, started_at, clock()) if request.record else None
     return AuditOutcome(result, fails, written, signed, run_id)
@@ -219,7 +221,8 @@ def evaluate(request: AuditRequest, progress: Progress | None = None) -> AuditRe
                               devices=request.devices, devices_max_age_days=request.devices_max_age_days,
                               rule_timeout_s=request.rule_timeout_s)
     try:
-        return audit.run_audit(opts, progress)
+        return audit.run_audit(opts, progress.reading if progress else None,
+                               progress.evaluating if progress else None)
     except (RuleError, InventoryError) as exc:
         raise RunError(str(exc)) from None
     except Exception as exc:
@@ -247,7 +250,7 @@ def decorate(result: AuditResult, request: AuditRequest, checked: _Checked) -> A
     return result
 
 
-def render(result: AuditResult, request: AuditRequest) -> tuple[Path, ...]:
+def render(result: AuditResult, request: AuditRequest, progress: Progress | None = None) -> tuple[Path, ...]:
     """Write each requested format into out_dir (nothing without one)."""
     if request.out_dir is None:
         return ()
@@ -257,7 +260,12 @@ def render(result: AuditResult, request: AuditRequest) -> tuple[Path, ...]:
     signing = request.sign_key is not None
     try:
         prepare_out_dir(request.out_dir, overwrite=request.overwrite, signing=signing)
-        return tuple(formats.get(name).write(result, request.out_dir) for name in request.formats)
+        written = []
+        for i, name in enumerate(request.formats):
+            if progress is not None:
+                progress.writing(i + 1, len(request.formats), name)
+            written.append(formats.get(name).write(result, request.out_dir))
+        return tuple(written)
     except OutputError as exc:
         raise RunError(str(exc)) from None
     except OSError as exc:  # disk full, read-only file system, permissions changed meanwhile

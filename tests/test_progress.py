@@ -73,3 +73,33 @@ def test_when_progress_is_shown(monkeypatch, mode, quiet, ci, tty, expected):
     monkeypatch.setenv("CI", ci)
     stream = Tty() if tty else io.StringIO()
     assert wanted(mode, quiet, stream) is expected
+
+
+def test_audit_shows_its_stages_when_asked_and_stays_quiet_in_logs(tmp_path):
+    from tests.conftest import REPO, run_cli
+
+    args = ["audit", str(REPO / "sample_inventory.csv"), "--as-of", "2026-11-26", "--bundled-lists-only",
+            "--no-record", "--format", "json,md"]
+    shown = run_cli(*args, "--out", str(tmp_path / "a"), "--progress")
+    assert shown.returncode == 1, shown.stderr
+    lines = [line for line in shown.stderr.splitlines() if line.startswith("auditor: evaluating: ")]
+    total = int(lines[0].split("/")[1].split()[0])
+    assert lines[0].startswith("auditor: evaluating: 1/") and f"evaluating: {total}/{total} rules" in lines[-1]
+    assert "auditor: writing: 1/2 formats (json)" in shown.stderr
+    assert "auditor: writing: 2/2 formats (md)" in shown.stderr
+    # Piped (as in a CI log) without --progress, and with -q: no progress lines at all.
+    for extra in ((), ("-q",)):
+        quiet = run_cli(*args, "--out", str(tmp_path / f"b{len(extra)}"), *extra)
+        assert "evaluating:" not in quiet.stderr and "writing:" not in quiet.stderr
+    # The reports do not depend on whether progress was shown.
+    assert (tmp_path / "a" / "report.json").read_bytes() == (tmp_path / "b0" / "report.json").read_bytes()
+
+
+def test_expected_rows_from_the_first_lines(tmp_path):
+    from auditor.progress import expected_rows
+
+    csv_file = tmp_path / "fleet.csv"
+    csv_file.write_text("serial,model\n" + "".join(f"S{i:05d},Antminer S21\n" for i in range(20_000)))
+    estimate = expected_rows([str(csv_file)])
+    assert estimate is not None and abs(estimate - 20_001) / 20_001 < 0.05
+    assert expected_rows([str(tmp_path / "fleet.xlsx")]) is None  # not line-based text

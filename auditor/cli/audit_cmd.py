@@ -96,11 +96,14 @@ def _load_config(ctx: click.Context, param: click.Parameter, value: str | None) 
               help="With --sign --tsa: PAdES B-LTA (validation data and a document timestamp in the PDF).")
 @click.option("--sarif-min-severity", type=click.Choice(["info", "low", "medium", "high", "critical"]),
               help="Lowest severity listed in report.sarif (default: the --fail-on level); the rest is counted.")
+@click.option("--progress/--no-progress", "show_progress", default=None,
+              help="Progress on stderr: rows read, rules evaluated, formats written, with an estimate "
+                   "(default: on a terminal outside CI).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the one-line summary.")
 def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fail_on_new_only, exit_zero, strict,
           column_map, date_format, sheet, encoding, allow_missing, rule_timeout, db_url, refdata, waivers_path,
           max_waiver_days, baseline, diff_ref, record, organisation, sign, key_dir, devices, devices_max_age,
-          tsa_url, long_term, sarif_min_severity, quiet):
+          tsa_url, long_term, sarif_min_severity, show_progress, quiet):
     """Audit INVENTORY files (CSV, JSON, JSON Lines or workbooks) and write reports into --out."""
     from auditor import formats as fmt_registry
     from auditor.engine.coverage import check_fields
@@ -159,7 +162,10 @@ def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fai
         tsa_url=tsa_url,
         long_term=long_term,
     )
-    progress = _progress if sys.stderr.isatty() and not quiet else None
+    from auditor.progress import ProgressDisplay, expected_rows, wanted
+
+    progress = (ProgressDisplay(total_rows=expected_rows(inventory))
+                if wanted({True: "always", False: "never", None: None}[show_progress], quiet) else None)
     try:
         outcome = run(request, progress)
     except RunError as exc:
@@ -168,7 +174,7 @@ def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fai
         sys.exit(USAGE)
     finally:
         if progress:
-            click.echo("\r" + " " * 40 + "\r", err=True, nl=False)
+            progress.finish()
     result = outcome.result
     code = exit_code(outcome, exit_zero)
     if not quiet:
@@ -212,6 +218,3 @@ def exit_code(outcome, exit_zero: bool = False) -> int:
         return CLEAN if exit_zero else FINDINGS
     return CLEAN
 
-
-def _progress(rows: int) -> None:
-    click.echo(f"\rauditor: reading… {rows:,} rows", err=True, nl=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
@@ -74,6 +74,7 @@ def evaluate(
     sources: Sequence[InventorySource] | None = None,
     allow_missing: frozenset[str] = frozenset(),
     time_budget_s: float | None = None,
+    on_rule: Callable[[int, int, str], None] | None = None,
 ) -> Evaluation:
     """Evaluate every rule in force; with `time_budget_s`, a rule that runs longer is not evaluated
     (named in `errors`, so the audit is INCOMPLETE) and the next one starts. With `sources` (the
@@ -82,7 +83,9 @@ def evaluate(
     ctx = EvalContext(as_of=as_of, refdata=refdata)
     result = Evaluation(groups=[], cleared_matches=ctx.cleared_matches)
     presence = FieldPresence(table, sources) if sources is not None else None
-    for rule in rules:
+    for done, rule in enumerate(rules, 1):
+        if on_rule is not None:  # a progress display; the core itself never reads a clock
+            on_rule(done, len(rules), rule.id)
         if not rule.in_force(as_of):
             result.not_in_force.append(rule.id)
             result.coverage.append(RuleCoverage(rule.id, "not_in_force", detail=_window(rule)))
