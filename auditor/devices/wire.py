@@ -27,7 +27,7 @@ import re
 import socket
 import struct
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 # A rig's identity replies are a few kilobytes; Antminer `stats` pages reach ~100 KB.
 DEFAULT_LIMIT = 1 << 20
@@ -55,6 +55,20 @@ async def _open(host: str, port: int):
 
 
 _LINGER_0 = struct.pack("ii", 1, 0)
+
+
+async def _converse(host: str, port: int,
+                    talk: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[bytes]]) -> bytes:
+    """One connection: `talk` sends and reads; the connection is closed normally when it
+    completes and reset when it raised (see _close)."""
+    reader, writer = await _open(host, port)
+    done = False
+    try:
+        raw = await talk(reader, writer)
+        done = True
+        return raw
+    finally:
+        await _close(writer, abandon=not done)
 
 
 async def _close(writer: asyncio.StreamWriter, abandon: bool) -> None:
@@ -174,19 +188,12 @@ async def cgminer_request(host: str, port: int, command: dict[str, Any], timeout
                           limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     """Send one cgminer-style JSON command; return the decoded JSON object."""
 
-    async def exchange() -> bytes:
-        reader, writer = await _open(host, port)
-        done = False
-        try:
-            writer.write(json.dumps(command).encode())
-            await writer.drain()
-            raw = await _read_until_close(reader, limit)
-            done = True
-            return raw
-        finally:
-            await _close(writer, abandon=not done)
+    async def talk(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
+        writer.write(json.dumps(command).encode())
+        await writer.drain()
+        return await _read_until_close(reader, limit)
 
-    raw = await _bounded(exchange(), timeout, "reply")
+    raw = await _bounded(_converse(host, port, talk), timeout, "reply")
     return decode_json(raw)
 
 
@@ -194,23 +201,16 @@ async def framed_request(host: str, port: int, command: dict[str, Any], timeout:
                          limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     """Whatsminer API v3: length-prefixed JSON request and reply."""
 
-    async def exchange() -> bytes:
-        reader, writer = await _open(host, port)
-        done = False
-        try:
-            body = json.dumps(command).encode()
-            writer.write(struct.pack("<I", len(body)) + body)
-            await writer.drain()
-            (length,) = struct.unpack("<I", await reader.readexactly(4))
-            if length > limit:
-                raise DeviceError(f"reply announces {length} bytes, more than the {limit}-byte limit")
-            raw = await reader.readexactly(length)
-            done = True
-            return raw
-        finally:
-            await _close(writer, abandon=not done)
+    async def talk(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
+        body = json.dumps(command).encode()
+        writer.write(struct.pack("<I", len(body)) + body)
+        await writer.drain()
+        (length,) = struct.unpack("<I", await reader.readexactly(4))
+        if length > limit:
+            raise DeviceError(f"reply announces {length} bytes, more than the {limit}-byte limit")
+        return await reader.readexactly(length)
 
-    raw = await _bounded(exchange(), timeout, "reply")
+    raw = await _bounded(_converse(host, port, talk), timeout, "reply")
     return decode_json(raw)
 
 
@@ -251,20 +251,17 @@ class HttpReply:
 
 
 async def _http_once(host: str, port: int, path: str, authorization: str | None, limit: int) -> HttpReply:
-    reader, writer = await _open(host, port)
-    done = False
-    try:
-        lines = [f"GET {path} HTTP/1.1", f"Host: {host}" if port == 80 else f"Host: {host}:{port}",
-                 "Connection: close", "Accept: application/json, */*", "User-Agent: auditor-device-scan"]
-        if authorization:
-            lines.append(f"Authorization: {authorization}")
+    lines = [f"GET {path} HTTP/1.1", f"Host: {host}" if port == 80 else f"Host: {host}:{port}",
+             "Connection: close", "Accept: application/json, */*", "User-Agent: auditor-device-scan"]
+    if authorization:
+        lines.append(f"Authorization: {authorization}")
+
+    async def talk(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
         await writer.drain()
-        raw = await _read_until_close_http(reader, limit)
-        done = True
-    finally:
-        await _close(writer, abandon=not done)
-    return _parse_http(raw)
+        return await _read_until_close_http(reader, limit)
+
+    return _parse_http(await _converse(host, port, talk))
 
 
 async def _read_until_close_http(reader: asyncio.StreamReader, limit: int) -> bytes:
