@@ -1,11 +1,11 @@
 """The shipped origin, tariff and firmware rules: self-tests, and an audit of the sample inventory."""
 
-import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import read_report
 
 from auditor.cli import main
 from auditor.engine.loader import load_rules
@@ -43,7 +43,7 @@ def test_audit_of_sample_inventory(tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(args)
     assert exc.value.code == 0
-    report = json.loads((out / "report.json").read_text())
+    report = read_report(out)
     findings = report["findings"]
     by_serial = {}
     for f in findings:
