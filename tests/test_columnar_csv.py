@@ -80,7 +80,8 @@ TAKEN = {
     "many serials and MACs, some needing validation": HEADER + rows(3000)
     + "SN_X ,B,S21,MY,2024-01-01,2025-01-01,AA-BB-CC-DD-EE-FF,x,1\n"
     + "SN\u00e9,B,S21,MY,2024-01-01,2025-01-01,not a mac,x,1\n"
-    + "SN\x01,B,S21,MY,2024-01-01,2025-01-01,0a:0b:0c:0d:0e:0f,x,1\n",
+    + "SN\x01,B,S21,MY,2024-01-01,2025-01-01,0a:0b:0c:0d:0e:0f,x,1\n"
+    + "S" * 129 + ",B,S21,MY,2024-01-01,2025-01-01,0a:0b:0c:0d:0e:0e,x,1\n",  # one over the serial limit
     "semicolon delimiter": (HEADER + rows(5)).replace(",", ";").replace('"Acme; ""Trading"" LLC"', "Acme"),
     "header only": HEADER,
 }

@@ -73,9 +73,10 @@ class Condition:
         if len(self.fields) == 1:
             (name,) = self.fields
             col = table.columns[name]
-            verdict = self.bulk(col.values) if self.bulk is not None and len(col.values) > BULK_MIN else None
-            if verdict is not None:
-                return verdict[col.codes]
+            bulk = self.bulk(col.values) if self.bulk is not None and len(col.values) > BULK_MIN else None
+            if bulk is not None:
+                in_bulk: np.ndarray = bulk[col.codes]
+                return in_bulk
             verdict = np.fromiter((self.fn({name: v}, as_of) for v in col.values), dtype=bool, count=len(col.values))
             broadcast: np.ndarray = verdict[col.codes]
             return broadcast

@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from auditor.inventory.fields import FieldError
+from auditor.inventory.fields import DEFAULT_MAX_LEN, MAX_LEN, FieldError
 from auditor.inventory.options import ReadOptions
 from auditor.inventory.table import TableBuilder
 from auditor.inventory.tabular import TabularSink
@@ -38,8 +38,9 @@ from auditor.model import InventorySource, Rejected
 #: Files smaller than this are streamed: below it the streaming reader takes well under a second.
 MIN_BYTES = 8 * 1024 * 1024
 
-# A cell a streaming read would return unchanged: printable ASCII without surrounding spaces,
-# so clean_text() is the identity and raises nothing. Tested in bulk with RE2 (pyarrow).
+# A cell a streaming read would return unchanged: printable ASCII without surrounding spaces
+# and within the column's length limit, so clean_text() is the identity and raises nothing.
+# Tested in bulk with RE2 (pyarrow).
 _SIMPLE = r"^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$"
 # A MAC already in the canonical form normalise_mac() returns.
 _CANONICAL_MAC = r"^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$"
@@ -263,7 +264,9 @@ def _codes(sink: TabularSink, c: _Column) -> _Column:
     if pattern is not None and len(c.values) > 1000:
         # Near-unique columns (serials, MACs): cells a streaming read keeps as they are get their
         # codes in bulk; only the others go through validation one by one.
-        plain = pc.match_substring_regex(c.dictionary, pattern).to_numpy(zero_copy_only=False)
+        limit = MAX_LEN.get(column, DEFAULT_MAX_LEN)
+        plain = pc.and_(pc.match_substring_regex(c.dictionary, pattern),
+                        pc.less_equal(pc.utf8_length(c.dictionary), limit)).to_numpy(zero_copy_only=False)
         index = sink.writer.indexes[c.j]
         if plain.all() and index.keys().isdisjoint(c.values):
             # Every distinct cell is new and kept as it is: codes in order, one dict update.
