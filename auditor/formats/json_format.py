@@ -106,6 +106,8 @@ class GroupTable:
 
 #: Findings formatted together in one columnar step (bounded memory for any fleet size).
 CHUNK = 100_000
+# Text JSON writes as it is between quotes: printable ASCII without '"' and '\'.
+_NO_ESCAPES = r'^[ !#-\[\]-~]*$'
 
 
 def finding_chunks(result: AuditResult, groups: GroupTable) -> Iterator[bytes]:
@@ -140,15 +142,22 @@ def _columnar_chunk(c: FindingColumns, lo: int, hi: int, groups: GroupTable, fil
     tails = [f'","group":{e},"rule_id":{_str(g.rule.id)},"severity":"{g.effective_severity.label}","status":"open"}}'
              for g, e in zip(c.groups, entry)]
     keys, serials, gis = c.keys[lo:hi], c.serials[lo:hi], c.group_index[lo:hi]
-    key_json = [_str(k) for k in keys]
-    serial_json = [kj if s == k else _str(s) if s is not None else "null" for kj, s, k in zip(key_json, serials, keys)]
+    key_arr = pa.array(keys, type=pa.string())
+    if pc.all(pc.match_substring_regex(key_arr, _NO_ESCAPES)).as_py():
+        key_json = pc.binary_join_element_wise('"', key_arr, '"', "")  # nothing to escape: quoted as is
+    else:
+        key_json = pa.array([_str(k) for k in keys], type=pa.string())
+    if serials == keys:  # every rig has a serial, which is its key
+        serial_json = key_json
+    else:
+        serial_json = pa.array([_str(s) if s is not None else "null" for s in serials], type=pa.string())
     fps = [fingerprint[g](k) for g, k in zip(gis, keys)]
     g_arr = pa.array(gis, type=pa.int32())
     joined = pc.binary_join_element_wise(
         ',\n{"asset":{"file":', pa.array(files).take(pa.array(c.sources[lo:hi], type=pa.int32())),
-        ',"key":', pa.array(key_json, type=pa.string()),
+        ',"key":', key_json,
         ',"line":', pa.array(c.lines[lo:hi], type=pa.int64()).cast(pa.string()),
-        ',"serial":', pa.array(serial_json, type=pa.string()),
+        ',"serial":', serial_json,
         '},"fingerprint":"', pa.array(fps, type=pa.string()),
         pa.array(tails, type=pa.string()).take(g_arr),
         "",  # the separator between the parts above

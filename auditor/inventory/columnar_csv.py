@@ -118,7 +118,8 @@ def _scan(fh: Any, delimiter: str) -> tuple[str, list[str], int] | None:
             if header is None:
                 return None
             piece = piece[end + 1:] if end >= 0 else b""
-        if b"\x00" in piece or piece.count(b"\r") != piece.count(b"\r\n") or not _quotes_are_strict(piece, delimiter):
+        lone_cr = b"\r" in piece and piece.count(b"\r") != piece.count(b"\r\n")
+        if b"\x00" in piece or lone_cr or not _quotes_are_strict(piece, delimiter):
             return None  # NUL, a lone CR, or quoting the strict reader reads differently or refuses
         lines += piece.count(b"\n") + (0 if not piece or piece.endswith(b"\n") else 1)
         if not block:
