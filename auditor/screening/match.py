@@ -378,9 +378,11 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
         leftover_weight = sum(max(token_weight(t), CONFLICT_WEIGHT) for t in unmatched_a + unmatched_b)
     total = sum(weights) + leftover_weight
     token_score = matched / total if total else 0.0
-    veto = _veto(a, b, pairs, unmatched_a, unmatched_b, promoted)
     score, penalty = token_score, None
-    if veto and score > VETO_CAP:
+    # A veto only caps: below the cap there is nothing to veto (and most pairs a screening
+    # compares score low, so this saves most of the work).
+    veto = _veto(a, b, pairs, unmatched_a, unmatched_b, promoted) if score > VETO_CAP else None
+    if veto:
         score, penalty = VETO_CAP, f"capped at {VETO_CAP:.2f}: {veto}"
     return Comparison(score, a, b, pairs, unmatched_a, unmatched_b, token_score, penalty, swapped, promoted)
 

@@ -28,9 +28,10 @@ candidates a query reaches.
 from __future__ import annotations
 
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import combinations
 from typing import Any, Collection, Iterable
 
@@ -39,6 +40,7 @@ from auditor.screening.match import DEFAULT_THRESHOLD, Comparison, acronyms, com
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
     GENERIC_WEIGHT,
+    GENERIC_WORDS,
     NormalisedName,
     is_generic,
     normalise_name,
@@ -100,9 +102,35 @@ def _joins(tokens: tuple[str, ...], sizes: tuple[int, ...] = (2, 3)) -> list[str
     return ["".join(tokens[i : i + n]) for n in sizes for i in range(len(tokens) - n + 1)]
 
 
+@lru_cache(maxsize=None)
+def _generic_keys() -> dict[str, tuple[str, ...]]:
+    keys: dict[str, list[str]] = defaultdict(list)
+    for word in sorted(GENERIC_WORDS):
+        for key in _lookup_keys(word):
+            keys[key].append(word)
+    return {k: tuple(v) for k, v in keys.items()}
+
+
+@lru_cache(maxsize=1 << 16)
+def _generic_lookalikes(token: str) -> tuple[str, ...]:
+    """Generic words a (distinctive) token pairs with: "chna" -> ("china",)."""
+    index = _generic_keys()
+    found = {word for key in _lookup_keys(token) for word in index.get(key, ())}
+    return tuple(sorted(w for w in found if token_similarity(token, w) > 0))
+
+
+def _joins_with_runs(tokens: tuple[str, ...], sizes: tuple[int, ...] = (2, 3)) -> list[tuple[tuple[str, ...], str]]:
+    return [(tokens[i : i + n], "".join(tokens[i : i + n])) for n in sizes for i in range(len(tokens) - n + 1)]
+
+
 def _spelled_joins(norm: NormalisedName) -> set[str]:
     """Runs of the words as written (legal forms and stopwords included) run together."""
-    return {j for j in _joins(norm.spelled, (2, 3, 4)) if len(j) >= 5} - set(_joins(norm.tokens))
+    return {j for _, j in _spelled_joins_with_runs(norm)}
+
+
+def _spelled_joins_with_runs(norm: NormalisedName) -> list[tuple[tuple[str, ...], str]]:
+    token_joins = set(_joins(norm.tokens))
+    return [(run, j) for run, j in _joins_with_runs(norm.spelled, (2, 3, 4)) if len(j) >= 5 and j not in token_joins]
 
 
 def _run_acronyms(norm: NormalisedName) -> set[str]:
@@ -287,8 +315,14 @@ class Screener:
         """Records that may score ``threshold`` or more against ``query``."""
         # record -> Σ over the query's distinctive words that reach it of their best similarity
         reached_by: dict[int, float] = defaultdict(float)
-        joined: set[int] = set()  # reached through a joined token: weights change, no bound
+        # Records reached through words run together or acronyms, with what may explain their
+        # words: the query words taking part in a join, and the joined spellings.
+        joined: dict[int, set[str]] = defaultdict(set)
+        spellings: set[str] = set()  # indexed joined spellings a query word or run pairs with
+        acronym_of: dict[int, set[str]] = defaultdict(set)  # record -> query words that are its acronym
+        acronym_in: dict[int, set[str]] = defaultdict(set)  # record -> its words that are the query's acronym
         words = query.tokens + query.qualifiers
+        occurrences = Counter(words)  # "Issa Issa Osman": each "issa" pairs
         for token in sorted({t for t in words if not is_generic(t)}):
             reached: dict[int, float] = {}
             for similar in self._similar_tokens(token):
@@ -296,37 +330,56 @@ class Screener:
                 for record_id in _unpack(self._postings.get(similar)):
                     if sim > reached.get(record_id, 0.0):
                         reached[record_id] = sim
-                joined.update(_unpack(self._join_postings.get(similar)))
+                listed_runs = _unpack(self._join_postings.get(similar))
+                if listed_runs:
+                    spellings.add(similar)
+                    for record_id in listed_runs:
+                        joined[record_id].add(token)
             for record_id, sim in reached.items():
-                reached_by[record_id] += sim
-        for token in _joins(query.tokens):
+                reached_by[record_id] += sim * occurrences[token]
+        for run, token in _joins_with_runs(query.tokens):
             for similar in self._similar_tokens(token):
-                joined.update(_unpack(self._postings.get(similar)))
-                joined.update(_unpack(self._join_postings.get(similar)))
-        for token in _spelled_joins(query):
-            joined.update(_unpack(self._postings.get(token)))
-        # Acronyms, both ways: a query word that is a listed name's acronym, a listed word
-        # that is the query's.
+                spellings.add(similar)
+                for record_id in _unpack(self._postings.get(similar)):
+                    joined[record_id].update(run)
+        for run, token in _spelled_joins_with_runs(query):
+            for record_id in _unpack(self._postings.get(token)):
+                spellings.add(token)
+                joined[record_id].update(run)
         for token in set(words):
-            joined.update(_unpack(self._acronym_postings.get(token)))
-        for acronym in _run_acronyms(query):
-            joined.update(_unpack(self._postings.get(acronym)))
+            for record_id in _unpack(self._acronym_postings.get(token)):
+                acronym_of[record_id].add(token)
+        for token in _run_acronyms(query):
+            for record_id in _unpack(self._postings.get(token)):
+                acronym_in[record_id].add(token)
         # Score bound for a name reached through distinctive query words of best similarities
         # s1…sk: each such pair scores at most 2 si (two distinctive words), each of the g
         # generic query words pairs for at most GENERIC_WEIGHT + 1, and every word of both
         # names counts in the denominator, so
         # score <= (2 Σ si + (GENERIC_WEIGHT + 1) g) / (query + name weights).
+        # A distinctive query word that looks like a generic word ("Chna" / "China") may pair
+        # with it, which no posting shows: it is bounded like a generic word, and names made
+        # of generic words are looked up with the word it looks like.
         query_weight = sum(map(token_weight, query.tokens))
+        lookalikes = {t: _generic_lookalikes(t) for t in query.tokens if not is_generic(t)}
         generic = sorted({t for t in query.tokens if is_generic(t)})
-        generic_tokens = [t for t in query.tokens if is_generic(t)]
+        generic_names_words = sorted(set(generic).union(*lookalikes.values()))
+        generic_tokens = [t for t in query.tokens if is_generic(t) or lookalikes.get(t)]
         generic_pairs = (GENERIC_WEIGHT + DISTINCTIVE_WEIGHT) * len(generic_tokens)
-        found = set(joined)
+        found: set[int] = set()
         weights = self._weights
         for record_id, sims in reached_by.items():
+            if record_id in joined or record_id in acronym_of or record_id in acronym_in:
+                continue  # joins and acronyms change the weights: bounded below
             need = threshold * (query_weight + weights[record_id]) - 2 * DISTINCTIVE_WEIGHT * sims
             if generic_pairs < need:
                 continue  # even if every generic query word paired with a distinctive word
             if need <= 0 or self._generic_pairs_bound(generic_tokens, record_id) >= need:
+                found.add(record_id)
+        distinctive = [t for t in query.tokens if not is_generic(t)]
+        for record_id in {*joined, *acronym_of, *acronym_in}:
+            if self._joined_bound(record_id, words, distinctive, joined.get(record_id, ()), spellings,
+                                  acronym_of.get(record_id, ()), acronym_in.get(record_id, ())) >= threshold:
                 found.add(record_id)
         # A query made only of generic words ("Shenyang Aircraft") matches names that contain
         # all its words ("AVIC Shenyang Aircraft Company").
@@ -334,12 +387,37 @@ class Screener:
             postings = sorted((set(_unpack(self._generic_postings.get(t))) for t in generic), key=len)
             found.update(postings[0].intersection(*postings[1:]))
         # Names made only of generic words match only if all their words are in the query.
-        if len(generic) > _MAX_GENERIC_SUBSET_WORDS:
-            generic = generic[:_MAX_GENERIC_SUBSET_WORDS]
+        generic = generic_names_words[:_MAX_GENERIC_SUBSET_WORDS]
         for size in range(1, len(generic) + 1):
             for subset in combinations(generic, size):  # sorted in, sorted out
                 found.update(_unpack(self._generic_names.get(_GENERIC_KEY_SEP.join(subset))))
         return found
+
+    def _joined_bound(self, record_id: int, words: tuple[str, ...], distinctive: list[str],
+                      in_runs: Collection[str], spellings: set[str],
+                      acronym_of: Collection[str], acronym_in: Collection[str]) -> float:
+        """Most a record reached through words run together or an acronym can score.
+
+        A distinctive word of either name that pairs with no word of the other
+        (``token_similarity``), takes part in no join and is no acronym stays unmatched and
+        weighs 1 in the denominator, while at most every other word of both names (each
+        weighing 1 at most) is matched. An acronym takes the one word its name has left over
+        (``match._recover_acronym``), so it explains the other name only when at most that
+        word is left."""
+        row = self._records[record_id][1]
+        listed = row[1] + row[3]
+        lone_query = [t for t in distinctive if t not in in_runs
+                      and not any(token_similarity(t, x) for x in listed)]
+        lone_listed = [t for t in row[1] if not is_generic(t)
+                       and not any(t in spelled for spelled in spellings)
+                       and not any(token_similarity(q, t) for q in words)]
+        if acronym_of and len(lone_query) <= 1 and set(lone_query) <= set(acronym_of):
+            lone_query = lone_listed = []
+        if acronym_in and len(lone_listed) <= 1 and set(lone_listed) <= set(acronym_in):
+            lone_query = lone_listed = []
+        unmatched = len(lone_query) + len(lone_listed)
+        most = len(words) + len(listed) - unmatched
+        return most / (most + unmatched) if most else 0.0
 
     def _generic_pairs_bound(self, generic_tokens: list[str], record_id: int) -> float:
         """Most the query's generic words can add to the matched weight against a record:
@@ -349,10 +427,10 @@ class Screener:
         words = row[1] + row[3]  # main tokens and qualifiers
         total = 0.0
         for g in generic_tokens:
-            if g in words:
-                total += 2 * GENERIC_WEIGHT
+            if g in words:  # a distinctive word the record has is counted in its postings
+                total += 2 * GENERIC_WEIGHT if is_generic(g) else 0.0
             else:
-                total += max(((GENERIC_WEIGHT + token_weight(t)) * token_similarity(g, t) for t in words), default=0.0)
+                total += max(((token_weight(g) + token_weight(t)) * token_similarity(g, t) for t in words), default=0.0)
         return total
 
     def screen(
