@@ -84,17 +84,14 @@ class Match:
         }
 
 
-def _deletions(token: str) -> set[str]:
-    return {token[:i] + token[i + 1 :] for i in range(len(token))}
-
-
-def _lookup_keys(token: str) -> set[str]:
-    """Keys under which a token is indexed and looked up (see module docstring)."""
-    keys = {token, "~" + translit_skeleton(token)}
+def _lookup_keys(token: str) -> list[str]:
+    """Keys under which a token is indexed and looked up (see module docstring); a list,
+    repeats included, because it is made for every query word and join."""
+    keys = [token, "~" + translit_skeleton(token)]
     if len(token) >= 5:  # shorter tokens pair only when equal or equal in skeleton
-        keys |= _deletions(token)
+        keys += [token[:i] + token[i + 1 :] for i in range(len(token))]  # one letter deleted
     if token.startswith("al") and len(token) >= 6:  # joined Arabic article
-        keys |= _lookup_keys(token[2:])
+        keys += _lookup_keys(token[2:])
     return keys
 
 
@@ -106,17 +103,9 @@ def _joins(tokens: tuple[str, ...], sizes: tuple[int, ...] = (2, 3)) -> list[str
 def _generic_keys() -> dict[str, tuple[str, ...]]:
     keys: dict[str, list[str]] = defaultdict(list)
     for word in sorted(GENERIC_WORDS):
-        for key in _lookup_keys(word):
+        for key in set(_lookup_keys(word)):
             keys[key].append(word)
     return {k: tuple(v) for k, v in keys.items()}
-
-
-@lru_cache(maxsize=1 << 16)
-def _generic_lookalikes(token: str) -> tuple[str, ...]:
-    """Generic words a (distinctive) token pairs with: "chna" -> ("china",)."""
-    index = _generic_keys()
-    found = {word for key in _lookup_keys(token) for word in index.get(key, ())}
-    return tuple(sorted(w for w in found if token_similarity(token, w) > 0))
 
 
 def _joins_with_runs(tokens: tuple[str, ...], sizes: tuple[int, ...] = (2, 3)) -> list[tuple[tuple[str, ...], str]]:
@@ -217,7 +206,7 @@ class Screener:
                     generic_postings[token].append(record_id)
         token_keys: dict[str, list[str]] = defaultdict(list)  # lookup key -> tokens
         for token in sorted(postings):
-            for key in _lookup_keys(token):
+            for key in set(_lookup_keys(token)):
                 token_keys[key].append(token)
         # Joined words ("hua wei" -> "huawei") are found as written or in skeleton only:
         # there are many of them and a misspelt join is rare.
@@ -298,16 +287,21 @@ class Screener:
         return {row[0] for row in self._entry_rows}
 
     # -- screening ---------------------------------------------------------------------
-    def _similar_tokens(self, token: str) -> tuple[str, ...]:
-        """Indexed tokens that pair with ``token`` (token_similarity > 0)."""
+    def _similar_tokens(self, token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Indexed tokens that pair with ``token`` (token_similarity > 0), and generic words
+        that do ("chna" / "china": generic words are not indexed, see ``_candidates``)."""
         cached = self._similar_cache.get(token)
         if cached is None:
             found: set[str] = set()
+            generic: set[str] = set()
+            generic_keys = _generic_keys()
             for key in _lookup_keys(token):
                 tokens = self._token_keys.get(key)
                 if tokens:
                     found.update(tokens.split(" "))
-            cached = tuple(sorted(t for t in found if token_similarity(token, t) > 0))
+                generic.update(generic_keys.get(key, ()))
+            cached = (tuple(sorted(t for t in found if token_similarity(token, t) > 0)),
+                      tuple(sorted(t for t in generic if token_similarity(token, t) > 0)))
             self._similar_cache[token] = cached
         return cached
 
@@ -325,7 +319,7 @@ class Screener:
         occurrences = Counter(words)  # "Issa Issa Osman": each "issa" pairs
         for token in sorted({t for t in words if not is_generic(t)}):
             reached: dict[int, float] = {}
-            for similar in self._similar_tokens(token):
+            for similar in self._similar_tokens(token)[0]:
                 sim = token_similarity(token, similar)
                 for record_id in _unpack(self._postings.get(similar)):
                     if sim > reached.get(record_id, 0.0):
@@ -338,7 +332,7 @@ class Screener:
             for record_id, sim in reached.items():
                 reached_by[record_id] += sim * occurrences[token]
         for run, token in _joins_with_runs(query.tokens):
-            for similar in self._similar_tokens(token):
+            for similar in self._similar_tokens(token)[0]:
                 spellings.add(similar)
                 for record_id in _unpack(self._postings.get(similar)):
                     joined[record_id].update(run)
@@ -361,7 +355,7 @@ class Screener:
         # with it, which no posting shows: it is bounded like a generic word, and names made
         # of generic words are looked up with the word it looks like.
         query_weight = sum(map(token_weight, query.tokens))
-        lookalikes = {t: _generic_lookalikes(t) for t in query.tokens if not is_generic(t)}
+        lookalikes = {t: self._similar_tokens(t)[1] for t in query.tokens if not is_generic(t)}
         generic = sorted({t for t in query.tokens if is_generic(t)})
         generic_names_words = sorted(set(generic).union(*lookalikes.values()))
         generic_tokens = [t for t in query.tokens if is_generic(t) or lookalikes.get(t)]
