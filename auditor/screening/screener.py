@@ -14,7 +14,13 @@ and indexed by its tokens; a query only scores the names that could reach a matc
 * names whose words as written run together spell a query word ("Acme AG" / "AcmeAG"),
   or whose query words run together spell a listed word;
 * acronyms: names whose initials (of a run of their words, with or without their legal
-  form) spell a query word ("TSMC"), and names that are the query's acronym.
+  form) spell a query word ("TSMC"), and names that are the query's acronym;
+* a query word that looks like a generic word ("Chna" / "China") is bounded like one and
+  looks up names made of generic words as that word.
+
+Each name reached is first bounded: the most it can score given which of its words, and
+which of the query's, can pair at all (a word that pairs with nothing stays in the
+denominator). Only names whose bound reaches the threshold are compared.
 
 Every candidate is then scored with exactly the comparison behind `compare_names`, so a
 screening hit and `compare_names` agree on the score.
