@@ -85,6 +85,8 @@ ACRONYM_MIN_LENGTH = 4
 ACRONYM_MIN_WORDS = 3
 ACRONYM_MAX_LENGTH = 8
 ACRONYM_SIMILARITY = 0.95
+# Two words abbreviated into one give at least this many letters each ("Gaz-prom").
+ABBREVIATION_MIN_PART = 3
 # Two one-word names match when near-identical: equal in transliteration skeleton
 # ("Canaan" / "Kanaan") or one edit in ten letters, not one in six ("Kraken" / "Krakern").
 BARE_WORD_MIN = 0.90
@@ -95,7 +97,7 @@ class TokenPair:
     a: str
     b: str
     similarity: float
-    kind: str = "word"  # "word", "joined" (run-together words) or "acronym"
+    kind: str = "word"  # "word", "joined" (run-together words), "acronym" or "abbreviation"
 
 
 @dataclass(frozen=True)
@@ -172,8 +174,8 @@ class Comparison:
 
 
 def _pair_text(p: TokenPair) -> str:
-    if p.kind == "acronym":
-        return f"{p.a}~{p.b} (acronym)"
+    if p.kind in ("acronym", "abbreviation"):
+        return f"{p.a}~{p.b} ({p.kind})"
     if p.kind == "joined":
         return f"{p.a}~{p.b} (words run together)"
     return p.a if p.a == p.b else f"{p.a}~{p.b}"
@@ -300,23 +302,56 @@ def acronyms(tokens: tuple[str, ...] | list[str], legal_initials: str, spelled: 
     return {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
 
 
+def abbreviates(word: str, words: list[str] | tuple[str, ...]) -> bool:
+    """True if ``word`` is the start of each of ``words`` in order, run together:
+    "avic" (Av-iation I-ndustry C-hina), "sinochem" (Sino Chem-ical), "gazprom" (Gaz-ovaya
+    Prom-yshlennost). Every word gives at least one letter, and from two words at least
+    ``ABBREVIATION_MIN_PART`` each (syllables, not letters: "Ka Naan" is no "Kanaan")."""
+    if len(words) < 2 or len(word) < ACRONYM_MIN_LENGTH or not word.isalpha():
+        return False
+    least = ABBREVIATION_MIN_PART if len(words) == 2 else 1
+
+    def fits(start: int, k: int) -> bool:
+        if k == len(words):
+            return start == len(word)
+        rest = len(words) - k - 1  # the words after this one need a letter each at least
+        part = words[k]
+        longest = min(len(part), len(word) - start - rest * least)
+        return any(word.startswith(part[:n], start) and fits(start + n, k + 1)
+                   for n in range(longest, least - 1, -1))
+
+    return fits(0, 0)
+
+
 def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set[int],
-                     b: NormalisedName, main_b: int) -> list[_Group]:
+                     a: NormalisedName, b: NormalisedName, main_b: int) -> list[_Group]:
     """The one leftover word of A that is the acronym of B's leftover words ("tsmc" / "taiwan
-    semiconductor manufacturing [company]"), or of B's whole name as written. A must have
-    nothing else left over: "AECC South Industry" is not "Aircraft Engineering Concern"."""
+    semiconductor manufacturing [company]"), or of B's whole name as written, or abbreviates
+    them ("avic" / "aviation industry [corporation of] china"). A must have nothing else left
+    over: "AECC South Industry" is not "Aircraft Engineering Concern".
+
+    Three letters spell some run of three words of almost any name among tens of thousands,
+    so a three-letter acronym counts only with its legal form, and when that spells B's too
+    ("ZTE Corp" / "Zhongxing Telecommunication Equipment Corporation": "ztec")."""
     rest = [j for j in sorted(free_b) if j < main_b]
-    if len(rest) < ACRONYM_MIN_WORDS or len(free_a) != 1:
+    if len(rest) < 2 or len(free_a) != 1:
         return []
     whole = len(rest) == main_b  # nothing of B is matched yet: its whole name as written
-    spellings = acronyms([tb[j] for j in rest], b.legal_initials, b.spelled if whole else ())
+    words = [tb[j] for j in rest]
+    spellings = acronyms(words, b.legal_initials, b.spelled if whole else ())
     for i in sorted(free_a):
         word = ta[i]
-        if word.isalpha() and word in spellings:
-            free_a.discard(i)
-            free_b.difference_update(rest)
-            pair = TokenPair(word, " ".join(tb[j] for j in rest), ACRONYM_SIMILARITY, "acronym")
-            return [(frozenset({i}), frozenset(rest), pair)]
+        if not word.isalpha():
+            continue
+        if word in spellings or word + a.legal_initials in spellings:
+            kind = "acronym"
+        elif abbreviates(word, words):
+            kind = "abbreviation"
+        else:
+            continue
+        free_a.discard(i)
+        free_b.difference_update(rest)
+        return [(frozenset({i}), frozenset(rest), TokenPair(word, " ".join(words), ACRONYM_SIMILARITY, kind))]
     return []
 
 
@@ -349,8 +384,8 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
         groups += _recover_joined(ta, tb, free_a, free_b, b)
         groups += map(_flip, _recover_joined(tb, ta, free_b, free_a, a))
     if free_a and free_b:
-        groups += _recover_acronym(ta, tb, free_a, free_b, b, main_b)
-        groups += map(_flip, _recover_acronym(tb, ta, free_b, free_a, a, main_a))
+        groups += _recover_acronym(ta, tb, free_a, free_b, a, b, main_b)
+        groups += map(_flip, _recover_acronym(tb, ta, free_b, free_a, b, a, main_a))
     groups.sort(key=lambda g: (min(g[0]), min(g[1])))
     paired_a = {i for g in groups for i in g[0]}
     paired_b = {j for g in groups for j in g[1]}

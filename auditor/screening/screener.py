@@ -42,7 +42,13 @@ from itertools import combinations
 from typing import Any, Collection, Iterable
 
 from auditor.model import ListEntry
-from auditor.screening.match import DEFAULT_THRESHOLD, Comparison, acronyms, compare_normalised
+from auditor.screening.match import (
+    ACRONYM_MIN_LENGTH,
+    DEFAULT_THRESHOLD,
+    Comparison,
+    acronyms,
+    compare_normalised,
+)
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
     GENERIC_WEIGHT,
@@ -58,7 +64,7 @@ from auditor.screening.tokens import token_similarity, translit_skeleton
 # words only (2**12 subsets is the most we enumerate).
 _MAX_GENERIC_SUBSET_WORDS = 12
 # Version of the state layout (to_state / from_state); index_store also keys on the code.
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 _GENERIC_KEY_SEP = "\x1f"
 
 
@@ -138,6 +144,14 @@ def _run_acronyms(norm: NormalisedName) -> set[str]:
     return found
 
 
+def _legal_acronyms(norm: NormalisedName) -> set[str]:
+    """Three-letter words with the initials of the name's legal form ("ZTE Corp" -> "ztec"):
+    how a three-letter acronym is compared (``match._recover_acronym``)."""
+    if not norm.legal_initials:
+        return set()
+    return {t + norm.legal_initials for t in norm.tokens if len(t) == ACRONYM_MIN_LENGTH - 1 and t.isalpha()}
+
+
 def _pack(ids: Iterable[int]) -> bytes:
     return array("i", ids).tobytes()
 
@@ -187,6 +201,8 @@ class Screener:
         generic_names: dict[str, list[int]] = defaultdict(list)  # all-generic names by word set
         generic_postings: dict[str, list[int]] = defaultdict(list)  # generic word -> records
         acronym_postings: dict[str, list[int]] = defaultdict(list)  # "tsmc" -> records
+        # A three-letter word and the initials of its legal form: "ZTE Corp" -> "ztec"
+        legal_acronyms: dict[str, list[int]] = defaultdict(list)
         self._norm_cache: dict[int, NormalisedName] = {}
         for index, entry in enumerate(ordered):
             seen: set[tuple[Any, ...]] = set()
@@ -206,6 +222,8 @@ class Screener:
                     join_postings[token].append(record_id)
                 for acronym in _run_acronyms(norm):
                     acronym_postings[acronym].append(record_id)
+                for acronym in _legal_acronyms(norm):
+                    legal_acronyms[acronym].append(record_id)
                 if all(map(is_generic, tokens)):
                     generic_names[_GENERIC_KEY_SEP.join(sorted(set(tokens)))].append(record_id)
                 for token in sorted({t for t in tokens if is_generic(t)}):
@@ -224,6 +242,7 @@ class Screener:
         self._postings = {k: _pack(v) for k, v in postings.items()}
         self._join_postings = {k: _pack(v) for k, v in join_postings.items()}
         self._acronym_postings = {k: _pack(v) for k, v in acronym_postings.items()}
+        self._legal_acronyms = {k: _pack(v) for k, v in legal_acronyms.items()}
         self._generic_names = {k: _pack(v) for k, v in generic_names.items()}
         self._generic_postings = {k: _pack(v) for k, v in generic_postings.items()}
         self._token_keys = {k: " ".join(v) for k, v in token_keys.items()}
@@ -240,6 +259,7 @@ class Screener:
             "postings": self._postings,
             "join_postings": self._join_postings,
             "acronym_postings": self._acronym_postings,
+            "legal_acronyms": self._legal_acronyms,
             "generic_names": self._generic_names,
             "generic_postings": self._generic_postings,
             "token_keys": self._token_keys,
@@ -258,6 +278,7 @@ class Screener:
         self._postings = state["postings"]
         self._join_postings = state["join_postings"]
         self._acronym_postings = state["acronym_postings"]
+        self._legal_acronyms = state["legal_acronyms"]
         self._generic_names = state["generic_names"]
         self._generic_postings = state["generic_postings"]
         self._token_keys = state["token_keys"]
@@ -349,9 +370,14 @@ class Screener:
         for token in set(words):
             for record_id in _unpack(self._acronym_postings.get(token)):
                 acronym_of[record_id].add(token)
+        for acronym in _legal_acronyms(query):
+            for record_id in _unpack(self._acronym_postings.get(acronym)):
+                acronym_of[record_id].add(acronym[:-len(query.legal_initials)])
         for token in _run_acronyms(query):
             for record_id in _unpack(self._postings.get(token)):
                 acronym_in[record_id].add(token)
+            for record_id in _unpack(self._legal_acronyms.get(token)):
+                acronym_in[record_id].update(t for t in self._records[record_id][1][1] if token.startswith(t))
         # Score bound for a name reached through distinctive query words of best similarities
         # s1…sk: each such pair scores at most 2 si (two distinctive words), each of the g
         # generic query words pairs for at most GENERIC_WEIGHT + 1, and every word of both
