@@ -96,6 +96,12 @@ class Match:
         }
 
 
+def _deletion_keys(token: str) -> list[str]:
+    if len(token) < 5:  # shorter tokens pair only when equal or equal in skeleton
+        return [token]
+    return [token, *(token[:i] + token[i + 1 :] for i in range(len(token)))]
+
+
 def _lookup_keys(token: str) -> list[str]:
     """Keys under which a token is indexed and looked up (see module docstring); a list,
     repeats included, because it is made for every query word and join."""
@@ -314,6 +320,17 @@ class Screener:
         return {row[0] for row in self._entry_rows}
 
     # -- screening ---------------------------------------------------------------------
+    def _similar_joined(self, token: str) -> tuple[str, ...]:
+        """Indexed words that a query's words run together may spell: as ``_similar_tokens``
+        but without the transliteration skeleton (a run of words differs from one word by a
+        letter or two, not by a romanisation) and without generic words."""
+        found: set[str] = set()
+        for key in _deletion_keys(token):
+            tokens = self._token_keys.get(key)
+            if tokens:
+                found.update(tokens.split(" "))
+        return tuple(sorted(t for t in found if token_similarity(token, t) > 0))
+
     def _similar_tokens(self, token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Indexed tokens that pair with ``token`` (token_similarity > 0), and generic words
         that do ("chna" / "china": generic words are not indexed, see ``_candidates``)."""
@@ -359,7 +376,7 @@ class Screener:
             for record_id, sim in reached.items():
                 reached_by[record_id] += sim * occurrences[token]
         for run, token in _joins_with_runs(query.tokens):
-            for similar in self._similar_tokens(token)[0]:
+            for similar in self._similar_joined(token):
                 spellings.add(similar)
                 for record_id in _unpack(self._postings.get(similar)):
                     joined[record_id].update(run)
