@@ -15,10 +15,10 @@ The score is a weighted token alignment:
   leftover words ("TSMC" / "Taiwan Semiconductor Manufacturing Company");
 * score = Σ similarity × (weight a + weight b) over pairs ÷ Σ weights of all words, where a
   distinctive word weighs 1 and a generic word ("technology", "trading", "china") 0.15, so
-  an unmatched distinctive word costs a lot and an unmatched generic word little. Words
-  only one name has (the other is contained in it) weigh at most ``EXTRA_WEIGHT``; when
-  both names have words left over, they describe different businesses ("Delta
-  Electronics" / "Delta Parts Supply"): distinctive ones weigh 1, generic ones 0.3. A name
+  an unmatched distinctive word costs a lot and an unmatched generic word little, unless
+  both names have words left over: then they describe different businesses ("Delta
+  Electronics" / "Delta Parts Supply") and a leftover generic word weighs 0.3. (A word only
+  one name has weighing less would match "Canaan Inc." with the person "CANAAN, Fazi".) A name
   made only of generic words ("Shenyang Aircraft", "China Telecom") that the other name
   wholly contains is identified by those words: they weigh 1.
 
@@ -68,19 +68,14 @@ from auditor.screening.vocabulary import STOPWORDS
 
 # Threshold: the best F1 on the `tune` half of tests/screening/pairs.csv among 0.50, 0.55 …
 # 0.95 (benchmarks/screening_quality.py --sweep), checked on the `holdout` half. In words:
-# a name and the same name plus one or two generic words match (0.93, 0.87), and plus one
-# distinctive word (0.80); plus two distinctive words they do not (0.67).
+# a name and the same name plus one or two generic words match (0.93, 0.87); a name and the
+# same name plus another distinctive word do not (0.67).
 DEFAULT_THRESHOLD = 0.70
 
 # A run of tokens joins into one when its concatenation is at least this similar.
 JOIN_MATCH_MIN = 0.85
 # Weight of a generic word left over when both names have words left over (see below).
 CONFLICT_WEIGHT = 0.3
-# Weight of a distinctive word only one name has: lists name one party with and without a
-# person's name or descriptor ("Darkazanli Company" / "Mamoun Darkazanli Import-Export
-# Company"), so a word one name adds is weaker evidence than words that conflict. 0.5 was
-# the better of 0.5 / 0.7 / 1 on the tune split.
-EXTRA_WEIGHT = 0.5
 # Ceiling for a vetoed score (module docstring); kept well below DEFAULT_THRESHOLD.
 VETO_CAP = 0.50
 GENERIC_ONLY_CAP = VETO_CAP  # the name earlier versions used
@@ -414,7 +409,7 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
     matched = sum(g[2].similarity * w for g, w in zip(groups, weights))
     # Generic words left over on both sides describe two different businesses ("Delta
     # Electronics" / "Delta Parts Supply"): then they weigh more than mere extra words.
-    leftover_weight = sum(min(token_weight(t), EXTRA_WEIGHT) for t in unmatched_a + unmatched_b)
+    leftover_weight = sum(map(token_weight, unmatched_a + unmatched_b))
     if unmatched_a and unmatched_b:
         leftover_weight = sum(max(token_weight(t), CONFLICT_WEIGHT) for t in unmatched_a + unmatched_b)
     total = sum(weights) + leftover_weight

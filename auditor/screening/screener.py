@@ -238,11 +238,6 @@ class Screener:
         for token in sorted(postings):
             for key in set(_lookup_keys(token)):
                 token_keys[key].append(token)
-        # Joined words ("hua wei" -> "huawei") are found as written or in skeleton only:
-        # there are many of them and a misspelt join is rare.
-        for token in sorted(set(join_postings) - set(postings)):
-            for key in (token, "~" + translit_skeleton(token)):
-                token_keys[key].append(token)
         self._records = records
         self._weights = array("d", weights)
         self._postings = {k: _pack(v) for k, v in postings.items()}
@@ -343,6 +338,8 @@ class Screener:
                 tokens = self._token_keys.get(key)
                 if tokens:
                     found.update(tokens.split(" "))
+                if key in self._join_postings:  # words run together, found as written only:
+                    found.add(key)  # there are many of them, and a misspelt join is rare
                 generic.update(generic_keys.get(key, ()))
             cached = (tuple(sorted(t for t in found if token_similarity(token, t) > 0)),
                       tuple(sorted(t for t in generic if token_similarity(token, t) > 0)))
