@@ -52,13 +52,13 @@ from auditor.screening.match import (
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
     GENERIC_WEIGHT,
-    GENERIC_WORDS,
     NormalisedName,
     is_generic,
     normalise_name,
     token_weight,
 )
 from auditor.screening.tokens import token_similarity, translit_skeleton
+from auditor.screening.vocabulary import GENERIC_WORDS
 
 # Queries with more generic words than this look up all-generic names by their rarest
 # words only (2**12 subsets is the most we enumerate).
@@ -247,7 +247,7 @@ class Screener:
         self._generic_names = {k: _pack(v) for k, v in generic_names.items()}
         self._generic_postings = {k: _pack(v) for k, v in generic_postings.items()}
         self._token_keys = {k: " ".join(v) for k, v in token_keys.items()}
-        self._similar_cache: dict[str, tuple[str, ...]] = {}
+        self._similar_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     # -- stored form -------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
