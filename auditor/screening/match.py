@@ -11,8 +11,10 @@ The score is a weighted token alignment:
   that spell one word of the other name ("hua wei" / "huawei") are joined first;
 * words left over are then recognised as **run together** ("AcmeAG" / "Acme AG",
   "Vanderbilt" / "Van der Bilt": a word equal to adjacent words of the other name as
-  written, legal forms and stopwords included) or as an **acronym** of the other name's
-  leftover words ("TSMC" / "Taiwan Semiconductor Manufacturing Company");
+  written, legal forms and stopwords included), as an **acronym** of the other name's
+  leftover words ("TSMC" / "Taiwan Semiconductor Manufacturing Company"; three letters only
+  with a legal form: "ZTE Corp") or as an **abbreviation** made of their starts ("AVIC" /
+  "Aviation Industry Corporation of China", "Sinochem" / "Sino Chemical");
 * score = Σ similarity × (weight a + weight b) over pairs ÷ Σ weights of all words, where a
   distinctive word weighs 1 and a generic word ("technology", "trading", "china") 0.15, so
   an unmatched distinctive word costs a lot and an unmatched generic word little, unless
@@ -32,7 +34,8 @@ They are the ways two different parties have near-identical names:
   ("(Jersey)" / "(Guernsey)");
 * *different places*: each name has a place the other lacks ("(Tianjin)" / "(Beijing)"),
   or one name has a place in brackets and the other no brackets ("Foo (Jersey) Ltd" /
-  "Foo Ltd": a branch or subsidiary);
+  "Foo Ltd": a branch or subsidiary), or ends with a place after other words only it has
+  ("Hut 8 Mining Services Iran" / "Hut 8 Corp");
 * *different lines of business*: each name has a business word the other lacks, from
   different lines ("Acme Oil" / "Acme Gas"; ``vocabulary.SECTORS``);
 * *sound-alike only*: the only word the names share is matched by spelling or sound, not
