@@ -497,56 +497,154 @@ def fraction_text(rate: Decimal) -> float:
 
 
 @dataclass(frozen=True)
-class TariffLine:
-    """Estimated duty for the rigs of one claimed origin and HTS code."""
+class TariffBasis:
+    """What one distinct (claimed origin, HTS, import date) owes: the stack of programmes on the
+    day the rates were taken, and on the audit date. Shared by every rig with that key."""
 
-    origin: str
+    origin: str | None
     hts: str
-    rigs: int
-    rigs_valued: int  # rigs with a declared value (only those have a duty)
-    declared_value_usd: Decimal
-    duty_at_import_usd: Decimal  # at each rig's import date
-    rates_at_import: tuple[tuple[Decimal, int], ...]  # (total rate as a fraction, rigs), ascending
-    rate_as_of: Decimal
-    duty_as_of_usd: Decimal  # at the rates in force on the audit date
+    hts_assumed: bool  # no HTS code in the inventory: 8543.70.9960 assumed (CBP NY N297495)
+    on: date  # the day the rates were taken: the import date, else the audit date
+    date_assumed: bool  # no import date: the audit date was used, so "at import" equals "as of"
+    status: str  # "estimated" | "us_origin" | "origin_missing" | "no_rates"
+    rate_at_import: Decimal = Decimal(0)
+    programmes_at_import: tuple[tuple[str, Decimal], ...] = ()  # (programme, rate), schedule order
+    rate_as_of: Decimal = Decimal(0)
+    programmes_as_of: tuple[tuple[str, Decimal], ...] = ()
+    note: str = ""  # why no estimate (status other than "estimated"); an incomplete total's reason
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "origin": self.origin,
-            "hts": self.hts,
-            "rigs": self.rigs,
-            "rigs_valued": self.rigs_valued,
-            "declared_value_usd": money_text(self.declared_value_usd),
-            "duty_at_import_usd": money_text(self.duty_at_import_usd),
-            "rates_at_import": [{"rate": fraction_text(r), "rigs": n} for r, n in self.rates_at_import],
-            "rate_as_of": fraction_text(self.rate_as_of),
-            "duty_as_of_usd": money_text(self.duty_as_of_usd),
-        }
+    def programmes_text(self, as_of: bool = False) -> str:
+        """"MFN 2.6% + Section 301 25%", as reports print a stack."""
+        parts = self.programmes_as_of if as_of else self.programmes_at_import
+        return " + ".join(f"{p} {_percent(r)}" for p, r in parts)
 
 
 @dataclass(frozen=True)
-class TariffTotals:
-    """The fleet's estimated tariff exposure (written by the tariff rule with `summary = true`)."""
+class TariffDuty:
+    """The estimated duty on one distinct declared value under one distinct pair of stacks."""
 
-    as_of: date
-    exposure_usd: Decimal  # duty at each rig's import date
-    exposure_as_of_usd: Decimal  # duty at the rates in force on `as_of`
-    by_origin: tuple[TariffLine, ...]  # sorted by (origin, HTS)
-    components: Mapping[str, Mapping[str, Any]]  # id -> the cited tariff record, as report.json shows it
-    not_estimated: Mapping[str, int]  # reason -> rigs
-    note: str
+    declared_value_usd: Decimal
+    value_basis: str  # "declared_value_usd", or how the value was derived
+    duty_at_import_usd: Decimal
+    duty_as_of_usd: Decimal
+    by_programme_at_import: tuple[tuple[str, Decimal], ...]
+    by_programme_as_of: tuple[tuple[str, Decimal], ...]
+
+
+@dataclass(frozen=True)
+class TariffExposureLine:
+    """One claimed origin and one duty programme: the rigs it applied to and the duty under it,
+    at each rig's import date and at the rates in force on the audit date."""
+
+    origin: str
+    programme: str
+    rigs_at_import: int  # rigs whose stack at import included the programme
+    duty_at_import_usd: Decimal
+    rigs_as_of: int  # rigs whose stack on the audit date includes it
+    duty_as_of_usd: Decimal
 
     def as_json(self) -> dict[str, Any]:
-        """The summary keys of report.json."""
+        return {"origin": self.origin, "programme": self.programme, "rigs_at_import": self.rigs_at_import,
+                "duty_at_import_usd": money_text(self.duty_at_import_usd), "rigs_as_of": self.rigs_as_of,
+                "duty_as_of_usd": money_text(self.duty_as_of_usd)}
+
+
+@dataclass(frozen=True)
+class TariffOrigin:
+    """Every rig of one claimed origin with an estimate: the origin's subtotal in the table."""
+
+    origin: str
+    rigs: int
+    rigs_valued: int  # rigs with a declared value (only those have a duty)
+    rigs_date_assumed: int  # rigs without an import date (estimated at the audit date's rates)
+    declared_value_usd: Decimal
+    duty_at_import_usd: Decimal
+    duty_as_of_usd: Decimal
+    rates_at_import: tuple[tuple[Decimal, int], ...]  # (total rate, rigs), ascending
+    rate_as_of: tuple[Decimal, ...]  # total rate(s) on the audit date (one per HTS code)
+    programmes: tuple[TariffExposureLine, ...]  # schedule order
+
+    def as_json(self) -> dict[str, Any]:
+        return {"origin": self.origin, "rigs": self.rigs, "rigs_valued": self.rigs_valued,
+                "rigs_import_date_missing": self.rigs_date_assumed,
+                "declared_value_usd": money_text(self.declared_value_usd),
+                "duty_at_import_usd": money_text(self.duty_at_import_usd),
+                "duty_as_of_usd": money_text(self.duty_as_of_usd),
+                "rates_at_import": [{"rate": fraction_text(r), "rigs": n} for r, n in self.rates_at_import],
+                "rates_as_of": [fraction_text(r) for r in self.rate_as_of],
+                "programmes": [p.as_json() for p in self.programmes]}
+
+
+@dataclass(frozen=True)
+class TariffExposure:
+    """The fleet's estimated US import duty: figures, not findings (tariff rule with `summary = true`).
+
+    By claimed origin and programme for the reports' table; per rig as compact records for the
+    CSV, Parquet and HTML detail: `rig_basis[i]` indexes `bases` (-1: the rule did not judge row
+    i), `rig_duty[i]` indexes `duties` (-1: no estimate or no declared value). A million rigs are
+    two int32 arrays and a few thousand distinct records.
+    """
+
+    as_of: date
+    exposure_usd: Decimal  # duty at each rig's import date (the audit date when it has none)
+    exposure_as_of_usd: Decimal  # duty at the rates in force on `as_of`
+    declared_value_usd: Decimal
+    by_origin: tuple[TariffOrigin, ...]  # largest duty at import first, then origin
+    components: Mapping[str, Mapping[str, Any]]  # id -> the cited tariff record, as report.json shows it
+    not_estimated: Mapping[str, int]  # reason -> rigs (us_origin, origin_missing, no_rates, value_missing)
+    rigs_date_assumed: int  # estimated rigs without an import date
+    notes: tuple[tuple[str, str], ...]  # (id, text) of the schedule notes that bear on the estimated rigs
+    note: str
+    bases: tuple[TariffBasis, ...] = ()
+    duties: tuple[TariffDuty, ...] = ()
+    rig_basis: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32), compare=False, repr=False)
+    rig_duty: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32), compare=False, repr=False)
+
+    @property
+    def rigs_estimated(self) -> int:
+        return sum(o.rigs for o in self.by_origin)
+
+    def date_note(self) -> str:
+        """What every format says when import dates were missing ("" when none were)."""
+        if not self.rigs_date_assumed:
+            return ""
+        n = self.rigs_date_assumed
+        return (f"{n:,} rig{'s' if n != 1 else ''} ha{'ve' if n != 1 else 's'} no import date: "
+                f"{'their' if n != 1 else 'its'} duty “at import” is estimated at the rates in force on the audit "
+                f"date ({self.as_of.isoformat()}), not on the day the rig entered the country. "
+                "Record import dates (CBP Form 7501) for a true figure.")
+
+    def summary_json(self) -> dict[str, Any]:
+        """The summary keys of report.json (the totals; the table is `tariff_exposure`)."""
         return {
             "tariff_exposure_usd": money_text(self.exposure_usd),
             "tariff_exposure_as_of_usd": money_text(self.exposure_as_of_usd),
             "tariff_as_of": self.as_of.isoformat(),
-            "tariff_by_origin": [line.as_json() for line in self.by_origin],
-            "tariff_components": {cid: dict(c) for cid, c in sorted(self.components.items())},
-            "tariff_not_estimated": dict(self.not_estimated),
-            "tariff_note": self.note,
         }
+
+    def as_json(self) -> dict[str, Any]:
+        """report.json's `tariff_exposure` object: the table by origin and programme."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "rigs_estimated": self.rigs_estimated,
+            "rigs_import_date_missing": self.rigs_date_assumed,
+            "import_date_note": self.date_note() or None,
+            "declared_value_usd": money_text(self.declared_value_usd),
+            "duty_at_import_usd": money_text(self.exposure_usd),
+            "duty_as_of_usd": money_text(self.exposure_as_of_usd),
+            "by_origin": [o.as_json() for o in self.by_origin],
+            "not_estimated": dict(sorted(self.not_estimated.items())),
+            "components": {cid: dict(c) for cid, c in sorted(self.components.items())},
+            "notes": [{"id": i, "text": t} for i, t in self.notes],
+            "note": self.note,
+            "per_rig": "tariff_rigs.csv (--format csv) and rigs.parquet (--format parquet)",
+        }
+
+
+def _percent(rate: Decimal) -> str:
+    """0.576 -> "57.6%" (as the schedule states it)."""
+    text = format((rate * 100).normalize(), "f")
+    return f"{text}%"
 
 
 @dataclass(frozen=True)
@@ -596,7 +694,7 @@ class AuditResult:
     warnings: tuple[str, ...] = ()
     incomplete_reasons: tuple[str, ...] = ()
     # Fleet-level figures filled by checks that aggregate.
-    tariff: TariffTotals | None = None
+    tariff: TariffExposure | None = None  # estimated duty: by origin and programme, and per rig
     cleared_matches: tuple[ClearedScreening, ...] = ()
     clearances_not_applied: tuple[Mapping[str, Any], ...] = ()  # cleared decisions that did not apply
     screening_parties: tuple[Mapping[str, Any], ...] = ()  # listed parties the screening findings point at
@@ -752,7 +850,7 @@ class AuditResult:
         if self.baseline is not None:
             out["baseline"] = self.baseline_counts()
         if self.tariff is not None:
-            out.update(self.tariff.as_json())
+            out.update(self.tariff.summary_json())
         if self.cleared_matches:
             out["cleared_matches"] = [c.as_json() for c in self.cleared_matches]
         if self.clearances_not_applied:

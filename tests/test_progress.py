@@ -41,12 +41,12 @@ def test_updates_are_throttled_but_stage_changes_always_show():
     p.reading(2)  # too soon: skipped
     p.evaluating(1, 12, "DQ-001")  # a new stage: shown
     clock.now = 0.1
-    p.evaluating(12, 12, "TARIFF-003")  # the last rule: shown
+    p.evaluating(12, 12, "TARIFF-002")  # the last rule: shown
     p.writing(1, 2, "json")
     text = out.getvalue()
     assert "reading: 2 rows" not in text
     assert "evaluating: 1/12 rules (DQ-001)" in text
-    assert "evaluating: 12/12 rules (TARIFF-003)" in text
+    assert "evaluating: 12/12 rules (TARIFF-002)" in text
     assert "writing: 1/2 formats (json)" in text
 
 

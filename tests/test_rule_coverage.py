@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 from conftest import REPO, run_cli
 
-ORIGIN_AND_TARIFF = ["ORIG-001", "ORIG-002", "ORIG-010", "ORIG-011", "TARIFF-001", "TARIFF-002", "TARIFF-003"]
+ORIGIN_AND_TARIFF = ["ORIG-001", "ORIG-002", "ORIG-010", "ORIG-011", "TARIFF-001", "TARIFF-002"]
 
 
 def _without_column(src, dst, header: str) -> None:
@@ -51,7 +51,7 @@ def test_no_country_column_is_incomplete_and_every_format_names_the_rules(tmp_pa
     # The one-line summary (all that -q prints) names the rules and the field.
     summary = proc.stdout.strip().splitlines()[-1]
     assert "status incomplete" in summary
-    assert "ORIG-001" in summary and "TARIFF-003" in summary and "assembly_country" in summary
+    assert "ORIG-001" in summary and "TARIFF-002" in summary and "assembly_country" in summary
     assert "INCOMPLETE" in proc.stderr and "--allow-missing assembly_country" in proc.stderr
 
     doc = json.loads((out / "report.json").read_text())
@@ -163,4 +163,4 @@ def test_pdf_names_the_rules_that_did_not_run(tmp_path):
     pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(out / "report.pdf").pages]
     assert "rule(s) were not evaluated" in pages[0] and "ORIG-001" in pages[0]  # the cover says so
     text = " ".join(pages)
-    assert "Rules not evaluated" in text and "TARIFF-003 not evaluated (acknowledged)" in text
+    assert "Rules not evaluated" in text and "TARIFF-002 not evaluated (acknowledged)" in text

@@ -17,7 +17,7 @@ from auditor.engine import checks
 from auditor.engine.budget import RuleTimeout, time_budget
 from auditor.engine.checks.base import EvalContext
 from auditor.engine.coverage import FieldPresence, Gap, RuleCoverage, rule_gaps, uncovered_sources
-from auditor.model import ClearedScreening, FindingGroup, InventorySource, InventoryTable, Rule, Severity, TariffTotals
+from auditor.model import ClearedScreening, FindingGroup, InventorySource, InventoryTable, Rule, Severity, TariffExposure
 
 if TYPE_CHECKING:
     from auditor.refdata import RefData
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 @dataclass
 class Evaluation:
     groups: list[FindingGroup]
-    tariff: TariffTotals | None = None
+    tariff: TariffExposure | None = None
     cleared_matches: list[ClearedScreening] = field(default_factory=list)
     clearances_not_applied: list[dict[str, Any]] = field(default_factory=list)
     screening_parties: list[dict[str, Any]] = field(default_factory=list)

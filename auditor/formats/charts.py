@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 from markupsafe import Markup, escape
 
-from auditor.model import InventoryTable, Rule, Severity, TariffTotals, fraction_text, money_text
+from auditor.model import InventoryTable, Rule, Severity, TariffExposure
 
 WIDTH = 600
 LABEL_W = 200  # left column for category names
@@ -175,35 +175,17 @@ def _money(value: Any) -> Decimal | None:
         return None
 
 
-def tariff_rows(tariff: TariffTotals | None) -> list[dict[str, Any]]:
-    """The fleet's tariff exposure per claimed origin (HTS codes summed), largest duty first.
+def tariff_rows(tariff: TariffExposure | None) -> list[dict[str, Any]]:
+    """The fleet's tariff exposure per claimed origin, largest duty first (for the chart).
 
-    Figures: duty at import and duty at the as-of rates, the rate(s) at import and the rate as
-    of. Returns [] when no rule estimated tariffs.
+    Returns [] when no rule estimated tariffs.
     """
     if tariff is None:
         return []
-    merged: dict[str, dict[str, Any]] = {}
-    for line in tariff.by_origin:
-        m = merged.setdefault(line.origin, {"origin": line.origin, "name": country_name(line.origin), "rigs": 0,
-                                            "duty_at_import": Decimal(0), "duty_as_of": Decimal(0),
-                                            "rates_at_import": set(), "rates_as_of": set(), "hts": set()})
-        m["rigs"] += line.rigs
-        m["duty_at_import"] += line.duty_at_import_usd
-        m["duty_as_of"] += line.duty_as_of_usd
-        m["rates_at_import"].update(str(fraction_text(r)) for r, _ in line.rates_at_import)
-        m["rates_as_of"].add(str(fraction_text(line.rate_as_of)))
-        if line.hts:
-            m["hts"].add(line.hts)
-    out = []
-    for origin in sorted(merged, key=lambda o: (-merged[o]["duty_at_import"], o)):
-        m = merged[origin]
-        out.append({**m, "rates_at_import": ", ".join(percent(r) for r in sorted(m["rates_at_import"], key=_rate_key)),
-                    "rates_as_of": ", ".join(percent(r) for r in sorted(m["rates_as_of"], key=_rate_key)),
-                    "hts": ", ".join(sorted(m["hts"])),
-                    "duty_at_import_text": _fmt_usd(m["duty_at_import"]),
-                    "duty_as_of_text": _fmt_usd(m["duty_as_of"])})
-    return out
+    return [{"origin": o.origin, "name": country_name(o.origin), "rigs": o.rigs,
+             "duty_at_import": o.duty_at_import_usd, "duty_as_of": o.duty_as_of_usd,
+             "duty_at_import_text": _fmt_usd(o.duty_at_import_usd), "duty_as_of_text": _fmt_usd(o.duty_as_of_usd)}
+            for o in tariff.by_origin]
 
 
 def usd(value: Any) -> str:
@@ -219,31 +201,6 @@ def percent(text: str) -> str:
         return text
     pct = (v * 100).normalize()
     return f"{pct:f}%"
-
-
-def tariff_table(tariff: TariffTotals | None) -> list[dict[str, Any]]:
-    """One row per claimed origin and HTS code, for the table.
-
-    Rates are shown as percentages, those at import with the number of rigs at each rate.
-    """
-    if tariff is None:
-        return []
-    return [{
-        "origin": line.origin,
-        "name": country_name(line.origin).partition(" ")[2] or "not stated",
-        "hts": line.hts,
-        "rigs": line.rigs,
-        "declared_value": _cents(line.declared_value_usd),
-        "rates_at_import": [f"{percent(str(fraction_text(r)))} ({n})" for r, n in line.rates_at_import],
-        "duty_at_import": _cents(line.duty_at_import_usd),
-        "rate_as_of": percent(str(fraction_text(line.rate_as_of))),
-        "duty_as_of": _cents(line.duty_as_of_usd),
-    } for line in tariff.by_origin]
-
-
-def _cents(amount: Decimal) -> str:
-    """"52,746.22": rounded as report.json rounds (money_text), with thousands separators."""
-    return f"{Decimal(money_text(amount)):,.2f}"
 
 
 def _rate_key(text: str):

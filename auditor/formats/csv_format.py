@@ -1,4 +1,5 @@
-"""findings.csv: one row per finding, streamed, safe to open in a spreadsheet.
+"""findings.csv: one row per finding, streamed, safe to open in a spreadsheet; tariff_rigs.csv:
+the estimated duty on every rig (formats/tariff_view.py), in the same dialect.
 
 Encoding UTF-8 with a byte-order mark (so Excel reads non-ASCII supplier names correctly),
 RFC 4180 quoting, CRLF line ends, columns in the fixed order of COLUMNS.
@@ -16,8 +17,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from auditor.formats.tariff_view import RIG_COLUMNS, rig_rows
 from auditor.model import AuditResult, canonical_json
 from auditor.output import create_file
+
+TARIFF_FILENAME = "tariff_rigs.csv"
 
 COLUMNS = (
     "fingerprint", "rule_id", "title", "kind", "severity", "status", "serial", "asset_key", "file", "line",
@@ -35,8 +39,12 @@ def neutralise(cell: str) -> str:
 class CsvFormat:
     name = "csv"
     filename = "findings.csv"
+    # Per-rig duty estimates are figures, not findings: one row per rig, written beside findings.csv
+    # (header only when no tariff rule ran).
+    extra_filenames = (TARIFF_FILENAME,)
 
     def write(self, result: AuditResult, out_dir: Path) -> Path:
+        self._write_tariff(result, Path(out_dir) / TARIFF_FILENAME)
         path = Path(out_dir) / self.filename
         site_col = result.table.columns["site"]
         cache: dict[int, tuple] = {}
@@ -65,6 +73,14 @@ class CsvFormat:
                     baseline.get(fp, "new") if baseline is not None else "",
                 ))
         return path
+
+    @staticmethod
+    def _write_tariff(result: AuditResult, path: Path) -> None:
+        with create_file(path, encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+            w.writerow(RIG_COLUMNS)
+            for row in rig_rows(result):
+                w.writerow([c if isinstance(c, int) else neutralise(str(c)) for c in row])
 
 
 FORMAT = CsvFormat()

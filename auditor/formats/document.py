@@ -19,6 +19,9 @@ SCHEMA_VERSION = "1"
 def header(result: AuditResult) -> dict[str, Any]:
     doc = _header(result)
     doc["audit_id"] = audit_id(doc)  # the id printed on the PDF cover and in the HTML
+    if result.tariff is not None:
+        # The estimated duty by origin and programme: figures, not findings (per rig in tariff_rigs.csv).
+        doc["tariff_exposure"] = result.tariff.as_json()
     if result.baseline is not None:
         # Only with a baseline: without one report.json stays exactly as before.
         doc["absent_findings"] = absent_findings(result)

@@ -18,8 +18,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from auditor.formats.document import bundled_lists_only
+from auditor.formats.tariff_view import usd
 from auditor.gate import Gate
-from auditor.model import AuditResult, Finding, Severity
+from auditor.model import AuditResult, Finding, Severity, TariffExposure
 from auditor.output import write_text
 from auditor.public_names import is_private
 
@@ -171,6 +172,8 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
         w.add("| " + " | ".join(cells) + " |")
     w.add()
     _parties(w, summary.get("screening_parties") or [], summary.get("screening_party_rigs", 0))
+    if result.tariff is not None:
+        _tariff(w, result.tariff)
 
     cut = 0
     if with_baseline:
@@ -258,6 +261,29 @@ def _table(w: _Writer, findings: list[Finding], total: int) -> int:
 
 
 FORMAT = MarkdownFormat()
+
+
+def _tariff(w: "_Writer", t: TariffExposure, limit: int = 10) -> None:
+    """The estimated duty by claimed origin (figures, not findings), with the import-date caveat."""
+    w.add(f"### Estimated tariff exposure (USD {usd(t.exposure_usd)} at import, "
+          f"USD {usd(t.exposure_as_of_usd)} at the rates of {t.as_of.isoformat()})")
+    w.add()
+    if note := t.date_note():
+        w.add(f"> **Import dates missing:** {md_escape(note, 500)}")
+        w.add()
+    w.add(f"| origin | rigs | declared value (USD) | duty at import (USD) | duty on {t.as_of.isoformat()} (USD) |")
+    w.add("|---|---|---|---|---|")
+    for o in t.by_origin[:limit]:
+        w.add(f"| {md_escape(o.origin, 10)} | {o.rigs:,} | {usd(o.declared_value_usd)} | {usd(o.duty_at_import_usd)} | "
+              f"{usd(o.duty_as_of_usd)} |")
+    if len(t.by_origin) > limit:
+        w.add(f"| … {len(t.by_origin) - limit} more origin(s) | | | | |")
+    w.add(f"| **total** | {t.rigs_estimated:,} | {usd(t.declared_value_usd)} | {usd(t.exposure_usd)} | "
+          f"{usd(t.exposure_as_of_usd)} |")
+    w.add()
+    w.add("Estimates: confirm with a licensed customs broker. By programme in report.json (`tariff_exposure`); "
+          "per rig in tariff_rigs.csv and rigs.parquet.")
+    w.add()
 
 
 def _parties(w: "_Writer", parties: list[dict], rigs: int) -> None:

@@ -8,8 +8,10 @@ written by pyarrow (the reference implementation every data tool reads as-is):
   rank), status, asset key, serial, inventory file and physical line, message, evidence as
   canonical JSON (the same bytes the fingerprint hashes), waiver id, baseline state.
 - `rigs.parquet`: one row per audited rig: file and line, asset key, every canonical inventory
-  column in its typed form (dates as dates, money as decimals, codes as text), and the count of
-  open findings per severity on that rig.
+  column in its typed form (dates as dates, money as decimals, codes as text), the count of
+  open findings per severity on that rig, and its estimated US import duty (`tariff_*` columns:
+  status, the day the rates were taken and why, rates and duty at import and as of the audit date;
+  null where the tariff rule did not run).
 
 Text columns with few distinct values (rule id, severity, model, country …) are dictionary
 encoded, as the inventory already is in memory. Rows are written in batches so memory stays
@@ -29,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from auditor.model import AuditResult, Column, Severity
+from auditor.model import AuditResult, Column, Severity, TariffExposure
 from auditor.output import create_file
 
 BATCH = 100_000
@@ -141,9 +143,46 @@ class ParquetFormat:
             add(name, _column_array(pa, column if n == len(table) else Column(column.values, column.codes[:n])))
         for sev in sorted(Severity, reverse=True):
             add(f"open_{sev.label}", pa.array(open_counts[int(sev)][:n], pa.int32()))
+        if result.tariff is not None:
+            for name, array in _tariff_arrays(pa, result.tariff, n):
+                add(name, array)
         with create_file(path, "wb") as fh:
             pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), fh,
                            compression="zstd", row_group_size=BATCH)
+
+
+def _tariff_arrays(pa, t: TariffExposure, n: int):
+    """The per-rig estimate as typed columns: distinct records taken by each rig's index."""
+    from auditor.formats.tariff_view import DATE_BASIS
+
+    def take(values, indices, type_):
+        idx = np.asarray(indices[:n], dtype=np.int64)
+        mask = idx < 0
+        return pa.array(values, type_).take(pa.array(np.where(mask, 0, idx), pa.int64(), mask=mask)) \
+            if len(values) else pa.nulls(n, type_)
+
+    bases, duties = t.bases, t.duties
+    # A rig with an estimated basis but no declared value: status value_missing.
+    status_values = [b.status for b in bases] + ["value_missing"]
+    status_idx = np.where((t.rig_basis >= 0) & (t.rig_duty < 0)
+                          & np.isin(t.rig_basis, [i for i, b in enumerate(bases) if b.status == "estimated"]),
+                          len(bases), t.rig_basis)
+    estimated = [b.status == "estimated" for b in bases]
+    rate = pa.decimal128(9, 4)
+    money = pa.decimal128(38, 2)
+    cents = decimal.Decimal("0.01")  # rounded as report.json rounds (money_text)
+    yield "tariff_status", take(status_values, status_idx, pa.string()).dictionary_encode()
+    yield "tariff_rates_on", take([b.on for b in bases], t.rig_basis, pa.date32())
+    yield "tariff_rates_on_basis", take([DATE_BASIS[b.date_assumed] for b in bases], t.rig_basis,
+                                        pa.string()).dictionary_encode()
+    yield "tariff_rate_at_import", take([b.rate_at_import if e else None for b, e in zip(bases, estimated)],
+                                        t.rig_basis, rate)
+    yield "tariff_programmes_at_import", take([b.programmes_text() if e else None for b, e in zip(bases, estimated)],
+                                              t.rig_basis, pa.string()).dictionary_encode()
+    yield "tariff_duty_at_import_usd", take([d.duty_at_import_usd.quantize(cents, decimal.ROUND_HALF_UP)
+                                             for d in duties], t.rig_duty, money)
+    yield "tariff_rate_as_of", take([b.rate_as_of if e else None for b, e in zip(bases, estimated)], t.rig_basis, rate)
+    yield "tariff_duty_as_of_usd", take([d.duty_as_of_usd.quantize(cents, decimal.ROUND_HALF_UP) for d in duties], t.rig_duty, money)
 
 
 def _open_counts_per_rig(result: AuditResult) -> dict[int, np.ndarray]:

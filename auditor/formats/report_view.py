@@ -14,12 +14,13 @@ from typing import Any, Callable
 
 import numpy as np
 
-from auditor.formats import charts
+from auditor.formats import charts, tariff_view
 from auditor.formats.document import audit_id, header, rejected_rows  # noqa: F401 (audit_id re-exported)
 from auditor.model import AuditResult, BaselineSource, FindingRow, Rule, Severity, canonical_json
 from auditor.public_names import public_name
 
 SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]  # critical first
+TARIFF_RIGS_CAP = 500  # rigs in the HTML page's collapsible tariff table; all are in tariff_rigs.csv
 
 
 def rules_digest(doc: dict[str, Any]) -> str:
@@ -236,8 +237,7 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         },
         "countries": [(charts.country_name(c), n) for c, n in charts.country_counts(result.table)],
         "tariff": tariff,
-        "tariff_table": charts.tariff_table(result.tariff),
-        "no_import_date": estimated_without_import_date(result),
+        "tariff_view": tariff_section(result),
         "usd": charts.usd,
         "rules_meta": [rule_meta(r, result.as_of) for r in sorted(result.rules, key=lambda r: r.id)],
         "rejected": rejected[:rejected_cap],
@@ -251,12 +251,23 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
     }
 
 
-def estimated_without_import_date(result: AuditResult) -> int:
-    """Rigs whose duty estimate used the as-of date because they have no import date (the tariff
-    check says so in each estimate's `date_basis`)."""
-    rows = [g.rows for g in result.groups
-            if g.rule.kind.value == "tariff" and str(g.evidence.get("date_basis", "")).startswith("as_of")]
-    return int(len(np.unique(np.concatenate(rows)))) if rows else 0
+def tariff_section(result: AuditResult) -> dict[str, Any] | None:
+    """The tariff section: the table by origin and programme, the caveats, and the first rigs
+    (the HTML page shows them in a collapsible table; every rig is in tariff_rigs.csv)."""
+    t = result.tariff
+    if t is None:
+        return None
+    return {
+        "rows": tariff_view.table_rows(t),
+        "date_note": t.date_note(),
+        "not_estimated": tariff_view.not_estimated_text(t),
+        "notes": [text for _id, text in t.notes],
+        "note": t.note,
+        "as_of": t.as_of.isoformat(),
+        "rigs_judged": tariff_view.rigs_judged(t),
+        "rigs": list(tariff_view.rig_rows(result, limit=TARIFF_RIGS_CAP)),
+        "rigs_cap": TARIFF_RIGS_CAP,
+    }
 
 
 def research_date(doc: dict[str, Any]) -> str | None:

@@ -202,7 +202,7 @@ def stack(schedule: Schedule, origin: str, hts: str, on: date, known_on: date | 
     if exemption is not None:
         return Stack(origin, hts, on, (), (), (), has_general_rate=True, exemption=exemption)
     matched = sorted(
-        (r for r in schedule.records if r.applies(origin, digits, on)), key=lambda r: (_programme_order(r.programme), r.id)
+        (r for r in schedule.records if r.applies(origin, digits, on)), key=lambda r: (programme_order(r.programme), r.id)
     )
     programmes = {r.programme for r in matched}
     notes = tuple(sorted(
@@ -225,7 +225,8 @@ def stack(schedule: Schedule, origin: str, hts: str, on: date, known_on: date | 
 _ORDER = ("MFN", "Section 301", "Section 232", "IEEPA fentanyl", "IEEPA reciprocal", "Section 122")
 
 
-def _programme_order(name: str) -> int:
+def programme_order(name: str) -> int:
+    """Where a programme sits in a stack as reports print it (MFN first, then the surcharges)."""
     return _ORDER.index(name) if name in _ORDER else len(_ORDER)
 
 

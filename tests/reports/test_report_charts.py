@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from auditor.formats import charts
-from auditor.model import TariffLine, TariffTotals
+from auditor.model import TariffExposure, TariffOrigin
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 
@@ -51,23 +51,15 @@ def test_chart_text_is_escaped():
 def test_tariff_chart_only_with_tariff_data():
     assert charts.tariff_rows(None) == [] and charts.tariff_chart([], "2026-11-26") is None
 
-    def line(origin, hts, rigs, duty, rate, rate_as_of, duty_as_of):
-        return TariffLine(origin, hts, rigs, rigs, Decimal(0), Decimal(duty), ((Decimal(rate), rigs),),
-                          Decimal(rate_as_of), Decimal(duty_as_of))
+    def origin(code, rigs, duty, duty_as_of):
+        return TariffOrigin(code, rigs, rigs, 0, Decimal(0), Decimal(duty), Decimal(duty_as_of), (), (), ())
 
-    # One entry per origin and HTS code, summed per origin for the chart.
-    tariff = TariffTotals(as_of=date(2026, 11, 26), exposure_usd=Decimal("1700"), exposure_as_of_usd=Decimal("2880"),
-                          by_origin=(line("CN", "8543.70.9960", 3, "1000.00", "0.25", "0.45", "1800.00"),
-                                     line("CN", "8471.50.0150", 1, "500.00", "0.10", "0.20", "700.00"),
-                                     line("MY", "8543.70.9960", 2, "200.00", "0.10", "0.19", "380.00")),
-                          components={}, not_estimated={}, note="")
+    tariff = TariffExposure(as_of=date(2026, 11, 26), exposure_usd=Decimal("1700"), exposure_as_of_usd=Decimal("2880"),
+                            declared_value_usd=Decimal(0),
+                            by_origin=(origin("CN", 4, "1500.00", "2500.00"), origin("MY", 2, "200.00", "380.00")),
+                            components={}, not_estimated={}, rigs_date_assumed=0, notes=(), note="")
     rows = charts.tariff_rows(tariff)
     assert [(r["origin"], r["rigs"], r["duty_at_import_text"], r["duty_as_of_text"]) for r in rows] == [
         ("CN", 4, "USD 1,500", "USD 2,500"), ("MY", 2, "USD 200", "USD 380")]
-    assert rows[0]["rates_at_import"] == "10%, 25%" and rows[0]["rates_as_of"] == "20%, 45%"
     root = parse(charts.tariff_chart(rows, "2026-11-26"))
     assert "USD 1,500 at import" in texts(root) and "USD 2,500 as-of rates" in texts(root)
-    table = charts.tariff_table(tariff)
-    assert [(t["origin"], t["hts"], t["rates_at_import"], t["rate_as_of"], t["duty_as_of"]) for t in table] == [
-        ("CN", "8543.70.9960", ["25% (3)"], "45%", "1,800.00"), ("CN", "8471.50.0150", ["10% (1)"], "20%", "700.00"),
-        ("MY", "8543.70.9960", ["10% (2)"], "19%", "380.00")]

@@ -15,7 +15,7 @@ import pytest
 
 from auditor.formats.csv_format import COLUMNS, neutralise
 from auditor.formats.html_format import script_json
-from auditor.model import RefDataSource, TariffLine, TariffTotals
+from auditor.model import RefDataSource, TariffExposure, TariffExposureLine, TariffOrigin
 
 from .conftest import HOSTILE_CSV, HOSTILE_TOTAL, RULES, audit, report_json
 
@@ -92,7 +92,9 @@ def test_cli_writes_the_four_formats(tmp_path):
     proc = subprocess.run(args, capture_output=True, text=True)
     assert proc.returncode == 1, proc.stderr  # 4 high findings, --fail-on high
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == \
-        ["findings.csv", "report.html", "report.json", "report.pdf"]
+        ["findings.csv", "report.html", "report.json", "report.pdf", "tariff_rigs.csv"]
+    # No tariff rule ran: tariff_rigs.csv holds its header only (one file set per format, always).
+    assert (tmp_path / "out" / "tariff_rigs.csv").read_text(encoding="utf-8-sig").startswith("asset_key,serial,file,line")
     args[args.index("--format") + 1] = "html,docx"
     bad = subprocess.run(args, capture_output=True, text=True)
     assert bad.returncode == 2 and "docx" in bad.stderr and "Traceback" not in bad.stderr
@@ -111,12 +113,14 @@ def _result_with_tariffs_and_refdata():
                                     rule_dirs=[Path(r) for r in RULES], refdata=RefDataOptions(use_db=False)))
     sources = (RefDataSource("tariffs", "refdata/tariffs.toml", "ab" * 32),
                RefDataSource("facilities", "refdata/facilities.csv", "cd" * 32))
-    line = TariffLine(origin="CN", hts="8543.70.9960", rigs=28, rigs_valued=28, declared_value_usd=Decimal("120400"),
-                      duty_at_import_usd=Decimal("30100.00"), rates_at_import=((Decimal("0.25"), 28),),
-                      rate_as_of=Decimal("0.55"), duty_as_of_usd=Decimal("48000.00"))
-    tariff = TariffTotals(as_of=date(2026, 11, 26), exposure_usd=Decimal("41250.00"),
-                          exposure_as_of_usd=Decimal("63800.00"), by_origin=(line,), components={},
-                          not_estimated={}, note="Estimate only")
+    programmes = (TariffExposureLine("CN", "MFN", 28, Decimal("3130.40"), 28, Decimal("3130.40")),
+                  TariffExposureLine("CN", "IEEPA fentanyl", 28, Decimal("26969.60"), 0, Decimal(0)))
+    cn = TariffOrigin("CN", rigs=28, rigs_valued=28, rigs_date_assumed=3, declared_value_usd=Decimal("120400"),
+                      duty_at_import_usd=Decimal("30100.00"), duty_as_of_usd=Decimal("48000.00"),
+                      rates_at_import=((Decimal("0.25"), 28),), rate_as_of=(Decimal("0.55"),), programmes=programmes)
+    tariff = TariffExposure(as_of=date(2026, 11, 26), exposure_usd=Decimal("41250.00"),
+                            exposure_as_of_usd=Decimal("63800.00"), declared_value_usd=Decimal("120400"), by_origin=(cn,),
+                            components={}, not_estimated={"us_origin": 2}, rigs_date_assumed=3, notes=(), note="Estimate only")
     return replace(result, refdata_sources=sources, tariff=tariff)
 
 
@@ -128,12 +132,50 @@ def test_tariff_and_reference_data_render_in_html_and_pdf(tmp_path):
     page = HTML.write(result, tmp_path).read_text(encoding="utf-8")
     printable = render_html(result)
     for text in (page, printable):
+        text = text.replace("<wbr>", "")  # line-break opportunities in names (templates' breakable filter)
         assert 'id="chart-tariff"' in text and 'id="tariff"' in text
         assert "USD 30,100 at import" in text and "USD 48,000 as-of rates" in text
-        assert "25% (28)</span></td>" in text and "<td>55%</td>" in text
+        assert "<td>25% (28)</td>" in text and "<td>55%</td>" in text
+        assert '<td class="indent">IEEPA fentanyl</td>' in text and "26,969.60" in text
+        # The fleet total is the table's last row (a tfoot would repeat on every PDF page).
+        assert "<tfoot>" not in text.split('id="tariff"')[1].split("</section>")[0]
+        assert "3 rigs have no import date" in text and "rates in force on the audit date (2026-11-26)" in text
+        assert "2 rigs: no duty: US origin" in text
         assert "refdata/facilities.csv" in text and "cd" * 32 in text
         # The tariff estimate is always qualified.
         assert "confirm with a licensed customs broker" in text
     # Without tariff data there is no tariff chart or section.
     result = replace(result, tariff=None)
     assert 'id="chart-tariff"' not in render_html(result) and 'id="tariff"' not in render_html(result)
+
+
+def test_tariff_estimates_are_figures_per_rig_not_findings(tmp_path):
+    """The tariff rule tabulates every rig's estimate (tariff_rigs.csv, one row per rig, formula
+    cells neutralised) and raises findings only above its attention threshold."""
+    inv = tmp_path / "fleet.csv"
+    inv.write_text("serial,model,assembly_country,import_date,declared_value_usd\n"
+                   "=HYPERLINK(1),Antminer S21,CN,2025-06-18,3000\n"   # 57.6%: 1,728.00, below USD 2,500
+                   "B2,Antminer S21,CN,2025-04-10,3000\n"             # 172.6%: 5,178.00, above
+                   "B3,Antminer S21,MY,,1000\n"                       # no import date: the audit date's 2.6%
+                   "B4,Antminer S21,US,2025-06-18,9000\n", encoding="utf-8")  # US origin: no duty
+    out = tmp_path / "out"
+    args = [sys.executable, "-c", "from auditor.cli import main; main()", "audit", str(inv), "--out", str(out),
+            "--as-of", "2026-11-26", "--format", "json,csv", "--rules", str(RULES[0].parent / "tariff")]
+    proc = subprocess.run(args, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    with open(out / "tariff_rigs.csv", encoding="utf-8-sig", newline="") as fh:
+        rigs = list(csv.DictReader(fh))
+    assert [r["asset_key"] for r in rigs] == ["'=HYPERLINK(1)", "B2", "B3", "B4"]
+    assert [r["duty_at_import_usd"] for r in rigs] == ["1728.00", "5178.00", "26.00", ""]
+    assert [r["duty_as_of_usd"] for r in rigs] == ["828.00", "828.00", "26.00", ""]
+    assert rigs[2]["rates_on"] == "2026-11-26" and rigs[2]["rates_on_basis"] == "audit date (import_date missing)"
+    assert rigs[3]["status"] == "no duty: US origin"
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    # Findings only where something needs attention: B2's duty above USD 2,500; IEEPA refunds for both 2025 entries.
+    assert sorted((f["rule_id"], f["asset"]["serial"]) for f in report["findings"]) == [
+        ("TARIFF-001", "B2"), ("TARIFF-002", "=HYPERLINK(1)"), ("TARIFF-002", "B2")]
+    assert report["summary"]["informational"]["findings"] == 0
+    t = report["tariff_exposure"]
+    assert t["duty_at_import_usd"] == "6932.00" and t["rigs_import_date_missing"] == 1
+    assert "1 rig has no import date" in t["import_date_note"]
+    assert report["summary"]["tariff_exposure_usd"] == "6932.00"

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from auditor.errors import location
-from auditor.model import ClearedScreening, FindingGroup, InventoryTable, Rule, TariffTotals
+from auditor.model import ClearedScreening, FindingGroup, InventoryTable, Rule, TariffExposure
 
 if TYPE_CHECKING:
     from auditor.refdata import RefData
@@ -62,7 +62,7 @@ class EvalContext:
     as_of: date
     refdata: RefData
     # Fleet-level figures checks add while evaluating; they become AuditResult fields.
-    tariff: TariffTotals | None = None  # the tariff rule with `summary = true`
+    tariff: TariffExposure | None = None  # the tariff rule with `summary = true`
     cleared_matches: list[ClearedScreening] = field(default_factory=list)  # screen: reviewed false positives
     # screen: decisions that did not clear (review date passed, dated after the audit or before the listing)
     clearances_not_applied: list[dict[str, Any]] = field(default_factory=list)
