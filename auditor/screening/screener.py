@@ -319,11 +319,11 @@ class Screener:
         """Indexed words that a query's words run together may spell: as ``_similar_tokens``
         but without the transliteration skeleton (a run of words differs from one word by a
         letter or two, not by a romanisation) and without generic words."""
-        found: set[str] = set()
-        for key in _deletion_keys(token):
-            tokens = self._token_keys.get(key)
-            if tokens:
-                found.update(tokens.split(" "))
+        # dict_keys & list: the membership tests run in C, most joins spell nothing
+        hits = self._token_keys.keys() & _deletion_keys(token)
+        if not hits:
+            return ()
+        found = {t for key in hits for t in self._token_keys[key].split(" ")}
         return tuple(sorted(t for t in found if token_similarity(token, t) > 0))
 
     def _similar_tokens(self, token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -331,16 +331,13 @@ class Screener:
         that do ("chna" / "china": generic words are not indexed, see ``_candidates``)."""
         cached = self._similar_cache.get(token)
         if cached is None:
-            found: set[str] = set()
-            generic: set[str] = set()
+            keys = _lookup_keys(token)
+            found = {t for key in self._token_keys.keys() & keys for t in self._token_keys[key].split(" ")}
+            # Words run together are found as written only: there are many of them, and a
+            # misspelt join is rare.
+            found.update(self._join_postings.keys() & keys)
             generic_keys = _generic_keys()
-            for key in _lookup_keys(token):
-                tokens = self._token_keys.get(key)
-                if tokens:
-                    found.update(tokens.split(" "))
-                if key in self._join_postings:  # words run together, found as written only:
-                    found.add(key)  # there are many of them, and a misspelt join is rare
-                generic.update(generic_keys.get(key, ()))
+            generic = {w for key in generic_keys.keys() & keys for w in generic_keys[key]}
             cached = (tuple(sorted(t for t in found if token_similarity(token, t) > 0)),
                       tuple(sorted(t for t in generic if token_similarity(token, t) > 0)))
             self._similar_cache[token] = cached
