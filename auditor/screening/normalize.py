@@ -98,6 +98,7 @@ _UNITS = {
 _TENS = {word: 10 * number for number, word in enumerate(
     "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
 _SCALES = {"hundred": 100, "thousand": 1000}
+_NUMBER_STARTS = frozenset(_UNITS) | frozenset(_TENS)
 # Ordinal units that end a spelled number ("twenty-first", "one hundred and third").
 _ORDINAL_UNITS = {word: int(number) for word, number in _NUMBER_WORDS.items()
                   if word.isalpha() and word.endswith(("st", "nd", "rd", "th")) and int(number) < 10}
@@ -206,6 +207,8 @@ def _latin_tokens(text: str) -> list[str]:
 def _cardinals(tokens: list[str]) -> list[str]:
     """Runs of number words become one number: "forty four" → "44", "one hundred and one" →
     "101", "twenty first" → "21" (an ordinal ends the run)."""
+    if _NUMBER_STARTS.isdisjoint(tokens):
+        return tokens  # most names: no number word at all
     out: list[str] = []
     total = current = 0
     run = False
