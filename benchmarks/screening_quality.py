@@ -14,7 +14,8 @@ The pairs (tests/screening/pairs.csv), each labelled by eye, come from two sourc
   script, one-letter typos), real bitcoin-mining industry names and their variants, and each
   real industry name against its nearest listed names (none of which is the same party).
 
-Each row has a fixed split, drawn from a hash of the two names when the row was written:
+Each row has a fixed split, drawn from a hash of the two names when the row was written
+(for rows 815 on, the parity of sha256("name_a|name_b"); their ``origin`` says so):
 `tune` rows may be used to choose thresholds and rules (`--sweep`, `--errors` lists the
 misclassified tune rows only); `holdout` rows never are, and their errors are not listed.
 The figures to quote are the holdout ones, per kind.

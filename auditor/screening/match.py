@@ -11,13 +11,16 @@ The score is a weighted token alignment:
   that spell one word of the other name ("hua wei" / "huawei") are joined first;
 * words left over are then recognised as **run together** ("AcmeAG" / "Acme AG",
   "Vanderbilt" / "Van der Bilt": a word equal to adjacent words of the other name as
-  written, legal forms and stopwords included) or as an **acronym** of the other name's
-  leftover words ("TSMC" / "Taiwan Semiconductor Manufacturing Company");
+  written, legal forms and stopwords included), as an **acronym** of the other name's
+  leftover words ("TSMC" / "Taiwan Semiconductor Manufacturing Company"; three letters only
+  with a legal form: "ZTE Corp") or as an **abbreviation** made of their starts ("AVIC" /
+  "Aviation Industry Corporation of China", "Sinochem" / "Sino Chemical");
 * score = Σ similarity × (weight a + weight b) over pairs ÷ Σ weights of all words, where a
   distinctive word weighs 1 and a generic word ("technology", "trading", "china") 0.15, so
   an unmatched distinctive word costs a lot and an unmatched generic word little, unless
   both names have words left over: then they describe different businesses ("Delta
-  Electronics" / "Delta Parts Supply") and a leftover generic word weighs 0.5. A name
+  Electronics" / "Delta Parts Supply") and a leftover generic word weighs 0.3. (A word only
+  one name has weighing less would match "Canaan Inc." with the person "CANAAN, Fazi".) A name
   made only of generic words ("Shenyang Aircraft", "China Telecom") that the other name
   wholly contains is identified by those words: they weigh 1.
 
@@ -31,7 +34,8 @@ They are the ways two different parties have near-identical names:
   ("(Jersey)" / "(Guernsey)");
 * *different places*: each name has a place the other lacks ("(Tianjin)" / "(Beijing)"),
   or one name has a place in brackets and the other no brackets ("Foo (Jersey) Ltd" /
-  "Foo Ltd": a branch or subsidiary);
+  "Foo Ltd": a branch or subsidiary), or ends with a place after other words only it has
+  ("Hut 8 Mining Services Iran" / "Hut 8 Corp");
 * *different lines of business*: each name has a business word the other lacks, from
   different lines ("Acme Oil" / "Acme Gas"; ``vocabulary.SECTORS``);
 * *sound-alike only*: the only word the names share is matched by spelling or sound, not
@@ -85,6 +89,8 @@ ACRONYM_MIN_LENGTH = 4
 ACRONYM_MIN_WORDS = 3
 ACRONYM_MAX_LENGTH = 8
 ACRONYM_SIMILARITY = 0.95
+# Two words abbreviated into one give at least this many letters each ("Gaz-prom").
+ABBREVIATION_MIN_PART = 3
 # Two one-word names match when near-identical: equal in transliteration skeleton
 # ("Canaan" / "Kanaan") or one edit in ten letters, not one in six ("Kraken" / "Krakern").
 BARE_WORD_MIN = 0.90
@@ -95,7 +101,7 @@ class TokenPair:
     a: str
     b: str
     similarity: float
-    kind: str = "word"  # "word", "joined" (run-together words) or "acronym"
+    kind: str = "word"  # "word", "joined" (run-together words), "acronym" or "abbreviation"
 
 
 @dataclass(frozen=True)
@@ -172,8 +178,8 @@ class Comparison:
 
 
 def _pair_text(p: TokenPair) -> str:
-    if p.kind == "acronym":
-        return f"{p.a}~{p.b} (acronym)"
+    if p.kind in ("acronym", "abbreviation"):
+        return f"{p.a}~{p.b} ({p.kind})"
     if p.kind == "joined":
         return f"{p.a}~{p.b} (words run together)"
     return p.a if p.a == p.b else f"{p.a}~{p.b}"
@@ -300,23 +306,56 @@ def acronyms(tokens: tuple[str, ...] | list[str], legal_initials: str, spelled: 
     return {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
 
 
+def abbreviates(word: str, words: list[str] | tuple[str, ...]) -> bool:
+    """True if ``word`` is the start of each of ``words`` in order, run together:
+    "avic" (Av-iation I-ndustry C-hina), "sinochem" (Sino Chem-ical), "gazprom" (Gaz-ovaya
+    Prom-yshlennost). Every word gives at least one letter, and from two words at least
+    ``ABBREVIATION_MIN_PART`` each (syllables, not letters: "Ka Naan" is no "Kanaan")."""
+    if len(words) < 2 or len(word) < ACRONYM_MIN_LENGTH or not word.isalpha():
+        return False
+    least = ABBREVIATION_MIN_PART if len(words) == 2 else 1
+
+    def fits(start: int, k: int) -> bool:
+        if k == len(words):
+            return start == len(word)
+        rest = len(words) - k - 1  # the words after this one need a letter each at least
+        part = words[k]
+        longest = min(len(part), len(word) - start - rest * least)
+        return any(word.startswith(part[:n], start) and fits(start + n, k + 1)
+                   for n in range(longest, least - 1, -1))
+
+    return fits(0, 0)
+
+
 def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set[int],
-                     b: NormalisedName, main_b: int) -> list[_Group]:
+                     a: NormalisedName, b: NormalisedName, main_b: int) -> list[_Group]:
     """The one leftover word of A that is the acronym of B's leftover words ("tsmc" / "taiwan
-    semiconductor manufacturing [company]"), or of B's whole name as written. A must have
-    nothing else left over: "AECC South Industry" is not "Aircraft Engineering Concern"."""
+    semiconductor manufacturing [company]"), or of B's whole name as written, or abbreviates
+    them ("avic" / "aviation industry [corporation of] china"). A must have nothing else left
+    over: "AECC South Industry" is not "Aircraft Engineering Concern".
+
+    Three letters spell some run of three words of almost any name among tens of thousands,
+    so a three-letter acronym counts only with its legal form, and when that spells B's too
+    ("ZTE Corp" / "Zhongxing Telecommunication Equipment Corporation": "ztec")."""
     rest = [j for j in sorted(free_b) if j < main_b]
-    if len(rest) < ACRONYM_MIN_WORDS or len(free_a) != 1:
+    if len(rest) < 2 or len(free_a) != 1:
         return []
     whole = len(rest) == main_b  # nothing of B is matched yet: its whole name as written
-    spellings = acronyms([tb[j] for j in rest], b.legal_initials, b.spelled if whole else ())
+    words = [tb[j] for j in rest]
+    spellings = acronyms(words, b.legal_initials, b.spelled if whole else ())
     for i in sorted(free_a):
         word = ta[i]
-        if word.isalpha() and word in spellings:
-            free_a.discard(i)
-            free_b.difference_update(rest)
-            pair = TokenPair(word, " ".join(tb[j] for j in rest), ACRONYM_SIMILARITY, "acronym")
-            return [(frozenset({i}), frozenset(rest), pair)]
+        if not word.isalpha():
+            continue
+        if word in spellings or word + a.legal_initials in spellings:
+            kind = "acronym"
+        elif abbreviates(word, words):
+            kind = "abbreviation"
+        else:
+            continue
+        free_a.discard(i)
+        free_b.difference_update(rest)
+        return [(frozenset({i}), frozenset(rest), TokenPair(word, " ".join(words), ACRONYM_SIMILARITY, kind))]
     return []
 
 
@@ -349,8 +388,8 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
         groups += _recover_joined(ta, tb, free_a, free_b, b)
         groups += map(_flip, _recover_joined(tb, ta, free_b, free_a, a))
     if free_a and free_b:
-        groups += _recover_acronym(ta, tb, free_a, free_b, b, main_b)
-        groups += map(_flip, _recover_acronym(tb, ta, free_b, free_a, a, main_a))
+        groups += _recover_acronym(ta, tb, free_a, free_b, a, b, main_b)
+        groups += map(_flip, _recover_acronym(tb, ta, free_b, free_a, b, a, main_a))
     groups.sort(key=lambda g: (min(g[0]), min(g[1])))
     paired_a = {i for g in groups for i in g[0]}
     paired_b = {j for g in groups for j in g[1]}
@@ -378,9 +417,11 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
         leftover_weight = sum(max(token_weight(t), CONFLICT_WEIGHT) for t in unmatched_a + unmatched_b)
     total = sum(weights) + leftover_weight
     token_score = matched / total if total else 0.0
-    veto = _veto(a, b, pairs, unmatched_a, unmatched_b, promoted)
     score, penalty = token_score, None
-    if veto and score > VETO_CAP:
+    # A veto only caps: below the cap there is nothing to veto (and most pairs a screening
+    # compares score low, so this saves most of the work).
+    veto = _veto(a, b, pairs, unmatched_a, unmatched_b, promoted) if score > VETO_CAP else None
+    if veto:
         score, penalty = VETO_CAP, f"capped at {VETO_CAP:.2f}: {veto}"
     return Comparison(score, a, b, pairs, unmatched_a, unmatched_b, token_score, penalty, swapped, promoted)
 
@@ -402,6 +443,11 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         branch = sorted(t for t in unmatched if is_place(t) and t in name.bracketed)
         if branch and not other.bracketed:
             return f"a place in brackets only one name has ({' '.join(branch)}): a branch or subsidiary"
+        # A country or city ending a name the other lacks, after words the other lacks too
+        # ("Hut 8 Mining Services Iran" / "Hut 8"): a branch or subsidiary there.
+        if (name.tokens and name.tokens[-1] in unmatched and is_place(name.tokens[-1])
+                and len(unmatched) >= 2):
+            return f"a place ending one name only ({name.tokens[-1]}): a branch or subsidiary"
     places_a = sorted(t for t in unmatched_a if is_place(t))
     places_b = sorted(t for t in unmatched_b if is_place(t))
     if places_a and places_b:

@@ -98,6 +98,10 @@ _UNITS = {
 _TENS = {word: 10 * number for number, word in enumerate(
     "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
 _SCALES = {"hundred": 100, "thousand": 1000}
+_NUMBER_STARTS = frozenset(_UNITS) | frozenset(_TENS)
+# Ordinal units that end a spelled number ("twenty-first", "one hundred and third").
+_ORDINAL_UNITS = {word: int(number) for word, number in _NUMBER_WORDS.items()
+                  if word.isalpha() and word.endswith(("st", "nd", "rd", "th")) and int(number) < 10}
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,7 @@ def _ascii_token(token: str) -> list[str]:
 def _latin_tokens(text: str) -> list[str]:
     """Tokenise, reduce legal forms (in the original script and in Latin), transliterate."""
     # Numerals first: rigour would read the "II" of "Holdings II, Inc" as a legal form.
-    tokens = _phrases(_cardinals([_NUMBER_WORDS.get(t, t) for t in tokenize_name(_replace_cjk(text))]))
+    tokens = _phrases([_NUMBER_WORDS.get(t, t) for t in _cardinals(tokenize_name(_replace_cjk(text)))])
     if not tokens:
         return []
     # Legal forms in the original script (Cyrillic "ООО", "Акционерное общество" …) …
@@ -201,11 +205,21 @@ def _latin_tokens(text: str) -> list[str]:
 
 
 def _cardinals(tokens: list[str]) -> list[str]:
-    """Runs of number words become one number: "forty four" → "44", "one hundred" → "100"."""
+    """Runs of number words become one number: "forty four" → "44", "one hundred and one" →
+    "101", "twenty first" → "21" (an ordinal ends the run)."""
+    if _NUMBER_STARTS.isdisjoint(tokens):
+        return tokens  # most names: no number word at all
     out: list[str] = []
     total = current = 0
     run = False
-    for token in tokens + [""]:
+    for k, token in enumerate(tokens + [""]):
+        if run and token == "and" and k + 1 < len(tokens) and (tokens[k + 1] in _UNITS or tokens[k + 1] in _TENS):
+            continue  # "one hundred and one"
+        if run and token in _ORDINAL_UNITS:
+            out.append(str(total + current + _ORDINAL_UNITS[token]))
+            total = current = 0
+            run = False
+            continue
         if token in _UNITS or token in _TENS or (token in _SCALES and run):
             if token in _SCALES:
                 current = max(current, 1) * _SCALES[token]

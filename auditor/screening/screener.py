@@ -14,7 +14,13 @@ and indexed by its tokens; a query only scores the names that could reach a matc
 * names whose words as written run together spell a query word ("Acme AG" / "AcmeAG"),
   or whose query words run together spell a listed word;
 * acronyms: names whose initials (of a run of their words, with or without their legal
-  form) spell a query word ("TSMC"), and names that are the query's acronym.
+  form) spell a query word ("TSMC"), and names that are the query's acronym;
+* a query word that looks like a generic word ("Chna" / "China") is bounded like one and
+  looks up names made of generic words as that word.
+
+Each name reached is first bounded: the most it can score given which of its words, and
+which of the query's, can pair at all (a word that pairs with nothing stays in the
+denominator). Only names whose bound reaches the threshold are compared.
 
 Every candidate is then scored with exactly the comparison behind `compare_names`, so a
 screening hit and `compare_names` agree on the score.
@@ -28,14 +34,21 @@ candidates a query reaches.
 from __future__ import annotations
 
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import combinations
 from typing import Any, Collection, Iterable
 
 from auditor.model import ListEntry
-from auditor.screening.match import DEFAULT_THRESHOLD, Comparison, acronyms, compare_normalised
+from auditor.screening.match import (
+    ACRONYM_MIN_LENGTH,
+    DEFAULT_THRESHOLD,
+    Comparison,
+    acronyms,
+    compare_normalised,
+)
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
     GENERIC_WEIGHT,
@@ -45,12 +58,13 @@ from auditor.screening.normalize import (
     token_weight,
 )
 from auditor.screening.tokens import token_similarity, translit_skeleton
+from auditor.screening.vocabulary import GENERIC_WORDS
 
 # Queries with more generic words than this look up all-generic names by their rarest
 # words only (2**12 subsets is the most we enumerate).
 _MAX_GENERIC_SUBSET_WORDS = 12
 # Version of the state layout (to_state / from_state); index_store also keys on the code.
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 _GENERIC_KEY_SEP = "\x1f"
 
 
@@ -82,17 +96,20 @@ class Match:
         }
 
 
-def _deletions(token: str) -> set[str]:
-    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+def _deletion_keys(token: str) -> list[str]:
+    if len(token) < 5:  # shorter tokens pair only when equal or equal in skeleton
+        return [token]
+    return [token, *(token[:i] + token[i + 1 :] for i in range(len(token)))]
 
 
-def _lookup_keys(token: str) -> set[str]:
-    """Keys under which a token is indexed and looked up (see module docstring)."""
-    keys = {token, "~" + translit_skeleton(token)}
+def _lookup_keys(token: str) -> list[str]:
+    """Keys under which a token is indexed and looked up (see module docstring); a list,
+    repeats included, because it is made for every query word and join."""
+    keys = [token, "~" + translit_skeleton(token)]
     if len(token) >= 5:  # shorter tokens pair only when equal or equal in skeleton
-        keys |= _deletions(token)
+        keys += [token[:i] + token[i + 1 :] for i in range(len(token))]  # one letter deleted
     if token.startswith("al") and len(token) >= 6:  # joined Arabic article
-        keys |= _lookup_keys(token[2:])
+        keys += _lookup_keys(token[2:])
     return keys
 
 
@@ -100,9 +117,27 @@ def _joins(tokens: tuple[str, ...], sizes: tuple[int, ...] = (2, 3)) -> list[str
     return ["".join(tokens[i : i + n]) for n in sizes for i in range(len(tokens) - n + 1)]
 
 
+@lru_cache(maxsize=None)
+def _generic_keys() -> dict[str, tuple[str, ...]]:
+    keys: dict[str, list[str]] = defaultdict(list)
+    for word in sorted(GENERIC_WORDS):
+        for key in set(_lookup_keys(word)):
+            keys[key].append(word)
+    return {k: tuple(v) for k, v in keys.items()}
+
+
+def _joins_with_runs(tokens: tuple[str, ...], sizes: tuple[int, ...] = (2, 3)) -> list[tuple[tuple[str, ...], str]]:
+    return [(tokens[i : i + n], "".join(tokens[i : i + n])) for n in sizes for i in range(len(tokens) - n + 1)]
+
+
 def _spelled_joins(norm: NormalisedName) -> set[str]:
     """Runs of the words as written (legal forms and stopwords included) run together."""
-    return {j for j in _joins(norm.spelled, (2, 3, 4)) if len(j) >= 5} - set(_joins(norm.tokens))
+    return {j for _, j in _spelled_joins_with_runs(norm)}
+
+
+def _spelled_joins_with_runs(norm: NormalisedName) -> list[tuple[tuple[str, ...], str]]:
+    token_joins = set(_joins(norm.tokens))
+    return [(run, j) for run, j in _joins_with_runs(norm.spelled, (2, 3, 4)) if len(j) >= 5 and j not in token_joins]
 
 
 def _run_acronyms(norm: NormalisedName) -> set[str]:
@@ -113,6 +148,14 @@ def _run_acronyms(norm: NormalisedName) -> set[str]:
         for end in range(start + 2, len(tokens) + 1):
             found |= acronyms(tokens[start:end], norm.legal_initials if end == len(tokens) else "")
     return found
+
+
+def _legal_acronyms(norm: NormalisedName) -> set[str]:
+    """Three-letter words with the initials of the name's legal form ("ZTE Corp" -> "ztec"):
+    how a three-letter acronym is compared (``match._recover_acronym``)."""
+    if not norm.legal_initials:
+        return set()
+    return {t + norm.legal_initials for t in norm.tokens if len(t) == ACRONYM_MIN_LENGTH - 1 and t.isalpha()}
 
 
 def _pack(ids: Iterable[int]) -> bytes:
@@ -164,6 +207,8 @@ class Screener:
         generic_names: dict[str, list[int]] = defaultdict(list)  # all-generic names by word set
         generic_postings: dict[str, list[int]] = defaultdict(list)  # generic word -> records
         acronym_postings: dict[str, list[int]] = defaultdict(list)  # "tsmc" -> records
+        # A three-letter word and the initials of its legal form: "ZTE Corp" -> "ztec"
+        legal_acronyms: dict[str, list[int]] = defaultdict(list)
         self._norm_cache: dict[int, NormalisedName] = {}
         for index, entry in enumerate(ordered):
             seen: set[tuple[Any, ...]] = set()
@@ -183,28 +228,26 @@ class Screener:
                     join_postings[token].append(record_id)
                 for acronym in _run_acronyms(norm):
                     acronym_postings[acronym].append(record_id)
+                for acronym in _legal_acronyms(norm):
+                    legal_acronyms[acronym].append(record_id)
                 if all(map(is_generic, tokens)):
                     generic_names[_GENERIC_KEY_SEP.join(sorted(set(tokens)))].append(record_id)
                 for token in sorted({t for t in tokens if is_generic(t)}):
                     generic_postings[token].append(record_id)
         token_keys: dict[str, list[str]] = defaultdict(list)  # lookup key -> tokens
         for token in sorted(postings):
-            for key in _lookup_keys(token):
-                token_keys[key].append(token)
-        # Joined words ("hua wei" -> "huawei") are found as written or in skeleton only:
-        # there are many of them and a misspelt join is rare.
-        for token in sorted(set(join_postings) - set(postings)):
-            for key in (token, "~" + translit_skeleton(token)):
+            for key in set(_lookup_keys(token)):
                 token_keys[key].append(token)
         self._records = records
         self._weights = array("d", weights)
         self._postings = {k: _pack(v) for k, v in postings.items()}
         self._join_postings = {k: _pack(v) for k, v in join_postings.items()}
         self._acronym_postings = {k: _pack(v) for k, v in acronym_postings.items()}
+        self._legal_acronyms = {k: _pack(v) for k, v in legal_acronyms.items()}
         self._generic_names = {k: _pack(v) for k, v in generic_names.items()}
         self._generic_postings = {k: _pack(v) for k, v in generic_postings.items()}
         self._token_keys = {k: " ".join(v) for k, v in token_keys.items()}
-        self._similar_cache: dict[str, tuple[str, ...]] = {}
+        self._similar_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     # -- stored form -------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
@@ -217,6 +260,7 @@ class Screener:
             "postings": self._postings,
             "join_postings": self._join_postings,
             "acronym_postings": self._acronym_postings,
+            "legal_acronyms": self._legal_acronyms,
             "generic_names": self._generic_names,
             "generic_postings": self._generic_postings,
             "token_keys": self._token_keys,
@@ -235,6 +279,7 @@ class Screener:
         self._postings = state["postings"]
         self._join_postings = state["join_postings"]
         self._acronym_postings = state["acronym_postings"]
+        self._legal_acronyms = state["legal_acronyms"]
         self._generic_names = state["generic_names"]
         self._generic_postings = state["generic_postings"]
         self._token_keys = state["token_keys"]
@@ -270,16 +315,31 @@ class Screener:
         return {row[0] for row in self._entry_rows}
 
     # -- screening ---------------------------------------------------------------------
-    def _similar_tokens(self, token: str) -> tuple[str, ...]:
-        """Indexed tokens that pair with ``token`` (token_similarity > 0)."""
+    def _similar_joined(self, token: str) -> tuple[str, ...]:
+        """Indexed words that a query's words run together may spell: as ``_similar_tokens``
+        but without the transliteration skeleton (a run of words differs from one word by a
+        letter or two, not by a romanisation) and without generic words."""
+        # dict_keys & list: the membership tests run in C, most joins spell nothing
+        hits = self._token_keys.keys() & _deletion_keys(token)
+        if not hits:
+            return ()
+        found = {t for key in hits for t in self._token_keys[key].split(" ")}
+        return tuple(sorted(t for t in found if token_similarity(token, t) > 0))
+
+    def _similar_tokens(self, token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Indexed tokens that pair with ``token`` (token_similarity > 0), and generic words
+        that do ("chna" / "china": generic words are not indexed, see ``_candidates``)."""
         cached = self._similar_cache.get(token)
         if cached is None:
-            found: set[str] = set()
-            for key in _lookup_keys(token):
-                tokens = self._token_keys.get(key)
-                if tokens:
-                    found.update(tokens.split(" "))
-            cached = tuple(sorted(t for t in found if token_similarity(token, t) > 0))
+            keys = _lookup_keys(token)
+            found = {t for key in self._token_keys.keys() & keys for t in self._token_keys[key].split(" ")}
+            # Words run together are found as written only: there are many of them, and a
+            # misspelt join is rare.
+            found.update(self._join_postings.keys() & keys)
+            generic_keys = _generic_keys()
+            generic = {w for key in generic_keys.keys() & keys for w in generic_keys[key]}
+            cached = (tuple(sorted(t for t in found if token_similarity(token, t) > 0)),
+                      tuple(sorted(t for t in generic if token_similarity(token, t) > 0)))
             self._similar_cache[token] = cached
         return cached
 
@@ -287,46 +347,76 @@ class Screener:
         """Records that may score ``threshold`` or more against ``query``."""
         # record -> Σ over the query's distinctive words that reach it of their best similarity
         reached_by: dict[int, float] = defaultdict(float)
-        joined: set[int] = set()  # reached through a joined token: weights change, no bound
+        # Records reached through words run together or acronyms, with what may explain their
+        # words: the query words taking part in a join, and the joined spellings.
+        joined: dict[int, set[str]] = defaultdict(set)
+        spellings: set[str] = set()  # indexed joined spellings a query word or run pairs with
+        acronym_of: dict[int, set[str]] = defaultdict(set)  # record -> query words that are its acronym
+        acronym_in: dict[int, set[str]] = defaultdict(set)  # record -> its words that are the query's acronym
         words = query.tokens + query.qualifiers
+        occurrences = Counter(words)  # "Issa Issa Osman": each "issa" pairs
         for token in sorted({t for t in words if not is_generic(t)}):
             reached: dict[int, float] = {}
-            for similar in self._similar_tokens(token):
+            for similar in self._similar_tokens(token)[0]:
                 sim = token_similarity(token, similar)
                 for record_id in _unpack(self._postings.get(similar)):
                     if sim > reached.get(record_id, 0.0):
                         reached[record_id] = sim
-                joined.update(_unpack(self._join_postings.get(similar)))
+                listed_runs = _unpack(self._join_postings.get(similar))
+                if listed_runs:
+                    spellings.add(similar)
+                    for record_id in listed_runs:
+                        joined[record_id].add(token)
             for record_id, sim in reached.items():
-                reached_by[record_id] += sim
-        for token in _joins(query.tokens):
-            for similar in self._similar_tokens(token):
-                joined.update(_unpack(self._postings.get(similar)))
-                joined.update(_unpack(self._join_postings.get(similar)))
-        for token in _spelled_joins(query):
-            joined.update(_unpack(self._postings.get(token)))
-        # Acronyms, both ways: a query word that is a listed name's acronym, a listed word
-        # that is the query's.
+                reached_by[record_id] += sim * occurrences[token]
+        for run, token in _joins_with_runs(query.tokens):
+            for similar in self._similar_joined(token):
+                spellings.add(similar)
+                for record_id in _unpack(self._postings.get(similar)):
+                    joined[record_id].update(run)
+        for run, token in _spelled_joins_with_runs(query):
+            for record_id in _unpack(self._postings.get(token)):
+                spellings.add(token)
+                joined[record_id].update(run)
         for token in set(words):
-            joined.update(_unpack(self._acronym_postings.get(token)))
-        for acronym in _run_acronyms(query):
-            joined.update(_unpack(self._postings.get(acronym)))
+            for record_id in _unpack(self._acronym_postings.get(token)):
+                acronym_of[record_id].add(token)
+        for acronym in _legal_acronyms(query):
+            for record_id in _unpack(self._acronym_postings.get(acronym)):
+                acronym_of[record_id].add(acronym[:-len(query.legal_initials)])
+        for token in _run_acronyms(query):
+            for record_id in _unpack(self._postings.get(token)):
+                acronym_in[record_id].add(token)
+            for record_id in _unpack(self._legal_acronyms.get(token)):
+                acronym_in[record_id].update(t for t in self._records[record_id][1][1] if token.startswith(t))
         # Score bound for a name reached through distinctive query words of best similarities
         # s1…sk: each such pair scores at most 2 si (two distinctive words), each of the g
         # generic query words pairs for at most GENERIC_WEIGHT + 1, and every word of both
         # names counts in the denominator, so
         # score <= (2 Σ si + (GENERIC_WEIGHT + 1) g) / (query + name weights).
+        # A distinctive query word that looks like a generic word ("Chna" / "China") may pair
+        # with it, which no posting shows: it is bounded like a generic word, and names made
+        # of generic words are looked up with the word it looks like.
         query_weight = sum(map(token_weight, query.tokens))
+        lookalikes = {t: self._similar_tokens(t)[1] for t in query.tokens if not is_generic(t)}
         generic = sorted({t for t in query.tokens if is_generic(t)})
-        generic_tokens = [t for t in query.tokens if is_generic(t)]
+        generic_names_words = sorted(set(generic).union(*lookalikes.values()))
+        generic_tokens = [t for t in query.tokens if is_generic(t) or lookalikes.get(t)]
         generic_pairs = (GENERIC_WEIGHT + DISTINCTIVE_WEIGHT) * len(generic_tokens)
-        found = set(joined)
+        found: set[int] = set()
         weights = self._weights
         for record_id, sims in reached_by.items():
+            if record_id in joined or record_id in acronym_of or record_id in acronym_in:
+                continue  # joins and acronyms change the weights: bounded below
             need = threshold * (query_weight + weights[record_id]) - 2 * DISTINCTIVE_WEIGHT * sims
             if generic_pairs < need:
                 continue  # even if every generic query word paired with a distinctive word
             if need <= 0 or self._generic_pairs_bound(generic_tokens, record_id) >= need:
+                found.add(record_id)
+        distinctive = [t for t in query.tokens if not is_generic(t)]
+        for record_id in {*joined, *acronym_of, *acronym_in}:
+            if self._joined_bound(record_id, words, distinctive, joined.get(record_id, ()), spellings,
+                                  acronym_of.get(record_id, ()), acronym_in.get(record_id, ())) >= threshold:
                 found.add(record_id)
         # A query made only of generic words ("Shenyang Aircraft") matches names that contain
         # all its words ("AVIC Shenyang Aircraft Company").
@@ -334,12 +424,37 @@ class Screener:
             postings = sorted((set(_unpack(self._generic_postings.get(t))) for t in generic), key=len)
             found.update(postings[0].intersection(*postings[1:]))
         # Names made only of generic words match only if all their words are in the query.
-        if len(generic) > _MAX_GENERIC_SUBSET_WORDS:
-            generic = generic[:_MAX_GENERIC_SUBSET_WORDS]
+        generic = generic_names_words[:_MAX_GENERIC_SUBSET_WORDS]
         for size in range(1, len(generic) + 1):
             for subset in combinations(generic, size):  # sorted in, sorted out
                 found.update(_unpack(self._generic_names.get(_GENERIC_KEY_SEP.join(subset))))
         return found
+
+    def _joined_bound(self, record_id: int, words: tuple[str, ...], distinctive: list[str],
+                      in_runs: Collection[str], spellings: set[str],
+                      acronym_of: Collection[str], acronym_in: Collection[str]) -> float:
+        """Most a record reached through words run together or an acronym can score.
+
+        A distinctive word of either name that pairs with no word of the other
+        (``token_similarity``), takes part in no join and is no acronym stays unmatched and
+        weighs 1 in the denominator, while at most every other word of both names (each
+        weighing 1 at most) is matched. An acronym takes the one word its name has left over
+        (``match._recover_acronym``), so it explains the other name only when at most that
+        word is left."""
+        row = self._records[record_id][1]
+        listed = row[1] + row[3]
+        lone_query = [t for t in distinctive if t not in in_runs
+                      and not any(token_similarity(t, x) for x in listed)]
+        lone_listed = [t for t in row[1] if not is_generic(t)
+                       and not any(t in spelled for spelled in spellings)
+                       and not any(token_similarity(q, t) for q in words)]
+        if acronym_of and len(lone_query) <= 1 and set(lone_query) <= set(acronym_of):
+            lone_query = lone_listed = []
+        if acronym_in and len(lone_listed) <= 1 and set(lone_listed) <= set(acronym_in):
+            lone_query = lone_listed = []
+        unmatched = len(lone_query) + len(lone_listed)
+        most = len(words) + len(listed) - unmatched
+        return most / (most + unmatched) if most else 0.0
 
     def _generic_pairs_bound(self, generic_tokens: list[str], record_id: int) -> float:
         """Most the query's generic words can add to the matched weight against a record:
@@ -349,10 +464,10 @@ class Screener:
         words = row[1] + row[3]  # main tokens and qualifiers
         total = 0.0
         for g in generic_tokens:
-            if g in words:
-                total += 2 * GENERIC_WEIGHT
+            if g in words:  # a distinctive word the record has is counted in its postings
+                total += 2 * GENERIC_WEIGHT if is_generic(g) else 0.0
             else:
-                total += max(((GENERIC_WEIGHT + token_weight(t)) * token_similarity(g, t) for t in words), default=0.0)
+                total += max(((token_weight(g) + token_weight(t)) * token_similarity(g, t) for t in words), default=0.0)
         return total
 
     def screen(

@@ -38,7 +38,8 @@ LEGAL_FORMS: frozenset[str] = _words(
     fsue fgup gup mup ip npo nii pjs bsc psc
     obshchestvo obshestvo obschestvo obshcestvo ogranichennoi ogranichennoy
     otvetstvennostyu otvetstvennostiu aktsionernoe aktsionernoye otkrytoe zakrytoe publichnoe
-    youxian gongsi youxiangongsi
+    youxian gongsi youxiangongsi gufen
+    korporatsiya korporatsiia korporatsii
     """
 )
 
@@ -46,7 +47,7 @@ STOPWORDS: frozenset[str] = _words(
     """
     of the and for in on at to a an by with
     de del la las los el le les des du y e et und der die das von fuer para por con
-    al wa s
+    al wa s fi ul ol
     no nr www number
     """
 )
@@ -247,6 +248,51 @@ _SYNONYM_LINES = """
     concern: kontsern
     national: natl nationale nacional
     saint: st sankt
+    mount: mt
+    fort: ft
+    brothers: bros
+    department: dept
+    government: govt
+    market: mkt mkts
+"""
+# Pinyin and Russian (as rigour transliterates it) spellings of generic words, read as the
+# English word, so a name written in pinyin or transliterated Russian compares with its
+# Chinese or Cyrillic original (whose terms CJK_TERMS reads as English) and its English form:
+# "Dajiang Keji" / "大疆科技" / "Dajiang Technology". Pinyin only for the terms in CJK_TERMS.
+_TRANSLITERATED_LINES = """
+    technology: keji jishu tehnologii tehnologiya
+    electronics: dianzi elektronika elektronnye
+    microelectronics: weidianzi mikroelektronika
+    international: guoji mezhdunarodny mezhdunarodnyi mezhdunarodnaya mezhdunarodnoe
+    trade: maoyi
+    industry: shiye chanye gongye promyshlennaya promyshlenny promyshlennyi
+    development: fazhan
+    investment: touzi
+    information: xinxi
+    network: wangluo
+    communication: tongxin tongxun svyaz
+    semiconductor: bandaoti
+    manufacturing: zhizao
+    equipment: shebei
+    institute: yanjiusuo yanjiuyuan
+    university: daxue universitet
+    group: jituan
+    holding: konggu
+    aviation: hangkong aviatsionnaya aviatsionny
+    aerospace: hangtian
+    china: zhongguo
+    state: gosudarstvennaya gosudarstvennyi gosudarstvenny gosudarstvennoe
+    national: natsionalnaya natsionalny natsionalnyi
+    federal: federalnaya federalny federalnoe
+    research: issledovatelsky issledovatelskii issledovatelskiy issledovatelskaya issledovatelskoe
+    united: obedinyonnaya obedinennaya obedinenny obedinennyi
+    system: sistemy sistema
+    academy: akademiya akademiia
+    energy: energiya energo
+    service: servis
+    engineering: inzhiniring
+    shipbuilding: sudostroitelnaya sudostroitelny
+    construction: stroitelnaya stroitelny
 """
 
 
@@ -263,7 +309,7 @@ def _parse_synonyms(text: str) -> dict[str, str]:
     return table
 
 
-SYNONYMS: dict[str, str] = _parse_synonyms(_SYNONYM_LINES)
+SYNONYMS: dict[str, str] = _parse_synonyms(_SYNONYM_LINES.strip() + "\n" + _TRANSLITERATED_LINES.strip())
 
 # Chinese (simplified and traditional) and Japanese terms replaced by an English token
 # before transliteration: legal forms and generic words are recognised, and the rest of a

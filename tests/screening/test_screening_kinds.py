@@ -45,6 +45,14 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Amce Trading Co", "Acme Trading Co", "acme~amce"),
         ("Bitdeer Technolgies Group", "Bitdeer Technologies Group", "bitdeer"),
         ("St. Petersburg Trading House", "Saint Petersburg Trading House", "saint"),
+        ("ZTE Corp", "Zhongxing Telecommunication Equipment Corporation", "(acronym)"),
+        ("AVIC", "Aviation Industry Corporation of China", "(abbreviation)"),
+        ("Sinochem Group", "Sino Chemical Group", "(abbreviation)"),
+        ("Twenty-First Century Mining", "21st Century Mining", "21"),
+        ("One Hundred and One Hosting LLC", "101 Hosting LLC", "101"),
+        ("深圳大疆科技有限公司", "Shenzhen Dajiang Keji Youxian Gongsi", "dajiang"),
+        ("ООО «Элемент Холдинг»", "Element Holding LLC", "element"),
+        ("Mt. Everest Mining", "Mount Everest Mining", "mount"),
     ],
 )
 def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, shown: str) -> None:
@@ -65,6 +73,9 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("Advanced Micro Devices, Inc.", "MicroComponent LLC"),  # "micro" is a generic word
         ("Mawson Infrastructure Group Inc.", "MIG"),  # three letters are too few for an acronym
         ("TSMC", "CJSC Tsentralny NII Sudovogo Mashinostroyeniya"),  # a leading legal form is no initial
+        ("ABC Holdings", "Alpha Beta Capital Holdings"),  # three letters without a legal form
+        ("Gapro", "Gazovaya Promyshlennost"),  # two words abbreviated give three letters each at least
+        ("Twenty-First Century Mining", "Twentieth Century Mining"),  # 21 / 20
     ],
 )
 def test_near_misses_are_not_matches(a: str, b: str) -> None:

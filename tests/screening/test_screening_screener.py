@@ -195,3 +195,22 @@ def test_one_party_imported_from_two_sources_matches_once() -> None:
     ]
     matches = Screener(entries).screen("BitRiver-North LLC", date(2026, 1, 1))
     assert sorted(m.list_name for m in matches) == sorted([sdn, "Entity List (EL) - Bureau of Industry and Security"])
+
+
+def test_index_finds_acronyms_with_their_legal_form_repeated_words_and_generic_look_alikes() -> None:
+    screener = Screener([
+        ListEntry(EL, "EL-40", "ZTE Corp"),
+        ListEntry(EL, "EL-41", "Advanced Micro Devices, Inc."),
+        ListEntry(EL, "EL-42", "ISSA, Issa Osman"),
+        ListEntry(EL, "EL-43", "CHINA HAOKUN ENERGY CO., LTD."),
+    ])
+    as_of = date(2026, 1, 1)
+
+    def found(name: str) -> list[str]:
+        return [m.entity_id for m in screener.screen(name, as_of)]
+
+    assert found("Zhongxing Telecommunication Equipment Corporation") == ["EL-40"]
+    assert found("AMD Inc") == ["EL-41"]
+    assert found("AMD") == []  # three letters without a legal form: not an acronym
+    assert found("ISSA, ISSA OSMAN") == ["EL-42"]  # each "issa" pairs
+    assert found("CHNA HAOKUN ENERGY CO., LTD.") == ["EL-43"]  # "chna" pairs with generic "china"
