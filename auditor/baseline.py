@@ -14,8 +14,8 @@ from pathlib import Path
 from auditor.diff import Diff, compare, result_findings
 from auditor.limits import BASELINE_MAX_BYTES, read_capped
 from auditor.model import AuditResult
-
-SUPPORTED_SCHEMA = "1"
+from auditor.report_json import SUPPORTED, ReportFormatError
+from auditor.report_json import findings as whole_findings
 
 
 class BaselineError(Exception):
@@ -40,13 +40,15 @@ def load_baseline(path: str | Path) -> list[dict]:
     version = doc.get("schema_version")
     if version is None:
         raise BaselineError(f"{shown}: no 'schema_version': not an auditor report.json")
-    if str(version) != SUPPORTED_SCHEMA:
+    if str(version) not in SUPPORTED:
         raise BaselineError(
-            f"{shown}: report schema_version {version!r} is not supported (this auditor reads {SUPPORTED_SCHEMA!r})"
+            f"{shown}: report schema_version {version!r} is not supported (this auditor reads "
+            f"{' and '.join(repr(v) for v in SUPPORTED)})"
         )
-    findings = doc.get("findings")
-    if not isinstance(findings, list):
-        raise BaselineError(f"{shown}: 'findings' must be a list")
+    try:
+        findings = whole_findings(doc)  # version 2 refers to shared groups and rules: made whole here
+    except ReportFormatError as exc:
+        raise BaselineError(f"{shown}: {exc}") from None
     for i, f in enumerate(findings):
         if not isinstance(f, dict):
             raise BaselineError(f"{shown}: findings[{i}] is not an object")

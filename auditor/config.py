@@ -6,7 +6,7 @@ lists database, waiver, cleared and ownership files …), so CI and officers run
 audit. Command-line flags override it; `auditor config show` prints the merged settings and
 where each came from.
 
-To add a setting (e.g. `tsa`), add one `Key` to KEYS: the name in the file, the click
+To add a setting, add one `Key` to KEYS: the name in the file, the click
 parameter of `auditor audit` it feeds, and its kind. Relative paths are relative to the
 config file, not to the directory the command runs in.
 
@@ -39,7 +39,7 @@ FILE_NAMES = ("auditor.toml", "pyproject.toml")
 class Key:
     name: str  # as written in the config file
     param: str  # click parameter name of `auditor audit`
-    kind: str  # str | path | paths | strs | bool | int | map | formats
+    kind: str  # str | url | path | paths | strs | bool | int | map | formats
     help: str
 
 
@@ -64,6 +64,9 @@ KEYS: dict[str, Key] = {k.name: k for k in (
     Key("strict", "strict", "bool", "rejected rows make the audit incomplete (--strict)"),
     Key("org", "organisation", "str", "organisation name on the report (--org)"),
     Key("max_list_age", "max_list_age", "int", "days before an imported list is stale (--max-list-age)"),
+    # Signing settings apply to `auditor sign` and to `auditor audit --sign`; an unsigned audit ignores them.
+    Key("tsa", "tsa_url", "url", "RFC 3161 time-stamping authority for signatures (--tsa)"),
+    Key("long_term", "long_term", "bool", "PAdES B-LTA when signing with a TSA (--long-term)"),
 )}
 
 
@@ -145,6 +148,10 @@ def _convert(key: Key, value: Any, base: Path, path: str, line: int | None) -> A
     if kind == "str":
         if not isinstance(value, str):
             raise bad("a string")
+        return value
+    if kind == "url":
+        if not isinstance(value, str) or not re.match(r"https?://[^\s/]+", value):
+            raise ConfigError(path, line, f"{key.name} must be an http:// or https:// URL, not {value!r}")
         return value
     if kind == "int":
         if not isinstance(value, int) or isinstance(value, bool):

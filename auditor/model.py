@@ -300,7 +300,7 @@ class Finding:
         return out
 
 
-def _report_order(g: FindingGroup) -> tuple[int, str]:
+def report_order(g: FindingGroup) -> tuple[int, str]:
     return (-int(g.effective_severity), g.rule.id)
 
 
@@ -346,6 +346,12 @@ class FindingIdentity:
         """Canonical JSON of the group's shared evidence (without any row's additions)."""
         return self._base[1]
 
+    @property
+    def shared(self) -> tuple[Mapping[str, Any], str, Callable[[str], str]]:
+        """(evidence, canonical JSON, asset key -> fingerprint) of the group's own evidence:
+        every row's, when no rig adds to it."""
+        return self._base
+
     def evidence(self, row: int) -> tuple[Mapping[str, Any], str, Callable[[str], str]]:
         """(evidence, its canonical JSON, asset key -> fingerprint) for `row` of the group."""
         extra = self.group.row_evidence.get(row) if self.group.row_evidence else None
@@ -371,6 +377,19 @@ def fingerprint(rule_id: str, asset_key: str, evidence: Mapping[str, Any] | str)
     """
     ev = evidence if isinstance(evidence, str) else canonical_json(evidence)
     return _fingerprint_hasher(rule_id, ev)(asset_key)
+
+
+class FindingColumns(NamedTuple):
+    """Findings of some groups as parallel columns, ordered by (file, line) (AuditResult.finding_columns)."""
+
+    groups: list["FindingGroup"]
+    identities: list[FindingIdentity]  # per group: evidence and fingerprints
+    rows: list[int]
+    group_index: list[int]  # into groups
+    lines: list[int]
+    sources: list[int]  # index into InventoryTable.sources
+    keys: list[str]  # asset keys
+    serials: list[str | None]
 
 
 class FindingRow(NamedTuple):
@@ -758,12 +777,9 @@ class AuditResult:
         """fingerprint -> "waiver W expired on D" for open findings an expired waiver would have covered."""
         return {fp: n.note for fp, n in self.expired_waivers.items() if fp not in self.waivers}
 
-    def finding_rows(self, groups: Sequence[FindingGroup]) -> Iterator["FindingRow"]:
-        """The hot path under iter_findings, for one rule's groups, ordered by (file, line).
-
-        Evidence is merged, serialised and hashed once per distinct object, not once per
-        rig, and per-row columns are fetched with numpy before the Python loop.
-        """
+    def finding_columns(self, groups: Sequence[FindingGroup]) -> "FindingColumns":
+        """The findings of `groups` (one rule's, or several of one report order) as columns,
+        ordered by (file, line): what a writer needs per finding, fetched with numpy at once."""
         table = self.table
         pairs = [np.stack([g.rows, np.full(len(g.rows), gi, dtype=np.int64)], axis=1) for gi, g in enumerate(groups)]
         allrows = np.concatenate(pairs) if pairs else np.empty((0, 2), dtype=np.int64)
@@ -772,16 +788,35 @@ class AuditResult:
         rows = allrows[:, 0]
         serial_col = table.columns["serial"]
         serial_values = serial_col.values
-        identities = [FindingIdentity(g) for g in groups]
+        serials = [serial_values[c] for c in serial_col.codes[rows].tolist()]
+        row_list = rows.tolist()
         asset_key = table.asset_key
-        for row, gi, line, src, scode in zip(
-            rows.tolist(), allrows[:, 1].tolist(), table.lines[rows].tolist(),
-            table.source_index[rows].tolist(), serial_col.codes[rows].tolist(),
-        ):
-            evidence, ev_json, fp = identities[gi].evidence(row)
-            serial = serial_values[scode]
-            key = serial if serial else asset_key(row)  # asset_key's first case, without its lookups
-            yield FindingRow(groups[gi], row, key, serial, line, src, evidence, ev_json, fp(key))
+        # asset_key's first case (the serial) without its lookups; the others are rare.
+        keys = [s if s else asset_key(r) for s, r in zip(serials, row_list)]
+        return FindingColumns(list(groups), [FindingIdentity(g) for g in groups], row_list, allrows[:, 1].tolist(),
+                              table.lines[rows].tolist(), table.source_index[rows].tolist(), keys, serials)
+
+    def finding_rows(self, groups: Sequence[FindingGroup]) -> Iterator["FindingRow"]:
+        """The hot path under iter_findings, for one rule's groups, ordered by (file, line).
+
+        Evidence is merged, serialised and hashed once per distinct object, not once per
+        rig, and per-row columns are fetched with numpy before the Python loop.
+        """
+        c = self.finding_columns(groups)
+        for row, gi, line, src, key, serial in zip(c.rows, c.group_index, c.lines, c.sources, c.keys, c.serials):
+            evidence, ev_json, fp = c.identities[gi].evidence(row)
+            yield FindingRow(c.groups[gi], row, key, serial, line, src, evidence, ev_json, fp(key))
+
+    def finding_blocks(self) -> Iterator[list[FindingGroup]]:
+        """The groups in report order (most severe first, then rule id), one block per order."""
+        ordered = sorted(self.groups, key=report_order)
+        i = 0
+        while i < len(ordered):
+            j = i
+            while j < len(ordered) and report_order(ordered[j]) == report_order(ordered[i]):
+                j += 1
+            yield ordered[i:j]
+            i = j
 
     def iter_finding_rows(self) -> Iterator[FindingRow]:
         """finding_rows() over every rule, in report order: most severe first, then rule id, file, line.
@@ -789,14 +824,8 @@ class AuditResult:
         Every format lists findings in this one order, so a reader meets critical and high
         findings before informational figures whichever file they open.
         """
-        ordered = sorted(self.groups, key=_report_order)
-        i = 0
-        while i < len(ordered):
-            j = i
-            while j < len(ordered) and _report_order(ordered[j]) == _report_order(ordered[i]):
-                j += 1
-            yield from self.finding_rows(ordered[i:j])
-            i = j
+        for block in self.finding_blocks():
+            yield from self.finding_rows(block)
 
     def summary(self) -> dict[str, Any]:
         by_sev = {s.label: 0 for s in Severity}

@@ -112,6 +112,22 @@ def _run_in_process(argv: list[str], cwd: Path | None, env: dict[str, str] | Non
         return CliRun(code, out.getvalue().decode(), err.getvalue().decode())
 
 
+def read_report(where: Path | str) -> dict:
+    """report.json (a file, or the report folder holding one) with every finding made whole.
+
+    Schema version 2 writes what findings share once (`groups`, `rules`); tests read a finding's
+    message, evidence and references as a user's tool would: through auditor.report_json.
+    """
+    import json
+
+    from auditor.report_json import findings
+
+    path = Path(where)
+    doc = json.loads((path / "report.json" if path.is_dir() else path).read_text(encoding="utf-8"))
+    doc["findings"] = findings(doc)
+    return doc
+
+
 @pytest.fixture
 def sample() -> Path:
     return REPO / "sample_inventory.csv"
@@ -130,3 +146,27 @@ def _private_cache(tmp_path_factory, monkeypatch) -> None:
     """Screening indexes of server databases go to the user cache directory: a private one
     per test, so tests never write to the real one (beside SQLite files they stay in tmp)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _every_report_json_matches_the_shipped_schema(tmp_path_factory):
+    """After the session, every report.json (schema version 2) any test wrote is validated
+    against the schema shipped in the package: the contract holds for every case we test."""
+    yield
+    import json
+
+    from auditor.report_json import schema_errors
+
+    problems = []
+    for path in sorted(tmp_path_factory.getbasetemp().rglob("report.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # tampered or partial on purpose (signing and hostile-output tests)
+        tool = doc.get("tool") if isinstance(doc, dict) else None
+        # Reports auditor wrote, not the malformed ones tests write by hand.
+        if isinstance(tool, dict) and tool.get("name") == "auditor" and doc.get("schema_version") == "2":
+            problems += [f"{path}: {e}" for e in schema_errors(doc, limit=5)]
+    if problems:
+        pytest.fail("report.json files that do not match auditor/schemas/report.schema.json:\n" + "\n".join(problems[:50]))
+

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from conftest import run_cli
+from conftest import read_report, run_cli
 
 EL = "Entity List (EL) - Bureau of Industry and Security"
 INVENTORY = (
@@ -28,7 +26,7 @@ def audit(tmp_path, *extra):
 def test_cleared_match_is_reported_not_raised(tmp_path, isolated_db):
     proc, out = audit(tmp_path)
     assert proc.returncode == 1
-    raised = json.loads((out / "report.json").read_text())["findings"]
+    raised = read_report(out)["findings"]
     # One finding per rig and field, carrying every matched entry.
     assert len(raised) == 2
     entries = {e["entity_id"] for f in raised for e in f["evidence"]["entries"]}
@@ -44,7 +42,7 @@ justification = "Test decision: <b>not</b> the listed party."
 date = 2026-11-20
 ''')
     proc, out = audit(tmp_path, "--cleared", str(cleared))
-    doc = json.loads((out / "report.json").read_text())
+    doc = read_report(out)
     remaining = {e["entity_id"] for f in doc["findings"] for e in f["evidence"]["entries"]}
     assert "curated:el:sophgo-technologies-ltd" not in remaining
     assert remaining == entries - {"curated:el:sophgo-technologies-ltd"}  # other entries still raise
@@ -70,7 +68,7 @@ review_by = 2026-06-30
 ''')
     proc, out = audit(tmp_path, "--cleared", str(cleared))
     assert proc.returncode == 1
-    doc = json.loads((out / "report.json").read_text())
+    doc = read_report(out)
     raised = [e for f in doc["findings"] for e in f["evidence"]["entries"]
               if e["entity_id"] == "curated:el:sophgo-technologies-ltd"]
     assert len(raised) == 2  # both rigs still raise it

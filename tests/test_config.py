@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from conftest import REPO, run_cli
+from conftest import REPO, read_report, run_cli
 
 OFFICER_CSV = ("Rig Tag;Rig Kind;Origin Country;Mfg Date\n"
                "T1;Antminer S21;CN;9/4/2024\nT2;Antminer S19;MY;3/4/2024\n")
@@ -39,7 +39,7 @@ def test_config_in_the_working_directory_is_used(tmp_path, isolated_db):
     d = project(tmp_path, CONFIG)
     proc = run_cli("audit", "fleet.csv", "--as-of", "2026-11-26", cwd=d)
     assert proc.returncode == 0, proc.stderr  # fail_on critical: the CN origin finding is medium
-    doc = json.loads((d / "reports" / "latest" / "report.json").read_text())
+    doc = read_report(d / "reports" / "latest")
     assert (d / "reports" / "latest" / "report.md").is_file()
     assert doc["inputs"]["inventory"][0]["columns"] == ["serial", "model", "assembly_country", "manufacture_date"]
     assert [f["asset"]["serial"] for f in doc["findings"] if f["rule_id"] == "ORIG-001"] == ["T1"]

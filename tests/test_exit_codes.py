@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from conftest import run_cli
+from conftest import read_report, run_cli
 
 from auditor.cli import main
 
@@ -113,7 +111,7 @@ def test_a_rule_failing_at_run_time_makes_the_audit_incomplete(tmp_path, monkeyp
     inv.write_text(CLEAN)
     code = run_main(["audit", str(inv), "--out", str(tmp_path / "out"), "--as-of", "2026-11-26", "--rules", str(rules)])
     assert code == 3
-    doc = json.loads((tmp_path / "out" / "report.json").read_text())
+    doc = read_report(tmp_path / "out")
     assert doc["status"] == "incomplete"
     assert doc["incomplete_reasons"] == ["rule BOOM-1 failed at run time: ZeroDivisionError: division by zero in a rule"]
     err = capsys.readouterr().err

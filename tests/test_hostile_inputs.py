@@ -3,10 +3,8 @@ exit code, never a traceback; markup and formulas stay inert in the reports."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from conftest import run_cli
+from conftest import read_report, run_cli
 
 HEADER = "serial,manufacturer,model,assembly_country,supplier,site\n"
 GOOD = "SN1,Bitmain,Antminer S21,MY,Acme LLC,Rockdale TX\n"
@@ -60,7 +58,7 @@ def test_missing_file_and_directory_exit_2(tmp_path):
 
 
 def report(out):
-    return json.loads((out / "report.json").read_text())
+    return read_report(out)
 
 
 def test_ragged_rows_are_rejected_with_their_line(tmp_path):

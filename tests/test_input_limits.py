@@ -7,7 +7,7 @@ import json
 import os
 
 import pytest
-from conftest import run_cli
+from conftest import read_report, run_cli
 
 HEADER = "serial,manufacturer,model,assembly_country,declared_value_usd,hts_code,import_date,quantity\n"
 ROW = "S{n},Bitmain,Antminer S21,CN,3000,8471.50.0150,2025-06-01,1\n"
@@ -21,7 +21,7 @@ def audit(tmp_path, path, *extra):
 
 
 def report(tmp_path):
-    return json.loads((tmp_path / "out" / "report.json").read_text())
+    return read_report(tmp_path / "out")
 
 
 def test_a_2gb_json_document_is_refused_before_it_is_read(tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import run_cli
+from conftest import read_report, run_cli
 
 # Most inventories here have no country key: acknowledged, so the audit is complete.
 RULES = ["--rules", "rules/data_quality", "--rules", "rules/origin", "--fail-on", "critical",
@@ -42,7 +42,7 @@ def audit(tmp_path, name: str, content: bytes, *extra: str):
 
 
 def report(out) -> dict:
-    return json.loads((out / "report.json").read_text())
+    return read_report(out)
 
 
 def findings_without_place(doc: dict, path) -> list[str]:

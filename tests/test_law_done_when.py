@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from conftest import run_cli
+from conftest import read_report, run_cli
 
 INVENTORY = (
     "serial,model,manufacturer,supplier,assembly_country,import_date,declared_value_usd\n"
@@ -28,7 +26,7 @@ def audit(tmp_path, as_of):
     proc = run_cli("audit", str(tmp_path / "inv.csv"), "--out", str(out), "--as-of", as_of, "--format", "json",
                    "--bundled-lists-only", "--ownership", str(tmp_path / "own.toml"))
     assert proc.returncode == 1, proc.stderr
-    doc = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    doc = read_report(out)
     return {(f["rule_id"], f["asset"]["serial"]): f for f in doc["findings"]}
 
 

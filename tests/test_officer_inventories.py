@@ -3,10 +3,8 @@ country names. Each case is read through the real CLI and checked in report.json
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from conftest import run_cli
+from conftest import read_report, run_cli
 
 RULES = ["--rules", "rules/origin", "--rules", "rules/data_quality"]
 
@@ -18,7 +16,7 @@ def audit(tmp_path, content: bytes | str, *extra: str, name: str = "fleet.csv"):
     proc = run_cli("audit", str(path), "--out", str(out), "--as-of", "2026-11-26", "--fail-on", "never",
                    "--overwrite", "--allow-missing", "assembly_country", *RULES, *extra)
     assert "Traceback" not in proc.stderr, proc.stderr
-    doc = json.loads((out / "report.json").read_text()) if proc.returncode in (0, 1, 3) else None
+    doc = read_report(out) if proc.returncode in (0, 1, 3) else None
     return proc, doc, path
 
 

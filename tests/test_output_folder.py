@@ -3,11 +3,10 @@ new ones, and a folder that cannot be written is a clear exit 2 (docs/security.m
 
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
-from conftest import run_cli
+from conftest import read_report, run_cli
 
 RULES = ["--rules", "rules/data_quality"]
 INVENTORY = "serial,manufacturer,model\nSN1,Bitmain,Antminer S21\nSN2,Bitmain,Antminer S19\n"
@@ -37,7 +36,7 @@ def test_a_planted_report_json_link_is_refused_and_its_target_untouched(tmp_path
     assert proc.returncode == 0, proc.stderr
     assert victim.read_text() == "ssh-ed25519 AAAA precious\n"
     assert not (out / "report.json").is_symlink()
-    assert json.loads((out / "report.json").read_text())["summary"]["rows_read"] == 2
+    assert read_report(out)["summary"]["rows_read"] == 2
 
 
 def test_a_dangling_findings_csv_link_never_creates_its_target(tmp_path):

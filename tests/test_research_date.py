@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from conftest import run_cli
+from conftest import read_report, run_cli
 
 RESEARCHED = "2026-12-01"  # auditor/refdata/data/research.toml of this revision
 
@@ -14,7 +12,7 @@ def audit(tmp_path, as_of):
     proc = run_cli("audit", "sample_inventory.csv", "--out", str(out), "--as-of", as_of,
                    "--format", "json,md,html", "--bundled-lists-only")
     assert proc.returncode in (0, 1), proc.stderr
-    return json.loads((out / "report.json").read_text(encoding="utf-8")), out
+    return read_report(out), out
 
 
 def test_research_date_in_every_report_and_no_warning_on_that_day(tmp_path, isolated_db):

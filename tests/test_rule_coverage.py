@@ -11,7 +11,7 @@ import csv
 import json
 import xml.etree.ElementTree as ET
 
-from conftest import REPO, run_cli
+from conftest import REPO, read_report, run_cli
 
 ORIGIN_AND_TARIFF = ["ORIG-001", "ORIG-002", "ORIG-010", "ORIG-011", "TARIFF-001", "TARIFF-002"]
 
@@ -54,7 +54,7 @@ def test_no_country_column_is_incomplete_and_every_format_names_the_rules(tmp_pa
     assert "ORIG-001" in summary and "TARIFF-002" in summary and "assembly_country" in summary
     assert "INCOMPLETE" in proc.stderr and "--allow-missing assembly_country" in proc.stderr
 
-    doc = json.loads((out / "report.json").read_text())
+    doc = read_report(out)
     cov = {c["rule_id"]: c for c in doc["rule_coverage"]}
     for rule in ORIGIN_AND_TARIFF:
         assert cov[rule]["status"] == "not_evaluated", cov[rule]
@@ -90,7 +90,7 @@ def test_allow_missing_acknowledges_but_still_reports(tmp_path):
     proc, out = audit(tmp_path, inv, extra=["--allow-missing", "Country of Origin", "--fail-on", "never"])
     assert proc.returncode == 0, proc.stderr
     assert "not evaluated (acknowledged)" in proc.stdout
-    doc = json.loads((out / "report.json").read_text())
+    doc = read_report(out)
     assert doc["status"] == "complete"
     cov = {c["rule_id"]: c for c in doc["rule_coverage"]}
     assert cov["ORIG-001"]["status"] == "not_evaluated" and cov["ORIG-001"]["acknowledged"] is True
@@ -107,7 +107,7 @@ def test_a_column_empty_on_every_row_is_missing_too(tmp_path):
     _blank_column(REPO / "sample_inventory.csv", inv, "Assembly Country")
     proc, out = audit(tmp_path, inv)
     assert proc.returncode == 3
-    doc = json.loads((out / "report.json").read_text())
+    doc = read_report(out)
     gap = next(c for c in doc["rule_coverage"] if c["rule_id"] == "ORIG-001")["not_evaluated_on"][0]
     assert gap["reason"] == "empty on every row"
 
@@ -119,7 +119,7 @@ def test_partial_coverage_judges_only_the_file_that_has_the_field(tmp_path):
     without.write_text("serial,model\nB1,Antminer S21\n")
     proc, out = audit(tmp_path, with_country, without)
     assert proc.returncode == 3
-    doc = json.loads((out / "report.json").read_text())
+    doc = read_report(out)
     cov = next(c for c in doc["rule_coverage"] if c["rule_id"] == "ORIG-001")
     assert cov["status"] == "partial"
     assert [g["file"] for g in cov["not_evaluated_on"]] == ["b.csv"]

@@ -4,9 +4,7 @@ after which the audit is INCOMPLETE with the rule named (docs/security.md)."""
 
 from __future__ import annotations
 
-import json
-
-from conftest import run_cli
+from conftest import read_report, run_cli
 
 RULE = '''id = "X-001"
 title = "Serial made of a's"
@@ -53,7 +51,7 @@ def test_a_catastrophic_backtracking_pattern_cannot_hang_the_audit(tmp_path):
     inv.write_text("serial,model\n" + "".join(f"{'a' * (40 + n % 50)}b{n},S21\n" for n in range(2000)) + "aaaa,S21\n")
     proc = run_cli("audit", str(inv), "--rules", str(rules), "--out", str(tmp_path / "out"), "--as-of", "2026-11-26")
     assert proc.returncode == 1, proc.stderr
-    findings = json.loads((tmp_path / "out" / "report.json").read_text())["findings"]
+    findings = read_report(tmp_path / "out")["findings"]
     assert [f["asset"]["serial"] for f in findings] == ["aaaa"]
 
 
@@ -79,7 +77,7 @@ def test_a_rule_over_its_time_budget_makes_the_audit_incomplete_and_is_named(tmp
     assert proc.returncode == 3, proc.stderr
     assert ("auditor: INCOMPLETE: rule DQ-002 did not finish within its time budget of 1e-06 s "
             "(--rule-timeout): not evaluated") in proc.stderr
-    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    report = read_report(tmp_path / "out")
     assert report["summary"]["status"] == "incomplete"
     # with the default budget the same audit completes and finds the duplicate
     proc = run_cli("audit", str(inv), "--rules", "rules/data_quality/DQ-002.toml", "--out", str(tmp_path / "out2"),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 
 import pytest
+from conftest import read_report
 
 from auditor.refdata.loader import RefDataOptions
 from auditor.refdata.rule_data import EXAMPLE_APPROVED_FIRMWARE
@@ -24,7 +24,7 @@ def test_readme_python_example_runs_as_written(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "README.md", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
-    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    report = read_report(tmp_path / "report")
     assert (tmp_path / "report" / "report.sarif").is_file()
     assert printed[0].startswith(f"{len(report['findings'])} findings; gate fails: ")
     assert [ln.split()[0] for ln in printed[1:]] == [f["fingerprint"] for f in report["findings"]]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from conftest import read_report
+
 from tests.conftest import run_cli
 
 INVENTORY = (
@@ -22,7 +24,7 @@ def test_parties_with_lists_effects_values_and_rigs_in_every_report(tmp_path, is
     done = run_cli("audit", str(inventory), "--out", str(out), "--as-of", "2026-06-01", "--rules",
                    "rules/entity/ENT-001.toml", "--bundled-lists-only", "--format", "json,html,md,pdf")
     assert done.returncode == 1, done.stderr
-    parties = json.loads((out / "report.json").read_text())["summary"]["screening_parties"]
+    parties = read_report(out)["summary"]["screening_parties"]
     by_name = {p["party"]: p for p in parties}
     sophgo = by_name["Sophgo Technologies Ltd."]
     # Rigs SN1 and SN2 (supplier) carry it, SN1 and SN2 again by chip vendor: two rigs.
@@ -34,7 +36,7 @@ def test_parties_with_lists_effects_values_and_rigs_in_every_report(tmp_path, is
     bitriver = by_name["BitRiver"]
     assert bitriver["rigs"] == 1 and bitriver["severity"] == "critical"
     assert "Acme Hosting" not in json.dumps(parties)
-    summary = json.loads((out / "report.json").read_text())["summary"]
+    summary = read_report(out)["summary"]
     assert summary["screening_party_rigs"] == 3  # SN1-SN3, each counted once
 
     html = (out / "report.html").read_text(encoding="utf-8")

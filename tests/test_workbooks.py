@@ -14,7 +14,7 @@ import zipfile
 
 import openpyxl  # a test dependency: a missing one must fail, not skip
 import pytest
-from conftest import run_cli
+from conftest import read_report, run_cli
 
 HEADER = ["S/N", "Miner Type", "Manufacturer", "Vendor", "Country", "Date Imported", "Purchase Price",
           "Hosting Location", "HTS"]
@@ -69,7 +69,7 @@ def audit(tmp_path, inv, *extra, out="out"):
     proc = run_cli("audit", str(inv), "--out", str(tmp_path / out), "--as-of", "2026-11-26",
                    "--format", "json", "--bundled-lists-only", "--allow-missing", "mac", "--overwrite", *extra)
     assert "Traceback" not in proc.stderr, proc.stderr
-    doc = json.loads((tmp_path / out / "report.json").read_text()) if proc.returncode in (0, 1, 3) else None
+    doc = read_report(tmp_path / out) if proc.returncode in (0, 1, 3) else None
     return proc, doc
 
 
@@ -221,7 +221,7 @@ def test_formula_text_and_markup_stay_inert(tmp_path, isolated_db):
     assert proc.returncode in (0, 1), proc.stderr
     html = (tmp_path / "out" / "report.html").read_text()
     assert "<script>alert(1)</script>" not in html
-    doc = json.loads((tmp_path / "out" / "report.json").read_text())
+    doc = read_report(tmp_path / "out")
     assert [f["asset"]["serial"] for f in doc["findings"] if f["rule_id"] == "DQ-006"] == ["SN1"]
 
 

@@ -35,12 +35,20 @@ def _load_config(ctx: click.Context, param: click.Parameter, value: str | None) 
     return str(cfg.path) if cfg.path else None
 
 
+def _from_config(ctx: click.Context, param: str) -> bool:
+    return ctx.get_parameter_source(param) is click.core.ParameterSource.DEFAULT_MAP
+
+
+config_option = click.option(
+    "--config", "config_file", is_eager=True, expose_value=False, callback=_load_config,
+    type=click.Path(dir_okay=False),
+    help="Project config file (default: auditor.toml, or [tool.auditor] in pyproject.toml, in the "
+         "working directory). Flags override it; `auditor config show` prints the merged settings.")
+
+
 @click.command()
 @click.argument("inventory", nargs=-1, required=True)
-@click.option("--config", "config_file", is_eager=True, expose_value=False, callback=_load_config,
-              type=click.Path(dir_okay=False),
-              help="Project config file (default: auditor.toml, or [tool.auditor] in pyproject.toml, in the "
-                   "working directory). Flags override it; `auditor config show` prints the merged settings.")
+@config_option
 @as_of_option("Audit date: governs rule windows, lists and waivers.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
               help="Rule directory or file (repeatable; default: the bundled rule pack).")
@@ -124,6 +132,10 @@ def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fai
     read_options = ReadOptions(column_map=mapping, date_format=date_format, sheet=sheet, encoding=encoding)
     if sign and key_dir is None:
         fail("--sign needs --key DIR (create one with `auditor keys generate --out DIR`)")
+    if not sign:
+        # A project config may name its TSA for signed runs; an unsigned audit simply has nothing to stamp.
+        tsa_url = tsa_url if not _from_config(click.get_current_context(), "tsa_url") else None
+        long_term = long_term if not _from_config(click.get_current_context(), "long_term") else False
     if tsa_url and not sign:
         fail("--tsa timestamps signatures: give it with --sign")
     if long_term and not tsa_url:

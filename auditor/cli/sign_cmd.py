@@ -6,11 +6,13 @@ from pathlib import Path
 
 import click
 
+from auditor.cli.audit_cmd import config_option
 from auditor.cli.exits import fail
 
 
 @click.command()
 @click.argument("report_dir", type=click.Path(file_okay=False, path_type=Path))
+@config_option
 @click.option("--key", "key_path", required=True, type=click.Path(path_type=Path),
               help="Key directory (auditor keys generate/import) or a .p12/.pfx file.")
 @click.option("--visible", is_flag=True, help="Show a signature box on the cover page of the PDF.")
@@ -23,7 +25,8 @@ def sign(report_dir: Path, key_path: Path, visible: bool, tsa_url: str | None, l
     """Sign every file of a report folder (PAdES PDF + DSSE in-toto statement).
 
     Writes report.intoto.json, signer.pem and root.pem (with --tsa also report.sigstore.json)
-    into the folder, all or nothing. The key passphrase (or the PKCS#12 password) comes from
+    into the folder, all or nothing. `tsa` and `long_term` may come from the project config
+    file (auditor.toml or [tool.auditor]), as for `auditor audit --sign`. The key passphrase (or the PKCS#12 password) comes from
     AUDITOR_KEY_PASSPHRASE or an interactive prompt. Exit 0 signed, 2 on a key, passphrase,
     folder or time-stamping authority problem (then nothing in the folder is changed).
     """

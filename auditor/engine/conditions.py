@@ -36,6 +36,9 @@ class Condition:
     text: str  # human-readable form, for explanations and `rules list`
     # How to evaluate on a whole table: ("leaf",) or ("all"|"any", subs) or ("not", sub).
     shape: tuple[Any, ...] = ("leaf",)
+    # A leaf's verdict on many distinct values at once (`exists`; `regex` with RE2 over an Arrow
+    # array), or None; it returns None for values it cannot take in bulk.
+    bulk: Callable[[list[Any]], np.ndarray | None] | None = None
 
     def __call__(self, row: Row, as_of: date) -> bool:
         return self.fn(row, as_of)
@@ -70,6 +73,10 @@ class Condition:
         if len(self.fields) == 1:
             (name,) = self.fields
             col = table.columns[name]
+            bulk = self.bulk(col.values) if self.bulk is not None and len(col.values) > BULK_MIN else None
+            if bulk is not None:
+                in_bulk: np.ndarray = bulk[col.codes]
+                return in_bulk
             verdict = np.fromiter((self.fn({name: v}, as_of) for v in col.values), dtype=bool, count=len(col.values))
             broadcast: np.ndarray = verdict[col.codes]
             return broadcast
@@ -81,6 +88,30 @@ class Condition:
             if self.fn(dict(zip(columns, values)), as_of):
                 out[rows] = True
         return out
+
+
+# Columns with more distinct values than this (serials, MACs) are matched in bulk.
+BULK_MIN = 1000
+
+
+def _bulk_regex(pattern: str, ignore_case: bool) -> Callable[[list[Any]], np.ndarray | None]:
+    """`regex` over a column's distinct values with pyarrow's RE2 — the engine and syntax of the
+    per-value search (safe_regex.py), without a Python call per serial or MAC."""
+
+    def verdict(values: list[Any]) -> np.ndarray | None:
+        if not all(v is None or v.__class__ is str for v in values):
+            return None  # dates, amounts: searched as their text, one by one
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        try:
+            found = pc.match_substring_regex(pa.array(values, type=pa.string()), pattern, ignore_case=ignore_case)
+        except pa.ArrowException:
+            return None  # never expected (both are RE2); the per-value search decides then
+        out: np.ndarray = found.fill_null(False).to_numpy(zero_copy_only=False)
+        return out
+
+    return verdict
 
 
 def version_key(text: str) -> tuple[tuple[int, int, str], ...]:
@@ -120,7 +151,7 @@ def parse_condition(spec: Any, where: Where, context: str = "match") -> Conditio
     op = next(k for k in spec if k in OPERATORS)
     if op == "column":
         return Condition(leaf.fn, leaf.fields, leaf.text, ("leaf", op, spec["field"], spec["column"]))
-    return Condition(leaf.fn, leaf.fields, leaf.text, ("leaf", op))
+    return Condition(leaf.fn, leaf.fields, leaf.text, ("leaf", op), bulk=leaf.bulk)
 
 
 Needs = tuple[frozenset[str], ...]
@@ -224,7 +255,12 @@ def _parse_leaf(spec: dict[str, Any], where: Where, context: str) -> Condition:
     if op == "exists":
         if not isinstance(operand, bool):
             raise where.error(f"[{context}] `exists` takes true or false", "exists")
-        return Condition(lambda r, d: (r.get(field) not in (None, "")) == operand, frozenset(fields), text)
+        def present(values: list[Any]) -> np.ndarray:
+            found = np.fromiter((v is not None and v != "" for v in values), dtype=bool, count=len(values))
+            return found if operand else ~found
+
+        return Condition(lambda r, d: (r.get(field) not in (None, "")) == operand, frozenset(fields), text,
+                         bulk=present)
 
     if op in ("in", "not_in"):
         if not isinstance(operand, list):
@@ -251,7 +287,8 @@ def _parse_leaf(spec: dict[str, Any], where: Where, context: str) -> Condition:
         except RegexError as exc:
             raise where.error(f"[{context}] invalid regex {operand!r}: {exc}", op) from None
         return Condition(
-            lambda r, d: (v := r.get(field)) is not None and rx.search(str(v)) is not None, frozenset(fields), text
+            lambda r, d: (v := r.get(field)) is not None and rx.search(str(v)) is not None, frozenset(fields), text,
+            bulk=_bulk_regex(operand, ignore_case),
         )
 
     if op in ("eq", "ne"):

@@ -12,6 +12,9 @@ import numpy as np
 
 from auditor.model import InventoryTable
 
+#: Key spaces up to this size are grouped by counting (bincount) rather than sorting.
+DENSE_KEYS = 1 << 22
+
 
 def group_rows(
     table: InventoryTable, columns: Sequence[str], rows: np.ndarray | None = None
@@ -32,11 +35,19 @@ def group_rows(
     # Combine the per-column dictionary codes into one integer key per row when the
     # product of the dictionary sizes fits in 63 bits (the usual case), else a 2-D key.
     sizes = [len(col.values) for col in cols]
-    if np.prod([float(s) for s in sizes]) < 2.0**62:
+    space = np.prod([float(s) for s in sizes])
+    if space < 2.0**62:
         key = np.zeros(len(rows), dtype=np.int64)
         for col, size in zip(cols, sizes):
             key = key * size + col.codes[rows].astype(np.int64)
-        uniq_keys, inverse = np.unique(key, return_inverse=True)
+        if space <= DENSE_KEYS:
+            # Few possible combinations (models x firmware x …): count instead of sorting.
+            present = np.bincount(key, minlength=int(space)) > 0
+            uniq_keys = np.flatnonzero(present)
+            position = np.cumsum(present) - 1
+            inverse = position[key]
+        else:
+            uniq_keys, inverse = np.unique(key, return_inverse=True)
         uniq = np.empty((len(uniq_keys), len(cols)), dtype=np.int64)
         rest = uniq_keys.copy()
         for j in range(len(cols) - 1, -1, -1):
@@ -48,7 +59,8 @@ def group_rows(
             keys[:, j] = col.codes[rows]
         uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
-    order = np.argsort(inverse, kind="stable")
+    # A stable sort of small integers is a radix sort in numpy: much faster than on int64.
+    order = np.argsort(inverse.astype(np.uint16) if len(uniq) <= 0xFFFF else inverse, kind="stable")
     bounds = np.searchsorted(inverse[order], np.arange(len(uniq) + 1))
     for g in range(len(uniq)):
         members = rows[order[bounds[g] : bounds[g + 1]]]

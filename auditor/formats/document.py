@@ -13,7 +13,7 @@ from auditor.formats.actions import top_actions
 from auditor.model import AuditResult, canonical_json
 from auditor.public_names import public_name
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # report.json; what changed from 1: docs/REPORTS.md
 
 
 def header(result: AuditResult) -> dict[str, Any]:

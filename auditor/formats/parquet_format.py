@@ -18,8 +18,8 @@ encoded, as the inventory already is in memory. Rows are written in batches so m
 bounded by the batch, not the fleet. Output is deterministic for one pyarrow version (no
 timestamps are written; row order is the report order).
 
-pyarrow is an optional dependency (`pip install 'auditor[parquet]'`): the CLI checks for it
-before evaluating anything, so a missing library is a usage error (exit 2), not a late failure.
+pyarrow is a core dependency (the columnar CSV reader uses it too); should an install lack it,
+the CLI says so before evaluating anything (exit 2), not as a late failure.
 """
 
 from __future__ import annotations

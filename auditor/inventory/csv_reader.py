@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 from pathlib import Path
 from typing import Callable, Iterator
 
+from auditor.inventory import columnar_csv
 from auditor.inventory.aliases import HeaderMap
 from auditor.inventory.errors import InventoryError, check_input
 from auditor.inventory.options import DEFAULT, ReadOptions
@@ -86,6 +88,11 @@ def read_csv(
         head = fh.read(65536)
         encoding = _encoding(path, head, options.encoding)
         delimiter = _delimiter(path, head, encoding, options)
+        if encoding == "utf-8" and os.fstat(fh.fileno()).st_size >= columnar_csv.MIN_BYTES:
+            # Large files: columns with pyarrow, when it can prove it reads the file as we do.
+            fast = columnar_csv.read_columnar(path, builder, delimiter, options, progress)
+            if fast is not None:
+                return _with_delimiter_note(path, delimiter, fast)
         fh.seek(0)
         sha = hashlib.sha256()
         reader, lines = _records(path, fh, sha, encoding, delimiter)
@@ -122,7 +129,11 @@ def read_csv(
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue  # blank line: not a row
             sink.add(record, line)
-    info, rejected, warnings = sink.finish(sha.hexdigest())
+    return _with_delimiter_note(path, delimiter, sink.finish(sha.hexdigest()))
+
+
+def _with_delimiter_note(path: str, delimiter: str, read: tuple[InventorySource, list[Rejected], list[str]]):
+    info, rejected, warnings = read
     if delimiter != ",":
         warnings.append(f"{path}: read with {_DELIMITER_NAMES[delimiter]} as the delimiter")
     return info, rejected, warnings

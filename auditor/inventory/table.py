@@ -26,6 +26,7 @@ class SourceWriter:
         self.indexes = [builder._index[c] for c in self.columns]
         self._buf = array("I")
         self._lines = array("q")
+        self._blocks: list[tuple[np.ndarray, np.ndarray]] = []  # (codes n x k, lines) from add_block
 
     def code(self, position: int, value: Any) -> int:
         """Dictionary code of `value` in the column at `position` (0 is None)."""
@@ -36,26 +37,43 @@ class SourceWriter:
         self._buf.extend(codes)
         self._lines.append(line)
 
+    def add_block(self, codes: np.ndarray, lines: np.ndarray) -> None:
+        """Many rows at once (the columnar reader): codes is rows x columns, in file order."""
+        self._flush()
+        self._blocks.append((np.ascontiguousarray(codes, dtype=np.uint32).reshape(len(lines), len(self.columns)),
+                             np.asarray(lines, dtype=np.int64)))
+
+    def _flush(self) -> None:
+        """Rows added one by one so far become a block, keeping every row in the order added."""
+        if self._lines:
+            k = len(self.columns)
+            self._blocks.append((np.frombuffer(self._buf, dtype=np.uint32).reshape(len(self._lines), k).copy(),
+                                 np.frombuffer(self._lines, dtype=np.int64).copy()))
+            self._buf = array("I")
+            self._lines = array("q")
+
     def add_row(self, row: Mapping[str, Any], line: int) -> None:
         self.add([self.code(i, row.get(c)) for i, c in enumerate(self.columns)], line)
 
     def close(self) -> None:
-        n = len(self._lines)
+        self._flush()
         k = len(self.columns)
-        codes = np.frombuffer(self._buf, dtype=np.uint32).reshape(n, k) if n and k else np.empty((n, k), np.uint32)
+        blocks = self._blocks
+        codes = np.concatenate([b for b, _ in blocks]) if blocks else np.empty((0, k), np.uint32)
+        lines = np.concatenate([ln for _, ln in blocks]) if blocks else np.empty(0, np.int64)
+        n = len(lines)
         position = {c: j for j, c in enumerate(self.columns)}
         for name in self.builder._names:
             j = position.get(name)
             chunk = codes[:, j].copy() if j is not None else np.zeros(n, dtype=np.uint32)
             self.builder._chunks[name].append(chunk)
-        self.builder._line_chunks.append(np.frombuffer(self._lines, dtype=np.int64).copy() if n else np.empty(0, np.int64))
+        self.builder._line_chunks.append(lines)
         self.builder._source_chunks.append(np.full(n, self.index, dtype=np.int32))
         self.builder._rows += n
-        self._buf = array("I")
-        self._lines = array("q")
+        self._blocks = []
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return len(self._lines) + sum(len(ln) for _, ln in self._blocks)
 
 
 class TableBuilder:

@@ -1,12 +1,12 @@
 """The shipped origin, tariff and firmware rules: self-tests, and an audit of the sample inventory."""
 
 import csv
-import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import read_report
 
 from auditor.cli import main
 from auditor.engine.loader import load_rules
@@ -44,7 +44,7 @@ def test_audit_of_sample_inventory(tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(args)
     assert exc.value.code == 0
-    report = json.loads((out / "report.json").read_text())
+    report = read_report(out)
     findings = report["findings"]
     by_serial = {}
     for f in findings:

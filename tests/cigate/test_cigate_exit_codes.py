@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import read_report
 
 from .helpers import AS_OF, BAD_LINE, RULE_ARGS, procurement_copy, run_cli
 
@@ -73,7 +74,7 @@ def test_exit_code_matrix(kind, flag, tmp_path):
         assert not (tmp_path / "out").exists()  # nothing evaluated, nothing written
     if kind == "incomplete":
         # The report is written and says INCOMPLETE.
-        doc = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+        doc = read_report(tmp_path / "out")
         assert doc["status"] == "incomplete"
         sarif = json.loads((tmp_path / "out" / "report.sarif").read_text(encoding="utf-8"))
         assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is False

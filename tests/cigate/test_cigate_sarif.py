@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import read_report
 
 from auditor.formats import get
 from auditor.formats.sarif_format import artifact_uri
@@ -210,7 +211,7 @@ def fleet_sarif(tmp_path_factory):
     proc = run_cli(*["audit", "fleet.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "sarif,json",
                     "--out", "out", "--fail-on", "info"], cwd=work)
     assert proc.returncode == 1, proc.stderr
-    report = json.loads((work / "out" / "report.json").read_text(encoding="utf-8"))
+    report = read_report(work / "out")
     return work / "out" / "report.sarif", report
 
 
@@ -253,7 +254,7 @@ def test_default_min_severity_follows_fail_on_and_counts_the_rest(tmp_path):
     proc = run_cli(*["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "sarif,json",
                     "--out", "out", "--fail-on", "high"], cwd=tmp_path)
     assert proc.returncode in (0, 1), proc.stderr
-    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    report = read_report(tmp_path / "out")
     doc = json.loads((tmp_path / "out" / "report.sarif").read_text(encoding="utf-8"))
     run = doc["runs"][0]
     by_sev = report["summary"]["by_severity"]

@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from conftest import read_report
 
 from tests.conftest import run_cli
 from tests.devices.conftest import assert_loopback, free_ports
@@ -66,7 +67,7 @@ def test_findings_show_both_sides_in_every_format(floor, isolated_db):
     out = tmp / "report"
     proc = audit(tmp, inv, snap, out)
     assert proc.returncode == 1, proc.stderr  # high-severity device findings fail the gate
-    report = json.loads((out / "report.json").read_text())
+    report = read_report(out)
     dev = [f for f in report["findings"] if f["rule_id"].startswith("DEV-")]
     by_rule: dict[str, list] = {}
     for f in dev:
@@ -136,7 +137,7 @@ def test_firmware_advisories_are_evaluated_on_what_the_device_reports(tmp_path, 
                        "--web-port", str(web), "--whatsminer-port", str(v3), "--timeout", "2")
     assert proc.returncode == 0, proc.stderr
     proc = audit(tmp_path, inv, snap, tmp_path / "r")
-    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    report = read_report(tmp_path / "r")
     antbleed = [f for f in report["findings"] if f["rule_id"] == "FW-001"]
     # Not on the declared row (Braiins OS is not affected), but on the device's snapshot line.
     assert [(f["asset"]["file"], f["asset"]["line"]) for f in antbleed] == [("snap.jsonl", 1)]
@@ -149,7 +150,7 @@ def test_old_snapshot_is_stated_on_the_report(floor, isolated_db):
     out = tmp / "late"
     run_cli("audit", inv.name, "--devices", snap.name, "--out", str(out), "--as-of", later,
             "--bundled-lists-only", "--format", "json,html", "--devices-max-age", "7", cwd=tmp)
-    report = json.loads((out / "report.json").read_text())
+    report = read_report(out)
     assert any("was observed 30 days before the audit date (more than 7)" in w for w in report["warnings"])
     assert "was observed 30 days before the audit date" in (out / "report.html").read_text()
 
@@ -166,6 +167,6 @@ def test_a_broken_snapshot_is_a_usage_error(tmp_path, isolated_db, sample):
 def test_without_a_snapshot_device_rules_find_nothing(tmp_path, isolated_db, sample):
     proc = run_cli("audit", str(sample), "--out", str(tmp_path / "r"), "--as-of", "2026-11-26", "--bundled-lists-only",
                    "--format", "json")
-    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    report = read_report(tmp_path / "r")
     assert not [f for f in report["findings"] if f["rule_id"].startswith("DEV-")]
     assert proc.returncode in (0, 1)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from conftest import read_report
 
 from tests.conftest import REPO, run_cli
 
@@ -27,10 +28,10 @@ def test_a_list_older_than_the_limit_makes_the_audit_incomplete(tmp_path):
 
     proc, out = audit(tmp_path, db)  # 178 days old, default limit 90
     assert proc.returncode == 3, proc.stderr
-    doc = json.loads((out / "report.json").read_text())
+    doc = read_report(out)
     assert doc["status"] == "incomplete"
     assert any("178 days before 2026-11-26 (limit 90 days)" in r for r in doc["incomplete_reasons"])
 
     proc, out = audit(tmp_path, db, "--max-list-age", "180")
     assert proc.returncode == 0, proc.stderr
-    assert json.loads((out / "report.json").read_text())["status"] == "complete"
+    assert read_report(out)["status"] == "complete"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import read_report
 
 from tests.conftest import run_cli  # noqa: F401  (re-exported to the report tests)
 
@@ -71,7 +71,7 @@ def sample_report(tmp_path_factory) -> Path:
 
 
 def report_json(out: Path) -> dict:
-    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return read_report(out)
 
 
 def require_tool(name: str) -> str:

@@ -17,6 +17,7 @@ import re
 from dataclasses import replace
 
 import pytest
+from conftest import read_report
 from playwright.sync_api import sync_playwright
 
 from .conftest import AS_OF, CHROMIUM_ARGS, HOSTILE_CSV, HOSTILE_TOTAL, RULES, audit, report_json, require_tool, run_cli
@@ -95,31 +96,31 @@ def test_report_json_without_baseline_has_no_absent_findings(hostile_report):
     assert all("baseline_state" not in f and "waiver_note" not in f for f in doc["findings"])
 
 
-def test_json_finding_lines_equal_finding_as_json():
-    """The fast per-group template and Finding.as_json must give the same bytes (key-sorted)."""
+def test_report_json_findings_read_back_whole_equal_finding_as_json(tmp_path):
+    """report.json v2 writes shared groups and rules once; read back, every finding is exactly
+    Finding.as_json (the version-1 shape) — with every optional key: waived, expired-waiver
+    note, new and unchanged."""
     from datetime import date
 
-    from auditor.formats.json_format import JsonFormat, _dump
+    from auditor.formats.json_format import FORMAT
     from auditor.waivers import apply_waivers, load_waivers
     from tests.store.test_waivers import GOOD, fleet
 
     r = fleet(date(2025, 6, 18))
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as t:
-        p = Path(t) / "w.toml"
-        p.write_text(GOOD)
-        r = apply_waivers(r, load_waivers(p, r.as_of))
+    p = tmp_path / "w.toml"
+    p.write_text(GOOD)
+    r = apply_waivers(r, load_waivers(p, r.as_of))
     findings = list(r.iter_findings())
-    # Cover every optional key: waived, expired-waiver note, new and unchanged.
     assert {f.status for f in findings} == {"open", "waived"}
     assert any(f.waiver_note for f in findings)
     r = replace(r, baseline={findings[0].fingerprint: "unchanged"})
     findings = list(r.iter_findings())
-    lines = list(JsonFormat.finding_lines(r))
-    assert lines == [_dump(f.as_json()) for f in findings]
-    noted = [json.loads(ln) for ln in lines if '"waiver_note"' in ln]
+    FORMAT.write(r, tmp_path)
+    raw = json.loads((tmp_path / "report.json").read_text())
+    assert raw["schema_version"] == "2"
+    assert len(raw["groups"]) < len(raw["findings"])  # shared parts written once
+    assert read_report(tmp_path)["findings"] == [json.loads(json.dumps(f.as_json(), default=str)) for f in findings]
+    noted = [f for f in raw["findings"] if "waiver_note" in f]
     assert noted and noted[0]["waiver_note"] == "waiver W-OLD expired on 2025-06-18"
 
 

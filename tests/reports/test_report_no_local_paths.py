@@ -8,13 +8,13 @@ the report is written in every format and signed, and then every file of the fol
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import read_report
 
 from auditor.public_names import public_name, public_names
 from tests.conftest import REPO, require_tool, run_cli, shared_lists
@@ -87,7 +87,7 @@ def test_no_report_file_contains_an_absolute_path_of_the_run(report_folder):
 
 def test_inputs_are_named_by_file_name_and_hash(report_folder):
     out, _ = report_folder
-    doc = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    doc = read_report(out)
     inv = doc["inputs"]["inventory"]
     # Two files called fleet.csv keep distinct names: the folder that tells them apart, no more.
     assert [i["path"] for i in inv] == ["site-a/fleet.csv", "site-b/fleet.csv"]

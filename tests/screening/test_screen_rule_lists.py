@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from conftest import read_report
 
 from tests.conftest import REPO, run_cli
 
@@ -23,5 +24,5 @@ def test_a_configured_list_with_no_entries_makes_the_audit_incomplete(tmp_path: 
     done = run_cli("audit", str(inventory), "--out", str(out), "--as-of", "2026-06-01", "--rules",
                    str(tmp_path / "ENT-DPL.toml"), "--bundled-lists-only", "--format", "json")
     assert done.returncode == 3, done.stderr
-    reasons = json.loads((out / "report.json").read_text())["incomplete_reasons"]
+    reasons = read_report(out)["incomplete_reasons"]
     assert any("ENT-DPL" in r and DPL in r and "no entries" in r for r in reasons), reasons

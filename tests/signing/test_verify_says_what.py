@@ -8,11 +8,10 @@ states nothing of what it claims.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, read_report, run_cli
 
 ENV = {"AUDITOR_KEY_PASSPHRASE": "correct horse battery"}
 
@@ -35,7 +34,7 @@ def test_verify_names_issuer_organisation_audit_dates_status_and_counts(signed):
     out, keys = signed
     proc = run_cli("verify", str(out), "--trust", str(keys / "root.pem"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    doc = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    doc = read_report(out)
     s = doc["summary"]
     said = proc.stdout[proc.stdout.index("The signed statement says:"):]
     fields = {line[2:16].strip(): line[16:] for line in said.splitlines()[1:] if line.startswith("  ")}

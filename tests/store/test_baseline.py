@@ -58,6 +58,11 @@ def test_same_inventory_resorted_is_all_unchanged(tmp_path):
         ('{"schema_version": "7", "findings": []}', "schema_version '7' is not supported"),
         ('{"schema_version": "1", "findings": {}}', "'findings' must be a list"),
         ('{"schema_version": "1", "findings": [{"rule_id": "x"}]}', r"findings\[0\] has no 'fingerprint' string"),
+        ('{"schema_version": "2", "findings": []}', "schema version 2 needs a 'groups' list and a 'rules' object"),
+        ('{"schema_version": "2", "rules": {}, "groups": [], "findings": [{"fingerprint": "f", "group": 0}]}',
+         r"findings\[0\] names group 0, which the report does not have"),
+        ('{"schema_version": "2", "rules": {}, "groups": [{"rule_id": "X-1"}], "findings": [{"fingerprint": "f", '
+         '"group": 0}]}', r"groups\[0\] names rule 'X-1', which the report does not have"),
     ],
 )
 def test_malformed_baseline(tmp_path, content, message):

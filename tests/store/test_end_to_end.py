@@ -9,6 +9,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import read_report
 
 from auditor import __version__
 from auditor.baseline import apply_baseline
@@ -86,7 +87,7 @@ def test_waiver_marks_finding_in_report_and_db(engine, db_url, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     formats.get("json").write(result, out)
-    report = json.loads((out / "report.json").read_text())
+    report = read_report(out)
     by = {(f["rule_id"], f["asset"]["key"]): f for f in report["findings"]}
     assert set(by) == {("DQ-003", "S4"), ("DQ-003", "S5")}  # the waived finding is still there
     assert by[("DQ-003", "S5")]["status"] == "waived"

@@ -7,10 +7,11 @@ and the two audits then record at the same moment.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
+
+from conftest import read_report
 
 from auditor.store.db import current_revision, head_revision, open_engine
 from auditor.store.runs import list_runs
@@ -39,4 +40,4 @@ def test_two_audits_on_a_fresh_database_both_complete(db_url, tmp_path):
     runs = list_runs(engine)
     assert len(runs) == 2
     for i in range(2):
-        assert json.loads((tmp_path / f"out{i}" / "report.json").read_text())["status"] == "complete"
+        assert read_report(tmp_path / f"out{i}")["status"] == "complete"
