@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from .conftest import AS_OF, HOSTILE_COUNTS, HOSTILE_CSV, HOSTILE_TOTAL, RULES, audit
+from .conftest import AS_OF, HOSTILE_COUNTS, HOSTILE_CSV, HOSTILE_TOTAL, REPO, RULES, audit
 
 
 def _duckdb():
@@ -108,3 +108,28 @@ def test_missing_pyarrow_is_a_usage_error_before_anything_is_written(tmp_path):
     assert "pip install 'auditor[parquet]'" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+def test_rigs_parquet_carries_each_rigs_estimated_duty(tmp_path):
+    """Per-rig duty estimates are figures in rigs.parquet, queried like any column (hand-computed)."""
+    db = _duckdb()
+    inv = tmp_path / "fleet.csv"
+    inv.write_text("serial,model,assembly_country,import_date,declared_value_usd\n"
+                   "T1,Antminer S21,CN,2025-06-18,3000\n"   # 57.6% at import, 27.6% as of 2026-11-26
+                   "T2,Antminer S21,MY,,1000\n"            # no import date: the audit date's 2.6%
+                   "T3,Antminer S21,US,2025-06-18,9000\n"  # US origin: no duty
+                   "T4,Antminer S21,CN,2025-06-18,\n",     # no declared value
+                   encoding="utf-8")
+    out = audit(inv, tmp_path / "out", formats="parquet", rules=[REPO / "rules" / "tariff"])
+    rows = db.sql(f"select serial, tariff_status, tariff_rates_on, tariff_rates_on_basis, tariff_rate_at_import, "
+                  f"tariff_duty_at_import_usd, tariff_rate_as_of, tariff_duty_as_of_usd "
+                  f"from '{out / 'rigs.parquet'}' order by line").fetchall()
+    from decimal import Decimal as D
+
+    assert rows == [
+        ("T1", "estimated", date(2025, 6, 18), "import_date", D("0.5760"), D("1728.00"), D("0.2760"), D("828.00")),
+        ("T2", "estimated", date(2026, 11, 26), "audit date (import_date missing)", D("0.0260"), D("26.00"),
+         D("0.0260"), D("26.00")),
+        ("T3", "us_origin", date(2025, 6, 18), "import_date", None, None, None, None),
+        ("T4", "value_missing", date(2025, 6, 18), "import_date", D("0.5760"), None, D("0.2760"), None),
+    ]
