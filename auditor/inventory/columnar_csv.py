@@ -233,8 +233,10 @@ def _add_columns(sink: TabularSink, columns: list[Any]) -> None:
         codes[:, j] = c.codes[c.rows]
         if c.errors:
             errors[j] = (c.rows, c.errors)
+        big = len(c.values) > 10_000
         del c
-        pa.default_memory_pool().release_unused()  # back to the system, not only to pyarrow's pool
+        if big:  # a near-unique column (serials, MACs): give its memory back, not only to pyarrow's pool
+            pa.default_memory_pool().release_unused()
     del dated
     model_empty = codes[:, sink.model_pos] == 0
     bad = (codes < 0).any(axis=1) | model_empty
