@@ -9,8 +9,9 @@ findings; docs/REPORTS.md documents the change and the shipped JSON Schema
 (auditor/schemas/report.schema.json) describes the file.
 
 Keys are sorted and every list is in a defined order, so the same inputs and as-of date give
-byte-identical files. Findings are written as they are produced, so a million findings never
-sit in memory as one structure; evidence is already canonical JSON (the fingerprint's basis).
+byte-identical files. Findings are written in chunks of CHUNK, formatted from the columns of
+their report-order block (AuditResult.finding_columns): no finding object is built, and
+evidence is already canonical JSON (the fingerprint's basis).
 """
 
 from __future__ import annotations
