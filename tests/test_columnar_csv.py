@@ -100,11 +100,13 @@ DECLINED = {
 }
 
 
-@pytest.fixture(params=["one block", "blocks of 97 bytes"])
+@pytest.fixture(params=["one block", "small blocks"])
 def block_size(request, monkeypatch):
-    """The pre-read scan cuts files into blocks at line ends: small blocks test the seams."""
+    """The pre-read scan cuts files into blocks at line ends, and pyarrow parses blocks with a
+    dictionary each, unified after: small blocks test the seams of both."""
     if request.param != "one block":
         monkeypatch.setattr(columnar_csv, "_BLOCK", 97)
+        monkeypatch.setattr(columnar_csv, "_ARROW_BLOCK", 1024)
 
 
 @pytest.mark.parametrize("case", list(TAKEN))

@@ -71,11 +71,12 @@ def read_columnar(path: str, builder: TableBuilder, delimiter: str, options: Rea
     try:
         table = pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(skip_rows=1, autogenerate_column_names=True, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(skip_rows=1, autogenerate_column_names=True, block_size=_ARROW_BLOCK),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
                                              escape_char=False, newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(len(header))},
+                # Dictionary-encoded while parsing, on every core: validation works per distinct value.
+                column_types={f"f{i}": pa.dictionary(pa.int32(), pa.string()) for i in range(len(header))},
                 null_values=[], strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except (pa.ArrowException, ValueError, OSError):
@@ -83,7 +84,8 @@ def read_columnar(path: str, builder: TableBuilder, delimiter: str, options: Rea
     if table.num_columns != len(header) or table.num_rows != n_lines or table.num_rows == 0:
         return None  # blank lines, a line break in a cell, a short file: not one row per line
     sink = TabularSink(path, header, builder, options, progress)
-    columns = table.columns  # each column is let go as soon as it is coded
+    # One dictionary per column across the parse blocks, in file order (first occurrence first).
+    columns = table.unify_dictionaries().columns  # each column is let go as soon as it is coded
     del table
     _add_columns(sink, columns)
     return sink.finish(sha)
@@ -91,6 +93,8 @@ def read_columnar(path: str, builder: TableBuilder, delimiter: str, options: Rea
 
 #: Bytes read at a time by the pre-read scan (cut at line ends, so a line is never split).
 _BLOCK = 1 << 24
+#: Bytes pyarrow parses at a time (in parallel); each block gets its own dictionaries, unified after.
+_ARROW_BLOCK = 1 << 24
 
 
 def _scan(fh: Any, delimiter: str) -> tuple[str, list[str], int] | None:
@@ -191,7 +195,7 @@ class _Column:
     """One inventory column of the pyarrow table: distinct raw cells, and per row which one."""
 
     def __init__(self, j: int, pos: int, chunked: Any):
-        enc = chunked.dictionary_encode().combine_chunks()
+        enc = chunked.combine_chunks()  # a DictionaryArray (parsed so, dictionaries unified)
         self.j, self.pos = j, pos
         self.dictionary = enc.dictionary
         self.values: list[Any] = enc.dictionary.to_pylist()
