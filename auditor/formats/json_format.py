@@ -114,15 +114,15 @@ _NO_ESCAPES = r'^[ !#-\[\]-~]*$'
 def finding_chunks(result: AuditResult, groups: GroupTable) -> Iterator[bytes]:
     """The findings array's content in report order, as UTF-8 chunks of ",\n{finding}" items.
 
-    The common case of a big fleet (no waivers, no baseline, no per-rig evidence) is built
-    column-wise with pyarrow: per finding, Python only computes the fingerprint and escapes
-    the key. Everything else goes through `finding_lines`, one %-format per finding.
+    The common case of a big fleet (no waivers, no baseline) is built column-wise with pyarrow:
+    per finding, Python only computes the fingerprint (and, for rigs with evidence of their
+    own, looks up their group entry). With waivers or a baseline `finding_lines` formats each.
     """
     files = [_str(s) for s in result.table.sources]
     plain = not result.waivers and result.baseline is None and not result.waiver_notes()
     for block in result.finding_blocks():
         c = result.finding_columns(block)
-        if plain and not any(g.row_evidence for g in c.groups):
+        if plain:
             for lo in range(0, len(c.rows), CHUNK):
                 yield _columnar_chunk(c, lo, min(len(c.rows), lo + CHUNK), groups, files)
         else:
@@ -138,11 +138,20 @@ def _columnar_chunk(c: FindingColumns, lo: int, hi: int, groups: GroupTable, fil
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    fingerprint = [identity.shared[2] for identity in c.identities]
-    entry = [groups.index[(id(g), identity.shared[1])] for g, identity in zip(c.groups, c.identities)]
-    tails = [f'","group":{e},"rule_id":{_str(g.rule.id)},"severity":"{g.effective_severity.label}","status":"open"}}'
-             for g, e in zip(c.groups, entry)]
     keys, serials, gis = c.keys[lo:hi], c.serials[lo:hi], c.group_index[lo:hi]
+    if any(g.row_evidence for g in c.groups):
+        # Rigs that add to their group's evidence (a duty on each declared value) have their
+        # own entry in `groups` and fingerprint function, looked up per rig.
+        merged = [c.identities[g].evidence(row) for g, row in zip(gis, c.rows[lo:hi])]
+        entries = pa.array([groups.index[(id(c.groups[g]), m[1])] for g, m in zip(gis, merged)], type=pa.int64())
+        fps = [m[2](k) for m, k in zip(merged, keys)]
+        group_part = pc.binary_join_element_wise('","group":', entries.cast(pa.string()), "")
+    else:
+        fingerprint = [identity.shared[2] for identity in c.identities]
+        fps = [fingerprint[g](k) for g, k in zip(gis, keys)]
+        entry = [groups.index[(id(g), identity.shared[1])] for g, identity in zip(c.groups, c.identities)]
+        group_part = pa.array([f'","group":{e}' for e in entry], type=pa.string()).take(pa.array(gis, type=pa.int32()))
+    tails = [f',"rule_id":{_str(g.rule.id)},"severity":"{g.effective_severity.label}","status":"open"}}' for g in c.groups]
     key_arr = pa.array(keys, type=pa.string())
     if pc.all(pc.match_substring_regex(key_arr, _NO_ESCAPES)).as_py():
         key_json = pc.binary_join_element_wise('"', key_arr, '"', "")  # nothing to escape: quoted as is
@@ -152,15 +161,13 @@ def _columnar_chunk(c: FindingColumns, lo: int, hi: int, groups: GroupTable, fil
         serial_json = key_json
     else:
         serial_json = pa.array([_str(s) if s is not None else "null" for s in serials], type=pa.string())
-    fps = [fingerprint[g](k) for g, k in zip(gis, keys)]
-    g_arr = pa.array(gis, type=pa.int32())
     joined = pc.binary_join_element_wise(
         ',\n{"asset":{"file":', pa.array(files).take(pa.array(c.sources[lo:hi], type=pa.int32())),
         ',"key":', key_json,
         ',"line":', pa.array(c.lines[lo:hi], type=pa.int64()).cast(pa.string()),
         ',"serial":', serial_json,
-        '},"fingerprint":"', pa.array(fps, type=pa.string()),
-        pa.array(tails, type=pa.string()).take(g_arr),
+        '},"fingerprint":"', pa.array(fps, type=pa.string()), group_part,
+        pa.array(tails, type=pa.string()).take(pa.array(gis, type=pa.int32())),
         "",  # the separator between the parts above
     )
     offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)[joined.offset:joined.offset + len(joined) + 1]
