@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
@@ -101,29 +102,43 @@ def _scan(fh: Any, delimiter: str) -> tuple[str, list[str], int] | None:
     header: list[str] | None = None
     lines = 0
     carry = b""
-    while True:
-        block = fh.read(_BLOCK)
-        sha.update(block)
-        data = carry + block
-        cut = data.rfind(b"\n") + 1 if block else len(data)
-        if block and cut == 0:
-            if len(data) > LINE_MAX_BYTES:
-                return None  # the streaming reader says which line is too long
-            carry = data
-            continue
-        piece, carry = data[:cut], data[cut:]
-        if header is None:
-            end = piece.find(b"\n")
-            header = _header(piece[:end] if end >= 0 else piece, delimiter)
-            if header is None:
+    with ThreadPoolExecutor(1) as hasher:  # hashlib lets go of the GIL: hash while checking
+        hashed = hasher.submit(sha.update, b"")
+        while True:
+            block = fh.read(_BLOCK)
+            hashed.result()  # blocks are hashed in file order
+            hashed = hasher.submit(sha.update, block)
+            scanned = _check(block, carry, header, delimiter, LINE_MAX_BYTES)
+            if scanned is None:
                 return None
-            piece = piece[end + 1:] if end >= 0 else b""
-        lone_cr = b"\r" in piece and piece.count(b"\r") != piece.count(b"\r\n")
-        if b"\x00" in piece or lone_cr or not _quotes_are_strict(piece, delimiter):
-            return None  # NUL, a lone CR, or quoting the strict reader reads differently or refuses
-        lines += piece.count(b"\n") + (0 if not piece or piece.endswith(b"\n") else 1)
-        if not block:
-            return sha.hexdigest(), header, lines
+            carry, header, n = scanned
+            lines += n
+            if not block:
+                hashed.result()
+                assert header is not None
+                return sha.hexdigest(), header, lines
+
+
+def _check(block: bytes, carry: bytes, header: list[str] | None, delimiter: str,
+           line_max: int) -> tuple[bytes, list[str] | None, int] | None:
+    """The complete lines of carry + block checked: (what is left over, header, lines counted)."""
+    data = carry + block
+    cut = data.rfind(b"\n") + 1 if block else len(data)
+    if block and cut == 0:
+        if len(data) > line_max:
+            return None  # the streaming reader says which line is too long
+        return data, header, 0
+    piece, carry = data[:cut], data[cut:]
+    if header is None:
+        end = piece.find(b"\n")
+        header = _header(piece[:end] if end >= 0 else piece, delimiter)
+        if header is None:
+            return None
+        piece = piece[end + 1:] if end >= 0 else b""
+    lone_cr = b"\r" in piece and piece.count(b"\r") != piece.count(b"\r\n")
+    if b"\x00" in piece or lone_cr or not _quotes_are_strict(piece, delimiter):
+        return None  # NUL, a lone CR, or quoting the strict reader reads differently or refuses
+    return carry, header, piece.count(b"\n") + (0 if not piece or piece.endswith(b"\n") else 1)
 
 
 def _header(raw: bytes, delimiter: str) -> list[str] | None:
@@ -218,8 +233,10 @@ def _add_columns(sink: TabularSink, columns: list[Any]) -> None:
         codes[:, j] = c.codes[c.rows]
         if c.errors:
             errors[j] = (c.rows, c.errors)
+        big = len(c.values) > 10_000
         del c
-        pa.default_memory_pool().release_unused()  # back to the system, not only to pyarrow's pool
+        if big:  # a near-unique column (serials, MACs): give its memory back, not only to pyarrow's pool
+            pa.default_memory_pool().release_unused()
     del dated
     model_empty = codes[:, sink.model_pos] == 0
     bad = (codes < 0).any(axis=1) | model_empty

@@ -289,7 +289,10 @@ def load_private_key(path: Path, passphrase: str | None):
         except (TypeError, ValueError) as exc:
             raise SigningError(f"{path}: cannot load private key ({exc})") from None
     except ValueError as exc:
-        if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
+        # A wrong passphrase may also "decrypt" an encrypted PEM key to bytes that are no key
+        # (an ASN.1 parsing error): for an encrypted key, any failure with a passphrase is that.
+        encrypted_pem = b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in data or b"Proc-Type: 4,ENCRYPTED" in data
+        if "password" in str(exc).lower() or "decrypt" in str(exc).lower() or (secret and encrypted_pem):
             raise PassphraseError(f"wrong passphrase for {path}") from None
         raise SigningError(f"{path}: not a usable private key ({exc})") from None
 

@@ -93,6 +93,14 @@ def test_wrong_passphrase_is_a_clear_error(keys_a):
         load_key_material(keys_a, None)
 
 
+def test_every_wrong_passphrase_says_so(keys_a):
+    """A wrong passphrase sometimes "decrypts" the key to bytes that are no key (an ASN.1 error,
+    about one attempt in a few hundred): it must still read as a wrong passphrase."""
+    for i in range(1000):
+        with pytest.raises(PassphraseError, match="wrong passphrase"):
+            load_key_material(keys_a, f"not the passphrase {i}")
+
+
 def test_short_passphrase_is_refused(tmp_path):
     with pytest.raises(PassphraseError, match="at least 8"):
         generate_keys(tmp_path / "k", "short", valid_from=TODAY)
