@@ -553,6 +553,8 @@ class Screener:
             legal_effect=entry.legal_effect,
             entry=entry,
         )
+
+
 # Above this many distinct names, screen_many uses a process pool: forking and collecting
 # results costs tens of milliseconds, well under the time of a few thousand names.
 PARALLEL_MIN_NAMES = 2000
@@ -569,6 +571,7 @@ def _worker_count() -> int:
 
 
 def _screen_forked(name: str) -> list[Match]:
+    assert _FORKED_JOB is not None, "set by screen_many before it forks"
     screener, as_of, lists, threshold = _FORKED_JOB
     return screener.screen(name, as_of, lists, threshold)
 
