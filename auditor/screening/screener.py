@@ -33,6 +33,9 @@ candidates a query reaches.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+import os
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -509,12 +512,30 @@ class Screener:
         lists: Collection[str] | None = None,
         threshold: float = DEFAULT_THRESHOLD,
     ) -> dict[str, list[Match]]:
-        """Screen each distinct name once; returns {name: matches} in first-seen order."""
-        results: dict[str, list[Match]] = {}
-        for name in names:
-            if name not in results:
-                results[name] = self.screen(name, as_of, lists, threshold)
-        return results
+        """Screen each distinct name once; returns {name: matches} in first-seen order.
+
+        More than ``PARALLEL_MIN_NAMES`` distinct names are screened on every CPU this
+        process may use, by forked workers that inherit the index (nothing is copied or
+        rebuilt); each name is screened exactly as ``screen`` does, so the results are the
+        same, only the ``entry`` of a match is a copy of the index's entry."""
+        distinct = list(dict.fromkeys(names))
+        workers = _worker_count() if len(distinct) > PARALLEL_MIN_NAMES else 1
+        if workers == 1:
+            return {name: self.screen(name, as_of, lists, threshold) for name in distinct}
+        global _FORKED_JOB
+        _FORKED_JOB = (self, as_of, lists, threshold)
+        # Frozen objects are never scanned by the workers' garbage collector, which would
+        # otherwise touch, and so copy, every page of the inherited index.
+        gc.freeze()
+        try:
+            # Small chunks keep both workers busy to the end; map keeps the input order.
+            chunk = max(1, len(distinct) // (workers * 8))
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                screened = pool.map(_screen_forked, distinct, chunksize=chunk)
+        finally:
+            _FORKED_JOB = None
+            gc.unfreeze()
+        return dict(zip(distinct, screened))
 
     def _match(self, query_text: str, record_id: int, comparison: Comparison, threshold: float) -> Match:
         entry = self._entry(self._records[record_id][0])
@@ -532,6 +553,29 @@ class Screener:
             legal_effect=entry.legal_effect,
             entry=entry,
         )
+
+
+# Above this many distinct names, screen_many uses a process pool: forking and collecting
+# results costs tens of milliseconds, well under the time of a few thousand names.
+PARALLEL_MIN_NAMES = 2000
+# What forked screen_many workers screen with, set by the parent just before it forks.
+_FORKED_JOB: tuple[Screener, date, Collection[str] | None, float] | None = None
+
+
+def _worker_count() -> int:
+    """CPUs this process may use; 1 where forking is unavailable (macOS defaults to spawn
+    and Windows has no fork) or not allowed (a daemonic pool worker has no children)."""
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _screen_forked(name: str) -> list[Match]:
+    assert _FORKED_JOB is not None, "set by screen_many before it forks"
+    screener, as_of, lists, threshold = _FORKED_JOB
+    return screener.screen(name, as_of, lists, threshold)
+
+
 def explain_match_text(match: Match) -> str:
     """One paragraph a compliance officer can read: what matched what, and why."""
     e = match.explanation
