@@ -15,7 +15,8 @@ back (returns None, nothing written) on anything else, before a single row is ad
 
 Validation is TabularSink's own (`_code`, one call per distinct value of a column), so messages,
 rejected rows and dictionary codes are those of the streaming reader; a differential test
-(tests/test_columnar_csv.py) reads every CSV of the hostile-input corpus both ways.
+(tests/test_columnar_csv.py) reads a corpus of well-formed, defective and hostile files both
+ways and requires the same table, line numbers, rejected rows and warnings.
 """
 
 from __future__ import annotations
@@ -219,7 +220,8 @@ class _Column:
 
 
 def _add_columns(sink: TabularSink, columns: list[Any]) -> None:
-    """Every row of `table` into sink's writer or its rejected rows, exactly as sink.add would.
+    """Every row of the parsed `columns` (in file order) into sink's writer or its rejected rows,
+    exactly as sink.add would.
 
     One column at a time (the date columns together), so that only one column's distinct
     values are held as Python objects at once: a million serials, not fifteen columns of them.
