@@ -7,36 +7,19 @@ import csv
 from datetime import date
 from pathlib import Path
 
-import pytest
-
-from auditor.refdata.curated import load_curated
-from auditor.refdata.importers import IMPORTERS
-from auditor.refdata.lists_source import merge_alternate_names
 from auditor.screening import Screener
 from auditor.screening import screener as screener_module
-from tests.conftest import shared_lists
+
+from .conftest import industry_names
 
 HERE = Path(__file__).resolve().parent
 AS_OF = date(2026, 6, 1)
 
 
-@pytest.fixture(scope="module")
-def screener() -> Screener:
-    lists = shared_lists()
-    csl = IMPORTERS["csl-csv"].parse(lists / "csl_2023-11_partial.csv").entries
-    sdn = IMPORTERS["ofac-sdn"].parse(lists / "ofac_sdn_2019.csv").entries
-    alternates = IMPORTERS["ofac-alt"].parse(lists / "ofac_alt_2025.csv").entries
-    dod = IMPORTERS["dod-1260h"].parse(lists / "dod_1260h.csv").entries
-    merged, leftovers, _ = merge_alternate_names(sdn, alternates)
-    curated, _ = load_curated()
-    return Screener([*csl, *merged, *leftovers, *dod, *curated])
-
-
 def _varied_names(screener: Screener) -> list[str]:
     """Industry names, both sides of the labelled pairs (list names, look-alikes, other
     scripts), listed names with a letter lost, and repeats: about 2,000 names."""
-    industry = (HERE.parents[1] / "benchmarks" / "industry_names.txt").read_text(encoding="utf-8").splitlines()
-    names = [line.strip() for line in industry if line.strip() and not line.startswith("#")]
+    names = industry_names()
     with (HERE / "pairs.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             names += [row["name_a"], row["name_b"]]
