@@ -430,8 +430,30 @@ class Screener:
         generic = generic_names_words[:_MAX_GENERIC_SUBSET_WORDS]
         for size in range(1, len(generic) + 1):
             for subset in combinations(generic, size):  # sorted in, sorted out
-                found.update(_unpack(self._generic_names.get(_GENERIC_KEY_SEP.join(subset))))
+                records = _unpack(self._generic_names.get(_GENERIC_KEY_SEP.join(subset)))
+                if size == 1 and self._lone_generic_word_below(subset[0], query, query_weight, threshold):
+                    records = [r for r in records if not self._is_lone_word(r)]
+                found.update(records)
         return found
+
+    def _is_lone_word(self, record_id: int) -> bool:
+        row = self._records[record_id][1]
+        return len(row[1]) == 1 and not row[3]  # one word, no bracketed alias
+
+    @staticmethod
+    def _lone_generic_word_below(word: str, query: NormalisedName, query_weight: float, threshold: float) -> bool:
+        """True if a listed name that is just the generic ``word`` (no alias in brackets)
+        scores below ``threshold`` against ``query``, a name of several words with ``word``
+        among them. Its score is known without comparing: the word pairs with the query's
+        equal word (nothing joins: the query already has it), every other query word is
+        left over at its weight, and the lone word is no identity ("promoted") because the
+        query has words left over, so score = 2 g / (2 g + query weight - g), g the generic
+        weight. Most names a query of generic words reaches are such ("International",
+        "Trading"): comparing them was half the comparisons of a big screening."""
+        if len(query.tokens) < 2 or word not in query.tokens:
+            return False
+        score = 2 * GENERIC_WEIGHT / (query_weight + GENERIC_WEIGHT)
+        return score < threshold - 1e-9  # a hair's margin: rounding never drops a match
 
     def _joined_bound(self, record_id: int, words: tuple[str, ...], distinctive: list[str],
                       in_runs: Collection[str], spellings: set[str],
