@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from itertools import combinations
-from typing import Any, Collection, Iterable
+from typing import Any, Collection, Container, Iterable
 
 from auditor.model import ListEntry
 from auditor.screening.match import (
@@ -67,7 +67,7 @@ from auditor.screening.vocabulary import GENERIC_WORDS
 # words only (2**12 subsets is the most we enumerate).
 _MAX_GENERIC_SUBSET_WORDS = 12
 # Version of the state layout (to_state / from_state); index_store also keys on the code.
-STATE_FORMAT = 2
+STATE_FORMAT = 3
 _GENERIC_KEY_SEP = "\x1f"
 
 
@@ -103,6 +103,25 @@ def _deletion_keys(token: str) -> list[str]:
     if len(token) < 5:  # shorter tokens pair only when equal or equal in skeleton
         return [token]
     return [token, *(token[:i] + token[i + 1 :] for i in range(len(token)))]
+
+
+def _middle_signature(key: str) -> str:
+    """First two letters, last two and length: shared by every one-letter deletion of a
+    longer token between its third letter and its last but two (see ``_join_keys``)."""
+    return key[:2] + key[-2:] + str(len(key))
+
+
+def _join_keys(token: str, middles: Container[str]) -> list[str]:
+    """``_deletion_keys(token)``, less the deletions of its middle letters when
+    ``middles`` (the ``_middle_signature`` of every indexed key) shows that none of them
+    is indexed: all of them keep the token's first two and last two letters and are one
+    letter shorter, so one look-up rules out most of the keys of a long run of words."""
+    n = len(token)
+    if n < 5:
+        return [token]
+    if token[:2] + token[-2:] + str(n - 1) in middles:
+        return _deletion_keys(token)
+    return [token, token[1:], token[0] + token[2:], token[: n - 2] + token[n - 1], token[: n - 1]]
 
 
 def _lookup_keys(token: str) -> list[str]:
@@ -250,6 +269,7 @@ class Screener:
         self._generic_names = {k: _pack(v) for k, v in generic_names.items()}
         self._generic_postings = {k: _pack(v) for k, v in generic_postings.items()}
         self._token_keys = {k: " ".join(v) for k, v in token_keys.items()}
+        self._middle_signatures = frozenset(_middle_signature(k) for k in token_keys if len(k) >= 4)
         self._similar_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     # -- stored form -------------------------------------------------------------------
@@ -267,6 +287,7 @@ class Screener:
             "generic_names": self._generic_names,
             "generic_postings": self._generic_postings,
             "token_keys": self._token_keys,
+            "middle_signatures": self._middle_signatures,
         }
 
     @classmethod
@@ -286,6 +307,7 @@ class Screener:
         self._generic_names = state["generic_names"]
         self._generic_postings = state["generic_postings"]
         self._token_keys = state["token_keys"]
+        self._middle_signatures = state["middle_signatures"]
         self._norm_cache = {}
         self._similar_cache = {}
         return self
@@ -323,7 +345,7 @@ class Screener:
         but without the transliteration skeleton (a run of words differs from one word by a
         letter or two, not by a romanisation) and without generic words."""
         # dict_keys & list: the membership tests run in C, most joins spell nothing
-        hits = self._token_keys.keys() & _deletion_keys(token)
+        hits = self._token_keys.keys() & _join_keys(token, self._middle_signatures)
         if not hits:
             return ()
         found = {t for key in hits for t in self._token_keys[key].split(" ")}
