@@ -38,7 +38,7 @@ import multiprocessing
 import os
 from array import array
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from itertools import combinations
@@ -513,8 +513,13 @@ class Screener:
         for g in generic_tokens:
             if g in words:  # a distinctive word the record has is counted in its postings
                 total += 2 * GENERIC_WEIGHT if is_generic(g) else 0.0
-            else:
-                total += max(((token_weight(g) + token_weight(t)) * token_similarity(g, t) for t in words), default=0.0)
+                continue
+            best = 0.0
+            for t in words:  # most words of a record pair with no generic word: no weight looked up
+                sim = token_similarity(g, t)
+                if sim:
+                    best = max(best, (token_weight(g) + token_weight(t)) * sim)
+            total += best
         return total
 
     def screen(
@@ -533,15 +538,25 @@ class Screener:
         # One match per listed party: the same (list, entity id) can arrive twice, e.g. an SDN
         # entry from the CSL's SDN section and from OFAC's own sdn.csv.
         best: dict[tuple[str, str], tuple[float, int, Comparison]] = {}
+        # Listed names that normalise alike (the same SDN name from the CSL and from OFAC's
+        # file, "X Co." and "X Company") are compared once: the comparison reads the
+        # normalised parts, never the name as written, which is put back for each.
+        compared: dict[tuple[Any, ...], Comparison] = {}
         for record_id in sorted(self._candidates(query, threshold)):
-            entry_index = self._records[record_id][0]
+            entry_index, form = self._records[record_id]
             row = self._entry_rows[entry_index]
             if lists is not None and row[0] not in lists:
                 continue
             entry = self._entry(entry_index)
             if not entry.listed_on(as_of):
                 continue
-            comparison = compare_normalised(query, self._norm(record_id))
+            parts = tuple(form[1:])
+            comparison = compared.get(parts)
+            if comparison is None:
+                comparison = compared[parts] = compare_normalised(query, self._norm(record_id))
+            else:
+                listed = self._norm(record_id)
+                comparison = replace(comparison, **{"a" if comparison.swapped else "b": listed})
             party = (entry.list_name, entry.entity_id)
             if comparison.score >= threshold and comparison.score > best.get(party, (-1.0,))[0]:
                 best[party] = (comparison.score, record_id, comparison)
@@ -568,6 +583,7 @@ class Screener:
             return {name: self.screen(name, as_of, lists, threshold) for name in distinct}
         global _FORKED_JOB
         _FORKED_JOB = (self, as_of, lists, threshold)
+        _generic_keys()  # built once here rather than once in every worker
         # Frozen objects are never scanned by the workers' garbage collector, which would
         # otherwise touch, and so copy, every page of the inherited index.
         gc.freeze()
