@@ -394,15 +394,25 @@ class Screener:
                         joined[record_id].add(token)
             for record_id, sim in reached.items():
                 reached_by[record_id] += sim * occurrences[token]
-        for run, token in _joins_with_runs(query.tokens):
+        token_runs = _joins_with_runs(query.tokens)
+        for run, token in token_runs:
             for similar in self._similar_joined(token):
                 spellings.add(similar)
                 for record_id in _unpack(self._postings.get(similar)):
                     joined[record_id].update(run)
-        for run, token in _spelled_joins_with_runs(query):
-            for record_id in _unpack(self._postings.get(token)):
-                spellings.add(token)
-                joined[record_id].update(run)
+        # The words as written run together (``_spelled_joins_with_runs``), looked up first
+        # and filtered only when indexed: almost none are.
+        token_joins = {token for _, token in token_runs}
+        spelled = query.spelled
+        for size in (2, 3, 4):
+            for start in range(len(spelled) - size + 1):
+                run = spelled[start : start + size]
+                token = "".join(run)
+                listed = self._postings.get(token)
+                if listed and len(token) >= 5 and token not in token_joins:
+                    spellings.add(token)
+                    for record_id in _unpack(listed):
+                        joined[record_id].update(run)
         for token in set(words):
             for record_id in _unpack(self._acronym_postings.get(token)):
                 acronym_of[record_id].add(token)
