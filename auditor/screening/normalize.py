@@ -15,7 +15,7 @@ Pipeline (each step exists because real list data needs it):
    "JSC" / "AG" / "Aktsionernoe obshchestvo" → ``jsc``), once in the original script and
    once after transliteration.
 5. Transliteration of every other script to ASCII (rigour's ``ascii_text``: rigour's own
-   spellings for Cyrillic — "Битривер" → "bitriver" — ICU's for the rest).
+   spellings for Cyrillic — "Битривер" → "bitriver", "Химпром" → "himprom" — ICU's for the rest).
 6. Legal forms set aside, stopwords dropped, generic-word variants canonicalised
    ("technologies", "tech" → "technology"; "Gen." → "general"; "Banco", "Bankası", "yinhang"
    → "bank"; a misspelt long one too: "Technolgies"),
@@ -216,6 +216,7 @@ def _cardinals(tokens: list[str]) -> list[str]:
     out: list[str] = []
     total = current = 0
     run = False
+    last = ""  # the previous number word of the run
     for k, token in enumerate(tokens + [""]):
         if run and token == "and" and k + 1 < len(tokens) and (tokens[k + 1] in _UNITS or tokens[k + 1] in _TENS):
             continue  # "one hundred and one"
@@ -224,7 +225,12 @@ def _cardinals(tokens: list[str]) -> list[str]:
             total = current = 0
             run = False
             continue
+        if run and (token in _UNITS or token in _TENS) and (last in _UNITS or (last in _TENS and token in _TENS)):
+            # A unit after a unit starts another number: "Seven-Eleven" is 7 11, not 18.
+            out.append(str(total + current))
+            total = current = 0
         if token in _UNITS or token in _TENS or (token in _SCALES and run):
+            last = token
             if token in _SCALES:
                 current = max(current, 1) * _SCALES[token]
                 if token == "thousand":

@@ -73,6 +73,11 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("H & M Hennes and Mauritz AB", "H&M Hennes & Mauritz AB", "hm"),
         # One edit in eight letters is near-exact even for a one-word name.
         ("Sberbank", "Sperbank", "sberbank~sperbank"),
+        # Cyrillic "х": rigour writes "h", English texts mostly "kh"; a loanword stays "h".
+        ("ООО «Химволокно»", "Khimvolokno LLC", "himvolokno~khimvolokno"),
+        ("АО «Тверь Холдинг»", "Tver Holding JSC", "holding"),
+        # Two number words in a row are two numbers.
+        ("Seven-Eleven Japan Co", "7-Eleven Japan Co", "7, 11"),
         # Korean initial r before y: the North's romanisation and the South's.
         ("Ryugyong Trading Corporation", "Yugyong Trading Corporation", "ryugyong~yugyong"),
     ],
@@ -102,6 +107,7 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("AT&T Inc.", "A&E Inc"),  # letters joined by "&" are one word
         ("Hansa Stahl GmbH", "Hansa Chemie GmbH"),  # steel / chemical: translated, then told apart
         ("Seguros Horizonte", "Horizonte Bank"),  # insurance / bank
+        ("Five Ten Mining", "Fifteen Mining"),  # 5 10, not 15
     ],
 )
 def test_near_misses_are_not_matches(a: str, b: str) -> None:
