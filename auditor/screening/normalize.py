@@ -256,7 +256,7 @@ def _phrases(tokens: list[str]) -> list[str]:
     i = 0
     while i < len(tokens):
         if tokens[i] in _PHRASE_STARTS:
-            for size in (4, 3, 2, 1):
+            for size in (5, 4, 3, 2, 1):
                 phrase = " ".join(tokens[i : i + size])
                 if len(tokens) - i >= size and phrase in PHRASES:
                     out.append(PHRASES[phrase])

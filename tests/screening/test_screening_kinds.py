@@ -76,6 +76,10 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # Cyrillic "х": rigour writes "h", English texts mostly "kh"; a loanword stays "h".
         ("ООО «Химволокно»", "Khimvolokno LLC", "himvolokno~khimvolokno"),
         ("АО «Тверь Холдинг»", "Tver Holding JSC", "holding"),
+        # Country names written in full or as an abbreviation.
+        ("Ministry of Railways of the Democratic People's Republic of Korea", "DPRK Ministry of Railways", "northkorea"),
+        ("Acme Shipping Agency (People's Republic of China)", "Acme Shipping Agency (PRC)", "china"),
+        ("Orion Maritime Services", "Orion Marine Services", "marine"),
         # Two number words in a row are two numbers.
         ("Seven-Eleven Japan Co", "7-Eleven Japan Co", "7, 11"),
         # Korean initial r before y: the North's romanisation and the South's.
