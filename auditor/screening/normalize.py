@@ -55,6 +55,8 @@ from auditor.screening.vocabulary import (
     PHRASES,
     PLACE_WORDS,
     SECTORS,
+    SERIES_LETTER_WORDS,
+    SERIES_WORDS,
     STOPWORDS,
     SYNONYMS,
 )
@@ -153,6 +155,16 @@ class NormalisedName:
                 runs.setdefault("".join(run), run)
         return runs
 
+    @cached_property
+    def series(self) -> tuple[str, ...]:
+        """Letters that designate one of a series ("Series A", "Class B" → "a", "b")."""
+        words = (*self.spelled, "")
+        return tuple(sorted({
+            letter for k, letter in enumerate(words[1:-1], start=1)
+            if words[k - 1] in SERIES_LETTER_WORDS and len(letter) == 1 and letter.isalpha()
+            and len(words[k + 1]) != 1  # "Series A/S": a legal form, not a letter
+        }))
+
     @property
     def is_empty(self) -> bool:
         return not self.tokens
@@ -196,7 +208,7 @@ def _ascii_token(token: str) -> list[str]:
 def _latin_tokens(text: str) -> list[str]:
     """Tokenise, reduce legal forms (in the original script and in Latin), transliterate."""
     # Numerals first: rigour would read the "II" of "Holdings II, Inc" as a legal form.
-    tokens = _phrases([_NUMBER_WORDS.get(t, t) for t in _cardinals(tokenize_name(_replace_cjk(text)))])
+    tokens = _phrases([_NUMBER_WORDS.get(t, t) for t in _series_numerals(_cardinals(tokenize_name(_replace_cjk(text))))])
     if not tokens:
         return []
     # Legal forms in the original script (Cyrillic "ООО", "Акционерное общество" …) …
@@ -206,6 +218,25 @@ def _latin_tokens(text: str) -> list[str]:
         latin.extend(_ascii_token(token))
     # … and in Latin script, including transliterated long forms.
     return replace_org_types_compare(" ".join(latin), generic=True).split()
+
+
+# "I", "V" and "X" alone are Roman numerals only after a word that numbers a series.
+_AMBIGUOUS_ROMAN = {"i": "1", "v": "5", "x": "10"}
+
+
+def _series_numerals(tokens: list[str]) -> list[str]:
+    """"Fund I", "Partners V LP", "Capital I Trust" → "fund 1", "partners 5 lp", "capital 1
+    trust": after a word that numbers a series, and ending the name or before a legal form,
+    a number, an initial or another such word ("Fund X-Ray" keeps its "x")."""
+    if _AMBIGUOUS_ROMAN.keys().isdisjoint(tokens):
+        return tokens
+    out = list(tokens)
+    for k, t in enumerate(tokens):
+        if t in _AMBIGUOUS_ROMAN and k and tokens[k - 1] in SERIES_WORDS:
+            after = tokens[k + 1] if k + 1 < len(tokens) else ""
+            if not after or after in LEGAL_FORMS or after in SERIES_WORDS or after.isdigit() or len(after) == 1:
+                out[k] = _AMBIGUOUS_ROMAN[t]
+    return out
 
 
 def _cardinals(tokens: list[str]) -> list[str]:
@@ -360,7 +391,7 @@ def normalise_name(name: str) -> NormalisedName:
     text = _drop_redundant_parentheses(text)
     main = _PARENTHESES_RE.sub(" ", text)
     words, legal = _words(_latin_tokens(main))
-    spelled = [_canonical(t) for t in _phrases(_cardinals(_plain_tokens(main)))]
+    spelled = [_canonical(t) for t in _phrases(_series_numerals(_cardinals(_plain_tokens(main))))]
     # Initials of the legal form that ends the name ("…Company Limited" → "cl"), for acronyms.
     trailing = len(spelled)
     while trailing and spelled[trailing - 1] in LEGAL_FORMS and spelled[trailing - 1] not in words:

@@ -132,6 +132,17 @@ PLACE_WORDS: frozenset[str] = _words(
 )
 GENERIC_WORDS = GENERIC_WORDS | PLACE_WORDS
 
+# Words after which a Roman numeral "I", "V" or "X" is a number ("Fund V" / "Fund 5"), and
+# those after which a single letter tells one of a series of parties from the next ("Series
+# A" / "Series B"): see normalize.py and match.py.
+SERIES_WORDS: frozenset[str] = _words(
+    """
+    series class tranche fund funds partners partner trust capital investors ventures
+    holdings holding phase unit block plant generation
+    """
+)
+SERIES_LETTER_WORDS: frozenset[str] = _words("series class tranche")
+
 # Multi-word places and their abbreviations, read as one token (after tokenisation, so
 # "U.S." arrives as "us" and "U. S." as "u s").
 PHRASES: dict[str, str] = {
