@@ -44,7 +44,9 @@ They are the ways two different parties have near-identical names:
   "Inter" is not one);
 * *generic words only*: no distinctive word of one name pairs with a distinctive word of
   the other ("BELLETECH CORP" / "11420 CORP.", "Bitmain Technologies" / "Sophgo
-  Technologies"). A name made only of generic words is exempt when all its words pair up.
+  Technologies"). A name made only of generic words is exempt when all its words pair up,
+  unless the other name adds a line of business they do not name ("Bank of China" / "China
+  Construction Bank").
 
 The score is symmetric: the pair is always scored in a canonical order.
 """
@@ -92,8 +94,9 @@ ACRONYM_SIMILARITY = 0.95
 # Two words abbreviated into one give at least this many letters each ("Gaz-prom").
 ABBREVIATION_MIN_PART = 3
 # Two one-word names match when near-identical: equal in transliteration skeleton
-# ("Canaan" / "Kanaan") or one edit in ten letters, not one in six ("Kraken" / "Krakern").
-BARE_WORD_MIN = 0.90
+# ("Canaan" / "Kanaan") or one edit in eight letters ("Sberbank" / "Sperbank"), not one in
+# seven ("Kraken" / "Krakern", "Gazprom" / "Gazprim").
+BARE_WORD_MIN = 0.87
 
 
 @dataclass(frozen=True)
@@ -462,6 +465,13 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     if not distinctive:
         if not promoted:
             return "no distinctive word in common, only generic words"
+        # A name made only of generic words is identified by them: the other name adding
+        # a line of business they do not name is another party ("Bank of China" / "China
+        # Construction Bank").
+        lines = {sector(w) for p in pairs for w in (p.a, p.b)}
+        extra = sorted(t for t in unmatched_a + unmatched_b if sector(t) not in lines | {None})
+        if extra:
+            return f"a line of business only one name has ({' '.join(extra)})"
         return None
     if len(distinctive) == 1 and distinctive[0].kind == "word" and distinctive[0].similarity < 1.0:
         only = distinctive[0]

@@ -3,7 +3,8 @@
 Pipeline (each step exists because real list data needs it):
 
 1. Unicode NFKC and casefold — full-width letters, ligatures and "ß" compare equal to their
-   plain forms; CamelCase brands split ("MaxiTechGroup" → "maxi tech group").
+   plain forms; CamelCase brands split ("MaxiTechGroup" → "maxi tech group"); letters joined
+   by "&" made one word ("AT&T" → "att", "H & M" → "hm").
 2. Chinese / Japanese legal forms and generic words ("有限公司", "科技", "深圳市") are replaced by
    English tokens; the remaining runs of Han characters become one pinyin token each, so
    "华为" and "Huawei" agree (``vocabulary.CJK_TERMS``).
@@ -16,7 +17,8 @@ Pipeline (each step exists because real list data needs it):
 5. Transliteration of every other script to ASCII (rigour's ``ascii_text``: rigour's own
    spellings for Cyrillic — "Битривер" → "bitriver" — ICU's for the rest).
 6. Legal forms set aside, stopwords dropped, generic-word variants canonicalised
-   ("technologies", "tech" → "technology"; a misspelt long one too: "Technolgies"),
+   ("technologies", "tech" → "technology"; "Gen." → "general"; "Banco", "Bankası", "yinhang"
+   → "bank"; a misspelt long one too: "Technolgies"),
    ordinals and Roman numerals made digits ("13th", "Second", "III").
 7. Numbers written as words become digits ("Forty-Four" → "44", "One" → "1"), and a few
    place phrases become one token ("United States", "U.S.", "USA" → "us").
@@ -68,6 +70,8 @@ _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]+")
 _ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _PARENTHESES_RE = re.compile(r"\(([^()]*)\)")
 _WEB_RE = re.compile(r"\b(?:https?://)?www\.([a-z0-9-]+)(?:\.[a-z]{2,})+\b")  # "www.sercuba.com"
+# Letters joined by an ampersand are one name, not words and "and": "AT&T", "P & G", "H&M".
+_AMPERSAND_RE = re.compile(r"\b([a-z]{1,2}) ?& ?([a-z]{1,2})\b")
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 # Numbers identify ("99th" vs "33rd" division, "Holdings II" vs "III"): spelled-out
 # ordinals and Roman numerals (not the ambiguous "i", "v", "x") become digits.
@@ -345,6 +349,8 @@ def normalise_name(name: str) -> NormalisedName:
     text = unicodedata.normalize("NFKC", name or "")
     text = _CAMEL_RE.sub(" ", text).casefold()  # "MaxiTechGroup" -> "maxi tech group"
     text = _WEB_RE.sub(r"\1", text)  # a web address names its domain
+    if "&" in text:
+        text = _AMPERSAND_RE.sub(r"\1\2", text)  # "at&t" -> "att"
     text = _drop_redundant_parentheses(text)
     main = _PARENTHESES_RE.sub(" ", text)
     words, legal = _words(_latin_tokens(main))

@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 TOKEN_MATCH_MIN = 0.80
 SHORT_SWAP_SIMILARITY = 0.75
 # Spelling differences between romanisation systems (Cyrillic "х" as kh/h/k, Arabic "ث"/"غ" as th/t, gh/g, "й" as i/y,
-# "ц" as ts/c; pinyin/Wade-Giles/English "ou"/"u") reduced to one skeleton, so
+# "ц" as ts/c; pinyin/Wade-Giles/English "ou"/"u"; Korean initial "ry"/"y") reduced to one skeleton, so
 # "Antei"/"Antey", "Tekhnodinamika"/"Teknodinamika", "Hongdou"/"Hongdu" pair up.
 # One left-to-right pass over these (longest first), then doubled letters made single.
 _SKELETON_MAP = {
@@ -38,6 +38,10 @@ _EPSILON = 1e-9
 
 @lru_cache(maxsize=1 << 17)
 def translit_skeleton(token: str) -> str:
+    if token.startswith("ry"):
+        # Korean initial ㄹ before i/y is written "r" in the North's romanisation and dropped
+        # in the South's: "Ryonbong" / "Yonbong", "Ryugyong" / "Yugyong".
+        token = token[1:]
     return _DOUBLE_RE.sub(r"\1", _SKELETON_RE.sub(lambda m: _SKELETON_MAP[m.group(0)], token))
 
 

@@ -16,8 +16,9 @@ SDN, DoD 1260H) and ordinary business naming, not fitted to any labelled pairs. 
 the lists alone is not used as a weight because some of the most frequent tokens there are
 the most distinctive ("gazprom" has hundreds of subsidiaries listed).
 
-``SYNONYMS`` maps spelling variants and abbreviations of generic words onto one canonical
-form, so "Sophgo Tech Ltd" and "SOPHGO TECHNOLOGIES LTD." compare token for token.
+``SYNONYMS`` maps spelling variants, abbreviations and translations of generic words onto one
+canonical form, so "Sophgo Tech Ltd" and "SOPHGO TECHNOLOGIES LTD." compare token for token,
+and so do "Banco Nacional de Cuba" and "National Bank of Cuba".
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ LEGAL_FORMS: frozenset[str] = _words(
     llc jsc lp llp gp coop ngo soe plc sp
     ltd limited inc incorporated corp corporation co company cos companies
     coltd gmbh ag sa sas sarl srl spa bv nv oy ab as kk pty pvt pte bhd sdn tbk pt
+    sherkat sherkate
     fze fzc fzco fzllc pcl ulc cia ltda sac cjsc ojsc pjsc zao oao pao ao ooo tov
     fsue fgup gup mup ip npo nii pjs bsc psc
     obshchestvo obshestvo obschestvo obshcestvo ogranichennoi ogranichennoy
@@ -67,12 +69,13 @@ GENERIC_WORDS: frozenset[str] = _words(
     group holding enterprise investment capital finance financial fund bank insurance
     credit exchange partner associate agency office branch department bureau center
     general global universal united national federal state public private joint stock
-    new modern star world applied micro nano data
+    new modern star world applied micro nano data natural securities hosting
     international overseas foreign
     oil gas petroleum petrochemical chemical mining metal steel construction
     aviation aerospace aircraft airline air marine maritime ship shipbuilding navigation
     defense military security nuclear space satellite
     organization association society foundation trust union council committee ministry concern
+    headquarters
     comercializadora inmobiliaria compania sociedad
     distribuidora constructora agropecuaria importadora exportadora
     kompaniya nauchno proizvodstvennoe leasing auto market supermarket
@@ -157,7 +160,7 @@ _SECTOR_LINES = """
     transport: transport logistics rail railway
     telecom: telecom communication mobile
     electronics: electronics microelectronics semiconductor electric electrical optical photonics laser
-    software: software digital information computer network internet data technology
+    software: software digital information computer network internet data technology hosting
     power: power energy
     pharmaceutical: pharmaceutical medical health hospital biotech
     food: food agricultural farm
@@ -254,6 +257,74 @@ _SYNONYM_LINES = """
     department: dept
     government: govt
     market: mkt mkts
+    general: gen genl
+    association: assn assoc
+    american: amer
+    insurance: ins insurances
+    bank: bk banks
+    product: prods prod
+    center: ctr ctrs
+    development: devel
+    engineering: engrg engr
+    investment: invts invt
+    distribution: distr distrib
+    securities: secs
+    property: props
+"""
+# Generic words in the languages the screening lists and vendor files are most often written
+# in (Spanish, Portuguese, French, German, Italian, Turkish, Persian and Russian as rigour
+# transliterates them), read as the English word, so a name and its translation compare word
+# for word: "Banco Nacional de Cuba" / "National Bank of Cuba", "Sanaye Havapeyma Sazi" /
+# "Aircraft Manufacturing Industries", "Krupp Stahl" / "Krupp Steel". Only words that name a
+# kind of business, never a word that is itself a common proper name ("Tejarat", "Melli",
+# "Neft" stay distinctive: "Bank Tejarat", "Gazprom Neft").
+_TRANSLATED_LINES = """
+    bank: banco banque banca bankasi bankas banka
+    technology: tecnologia tecnologias tecnologica tecnologico technik
+    advanced: avanzada avanzadas avanzado avanzados avancada avancadas avance avancee
+    mining: minera minero mineria mineracao miniere madencilik bergbau gornodobyvayushchaya
+    petroleum: petroleos petroleo petroles petrolera petrolifera
+    oil: neftyanaya neftyanoy neftyanoi neftianaia naft
+    shipping: naviera naviero navigazione kashtirani
+    insurance: seguros seguro assurances versicherung sigorta strakhovaya strahovaya bimeh
+    steel: stahl acero celik
+    energy: energia energie enerji energetika
+    chemical: quimica quimicos quimicas chimie chimique chimica chemie kimya khimicheskaya
+    electronics: electronica electronique elektronik
+    electric: electrica electrico elektrik
+    industry: sanaye sanayi sanat sanaat sanayeh sanati
+    trade: ticaret handels handel torgovy torgovyi torgovaya torgovoe comercio bazargani
+    construction: construcciones construccion construcoes insaat
+    engineering: ingenieria ingenierie ingegneria
+    research: investigacion recherche ricerca
+    group: groupe gruppe gruppo
+    system: sistemas systemes
+    investment: yatirim
+    food: alimentos alimentaire gida
+    textile: tekstil textil
+    aircraft: havapeyma
+    aviation: havapeymaei havapaymaei
+    marine: daryaei daryayi
+    production: tolid tolidi
+    service: khadamat
+    construction: sakhteman sakhtemani sazandegi
+    headquarters: gharargah gharargahe
+    foundation: bonyad
+    institute: moassese moasseseh
+    university: daneshgah
+    center: markaz
+    research: pazhuhesh pajohesh
+    petrochemical: petroshimi
+    technology: fanavari
+    engineering: mohandesi
+    manufacturing: sazi
+    organization: sazman sazeman
+    pharmaceutical: farmaceutica farmaceutico
+    aviation: aviacion aviacao
+    airline: aerolineas
+    machinery: maschinenbau mashin
+    telecom: telecomunicaciones telecomunicacoes
+    development: desarrollo developpement
 """
 # Pinyin and Russian (as rigour transliterates it) spellings of generic words, read as the
 # English word, so a name written in pinyin or transliterated Russian compares with its
@@ -293,6 +364,28 @@ _TRANSLITERATED_LINES = """
     engineering: inzhiniring
     shipbuilding: sudostroitelnaya sudostroitelny
     construction: stroitelnaya stroitelny
+    bank: yinhang
+    petroleum: shiyou
+    chemical: huagong
+    energy: nengyuan
+    power: dianli
+    mining: kuangye
+    steel: gangtie
+    machinery: jixie
+    auto: qiche
+    construction: jianshe jianzhu
+    logistics: wuliu
+    shipping: hangyun haiyun
+    software: ruanjian
+    mobile: yidong
+    telecom: dianxin
+    insurance: baoxian
+    finance: jinrong
+    pharmaceutical: yiyao
+    agricultural: nongye
+    electric: dianqi
+    material: cailiao
+    system: xitong
 """
 
 
@@ -309,7 +402,9 @@ def _parse_synonyms(text: str) -> dict[str, str]:
     return table
 
 
-SYNONYMS: dict[str, str] = _parse_synonyms(_SYNONYM_LINES.strip() + "\n" + _TRANSLITERATED_LINES.strip())
+SYNONYMS: dict[str, str] = _parse_synonyms(
+    "\n".join(lines.strip() for lines in (_SYNONYM_LINES, _TRANSLATED_LINES, _TRANSLITERATED_LINES))
+)
 
 # Chinese (simplified and traditional) and Japanese terms replaced by an English token
 # before transliteration: legal forms and generic words are recognised, and the rest of a
@@ -405,6 +500,47 @@ CJK_TERMS: dict[str, str] = {
     "航空": "aviation",
     "航天": "aerospace",
     "防务": "defense",
+    "银行": "bank",
+    "銀行": "bank",
+    "石油": "petroleum",
+    "化工": "chemical",
+    "天然气": "natural gas",
+    "天然氣": "natural gas",
+    "能源": "energy",
+    "电力": "power",
+    "電力": "power",
+    "矿业": "mining",
+    "礦業": "mining",
+    "钢铁": "steel",
+    "鋼鐵": "steel",
+    "机械": "machinery",
+    "機械": "machinery",
+    "汽车": "auto",
+    "汽車": "auto",
+    "建设": "construction",
+    "建設": "construction",
+    "建筑": "construction",
+    "物流": "logistics",
+    "航运": "shipping",
+    "航運": "shipping",
+    "海运": "shipping",
+    "软件": "software",
+    "軟件": "software",
+    "移动": "mobile",
+    "移動": "mobile",
+    "电信": "telecom",
+    "電信": "telecom",
+    "保险": "insurance",
+    "保險": "insurance",
+    "金融": "finance",
+    "医药": "pharmaceutical",
+    "醫藥": "pharmaceutical",
+    "农业": "agricultural",
+    "電氣": "electric",
+    "电气": "electric",
+    "材料": "material",
+    "系统": "system",
+    "系統": "system",
 }
 # "深圳市" (Shenzhen City): the city suffix 市 is dropped after a known city.
 CJK_TERMS.update(

@@ -21,6 +21,11 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Hut 8 Corp", "Hut Corp", "a number only one name has"),
         ("Acme Oil Company", "Acme Gas Company", "different lines of business (gas / oil)"),
         ("Gazprom Neft", "Gazprom Bank", "different lines of business"),
+        # A name made only of generic words is identified by them, not by a longer name that
+        # adds a line of business to them.
+        ("Bank of China", "China Construction Bank", "a line of business only one name has (construction)"),
+        ("中国银行", "China Construction Bank", "a line of business only one name has (construction)"),
+        ("Gazprom", "Gazprim", "near-exact"),  # one edit in seven letters
     ],
 )
 def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: str) -> None:
@@ -53,6 +58,23 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("深圳大疆科技有限公司", "Shenzhen Dajiang Keji Youxian Gongsi", "dajiang"),
         ("ООО «Элемент Холдинг»", "Element Holding LLC", "element"),
         ("Mt. Everest Mining", "Mount Everest Mining", "mount"),
+        # Generic words written in another language read as the English word.
+        ("Banco Agricola del Norte S.A.", "Agricola del Norte Bank SA", "generic words matched (weak evidence): bank"),
+        ("Minera Andina Ltda", "Andina Mining Ltd", "mining"),
+        ("Hansa Stahl GmbH", "Hansa Steel GmbH", "steel"),
+        ("Sherkat Sanaye Daryaei Kish", "Kish Marine Industries Company", "industry, marine"),
+        ("Neftyanaya Kompaniya Yukos", "Yukos Oil Company", "oil"),
+        ("招商银行", "Zhaoshang Bank", "bank"),
+        ("中国移动", "China Mobile", "mobile"),
+        # Standard abbreviations of generic words, and letters joined by "&".
+        ("Gen. Dynamics Corp", "General Dynamics Corporation", "general"),
+        ("Amer. Hosting Assn.", "American Hosting Association", "american"),
+        ("AT&T Inc.", "ATT Inc", "att"),
+        ("H & M Hennes and Mauritz AB", "H&M Hennes & Mauritz AB", "hm"),
+        # One edit in eight letters is near-exact even for a one-word name.
+        ("Sberbank", "Sperbank", "sberbank~sperbank"),
+        # Korean initial r before y: the North's romanisation and the South's.
+        ("Ryugyong Trading Corporation", "Yugyong Trading Corporation", "ryugyong~yugyong"),
     ],
 )
 def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, shown: str) -> None:
@@ -76,6 +98,10 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("ABC Holdings", "Alpha Beta Capital Holdings"),  # three letters without a legal form
         ("Gapro", "Gazovaya Promyshlennost"),  # two words abbreviated give three letters each at least
         ("Twenty-First Century Mining", "Twentieth Century Mining"),  # 21 / 20
+        ("Banco Nacional de Cuba", "Banco Central de Cuba"),  # generic words only, and they differ
+        ("AT&T Inc.", "A&E Inc"),  # letters joined by "&" are one word
+        ("Hansa Stahl GmbH", "Hansa Chemie GmbH"),  # steel / chemical: translated, then told apart
+        ("Seguros Horizonte", "Horizonte Bank"),  # insurance / bank
     ],
 )
 def test_near_misses_are_not_matches(a: str, b: str) -> None:
