@@ -119,6 +119,30 @@ def test_well_formed_files_are_read_identically_by_the_columnar_path(tmp_path, c
     assert columnar == streamed
 
 
+def test_several_files_share_one_dictionary_per_column(tmp_path, block_size):
+    """Two files of one run: the second repeats some serials and MACs of the first (a rig
+    listed twice) and adds its own. Read both columnar, the codes and values equal both read
+    streaming — near-unique columns get their codes in bulk, without the dict, for the first file."""
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(HEADER + rows(3000), encoding="utf-8")
+    second.write_text(HEADER + rows(1500, 2000), encoding="utf-8")
+
+    def read_both(columnar: bool):
+        builder = TableBuilder()
+        for path in (first, second):
+            if columnar:
+                assert columnar_csv.read_columnar(str(path), builder, ",", DEFAULT, min_bytes=0) is not None
+            else:
+                csv_reader.read_csv(str(path), builder, options=DEFAULT)
+        table = builder.build()
+        return {name: (col.values, col.codes.tolist()) for name, col in table.columns.items()}
+
+    streamed, columnar = read_both(False), read_both(True)
+    assert columnar == streamed
+    serials = streamed["serial"][0]
+    assert len(serials) == 1 + 3500  # None, then SN000000 … SN003499 once each
+
+
 @pytest.mark.parametrize("case", list(DECLINED))
 def test_files_it_cannot_prove_are_declined(tmp_path, case, block_size):
     streamed, columnar = both(tmp_path, DECLINED[case])

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, time, timezone
 from pathlib import Path
@@ -153,46 +155,100 @@ class PdfFormat:
 
         path = Path(out_dir) / self.filename
         html = render_html(result)
-        with tempfile.TemporaryDirectory(prefix="auditor-pdf-") as tmp, source_date_epoch(result.as_of):
+        with tempfile.TemporaryDirectory(prefix="auditor-pdf-") as tmp, source_date_epoch(result.as_of), \
+                _Deflater(DEFLATE_LEVEL) as deflater:
             # report.json is rendered afresh from the same result (never read from --out, which may
             # hold another run's file) and embedded as the PDF/A-3 associated file.
             from auditor.formats.json_format import FORMAT as JSON
 
             data = JSON.write(result, Path(tmp))
+            # Its deflate (tens of MB on a large fleet) runs on the other core while WeasyPrint lays
+            # out the pages: zlib releases the GIL.
+            deflater.start(data.read_bytes())
             attachment = weasyprint.Attachment(
                 filename=str(data), name=JSON.filename, relationship="Data",
                 description="The machine-readable report (report.json) this document presents",
                 created=_pdf_date(result.as_of), modified=_pdf_date(result.as_of))
             document = weasyprint.HTML(string=html, base_url=str(templates_dir()), url_fetcher=_no_fetch).render()
-            with create_file(path, "wb") as fh, _deflate_level(6):
+            with create_file(path, "wb") as fh:
                 document.write_pdf(fh, pdf_variant=PDF_VARIANT, attachments=[attachment])
         return path
 
 
-@contextmanager
-def _deflate_level(level: int) -> Iterator[None]:
-    """pydyf (WeasyPrint's PDF writer) deflates every stream at zlib level 9. On the embedded
-    report.json of a large fleet (tens of MB) that was most of the PDF's time — 3.2 s for 37 MB —
-    for a file 2% smaller than zlib's default level 6 (0.8 s). Level 6 while we write."""
-    import zlib
+# pydyf (WeasyPrint's PDF writer) deflates every stream at zlib level 9. On the embedded report.json
+# of a large fleet (37 MB at 100k rigs) level 9 took 3.2 s for a file 2% smaller than level 6 (0.8 s).
+DEFLATE_LEVEL = 6
 
-    import pydyf
 
-    class _Zlib:
-        def __getattr__(self, name: str) -> Any:
-            return getattr(zlib, name)
+class _Deflater:
+    """While a PDF is written, pydyf's zlib: level DEFLATE_LEVEL, and each distinct stream deflated once.
 
-        @staticmethod
-        def compressobj(*args: Any, **kwargs: Any) -> Any:
-            kwargs.pop("level", None)
-            return zlib.compressobj(level, *args[1:], **kwargs)
+    pydyf deflates every stream when it writes it, then serialises every object a second time to
+    hash the file identifier (PDF.write, `identifier`): each stream, the embedded report.json
+    included, was deflated twice. Here the compressed bytes are kept per uncompressed content for
+    the duration of the write (same bytes out: zlib is deterministic), and `start` deflates a
+    stream known in advance on a thread. A scoped patch of pydyf's module global: pydyf has no
+    option for either.
+    """
 
-    saved = pydyf.zlib
-    pydyf.zlib = _Zlib()
-    try:
-        yield
-    finally:
-        pydyf.zlib = saved
+    def __init__(self, level: int) -> None:
+        self.level = level
+        self.done: dict[bytes, bytes] = {}
+        self.pending: dict[bytes, Future[bytes]] = {}
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="auditor-deflate")
+
+    def deflate(self, data: bytes) -> bytes:
+        out = self.done.get(data)
+        if out is None:
+            future = self.pending.pop(data, None)
+            out = future.result() if future is not None else self._deflate(data)
+            self.done[data] = out
+        return out
+
+    def start(self, data: bytes) -> None:
+        self.pending[data] = self.pool.submit(self._deflate, data)
+
+    def _deflate(self, data: bytes) -> bytes:
+        compressor = zlib.compressobj(self.level)
+        return compressor.compress(data) + compressor.flush()
+
+    def __enter__(self) -> "_Deflater":
+        import pydyf
+
+        deflater = self
+
+        class _Compressor:
+            """zlib.compressobj's interface as pydyf uses it: compress(data) once, then flush()."""
+
+            def __init__(self) -> None:
+                self.parts: list[bytes] = []
+
+            def compress(self, data: bytes) -> bytes:
+                self.parts.append(data)
+                return b""
+
+            def flush(self) -> bytes:
+                return deflater.deflate(self.parts[0] if len(self.parts) == 1 else b"".join(self.parts))
+
+        class _Zlib:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(zlib, name)
+
+            @staticmethod
+            def compressobj(*args: Any, **kwargs: Any) -> _Compressor:
+                return _Compressor()
+
+        self.saved = pydyf.zlib
+        pydyf.zlib = _Zlib()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import pydyf
+
+        pydyf.zlib = self.saved
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.done.clear()
+        self.pending.clear()
 
 
 FORMAT = PdfFormat()

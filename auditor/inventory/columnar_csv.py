@@ -293,10 +293,12 @@ def _codes(sink: TabularSink, c: _Column) -> _Column:
                         pc.less_equal(pc.utf8_length(c.dictionary), limit)).to_numpy(zero_copy_only=False)
         index = sink.writer.indexes[c.j]
         if plain.all() and index.keys().isdisjoint(c.values):
-            # Every distinct cell is new and kept as it is: codes in order, one dict update.
-            start = len(index)
-            index.update(zip(c.values, range(start, start + len(c.values))))
+            # Every distinct cell is new and kept as it is: codes in order.
+            start = sink.writer.append_new(c.j, c.values)
             c.codes[:] = np.arange(start, start + len(c.values))
+            return c
+        if plain.all():  # kept as they are, some seen in an earlier block: the same codes, one list
+            c.codes[:] = [index.setdefault(value, len(index)) for value in c.values]
             return c
         for d, value in enumerate(c.values):
             if plain[d]:

@@ -23,6 +23,7 @@ class SourceWriter:
         self.builder = builder
         self.index = index
         self.columns = tuple(columns)
+        builder._complete_indexes()  # code() looks values up in these dicts as they are
         self.indexes = [builder._index[c] for c in self.columns]
         self._buf = array("I")
         self._lines = array("q")
@@ -32,6 +33,16 @@ class SourceWriter:
         """Dictionary code of `value` in the column at `position` (0 is None)."""
         idx = self.indexes[position]
         return idx.setdefault(value, len(idx))
+
+    def append_new(self, position: int, values: list[Any]) -> int:
+        """Codes for `values`, none of them in the column yet and all distinct: the next ones, in
+        order; returns the first. The columnar reader's near-unique columns (a million serials,
+        a million MACs) are appended so; their value -> code entries are added to the column's
+        dict only when another file needs them (hashing a million strings costs 0.4 s)."""
+        name = self.columns[position]
+        start = len(self.indexes[position]) + len(self.builder._appended[name])
+        self.builder._appended[name].extend(values)
+        return start
 
     def add(self, codes: Sequence[int], line: int) -> None:
         self._buf.extend(codes)
@@ -81,6 +92,8 @@ class TableBuilder:
         self._names = tuple(columns)
         # Per column: value -> code, in insertion order (so list(index) is the values list).
         self._index: dict[str, dict[Any, int]] = {n: {None: 0} for n in self._names}
+        # Values coded after those in _index (SourceWriter.append_new), not yet in its dict.
+        self._appended: dict[str, list[Any]] = {n: [] for n in self._names}
         self._chunks: dict[str, list[np.ndarray]] = {n: [] for n in self._names}
         self._line_chunks: list[np.ndarray] = []
         self._source_chunks: list[np.ndarray] = []
@@ -96,11 +109,19 @@ class TableBuilder:
     def __len__(self) -> int:
         return self._rows
 
+    def _complete_indexes(self) -> None:
+        for name, values in self._appended.items():
+            if values:
+                index = self._index[name]
+                index.update(zip(values, range(len(index), len(index) + len(values))))
+                values.clear()
+
     def build(self) -> InventoryTable:
         def cat(chunks, dtype):
             return np.concatenate(chunks) if chunks else np.empty(0, dtype=dtype)
 
-        columns = {n: Column(list(self._index[n]), cat(self._chunks[n], np.uint32)) for n in self._names}
+        columns = {n: Column([*self._index[n], *self._appended[n]], cat(self._chunks[n], np.uint32))
+                   for n in self._names}
         return InventoryTable(
             columns=columns,
             lines=cat(self._line_chunks, np.int64),

@@ -55,13 +55,7 @@ class UniqueCheck:
         col = table.columns[cfg.field]
         codes = col.codes
         if cfg.ignore_case:
-            # Map each distinct value to the code of its case-folded form.
-            canon: dict[str, int] = {}
-            remap = np.zeros(len(col.values), dtype=np.int64)
-            for code, v in enumerate(col.values):
-                if v is not None:
-                    remap[code] = canon.setdefault(str(v).casefold(), code)
-            codes = remap[codes]
+            codes = casefold_codes(col.values)[codes]
         else:
             codes = codes.astype(np.int64)
         present = np.nonzero(codes != 0)[0]
@@ -89,6 +83,35 @@ class UniqueCheck:
             groups.append(FindingGroup(rule, rows, msg, evidence))
         groups.sort(key=lambda g: int(g.rows[0]))
         return groups
+
+
+def casefold_codes(values: list[Any]) -> np.ndarray:
+    """remap[code] = the first code whose value case-folds to the same text; 0 for None.
+
+    Serials and MACs are near-unique: a million distinct values. ASCII text (case-folded is
+    lower-cased there) is done in bulk with pyarrow: its dictionary encoding numbers folded
+    values in first-seen order, so the first code of each is where a new number appears.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        text = pa.array(values, type=pa.string())
+        ascii_only = pc.all(pc.string_is_ascii(text)).as_py() is not False
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a value that is not text
+        ascii_only = False
+    if not ascii_only:
+        canon: dict[str, int] = {}
+        remap = np.zeros(len(values), dtype=np.int64)
+        for code, v in enumerate(values):
+            if v is not None:
+                remap[code] = canon.setdefault(str(v).casefold(), code)
+        return remap
+    encoded = pc.dictionary_encode(pc.ascii_lower(text))
+    idx = encoded.indices.fill_null(-1).to_numpy().astype(np.int64)
+    seen_before = np.maximum.accumulate(np.concatenate(([-1], idx[:-1]))) if len(idx) else idx
+    first = np.flatnonzero(idx > seen_before)  # first code of folded value 0, 1, 2, …
+    return np.where(idx >= 0, first[np.maximum(idx, 0)] if len(first) else 0, 0)
 
 
 CHECK = UniqueCheck()
