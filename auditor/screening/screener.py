@@ -38,7 +38,7 @@ import marshal
 import multiprocessing
 import os
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -200,10 +200,14 @@ def _pack(ids: Iterable[int]) -> bytes:
     return array("i", ids).tobytes()
 
 
+_NO_IDS: array[int] = array("i")  # what most look-ups find; never changed by a caller
+
+
 def _unpack(blob: bytes | None) -> array[int]:
+    if not blob:
+        return _NO_IDS
     ids = array("i")
-    if blob:
-        ids.frombytes(blob)
+    ids.frombytes(blob)
     return ids
 
 
@@ -468,7 +472,6 @@ class Screener:
         acronym_of: dict[int, set[str]] = defaultdict(set)  # record -> query words that are its acronym
         acronym_in: dict[int, set[str]] = defaultdict(set)  # record -> its words that are the query's acronym
         words = query.tokens + query.qualifiers
-        occurrences = Counter(words)  # "Issa Issa Osman": each "issa" pairs
         for token in sorted({t for t in words if not is_generic(t)}):
             reached: dict[int, float] = {}
             for similar in self._similar_tokens(token)[0]:
@@ -476,13 +479,14 @@ class Screener:
                 for record_id in _unpack(self._postings.get(similar)):
                     if sim > reached.get(record_id, 0.0):
                         reached[record_id] = sim
-                listed_runs = _unpack(self._join_postings.get(similar))
+                listed_runs = self._join_postings.get(similar)
                 if listed_runs:
                     spellings.add(similar)
-                    for record_id in listed_runs:
+                    for record_id in _unpack(listed_runs):
                         joined[record_id].add(token)
+            occurrences = words.count(token)  # "Issa Issa Osman": each "issa" pairs
             for record_id, sim in reached.items():
-                reached_by[record_id] += sim * occurrences[token]
+                reached_by[record_id] += sim * occurrences
         token_runs = _joins_with_runs(query.tokens)
         for run, token in token_runs:
             for similar in self._similar_joined(token):
