@@ -30,6 +30,8 @@ They are the ways two different parties have near-identical names:
 * *different numbers*: a name has a number the other lacks ("Fund VII" / "Fund VIII",
   "Trust 2006-2" / "Trust 2007-2", "99th" / "33rd", "Hut 8" / "Hut", "3rd Academy" /
   "3rd Academy 239 Factory");
+* *different series*: the letters after "Series", "Class", "Tranche" … differ ("Series A" /
+  "Series B"; Roman "I", "V", "X" after such a word are numbers: "Fund V" / "Fund VI");
 * *different brackets*: both names have words in brackets and none of them pair
   ("(Jersey)" / "(Guernsey)");
 * *different places*: each name has a place the other lacks ("(Tianjin)" / "(Beijing)"),
@@ -438,6 +440,8 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         return f"different numbers ({' '.join(numbers_a)} / {' '.join(numbers_b)})"
     if numbers_a or numbers_b:
         return f"a number only one name has ({' '.join(numbers_a or numbers_b)})"
+    if a.series != b.series:
+        return f"different series ({' '.join(a.series) or '-'} / {' '.join(b.series) or '-'})"
     if a.bracketed and b.bracketed and not any(
         token_similarity(x, y) for x in a.bracketed for y in b.bracketed
     ):

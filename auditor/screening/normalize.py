@@ -15,7 +15,7 @@ Pipeline (each step exists because real list data needs it):
    "JSC" / "AG" / "Aktsionernoe obshchestvo" → ``jsc``), once in the original script and
    once after transliteration.
 5. Transliteration of every other script to ASCII (rigour's ``ascii_text``: rigour's own
-   spellings for Cyrillic — "Битривер" → "bitriver" — ICU's for the rest).
+   spellings for Cyrillic — "Битривер" → "bitriver", "Химпром" → "himprom" — ICU's for the rest).
 6. Legal forms set aside, stopwords dropped, generic-word variants canonicalised
    ("technologies", "tech" → "technology"; "Gen." → "general"; "Banco", "Bankası", "yinhang"
    → "bank"; a misspelt long one too: "Technolgies"),
@@ -55,6 +55,8 @@ from auditor.screening.vocabulary import (
     PHRASES,
     PLACE_WORDS,
     SECTORS,
+    SERIES_LETTER_WORDS,
+    SERIES_WORDS,
     STOPWORDS,
     SYNONYMS,
 )
@@ -153,6 +155,16 @@ class NormalisedName:
                 runs.setdefault("".join(run), run)
         return runs
 
+    @cached_property
+    def series(self) -> tuple[str, ...]:
+        """Letters that designate one of a series ("Series A", "Class B" → "a", "b")."""
+        words = (*self.spelled, "")
+        return tuple(sorted({
+            letter for k, letter in enumerate(words[1:-1], start=1)
+            if words[k - 1] in SERIES_LETTER_WORDS and len(letter) == 1 and letter.isalpha()
+            and len(words[k + 1]) != 1  # "Series A/S": a legal form, not a letter
+        }))
+
     @property
     def is_empty(self) -> bool:
         return not self.tokens
@@ -196,7 +208,7 @@ def _ascii_token(token: str) -> list[str]:
 def _latin_tokens(text: str) -> list[str]:
     """Tokenise, reduce legal forms (in the original script and in Latin), transliterate."""
     # Numerals first: rigour would read the "II" of "Holdings II, Inc" as a legal form.
-    tokens = _phrases([_NUMBER_WORDS.get(t, t) for t in _cardinals(tokenize_name(_replace_cjk(text)))])
+    tokens = _phrases([_NUMBER_WORDS.get(t, t) for t in _series_numerals(_cardinals(tokenize_name(_replace_cjk(text))))])
     if not tokens:
         return []
     # Legal forms in the original script (Cyrillic "ООО", "Акционерное общество" …) …
@@ -208,6 +220,25 @@ def _latin_tokens(text: str) -> list[str]:
     return replace_org_types_compare(" ".join(latin), generic=True).split()
 
 
+# "I", "V" and "X" alone are Roman numerals only after a word that numbers a series.
+_AMBIGUOUS_ROMAN = {"i": "1", "v": "5", "x": "10"}
+
+
+def _series_numerals(tokens: list[str]) -> list[str]:
+    """"Fund I", "Partners V LP", "Capital I Trust" → "fund 1", "partners 5 lp", "capital 1
+    trust": after a word that numbers a series, and ending the name or before a legal form,
+    a number, an initial or another such word ("Fund X-Ray" keeps its "x")."""
+    if _AMBIGUOUS_ROMAN.keys().isdisjoint(tokens):
+        return tokens
+    out = list(tokens)
+    for k, t in enumerate(tokens):
+        if t in _AMBIGUOUS_ROMAN and k and tokens[k - 1] in SERIES_WORDS:
+            after = tokens[k + 1] if k + 1 < len(tokens) else ""
+            if not after or after in LEGAL_FORMS or after in SERIES_WORDS or after.isdigit() or len(after) == 1:
+                out[k] = _AMBIGUOUS_ROMAN[t]
+    return out
+
+
 def _cardinals(tokens: list[str]) -> list[str]:
     """Runs of number words become one number: "forty four" → "44", "one hundred and one" →
     "101", "twenty first" → "21" (an ordinal ends the run)."""
@@ -216,6 +247,7 @@ def _cardinals(tokens: list[str]) -> list[str]:
     out: list[str] = []
     total = current = 0
     run = False
+    last = ""  # the previous number word of the run
     for k, token in enumerate(tokens + [""]):
         if run and token == "and" and k + 1 < len(tokens) and (tokens[k + 1] in _UNITS or tokens[k + 1] in _TENS):
             continue  # "one hundred and one"
@@ -224,7 +256,12 @@ def _cardinals(tokens: list[str]) -> list[str]:
             total = current = 0
             run = False
             continue
+        if run and (token in _UNITS or token in _TENS) and (last in _UNITS or (last in _TENS and token in _TENS)):
+            # A unit after a unit starts another number: "Seven-Eleven" is 7 11, not 18.
+            out.append(str(total + current))
+            total = current = 0
         if token in _UNITS or token in _TENS or (token in _SCALES and run):
+            last = token
             if token in _SCALES:
                 current = max(current, 1) * _SCALES[token]
                 if token == "thousand":
@@ -250,7 +287,7 @@ def _phrases(tokens: list[str]) -> list[str]:
     i = 0
     while i < len(tokens):
         if tokens[i] in _PHRASE_STARTS:
-            for size in (4, 3, 2, 1):
+            for size in (5, 4, 3, 2, 1):
                 phrase = " ".join(tokens[i : i + size])
                 if len(tokens) - i >= size and phrase in PHRASES:
                     out.append(PHRASES[phrase])
@@ -354,7 +391,7 @@ def normalise_name(name: str) -> NormalisedName:
     text = _drop_redundant_parentheses(text)
     main = _PARENTHESES_RE.sub(" ", text)
     words, legal = _words(_latin_tokens(main))
-    spelled = [_canonical(t) for t in _phrases(_cardinals(_plain_tokens(main)))]
+    spelled = [_canonical(t) for t in _phrases(_series_numerals(_cardinals(_plain_tokens(main))))]
     # Initials of the legal form that ends the name ("…Company Limited" → "cl"), for acronyms.
     trailing = len(spelled)
     while trailing and spelled[trailing - 1] in LEGAL_FORMS and spelled[trailing - 1] not in words:

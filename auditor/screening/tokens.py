@@ -18,13 +18,14 @@ from rapidfuzz.distance import OSA
 # words must be equal (or equal in skeleton).
 TOKEN_MATCH_MIN = 0.80
 SHORT_SWAP_SIMILARITY = 0.75
-# Spelling differences between romanisation systems (Cyrillic "х" as kh/h/k, Arabic "ث"/"غ" as th/t, gh/g, "й" as i/y,
-# "ц" as ts/c; pinyin/Wade-Giles/English "ou"/"u"; Korean initial "ry"/"y") reduced to one skeleton, so
-# "Antei"/"Antey", "Tekhnodinamika"/"Teknodinamika", "Hongdou"/"Hongdu" pair up.
+# Spelling differences between romanisation systems (Cyrillic "х" and Arabic "خ" as kh/h —
+# rigour writes "h", the lists mostly "kh" —, Arabic "ث"/"غ" as th/t, gh/g, "й" as i/y, "ц" as
+# ts/c; pinyin/Wade-Giles/English "ou"/"u"; Korean initial "ry"/"y") reduced to one skeleton,
+# so "Antei"/"Antey", "Rostekh"/"Ростех" (rigour: "rosteh"), "Hongdou"/"Hongdu" pair up.
 # One left-to-right pass over these (longest first), then doubled letters made single.
 _SKELETON_MAP = {
     "shch": "sh", "sch": "sh", "tch": "ch",
-    "kh": "k", "gh": "g", "th": "t", "dh": "d",
+    "kh": "h", "gh": "g", "th": "t", "dh": "d",
     "tsh": "ch", "tzh": "ch", "ts": "k", "tz": "k",  # ts/tz read as c, and c as k unless before h
     "ck": "k", "q": "k", "x": "ks", "ch": "ch", "c": "k",
     "ph": "f", "w": "v", "y": "i", "ou": "u", "oo": "u", "ee": "i",

@@ -101,7 +101,7 @@ PLACE_WORDS: frozenset[str] = _words(
     jiangxi shaanxi hubei hunan henan hebei fujian anhui liaoning
     russia russian moscow petersburg iran iranian tehran korea korean pyongyang
     syria syrian damascus dubai sharjah uae emirates turkey pakistan india asia asian europe
-    european america american usa uk inner mongolia
+    european america american usa uk inner mongolia northkorea
     ukraine ukrainian kiev kyiv crimea crimean belarus minsk kazakhstan uzbekistan armenia
     azerbaijan lebanon iraq yemen cuba venezuela mexico panama colombia malaysia
     indonesia thailand vietnam myanmar burma burmese afghanistan sudan libya somalia kenya
@@ -132,6 +132,17 @@ PLACE_WORDS: frozenset[str] = _words(
 )
 GENERIC_WORDS = GENERIC_WORDS | PLACE_WORDS
 
+# Words after which a Roman numeral "I", "V" or "X" is a number ("Fund V" / "Fund 5"), and
+# those after which a single letter tells one of a series of parties from the next ("Series
+# A" / "Series B"): see normalize.py and match.py.
+SERIES_WORDS: frozenset[str] = _words(
+    """
+    series class tranche fund funds partners partner trust capital investors ventures
+    holdings holding phase unit block plant generation
+    """
+)
+SERIES_LETTER_WORDS: frozenset[str] = _words("series class tranche")
+
 # Multi-word places and their abbreviations, read as one token (after tokenisation, so
 # "U.S." arrives as "us" and "U. S." as "u s").
 PHRASES: dict[str, str] = {
@@ -140,7 +151,11 @@ PHRASES: dict[str, str] = {
     "united kingdom": "uk", "great britain": "uk", "u k": "uk",
     "united arab emirates": "uae", "u a e": "uae",
     "hong kong": "hongkong", "new york": "newyork", "abu dhabi": "abudhabi",
-    "south korea": "korea", "republic korea": "korea",
+    "south korea": "korea", "republic korea": "korea", "republic of korea": "korea",
+    "democratic peoples republic of korea": "northkorea", "dprk": "northkorea",
+    "north korea": "northkorea", "peoples republic of china": "china", "prc": "china",
+    "russian federation": "russia", "islamic republic of iran": "iran",
+    "syrian arab republic": "syria",
 }
 
 # Lines of business. Two names that each carry a business word the other lacks, from
@@ -228,6 +243,7 @@ _SYNONYM_LINES = """
     center: centre centers centres centro tsentr
     international: intl internacional internationale int
     organization: organisation organizations organisations
+    marine: maritime
     commercial: comercial commerciale
     defense: defence
     petroleum: petrol
