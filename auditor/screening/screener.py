@@ -278,6 +278,15 @@ def _name_parts(first_index: int, names: list[tuple[str, ...]]) -> _Share:
 _FORKED_NAMES: tuple[int, list[tuple[str, ...]]] | None = None
 
 
+def _warm_up() -> None:
+    """What every process that screens or builds starts by making, made once before forking
+    workers: they inherit it instead of each making it again (the Han-to-pinyin and Cyrillic
+    transliterators and the org-type tables behind ``normalise_name`` take 0.2 s to set up
+    on first use, the generic words' keys a few ms)."""
+    normalise_name("华为 Битривер Acme (Shenzhen) Co., Ltd.")
+    _generic_keys()
+
+
 def _name_parts_forked() -> bytes:
     assert _FORKED_NAMES is not None, "set by _all_name_parts before it forks"
     return marshal.dumps(_name_parts(*_FORKED_NAMES))  # plain data: marshal is the quick way over
@@ -292,6 +301,7 @@ def _all_name_parts(names: list[tuple[str, ...]]) -> list[_Share]:
         return [_name_parts(0, names)]
     half = len(names) // 2
     _FORKED_NAMES = (half, names[half:])
+    _warm_up()
     try:
         with multiprocessing.get_context("fork").Pool(1) as pool:
             second = pool.apply_async(_name_parts_forked)
@@ -691,7 +701,7 @@ class Screener:
             return {name: self.screen(name, as_of, lists, threshold) for name in distinct}
         global _FORKED_JOB
         _FORKED_JOB = (self, as_of, lists, threshold)
-        _generic_keys()  # built once here rather than once in every worker
+        _warm_up()
         # Frozen objects are never scanned by the workers' garbage collector, which would
         # otherwise touch, and so copy, every page of the inherited index.
         gc.freeze()
