@@ -69,6 +69,9 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Sherkat Sanaye Daryaei Kish", "Kish Marine Industries Company", "industry, marine"),
         ("Neftyanaya Kompaniya Yukos", "Yukos Oil Company", "oil"),
         ("招商银行", "Zhaoshang Bank", "bank"),
+        ("Muassasat al-Rahma al-Khairiya", "Al-Rahma Charitable Foundation", "charity"),
+        ("Sharikat al-Falah lil-Tijara", "Al-Falah Trading Company", "trade"),
+        ("上海精密仪器有限公司", "Shanghai Precision Instrument Co., Ltd.", "precision, instrument"),
         ("中国移动", "China Mobile", "mobile"),
         # Standard abbreviations of generic words, and letters joined by "&".
         ("Gen. Dynamics Corp", "General Dynamics Corporation", "general"),
