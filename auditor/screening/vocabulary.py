@@ -70,6 +70,8 @@ GENERIC_WORDS: frozenset[str] = _words(
     credit exchange partner associate agency office branch department bureau center
     general global universal united national federal state public private joint stock
     new modern star world applied micro nano data natural securities hosting
+    motor automotive line venture equity asset infrastructure project contractor builder
+    biotech therapeutics robotics express retail wholesale worldwide exploration drilling
     international overseas foreign
     oil gas petroleum petrochemical chemical mining metal steel construction
     aviation aerospace aircraft airline air marine maritime ship shipbuilding navigation
@@ -162,10 +164,10 @@ PHRASES: dict[str, str] = {
 # different lines ("Acme Oil" / "Acme Gas", "Acme Bank" / "Acme Insurance"), name different
 # companies of one family, not one party (match.py). Words of one line do not conflict.
 _SECTOR_LINES = """
-    oil: oil petroleum neft petrol crude refinery refining
+    oil: oil petroleum neft petrol crude refinery refining drilling
     gas: gas gaz lng
     petrochemical: petrochemical chemical
-    mining: mining mineral ore coal
+    mining: mining mineral ore coal exploration
     metal: metal steel iron aluminium aluminum copper gold
     bank: bank banco banque bankasi
     insurance: insurance assurance reinsurance
@@ -177,9 +179,13 @@ _SECTOR_LINES = """
     electronics: electronics microelectronics semiconductor electric electrical optical photonics laser
     software: software digital information computer network internet data technology hosting
     power: power energy
-    pharmaceutical: pharmaceutical medical health hospital biotech
+    pharmaceutical: pharmaceutical medical health hospital biotech therapeutics
     food: food agricultural farm
-    construction: construction cement
+    construction: construction cement contractor builder
+    trade: trade import export impex commerce commercial distribution supply wholesale retail
+    consulting: consulting
+    auto: auto motor automotive
+    investment: investment venture equity
     hotel: hotel resort travel tourism
     media: media broadcasting television tv radio news publishing printing
     textile: textile garment
@@ -273,6 +279,14 @@ _SYNONYM_LINES = """
     department: dept
     government: govt
     market: mkt mkts
+    motor: motors
+    line: lines
+    venture: ventures
+    asset: assets
+    project: projects
+    contractor: contractors
+    builder: builders
+    airline: airways
     general: gen genl
     association: assn assoc
     american: amer

@@ -29,6 +29,8 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Northwind Receivables Trust Series A", "Northwind Receivables Trust Series B", "different series (a / b)"),
         ("Northwind Receivables Trust Class A", "Northwind Receivables Trust", "different series (- / a)"),
         ("Harbor Growth Fund V LP", "Harbor Growth Fund VI LP", "different numbers (5 / 6)"),
+        ("Kestrel Trading Co", "Kestrel Consulting Co", "different lines of business (consulting / trade)"),
+        ("Kestrel Motors", "Kestrel Shipping", "different lines of business (motor / shipping)"),
         ("Harbor Growth Fund I LP", "Harbor Growth Fund LP", "a number only one name has (1)"),
     ],
 )
@@ -78,6 +80,8 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Amer. Hosting Assn.", "American Hosting Association", "american"),
         ("AT&T Inc.", "ATT Inc", "att"),
         ("H & M Hennes and Mauritz AB", "H&M Hennes & Mauritz AB", "hm"),
+        # Business words ("Motors", "Ventures", "Contractors") are generic: weak evidence.
+        ("Kestrel", "Kestrel Motors Corporation", "kestrel"),
         # One edit in eight letters is near-exact even for a one-word name.
         ("Sberbank", "Sperbank", "sberbank~sperbank"),
         # Cyrillic "х": rigour writes "h", English texts mostly "kh"; a loanword stays "h".
