@@ -1,6 +1,6 @@
 """Speed of screening: 20,000 distinct names against every entry of the shared lists.
 
-    .venv/bin/python benchmarks/screening_speed.py [--names 20000] [--seed 7] [--growth]
+    .venv/bin/python benchmarks/screening_speed.py [--names 20000] [--seed 7] [--growth] [--dump FILE]
 
 Loads the CSL (csl_2023-11_partial.csv), OFAC SDN 2019 with the 2025 alternate names and
 the DoD 1260H list from the shared data directory (AUDITOR_SHARED_DIR, else
@@ -13,11 +13,15 @@ CPU, the workers' included: ``screen_many`` screens a batch this big on every CP
 per second, and the two totals the targets are about: screening with an
 existing index (load + screen) and including the build. ``--growth`` repeats build and
 screening on a quarter and a half of the entries, to show how time grows with list size.
+``--dump FILE`` writes every name's matches (``Match.to_dict``, one JSON line per name, in
+order): a change meant only to be faster must leave this file byte-for-byte the same
+(`cmp` the files written before and after it).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import sys
@@ -123,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--names", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--growth", action="store_true", help="also measure 1/4 and 1/2 of the entries")
+    parser.add_argument("--dump", type=Path, help="write every name's matches here (JSON lines)")
     args = parser.parse_args(argv)
     lists = shared_lists_dir()
     if lists is None:
@@ -144,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
             loaded, load_wall, load_cpu = _timed(lambda: load(path, key))
         results, screen_wall, screen_cpu = _timed(lambda: loaded.screen_many(queries, as_of))
         hits = sum(1 for matches in results.values() if matches)
+        if args.dump and label == "all":
+            with args.dump.open("w", encoding="utf-8") as out:
+                for name, matches in results.items():
+                    out.write(json.dumps([name, [m.to_dict() for m in matches]], ensure_ascii=False) + "\n")
         print(f"[{label}] {len(part)} entries, {len(built)} names and aliases indexed")
         print(f"  build {build_wall:.2f} s wall ({build_cpu:.2f} s CPU); store {store_wall:.2f} s, "
               f"{size / 1e6:.1f} MB; load {load_wall:.2f} s wall ({load_cpu:.2f} s CPU)")

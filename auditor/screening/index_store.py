@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from auditor.screening.screener import Screener
+from auditor.screening.screener import Screener, without_gc
 
 SUFFIX = ".index"
 _MAGIC = "auditor-screening-index"
@@ -82,7 +82,8 @@ def load(path: Path, key: str) -> Screener | None:
     except OSError:
         return None
     try:
-        magic, stored_key, state = marshal.loads(data)
+        with without_gc():
+            magic, stored_key, state = marshal.loads(data)
         if magic != _MAGIC or stored_key != key:
             return None
         return Screener.from_state(state)

@@ -38,11 +38,12 @@ import multiprocessing
 import os
 from array import array
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from itertools import combinations
-from typing import Any, Collection, Iterable
+from typing import Any, Collection, Container, Iterable, Iterator
 
 from auditor.model import ListEntry
 from auditor.screening.match import (
@@ -67,7 +68,7 @@ from auditor.screening.vocabulary import GENERIC_WORDS
 # words only (2**12 subsets is the most we enumerate).
 _MAX_GENERIC_SUBSET_WORDS = 12
 # Version of the state layout (to_state / from_state); index_store also keys on the code.
-STATE_FORMAT = 2
+STATE_FORMAT = 3
 _GENERIC_KEY_SEP = "\x1f"
 
 
@@ -103,6 +104,25 @@ def _deletion_keys(token: str) -> list[str]:
     if len(token) < 5:  # shorter tokens pair only when equal or equal in skeleton
         return [token]
     return [token, *(token[:i] + token[i + 1 :] for i in range(len(token)))]
+
+
+def _middle_signature(key: str) -> str:
+    """First two letters, last two and length: shared by every one-letter deletion of a
+    longer token between its third letter and its last but two (see ``_join_keys``)."""
+    return key[:2] + key[-2:] + str(len(key))
+
+
+def _join_keys(token: str, middles: Container[str]) -> list[str]:
+    """``_deletion_keys(token)``, less the deletions of its middle letters when
+    ``middles`` (the ``_middle_signature`` of every indexed key) shows that none of them
+    is indexed: all of them keep the token's first two and last two letters and are one
+    letter shorter, so one look-up rules out most of the keys of a long run of words."""
+    n = len(token)
+    if n < 5:
+        return [token]
+    if token[:2] + token[-2:] + str(n - 1) in middles:
+        return _deletion_keys(token)
+    return [token, token[1:], token[0] + token[2:], token[: n - 2] + token[n - 1], token[: n - 1]]
 
 
 def _lookup_keys(token: str) -> list[str]:
@@ -161,6 +181,20 @@ def _legal_acronyms(norm: NormalisedName) -> set[str]:
     return {t + norm.legal_initials for t in norm.tokens if len(t) == ACRONYM_MIN_LENGTH - 1 and t.isalpha()}
 
 
+@contextmanager
+def without_gc() -> Iterator[None]:
+    """No cyclic garbage collection while the index is built or read: it creates hundreds
+    of thousands of tuples and strings, none of them garbage, and every collection would
+    scan them all again (a fifth of the build, half of reading a stored index)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _pack(ids: Iterable[int]) -> bytes:
     return array("i", ids).tobytes()
 
@@ -199,6 +233,10 @@ class Screener:
     """
 
     def __init__(self, entries: Iterable[ListEntry]):
+        with without_gc():
+            self._build(entries)
+
+    def _build(self, entries: Iterable[ListEntry]) -> None:
         # A stable order makes every tie-break, and so every result, deterministic.
         ordered = sorted(entries, key=lambda e: (e.list_name, e.entity_id, e.name))
         self._entry_rows: list[tuple[Any, ...]] = [_entry_row(e) for e in ordered]
@@ -250,6 +288,7 @@ class Screener:
         self._generic_names = {k: _pack(v) for k, v in generic_names.items()}
         self._generic_postings = {k: _pack(v) for k, v in generic_postings.items()}
         self._token_keys = {k: " ".join(v) for k, v in token_keys.items()}
+        self._middle_signatures = frozenset(_middle_signature(k) for k in token_keys if len(k) >= 4)
         self._similar_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     # -- stored form -------------------------------------------------------------------
@@ -267,6 +306,7 @@ class Screener:
             "generic_names": self._generic_names,
             "generic_postings": self._generic_postings,
             "token_keys": self._token_keys,
+            "middle_signatures": self._middle_signatures,
         }
 
     @classmethod
@@ -286,6 +326,7 @@ class Screener:
         self._generic_names = state["generic_names"]
         self._generic_postings = state["generic_postings"]
         self._token_keys = state["token_keys"]
+        self._middle_signatures = state["middle_signatures"]
         self._norm_cache = {}
         self._similar_cache = {}
         return self
@@ -323,7 +364,7 @@ class Screener:
         but without the transliteration skeleton (a run of words differs from one word by a
         letter or two, not by a romanisation) and without generic words."""
         # dict_keys & list: the membership tests run in C, most joins spell nothing
-        hits = self._token_keys.keys() & _deletion_keys(token)
+        hits = self._token_keys.keys() & _join_keys(token, self._middle_signatures)
         if not hits:
             return ()
         found = {t for key in hits for t in self._token_keys[key].split(" ")}
@@ -372,15 +413,25 @@ class Screener:
                         joined[record_id].add(token)
             for record_id, sim in reached.items():
                 reached_by[record_id] += sim * occurrences[token]
-        for run, token in _joins_with_runs(query.tokens):
+        token_runs = _joins_with_runs(query.tokens)
+        for run, token in token_runs:
             for similar in self._similar_joined(token):
                 spellings.add(similar)
                 for record_id in _unpack(self._postings.get(similar)):
                     joined[record_id].update(run)
-        for run, token in _spelled_joins_with_runs(query):
-            for record_id in _unpack(self._postings.get(token)):
-                spellings.add(token)
-                joined[record_id].update(run)
+        # The words as written run together (``_spelled_joins_with_runs``), looked up first
+        # and filtered only when indexed: almost none are.
+        token_joins = {token for _, token in token_runs}
+        spelled = query.spelled
+        for size in (2, 3, 4):
+            for start in range(len(spelled) - size + 1):
+                run = spelled[start : start + size]
+                token = "".join(run)
+                listed = self._postings.get(token)
+                if listed and len(token) >= 5 and token not in token_joins:
+                    spellings.add(token)
+                    for record_id in _unpack(listed):
+                        joined[record_id].update(run)
         for token in set(words):
             for record_id in _unpack(self._acronym_postings.get(token)):
                 acronym_of[record_id].add(token)
@@ -430,8 +481,31 @@ class Screener:
         generic = generic_names_words[:_MAX_GENERIC_SUBSET_WORDS]
         for size in range(1, len(generic) + 1):
             for subset in combinations(generic, size):  # sorted in, sorted out
-                found.update(_unpack(self._generic_names.get(_GENERIC_KEY_SEP.join(subset))))
+                records = _unpack(self._generic_names.get(_GENERIC_KEY_SEP.join(subset)))
+                if size == 1 and self._lone_generic_word_below(subset[0], query, query_weight, threshold):
+                    found.update(r for r in records if not self._is_lone_word(r))
+                else:
+                    found.update(records)
         return found
+
+    def _is_lone_word(self, record_id: int) -> bool:
+        row = self._records[record_id][1]
+        return len(row[1]) == 1 and not row[3]  # one word, no bracketed alias
+
+    @staticmethod
+    def _lone_generic_word_below(word: str, query: NormalisedName, query_weight: float, threshold: float) -> bool:
+        """True if a listed name that is just the generic ``word`` (no alias in brackets)
+        scores below ``threshold`` against ``query``, a name of several words with ``word``
+        among them. Its score is known without comparing: the word pairs with the query's
+        equal word (nothing joins: the query already has it), every other query word is
+        left over at its weight, and the lone word is no identity ("promoted") because the
+        query has words left over, so score = 2 g / (2 g + query weight - g), g the generic
+        weight. Most names a query of generic words reaches are such ("International",
+        "Trading"): comparing them was half the comparisons of a big screening."""
+        if len(query.tokens) < 2 or word not in query.tokens:
+            return False
+        score = 2 * GENERIC_WEIGHT / (query_weight + GENERIC_WEIGHT)
+        return score < threshold - 1e-9  # a hair's margin: rounding never drops a match
 
     def _joined_bound(self, record_id: int, words: tuple[str, ...], distinctive: list[str],
                       in_runs: Collection[str], spellings: set[str],
@@ -469,8 +543,13 @@ class Screener:
         for g in generic_tokens:
             if g in words:  # a distinctive word the record has is counted in its postings
                 total += 2 * GENERIC_WEIGHT if is_generic(g) else 0.0
-            else:
-                total += max(((token_weight(g) + token_weight(t)) * token_similarity(g, t) for t in words), default=0.0)
+                continue
+            best = 0.0
+            for t in words:  # most words of a record pair with no generic word: no weight looked up
+                sim = token_similarity(g, t)
+                if sim:
+                    best = max(best, (token_weight(g) + token_weight(t)) * sim)
+            total += best
         return total
 
     def screen(
@@ -489,15 +568,28 @@ class Screener:
         # One match per listed party: the same (list, entity id) can arrive twice, e.g. an SDN
         # entry from the CSL's SDN section and from OFAC's own sdn.csv.
         best: dict[tuple[str, str], tuple[float, int, Comparison]] = {}
+        # Listed names that normalise alike (the same SDN name from the CSL and from OFAC's
+        # file, "X Co." and "X Company") are compared once: the comparison reads the
+        # normalised parts, never the name as written, which is put back for each.
+        compared: dict[tuple[Any, ...], Comparison] = {}
         for record_id in sorted(self._candidates(query, threshold)):
-            entry_index = self._records[record_id][0]
+            entry_index, form = self._records[record_id]
             row = self._entry_rows[entry_index]
             if lists is not None and row[0] not in lists:
                 continue
             entry = self._entry(entry_index)
             if not entry.listed_on(as_of):
                 continue
-            comparison = compare_normalised(query, self._norm(record_id))
+            parts = tuple(form[1:])
+            comparison = compared.get(parts)
+            if comparison is None:
+                comparison = compared[parts] = compare_normalised(query, self._norm(record_id))
+            else:
+                listed = self._norm(record_id)
+                if comparison.swapped:
+                    comparison = replace(comparison, a=listed)
+                else:
+                    comparison = replace(comparison, b=listed)
             party = (entry.list_name, entry.entity_id)
             if comparison.score >= threshold and comparison.score > best.get(party, (-1.0,))[0]:
                 best[party] = (comparison.score, record_id, comparison)
@@ -524,13 +616,16 @@ class Screener:
             return {name: self.screen(name, as_of, lists, threshold) for name in distinct}
         global _FORKED_JOB
         _FORKED_JOB = (self, as_of, lists, threshold)
+        _generic_keys()  # built once here rather than once in every worker
         # Frozen objects are never scanned by the workers' garbage collector, which would
         # otherwise touch, and so copy, every page of the inherited index.
         gc.freeze()
         try:
             # Small chunks keep both workers busy to the end; map keeps the input order.
             chunk = max(1, len(distinct) // (workers * 8))
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            # A worker lives for this one batch: its garbage collector would only rescan
+            # the caches it fills (about a twentieth of its time), so it is switched off.
+            with multiprocessing.get_context("fork").Pool(workers, initializer=gc.disable) as pool:
                 screened = pool.map(_screen_forked, distinct, chunksize=chunk)
         finally:
             _FORKED_JOB = None

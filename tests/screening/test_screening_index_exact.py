@@ -1,0 +1,92 @@
+"""The screener's shortcuts change only its speed, never a result (``screener.py``).
+
+Each shortcut skips work whose outcome it claims to know; these tests check the claim on
+the shared lists against the comparison itself, so a change to the matcher that makes a
+shortcut wrong fails here rather than silently losing a match:
+
+* a listed name that is one generic word is not compared with a longer query that has the
+  word: its score is computed from the weights instead and must be the comparison's;
+* a run of query words looks up only the one-letter deletions its signature allows: it must
+  find exactly what all of them find;
+* listed names that normalise alike are compared once per query: every match must carry
+  the score and explanation of comparing the query with that very name.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+from auditor.screening import Screener
+from auditor.screening import screener as screener_module
+from auditor.screening.match import DEFAULT_THRESHOLD, compare_normalised
+from auditor.screening.normalize import GENERIC_WEIGHT, normalise_name
+from auditor.screening.vocabulary import GENERIC_WORDS
+
+from .conftest import industry_names
+
+HERE = Path(__file__).resolve().parent
+AS_OF = date(2026, 6, 1)
+
+
+def _queries(screener: Screener) -> list[str]:
+    """Names nobody chose for these shortcuts: industry names, both sides of the labelled
+    pairs, and listed names with a generic word added or a letter lost."""
+    names = industry_names()
+    with (HERE / "pairs.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            names += [row["name_a"], row["name_b"]]
+    listed = [entry.name for entry in screener.entries[::40]]
+    names += [f"{name} Trading" for name in listed[::2]]
+    names += [name[: len(name) // 2] + name[len(name) // 2 + 1 :] for name in listed[1::2]]
+    return list(dict.fromkeys(names))
+
+
+def test_a_lone_generic_word_scores_what_the_shortcut_says(screener: Screener) -> None:
+    lone: dict[str, list[int]] = {}  # generic word -> records that are just that word
+    for record_id in range(len(screener)):
+        norm = screener._norm(record_id)
+        if len(norm.tokens) == 1 and not norm.qualifiers and norm.tokens[0] in GENERIC_WORDS:
+            lone.setdefault(norm.tokens[0], []).append(record_id)
+    checked = 0
+    for name in _queries(screener) + ["Acme International Trading Ltd", "Trading Trading"]:
+        query = normalise_name(name)
+        weight = sum(GENERIC_WEIGHT if t in GENERIC_WORDS else 1.0 for t in query.tokens)
+        for word in set(query.tokens) & lone.keys():
+            for threshold in (DEFAULT_THRESHOLD, 0.5, 0.3):
+                if not screener._lone_generic_word_below(word, query, weight, threshold):
+                    continue
+                for record_id in lone[word]:
+                    assert compare_normalised(query, screener._norm(record_id)).score < threshold, (name, word)
+                    checked += 1
+    assert checked > 1000
+
+
+def test_a_run_of_words_finds_what_every_deletion_finds(screener: Screener) -> None:
+    keys = screener._token_keys.keys()
+    runs = set()
+    for name in _queries(screener) + [entry.name for entry in screener.entries[::5]]:
+        runs.update(token for _, token in screener_module._joins_with_runs(normalise_name(name).tokens))
+    found = 0
+    for run in runs:
+        expected = keys & screener_module._deletion_keys(run)
+        assert keys & screener_module._join_keys(run, screener._middle_signatures) == expected, run
+        found += bool(expected)
+    assert len(runs) > 5000 and found > 50  # runs that spell listed words, and many that do not
+
+
+def test_every_match_is_the_comparison_with_its_listed_name(screener: Screener) -> None:
+    matched = shared = 0
+    for name in _queries(screener):
+        query = normalise_name(name)
+        matches = screener.screen(name, AS_OF)
+        shared += len(matches) - len({m.matched_name for m in matches})  # one comparison, two parties
+        for match in matches:
+            comparison = compare_normalised(query, normalise_name(match.matched_name))
+            assert match.score == comparison.score, (name, match.matched_name)
+            expected = {"query": name, "matched_name": match.matched_name,
+                        **comparison.explanation("query", "candidate"), "threshold": DEFAULT_THRESHOLD}
+            assert match.explanation == expected, (name, match.matched_name)
+            matched += 1
+    assert matched > 500 and shared > 50
