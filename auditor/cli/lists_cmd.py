@@ -51,14 +51,15 @@ def lists() -> None:
 
 @lists.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", required=True, type=click.Choice(FORMATS), help="Format of FILE.")
+@click.option("--format", "fmt", default=None, type=click.Choice(FORMATS),
+              help="Format of FILE; recognised from its first lines when not given.")
 @click.option("--retrieved", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Date the file was downloaded from its publisher (YYYY-MM-DD); staleness is measured from it.")
 @click.option("--max-loss", type=click.FloatRange(0.0, 1.0), default=0.2, show_default=True,
               help="Largest share of any section's entries the import may lose against the active version without --force.")
 @click.option("--force", is_flag=True, help="Import even if it loses more than --max-loss.")
 @click.option("--db", default=None, help=DB_HELP)
-def import_cmd(file: Path, fmt: str, retrieved: datetime | None, max_loss: float, force: bool, db: str | None) -> None:
+def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss: float, force: bool, db: str | None) -> None:
     """Import FILE as the new active version of its list (one transaction).
 
     Refused, like `lists update`, when FILE holds no entries or loses more than --max-loss of
@@ -69,8 +70,10 @@ def import_cmd(file: Path, fmt: str, retrieved: datetime | None, max_loss: float
     from auditor.refdata.importers.update import losses
     from auditor.store.lists import PendingImport, store_imports, versions
 
-    importer = IMPORTERS[fmt]
     try:
+        if fmt is None:
+            fmt = _recognised_format(file)
+        importer = IMPORTERS[fmt]
         result = importer.parse(file)
     except ListFormatError as exc:
         fail(str(exc))
@@ -103,6 +106,18 @@ def import_cmd(file: Path, fmt: str, retrieved: datetime | None, max_loss: float
     (info,) = store_imports(engine, [pending], now)
     _print_version(info, result)
     _build_index(engine)
+
+
+def _recognised_format(file: Path) -> str:
+    """The one list format FILE's first lines are in, said on stderr; else a usage error."""
+    from auditor.refdata.importers.detect import detect_format
+
+    found = detect_format(file)
+    if len(found) != 1:
+        what = f"its first lines fit {' and '.join(found)}" if found else "its first lines fit no list format"
+        fail(f"{file}: {what}; say which with --format ({', '.join(FORMATS)})")
+    click.echo(f"auditor: {file}: read as {found[0]} (recognised from its first lines; --format to choose)", err=True)
+    return found[0]
 
 
 def _build_index(engine) -> None:

@@ -54,8 +54,9 @@ def screen(names, name_file, column, as_json, as_of, lists, threshold, limit, db
             fail(f"{name_file}: no names to screen ({read.skipped_empty} blank lines or empty cells)")
         names += [n.name for n in read.names]
         if read.skipped_empty and not as_json:
-            click.echo(f"auditor: note: {name_file}: {read.skipped_empty} blank lines or empty cells hold no name",
-                       err=True)
+            n = read.skipped_empty
+            click.echo(f"auditor: note: {name_file}: {n} blank line{'s' if n != 1 else ''} or empty "
+                       f"cell{'s' if n != 1 else ''} {'hold' if n != 1 else 'holds'} no name: not screened", err=True)
     if not names:
         fail("nothing to screen: give NAMEs or --file FILE")
     try:

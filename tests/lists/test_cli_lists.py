@@ -221,3 +221,44 @@ def test_import_without_retrieved_says_which_date_it_recorded(run_cli, db_url):
     assert version["retrieved"] is None
     assert ("no --retrieved date: the retrieval date is recorded as unknown and the list's age is measured "
             f"from the import date, {version['imported_at'][:10]}") in err
+
+
+# --- lists import without --format: the format is recognised from the file's first lines ---
+
+@pytest.mark.parametrize("name,fmt", [
+    ("csl_2023-11_partial.csv", "csl-csv"), ("csl_2025_sample.csv", "csl-csv"), ("ofac_sdn_2019.csv", "ofac-sdn"),
+    ("ofac_alt_2025.csv", "ofac-alt"), ("dod_1260h.csv", "dod-1260h"), ("fcc_covered_list.csv", "fcc-covered"),
+])
+def test_the_published_list_files_are_recognised(shared_lists, name, fmt):
+    from auditor.refdata.importers.detect import detect_format
+
+    assert detect_format(shared_lists / name) == [fmt]
+
+
+def test_the_json_csl_is_recognised():
+    from auditor.refdata.importers.detect import detect_format
+
+    assert detect_format(FIXTURES / "csl_small.json") == ["csl-json"]
+
+
+def test_import_without_format_says_what_it_read_the_file_as(run_cli, db_url, shared_lists):
+    code, out, err = run_cli("lists", "import", shared_lists / "dod_1260h.csv", "--retrieved", "2025-01-07",
+                             "--db", db_url)
+    assert code == 0, err
+    assert "as dod-1260h" in out and "227 entries" in out
+    assert "read as dod-1260h (recognised from its first lines; --format to choose)" in err
+
+
+@pytest.mark.parametrize("text", [
+    "serial,manufacturer,model\nSN1,Bitmain,S21\n",  # an inventory, not a list
+    "",  # empty
+    '1,"A",-0-\n',  # OFAC-like, but neither sdn.csv (12 fields) nor alt.csv (5)
+])
+def test_a_file_in_no_list_format_asks_for_format_and_changes_nothing(run_cli, db_url, tmp_path, text):
+    other = tmp_path / "vendors.csv"
+    other.write_text(text, encoding="utf-8")
+    code, out, err = run_cli("lists", "import", other, "--db", db_url)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert f"{other}: its first lines fit no list format; say which with --format (csl-csv," in err
+    code, out, _ = run_cli("lists", "show", "--db", db_url)
+    assert "no imported lists" in out

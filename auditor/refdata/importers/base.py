@@ -42,6 +42,45 @@ class Importer(Protocol):
 
     def parse(self, path: Path) -> ImportResult: ...
 
+    def sniff(self, head: "FileHead") -> bool:
+        """Whether a file starting with `head` is in this format (`lists import` without --format)."""
+        ...
+
+
+@dataclass(frozen=True)
+class FileHead:
+    """The start of a list file, as format detection sees it: its text (the first
+    HEAD_BYTES, BOM removed) and the CSV records of the complete lines in it."""
+
+    text: str
+    rows: list[list[str]]
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        return tuple(c.strip() for c in self.rows[0]) if self.rows else ()
+
+
+HEAD_BYTES = 64 * 1024
+
+
+def read_head(path: Path) -> FileHead:
+    try:
+        with open_regular(Path(path)) as fh:
+            data = fh.read(HEAD_BYTES)
+    except OSError as exc:
+        raise ListFormatError(path, f"cannot read file: {exc.strerror or exc}") from None
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    cut = len(data) == HEAD_BYTES  # more follows: the last line, or a quoted cell, may be cut
+    complete = text[: text.rfind("\n") + 1] if cut else text
+    try:
+        rows = [r for r in csv.reader(io.StringIO(complete, newline="")) if r]
+    except csv.Error:
+        rows = []
+    if cut and len(rows) > 1:
+        rows.pop()
+    rows = rows[:20]
+    return FileHead(text, rows)
+
 
 # --- shared helpers -------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from auditor.refdata.importers.base import (
+    FileHead,
     ImportResult,
     ListFormatError,
     clean,
@@ -28,6 +29,9 @@ class CslCsvImporter:
     name = "csl-csv"
     slot = "csl"
     description = "trade.gov Consolidated Screening List, consolidated.csv"
+
+    def sniff(self, head: FileHead) -> bool:
+        return set(REQUIRED) <= {h.lstrip("\ufeff") for h in head.header}
 
     def parse(self, path: Path) -> ImportResult:
         text = read_text(path)

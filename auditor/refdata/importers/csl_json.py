@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from auditor.refdata.importers.base import ImportResult, ListFormatError, clean, read_text, split_list
+from auditor.refdata.importers.base import FileHead, ImportResult, ListFormatError, clean, read_text, split_list
 from auditor.refdata.importers.csl_common import make_entry
 
 
@@ -67,6 +67,9 @@ class CslJsonImporter:
     name = "csl-json"
     slot = "csl"
     description = "trade.gov Consolidated Screening List, consolidated.json"
+
+    def sniff(self, head: FileHead) -> bool:
+        return head.text.lstrip().startswith(("{", "["))
 
     def parse(self, path: Path) -> ImportResult:
         text = read_text(path)

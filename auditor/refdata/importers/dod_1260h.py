@@ -20,6 +20,7 @@ from pathlib import Path
 
 from auditor.refdata.entities import ListEntry
 from auditor.refdata.importers.base import (
+    FileHead,
     ImportResult,
     ListFormatError,
     clean,
@@ -49,6 +50,9 @@ class Dod1260hImporter:
     name = "dod-1260h"
     slot = "dod-1260h"
     description = "DoD Section 1260H Chinese military companies (CSV transcription)"
+
+    def sniff(self, head: FileHead) -> bool:
+        return head.header == HEADER
 
     def parse(self, path: Path) -> ImportResult:
         rows = rows_with_header(path, HEADER, "a 1260H CSV")

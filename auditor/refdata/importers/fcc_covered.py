@@ -14,6 +14,7 @@ from pathlib import Path
 
 from auditor.refdata.entities import ListEntry
 from auditor.refdata.importers.base import (
+    FileHead,
     ImportResult,
     ListFormatError,
     clean,
@@ -52,6 +53,9 @@ class FccCoveredImporter:
     name = "fcc-covered"
     slot = "fcc-covered"
     description = "FCC Covered List (equipment and services)"
+
+    def sniff(self, head: FileHead) -> bool:
+        return head.header == HEADER
 
     def parse(self, path: Path) -> ImportResult:
         rows = rows_with_header(path, HEADER, "an FCC Covered List CSV")

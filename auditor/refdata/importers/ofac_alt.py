@@ -13,9 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.refdata.entities import ListEntry
-from auditor.refdata.importers.base import ImportResult, ListFormatError, clean
+from auditor.refdata.importers.base import FileHead, ImportResult, ListFormatError, clean
 from auditor.refdata.importers.effects import SDN, SDN_ALT_NAMES, legal_effect
-from auditor.refdata.importers.ofac_common import read_rows
+from auditor.refdata.importers.ofac_common import legacy_records, read_rows
 
 WIDTH = 5
 SOURCE = "OFAC SDN alternate names (alt.csv), https://www.treasury.gov/ofac/downloads/alt.csv"
@@ -26,6 +26,11 @@ class OfacAltImporter:
     name = "ofac-alt"
     slot = "ofac-alt"
     description = "OFAC SDN alternate names, legacy alt.csv"
+
+    def sniff(self, head: FileHead) -> bool:
+        # ent_num, alt_num, alt_type (aka, fka, nka), alt_name, remarks
+        return legacy_records(head, WIDTH) and all(
+            r[2].strip().casefold() in ("aka", "fka", "nka") for r in head.rows if r[0].strip().isdigit())
 
     def parse(self, path: Path) -> ImportResult:
         rows, warnings = read_rows(path, WIDTH, "ent_num", "OFAC alt.csv")

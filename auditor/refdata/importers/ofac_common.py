@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.refdata.importers.base import CsvRow, ListFormatError, clean, column_of, iter_csv, read_text
+from auditor.refdata.importers.base import CsvRow, FileHead, ListFormatError, clean, column_of, iter_csv, read_text
 
 
 def read_rows(path: Path, width: int, header_first: str, what: str) -> tuple[list[CsvRow], list[str]]:
@@ -37,6 +37,14 @@ def read_rows(path: Path, width: int, header_first: str, what: str) -> tuple[lis
     if not rows:
         raise ListFormatError(path, f"no {what} records found")
     return rows, warnings
+
+
+def legacy_records(head: FileHead, width: int) -> bool:
+    """The file starts like a legacy OFAC CSV of `width` fields: records whose first field is
+    an integer ent_num (an optional header row naming ent_num aside), the empty field `-0-`."""
+    records = [r for r in head.rows if r[0].strip().casefold() != "ent_num" and r[0].strip() != "\x1a"]
+    return (bool(records) and all(len(r) == width and r[0].strip().isdigit() for r in records)
+            and "-0-" in head.text)
 
 
 def programs_of(value: str | None) -> tuple[str, ...]:

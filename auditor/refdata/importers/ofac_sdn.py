@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.refdata.entities import ListEntry
-from auditor.refdata.importers.base import ImportResult, ListFormatError, clean
+from auditor.refdata.importers.base import FileHead, ImportResult, ListFormatError, clean
 from auditor.refdata.importers.effects import SDN, legal_effect
-from auditor.refdata.importers.ofac_common import programs_of, read_rows
+from auditor.refdata.importers.ofac_common import legacy_records, programs_of, read_rows
 
 # ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, Vess_type, Tonnage, GRT, Vess_flag, Vess_owner, Remarks
 WIDTH = 12
@@ -18,6 +18,9 @@ class OfacSdnImporter:
     name = "ofac-sdn"
     slot = "ofac-sdn"
     description = "OFAC SDN list, legacy sdn.csv"
+
+    def sniff(self, head: FileHead) -> bool:
+        return legacy_records(head, WIDTH)
 
     def parse(self, path: Path) -> ImportResult:
         rows, warnings = read_rows(path, WIDTH, "ent_num", "OFAC sdn.csv")
