@@ -182,7 +182,7 @@ def parties(rule_id: str, groups: list[FindingGroup]) -> list[dict[str, Any]]:
     return out
 
 
-def party_order(party: Mapping[str, Any]) -> tuple:
+def party_order(party: Mapping[str, Any]) -> tuple[int, int, str, str]:
     """Most severe first (a sanctioned party before an export-control one), then most rigs."""
     return (-int(Severity.parse(party["severity"])), -party["rigs"], party["party"], party["rule_id"])
 
