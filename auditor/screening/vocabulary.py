@@ -35,7 +35,7 @@ LEGAL_FORMS: frozenset[str] = _words(
     llc jsc lp llp gp coop ngo soe plc sp
     ltd limited inc incorporated corp corporation co company cos companies
     coltd gmbh ag sa sas sarl srl spa bv nv oy ab as kk pty pvt pte bhd sdn tbk pt
-    sherkat sherkate
+    sherkat sherkate sharikat sharika
     fze fzc fzco fzllc pcl ulc cia ltda sac cjsc ojsc pjsc zao oao pao ao ooo tov
     fsue fgup gup mup ip npo nii pjs bsc psc
     obshchestvo obshestvo obschestvo obshcestvo ogranichennoi ogranichennoy
@@ -49,7 +49,7 @@ STOPWORDS: frozenset[str] = _words(
     """
     of the and for in on at to a an by with
     de del la las los el le les des du y e et und der die das von fuer para por con
-    al wa s fi ol
+    al wa s fi ol lil
     no nr www number
     """
 )
@@ -70,6 +70,8 @@ GENERIC_WORDS: frozenset[str] = _words(
     credit exchange partner associate agency office branch department bureau center
     general global universal united national federal state public private joint stock
     new modern star world applied micro nano data natural securities hosting
+    motor automotive line venture equity asset infrastructure project contractor builder
+    biotech therapeutics robotics express retail wholesale worldwide exploration drilling
     international overseas foreign
     oil gas petroleum petrochemical chemical mining metal steel construction
     aviation aerospace aircraft airline air marine maritime ship shipbuilding navigation
@@ -162,10 +164,10 @@ PHRASES: dict[str, str] = {
 # different lines ("Acme Oil" / "Acme Gas", "Acme Bank" / "Acme Insurance"), name different
 # companies of one family, not one party (match.py). Words of one line do not conflict.
 _SECTOR_LINES = """
-    oil: oil petroleum neft petrol crude refinery refining
+    oil: oil petroleum neft petrol crude refinery refining drilling
     gas: gas gaz lng
     petrochemical: petrochemical chemical
-    mining: mining mineral ore coal
+    mining: mining mineral ore coal exploration
     metal: metal steel iron aluminium aluminum copper gold
     bank: bank banco banque bankasi
     insurance: insurance assurance reinsurance
@@ -177,9 +179,13 @@ _SECTOR_LINES = """
     electronics: electronics microelectronics semiconductor electric electrical optical photonics laser
     software: software digital information computer network internet data technology hosting
     power: power energy
-    pharmaceutical: pharmaceutical medical health hospital biotech
+    pharmaceutical: pharmaceutical medical health hospital biotech therapeutics
     food: food agricultural farm
-    construction: construction cement
+    construction: construction cement contractor builder
+    trade: trade import export impex commerce commercial distribution supply wholesale retail
+    consulting: consulting
+    auto: auto motor automotive
+    investment: investment venture equity
     hotel: hotel resort travel tourism
     media: media broadcasting television tv radio news publishing printing
     textile: textile garment
@@ -273,6 +279,14 @@ _SYNONYM_LINES = """
     department: dept
     government: govt
     market: mkt mkts
+    motor: motors
+    line: lines
+    venture: ventures
+    asset: assets
+    project: projects
+    contractor: contractors
+    builder: builders
+    airline: airways
     general: gen genl
     association: assn assoc
     american: amer
@@ -341,6 +355,15 @@ _TRANSLATED_LINES = """
     machinery: maschinenbau mashin
     telecom: telecomunicaciones telecomunicacoes
     development: desarrollo developpement
+    charity: charitable birr khairiya khayriya khairia khairiyya khayriyya
+    relief: ighatha ighathat
+    islamic: islamiya islamiyya islamia islamiyah islamiyyah
+    association: jamiyat jamiyya jamiyyat jamiat
+    foundation: muassasat muassasa muassassat
+    committee: lajnat lajna
+    commercial: tijariya tijariyya tijaria
+    trade: tijara
+    school: madrasa madrassa madrasah madrassah
 """
 # Pinyin and Russian (as rigour transliterates it) spellings of generic words, read as the
 # English word, so a name written in pinyin or transliterated Russian compares with its
@@ -382,6 +405,13 @@ _TRANSLITERATED_LINES = """
     construction: stroitelnaya stroitelny
     bank: yinhang
     petroleum: shiyou
+    engineering: gongcheng
+    optoelectronics: guangdian
+    precision: jingmi
+    instrument: yiqi
+    equipment: zhuangbei
+    ship: chuanbo
+    property: fangdichan
     chemical: huagong
     energy: nengyuan
     power: dianli
@@ -556,6 +586,17 @@ CJK_TERMS: dict[str, str] = {
     "电气": "electric",
     "材料": "material",
     "系统": "system",
+    "工程": "engineering",
+    "光电": "optoelectronics",
+    "光電": "optoelectronics",
+    "精密": "precision",
+    "仪器": "instrument",
+    "儀器": "instrument",
+    "装备": "equipment",
+    "裝備": "equipment",
+    "船舶": "ship",
+    "房地产": "property",
+    "房地產": "property",
     "系統": "system",
 }
 # "深圳市" (Shenzhen City): the city suffix 市 is dropped after a known city.

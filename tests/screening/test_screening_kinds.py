@@ -29,6 +29,8 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Northwind Receivables Trust Series A", "Northwind Receivables Trust Series B", "different series (a / b)"),
         ("Northwind Receivables Trust Class A", "Northwind Receivables Trust", "different series (- / a)"),
         ("Harbor Growth Fund V LP", "Harbor Growth Fund VI LP", "different numbers (5 / 6)"),
+        ("Kestrel Trading Co", "Kestrel Consulting Co", "different lines of business (consulting / trade)"),
+        ("Kestrel Motors", "Kestrel Shipping", "different lines of business (motor / shipping)"),
         ("Harbor Growth Fund I LP", "Harbor Growth Fund LP", "a number only one name has (1)"),
     ],
 )
@@ -69,12 +71,17 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Sherkat Sanaye Daryaei Kish", "Kish Marine Industries Company", "industry, marine"),
         ("Neftyanaya Kompaniya Yukos", "Yukos Oil Company", "oil"),
         ("招商银行", "Zhaoshang Bank", "bank"),
+        ("Muassasat al-Rahma al-Khairiya", "Al-Rahma Charitable Foundation", "charity"),
+        ("Sharikat al-Falah lil-Tijara", "Al-Falah Trading Company", "trade"),
+        ("上海精密仪器有限公司", "Shanghai Precision Instrument Co., Ltd.", "precision, instrument"),
         ("中国移动", "China Mobile", "mobile"),
         # Standard abbreviations of generic words, and letters joined by "&".
         ("Gen. Dynamics Corp", "General Dynamics Corporation", "general"),
         ("Amer. Hosting Assn.", "American Hosting Association", "american"),
         ("AT&T Inc.", "ATT Inc", "att"),
         ("H & M Hennes and Mauritz AB", "H&M Hennes & Mauritz AB", "hm"),
+        # Business words ("Motors", "Ventures", "Contractors") are generic: weak evidence.
+        ("Kestrel", "Kestrel Motors Corporation", "kestrel"),
         # One edit in eight letters is near-exact even for a one-word name.
         ("Sberbank", "Sperbank", "sberbank~sperbank"),
         # Cyrillic "х": rigour writes "h", English texts mostly "kh"; a loanword stays "h".
