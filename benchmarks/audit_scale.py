@@ -42,8 +42,11 @@ print(n)
 """
 
 
-def run_measured(cmd: list[str], env: dict, stdin=None) -> tuple[float, float, int, str]:
-    """(wall seconds, peak RSS MB of that process alone, exit code, its output)."""
+def run_measured(cmd: list[str], env: dict, stdin=None) -> tuple[float, float, int, str, float]:
+    """(wall seconds, peak RSS MB of that process alone, exit code, its output, CPU seconds).
+
+    CPU seconds (user + system, its threads and reaped children included) say how much work
+    the run was when the wall time also holds waits for a CPU other processes were using."""
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=stdin)
@@ -51,7 +54,8 @@ def run_measured(cmd: list[str], env: dict, stdin=None) -> tuple[float, float, i
         elapsed = time.perf_counter() - t0
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), text
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), text, cpu
 
 
 def sarif_figures(path: Path) -> str:
@@ -82,23 +86,24 @@ def main() -> None:
                             "--org", "Benchmark"], env=env, check=True, capture_output=True)
             extra = ["--sign", "--key", f"{tmp}/keys"]
         print(f"format {args.format}{' (signed)' if args.sign else ''}; as of {args.as_of}")
-        print(f"{'rigs':>10} {'csv.reader s':>12} {'audit s':>8} {'ratio':>6} {'peak MB':>8}  exit  outputs")
+        print(f"load average {os.getloadavg()[0]:.1f} (other processes' work shows in wall times, not in CPU)")
+        print(f"{'rigs':>10} {'csv.reader s':>12} {'audit s':>8} {'ratio':>6} {'CPU s':>6} {'peak MB':>8}  exit  outputs")
         for n in args.sizes:
             inv = Path(tmp) / f"inv_{n}.csv"
             with open(inv, "w", encoding="utf-8", newline="") as f:
                 generate(n, f)
-            base_s, _, _, _ = run_measured([sys.executable, "-c", BASELINE, str(inv)], env)
+            base_s, _, _, _, _ = run_measured([sys.executable, "-c", BASELINE, str(inv)], env)
             out = Path(tmp) / f"out_{n}"
             cmd = [sys.executable, "-m", "auditor", "audit", str(inv), "--out", str(out), "--format", args.format,
                    "--as-of", args.as_of, "--quiet", "--no-record", *extra]
             for r in args.rules:
                 cmd += ["--rules", r]
-            elapsed, peak, code, stderr = run_measured(cmd, env)
+            elapsed, peak, code, stderr, cpu = run_measured(cmd, env)
             if code not in (0, 1):
                 print(stderr, file=sys.stderr)
             sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in sorted(out.iterdir())) \
                 if out.exists() else "-"
-            print(f"{n:>10,} {base_s:>12.2f} {elapsed:>8.2f} {elapsed / base_s:>6.1f} {peak:>8.0f}  {code:>4}  {sizes}")
+            print(f"{n:>10,} {base_s:>12.2f} {elapsed:>8.2f} {elapsed / base_s:>6.1f} {cpu:>6.2f} {peak:>8.0f}  {code:>4}  {sizes}")
             if (out / "report.sarif").exists():
                 print(f"{'':>10} {sarif_figures(out / 'report.sarif')}")
             print(f"{'':>10} inventory {inv.stat().st_size / 1e6:.0f} MB; {stderr.strip().splitlines()[-1] if stderr.strip() else ''}")

@@ -38,10 +38,18 @@ def test_parties_with_lists_effects_values_and_rigs_in_every_report(tmp_path, is
     assert "Acme Hosting" not in json.dumps(parties)
     summary = read_report(out)["summary"]
     assert summary["screening_party_rigs"] == 3  # SN1-SN3, each counted once
+    # Most severe first: the sanctioned party (one rig) before the export-controlled one (two).
+    ranks = ["critical", "high", "medium", "low", "info"]
+    assert [ranks.index(p["severity"]) for p in parties] == sorted(ranks.index(p["severity"]) for p in parties)
+    assert [p["party"] for p in parties].index("BitRiver") < [p["party"] for p in parties].index(sophgo["party"])
 
     html = (out / "report.html").read_text(encoding="utf-8")
     heading = f"Listed parties matched: {len(parties)} parties, 3 rigs"
     assert heading in html and html.index(heading) < html.index("<h3>Findings by rule</h3>")
     md = (out / "report.md").read_text(encoding="utf-8")
     assert f"### {heading}" in md
+    # A value that matched another of the party's names says which, as HTML and PDF do: no
+    # value seems listed twice.
+    sophgo_row = next(line for line in md.splitlines() if line.startswith("| Sophgo Technologies Ltd. |"))
+    assert "supplier SOPHGO TECHNOLOGIES PTE. LTD (as Sophgo Technologies Pte. Ltd.)" in sophgo_row
     assert (out / "report.pdf").stat().st_size > 0

@@ -15,6 +15,8 @@ carries the unaltered values.
 from __future__ import annotations
 
 import csv
+import io
+import re
 from pathlib import Path
 
 from auditor.formats.tariff_view import RIG_COLUMNS, rig_rows
@@ -36,6 +38,20 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_DANGEROUS) else cell
 
 
+# A field csv.writer (QUOTE_MINIMAL, "\r\n") writes as it is: no delimiter, quote or line break.
+_PLAIN = re.compile(r'[^,"\r\n]*')
+
+
+def cell(text: str) -> str:
+    """One text field of a findings.csv row, neutralised and quoted exactly as csv.writer quotes it."""
+    text = neutralise(text)
+    if _PLAIN.fullmatch(text):
+        return text
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow((text, ""))
+    return out.getvalue()[:-3]  # without the empty second field's "," and the line end
+
+
 class CsvFormat:
     name = "csv"
     filename = "findings.csv"
@@ -47,31 +63,45 @@ class CsvFormat:
         self._write_tariff(result, Path(out_dir) / TARIFF_FILENAME)
         path = Path(out_dir) / self.filename
         site_col = result.table.columns["site"]
-        cache: dict[int, tuple] = {}
+        sources = [cell(s) for s in result.table.sources]
+        sites: dict[int, str] = {}
+        waivers, baseline = result.waivers, result.baseline
+        # What findings share is formatted (neutralised, quoted) once: a group's rule, message
+        # and references, each distinct evidence object. Per finding only the rig's own fields
+        # are: 1.3 KB a row, most of it evidence, is written without csv.writer scanning it again.
+        fixed: dict[int, tuple[str, str]] = {}
+        evidence: dict[str, str] = {}
         with create_file(path, encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-            w.writerow(COLUMNS)
-            sources = result.table.sources
-            waivers, baseline = result.waivers, result.baseline
+            f.write(",".join(COLUMNS) + "\r\n")
+            lines: list[str] = []
             for r in result.iter_finding_rows():
                 g = r.group
-                fixed = cache.get(id(g))
-                if fixed is None:  # shared by every finding of a group: prepare once
+                head_tail = fixed.get(id(g))
+                if head_tail is None:
                     rule = g.rule
                     refs = "; ".join(c.title + (f" <{c.url}>" if c.url else "") for c in rule.references)
-                    fixed = cache[id(g)] = (neutralise(rule.id), neutralise(rule.title), rule.kind.value,
-                                            g.effective_severity.label, neutralise(g.message), neutralise(refs))
-                ev = neutralise(r.evidence_json)  # a JSON object: "{", kept for safety
+                    head_tail = fixed[id(g)] = (
+                        f"{cell(rule.id)},{cell(rule.title)},{cell(rule.kind.value)},{cell(g.effective_severity.label)}",
+                        cell(g.message), cell(refs))
+                ev = evidence.get(r.evidence_json)
+                if ev is None:
+                    ev = evidence[r.evidence_json] = cell(r.evidence_json)  # a JSON object: "{", kept for safety
                 fp = r.fingerprint
                 waiver = waivers.get(fp) if waivers else None
-                site = site_col.value(r.row)
-                w.writerow((
-                    fp, fixed[0], fixed[1], fixed[2], fixed[3], "open" if waiver is None else "waived",
-                    neutralise(r.serial or ""), neutralise(r.key), neutralise(sources[r.source]), r.line,
-                    neutralise("" if site is None else str(site)), fixed[4], ev, fixed[5],
-                    neutralise(canonical_json(dict(waiver))) if waiver is not None else "",
-                    baseline.get(fp, "new") if baseline is not None else "",
-                ))
+                code = int(site_col.codes[r.row])
+                site = sites.get(code)
+                if site is None:
+                    value = site_col.values[code]
+                    site = sites[code] = cell("" if value is None else str(value))
+                lines.append(
+                    f"{fp},{head_tail[0]},{'open' if waiver is None else 'waived'},{cell(r.serial or '')},{cell(r.key)},"
+                    f"{sources[r.source]},{r.line},{site},{head_tail[1]},{ev},{head_tail[2]},"
+                    f"{cell(canonical_json(dict(waiver))) if waiver is not None else ''},"
+                    f"{cell(baseline.get(fp, 'new')) if baseline is not None else ''}\r\n")
+                if len(lines) >= 10_000:
+                    f.write("".join(lines))
+                    lines.clear()
+            f.write("".join(lines))
         return path
 
     @staticmethod

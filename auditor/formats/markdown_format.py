@@ -296,7 +296,9 @@ def _parties(w: "_Writer", parties: list[dict], rigs: int) -> None:
     w.add("| listed party | severity | lists | matched values | rigs |")
     w.add("|---|---|---|---|---|")
     for p in parties[:MAX_PARTIES]:
-        matched = "; ".join(f"{m['field']} {m['value']}" for m in p["matched"])
+        # As in HTML and PDF: the listed name a value matched, when it is another of the party's names.
+        matched = "; ".join(f"{m['field']} {m['value']}" + (f" (as {m['matched_name']})" if m["matched_name"] != p["party"] else "")
+                            for m in p["matched"])
         w.add(f"| {md_escape(p['party'], 120)} | {p['severity']} | {md_escape('; '.join(p['lists']), 300)} | "
               f"{md_escape(matched, 300)} | {p['rigs']} |")
     if len(parties) > MAX_PARTIES:

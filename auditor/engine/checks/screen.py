@@ -13,7 +13,7 @@ quotes the entry that sets it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
@@ -178,8 +178,13 @@ def parties(rule_id: str, groups: list[FindingGroup]) -> list[dict[str, Any]]:
             "matched": [{"field": f, "value": v, "matched_name": m} for f, v, m in sorted(party["matched"])],
             "rigs": int(np.unique(np.concatenate(rows[key])).size),
         })
-    out.sort(key=lambda p: (-p["rigs"], p["party"]))
+    out.sort(key=party_order)
     return out
+
+
+def party_order(party: Mapping[str, Any]) -> tuple[int, int, str, str]:
+    """Most severe first (a sanctioned party before an export-control one), then most rigs."""
+    return (-int(Severity.parse(party["severity"])), -party["rigs"], party["party"], party["rule_id"])
 
 
 def _note(notes: dict[tuple[str, str], str], m: Match) -> dict[str, Any]:
