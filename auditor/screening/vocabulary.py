@@ -279,6 +279,21 @@ _SYNONYM_LINES = """
     department: dept
     government: govt
     market: mkt mkts
+    russia: russian rossii rossiiskaya rossiyskaya rossiiskii rossiyskiy rossiyskii rossiiskoi
+    russia: rossiyskoy rossiiskie rossiyskie rossiyskiye rossiiskoe rossiyskoe rossiiskoy
+    china: chinese
+    iran: iranian
+    korea: korean
+    syria: syrian
+    ukraine: ukrainian
+    crimea: crimean
+    palestine: palestinian
+    europe: european
+    asia: asian
+    germany: german
+    france: french
+    science: nauk nauki
+    airline: avialinii aviakompaniya
     motor: motors
     line: lines
     venture: ventures

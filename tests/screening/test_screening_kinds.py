@@ -91,6 +91,8 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Ministry of Railways of the Democratic People's Republic of Korea", "DPRK Ministry of Railways", "northkorea"),
         ("Acme Shipping Agency (People's Republic of China)", "Acme Shipping Agency (PRC)", "china"),
         ("Orion Maritime Services", "Orion Marine Services", "marine"),
+        ("АО «Уралхим» России", "Uralkhim of Russia JSC", "russia"),
+        ("Korean Shipbuilding Engineering Co", "Shipbuilding Engineering Co (Korea)", "korea"),
         # A Roman "I", "V" or "X" after a word that numbers a series is a number.
         ("Harbor Growth Fund V LP", "Harbor Growth Fund 5 LP", "5"),
         ("Northwind Receivables Trust Series A", "NORTHWIND RECEIVABLES TRUST, SERIES A", "series"),
