@@ -34,10 +34,11 @@ candidates a query reaches.
 from __future__ import annotations
 
 import gc
+import marshal
 import multiprocessing
 import os
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -199,10 +200,14 @@ def _pack(ids: Iterable[int]) -> bytes:
     return array("i", ids).tobytes()
 
 
+_NO_IDS: array[int] = array("i")  # what most look-ups find; never changed by a caller
+
+
 def _unpack(blob: bytes | None) -> array[int]:
+    if not blob:
+        return _NO_IDS
     ids = array("i")
-    if blob:
-        ids.frombytes(blob)
+    ids.frombytes(blob)
     return ids
 
 
@@ -223,6 +228,87 @@ def _entry_from_row(row: tuple[Any, ...]) -> ListEntry:
 def _norm_row(norm: NormalisedName) -> tuple[Any, ...]:
     return (norm.original, norm.tokens, norm.legal_forms, norm.qualifiers, norm.bracketed,
             norm.spelled, norm.legal_initials)
+
+
+# Each distinct normalised name of an entry, as the parts the index is made of:
+# (normalised row, weight, distinctive words, runs of words joined, acronyms of runs,
+#  three-letter-and-legal-form acronyms, key if made only of generic words, generic words).
+_NameParts = tuple[tuple[Any, ...], float, list[str], list[str], list[str], list[str], "str | None", list[str]]
+# Parts of a share of the entries: [(entry index, its names' parts)], the lookup keys of their
+# distinctive words, and the middle signatures of those keys.
+_Share = tuple[list[tuple[int, list[_NameParts]]], dict[str, list[str]], set[str]]
+# Above this many entries the index is built on two CPUs (``_all_name_parts``).
+PARALLEL_MIN_ENTRIES = 4000
+
+
+def _name_parts(first_index: int, names: list[tuple[str, ...]]) -> _Share:
+    """The parts of the index that each entry's names (listed name first, then aliases)
+    give on their own: normalising them is most of the build, and needs nothing else."""
+    entries: list[tuple[int, list[_NameParts]]] = []
+    lookup_keys: dict[str, list[str]] = {}
+    for index, listed_names in enumerate(names, start=first_index):
+        seen: set[tuple[Any, ...]] = set()
+        parts: list[_NameParts] = []
+        for listed in listed_names:
+            norm = normalise_name(listed)
+            if norm.is_empty or norm.key in seen:
+                continue
+            seen.add(norm.key)
+            tokens = norm.tokens
+            distinctive = [t for t in set(tokens + norm.qualifiers) if not is_generic(t)]
+            for token in distinctive:
+                if token not in lookup_keys:
+                    lookup_keys[token] = list(set(_lookup_keys(token)))
+            parts.append((
+                _norm_row(norm),
+                sum(map(token_weight, tokens)),
+                distinctive,
+                list(set(_joins(tokens)) | _spelled_joins(norm)),
+                list(_run_acronyms(norm)),
+                list(_legal_acronyms(norm)),
+                _GENERIC_KEY_SEP.join(sorted(set(tokens))) if all(map(is_generic, tokens)) else None,
+                sorted({t for t in tokens if is_generic(t)}),
+            ))
+        entries.append((index, parts))
+    signatures = {_middle_signature(k) for keys in lookup_keys.values() for k in keys if len(k) >= 4}
+    return entries, lookup_keys, signatures
+
+
+# The second half of the names a forked build worker reads (set just before it forks).
+_FORKED_NAMES: tuple[int, list[tuple[str, ...]]] | None = None
+
+
+def _warm_up() -> None:
+    """What every process that screens or builds starts by making, made once before forking
+    workers: they inherit it instead of each making it again (the Han-to-pinyin and Cyrillic
+    transliterators and the org-type tables behind ``normalise_name`` take 0.2 s to set up
+    on first use, the generic words' keys a few ms)."""
+    normalise_name("华为 Битривер Acme (Shenzhen) Co., Ltd.")
+    _generic_keys()
+
+
+def _name_parts_forked() -> bytes:
+    assert _FORKED_NAMES is not None, "set by _all_name_parts before it forks"
+    return marshal.dumps(_name_parts(*_FORKED_NAMES))  # plain data: marshal is the quick way over
+
+
+def _all_name_parts(names: list[tuple[str, ...]]) -> list[_Share]:
+    """``_name_parts`` of every entry, in entry order: a big list is split in two, a forked
+    worker does the second half while this process does the first (the worker inherits the
+    names; its parts come back as one marshal string)."""
+    global _FORKED_NAMES
+    if len(names) < PARALLEL_MIN_ENTRIES or _worker_count() < 2:
+        return [_name_parts(0, names)]
+    half = len(names) // 2
+    _FORKED_NAMES = (half, names[half:])
+    _warm_up()
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            second = pool.apply_async(_name_parts_forked)
+            first = _name_parts(0, names[:half])
+            return [first, marshal.loads(second.get())]
+    finally:
+        _FORKED_NAMES = None
 
 
 class Screener:
@@ -250,34 +336,31 @@ class Screener:
         acronym_postings: dict[str, list[int]] = defaultdict(list)  # "tsmc" -> records
         # A three-letter word and the initials of its legal form: "ZTE Corp" -> "ztec"
         legal_acronyms: dict[str, list[int]] = defaultdict(list)
-        self._norm_cache: dict[int, NormalisedName] = {}
-        for index, entry in enumerate(ordered):
-            seen: set[tuple[Any, ...]] = set()
-            for listed in (entry.name, *entry.aliases):
-                norm = normalise_name(listed)
-                if norm.is_empty or norm.key in seen:
-                    continue
-                seen.add(norm.key)
-                record_id = len(records)
-                records.append((index, _norm_row(norm)))
-                self._norm_cache[record_id] = norm
-                tokens = norm.tokens
-                weights.append(sum(map(token_weight, tokens)))
-                for token in {t for t in tokens + norm.qualifiers if not is_generic(t)}:
-                    postings[token].append(record_id)
-                for token in set(_joins(tokens)) | _spelled_joins(norm):
-                    join_postings[token].append(record_id)
-                for acronym in _run_acronyms(norm):
-                    acronym_postings[acronym].append(record_id)
-                for acronym in _legal_acronyms(norm):
-                    legal_acronyms[acronym].append(record_id)
-                if all(map(is_generic, tokens)):
-                    generic_names[_GENERIC_KEY_SEP.join(sorted(set(tokens)))].append(record_id)
-                for token in sorted({t for t in tokens if is_generic(t)}):
-                    generic_postings[token].append(record_id)
+        lookup_keys: dict[str, list[str]] = {}  # distinctive token -> its lookup keys
+        middle_signatures: set[str] = set()
+        for entry_parts, token_keys_part, signatures in _all_name_parts([(e.name, *e.aliases) for e in ordered]):
+            lookup_keys.update(token_keys_part)
+            middle_signatures |= signatures
+            for index, parts in entry_parts:
+                for row, weight, distinctive, joins, run_acronyms, legal, generic_key, generic in parts:
+                    record_id = len(records)
+                    records.append((index, row))
+                    weights.append(weight)
+                    for token in distinctive:
+                        postings[token].append(record_id)
+                    for token in joins:
+                        join_postings[token].append(record_id)
+                    for acronym in run_acronyms:
+                        acronym_postings[acronym].append(record_id)
+                    for acronym in legal:
+                        legal_acronyms[acronym].append(record_id)
+                    if generic_key is not None:
+                        generic_names[generic_key].append(record_id)
+                    for token in generic:
+                        generic_postings[token].append(record_id)
         token_keys: dict[str, list[str]] = defaultdict(list)  # lookup key -> tokens
         for token in sorted(postings):
-            for key in set(_lookup_keys(token)):
+            for key in lookup_keys[token]:
                 token_keys[key].append(token)
         self._records = records
         self._weights = array("d", weights)
@@ -288,7 +371,8 @@ class Screener:
         self._generic_names = {k: _pack(v) for k, v in generic_names.items()}
         self._generic_postings = {k: _pack(v) for k, v in generic_postings.items()}
         self._token_keys = {k: " ".join(v) for k, v in token_keys.items()}
-        self._middle_signatures = frozenset(_middle_signature(k) for k in token_keys if len(k) >= 4)
+        self._middle_signatures = frozenset(middle_signatures)
+        self._norm_cache: dict[int, NormalisedName] = {}
         self._similar_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     # -- stored form -------------------------------------------------------------------
@@ -306,7 +390,8 @@ class Screener:
             "generic_names": self._generic_names,
             "generic_postings": self._generic_postings,
             "token_keys": self._token_keys,
-            "middle_signatures": self._middle_signatures,
+            # Sorted ourselves: marshal writes a frozenset this big fifty times slower.
+            "middle_signatures": tuple(sorted(self._middle_signatures)),
         }
 
     @classmethod
@@ -326,7 +411,7 @@ class Screener:
         self._generic_names = state["generic_names"]
         self._generic_postings = state["generic_postings"]
         self._token_keys = state["token_keys"]
-        self._middle_signatures = state["middle_signatures"]
+        self._middle_signatures = frozenset(state["middle_signatures"])
         self._norm_cache = {}
         self._similar_cache = {}
         return self
@@ -398,7 +483,6 @@ class Screener:
         acronym_of: dict[int, set[str]] = defaultdict(set)  # record -> query words that are its acronym
         acronym_in: dict[int, set[str]] = defaultdict(set)  # record -> its words that are the query's acronym
         words = query.tokens + query.qualifiers
-        occurrences = Counter(words)  # "Issa Issa Osman": each "issa" pairs
         for token in sorted({t for t in words if not is_generic(t)}):
             reached: dict[int, float] = {}
             for similar in self._similar_tokens(token)[0]:
@@ -406,13 +490,14 @@ class Screener:
                 for record_id in _unpack(self._postings.get(similar)):
                     if sim > reached.get(record_id, 0.0):
                         reached[record_id] = sim
-                listed_runs = _unpack(self._join_postings.get(similar))
+                listed_runs = self._join_postings.get(similar)
                 if listed_runs:
                     spellings.add(similar)
-                    for record_id in listed_runs:
+                    for record_id in _unpack(listed_runs):
                         joined[record_id].add(token)
+            occurrences = words.count(token)  # "Issa Issa Osman": each "issa" pairs
             for record_id, sim in reached.items():
-                reached_by[record_id] += sim * occurrences[token]
+                reached_by[record_id] += sim * occurrences
         token_runs = _joins_with_runs(query.tokens)
         for run, token in token_runs:
             for similar in self._similar_joined(token):
@@ -616,7 +701,7 @@ class Screener:
             return {name: self.screen(name, as_of, lists, threshold) for name in distinct}
         global _FORKED_JOB
         _FORKED_JOB = (self, as_of, lists, threshold)
-        _generic_keys()  # built once here rather than once in every worker
+        _warm_up()
         # Frozen objects are never scanned by the workers' garbage collector, which would
         # otherwise touch, and so copy, every page of the inherited index.
         gc.freeze()
