@@ -309,6 +309,21 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
+def count_distinct_rows(parts: Sequence[np.ndarray], table_rows: int) -> int:
+    """How many distinct rows `parts` hold together. Sorting (np.unique) a fleet-sized set took
+    0.8 s at a million rigs; marking the rows in a table-sized mask is linear, and is used
+    where it is cheaper than a sort: when the parts hold an eighth of the table or more."""
+    if not parts:
+        return 0
+    total = sum(len(p) for p in parts)
+    if total * 8 < table_rows:
+        return int(len(np.unique(np.concatenate(parts))))
+    mask = np.zeros(table_rows, dtype=bool)
+    for p in parts:
+        mask[p] = True
+    return int(np.count_nonzero(mask))
+
+
 def _fingerprint_hasher(rule_id: str, ev_json: str) -> Callable[[str], str]:
     """fingerprint(rule_id, asset_key, ev_json) as a function of asset_key (prefix hashed once)."""
     prefix = hashlib.sha256(f"{rule_id}\x00{ev_json}\x00".encode())

@@ -12,11 +12,9 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-import numpy as np
-
 from auditor.formats import charts, tariff_view
 from auditor.formats.document import audit_id, header, rejected_rows  # noqa: F401 (audit_id re-exported)
-from auditor.model import AuditResult, BaselineSource, FindingRow, Rule, Severity, canonical_json
+from auditor.model import AuditResult, BaselineSource, FindingRow, Rule, Severity, canonical_json, count_distinct_rows
 from auditor.public_names import public_name
 
 SEVERITIES = [s.label for s in sorted(Severity, reverse=True)]  # critical first
@@ -120,18 +118,18 @@ def rule_sections(result: AuditResult) -> list[RuleSection]:
         s.by_severity[g.effective_severity.label] += n
         s.severity = max(s.severity, g.effective_severity)
     for rid, s in acc.items():
-        s.rigs = int(len(np.unique(np.concatenate(rows[rid]))))
+        s.rigs = count_distinct_rows(rows[rid], len(result.table))
         s.severe_open = s.by_severity["critical"] + s.by_severity["high"]
         s.severe_open_rigs = s.rigs if s.severe_open == s.count else _severe_rigs(
-            [g for g in result.groups if g.rule.id == rid])
+            [g for g in result.groups if g.rule.id == rid], len(result.table))
     if result.waivers or result.baseline is not None:
         _split_by_state(result, acc)
     return sorted(acc.values(), key=lambda s: (-int(s.severity), s.rule.id))
 
 
-def _severe_rigs(groups) -> int:
+def _severe_rigs(groups, table_rows: int) -> int:
     rows = [g.rows for g in groups if g.effective_severity >= Severity.HIGH]
-    return int(len(np.unique(np.concatenate(rows)))) if rows else 0
+    return count_distinct_rows(rows, table_rows) if rows else 0
 
 
 def _split_by_state(result: AuditResult, acc: dict[str, RuleSection]) -> None:
