@@ -49,7 +49,7 @@ STOPWORDS: frozenset[str] = _words(
     """
     of the and for in on at to a an by with
     de del la las los el le les des du y e et und der die das von fuer para por con
-    al wa s fi ol lil
+    al wa s fi ol lil ar ash az ul ud
     no nr www number
     """
 )

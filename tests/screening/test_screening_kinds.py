@@ -73,6 +73,9 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("招商银行", "Zhaoshang Bank", "bank"),
         ("Muassasat al-Rahma al-Khairiya", "Al-Rahma Charitable Foundation", "charity"),
         ("Sharikat al-Falah lil-Tijara", "Al-Falah Trading Company", "trade"),
+        # The Arabic article as it sounds before some letters ("ar-", "ash-") or in Urdu ("-ud-").
+        ("Markaz ar-Rashid", "Markaz al-Rashid", "rashid"),
+        ("Idara-ud-Tamir", "Idara al-Tamir", "idara, tamir"),
         ("上海精密仪器有限公司", "Shanghai Precision Instrument Co., Ltd.", "precision, instrument"),
         ("中国移动", "China Mobile", "mobile"),
         # Standard abbreviations of generic words, and letters joined by "&".
