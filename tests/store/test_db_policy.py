@@ -53,3 +53,15 @@ def test_sqlite_file_upgrades_itself(tmp_path):
     proc = _audit(db, tmp_path / "out")
     assert proc.returncode == 1, proc.stderr
     assert current_revision(open_engine(db)) == head_revision()
+
+
+def test_the_head_commands_check_is_alembics_head(tmp_path):
+    """Commands compare the store with db.HEAD_REVISION instead of loading the migration
+    scripts: it must be the newest migration, and a store upgraded to it reads back as it."""
+    from auditor.store.db import HEAD_REVISION, upgrade
+
+    assert HEAD_REVISION == head_revision()
+    engine = open_engine(f"sqlite:///{tmp_path}/h.db")
+    assert current_revision(engine) is None
+    upgrade(engine)
+    assert current_revision(engine) == HEAD_REVISION
