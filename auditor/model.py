@@ -406,6 +406,16 @@ class FindingColumns(NamedTuple):
     keys: list[str]  # asset keys
     serials: list[str | None]
 
+    def fingerprints(self, lo: int = 0, hi: int | None = None) -> tuple[list[str], list[str] | None]:
+        """Fingerprints of findings lo:hi, and each one's evidence JSON when some group adds
+        evidence per rig (a duty on each declared value; None: each finding has its group's own)."""
+        keys, gis = self.keys[lo:hi], self.group_index[lo:hi]
+        if any(g.row_evidence for g in self.groups):
+            merged = [self.identities[g].evidence(row) for g, row in zip(gis, self.rows[lo:hi])]
+            return [m[2](k) for m, k in zip(merged, keys)], [m[1] for m in merged]
+        hashers = [identity.shared[2] for identity in self.identities]
+        return [hashers[g](k) for g, k in zip(gis, keys)], None
+
 
 class FindingRow(NamedTuple):
     """One finding in its cheapest form (see AuditResult.finding_rows)."""

@@ -21,6 +21,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from auditor.formats.json_format import string_array_bytes
 from auditor.formats.report_view import base_view, fill_rows
 from auditor.formats.templates import environment, templates_dir
 from auditor.model import AuditResult, canonical_json
@@ -159,15 +160,7 @@ def _row_chunk(result: AuditResult, c: Any, rule_index: dict[str, int], strings:
     gis = np.asarray(c.group_index, dtype=np.int64)
     site_col = result.table.columns["site"]
     site_codes = site_col.codes[np.asarray(c.rows, dtype=np.int64)].astype(np.int64)
-    merged = [c.identities[g].evidence(row) for g, row in zip(c.group_index, c.rows)] \
-        if any(g.row_evidence for g in c.groups) else None
-    if merged is None:
-        shared = [identity.shared for identity in c.identities]
-        fps = [shared[g][2](k) for g, k in zip(c.group_index, c.keys)]
-        ev_of_row = None
-    else:
-        fps = [m[2](k) for m, k in zip(merged, c.keys)]
-        ev_of_row = [m[1] for m in merged]
+    fps, ev_of_row = c.fingerprints()
     # First occurrences, as (position, slot, text); interned in that order.
     found: list[tuple[int, int, str]] = []
     _, first = _first_positions(gis, len(c.groups))
@@ -216,8 +209,7 @@ def _row_chunk(result: AuditResult, c: Any, rule_index: dict[str, int], strings:
         "",
     )
     # Every row comes as ",[…]": the text of the whole array, without the first comma.
-    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)[joined.offset:joined.offset + n + 1]
-    return bytes(memoryview(joined.buffers()[2])[offsets[0]:offsets[-1]]).decode("utf-8")[1:]
+    return string_array_bytes(joined).decode("utf-8")[1:]
 
 
 def _asset(name: str) -> str:

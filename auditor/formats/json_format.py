@@ -139,16 +139,13 @@ def _columnar_chunk(c: FindingColumns, lo: int, hi: int, groups: GroupTable, fil
     import pyarrow.compute as pc
 
     keys, serials, gis = c.keys[lo:hi], c.serials[lo:hi], c.group_index[lo:hi]
-    if any(g.row_evidence for g in c.groups):
+    fps, evidence = c.fingerprints(lo, hi)
+    if evidence is not None:
         # Rigs that add to their group's evidence (a duty on each declared value) have their
-        # own entry in `groups` and fingerprint function, looked up per rig.
-        merged = [c.identities[g].evidence(row) for g, row in zip(gis, c.rows[lo:hi])]
-        entries = pa.array([groups.index[(id(c.groups[g]), m[1])] for g, m in zip(gis, merged)], type=pa.int64())
-        fps = [m[2](k) for m, k in zip(merged, keys)]
+        # own entry in `groups`, looked up per rig.
+        entries = pa.array([groups.index[(id(c.groups[g]), e)] for g, e in zip(gis, evidence)], type=pa.int64())
         group_part = pc.binary_join_element_wise('","group":', entries.cast(pa.string()), "")
     else:
-        fingerprint = [identity.shared[2] for identity in c.identities]
-        fps = [fingerprint[g](k) for g, k in zip(gis, keys)]
         entry = [groups.index[(id(g), identity.shared[1])] for g, identity in zip(c.groups, c.identities)]
         group_part = pa.array([f'","group":{e}' for e in entry], type=pa.string()).take(pa.array(gis, type=pa.int32()))
     tails = [f',"rule_id":{_str(g.rule.id)},"severity":"{g.effective_severity.label}","status":"open"}}' for g in c.groups]
@@ -170,8 +167,13 @@ def _columnar_chunk(c: FindingColumns, lo: int, hi: int, groups: GroupTable, fil
         pa.array(tails, type=pa.string()).take(pa.array(gis, type=pa.int32())),
         "",  # the separator between the parts above
     )
-    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)[joined.offset:joined.offset + len(joined) + 1]
-    return bytes(memoryview(joined.buffers()[2])[offsets[0]:offsets[-1]])
+    return string_array_bytes(joined)
+
+
+def string_array_bytes(arr: Any) -> bytes:
+    """The UTF-8 text of a pyarrow string array's values, one after the other, copied once."""
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[arr.offset:arr.offset + len(arr) + 1]
+    return bytes(memoryview(arr.buffers()[2])[offsets[0]:offsets[-1]])
 
 
 def finding_lines(result: AuditResult, c: FindingColumns, groups: GroupTable, files: list[str]) -> Iterator[str]:
