@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from auditor import __version__
-from auditor.engine.checks.screen import party_order
 from auditor.engine.coverage import incomplete_reasons
 from auditor.engine.evaluate import evaluate
 from auditor.engine.loader import load_rules
@@ -84,7 +83,7 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None,
         tariff=evaluation.tariff,
         cleared_matches=tuple(evaluation.cleared_matches),
         clearances_not_applied=tuple(evaluation.clearances_not_applied),
-        screening_parties=tuple(sorted(evaluation.screening_parties, key=party_order)),  # every rule's, in one order
+        screening_parties=tuple(evaluation.screening_parties),
         screening_party_rigs=evaluation.screening_party_rigs,
         devices=evaluation.devices,
         organisation=opts.organisation,

@@ -16,6 +16,7 @@ import numpy as np
 from auditor.engine import checks
 from auditor.engine.budget import RuleTimeout, time_budget
 from auditor.engine.checks.base import EvalContext
+from auditor.engine.checks.screen import party_order
 from auditor.engine.coverage import FieldPresence, Gap, RuleCoverage, rule_gaps, uncovered_sources
 from auditor.model import ClearedScreening, FindingGroup, InventorySource, InventoryTable, Rule, Severity, TariffExposure
 
@@ -118,7 +119,7 @@ def evaluate(
         result.coverage.append(RuleCoverage(rule.id, "partial" if gaps else "evaluated", gaps))
     result.tariff = ctx.tariff
     result.clearances_not_applied = ctx.clearances_not_applied
-    result.screening_parties = ctx.screening_parties
+    result.screening_parties = sorted(ctx.screening_parties, key=party_order)  # every rule's, in one order
     result.screening_party_rigs = ctx.screening_party_rigs
     return result
 

@@ -20,7 +20,15 @@ import numpy as np
 from auditor.engine.checks.base import EvalContext, Where
 from auditor.engine.grouping import group_rows
 from auditor.engine.render import render
-from auditor.model import CANONICAL_COLUMNS, ClearedScreening, FindingGroup, InventoryTable, Rule, Severity
+from auditor.model import (
+    CANONICAL_COLUMNS,
+    ClearedScreening,
+    FindingGroup,
+    InventoryTable,
+    Rule,
+    Severity,
+    count_distinct_rows,
+)
 from auditor.refdata.importers.effects import list_severity
 
 if TYPE_CHECKING:
@@ -116,10 +124,9 @@ class ScreenCheck:
                 if entries:
                     groups.append(self._finding(rule, rows, field, value, entries, notes))
         if groups:
-            ctx.screening_parties.extend(parties(rule.id, groups))
+            ctx.screening_parties.extend(parties(rule.id, groups, len(table)))
             # Rigs matching any listed party, each once (a rig can match several parties).
-            rigs = int(np.unique(np.concatenate([g.rows for g in groups])).size)
-            ctx.screening_party_rigs += rigs
+            ctx.screening_party_rigs += count_distinct_rows([g.rows for g in groups], len(table))
         return groups
 
     @staticmethod
@@ -144,7 +151,7 @@ class ScreenCheck:
         return FindingGroup(rule, rows, render(rule.message, values), evidence, severity=severity)
 
 
-def parties(rule_id: str, groups: list[FindingGroup]) -> list[dict[str, Any]]:
+def parties(rule_id: str, groups: list[FindingGroup], table_rows: int) -> list[dict[str, Any]]:
     """The listed parties a rule's findings point at, each once, with every list and legal
     effect it carries, the inventory values that matched it and the number of rigs: what an
     officer reads first ("3 parties, 41 rigs") before the per-rig rows.
@@ -176,10 +183,9 @@ def parties(rule_id: str, groups: list[FindingGroup]) -> list[dict[str, Any]]:
             "legal_effects": sorted(e for e in party["legal_effects"] if e),
             "severity": max(list_severity(name)[0] for name in party["lists"]).label,
             "matched": [{"field": f, "value": v, "matched_name": m} for f, v, m in sorted(party["matched"])],
-            "rigs": int(np.unique(np.concatenate(rows[key])).size),
+            "rigs": count_distinct_rows(rows[key], table_rows),
         })
-    out.sort(key=party_order)
-    return out
+    return out  # ordered with every rule's parties by evaluate (party_order)
 
 
 def party_order(party: Mapping[str, Any]) -> tuple[int, int, str, str]:
