@@ -31,7 +31,7 @@ class CslCsvImporter:
     description = "trade.gov Consolidated Screening List, consolidated.csv"
 
     def sniff(self, head: FileHead) -> bool:
-        return set(REQUIRED) <= {h.lstrip("\ufeff") for h in head.header}
+        return set(REQUIRED) <= set(head.header)  # read_head removed any byte-order mark
 
     def parse(self, path: Path) -> ImportResult:
         text = read_text(path)
