@@ -37,6 +37,7 @@ import gc
 import marshal
 import multiprocessing
 import os
+import re
 from array import array
 from collections import defaultdict
 from contextlib import contextmanager
@@ -51,6 +52,7 @@ from auditor.screening.match import (
     ACRONYM_MIN_LENGTH,
     DEFAULT_THRESHOLD,
     Comparison,
+    acronym_alone,
     acronyms,
     compare_normalised,
 )
@@ -676,6 +678,8 @@ class Screener:
                 else:
                     comparison = replace(comparison, b=listed)
             party = (entry.list_name, entry.entity_id)
+            if comparison.score >= threshold and _initials_by_chance(comparison):
+                continue
             if comparison.score >= threshold and comparison.score > best.get(party, (-1.0,))[0]:
                 best[party] = (comparison.score, record_id, comparison)
         matches = [self._match(name, record_id, comparison, threshold) for _, record_id, comparison in best.values()]
@@ -736,6 +740,23 @@ class Screener:
             entry=entry,
         )
 
+
+def _initials_by_chance(comparison: Comparison) -> bool:
+    """True when a one-word query matches a listed name only as the initials of its words
+    and the list does not write that acronym ("TIAA" / "Taibah International Aid Agency").
+    Among tens of thousands of listed names some spell almost any four letters, so such a
+    match is chance more often than not; where the list gives the acronym as an alias the
+    alias matches outright, and where it writes it in brackets ("Atomic Energy Organization
+    of Iran (AEOI)") it counts. Compared as a pair (``compare_names``) the acronym still
+    matches: there is no list of names to have picked it from."""
+    word = acronym_alone(comparison)
+    if word is None:
+        return False
+    listed = comparison.a if comparison.swapped else comparison.b
+    return word not in _WORD_RE.findall(listed.original.casefold())
+
+
+_WORD_RE = re.compile(r"[0-9a-z]+")
 
 # Above this many distinct names, screen_many uses a process pool: forking and collecting
 # results costs tens of milliseconds, well under the time of a few thousand names.
