@@ -64,7 +64,7 @@ from auditor.screening.normalize import (
     normalise_name,
     token_weight,
 )
-from auditor.screening.tokens import token_similarity, translit_skeleton
+from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
 from auditor.screening.vocabulary import GENERIC_WORDS
 
 # Queries with more generic words than this look up all-generic names by their rarest
@@ -132,6 +132,9 @@ def _lookup_keys(token: str) -> list[str]:
     """Keys under which a token is indexed and looked up (see module docstring); a list,
     repeats included, because it is made for every query word and join."""
     keys = [token, "~" + translit_skeleton(token)]
+    vowels = vowel_skeleton(token)
+    if vowels is not None:  # "Youssef" / "Yusuf": tokens.token_similarity pairs them
+        keys.append("*" + vowels)
     if len(token) >= 5:  # shorter tokens pair only when equal or equal in skeleton
         keys += [token[:i] + token[i + 1 :] for i in range(len(token))]  # one letter deleted
     if token.startswith("al") and len(token) >= 6:  # joined Arabic article
