@@ -278,12 +278,16 @@ def _name_parts(first_index: int, names: list[tuple[str, ...]]) -> _Share:
 _FORKED_NAMES: tuple[int, list[tuple[str, ...]]] | None = None
 
 
-def _warm_up() -> None:
+def _warm_up(names: Iterable[str] | None = None) -> None:
     """What every process that screens or builds starts by making, made once before forking
-    workers: they inherit it instead of each making it again (the Han-to-pinyin and Cyrillic
-    transliterators and the org-type tables behind ``normalise_name`` take 0.2 s to set up
-    on first use, the generic words' keys a few ms)."""
-    normalise_name("华为 Битривер Acme (Shenzhen) Co., Ltd.")
+    workers: they inherit it instead of each making it again (the org-type tables behind
+    ``normalise_name`` and the generic words' keys take a few tens of ms on first use).
+    The Han-to-pinyin transliterator takes 0.1 s to set up: it is made only when ``names``
+    (None: any name) have a letter outside ASCII, since a batch of Latin names never uses it
+    and this is time before the workers start."""
+    normalise_name("Acme (Shenzhen) Co., Ltd.")
+    if names is None or not all(map(str.isascii, names)):
+        normalise_name("华为 Битривер")
     _generic_keys()
 
 
@@ -701,7 +705,7 @@ class Screener:
             return {name: self.screen(name, as_of, lists, threshold) for name in distinct}
         global _FORKED_JOB
         _FORKED_JOB = (self, as_of, lists, threshold)
-        _warm_up()
+        _warm_up(distinct)
         # Frozen objects are never scanned by the workers' garbage collector, which would
         # otherwise touch, and so copy, every page of the inherited index.
         gc.freeze()
