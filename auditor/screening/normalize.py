@@ -384,6 +384,22 @@ def _split_camel_case(text: str) -> str:
     return _CAMEL_PART_RE.sub(split, text)
 
 
+def _branch_phrase(words: list[str]) -> tuple[list[str], list[str]]:
+    """Split off a name's closing branch phrase ("Al-Haramain : Tanzania Branch", "National
+    Iranian Tanker Company Sharjah Branch"): a branch is no separate legal person, so the
+    name names the party itself and the phrase counts only when the other name has it too
+    (it becomes optional, like a parenthesised alias). Places right before "branch" belong
+    to the phrase; something must come before them."""
+    if len(words) < 3 or words[-1] != "branch":
+        return words, []
+    start = len(words) - 1
+    while start > 1 and is_place(words[start - 1]):
+        start -= 1
+    if start == len(words) - 1:
+        return words, []  # "Acme Branch": no place, nothing says which branch
+    return words[:start], words[start:]
+
+
 def _words(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split Latin tokens into comparable words and legal forms; drop stopwords."""
     words: list[str] = []
@@ -407,13 +423,14 @@ def normalise_name(name: str) -> NormalisedName:
     text = _drop_redundant_parentheses(text)
     main = _PARENTHESES_RE.sub(" ", text)
     words, legal = _words(_latin_tokens(main))
+    words, branch = _branch_phrase(words)
     spelled = [_canonical(t) for t in _phrases(_series_numerals(_cardinals(_plain_tokens(main))))]
     # Initials of the legal form that ends the name ("…Company Limited" → "cl"), for acronyms.
     trailing = len(spelled)
     while trailing and spelled[trailing - 1] in LEGAL_FORMS and spelled[trailing - 1] not in words:
         trailing -= 1
     legal_initials = "".join(t[0] for t in spelled[trailing:])
-    qualifiers: list[str] = []
+    qualifiers: list[str] = branch
     bracketed: list[str] = []
     for group in _PARENTHESES_RE.findall(text):
         inside, inside_legal = _words(_latin_tokens(group))
