@@ -326,7 +326,7 @@ def _canonical(token: str) -> str:
     ordinal = _ORDINAL_RE.match(token)
     if ordinal:
         return ordinal.group(1)
-    known = _NUMBER_WORDS.get(token) or SYNONYMS.get(token)
+    known = _NUMBER_WORDS.get(token) or SYNONYMS.get(token) or _generic_singular(token)
     if known:
         return known
     if len(token) >= TYPO_MIN_LENGTH and token not in GENERIC_WORDS and token.isalpha():
@@ -335,6 +335,17 @@ def _canonical(token: str) -> str:
         if close:
             return SYNONYMS.get(close[0], close[0])
     return token
+
+
+def _generic_singular(token: str) -> str | None:
+    """The generic word a plural the synonym lists lack is of ("Stores", "Foods", "Hotels",
+    "Batteries"), or None: only a plural of a generic word is generic."""
+    if len(token) < 4 or not token.endswith("s") or token in GENERIC_WORDS:
+        return None  # "news", "gas", "works" are words of their own
+    for singular in (token[:-1], token[:-2], token[:-3] + "y" if token.endswith("ies") else ""):
+        if singular in GENERIC_WORDS:
+            return SYNONYMS.get(singular, singular)
+    return None
 
 
 def _is_acronym_of(token: str, words: list[str]) -> bool:
