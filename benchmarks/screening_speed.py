@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/screening_speed.py [--names 20000] [--seed 7] [--growth] [--dump FILE]
 
-Loads the CSL (csl_2023-11_partial.csv), OFAC SDN 2019 with the 2025 alternate names and
-the DoD 1260H list from the shared data directory (AUDITOR_SHARED_DIR, else
+Loads the CSL (csl_2023-11_partial.csv), OFAC SDN 2019 with the 2025 alternate names,
+the DoD 1260H list and the FCC Covered List from the shared data directory (AUDITOR_SHARED_DIR, else
 <repo>/../shared, else /work/shared) with the product's importers, adds the bundled curated
 list, builds the index (`Screener`), stores it and loads it back as `auditor lists import`
 and every later run do (``screening/index_store.py``), and screens generated company-name
@@ -59,9 +59,10 @@ def load_entries(lists: Path) -> list[ListEntry]:
     sdn = IMPORTERS["ofac-sdn"].parse(lists / "ofac_sdn_2019.csv").entries
     alternates = IMPORTERS["ofac-alt"].parse(lists / "ofac_alt_2025.csv").entries
     dod = IMPORTERS["dod-1260h"].parse(lists / "dod_1260h.csv").entries
+    fcc = IMPORTERS["fcc-covered"].parse(lists / "fcc_covered_list.csv").entries
     merged, leftovers, _ = merge_alternate_names(sdn, alternates)
     curated, _ = load_curated()
-    return [*csl, *merged, *leftovers, *dod, *curated]
+    return [*csl, *merged, *leftovers, *dod, *fcc, *curated]
 
 
 _SYLLABLES = ("ka lu vex tor min zen ri sol bel tek nor vi ta ro max qi an hua xin da "
