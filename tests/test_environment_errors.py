@@ -17,7 +17,9 @@ INVENTORY = "serial,manufacturer,model\nSN1,Bitmain,Antminer S21\n"
 def test_stdout_on_a_full_device_is_exit_2_with_a_message(tmp_path):
     inv = tmp_path / "inv.csv"
     inv.write_text(INVENTORY)
-    for args in (["rules", "list"], ["audit", str(inv), "--out", str(tmp_path / "out"), "--rules", "rules/data_quality"]):
+    # A fixed --as-of: an audit dated after the rules were last researched adds a warning.
+    audit = ["audit", str(inv), "--out", str(tmp_path / "out"), "--rules", "rules/data_quality", "--as-of", "2026-11-26"]
+    for args in (["rules", "list"], audit):
         with open("/dev/full", "w") as full:
             proc = subprocess.run([sys.executable, "-m", "auditor", *args], cwd=REPO, stdout=full,
                                   stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})

@@ -3,7 +3,7 @@
 Pipeline (each step exists because real list data needs it):
 
 1. Unicode NFKC and casefold — full-width letters, ligatures and "ß" compare equal to their
-   plain forms; CamelCase brands split ("MaxiTechGroup" → "maxi tech group"); letters joined
+   plain forms; business words run into a CamelCase brand split ("MaxiTechGroup" → "maxi tech group", not "MediaTek"); letters joined
    by "&" made one word ("AT&T" → "att", "H & M" → "hm").
 2. Chinese / Japanese legal forms and generic words ("有限公司", "科技", "深圳市") are replaced by
    English tokens; the remaining runs of Han characters become one pinyin token each, so
@@ -74,7 +74,9 @@ _PARENTHESES_RE = re.compile(r"\(([^()]*)\)")
 _WEB_RE = re.compile(r"\b(?:https?://)?www\.([a-z0-9-]+)(?:\.[a-z]{2,})+\b")  # "www.sercuba.com"
 # Letters joined by an ampersand are one name, not words and "and": "AT&T", "P & G", "H&M".
 _AMPERSAND_RE = re.compile(r"\b([a-z]{1,2}) ?& ?([a-z]{1,2})\b")
-_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+# A capitalised run inside a word ("Maxi|Tech|Group", "Media|Tek"), split off only when it
+# is a business word, place or legal form (below).
+_CAMEL_PART_RE = re.compile(r"(?<=[a-z])[A-Z][a-z]+")
 # Numbers identify ("99th" vs "33rd" division, "Holdings II" vs "III"): spelled-out
 # ordinals and Roman numerals (not the ambiguous "i", "v", "x") become digits.
 _NUMBER_WORDS: dict[str, str] = {
@@ -313,6 +315,7 @@ _VOCABULARY: dict[str, list[str]] = {}
 for _word in sorted(GENERIC_WORDS | set(SYNONYMS)):
     _VOCABULARY.setdefault(_word[0], []).append(_word)
 _PHRASE_STARTS = frozenset(phrase.split()[0] for phrase in PHRASES)
+_CAMEL_WORDS = GENERIC_WORDS | frozenset(SYNONYMS) | LEGAL_FORMS
 # One edit in about nine letters: "technolgies" is "technologies", "electronic" is not "electron".
 TYPO_MIN_LENGTH = 8
 TYPO_SIMILARITY = 0.88
@@ -368,6 +371,19 @@ def _drop_redundant_parentheses(text: str) -> str:
     return _PARENTHESES_RE.sub(replace, text)
 
 
+def _split_camel_case(text: str) -> str:
+    """Split the business words, places and legal forms a brand runs into ("MaxiTechGroup" →
+    "Maxi Tech Group", "PetroChina" → "Petro China"), not other capitalised parts: the
+    fragment of "MediaTek" or "CleanSpark" is no word of its own, and split off it would
+    pair with the same fragment of an unrelated name ("Services GP Tek"). Words run
+    together are still recognised as such when compared (``match._join_runs``)."""
+    def split(match: re.Match[str]) -> str:
+        part = match.group(0)
+        return " " + part if part.casefold() in _CAMEL_WORDS else part
+
+    return _CAMEL_PART_RE.sub(split, text)
+
+
 def _words(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split Latin tokens into comparable words and legal forms; drop stopwords."""
     words: list[str] = []
@@ -384,7 +400,7 @@ def _words(tokens: list[str]) -> tuple[list[str], list[str]]:
 def normalise_name(name: str) -> NormalisedName:
     """Normalise one name (see the module docstring for the steps)."""
     text = unicodedata.normalize("NFKC", name or "")
-    text = _CAMEL_RE.sub(" ", text).casefold()  # "MaxiTechGroup" -> "maxi tech group"
+    text = _split_camel_case(text).casefold()
     text = _WEB_RE.sub(r"\1", text)  # a web address names its domain
     if "&" in text:
         text = _AMPERSAND_RE.sub(r"\1\2", text)  # "at&t" -> "att"

@@ -103,6 +103,8 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Seven-Eleven Japan Co", "7-Eleven Japan Co", "7, 11"),
         # Korean initial r before y: the North's romanisation and the South's.
         ("Ryugyong Trading Corporation", "Yugyong Trading Corporation", "ryugyong~yugyong"),
+        # Business words run into a brand are split off it.
+        ("MaxiTechGroup", "Maxi Technology Group", "generic words matched (weak evidence): technology, group"),
     ],
 )
 def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, shown: str) -> None:
@@ -132,6 +134,11 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("Seguros Horizonte", "Horizonte Bank"),  # insurance / bank
         ("Five Ten Mining", "Fifteen Mining"),  # 5 10, not 15
         ("Maersk Holdings A/S", "Maersk Holdings V"),  # "A/S" is a legal form, "V" a number here
+        # One distinctive word in common, and each name says another business or place.
+        ("Kestrel Resources", "Kestrel Consulting"),
+        ("Kestrel Electronics", "Congo Kestrel"),
+        ("Marin", "Marine Ltd"),  # a one-word generic name must be met by its very word
+        ("BrightTek Inc", "Tek Services"),  # "Tek" is no word split off "BrightTek"
     ],
 )
 def test_near_misses_are_not_matches(a: str, b: str) -> None:
