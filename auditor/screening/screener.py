@@ -48,7 +48,9 @@ from typing import Any, Collection, Container, Iterable, Iterator
 
 from auditor.model import ListEntry
 from auditor.screening.match import (
+    ACRONYM_MAX_LENGTH,
     ACRONYM_MIN_LENGTH,
+    ACRONYM_MIN_WORDS,
     DEFAULT_THRESHOLD,
     Comparison,
     acronyms,
@@ -165,13 +167,24 @@ def _spelled_joins_with_runs(norm: NormalisedName) -> list[tuple[tuple[str, ...]
 
 
 def _run_acronyms(norm: NormalisedName) -> set[str]:
-    """Acronyms of the name and of each run of its words (see ``match.acronyms``)."""
+    """Acronyms of the name and of each run of its words: ``match.acronyms`` of the whole
+    name, and of every run of at least ``ACRONYM_MIN_WORDS`` of its words, with the initials
+    of its legal form when the run ends the name. A run's acronyms are its words' initials
+    and some of those legal initials, so they are cut from one string of initials here
+    rather than asked of ``acronyms`` run by run (a tenth of screening a name went there);
+    ``test_screening_index_exact`` checks that this gives exactly what ``acronyms`` gives."""
     tokens = norm.tokens[:12]
     found = acronyms(tokens, norm.legal_initials, norm.spelled)
+    initials = [token[:1] for token in tokens]  # as ``match._initials``: nothing for an empty word
+    legal = norm.legal_initials
     for start in range(len(tokens)):
-        for end in range(start + 2, len(tokens) + 1):
-            found |= acronyms(tokens[start:end], norm.legal_initials if end == len(tokens) else "")
-    return found
+        for end in range(start + ACRONYM_MIN_WORDS, len(tokens) + 1):
+            letters = "".join(initials[start:end])
+            if end == len(tokens):
+                found.update(letters + legal[:k] for k in range(len(legal) + 1))
+            else:
+                found.add(letters)
+    return {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
 
 
 def _legal_acronyms(norm: NormalisedName) -> set[str]:
@@ -278,12 +291,16 @@ def _name_parts(first_index: int, names: list[tuple[str, ...]]) -> _Share:
 _FORKED_NAMES: tuple[int, list[tuple[str, ...]]] | None = None
 
 
-def _warm_up() -> None:
+def _warm_up(names: Iterable[str] | None = None) -> None:
     """What every process that screens or builds starts by making, made once before forking
-    workers: they inherit it instead of each making it again (the Han-to-pinyin and Cyrillic
-    transliterators and the org-type tables behind ``normalise_name`` take 0.2 s to set up
-    on first use, the generic words' keys a few ms)."""
-    normalise_name("华为 Битривер Acme (Shenzhen) Co., Ltd.")
+    workers: they inherit it instead of each making it again (the org-type tables behind
+    ``normalise_name`` and the generic words' keys take a few tens of ms on first use).
+    The Han-to-pinyin transliterator takes 0.1 s to set up: it is made only when ``names``
+    (None: any name) have a letter outside ASCII, since a batch of Latin names never uses it
+    and this is time before the workers start."""
+    normalise_name("Acme (Shenzhen) Co., Ltd.")
+    if names is None or not all(map(str.isascii, names)):
+        normalise_name("华为 Битривер")
     _generic_keys()
 
 
@@ -506,27 +523,30 @@ class Screener:
                     joined[record_id].update(run)
         # The words as written run together (``_spelled_joins_with_runs``), looked up first
         # and filtered only when indexed: almost none are.
-        token_joins = {token for _, token in token_runs}
+        # (Each such look-up is one set intersection, run in C: almost nothing is found.)
         spelled = query.spelled
-        for size in (2, 3, 4):
-            for start in range(len(spelled) - size + 1):
-                run = spelled[start : start + size]
-                token = "".join(run)
-                listed = self._postings.get(token)
-                if listed and len(token) >= 5 and token not in token_joins:
+        spelled_runs = [(run, "".join(run)) for size in (2, 3, 4)
+                        for run in (spelled[start : start + size] for start in range(len(spelled) - size + 1))]
+        listed = self._postings.keys() & {token for _, token in spelled_runs}
+        if listed:
+            token_joins = {token for _, token in token_runs}
+            for run, token in spelled_runs:
+                if token in listed and len(token) >= 5 and token not in token_joins:
                     spellings.add(token)
-                    for record_id in _unpack(listed):
+                    for record_id in _unpack(self._postings[token]):
                         joined[record_id].update(run)
-        for token in set(words):
-            for record_id in _unpack(self._acronym_postings.get(token)):
+        for token in self._acronym_postings.keys() & set(words):
+            for record_id in _unpack(self._acronym_postings[token]):
                 acronym_of[record_id].add(token)
-        for acronym in _legal_acronyms(query):
-            for record_id in _unpack(self._acronym_postings.get(acronym)):
+        for acronym in self._acronym_postings.keys() & _legal_acronyms(query):
+            for record_id in _unpack(self._acronym_postings[acronym]):
                 acronym_of[record_id].add(acronym[:-len(query.legal_initials)])
-        for token in _run_acronyms(query):
-            for record_id in _unpack(self._postings.get(token)):
+        run_acronyms = _run_acronyms(query)
+        for token in self._postings.keys() & run_acronyms:
+            for record_id in _unpack(self._postings[token]):
                 acronym_in[record_id].add(token)
-            for record_id in _unpack(self._legal_acronyms.get(token)):
+        for token in self._legal_acronyms.keys() & run_acronyms:
+            for record_id in _unpack(self._legal_acronyms[token]):
                 acronym_in[record_id].update(t for t in self._records[record_id][1][1] if token.startswith(t))
         # Score bound for a name reached through distinctive query words of best similarities
         # s1…sk: each such pair scores at most 2 si (two distinctive words), each of the g
@@ -701,7 +721,7 @@ class Screener:
             return {name: self.screen(name, as_of, lists, threshold) for name in distinct}
         global _FORKED_JOB
         _FORKED_JOB = (self, as_of, lists, threshold)
-        _warm_up()
+        _warm_up(distinct)
         # Frozen objects are never scanned by the workers' garbage collector, which would
         # otherwise touch, and so copy, every page of the inherited index.
         gc.freeze()

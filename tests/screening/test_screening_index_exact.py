@@ -9,7 +9,9 @@ shortcut wrong fails here rather than silently losing a match:
 * a run of query words looks up only the one-letter deletions its signature allows: it must
   find exactly what all of them find;
 * listed names that normalise alike are compared once per query: every match must carry
-  the score and explanation of comparing the query with that very name.
+  the score and explanation of comparing the query with that very name;
+* the acronyms of a name's runs of words are cut from its string of initials: they must be
+  what ``match.acronyms`` gives for each run.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from pathlib import Path
 
 from auditor.screening import Screener
 from auditor.screening import screener as screener_module
-from auditor.screening.match import DEFAULT_THRESHOLD, compare_normalised
-from auditor.screening.normalize import GENERIC_WEIGHT, normalise_name
+from auditor.screening.match import DEFAULT_THRESHOLD, acronyms, compare_normalised
+from auditor.screening.normalize import GENERIC_WEIGHT, NormalisedName, normalise_name
 from auditor.screening.vocabulary import GENERIC_WORDS
 
 from .conftest import industry_names
@@ -90,3 +92,30 @@ def test_every_match_is_the_comparison_with_its_listed_name(screener: Screener) 
             assert match.explanation == expected, (name, match.matched_name)
             matched += 1
     assert matched > 500 and shared > 50
+
+
+def _acronyms_run_by_run(tokens: tuple[str, ...], legal_initials: str, spelled: tuple[str, ...]) -> set[str]:
+    """``match.acronyms`` of a whole name and of every run of two or more of its words, the
+    legal form's initials added when the run ends the name (what the index looks up)."""
+    tokens = tokens[:12]
+    found = acronyms(tokens, legal_initials, spelled)
+    for start in range(len(tokens)):
+        for end in range(start + 2, len(tokens) + 1):
+            found |= acronyms(tokens[start:end], legal_initials if end == len(tokens) else "")
+    return found
+
+
+def test_the_acronyms_of_runs_of_words_are_those_of_match_acronyms(screener: Screener) -> None:
+    names = _queries(screener) + [n for entry in screener.entries[::3] for n in (entry.name, *entry.aliases)]
+    some = 0
+    for name in names:
+        norm = normalise_name(name)
+        expected = _acronyms_run_by_run(norm.tokens, norm.legal_initials, norm.spelled)
+        assert screener_module._run_acronyms(norm) == expected, name
+        some += bool(expected)
+    # Names with an empty word, or more words than an acronym has letters, keep to the rule too.
+    for tokens, legal, spelled in ((("alpha", "", "beta", "gamma", "delta"), "cl", ()),
+                                   (tuple("abcdefghijkl"), "jsc", tuple("abcdefghijkl"))):
+        norm = NormalisedName("x", tokens, (), spelled=spelled, legal_initials=legal)
+        assert screener_module._run_acronyms(norm) == _acronyms_run_by_run(tokens, legal, spelled)
+    assert len(names) > 5000 and some > 2000
