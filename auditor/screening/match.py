@@ -491,6 +491,21 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     return None
 
 
+def acronym_alone(comparison: Comparison) -> str | None:
+    """The acronym a comparison rests on, when the first name given to ``compare_normalised``
+    is that one word and nothing else distinctive pairs ("TIAA" / "Taibah International Aid
+    Agency": an acronym read as the initials of the other name's words)."""
+    first = comparison.b if comparison.swapped else comparison.a
+    if len(first.tokens) != 1:
+        return None
+    word = first.tokens[0]
+    if any(p.kind != "acronym" and not _generic_pair(p) for p in comparison.pairs):
+        return None
+    if any(p.kind == "acronym" and word in (p.a, p.b) for p in comparison.pairs):
+        return word
+    return None
+
+
 def compare_names(a: str, b: str) -> float:
     """Similarity of two names in [0, 1]; ``DEFAULT_THRESHOLD`` and above is a match.
 

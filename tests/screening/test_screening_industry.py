@@ -38,3 +38,12 @@ def test_fcc_covered_producers_are_screened(screener: Screener, name: str, liste
     top = screener.screen(name, AS_OF)[0]
     assert (top.matched_name, top.score) == (listed, 1.0)
     assert top.list_name.startswith("FCC Covered List")
+
+
+def test_an_acronym_matches_a_listed_name_only_where_the_list_writes_it(screener: Screener) -> None:
+    # "TIAA" (a US pension fund) spells the initials of an SDN charity's words: chance, among
+    # tens of thousands of listed names, so no match; the charity's own name still matches.
+    assert screener.screen("TIAA", AS_OF) == []
+    assert "TAIBAH INTERNATIONAL AID AGENCY" in {m.matched_name for m in screener.screen("Taibah International Aid Agency", AS_OF)}
+    # The list writes "(AEOI)" after the name: the acronym matches it.
+    assert "Atomic Energy Organization of Iran (AEOI)" in {m.matched_name for m in screener.screen("AEOI", AS_OF)}
