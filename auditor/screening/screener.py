@@ -572,7 +572,9 @@ class Screener:
         for record_id, sims in reached_by.items():
             need = threshold * (query_weight + weights[record_id]) - 2 * DISTINCTIVE_WEIGHT * sims
             if generic_pairs < need or record_id in bounded_below:
-                continue  # below even if every generic query word paired with a distinctive word
+                # below the threshold even if every generic query word paired with a
+                # distinctive word, or bounded with its joins and acronyms below
+                continue
             if need <= 0 or self._generic_pairs_bound(generic_tokens, record_id) >= need:
                 found.add(record_id)
         distinctive = [t for t in query.tokens if not is_generic(t)]
