@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/screening_speed.py [--names 20000] [--seed 7] [--growth]
         [--dump FILE] [--runs 3] [--cli]
 
-Loads the CSL (csl_2023-11_partial.csv), OFAC SDN 2019 with the 2025 alternate names and
-the DoD 1260H list from the shared data directory (AUDITOR_SHARED_DIR, else
+Loads the CSL (csl_2023-11_partial.csv), OFAC SDN 2019 with the 2025 alternate names,
+the DoD 1260H list and the FCC Covered List from the shared data directory (AUDITOR_SHARED_DIR, else
 <repo>/../shared, else /work/shared) with the product's importers, adds the bundled curated
 list, builds the index (`Screener`) and stores it as `auditor lists import` does
 (``screening/index_store.py``). Generated company-name queries are then screened the way
@@ -64,7 +64,8 @@ def shared_lists_dir() -> Path | None:
 
 
 # The list files screened against, in the order `auditor lists import` takes them.
-LIST_FILES = ("csl_2023-11_partial.csv", "ofac_sdn_2019.csv", "ofac_alt_2025.csv", "dod_1260h.csv")
+LIST_FILES = ("csl_2023-11_partial.csv", "ofac_sdn_2019.csv", "ofac_alt_2025.csv", "dod_1260h.csv",
+              "fcc_covered_list.csv")
 AS_OF = date(2026, 1, 1)
 
 
@@ -75,9 +76,10 @@ def load_entries(lists: Path) -> list[ListEntry]:
     sdn = IMPORTERS["ofac-sdn"].parse(lists / LIST_FILES[1]).entries
     alternates = IMPORTERS["ofac-alt"].parse(lists / LIST_FILES[2]).entries
     dod = IMPORTERS["dod-1260h"].parse(lists / LIST_FILES[3]).entries
+    fcc = IMPORTERS["fcc-covered"].parse(lists / LIST_FILES[4]).entries
     merged, leftovers, _ = merge_alternate_names(sdn, alternates)
     curated, _ = load_curated()
-    return [*csl, *merged, *leftovers, *dod, *curated]
+    return [*csl, *merged, *leftovers, *dod, *fcc, *curated]
 
 
 _SYLLABLES = ("ka lu vex tor min zen ri sol bel tek nor vi ta ro max qi an hua xin da "

@@ -83,8 +83,6 @@ DEFAULT_THRESHOLD = 0.70
 JOIN_MATCH_MIN = 0.85
 # Weight of a generic word left over when both names have words left over (see below).
 CONFLICT_WEIGHT = 0.3
-# The same when the names share only one distinctive word (``_conflict_weight``).
-ONE_WORD_CONFLICT_WEIGHT = 0.5
 # Ceiling for a vetoed score (module docstring); kept well below DEFAULT_THRESHOLD.
 VETO_CAP = 0.50
 GENERIC_ONLY_CAP = VETO_CAP  # the name earlier versions used
@@ -423,8 +421,7 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
     # Electronics" / "Delta Parts Supply"): then they weigh more than mere extra words.
     leftover_weight = sum(map(token_weight, unmatched_a + unmatched_b))
     if unmatched_a and unmatched_b:
-        conflict = _conflict_weight(pairs, promoted, unmatched_a + unmatched_b)
-        leftover_weight = sum(max(token_weight(t), conflict) for t in unmatched_a + unmatched_b)
+        leftover_weight = sum(max(token_weight(t), CONFLICT_WEIGHT) for t in unmatched_a + unmatched_b)
     total = sum(weights) + leftover_weight
     token_score = matched / total if total else 0.0
     score, penalty = token_score, None
@@ -434,21 +431,6 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
     if veto:
         score, penalty = VETO_CAP, f"capped at {VETO_CAP:.2f}: {veto}"
     return Comparison(score, a, b, pairs, unmatched_a, unmatched_b, token_score, penalty, swapped, promoted)
-
-
-def _conflict_weight(pairs: tuple[TokenPair, ...], promoted: bool, leftover: tuple[str, ...]) -> float:
-    """Weight of a generic word left over when both names have words left over. Sharing a
-    single distinctive word, two names are told apart by what each adds when it says what
-    or where the business is (a line of business, a place, another distinctive word):
-    "Future Electronics" / "Future Systems", "Arch Resources" / "Arch Consulting", "Future
-    Electronics" / "Congo Future" name businesses that share an ordinary word, so their
-    other words weigh more. Words that only qualify ("Islamic" / "Humanitarian
-    Foundation") do not."""
-    distinctive = [p for p in pairs if not _generic_pair(p)]
-    telling = any(not is_generic(t) or is_place(t) or sector(t) for t in leftover)
-    if len(distinctive) == 1 and not promoted and telling:
-        return ONE_WORD_CONFLICT_WEIGHT
-    return CONFLICT_WEIGHT
 
 
 def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
@@ -506,6 +488,21 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
                     f"({only.a}~{only.b}) and other words differ")
         if len(pairs) == 1 and only.similarity < BARE_WORD_MIN:
             return f"one-word names need a near-exact match ({only.a}~{only.b})"
+    return None
+
+
+def acronym_alone(comparison: Comparison) -> str | None:
+    """The acronym a comparison rests on, when the first name given to ``compare_normalised``
+    is that one word and nothing else distinctive pairs ("TIAA" / "Taibah International Aid
+    Agency": an acronym read as the initials of the other name's words)."""
+    first = comparison.b if comparison.swapped else comparison.a
+    if len(first.tokens) != 1:
+        return None
+    word = first.tokens[0]
+    if any(p.kind != "acronym" and not _generic_pair(p) for p in comparison.pairs):
+        return None
+    if any(p.kind == "acronym" and word in (p.a, p.b) for p in comparison.pairs):
+        return word
     return None
 
 

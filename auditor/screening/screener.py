@@ -37,6 +37,7 @@ import gc
 import marshal
 import multiprocessing
 import os
+import re
 from array import array
 from collections import defaultdict
 from contextlib import contextmanager
@@ -53,6 +54,7 @@ from auditor.screening.match import (
     ACRONYM_MIN_WORDS,
     DEFAULT_THRESHOLD,
     Comparison,
+    acronym_alone,
     acronyms,
     compare_normalised,
 )
@@ -64,7 +66,7 @@ from auditor.screening.normalize import (
     normalise_name,
     token_weight,
 )
-from auditor.screening.tokens import token_similarity, translit_skeleton
+from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
 from auditor.screening.vocabulary import GENERIC_WORDS
 
 # Queries with more generic words than this look up all-generic names by their rarest
@@ -132,6 +134,9 @@ def _lookup_keys(token: str) -> list[str]:
     """Keys under which a token is indexed and looked up (see module docstring); a list,
     repeats included, because it is made for every query word and join."""
     keys = [token, "~" + translit_skeleton(token)]
+    vowels = vowel_skeleton(token)
+    if vowels is not None:  # "Youssef" / "Yusuf": tokens.token_similarity pairs them
+        keys.append("*" + vowels)
     if len(token) >= 5:  # shorter tokens pair only when equal or equal in skeleton
         keys += [token[:i] + token[i + 1 :] for i in range(len(token))]  # one letter deleted
     if token.startswith("al") and len(token) >= 6:  # joined Arabic article
@@ -701,6 +706,8 @@ class Screener:
                 else:
                     comparison = replace(comparison, b=listed)
             party = (entry.list_name, entry.entity_id)
+            if comparison.score >= threshold and _initials_by_chance(comparison):
+                continue
             if comparison.score >= threshold and comparison.score > best.get(party, (-1.0,))[0]:
                 best[party] = (comparison.score, record_id, comparison)
         matches = [self._match(name, record_id, comparison, threshold) for _, record_id, comparison in best.values()]
@@ -761,6 +768,23 @@ class Screener:
             entry=entry,
         )
 
+
+def _initials_by_chance(comparison: Comparison) -> bool:
+    """True when a one-word query matches a listed name only as the initials of its words
+    and the list does not write that acronym ("TIAA" / "Taibah International Aid Agency").
+    Among tens of thousands of listed names some spell almost any four letters, so such a
+    match is chance more often than not; where the list gives the acronym as an alias the
+    alias matches outright, and where it writes it in brackets ("Atomic Energy Organization
+    of Iran (AEOI)") it counts. Compared as a pair (``compare_names``) the acronym still
+    matches: there is no list of names to have picked it from."""
+    word = acronym_alone(comparison)
+    if word is None:
+        return False
+    listed = comparison.a if comparison.swapped else comparison.b
+    return word not in _WORD_RE.findall(listed.original.casefold())
+
+
+_WORD_RE = re.compile(r"[0-9a-z]+")
 
 # Above this many distinct names, screen_many uses a process pool: forking and collecting
 # results costs tens of milliseconds, well under the time of a few thousand names.

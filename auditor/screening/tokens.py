@@ -34,6 +34,14 @@ _SKELETON_RE = re.compile("|".join(sorted(map(re.escape, _SKELETON_MAP), key=len
 _DOUBLE_RE = re.compile(r"(.)\1+")
 # A pair equal only after that reduction is a near-certain, not a certain, match.
 SKELETON_DISCOUNT = 0.95
+# Words whose skeletons differ only in vowels ("Mohammad" / "Muhammad", "Hussein" /
+# "Hussain") pair, as a likely, not near-certain, match: below ``match.BARE_WORD_MIN``, so
+# two one-word names never match this way, and a lone shared word paired so is vetoed as a
+# sound-alike when other words differ.
+VOWEL_VARIANT_SIMILARITY = 0.85
+VOWEL_VARIANT_MIN_LENGTH = 5
+VOWEL_VARIANT_MIN_CONSONANTS = 3
+_VOWEL_RE = re.compile("[aeiou]")
 _EPSILON = 1e-9
 
 
@@ -44,6 +52,21 @@ def translit_skeleton(token: str) -> str:
         # in the South's: "Ryonbong" / "Yonbong", "Ryugyong" / "Yugyong".
         token = token[1:]
     return _DOUBLE_RE.sub(r"\1", _SKELETON_RE.sub(lambda m: _SKELETON_MAP[m.group(0)], token))
+
+
+@lru_cache(maxsize=1 << 17)
+def vowel_skeleton(token: str) -> str | None:
+    """The transliteration skeleton with its vowels masked ("Mohammad", "Muhammad" →
+    "m*h*m*d"; "Hussein", "Hussain" → "h*s**n"), for words of at least
+    ``VOWEL_VARIANT_MIN_LENGTH`` letters with at least three consonants; None for others.
+    Romanisations of Arabic (and Persian, Urdu) names differ mostly in the vowels the script
+    does not write. With two consonants too many words agree ("Rossiia" / "Russia": "Bank
+    Rossiya" is not the "Bank of Russia")."""
+    skeleton = translit_skeleton(token)
+    if len(skeleton) < VOWEL_VARIANT_MIN_LENGTH or not skeleton.isalpha():
+        return None
+    masked = _VOWEL_RE.sub("*", skeleton)
+    return masked if len(masked) - masked.count("*") >= VOWEL_VARIANT_MIN_CONSONANTS else None
 
 
 @lru_cache(maxsize=1 << 18)
@@ -62,6 +85,8 @@ def token_similarity(a: str, b: str) -> float:
     if skeleton_a[:1] == skeleton_b[:1]:
         skeleton = SKELETON_DISCOUNT * OSA.normalized_similarity(skeleton_a, skeleton_b)
     sim = max(sim, skeleton)
+    if sim < VOWEL_VARIANT_SIMILARITY and vowel_skeleton(a) is not None and vowel_skeleton(a) == vowel_skeleton(b):
+        sim = VOWEL_VARIANT_SIMILARITY
     if len(a) == len(b) == 4 and sim < TOKEN_MATCH_MIN and OSA.distance(a, b) == 1 and sorted(a) == sorted(b):
         return SHORT_SWAP_SIMILARITY
     if a.startswith("al") != b.startswith("al"):

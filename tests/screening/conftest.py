@@ -23,9 +23,10 @@ def screener() -> Screener:
     sdn = IMPORTERS["ofac-sdn"].parse(lists / "ofac_sdn_2019.csv").entries
     alternates = IMPORTERS["ofac-alt"].parse(lists / "ofac_alt_2025.csv").entries
     dod = IMPORTERS["dod-1260h"].parse(lists / "dod_1260h.csv").entries
+    fcc = IMPORTERS["fcc-covered"].parse(lists / "fcc_covered_list.csv").entries
     merged, leftovers, _ = merge_alternate_names(sdn, alternates)
     curated, _ = load_curated()
-    return Screener([*csl, *merged, *leftovers, *dod, *curated])
+    return Screener([*csl, *merged, *leftovers, *dod, *fcc, *curated])
 
 
 def industry_names() -> list[str]:

@@ -27,3 +27,23 @@ def test_sophgo_spellings_match_their_entity_list_entries(screener: Screener, na
     top = [m for m in screener.screen(name, AS_OF) if m.score == 1.0]
     assert {m.matched_name for m in top} == {"Sophgo Technologies Ltd.", "Sophgo Technologies Pte. Ltd."}
     assert all(m.list_name.startswith("Entity List") and "2025-00480" in m.source for m in top)
+
+
+@pytest.mark.parametrize(("name", "listed"), [
+    ("ZTE Corporation", "ZTE Corporation"),
+    ("Hytera Communications Corporation Limited", "Hytera Communications Corporation"),
+])
+def test_fcc_covered_producers_are_screened(screener: Screener, name: str, listed: str) -> None:
+    """The FCC Covered List names producers, not SDN-style parties; a supplier that is one is found."""
+    top = screener.screen(name, AS_OF)[0]
+    assert (top.matched_name, top.score) == (listed, 1.0)
+    assert top.list_name.startswith("FCC Covered List")
+
+
+def test_an_acronym_matches_a_listed_name_only_where_the_list_writes_it(screener: Screener) -> None:
+    # "TIAA" (a US pension fund) spells the initials of an SDN charity's words: chance, among
+    # tens of thousands of listed names, so no match; the charity's own name still matches.
+    assert screener.screen("TIAA", AS_OF) == []
+    assert "TAIBAH INTERNATIONAL AID AGENCY" in {m.matched_name for m in screener.screen("Taibah International Aid Agency", AS_OF)}
+    # The list writes "(AEOI)" after the name: the acronym matches it.
+    assert "Atomic Energy Organization of Iran (AEOI)" in {m.matched_name for m in screener.screen("AEOI", AS_OF)}

@@ -103,6 +103,8 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Seven-Eleven Japan Co", "7-Eleven Japan Co", "7, 11"),
         # Korean initial r before y: the North's romanisation and the South's.
         ("Ryugyong Trading Corporation", "Yugyong Trading Corporation", "ryugyong~yugyong"),
+        # Romanisations of Arabic names that differ in the vowels the script does not write.
+        ("Mohamed Hussein Trading Company", "Muhammad Hussain Trading Co", "mohamed~muhammad, hussein~hussain"),
         # Business words run into a brand are split off it.
         ("MaxiTechGroup", "Maxi Technology Group", "generic words matched (weak evidence): technology, group"),
     ],
@@ -134,11 +136,10 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("Seguros Horizonte", "Horizonte Bank"),  # insurance / bank
         ("Five Ten Mining", "Fifteen Mining"),  # 5 10, not 15
         ("Maersk Holdings A/S", "Maersk Holdings V"),  # "A/S" is a legal form, "V" a number here
-        # One distinctive word in common, and each name says another business or place.
-        ("Kestrel Resources", "Kestrel Consulting"),
-        ("Kestrel Electronics", "Congo Kestrel"),
         ("Marin", "Marine Ltd"),  # a one-word generic name must be met by its very word
         ("BrightTek Inc", "Tek Services"),  # "Tek" is no word split off "BrightTek"
+        ("Kanaan", "Kenan"),  # vowels alone: too weak for one-word names
+        ("Rossiya Trading", "Russia Trading"),  # vowels alone, and two consonants only
     ],
 )
 def test_near_misses_are_not_matches(a: str, b: str) -> None:
@@ -149,3 +150,24 @@ def test_near_misses_are_not_matches(a: str, b: str) -> None:
 def test_a_one_word_name_matching_exactly_still_matches() -> None:
     assert compare_names("Bitmain", "Bitmain Technologies Ltd") >= DEFAULT_THRESHOLD
     assert compare_names("Rosneft", "Rosneft Oil Company") >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "listed_as"),
+    [
+        # Name and alias of one listed party that share a single distinctive word, each adding
+        # a business word, a place or a group word the other lacks. Weighing such leftovers
+        # more ("Future Electronics" / "Congo Future" are two businesses) lost 77 of these
+        # within-entry pairs of the shared lists and gained none: only knowing that "Future"
+        # is an ordinary word and "Suntac" a brand tells the two kinds apart.
+        ("SUNTAC GROUP", "SUNTAC TECHNOLOGIES", "SDN 45468"),
+        ("Hesai Group", "Hesai Technology Co., Ltd.", "DoD 1260H, Hesai Group"),
+        ("COCHAN ANGOLA", "GRUPO COCHAN", "SDN 33938"),
+        ("SIWI Electronics Corporation", "SIWI Group", "Entity List, SIWI"),
+        ("CoreZing Electronics", "Corezing International", "Entity List, CoreZing"),
+        ("LLC SBERBANK FINANCIAL COMPANY", "SBERBANK FINANCE LLC", "SSI / SDN 18744"),
+        ("Joinus Freight Systems Global Logistics Limited", "Joinus Freight Systems HK Ltd", "Entity List, Joinus"),
+    ],
+)
+def test_the_lists_own_variants_sharing_one_distinctive_word_match(a: str, b: str, listed_as: str) -> None:
+    assert compare_names(a, b) >= DEFAULT_THRESHOLD, listed_as
