@@ -175,6 +175,10 @@ class Comparison:
             parts.append("unmatched words: " + ", ".join(unmatched))
         if self.promoted:
             parts.append("a name made only of generic words is contained in the other: its words identify it")
+        branch = [" ".join(n.qualifiers) for n in (self.a, self.b) if _branch_places(n)]
+        if branch:
+            parts.append(f"branch named ({'; '.join(branch)}): a branch is no separate legal person, "
+                         "it counts only if both names name one")
         if self.a.legal_forms or self.b.legal_forms:
             parts.append("legal forms ignored")
         if self.penalty:
@@ -442,6 +446,9 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         return f"different numbers ({' '.join(numbers_a)} / {' '.join(numbers_b)})"
     if numbers_a or numbers_b:
         return f"a number only one name has ({' '.join(numbers_a or numbers_b)})"
+    branches = (_branch_places(a), _branch_places(b))
+    if all(branches) and branches[0] != branches[1]:
+        return f"different branches ({' '.join(branches[0])} / {' '.join(branches[1])})"
     if a.series != b.series:
         return f"different series ({' '.join(a.series) or '-'} / {' '.join(b.series) or '-'})"
     if a.bracketed and b.bracketed and not any(
@@ -504,6 +511,13 @@ def acronym_alone(comparison: Comparison) -> str | None:
     if any(p.kind == "acronym" and word in (p.a, p.b) for p in comparison.pairs):
         return word
     return None
+
+
+def _branch_places(name: NormalisedName) -> tuple[str, ...]:
+    """The places of a name's branch phrase ("Tanzania Branch": normalize._branch_phrase)."""
+    if "branch" not in name.qualifiers:
+        return ()
+    return tuple(q for q in name.qualifiers if is_place(q))
 
 
 def compare_names(a: str, b: str) -> float:

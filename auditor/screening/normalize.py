@@ -326,7 +326,7 @@ def _canonical(token: str) -> str:
     ordinal = _ORDINAL_RE.match(token)
     if ordinal:
         return ordinal.group(1)
-    known = _NUMBER_WORDS.get(token) or SYNONYMS.get(token)
+    known = _NUMBER_WORDS.get(token) or SYNONYMS.get(token) or _generic_singular(token)
     if known:
         return known
     if len(token) >= TYPO_MIN_LENGTH and token not in GENERIC_WORDS and token.isalpha():
@@ -335,6 +335,17 @@ def _canonical(token: str) -> str:
         if close:
             return SYNONYMS.get(close[0], close[0])
     return token
+
+
+def _generic_singular(token: str) -> str | None:
+    """The generic word a plural the synonym lists lack is of ("Stores", "Foods", "Hotels",
+    "Batteries"), or None: only a plural of a generic word is generic."""
+    if len(token) < 4 or not token.endswith("s") or token in GENERIC_WORDS:
+        return None  # "news", "gas", "works" are words of their own
+    for singular in (token[:-1], token[:-2], token[:-3] + "y" if token.endswith("ies") else ""):
+        if singular in GENERIC_WORDS:
+            return SYNONYMS.get(singular, singular)
+    return None
 
 
 def _is_acronym_of(token: str, words: list[str]) -> bool:
@@ -384,6 +395,22 @@ def _split_camel_case(text: str) -> str:
     return _CAMEL_PART_RE.sub(split, text)
 
 
+def _branch_phrase(words: list[str]) -> tuple[list[str], list[str]]:
+    """Split off a name's closing branch phrase ("Al-Haramain : Tanzania Branch", "National
+    Iranian Tanker Company Sharjah Branch"): a branch is no separate legal person, so the
+    name names the party itself and the phrase counts only when the other name has it too
+    (it becomes optional, like a parenthesised alias). Places right before "branch" belong
+    to the phrase; something must come before them."""
+    if len(words) < 3 or words[-1] != "branch":
+        return words, []
+    start = len(words) - 1
+    while start > 1 and is_place(words[start - 1]):
+        start -= 1
+    if start == len(words) - 1:
+        return words, []  # "Acme Branch": no place, nothing says which branch
+    return words[:start], words[start:]
+
+
 def _words(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split Latin tokens into comparable words and legal forms; drop stopwords."""
     words: list[str] = []
@@ -407,13 +434,14 @@ def normalise_name(name: str) -> NormalisedName:
     text = _drop_redundant_parentheses(text)
     main = _PARENTHESES_RE.sub(" ", text)
     words, legal = _words(_latin_tokens(main))
+    words, branch = _branch_phrase(words)
     spelled = [_canonical(t) for t in _phrases(_series_numerals(_cardinals(_plain_tokens(main))))]
     # Initials of the legal form that ends the name ("…Company Limited" → "cl"), for acronyms.
     trailing = len(spelled)
     while trailing and spelled[trailing - 1] in LEGAL_FORMS and spelled[trailing - 1] not in words:
         trailing -= 1
     legal_initials = "".join(t[0] for t in spelled[trailing:])
-    qualifiers: list[str] = []
+    qualifiers: list[str] = branch
     bracketed: list[str] = []
     for group in _PARENTHESES_RE.findall(text):
         inside, inside_legal = _words(_latin_tokens(group))

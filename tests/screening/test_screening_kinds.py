@@ -15,6 +15,7 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Iris Energy Limited", "IRISL", "spelling or sound alone"),
         ("Intel Corporation", "Inter LLC", "near-exact"),
         ("HSBC Bank (Jersey) Limited", "HSBC Bank (Guernsey) Limited", "different words in brackets"),
+        ("Kestrel Foundation Kenya Branch", "Kestrel Foundation Somalia Branch", "different branches (kenya / somalia)"),
         ("Huawei Technologies (Thailand) Co., Ltd.", "Huawei Technologies Co., Ltd.", "place in brackets"),
         ("Blackstone Capital Partners VII L.P.", "Blackstone Capital Partners VIII L.P.", "different numbers (7 / 8)"),
         ("Morgan Stanley Capital I Trust 2006-2", "Morgan Stanley Capital I Trust 2007-2", "2006 / 2007"),
@@ -105,6 +106,10 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Ryugyong Trading Corporation", "Yugyong Trading Corporation", "ryugyong~yugyong"),
         # Romanisations of Arabic names that differ in the vowels the script does not write.
         ("Mohamed Hussein Trading Company", "Muhammad Hussain Trading Co", "mohamed~muhammad, hussein~hussain"),
+        # A branch is the party itself ("Sharjah Branch", "Tanzania Branch").
+        ("Kestrel Shipping Company Sharjah Branch", "Kestrel Shipping Co", "branch named (sharjah branch)"),
+        # A plural of a generic word the synonym lists lack is that generic word.
+        ("Kestrel Stores Inc", "Kestrel Store", "generic words matched (weak evidence): store"),
         # Business words run into a brand are split off it.
         ("MaxiTechGroup", "Maxi Technology Group", "generic words matched (weak evidence): technology, group"),
     ],
