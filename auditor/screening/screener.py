@@ -506,18 +506,23 @@ class Screener:
         acronym_in: dict[int, set[str]] = defaultdict(set)  # record -> its words that are the query's acronym
         words = query.tokens + query.qualifiers
         for token in sorted({t for t in words if not is_generic(t)}):
+            # Each record at the best similarity of the indexed words it has: set from the
+            # least similar word to the most, so the last value set is the best (dict
+            # updates run in C; the order of the records is never used).
             reached: dict[int, float] = {}
-            for similar in self._similar_tokens(token)[0]:
-                sim = token_similarity(token, similar)
-                for record_id in _unpack(self._postings.get(similar)):
-                    if sim > reached.get(record_id, 0.0):
-                        reached[record_id] = sim
+            similar_words = sorted((token_similarity(token, similar), similar)
+                                   for similar in self._similar_tokens(token)[0])
+            for sim, similar in similar_words:
+                reached.update(dict.fromkeys(_unpack(self._postings.get(similar)), sim))
                 listed_runs = self._join_postings.get(similar)
                 if listed_runs:
                     spellings.add(similar)
                     for record_id in _unpack(listed_runs):
                         joined[record_id].add(token)
             occurrences = words.count(token)  # "Issa Issa Osman": each "issa" pairs
+            if not reached_by and occurrences == 1:
+                reached_by.update(reached)  # the sums start at 0.0: each is that similarity
+                continue
             for record_id, sim in reached.items():
                 reached_by[record_id] += sim * occurrences
         token_runs = _joins_with_runs(query.tokens)
@@ -530,12 +535,11 @@ class Screener:
         # and filtered only when indexed: almost none are.
         # (Each such look-up is one set intersection, run in C: almost nothing is found.)
         spelled = query.spelled
-        spelled_runs = [(run, "".join(run)) for size in (2, 3, 4)
-                        for run in (spelled[start : start + size] for start in range(len(spelled) - size + 1))]
-        listed = self._postings.keys() & {token for _, token in spelled_runs}
+        listed = self._postings.keys() & {"".join(spelled[start : start + size]) for size in (2, 3, 4)
+                                          for start in range(len(spelled) - size + 1)}
         if listed:
             token_joins = {token for _, token in token_runs}
-            for run, token in spelled_runs:
+            for run, token in _joins_with_runs(spelled, (2, 3, 4)):
                 if token in listed and len(token) >= 5 and token not in token_joins:
                     spellings.add(token)
                     for record_id in _unpack(self._postings[token]):
@@ -569,16 +573,17 @@ class Screener:
         generic_pairs = (GENERIC_WEIGHT + DISTINCTIVE_WEIGHT) * len(generic_tokens)
         found: set[int] = set()
         weights = self._weights
+        bounded_below = {*joined, *acronym_of, *acronym_in}  # joins and acronyms change the weights
         for record_id, sims in reached_by.items():
-            if record_id in joined or record_id in acronym_of or record_id in acronym_in:
-                continue  # joins and acronyms change the weights: bounded below
             need = threshold * (query_weight + weights[record_id]) - 2 * DISTINCTIVE_WEIGHT * sims
-            if generic_pairs < need:
-                continue  # even if every generic query word paired with a distinctive word
+            if generic_pairs < need or record_id in bounded_below:
+                # below the threshold even if every generic query word paired with a
+                # distinctive word, or bounded with its joins and acronyms below
+                continue
             if need <= 0 or self._generic_pairs_bound(generic_tokens, record_id) >= need:
                 found.add(record_id)
         distinctive = [t for t in query.tokens if not is_generic(t)]
-        for record_id in {*joined, *acronym_of, *acronym_in}:
+        for record_id in bounded_below:
             if self._joined_bound(record_id, words, distinctive, joined.get(record_id, ()), spellings,
                                   acronym_of.get(record_id, ()), acronym_in.get(record_id, ())) >= threshold:
                 found.add(record_id)
