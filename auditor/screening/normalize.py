@@ -3,8 +3,9 @@
 Pipeline (each step exists because real list data needs it):
 
 1. Unicode NFKC and casefold — full-width letters, ligatures and "ß" compare equal to their
-   plain forms; business words run into a CamelCase brand split ("MaxiTechGroup" → "maxi tech group", not "MediaTek"); letters joined
-   by "&" made one word ("AT&T" → "att", "H & M" → "hm").
+   plain forms; business words run into a CamelCase brand split off ("MaxiTechGroup" →
+   "maxi tech group", but "MediaTek" stays one word); letters joined by "&" made one word
+   ("AT&T" → "att", "H & M" → "hm").
 2. Chinese / Japanese legal forms and generic words ("有限公司", "科技", "深圳市") are replaced by
    English tokens; the remaining runs of Han characters become one pinyin token each, so
    "华为" and "Huawei" agree (``vocabulary.CJK_TERMS``).

@@ -135,7 +135,7 @@ def _lookup_keys(token: str) -> list[str]:
     repeats included, because it is made for every query word and join."""
     keys = [token, "~" + translit_skeleton(token)]
     vowels = vowel_skeleton(token)
-    if vowels is not None:  # "Youssef" / "Yusuf": tokens.token_similarity pairs them
+    if vowels is not None:  # "Mohammad" / "Muhammad": tokens.token_similarity pairs them
         keys.append("*" + vowels)
     if len(token) >= 5:  # shorter tokens pair only when equal or equal in skeleton
         keys += [token[:i] + token[i + 1 :] for i in range(len(token))]  # one letter deleted
