@@ -314,6 +314,10 @@ def acronyms(tokens: tuple[str, ...] | list[str], legal_initials: str, spelled: 
     if spelled:
         found.add(_initials(spelled))
         found.add(_initials([w for w in spelled if w not in STOPWORDS]))
+        # Words as written before the legal form, split at capitals ("ChangXin Memory
+        # Technologies, Inc." → "CXMT"), with some or all of its initials.
+        core = [w for w in spelled[: len(spelled) - len(legal_initials)] if w not in STOPWORDS]
+        found.update(_initials(core) + legal_initials[:k] for k in range(len(legal_initials) + 1))
     return {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
 
 

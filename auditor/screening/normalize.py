@@ -77,6 +77,7 @@ _AMPERSAND_RE = re.compile(r"\b([a-z]{1,2}) ?& ?([a-z]{1,2})\b")
 # A capitalised run inside a word ("Maxi|Tech|Group", "Media|Tek"), split off only when it
 # is a business word, place or legal form (below).
 _CAMEL_PART_RE = re.compile(r"(?<=[a-z])[A-Z][a-z]+")
+_CAMEL_ALL_RE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 # Numbers identify ("99th" vs "33rd" division, "Holdings II" vs "III"): spelled-out
 # ordinals and Roman numerals (not the ambiguous "i", "v", "x") become digits.
 _NUMBER_WORDS: dict[str, str] = {
@@ -382,6 +383,15 @@ def _drop_redundant_parentheses(text: str) -> str:
     return _PARENTHESES_RE.sub(replace, text)
 
 
+def _prepared(text: str) -> str:
+    """Casefolded, a web address read as its domain, letters around "&" joined, and
+    parentheses that repeat the name dropped."""
+    text = _WEB_RE.sub(r"\1", text.casefold())  # a web address names its domain
+    if "&" in text:
+        text = _AMPERSAND_RE.sub(r"\1\2", text)  # "at&t" -> "att"
+    return _drop_redundant_parentheses(text)
+
+
 def _split_camel_case(text: str) -> str:
     """Split the business words, places and legal forms a brand runs into ("MaxiTechGroup" →
     "Maxi Tech Group", "PetroChina" → "Petro China"), not other capitalised parts: the
@@ -426,16 +436,16 @@ def _words(tokens: list[str]) -> tuple[list[str], list[str]]:
 @lru_cache(maxsize=65536)
 def normalise_name(name: str) -> NormalisedName:
     """Normalise one name (see the module docstring for the steps)."""
-    text = unicodedata.normalize("NFKC", name or "")
-    text = _split_camel_case(text).casefold()
-    text = _WEB_RE.sub(r"\1", text)  # a web address names its domain
-    if "&" in text:
-        text = _AMPERSAND_RE.sub(r"\1\2", text)  # "at&t" -> "att"
-    text = _drop_redundant_parentheses(text)
+    raw = unicodedata.normalize("NFKC", name or "")
+    text = _prepared(_split_camel_case(raw))
     main = _PARENTHESES_RE.sub(" ", text)
     words, legal = _words(_latin_tokens(main))
     words, branch = _branch_phrase(words)
-    spelled = [_canonical(t) for t in _phrases(_series_numerals(_cardinals(_plain_tokens(main))))]
+    # The words as written split at every capital ("ChangXin Memory" → "chang xin memory"):
+    # the initials of an acronym ("CXMT") and words run together are read from them.
+    every_capital = _CAMEL_ALL_RE.sub(" ", raw)
+    written = main if every_capital == raw else _PARENTHESES_RE.sub(" ", _prepared(every_capital))
+    spelled = [_canonical(t) for t in _phrases(_series_numerals(_cardinals(_plain_tokens(written))))]
     # Initials of the legal form that ends the name ("…Company Limited" → "cl"), for acronyms.
     trailing = len(spelled)
     while trailing and spelled[trailing - 1] in LEGAL_FORMS and spelled[trailing - 1] not in words:

@@ -110,6 +110,8 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Kestrel Shipping Company Sharjah Branch", "Kestrel Shipping Co", "branch named (sharjah branch)"),
         # A plural of a generic word the synonym lists lack is that generic word.
         ("Kestrel Stores Inc", "Kestrel Store", "generic words matched (weak evidence): store"),
+        # An acronym of the words as written, split at every capital.
+        ("HXMT", "HuaXin Memory Technologies, Inc.", "huaxin memory technology~hxmt (acronym)"),
         # Business words run into a brand are split off it.
         ("MaxiTechGroup", "Maxi Technology Group", "generic words matched (weak evidence): technology, group"),
     ],
