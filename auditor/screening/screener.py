@@ -175,9 +175,10 @@ def _run_acronyms(norm: NormalisedName) -> set[str]:
     """Acronyms of the name and of each run of its words: ``match.acronyms`` of the whole
     name, and of every run of at least ``ACRONYM_MIN_WORDS`` of its words, with the initials
     of its legal form when the run ends the name. A run's acronyms are its words' initials
-    and some of those legal initials, so they are cut from one string of initials here
-    rather than asked of ``acronyms`` run by run (a tenth of screening a name went there);
-    ``test_screening_index_exact`` checks that this gives exactly what ``acronyms`` gives."""
+    and some of those legal initials, so they are cut from one list of initials here rather
+    than asked of ``acronyms`` run by run (a call, a set and a filter per run, for every
+    query and every listed name); ``test_screening_index_exact`` checks that this gives
+    exactly what ``acronyms`` gives."""
     tokens = norm.tokens[:12]
     found = acronyms(tokens, norm.legal_initials, norm.spelled)
     initials = [token[:1] for token in tokens]  # as ``match._initials``: nothing for an empty word
@@ -532,8 +533,8 @@ class Screener:
                 for record_id in _unpack(self._postings.get(similar)):
                     joined[record_id].update(run)
         # The words as written run together (``_spelled_joins_with_runs``), looked up first
-        # and filtered only when indexed: almost none are.
-        # (Each such look-up is one set intersection, run in C: almost nothing is found.)
+        # (all at once: one set intersection, in C) and filtered only when indexed: almost
+        # none are. The query's words and acronyms below are looked up the same way.
         spelled = query.spelled
         listed = self._postings.keys() & {"".join(spelled[start : start + size]) for size in (2, 3, 4)
                                           for start in range(len(spelled) - size + 1)}
