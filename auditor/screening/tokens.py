@@ -29,6 +29,9 @@ _SKELETON_MAP = {
     "tsh": "ch", "tzh": "ch", "ts": "k", "tz": "k",  # ts/tz read as c, and c as k unless before h
     "ck": "k", "q": "k", "x": "ks", "ch": "ch", "c": "k",
     "ph": "f", "w": "v", "y": "i", "ou": "u", "oo": "u", "ee": "i",
+    # Russian ж and дж are written zh / dzh in English romanisation and j in French- and
+    # Turkic-style spellings the lists also carry ("PEZHAK" / "PEJAK", "Alimzhan" / "Alimjan").
+    "dzh": "j", "zh": "j",
 }
 _SKELETON_RE = re.compile("|".join(sorted(map(re.escape, _SKELETON_MAP), key=len, reverse=True)))
 _DOUBLE_RE = re.compile(r"(.)\1+")

@@ -178,3 +178,16 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
 )
 def test_the_lists_own_variants_sharing_one_distinctive_word_match(a: str, b: str, listed_as: str) -> None:
     assert compare_names(a, b) >= DEFAULT_THRESHOLD, listed_as
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "listed_as"),
+    [
+        # ж / дж romanised as zh / dzh or as j, within one entry of the shared lists.
+        ("PEZHAK", "PEJAK", "SDN 11351"),
+        ("TOKHTAKHOUNOV, Alimzhan", "TOKHTAKHOUNOV, Alimjan", "SDN 23230"),
+        ("JALOLOV, Najmiddin", "ZHALOLOV, Nazhmiddin", "SDN 10930"),
+    ],
+)
+def test_zh_and_j_romanisations_of_one_name_match(a: str, b: str, listed_as: str) -> None:
+    assert compare_names(a, b) >= DEFAULT_THRESHOLD, listed_as
