@@ -196,7 +196,7 @@ def _pair_text(p: TokenPair) -> str:
 
 def _generic_name_covered(
     tokens: list[str], unmatched: tuple[str, ...], unmatched_other: tuple[str, ...],
-    pairs: list[TokenPair],
+    pairs: tuple[TokenPair, ...],
 ) -> bool:
     """A name made only of generic words ("China Mobile Communications", "China Electronics
     Technology Group") is its own identity: it matches when every one of its words pairs up,
@@ -414,8 +414,8 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
 
     # A name made only of generic words ("Shenyang Aircraft", "China Telecom") that the
     # other name wholly contains is identified by those words: they count as distinctive.
-    promoted = _generic_name_covered(ta[:main_a], unmatched_a, unmatched_b, list(pairs)) or _generic_name_covered(
-        tb[:main_b], unmatched_b, unmatched_a, list(pairs)
+    promoted = _generic_name_covered(ta[:main_a], unmatched_a, unmatched_b, pairs) or _generic_name_covered(
+        tb[:main_b], unmatched_b, unmatched_a, pairs
     )
 
     def group_weight(g: _Group) -> float:
