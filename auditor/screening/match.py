@@ -70,7 +70,7 @@ from auditor.screening.normalize import (
     sector,
     token_weight,
 )
-from auditor.screening.tokens import token_similarity
+from auditor.screening.tokens import token_similarity, vowel_skeleton
 from auditor.screening.vocabulary import STOPWORDS
 
 # Threshold: the best F1 on the `tune` half of tests/screening/pairs.csv among 0.50, 0.55 …
@@ -209,6 +209,18 @@ def _generic_name_covered(
     )
 
 
+def _leftover_weight(token: str, other_leftovers: tuple[str, ...]) -> float:
+    """Weight of a word left over when both names have words left over: they describe two
+    businesses differently ("Delta Electronics" / "Delta Parts Supply"), so a generic word
+    weighs ``CONFLICT_WEIGHT``, more than a mere extra word. A place describes no business but
+    where a party is registered ("Hangzhou Hikvision" / "Hikvision Digital Technology"): it
+    keeps its weight, unless the other name has a distinctive word left over, which may be
+    another place ("Beihang University Dongying …" / "Beihang University Jiangxi …")."""
+    if is_place(token) and all(map(is_generic, other_leftovers)):
+        return token_weight(token)
+    return max(token_weight(token), CONFLICT_WEIGHT)
+
+
 def _generic_pair(pair: TokenPair) -> bool:
     if pair.kind != "word":
         return False  # an acronym or run-together spelling is evidence of the whole name
@@ -318,7 +330,15 @@ def acronyms(tokens: tuple[str, ...] | list[str], legal_initials: str, spelled: 
         # Technologies, Inc." → "CXMT"), with some or all of its initials.
         core = [w for w in spelled[: len(spelled) - len(legal_initials)] if w not in STOPWORDS]
         found.update(_initials(core) + legal_initials[:k] for k in range(len(legal_initials) + 1))
-    return {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+    found = {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+    if spelled and len(tokens) == ACRONYM_MIN_WORDS:
+        # A whole name of three words is also written as their three initials ("HPE" /
+        # "Hewlett Packard Enterprise", "BNC" / "Banco Nacional de Cuba", "SEI" / "Shiraz
+        # Electronics Industries": the lists give some seventy such aliases): an acronym of
+        # the whole name, not of some run of words in a longer one. Screening counts it
+        # only where the name is written beside it (``screener._initials_by_chance``).
+        found.add(leftover)
+    return found
 
 
 def abbreviates(word: str, words: list[str] | tuple[str, ...]) -> bool:
@@ -429,7 +449,8 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
     # Electronics" / "Delta Parts Supply"): then they weigh more than mere extra words.
     leftover_weight = sum(map(token_weight, unmatched_a + unmatched_b))
     if unmatched_a and unmatched_b:
-        leftover_weight = sum(max(token_weight(t), CONFLICT_WEIGHT) for t in unmatched_a + unmatched_b)
+        leftover_weight = (sum(_leftover_weight(t, unmatched_b) for t in unmatched_a)
+                           + sum(_leftover_weight(t, unmatched_a) for t in unmatched_b))
     total = sum(weights) + leftover_weight
     token_score = matched / total if total else 0.0
     score, penalty = token_score, None
@@ -492,6 +513,8 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         return None
     if len(distinctive) == 1 and distinctive[0].kind == "word" and distinctive[0].similarity < 1.0:
         only = distinctive[0]
+        if _transliterated_vowels(a, b, only):
+            return None
         leftover_distinctive = any(not is_generic(t) for t in unmatched_a + unmatched_b)
         one_word = (not unmatched_a) != (not unmatched_b)  # one name is just that word
         if len(pairs) == 1 and (leftover_distinctive or one_word):
@@ -502,14 +525,34 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     return None
 
 
-def acronym_alone(comparison: Comparison) -> str | None:
+def _transliterated_vowels(a: NormalisedName, b: NormalisedName, pair: TokenPair) -> bool:
+    """True when one name is written in another script than the other and the word they
+    share differs only in its vowels ("Роснано" / "Rusnano", "Росатом" / "Rasatom"): the
+    vowels of a transliteration are the transliterator's guess (an unstressed Russian "о" is
+    said, and often spelt, "a"), not the writer's spelling, so this is no sound-alike."""
+    if _non_latin(a.original) == _non_latin(b.original):
+        return False
+    masked = vowel_skeleton(pair.a)
+    return masked is not None and masked == vowel_skeleton(pair.b)
+
+
+def _non_latin(text: str) -> bool:
+    """True if ``text`` has a letter of a script other than Latin (Cyrillic, Arabic, Han …)."""
+    return any(c.isalpha() and ord(c) > _LAST_LATIN for c in text)
+
+
+_LAST_LATIN = 0x024F  # end of Unicode's Latin Extended-B block
+
+
+def acronym_alone(comparison: Comparison, second: bool = False) -> str | None:
     """The acronym a comparison rests on, when the first name given to ``compare_normalised``
-    is that one word and nothing else distinctive pairs ("TIAA" / "Taibah International Aid
-    Agency": an acronym read as the initials of the other name's words)."""
-    first = comparison.b if comparison.swapped else comparison.a
-    if len(first.tokens) != 1:
+    (the second with ``second``) is that one word and nothing else distinctive pairs ("TIAA" /
+    "Taibah International Aid Agency": an acronym read as the initials of the other name's
+    words)."""
+    name = comparison.b if comparison.swapped != second else comparison.a
+    if len(name.tokens) != 1:
         return None
-    word = first.tokens[0]
+    word = name.tokens[0]
     if any(p.kind != "acronym" and not _generic_pair(p) for p in comparison.pairs):
         return None
     if any(p.kind == "acronym" and word in (p.a, p.b) for p in comparison.pairs):

@@ -180,9 +180,9 @@ def _run_acronyms(norm: NormalisedName) -> set[str]:
     query and every listed name); ``test_screening_index_exact`` checks that this gives
     exactly what ``acronyms`` gives."""
     tokens = norm.tokens[:12]
-    found = acronyms(tokens, norm.legal_initials, norm.spelled)
     initials = [token[:1] for token in tokens]  # as ``match._initials``: nothing for an empty word
     legal = norm.legal_initials
+    found: set[str] = set()
     for start in range(len(tokens)):
         for end in range(start + ACRONYM_MIN_WORDS, len(tokens) + 1):
             letters = "".join(initials[start:end])
@@ -190,7 +190,8 @@ def _run_acronyms(norm: NormalisedName) -> set[str]:
                 found.update(letters + legal[:k] for k in range(len(legal) + 1))
             else:
                 found.add(letters)
-    return {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+    found = {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+    return found | acronyms(tokens, norm.legal_initials, norm.spelled)  # the whole name's, as they are
 
 
 def _legal_acronyms(norm: NormalisedName) -> set[str]:
@@ -777,12 +778,24 @@ def _initials_by_chance(comparison: Comparison) -> bool:
     match is chance more often than not; where the list gives the acronym as an alias the
     alias matches outright, and where it writes it in brackets ("Atomic Energy Organization
     of Iran (AEOI)") it counts. Compared as a pair (``compare_names``) the acronym still
-    matches: there is no list of names to have picked it from."""
+    matches: there is no list of names to have picked it from.
+
+    The other way round too, for three letters: a listed acronym ("ETA", "ELN", "MIG",
+    hundreds of them) matched by a query of three words with those initials ("Mawson
+    Infrastructure Group") counts only where the query writes the acronym, or where both
+    names' legal forms spell it too ("ZTE Corp" / "Zhongxing Telecommunication Equipment
+    Corporation"); the listed party's full name is screened as well and matches a query that
+    names it."""
+    query, listed = (comparison.b, comparison.a) if comparison.swapped else (comparison.a, comparison.b)
     word = acronym_alone(comparison)
-    if word is None:
-        return False
-    listed = comparison.a if comparison.swapped else comparison.b
-    return word not in _WORD_RE.findall(listed.original.casefold())
+    if word is not None:
+        return word not in _WORD_RE.findall(listed.original.casefold())
+    word = acronym_alone(comparison, second=True)
+    if word is not None and len(word) < ACRONYM_MIN_LENGTH:
+        spelled_with_legal_form = bool(listed.legal_initials) and word + listed.legal_initials in acronyms(
+            query.tokens, query.legal_initials, query.spelled)
+        return not spelled_with_legal_form and word not in _WORD_RE.findall(query.original.casefold())
+    return False
 
 
 _WORD_RE = re.compile(r"[0-9a-z]+")

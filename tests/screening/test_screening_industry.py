@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from auditor.screening import Screener
+from auditor.screening import DEFAULT_THRESHOLD, Screener, compare_names
 
 from .conftest import industry_names
 
@@ -47,3 +47,12 @@ def test_an_acronym_matches_a_listed_name_only_where_the_list_writes_it(screener
     assert "TAIBAH INTERNATIONAL AID AGENCY" in {m.matched_name for m in screener.screen("Taibah International Aid Agency", AS_OF)}
     # The list writes "(AEOI)" after the name: the acronym matches it.
     assert "Atomic Energy Organization of Iran (AEOI)" in {m.matched_name for m in screener.screen("AEOI", AS_OF)}
+
+
+def test_a_listed_acronym_matches_a_query_only_where_the_query_writes_it(screener: Screener) -> None:
+    # The 2025 alternate names give RSK MiG the alias "MIG". Compared as a pair, a name of
+    # three words is read as the acronym of its initials, but "Mawson Infrastructure Group"
+    # (a US bitcoin miner) spells those by chance: hundreds of listed acronyms, few letters.
+    assert compare_names("Mawson Infrastructure Group Inc.", "MIG") >= DEFAULT_THRESHOLD
+    assert screener.screen("Mawson Infrastructure Group Inc.", AS_OF) == []
+    assert "MIG" in {m.matched_name for m in screener.screen("MIG", AS_OF)}

@@ -115,6 +115,13 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("HXMT", "HuaXin Memory Technologies, Inc.", "huaxin memory technology~hxmt (acronym)"),
         # Business words run into a brand are split off it.
         ("MaxiTechGroup", "Maxi Technology Group", "generic words matched (weak evidence): technology, group"),
+        # A whole name of three words as its three initials, as the lists write dozens.
+        ("HPE", "Hewlett Packard Enterprise", "hewlett packard enterprise~hpe (acronym)"),
+        ("Parchin Chemical Factories", "PCF", "parchin chemical factory~pcf (acronym)"),
+        # A city of registration written or not: one party ("Hangzhou" is no line of business).
+        ("Hikvision Digital Technology Co., Ltd.", "Hangzhou Hikvision", "unmatched words: hangzhou, digital, technology"),
+        # A transliteration's vowels are the transliterator's guess, not a spelling.
+        ("Роснано", "Rusnano", "rosnano~rusnano"),
     ],
 )
 def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, shown: str) -> None:
@@ -133,7 +140,7 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("Kraken", "Krakern Limited"),  # one-word names need a near-exact match
         ("Delta Electronics, Inc.", "Delta Parts Supply"),  # different businesses
         ("Advanced Micro Devices, Inc.", "MicroComponent LLC"),  # "micro" is a generic word
-        ("Mawson Infrastructure Group Inc.", "MIG"),  # three letters are too few for an acronym
+        ("Mawson Infrastructure Group", "MIG Holdings"),  # three letters: only a whole name's
         ("TSMC", "CJSC Tsentralny NII Sudovogo Mashinostroyeniya"),  # a leading legal form is no initial
         ("ABC Holdings", "Alpha Beta Capital Holdings"),  # three letters without a legal form
         ("Gapro", "Gazovaya Promyshlennost"),  # two words abbreviated give three letters each at least
@@ -148,6 +155,8 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("BrightTek Inc", "Tek Services"),  # "Tek" is no word split off "BrightTek"
         ("Kanaan", "Kenan"),  # vowels alone: too weak for one-word names
         ("Rossiya Trading", "Russia Trading"),  # vowels alone, and two consonants only
+        ("Новатэк", "Novatel"),  # a transliteration's consonants are no guess: another name
+        ("Dongying Research Institute", "Jiangxi Research Institute"),  # an unknown word may be a place
     ],
 )
 def test_near_misses_are_not_matches(a: str, b: str) -> None:

@@ -213,6 +213,11 @@ def test_index_finds_acronyms_with_their_legal_form_repeated_words_and_generic_l
     assert found("Zhongxing Telecommunication Equipment Corporation") == ["EL-40"]
     # Found through the initials; reported only where the list writes the acronym.
     assert found("AMD Inc") == ["EL-41"]
-    assert found("AMD") == []  # three letters without a legal form: not an acronym
+    # Three letters spell the whole of a three-word name: found, and reported where the list
+    # writes them ("(AMD)"), not against "Applied Materials Development Inc".
+    assert found("AMD") == ["EL-41"]
+    # Nor the other way round: a listed three-letter acronym is no match for a query that
+    # only spells it, unless both legal forms spell it too ("ZTE Corp" above).
+    assert Screener([ListEntry(EL, "EL-45", "AMD")]).screen("Applied Materials Development", as_of) == []
     assert found("ISSA, ISSA OSMAN") == ["EL-42"]  # each "issa" pairs
     assert found("CHNA HAOKUN ENERGY CO., LTD.") == ["EL-43"]  # "chna" pairs with generic "china"
