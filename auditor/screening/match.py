@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
@@ -96,8 +96,10 @@ ACRONYM_SIMILARITY = 0.95
 # Two words abbreviated into one give at least this many letters each ("Gaz-prom").
 ABBREVIATION_MIN_PART = 3
 # Two one-word names match when near-identical: equal in transliteration skeleton
-# ("Canaan" / "Kanaan") or one edit in eight letters ("Sberbank" / "Sperbank"), not one in
-# seven ("Kraken" / "Krakern", "Gazprom" / "Gazprim").
+# ("Canaan" / "Kanaan"), one edit in eight letters ("Sberbank" / "Sperbank"), or one slip
+# of the hand in a shorter word (a letter left out, doubled or swapped: ``_slip``); a letter
+# changed in a shorter word makes another word more often than a typo ("Intel" / "Inter",
+# "Norinco" / "Norilco", "Gazprom" / "Gazprim").
 BARE_WORD_MIN = 0.87
 
 
@@ -520,9 +522,19 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         if len(pairs) == 1 and (leftover_distinctive or one_word):
             return (f"the only word in common is matched by spelling or sound alone "
                     f"({only.a}~{only.b}) and other words differ")
-        if len(pairs) == 1 and only.similarity < BARE_WORD_MIN:
+        if len(pairs) == 1 and only.similarity < BARE_WORD_MIN and not _slip(only.a, only.b):
             return f"one-word names need a near-exact match ({only.a}~{only.b})"
     return None
+
+
+def _slip(a: str, b: str) -> bool:
+    """True if one word is the other with one letter left out, added or swapped with its
+    neighbour ("Sony" / "Sonny", "Bosch" / "Bosh", "Nvidia" / "Nvidai"): the typing errors
+    a list of names picks up, which leave the letters in place. Words of four letters and
+    more: a slip in three is another word."""
+    if min(len(a), len(b)) < 4 or OSA.distance(a, b) != 1:
+        return False
+    return len(a) != len(b) or sorted(a) == sorted(b)
 
 
 def _transliterated_vowels(a: NormalisedName, b: NormalisedName, pair: TokenPair) -> bool:
@@ -558,6 +570,15 @@ def acronym_alone(comparison: Comparison, second: bool = False) -> str | None:
     if any(p.kind == "acronym" and word in (p.a, p.b) for p in comparison.pairs):
         return word
     return None
+
+
+def slip_alone(comparison: Comparison) -> bool:
+    """True when a comparison rests on one word matched only as a slip of the hand (a letter
+    left out, added or swapped: ``_slip``) that a near-exact match would not give: "Kraken"
+    / "Krakern"."""
+    pairs = comparison.pairs
+    return (len(pairs) == 1 and pairs[0].kind == "word" and pairs[0].similarity < BARE_WORD_MIN
+            and _slip(pairs[0].a, pairs[0].b))
 
 
 def _branch_places(name: NormalisedName) -> tuple[str, ...]:

@@ -57,6 +57,7 @@ from auditor.screening.match import (
     acronym_alone,
     acronyms,
     compare_normalised,
+    slip_alone,
 )
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
@@ -708,7 +709,7 @@ class Screener:
                 else:
                     comparison = replace(comparison, b=listed)
             party = (entry.list_name, entry.entity_id)
-            if comparison.score >= threshold and _initials_by_chance(comparison):
+            if comparison.score >= threshold and _by_chance(comparison):
                 continue
             if comparison.score >= threshold and comparison.score > best.get(party, (-1.0,))[0]:
                 best[party] = (comparison.score, record_id, comparison)
@@ -769,6 +770,15 @@ class Screener:
             legal_effect=entry.legal_effect,
             entry=entry,
         )
+
+
+def _by_chance(comparison: Comparison) -> bool:
+    """True for a match that comparing two names makes but screening one name against tens of
+    thousands should not, because some listed name would give it by chance: an acronym
+    (``_initials_by_chance``) or a one-word name one slip of the hand from a listed one-word
+    name ("Kraken" / "Krakern Limited", "Vistra" / "Vista": ``match.slip_alone``; among so
+    many listed names one is a letter away from almost any short word)."""
+    return _initials_by_chance(comparison) or slip_alone(comparison)
 
 
 def _initials_by_chance(comparison: Comparison) -> bool:

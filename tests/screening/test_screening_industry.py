@@ -56,3 +56,12 @@ def test_a_listed_acronym_matches_a_query_only_where_the_query_writes_it(screene
     assert compare_names("Mawson Infrastructure Group Inc.", "MIG") >= DEFAULT_THRESHOLD
     assert screener.screen("Mawson Infrastructure Group Inc.", AS_OF) == []
     assert "MIG" in {m.matched_name for m in screener.screen("MIG", AS_OF)}
+
+
+def test_a_one_word_name_a_slip_away_from_a_listed_one_is_no_screening_match(screener: Screener) -> None:
+    # "Kraken" (a US crypto exchange) is one letter short of the SDN's "KRAKERN LIMITED".
+    # Compared as a pair that reads as a typo; screened against tens of thousands of names,
+    # some listed name is a slip away from almost any short word, so it is no match.
+    assert compare_names("Kraken", "Krakern Limited") >= DEFAULT_THRESHOLD
+    assert screener.screen("Kraken", AS_OF) == []
+    assert "KRAKERN LIMITED" in {m.matched_name for m in screener.screen("Krakern Ltd", AS_OF)}

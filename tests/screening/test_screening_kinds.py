@@ -122,6 +122,10 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Hikvision Digital Technology Co., Ltd.", "Hangzhou Hikvision", "unmatched words: hangzhou, digital, technology"),
         # A transliteration's vowels are the transliterator's guess, not a spelling.
         ("Роснано", "Rusnano", "rosnano~rusnano"),
+        # One slip of the hand in a short one-word name: a letter left out, added or swapped.
+        ("Sony Corp", "Sonny Corp", "sonny~sony"),
+        ("Bosch GmbH", "Bosh GmbH", "bosch~bosh"),
+        ("Nvidia", "Nvidai Corporation", "nvidai~nvidia"),
     ],
 )
 def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, shown: str) -> None:
@@ -137,7 +141,8 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("Bitmain Technologies", "Sophgo Technologies"),  # generic words only in common
         ("Kudo Trading", "Kodo Trading"),  # one letter of four: another name, not a typo
         ("YONGJIN SHIP MANAGEMENT", "PYONGJIN SHIP MANAGEMENT"),  # a different first letter
-        ("Kraken", "Krakern Limited"),  # one-word names need a near-exact match
+        ("Intel", "Inter Limited"),  # one-word names: a letter changed makes another word
+        ("Norinco", "Norilco"),
         ("Delta Electronics, Inc.", "Delta Parts Supply"),  # different businesses
         ("Advanced Micro Devices, Inc.", "MicroComponent LLC"),  # "micro" is a generic word
         ("Mawson Infrastructure Group", "MIG Holdings"),  # three letters: only a whole name's
