@@ -72,6 +72,8 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Hansa Stahl GmbH", "Hansa Steel GmbH", "steel"),
         ("Sherkat Sanaye Daryaei Kish", "Kish Marine Industries Company", "industry, marine"),
         ("Neftyanaya Kompaniya Yukos", "Yukos Oil Company", "oil"),
+        ("Costruzioni Meccaniche Rossi S.p.A.", "Rossi Meccaniche Construction SpA", "construction"),
+        ("Van Dam Beheer B.V.", "Van Dam Management BV", "management"),
         ("招商银行", "Zhaoshang Bank", "bank"),
         ("Muassasat al-Rahma al-Khairiya", "Al-Rahma Charitable Foundation", "charity"),
         ("Sharikat al-Falah lil-Tijara", "Al-Falah Trading Company", "trade"),
@@ -95,6 +97,7 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # Country names written in full or as an abbreviation.
         ("Ministry of Railways of the Democratic People's Republic of Korea", "DPRK Ministry of Railways", "northkorea"),
         ("Acme Shipping Agency (People's Republic of China)", "Acme Shipping Agency (PRC)", "china"),
+        ("Bank of N.Y. Mellon", "Bank of New York Mellon Corp", "newyork"),
         ("Orion Maritime Services", "Orion Marine Services", "marine"),
         ("АО «Уралхим» России", "Uralkhim of Russia JSC", "russia"),
         ("Korean Shipbuilding Engineering Co", "Shipbuilding Engineering Co (Korea)", "korea"),
