@@ -163,6 +163,7 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("BrightTek Inc", "Tek Services"),  # "Tek" is no word split off "BrightTek"
         ("Kanaan", "Kenan"),  # vowels alone: too weak for one-word names
         ("Rossiya Trading", "Russia Trading"),  # vowels alone, and two consonants only
+        ("Nexa Mining Group", "Nexo Mining Group"),  # vowels alone, in four letters as written
         ("Новатэк", "Novatel"),  # a transliteration's consonants are no guess: another name
         ("Dongying Research Institute", "Jiangxi Research Institute"),  # an unknown word may be a place
     ],
