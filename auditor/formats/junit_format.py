@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
-from auditor.formats.document import bundled_lists_only
+from auditor.formats.document import list_coverage
 from auditor.gate import Gate
 from auditor.model import AuditResult, Finding
 from auditor.output import write_text
@@ -110,6 +110,7 @@ class JunitFormat:
             if any(s.path == source for s in result.inventory):
                 counts["tests"] += 1
                 self._input_case(suite, source, rejected_by_file.get(source, []), result, counts)
+                self._lists_case(suite, source, result, counts)
             for rule in rules:
                 counts["tests"] += 1
                 case = ET.SubElement(
@@ -188,9 +189,24 @@ class JunitFormat:
             err = ET.SubElement(case, "error", message="audit INCOMPLETE: " + _x("; ".join(result.incomplete_reasons)),
                                 type="incomplete")
             err.text = _body(lines, len(rejected)) if lines else _x("\n".join(result.incomplete_reasons))
-        note = bundled_lists_only(result)
-        ET.SubElement(case, "system-out").text = (_x(tally) + ("\n" + _body(lines, len(rejected)) if lines else "")
-                                                  + ("\nscreening: " + _x(note) if note else ""))
+        ET.SubElement(case, "system-out").text = _x(tally) + ("\n" + _body(lines, len(rejected)) if lines else "")
+
+    @staticmethod
+    def _lists_case(suite, source: str, result: AuditResult, counts: dict) -> None:
+        """Which official lists the names were screened against. An expected list not imported
+        is <skipped> with the reason: CI viewers show it, where a passing case's output is hidden;
+        not a failure, since the gate (and the exit code) did not fail."""
+        coverage = list_coverage(result)
+        if coverage is None:
+            return  # no rule screened names
+        counts["tests"] += 1
+        case = ET.SubElement(suite, "testcase", classname=_x(f"{source}.screening-lists"),
+                             name="[AUDIT] names screened against the official lists", time="0")
+        if note := coverage.note():
+            counts["skipped"] += 1
+            ET.SubElement(case, "skipped", message=_x("screening: " + note))
+        ET.SubElement(case, "system-out").text = _x(f"official lists screened: {coverage.screened()}"
+                                                    + (f"; absent: {coverage.absent_names()}" if coverage.absent else ""))
 
 
 FORMAT = JunitFormat()

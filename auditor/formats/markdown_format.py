@@ -17,7 +17,7 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from auditor.formats.document import bundled_lists_only
+from auditor.formats.document import list_coverage
 from auditor.formats.tariff_view import usd
 from auditor.gate import Gate
 from auditor.model import AuditResult, Finding, Severity, TariffExposure
@@ -150,8 +150,13 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
         w.add(f"> **INCOMPLETE:** {md_escape(reason, 500)}")
     if result.incomplete_reasons:
         w.add()
-    if note := bundled_lists_only(result):
-        w.add(f"> **Screening lists:** {md_escape(note, 500)}")
+    if (coverage := list_coverage(result)) is not None:
+        if note := coverage.note():
+            w.add(f"> **Screening lists:** {md_escape(note, 800)}")
+        else:
+            w.add(f"> **Screening lists:** names were screened against the official lists imported "
+                  f"({md_escape(coverage.screened(), 500)}).")
+        w.add()
     skipped = result.not_evaluated()
     if skipped:
         w.add("> **Rules not evaluated** (a field they need is missing; no finding of theirs means nothing):")
