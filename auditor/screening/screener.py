@@ -75,6 +75,9 @@ _MAX_GENERIC_SUBSET_WORDS = 12
 # Version of the state layout (to_state / from_state); index_store also keys on the code.
 STATE_FORMAT = 3
 _GENERIC_KEY_SEP = "\x1f"
+# A query word's records are kept for later queries when it reaches at least this many
+# (``Screener._word_reach``).
+_REACH_CACHE_MIN = 32
 
 
 @dataclass(frozen=True)
@@ -254,10 +257,13 @@ def _norm_row(norm: NormalisedName) -> tuple[Any, ...]:
 #  three-letter-and-legal-form acronyms, key if made only of generic words, generic words).
 _NameParts = tuple[tuple[Any, ...], float, list[str], list[str], list[str], list[str], "str | None", list[str]]
 # Parts of a share of the entries: [(entry index, its names' parts)], the lookup keys of their
-# distinctive words, and the middle signatures of those keys.
+# distinctive words with the words under each (sorted), and the middle signatures of those keys.
 _Share = tuple[list[tuple[int, list[_NameParts]]], dict[str, list[str]], set[str]]
 # Above this many entries the index is built on two CPUs (``_all_name_parts``).
 PARALLEL_MIN_ENTRIES = 4000
+# The share of the entries the building process normalises itself (the forked worker does
+# the rest): measured best with the shared lists (``benchmarks/screening_speed.py``).
+_PARENT_SHARE = 0.47
 
 
 def _name_parts(first_index: int, names: list[tuple[str, ...]]) -> _Share:
@@ -289,8 +295,14 @@ def _name_parts(first_index: int, names: list[tuple[str, ...]]) -> _Share:
                 sorted({t for t in tokens if is_generic(t)}),
             ))
         entries.append((index, parts))
-    signatures = {_middle_signature(k) for keys in lookup_keys.values() for k in keys if len(k) >= 4}
-    return entries, lookup_keys, signatures
+    # Inverted here, in the share, rather than once over the whole index after both shares
+    # are in: that would be a tenth of the build done on one CPU.
+    token_keys: dict[str, list[str]] = defaultdict(list)
+    for token in sorted(lookup_keys):
+        for key in lookup_keys[token]:
+            token_keys[key].append(token)
+    signatures = {_middle_signature(k) for k in token_keys if len(k) >= 4}
+    return entries, dict(token_keys), signatures
 
 
 # The second half of the names a forked build worker reads (set just before it forks).
@@ -315,21 +327,27 @@ def _name_parts_forked() -> bytes:
     return marshal.dumps(_name_parts(*_FORKED_NAMES))  # plain data: marshal is the quick way over
 
 
-def _all_name_parts(names: list[tuple[str, ...]]) -> list[_Share]:
-    """``_name_parts`` of every entry, in entry order: a big list is split in two, a forked
-    worker does the second half while this process does the first (the worker inherits the
-    names; its parts come back as one marshal string)."""
+def _all_name_parts(names: list[tuple[str, ...]]) -> Iterator[_Share]:
+    """``_name_parts`` of every entry, in entry order, one share at a time: a big list is
+    split in two, a forked worker does the second share while this process does the first
+    (the worker inherits the names; its parts come back as one marshal string).
+
+    The first share is handed over as soon as it is made, so the caller adds it to the
+    index while the worker still works; this process then has that, the warm-up and the
+    second share's unmarshalling to do besides its share, so its share is the smaller one
+    (``_PARENT_SHARE``) and both finish about together."""
     global _FORKED_NAMES
     if len(names) < PARALLEL_MIN_ENTRIES or _worker_count() < 2:
-        return [_name_parts(0, names)]
-    half = len(names) // 2
-    _FORKED_NAMES = (half, names[half:])
+        yield _name_parts(0, names)
+        return
+    split = int(len(names) * _PARENT_SHARE)
+    _FORKED_NAMES = (split, names[split:])
     _warm_up()
     try:
         with multiprocessing.get_context("fork").Pool(1) as pool:
             second = pool.apply_async(_name_parts_forked)
-            first = _name_parts(0, names[:half])
-            return [first, marshal.loads(second.get())]
+            yield _name_parts(0, names[:split])
+            yield marshal.loads(second.get())
     finally:
         _FORKED_NAMES = None
 
@@ -359,10 +377,15 @@ class Screener:
         acronym_postings: dict[str, list[int]] = defaultdict(list)  # "tsmc" -> records
         # A three-letter word and the initials of its legal form: "ZTE Corp" -> "ztec"
         legal_acronyms: dict[str, list[int]] = defaultdict(list)
-        lookup_keys: dict[str, list[str]] = {}  # distinctive token -> its lookup keys
+        token_keys: dict[str, list[str]] = {}  # lookup key -> distinctive tokens, sorted
         middle_signatures: set[str] = set()
-        for entry_parts, token_keys_part, signatures in _all_name_parts([(e.name, *e.aliases) for e in ordered]):
-            lookup_keys.update(token_keys_part)
+        for entry_parts, share_keys, signatures in _all_name_parts([(e.name, *e.aliases) for e in ordered]):
+            if not token_keys:
+                token_keys = share_keys
+            else:
+                for key, tokens in share_keys.items():
+                    known = token_keys.get(key)
+                    token_keys[key] = tokens if known is None else sorted({*known, *tokens})
             middle_signatures |= signatures
             for index, parts in entry_parts:
                 for row, weight, distinctive, joins, run_acronyms, legal, generic_key, generic in parts:
@@ -381,10 +404,6 @@ class Screener:
                         generic_names[generic_key].append(record_id)
                     for token in generic:
                         generic_postings[token].append(record_id)
-        token_keys: dict[str, list[str]] = defaultdict(list)  # lookup key -> tokens
-        for token in sorted(postings):
-            for key in lookup_keys[token]:
-                token_keys[key].append(token)
         self._records = records
         self._weights = array("d", weights)
         self._postings = {k: _pack(v) for k, v in postings.items()}
@@ -397,6 +416,7 @@ class Screener:
         self._middle_signatures = frozenset(middle_signatures)
         self._norm_cache: dict[int, NormalisedName] = {}
         self._similar_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._reach_cache: dict[str, tuple[dict[int, float], tuple[tuple[str, array[int]], ...]]] = {}
 
     # -- stored form -------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
@@ -437,6 +457,7 @@ class Screener:
         self._middle_signatures = frozenset(state["middle_signatures"])
         self._norm_cache = {}
         self._similar_cache = {}
+        self._reach_cache = {}
         return self
 
     # -- lazily rebuilt objects --------------------------------------------------------
@@ -495,6 +516,33 @@ class Screener:
             self._similar_cache[token] = cached
         return cached
 
+    def _word_reach(self, token: str) -> tuple[dict[int, float], tuple[tuple[str, array[int]], ...]]:
+        """The records a distinctive query word reaches through the indexed words it pairs
+        with, each at the best similarity of those words it has, and which of those words are
+        listed words run together, with their records.
+
+        Kept per word, like ``_similar_tokens``: queries share words (a batch of vendor names
+        repeats about half of its distinctive words), and a common word reaches thousands of
+        records, gathered again for every query that has it. Only words that reach many
+        records are kept, so the cache stays small however many distinct words are screened."""
+        cached = self._reach_cache.get(token)
+        if cached is not None:
+            return cached
+        # Set from the least similar word to the most, so the last value set is the best
+        # (dict updates run in C).
+        reached: dict[int, float] = {}
+        listed_runs = []
+        for sim, similar in sorted((token_similarity(token, similar), similar)
+                                   for similar in self._similar_tokens(token)[0]):
+            reached.update(dict.fromkeys(_unpack(self._postings.get(similar)), sim))
+            runs = self._join_postings.get(similar)
+            if runs:
+                listed_runs.append((similar, _unpack(runs)))
+        found = (reached, tuple(listed_runs))
+        if len(reached) >= _REACH_CACHE_MIN:
+            self._reach_cache[token] = found
+        return found
+
     def _candidates(self, query: NormalisedName, threshold: float) -> set[int]:
         """Records that may score ``threshold`` or more against ``query``."""
         # record -> Σ over the query's distinctive words that reach it of their best similarity
@@ -507,19 +555,13 @@ class Screener:
         acronym_in: dict[int, set[str]] = defaultdict(set)  # record -> its words that are the query's acronym
         words = query.tokens + query.qualifiers
         for token in sorted({t for t in words if not is_generic(t)}):
-            # Each record at the best similarity of the indexed words it has: set from the
-            # least similar word to the most, so the last value set is the best (dict
-            # updates run in C; the order of the records is never used).
-            reached: dict[int, float] = {}
-            similar_words = sorted((token_similarity(token, similar), similar)
-                                   for similar in self._similar_tokens(token)[0])
-            for sim, similar in similar_words:
-                reached.update(dict.fromkeys(_unpack(self._postings.get(similar)), sim))
-                listed_runs = self._join_postings.get(similar)
-                if listed_runs:
-                    spellings.add(similar)
-                    for record_id in _unpack(listed_runs):
-                        joined[record_id].add(token)
+            # Each record at the best similarity of the indexed words it has (the order of
+            # the records is never used).
+            reached, listed_runs = self._word_reach(token)
+            for similar, records in listed_runs:
+                spellings.add(similar)
+                for record_id in records:
+                    joined[record_id].add(token)
             occurrences = words.count(token)  # "Issa Issa Osman": each "issa" pairs
             if not reached_by and occurrences == 1:
                 reached_by.update(reached)  # the sums start at 0.0: each is that similarity
