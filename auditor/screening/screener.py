@@ -80,6 +80,8 @@ _BOUND_MARGIN = 1e-9
 # A query word's records are kept for later queries when it reaches at least this many
 # (``Screener._word_reach``).
 _REACH_CACHE_MIN = 32
+# At most this many sets of generic words are kept (``Screener._generic_names_in``).
+_GENERIC_NAMES_CACHE_SIZE = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -190,10 +192,12 @@ def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> 
     acronyms of the runs from one word on all start with the first four of the initials from
     there on, or of those and the legal initials, so most runs are never spelled out."""
     tokens = norm.tokens[:12]
+    if len(tokens) < ACRONYM_MIN_WORDS:
+        return set()  # no run of that many words, and ``acronyms`` has none either
     found = acronyms(tokens, norm.legal_initials, norm.spelled)
     initials = [token[:1] for token in tokens]  # as ``match._initials``: nothing for an empty word
     legal = norm.legal_initials
-    for start in range(len(tokens)):
+    for start in range(len(tokens) - ACRONYM_MIN_WORDS + 1):
         if heads is not None:
             rest = "".join(initials[start:])
             if rest[:ACRONYM_MIN_LENGTH] not in heads and (rest + legal)[:ACRONYM_MIN_LENGTH] not in heads:
@@ -430,6 +434,7 @@ class Screener:
         self._norm_cache: dict[int, NormalisedName] = {}
         self._similar_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._reach_cache: dict[str, tuple[dict[int, float], tuple[tuple[str, array[int]], ...]]] = {}
+        self._generic_names_cache: dict[tuple[Any, ...], frozenset[int]] = {}
 
     # -- stored form -------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
@@ -472,6 +477,7 @@ class Screener:
         self._norm_cache = {}
         self._similar_cache = {}
         self._reach_cache = {}
+        self._generic_names_cache = {}
         return self
 
     def _heads_of_acronym_words(self) -> frozenset[str]:
@@ -659,8 +665,27 @@ class Screener:
         if len(generic) >= 2 and len(generic) == len(set(query.tokens)):
             postings = sorted((set(_unpack(self._generic_postings.get(t))) for t in generic), key=len)
             found.update(postings[0].intersection(*postings[1:]))
-        # Names made only of generic words match only if all their words are in the query.
-        generic = generic_names_words[:_MAX_GENERIC_SUBSET_WORDS]
+        found.update(self._generic_names_in(generic_names_words[:_MAX_GENERIC_SUBSET_WORDS], query,
+                                            query_weight, threshold))
+        return found
+
+    def _generic_names_in(self, generic: list[str], query: NormalisedName, query_weight: float,
+                          threshold: float) -> frozenset[int] | set[int]:
+        """Names made only of generic words, all of them among ``generic`` (sorted): they
+        match only if all their words are in the query. Less the one-word names that score
+        below ``threshold`` as ``_lone_generic_word_below`` says.
+
+        Kept per set of generic words: a batch of names has few of them (a twentieth as many
+        as names: "Shenzhen … Technology", "… Trading"), and enumerating their subsets is a
+        look-up each. What else the answer depends on is in the key."""
+        if not generic:
+            return set()
+        several = len(query.tokens) >= 2
+        key = (tuple(generic), several and tuple(w in query.tokens for w in generic), query_weight, threshold)
+        cached = self._generic_names_cache.get(key)
+        if cached is not None:
+            return cached
+        found: set[int] = set()
         for size in range(1, len(generic) + 1):
             for subset in combinations(generic, size):  # sorted in, sorted out
                 records = _unpack(self._generic_names.get(_GENERIC_KEY_SEP.join(subset)))
@@ -668,6 +693,8 @@ class Screener:
                     found.update(r for r in records if not self._is_lone_word(r))
                 else:
                     found.update(records)
+        if len(self._generic_names_cache) < _GENERIC_NAMES_CACHE_SIZE:
+            self._generic_names_cache[key] = frozenset(found)
         return found
 
     def _is_lone_word(self, record_id: int) -> bool:
