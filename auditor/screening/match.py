@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
@@ -70,7 +70,7 @@ from auditor.screening.normalize import (
     sector,
     token_weight,
 )
-from auditor.screening.tokens import token_similarity
+from auditor.screening.tokens import token_similarity, vowel_skeleton
 from auditor.screening.vocabulary import STOPWORDS
 
 # Threshold: the best F1 on the `tune` half of tests/screening/pairs.csv among 0.50, 0.55 …
@@ -96,8 +96,10 @@ ACRONYM_SIMILARITY = 0.95
 # Two words abbreviated into one give at least this many letters each ("Gaz-prom").
 ABBREVIATION_MIN_PART = 3
 # Two one-word names match when near-identical: equal in transliteration skeleton
-# ("Canaan" / "Kanaan") or one edit in eight letters ("Sberbank" / "Sperbank"), not one in
-# seven ("Kraken" / "Krakern", "Gazprom" / "Gazprim").
+# ("Canaan" / "Kanaan"), one edit in eight letters ("Sberbank" / "Sperbank"), or one slip
+# of the hand in a shorter word (a letter left out, doubled or swapped: ``_slip``); a letter
+# changed in a shorter word makes another word more often than a typo ("Intel" / "Inter",
+# "Norinco" / "Norilco", "Gazprom" / "Gazprim").
 BARE_WORD_MIN = 0.87
 
 
@@ -209,6 +211,18 @@ def _generic_name_covered(
     )
 
 
+def _leftover_weight(token: str, other_leftovers: tuple[str, ...]) -> float:
+    """Weight of a word left over when both names have words left over: they describe two
+    businesses differently ("Delta Electronics" / "Delta Parts Supply"), so a generic word
+    weighs ``CONFLICT_WEIGHT``, more than a mere extra word. A place describes no business but
+    where a party is registered ("Hangzhou Hikvision" / "Hikvision Digital Technology"): it
+    keeps its weight, unless the other name has a distinctive word left over, which may be
+    another place ("Beihang University Dongying …" / "Beihang University Jiangxi …")."""
+    if is_place(token) and all(map(is_generic, other_leftovers)):
+        return token_weight(token)
+    return max(token_weight(token), CONFLICT_WEIGHT)
+
+
 def _generic_pair(pair: TokenPair) -> bool:
     if pair.kind != "word":
         return False  # an acronym or run-together spelling is evidence of the whole name
@@ -318,7 +332,15 @@ def acronyms(tokens: tuple[str, ...] | list[str], legal_initials: str, spelled: 
         # Technologies, Inc." → "CXMT"), with some or all of its initials.
         core = [w for w in spelled[: len(spelled) - len(legal_initials)] if w not in STOPWORDS]
         found.update(_initials(core) + legal_initials[:k] for k in range(len(legal_initials) + 1))
-    return {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+    found = {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+    if spelled and len(tokens) == ACRONYM_MIN_WORDS:
+        # A whole name of three words is also written as their three initials ("HPE" /
+        # "Hewlett Packard Enterprise", "BNC" / "Banco Nacional de Cuba", "SEI" / "Shiraz
+        # Electronics Industries": the lists give some seventy such aliases): an acronym of
+        # the whole name, not of some run of words in a longer one. Screening counts it
+        # only where the name is written beside it (``screener._initials_by_chance``).
+        found.add(leftover)
+    return found
 
 
 def abbreviates(word: str, words: list[str] | tuple[str, ...]) -> bool:
@@ -429,7 +451,8 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
     # Electronics" / "Delta Parts Supply"): then they weigh more than mere extra words.
     leftover_weight = sum(map(token_weight, unmatched_a + unmatched_b))
     if unmatched_a and unmatched_b:
-        leftover_weight = sum(max(token_weight(t), CONFLICT_WEIGHT) for t in unmatched_a + unmatched_b)
+        leftover_weight = (sum(_leftover_weight(t, unmatched_b) for t in unmatched_a)
+                           + sum(_leftover_weight(t, unmatched_a) for t in unmatched_b))
     total = sum(weights) + leftover_weight
     token_score = matched / total if total else 0.0
     score, penalty = token_score, None
@@ -492,29 +515,70 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         return None
     if len(distinctive) == 1 and distinctive[0].kind == "word" and distinctive[0].similarity < 1.0:
         only = distinctive[0]
+        if _transliterated_vowels(a, b, only):
+            return None
         leftover_distinctive = any(not is_generic(t) for t in unmatched_a + unmatched_b)
         one_word = (not unmatched_a) != (not unmatched_b)  # one name is just that word
         if len(pairs) == 1 and (leftover_distinctive or one_word):
             return (f"the only word in common is matched by spelling or sound alone "
                     f"({only.a}~{only.b}) and other words differ")
-        if len(pairs) == 1 and only.similarity < BARE_WORD_MIN:
+        if len(pairs) == 1 and only.similarity < BARE_WORD_MIN and not _slip(only.a, only.b):
             return f"one-word names need a near-exact match ({only.a}~{only.b})"
     return None
 
 
-def acronym_alone(comparison: Comparison) -> str | None:
+def _slip(a: str, b: str) -> bool:
+    """True if one word is the other with one letter left out, added or swapped with its
+    neighbour ("Sony" / "Sonny", "Bosch" / "Bosh", "Nvidia" / "Nvidai"): the typing errors
+    a list of names picks up, which leave the letters in place. Words of four letters and
+    more: a slip in three is another word."""
+    if min(len(a), len(b)) < 4 or OSA.distance(a, b) != 1:
+        return False
+    return len(a) != len(b) or sorted(a) == sorted(b)
+
+
+def _transliterated_vowels(a: NormalisedName, b: NormalisedName, pair: TokenPair) -> bool:
+    """True when one name is written in another script than the other and the word they
+    share differs only in its vowels ("Роснано" / "Rusnano", "Росатом" / "Rasatom"): the
+    vowels of a transliteration are the transliterator's guess (an unstressed Russian "о" is
+    said, and often spelt, "a"), not the writer's spelling, so this is no sound-alike."""
+    if _non_latin(a.original) == _non_latin(b.original):
+        return False
+    masked = vowel_skeleton(pair.a)
+    return masked is not None and masked == vowel_skeleton(pair.b)
+
+
+def _non_latin(text: str) -> bool:
+    """True if ``text`` has a letter of a script other than Latin (Cyrillic, Arabic, Han …)."""
+    return any(c.isalpha() and ord(c) > _LAST_LATIN for c in text)
+
+
+_LAST_LATIN = 0x024F  # end of Unicode's Latin Extended-B block
+
+
+def acronym_alone(comparison: Comparison, second: bool = False) -> str | None:
     """The acronym a comparison rests on, when the first name given to ``compare_normalised``
-    is that one word and nothing else distinctive pairs ("TIAA" / "Taibah International Aid
-    Agency": an acronym read as the initials of the other name's words)."""
-    first = comparison.b if comparison.swapped else comparison.a
-    if len(first.tokens) != 1:
+    (the second with ``second``) is that one word and nothing else distinctive pairs ("TIAA" /
+    "Taibah International Aid Agency": an acronym read as the initials of the other name's
+    words)."""
+    name = comparison.b if comparison.swapped != second else comparison.a
+    if len(name.tokens) != 1:
         return None
-    word = first.tokens[0]
+    word = name.tokens[0]
     if any(p.kind != "acronym" and not _generic_pair(p) for p in comparison.pairs):
         return None
     if any(p.kind == "acronym" and word in (p.a, p.b) for p in comparison.pairs):
         return word
     return None
+
+
+def slip_alone(comparison: Comparison) -> bool:
+    """True when a comparison rests on one word matched only as a slip of the hand (a letter
+    left out, added or swapped: ``_slip``) that a near-exact match would not give: "Kraken"
+    / "Krakern"."""
+    pairs = comparison.pairs
+    return (len(pairs) == 1 and pairs[0].kind == "word" and pairs[0].similarity < BARE_WORD_MIN
+            and _slip(pairs[0].a, pairs[0].b))
 
 
 def _branch_places(name: NormalisedName) -> tuple[str, ...]:

@@ -57,6 +57,7 @@ from auditor.screening.match import (
     acronym_alone,
     acronyms,
     compare_normalised,
+    slip_alone,
 )
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
@@ -188,15 +189,16 @@ def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> 
     exactly what ``acronyms`` gives.
 
     With ``heads`` (the first four letters of every word a query's acronyms are looked up
-    among: ``Screener._acronym_heads``), only the acronyms that start like one of them: the
-    acronyms of the runs from one word on all start with the first four of the initials from
-    there on, or of those and the legal initials, so most runs are never spelled out."""
+    among, all of a shorter one: ``Screener._acronym_heads``), only the acronyms that start
+    like one of them: the acronyms of the runs from one word on all start with the first four
+    of the initials from there on, or of those and the legal initials, so most runs are never
+    spelled out."""
     tokens = norm.tokens[:12]
     if len(tokens) < ACRONYM_MIN_WORDS:
         return set()  # no run of that many words, and ``acronyms`` has none either
-    found = acronyms(tokens, norm.legal_initials, norm.spelled)
     initials = [token[:1] for token in tokens]  # as ``match._initials``: nothing for an empty word
     legal = norm.legal_initials
+    found: set[str] = set()
     for start in range(len(tokens) - ACRONYM_MIN_WORDS + 1):
         if heads is not None:
             rest = "".join(initials[start:])
@@ -208,8 +210,9 @@ def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> 
                 found.update(letters + legal[:k] for k in range(len(legal) + 1))
             else:
                 found.add(letters)
-    return {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH
-            and (heads is None or x[:ACRONYM_MIN_LENGTH] in heads)}
+    found = {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+    found |= acronyms(tokens, norm.legal_initials, norm.spelled)  # the whole name's, as they are
+    return found if heads is None else {x for x in found if x[:ACRONYM_MIN_LENGTH] in heads}
 
 
 def _legal_acronyms(norm: NormalisedName) -> set[str]:
@@ -481,10 +484,9 @@ class Screener:
         return self
 
     def _heads_of_acronym_words(self) -> frozenset[str]:
-        """The first four letters of every indexed word a query's acronyms may be (of the
-        length of an acronym): ``_run_acronyms`` spells out only acronyms that start so."""
-        return frozenset(word[:ACRONYM_MIN_LENGTH] for keys in (self._postings, self._legal_acronyms)
-                         for word in keys if ACRONYM_MIN_LENGTH <= len(word) <= ACRONYM_MAX_LENGTH)
+        """The first four letters (or all of a shorter word) of every indexed word a query's
+        acronyms are looked up among: ``_run_acronyms`` spells out only acronyms that start so."""
+        return frozenset(word[:ACRONYM_MIN_LENGTH] for keys in (self._postings, self._legal_acronyms) for word in keys)
 
     # -- lazily rebuilt objects --------------------------------------------------------
     def _entry(self, index: int) -> ListEntry:
@@ -830,7 +832,7 @@ class Screener:
                 else:
                     comparison = replace(comparison, b=listed)
             party = (entry.list_name, entry.entity_id)
-            if comparison.score >= threshold and _initials_by_chance(comparison):
+            if comparison.score >= threshold and _by_chance(comparison):
                 continue
             if comparison.score >= threshold and comparison.score > best.get(party, (-1.0,))[0]:
                 best[party] = (comparison.score, record_id, comparison)
@@ -908,6 +910,15 @@ def _most_unmatched(total: int, threshold: float) -> int:
     return max((u for u in range(total + 1) if _joined_score_bound(total, u) >= threshold), default=-1)
 
 
+def _by_chance(comparison: Comparison) -> bool:
+    """True for a match that comparing two names makes but screening one name against tens of
+    thousands should not, because some listed name would give it by chance: an acronym
+    (``_initials_by_chance``) or a one-word name one slip of the hand from a listed one-word
+    name ("Kraken" / "Krakern Limited", "Vistra" / "Vista": ``match.slip_alone``; among so
+    many listed names one is a letter away from almost any short word)."""
+    return _initials_by_chance(comparison) or slip_alone(comparison)
+
+
 def _initials_by_chance(comparison: Comparison) -> bool:
     """True when a one-word query matches a listed name only as the initials of its words
     and the list does not write that acronym ("TIAA" / "Taibah International Aid Agency").
@@ -915,12 +926,24 @@ def _initials_by_chance(comparison: Comparison) -> bool:
     match is chance more often than not; where the list gives the acronym as an alias the
     alias matches outright, and where it writes it in brackets ("Atomic Energy Organization
     of Iran (AEOI)") it counts. Compared as a pair (``compare_names``) the acronym still
-    matches: there is no list of names to have picked it from."""
+    matches: there is no list of names to have picked it from.
+
+    The other way round too, for three letters: a listed acronym ("ETA", "ELN", "MIG",
+    hundreds of them) matched by a query of three words with those initials ("Mawson
+    Infrastructure Group") counts only where the query writes the acronym, or where both
+    names' legal forms spell it too ("ZTE Corp" / "Zhongxing Telecommunication Equipment
+    Corporation"); the listed party's full name is screened as well and matches a query that
+    names it."""
+    query, listed = (comparison.b, comparison.a) if comparison.swapped else (comparison.a, comparison.b)
     word = acronym_alone(comparison)
-    if word is None:
-        return False
-    listed = comparison.a if comparison.swapped else comparison.b
-    return word not in _WORD_RE.findall(listed.original.casefold())
+    if word is not None:
+        return word not in _WORD_RE.findall(listed.original.casefold())
+    word = acronym_alone(comparison, second=True)
+    if word is not None and len(word) < ACRONYM_MIN_LENGTH:
+        spelled_with_legal_form = bool(listed.legal_initials) and word + listed.legal_initials in acronyms(
+            query.tokens, query.legal_initials, query.spelled)
+        return not spelled_with_legal_form and word not in _WORD_RE.findall(query.original.casefold())
+    return False
 
 
 _WORD_RE = re.compile(r"[0-9a-z]+")

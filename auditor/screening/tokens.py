@@ -61,12 +61,13 @@ def translit_skeleton(token: str) -> str:
 def vowel_skeleton(token: str) -> str | None:
     """The transliteration skeleton with its vowels masked ("Mohammad", "Muhammad" →
     "m*h*m*d"; "Hussein", "Hussain" → "h*s**n"), for words of at least
-    ``VOWEL_VARIANT_MIN_LENGTH`` letters with at least three consonants; None for others.
+    ``VOWEL_VARIANT_MIN_LENGTH`` letters, as written and as skeleton ("Nexa" is "neksa", and
+    still one vowel from "Nexo"), with at least three consonants; None for others.
     Romanisations of Arabic (and Persian, Urdu) names differ mostly in the vowels the script
     does not write. With two consonants too many words agree ("Rossiia" / "Russia": "Bank
     Rossiya" is not the "Bank of Russia")."""
     skeleton = translit_skeleton(token)
-    if len(skeleton) < VOWEL_VARIANT_MIN_LENGTH or not skeleton.isalpha():
+    if min(len(token), len(skeleton)) < VOWEL_VARIANT_MIN_LENGTH or not skeleton.isalpha():
         return None
     masked = _VOWEL_RE.sub("*", skeleton)
     return masked if len(masked) - masked.count("*") >= VOWEL_VARIANT_MIN_CONSONANTS else None

@@ -152,7 +152,7 @@ PHRASES: dict[str, str] = {
     "u s": "us", "u s a": "us", "usa": "us",
     "united kingdom": "uk", "great britain": "uk", "u k": "uk",
     "united arab emirates": "uae", "u a e": "uae",
-    "hong kong": "hongkong", "new york": "newyork", "abu dhabi": "abudhabi",
+    "hong kong": "hongkong", "new york": "newyork", "n y": "newyork", "ny": "newyork", "abu dhabi": "abudhabi",
     "south korea": "korea", "republic korea": "korea", "republic of korea": "korea",
     "democratic peoples republic of korea": "northkorea", "dprk": "northkorea",
     "north korea": "northkorea", "peoples republic of china": "china", "prc": "china",
@@ -379,6 +379,28 @@ _TRANSLATED_LINES = """
     commercial: tijariya tijariyya tijaria
     trade: tijara
     school: madrasa madrassa madrasah madrassah
+    construction: costruzioni bouw bau
+    transport: trasporti
+    insurance: assicurazioni
+    national: nazionale
+    international: internazionale
+    electronics: elettronica
+    electric: elettrica elettrico elektro
+    technology: tecnologie
+    service: servizi
+    system: sistemi
+    research: ricerche
+    steel: acciaierie acciaio
+    petroleum: petroli
+    pharmaceutical: farmaceutici
+    food: alimentari
+    textile: tessile
+    logistics: logistik
+    works: werke werk
+    factory: fabrik fabriek
+    machinery: maschinen
+    management: beheer
+    group: groep
 """
 # Pinyin and Russian (as rigour transliterates it) spellings of generic words, read as the
 # English word, so a name written in pinyin or transliterated Russian compares with its

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from auditor.screening import Screener
+from auditor.screening import DEFAULT_THRESHOLD, Screener, compare_names
 
 from .conftest import industry_names
 
@@ -47,3 +47,21 @@ def test_an_acronym_matches_a_listed_name_only_where_the_list_writes_it(screener
     assert "TAIBAH INTERNATIONAL AID AGENCY" in {m.matched_name for m in screener.screen("Taibah International Aid Agency", AS_OF)}
     # The list writes "(AEOI)" after the name: the acronym matches it.
     assert "Atomic Energy Organization of Iran (AEOI)" in {m.matched_name for m in screener.screen("AEOI", AS_OF)}
+
+
+def test_a_listed_acronym_matches_a_query_only_where_the_query_writes_it(screener: Screener) -> None:
+    # The 2025 alternate names give RSK MiG the alias "MIG". Compared as a pair, a name of
+    # three words is read as the acronym of its initials, but "Mawson Infrastructure Group"
+    # (a US bitcoin miner) spells those by chance: hundreds of listed acronyms, few letters.
+    assert compare_names("Mawson Infrastructure Group Inc.", "MIG") >= DEFAULT_THRESHOLD
+    assert screener.screen("Mawson Infrastructure Group Inc.", AS_OF) == []
+    assert "MIG" in {m.matched_name for m in screener.screen("MIG", AS_OF)}
+
+
+def test_a_one_word_name_a_slip_away_from_a_listed_one_is_no_screening_match(screener: Screener) -> None:
+    # "Kraken" (a US crypto exchange) is one letter short of the SDN's "KRAKERN LIMITED".
+    # Compared as a pair that reads as a typo; screened against tens of thousands of names,
+    # some listed name is a slip away from almost any short word, so it is no match.
+    assert compare_names("Kraken", "Krakern Limited") >= DEFAULT_THRESHOLD
+    assert screener.screen("Kraken", AS_OF) == []
+    assert "KRAKERN LIMITED" in {m.matched_name for m in screener.screen("Krakern Ltd", AS_OF)}
