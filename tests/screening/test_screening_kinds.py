@@ -82,6 +82,8 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Idara-ud-Tamir", "Idara al-Tamir", "idara, tamir"),
         ("上海精密仪器有限公司", "Shanghai Precision Instrument Co., Ltd.", "precision, instrument"),
         ("中国移动", "China Mobile", "mobile"),
+        ("海康威视数字技术股份有限公司", "Haikangweishi Digital Technology Co", "digital"),
+        ("华为技术有限公司上海分公司", "Huawei Technologies Co., Ltd. Shanghai Branch", "branch named (shanghai branch; shanghai branch)"),
         # Standard abbreviations of generic words, and letters joined by "&".
         ("Gen. Dynamics Corp", "General Dynamics Corporation", "general"),
         ("Amer. Hosting Assn.", "American Hosting Association", "american"),
