@@ -196,17 +196,23 @@ class _Sources:
                 age = (as_of - reference).days
                 if age < 0:
                     # Lists drop delisted parties: a list newer than the audit date cannot show who
-                    # was listed on that date and removed since.
+                    # was listed on that date and removed since. (Warnings about one list start
+                    # with "list ": the JUnit file shows them with the list coverage.)
                     self.warnings.append(
                         f"list {info.format} from {public_name(info.source)} dates from {reference.isoformat()}, after the audit "
                         f"date {as_of.isoformat()}: parties delisted in between are not in it"
                     )
                 elif age > max_age_days:
+                    from auditor.refdata.importers.update import UPDATED_FORMATS
+
                     how = "retrieved" if info.retrieved else "imported (retrieval date unknown)"
+                    # `lists update` downloads the CSL and OFAC files only: the others take an import.
+                    todo = ("update it with `auditor lists update`" if info.format in UPDATED_FORMATS else
+                            f"import a newer official file with `auditor lists import FILE --format {info.format} "
+                            "--retrieved DATE`")
                     (stale if stale is not None else self.warnings).append(
                         f"list {info.format} from {public_name(info.source)} was {how} on {reference.isoformat()}, "
-                        f"{age} days before {as_of.isoformat()} (limit {max_age_days} days): "
-                        "update it with `auditor lists update`"
+                        f"{age} days before {as_of.isoformat()} (limit {max_age_days} days): {todo}"
                     )
         self.curated: list[ListEntry] = []
         self.curated_info: ListInfo | None = None
