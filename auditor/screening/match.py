@@ -97,7 +97,7 @@ ACRONYM_SIMILARITY = 0.95
 ABBREVIATION_MIN_PART = 3
 # Two one-word names match when near-identical: equal in transliteration skeleton
 # ("Canaan" / "Kanaan"), one edit in eight letters ("Sberbank" / "Sperbank"), or one slip
-# of the hand in a shorter word (a letter left out, doubled or swapped: ``_slip``); a letter
+# of the hand in a shorter word (a letter left out, added or swapped: ``_slip``); a letter
 # changed in a shorter word makes another word more often than a typo ("Intel" / "Inter",
 # "Norinco" / "Norilco", "Gazprom" / "Gazprim").
 BARE_WORD_MIN = 0.87
