@@ -59,6 +59,12 @@ def screen(names, name_file, column, as_json, as_of, lists, threshold, limit, db
         # and a pipeline still sees that rows held no name or that lists were missing.
         if read.skipped_empty:
             click.echo(f"auditor: note: {name_file}: {read.skipped_note()}: not screened", err=True)
+        if read.formula_lines:
+            from auditor.limits import shown_names
+
+            lines = shown_names([str(x) for x in read.formula_lines])
+            click.echo(f"auditor: warning: {name_file}: line(s) {lines} start like a spreadsheet formula "
+                       "(=, +, @): screened as written, not as the name a spreadsheet would show", err=True)
     if not names:
         fail("nothing to screen: give NAMEs or --file FILE")
     try:

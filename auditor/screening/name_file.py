@@ -20,6 +20,9 @@ from auditor.limits import MiB, read_capped, shown_names
 MAX_NAME_LENGTH = 1000
 # Largest file read: a vendor master of a million names fits well below it.
 MAX_FILE_BYTES = 256 * MiB
+# First characters of a cell a spreadsheet reads as a formula (rule DQ-006 flags them in audits;
+# a tab is stripped with the rest of the white space here).
+FORMULA_STARTS = "=+@"
 # File names read by column: a spreadsheet export's lines are records, not names.
 TABLE_SUFFIXES = (".csv", ".tsv")
 
@@ -38,6 +41,12 @@ class NamedLine:
 class NameFile:
     names: list[NamedLine]
     skipped_lines: list[int]  # blank lines or empty cells: no name to screen
+
+    @property
+    def formula_lines(self) -> list[int]:
+        """Lines whose name starts like a spreadsheet formula ("=HYPERLINK(…)"): screened as
+        written, which is not the name a spreadsheet shows (rule DQ-006's test, for audits)."""
+        return [n.line for n in self.names if n.name[:1] in FORMULA_STARTS]
 
     @property
     def skipped_empty(self) -> int:

@@ -110,3 +110,11 @@ def test_warnings_reach_stderr_with_json() -> None:
     code, out, err = _screen("Hikvision")
     assert code == 0 and json.loads(out)[0]["matches"] == []
     assert "only the bundled curated list" in err, err
+
+
+def test_a_formula_cell_is_screened_as_written_and_said_so(tmp_path: Path) -> None:
+    vendor = tmp_path / "vendors.txt"
+    vendor.write_text('Canaan Inc.\n=HYPERLINK("http://x","Huawei")\n', encoding="utf-8")
+    code, out, err = _screen("--file", str(vendor))
+    assert [q["query"] for q in json.loads(out)] == ["Canaan Inc.", '=HYPERLINK("http://x","Huawei")']
+    assert "line(s) 2 start like a spreadsheet formula" in err, err
