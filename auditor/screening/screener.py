@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Any, Collection, Container, Iterable, Iterator
 
 from auditor.model import ListEntry
@@ -76,6 +76,13 @@ _MAX_GENERIC_SUBSET_WORDS = 12
 # Version of the state layout (to_state / from_state); index_store also keys on the code.
 STATE_FORMAT = 3
 _GENERIC_KEY_SEP = "\x1f"
+# Float sums of bounds are compared with this much room, so rounding never drops a candidate.
+_BOUND_MARGIN = 1e-9
+# A query word's records are kept for later queries when it reaches at least this many
+# (``Screener._word_reach``).
+_REACH_CACHE_MIN = 32
+# At most this many sets of generic words are kept (``Screener._generic_names_in``).
+_GENERIC_NAMES_CACHE_SIZE = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -172,19 +179,31 @@ def _spelled_joins_with_runs(norm: NormalisedName) -> list[tuple[tuple[str, ...]
     return [(run, j) for run, j in _joins_with_runs(norm.spelled, (2, 3, 4)) if len(j) >= 5 and j not in token_joins]
 
 
-def _run_acronyms(norm: NormalisedName) -> set[str]:
+def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> set[str]:
     """Acronyms of the name and of each run of its words: ``match.acronyms`` of the whole
     name, and of every run of at least ``ACRONYM_MIN_WORDS`` of its words, with the initials
     of its legal form when the run ends the name. A run's acronyms are its words' initials
     and some of those legal initials, so they are cut from one list of initials here rather
     than asked of ``acronyms`` run by run (a call, a set and a filter per run, for every
     query and every listed name); ``test_screening_index_exact`` checks that this gives
-    exactly what ``acronyms`` gives."""
+    exactly what ``acronyms`` gives.
+
+    With ``heads`` (the first four letters of every word a query's acronyms are looked up
+    among, all of a shorter one: ``Screener._acronym_heads``), only the acronyms that start
+    like one of them: the acronyms of the runs from one word on all start with the first four
+    of the initials from there on, or of those and the legal initials, so most runs are never
+    spelled out."""
     tokens = norm.tokens[:12]
+    if len(tokens) < ACRONYM_MIN_WORDS:
+        return set()  # no run of that many words, and ``acronyms`` has none either
     initials = [token[:1] for token in tokens]  # as ``match._initials``: nothing for an empty word
     legal = norm.legal_initials
     found: set[str] = set()
-    for start in range(len(tokens)):
+    for start in range(len(tokens) - ACRONYM_MIN_WORDS + 1):
+        if heads is not None:
+            rest = "".join(initials[start:])
+            if rest[:ACRONYM_MIN_LENGTH] not in heads and (rest + legal)[:ACRONYM_MIN_LENGTH] not in heads:
+                continue
         for end in range(start + ACRONYM_MIN_WORDS, len(tokens) + 1):
             letters = "".join(initials[start:end])
             if end == len(tokens):
@@ -192,7 +211,8 @@ def _run_acronyms(norm: NormalisedName) -> set[str]:
             else:
                 found.add(letters)
     found = {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
-    return found | acronyms(tokens, norm.legal_initials, norm.spelled)  # the whole name's, as they are
+    found |= acronyms(tokens, norm.legal_initials, norm.spelled)  # the whole name's, as they are
+    return found if heads is None else {x for x in found if x[:ACRONYM_MIN_LENGTH] in heads}
 
 
 def _legal_acronyms(norm: NormalisedName) -> set[str]:
@@ -256,10 +276,13 @@ def _norm_row(norm: NormalisedName) -> tuple[Any, ...]:
 #  three-letter-and-legal-form acronyms, key if made only of generic words, generic words).
 _NameParts = tuple[tuple[Any, ...], float, list[str], list[str], list[str], list[str], "str | None", list[str]]
 # Parts of a share of the entries: [(entry index, its names' parts)], the lookup keys of their
-# distinctive words, and the middle signatures of those keys.
+# distinctive words with the words under each (sorted), and the middle signatures of those keys.
 _Share = tuple[list[tuple[int, list[_NameParts]]], dict[str, list[str]], set[str]]
 # Above this many entries the index is built on two CPUs (``_all_name_parts``).
 PARALLEL_MIN_ENTRIES = 4000
+# The share of the entries the building process normalises itself (the forked worker does
+# the rest): measured best with the shared lists (``benchmarks/screening_speed.py``).
+_PARENT_SHARE = 0.47
 
 
 def _name_parts(first_index: int, names: list[tuple[str, ...]]) -> _Share:
@@ -291,8 +314,14 @@ def _name_parts(first_index: int, names: list[tuple[str, ...]]) -> _Share:
                 sorted({t for t in tokens if is_generic(t)}),
             ))
         entries.append((index, parts))
-    signatures = {_middle_signature(k) for keys in lookup_keys.values() for k in keys if len(k) >= 4}
-    return entries, lookup_keys, signatures
+    # Inverted here, in the share, rather than once over the whole index after both shares
+    # are in: that would be a tenth of the build done on one CPU.
+    token_keys: dict[str, list[str]] = defaultdict(list)
+    for token in sorted(lookup_keys):
+        for key in lookup_keys[token]:
+            token_keys[key].append(token)
+    signatures = {_middle_signature(k) for k in token_keys if len(k) >= 4}
+    return entries, dict(token_keys), signatures
 
 
 # The second half of the names a forked build worker reads (set just before it forks).
@@ -317,21 +346,27 @@ def _name_parts_forked() -> bytes:
     return marshal.dumps(_name_parts(*_FORKED_NAMES))  # plain data: marshal is the quick way over
 
 
-def _all_name_parts(names: list[tuple[str, ...]]) -> list[_Share]:
-    """``_name_parts`` of every entry, in entry order: a big list is split in two, a forked
-    worker does the second half while this process does the first (the worker inherits the
-    names; its parts come back as one marshal string)."""
+def _all_name_parts(names: list[tuple[str, ...]]) -> Iterator[_Share]:
+    """``_name_parts`` of every entry, in entry order, one share at a time: a big list is
+    split in two, a forked worker does the second share while this process does the first
+    (the worker inherits the names; its parts come back as one marshal string).
+
+    The first share is handed over as soon as it is made, so the caller adds it to the
+    index while the worker still works; this process then has that, the warm-up and the
+    second share's unmarshalling to do besides its share, so its share is the smaller one
+    (``_PARENT_SHARE``) and both finish about together."""
     global _FORKED_NAMES
     if len(names) < PARALLEL_MIN_ENTRIES or _worker_count() < 2:
-        return [_name_parts(0, names)]
-    half = len(names) // 2
-    _FORKED_NAMES = (half, names[half:])
+        yield _name_parts(0, names)
+        return
+    split = int(len(names) * _PARENT_SHARE)
+    _FORKED_NAMES = (split, names[split:])
     _warm_up()
     try:
         with multiprocessing.get_context("fork").Pool(1) as pool:
             second = pool.apply_async(_name_parts_forked)
-            first = _name_parts(0, names[:half])
-            return [first, marshal.loads(second.get())]
+            yield _name_parts(0, names[:split])
+            yield marshal.loads(second.get())
     finally:
         _FORKED_NAMES = None
 
@@ -361,10 +396,15 @@ class Screener:
         acronym_postings: dict[str, list[int]] = defaultdict(list)  # "tsmc" -> records
         # A three-letter word and the initials of its legal form: "ZTE Corp" -> "ztec"
         legal_acronyms: dict[str, list[int]] = defaultdict(list)
-        lookup_keys: dict[str, list[str]] = {}  # distinctive token -> its lookup keys
+        token_keys: dict[str, list[str]] = {}  # lookup key -> distinctive tokens, sorted
         middle_signatures: set[str] = set()
-        for entry_parts, token_keys_part, signatures in _all_name_parts([(e.name, *e.aliases) for e in ordered]):
-            lookup_keys.update(token_keys_part)
+        for entry_parts, share_keys, signatures in _all_name_parts([(e.name, *e.aliases) for e in ordered]):
+            if not token_keys:
+                token_keys = share_keys
+            else:
+                for key, tokens in share_keys.items():
+                    known = token_keys.get(key)
+                    token_keys[key] = tokens if known is None else sorted({*known, *tokens})
             middle_signatures |= signatures
             for index, parts in entry_parts:
                 for row, weight, distinctive, joins, run_acronyms, legal, generic_key, generic in parts:
@@ -383,10 +423,6 @@ class Screener:
                         generic_names[generic_key].append(record_id)
                     for token in generic:
                         generic_postings[token].append(record_id)
-        token_keys: dict[str, list[str]] = defaultdict(list)  # lookup key -> tokens
-        for token in sorted(postings):
-            for key in lookup_keys[token]:
-                token_keys[key].append(token)
         self._records = records
         self._weights = array("d", weights)
         self._postings = {k: _pack(v) for k, v in postings.items()}
@@ -397,8 +433,11 @@ class Screener:
         self._generic_postings = {k: _pack(v) for k, v in generic_postings.items()}
         self._token_keys = {k: " ".join(v) for k, v in token_keys.items()}
         self._middle_signatures = frozenset(middle_signatures)
+        self._acronym_heads = self._heads_of_acronym_words()
         self._norm_cache: dict[int, NormalisedName] = {}
         self._similar_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._reach_cache: dict[str, tuple[dict[int, float], tuple[tuple[str, array[int]], ...]]] = {}
+        self._generic_names_cache: dict[tuple[Any, ...], frozenset[int]] = {}
 
     # -- stored form -------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
@@ -437,9 +476,17 @@ class Screener:
         self._generic_postings = state["generic_postings"]
         self._token_keys = state["token_keys"]
         self._middle_signatures = frozenset(state["middle_signatures"])
+        self._acronym_heads = self._heads_of_acronym_words()
         self._norm_cache = {}
         self._similar_cache = {}
+        self._reach_cache = {}
+        self._generic_names_cache = {}
         return self
+
+    def _heads_of_acronym_words(self) -> frozenset[str]:
+        """The first four letters (or all of a shorter word) of every indexed word a query's
+        acronyms are looked up among: ``_run_acronyms`` spells out only acronyms that start so."""
+        return frozenset(word[:ACRONYM_MIN_LENGTH] for keys in (self._postings, self._legal_acronyms) for word in keys)
 
     # -- lazily rebuilt objects --------------------------------------------------------
     def _entry(self, index: int) -> ListEntry:
@@ -473,12 +520,12 @@ class Screener:
         return {(row[0], row[1]) for row in self._entry_rows}
 
     # -- screening ---------------------------------------------------------------------
-    def _similar_joined(self, token: str) -> tuple[str, ...]:
-        """Indexed words that a query's words run together may spell: as ``_similar_tokens``
-        but without the transliteration skeleton (a run of words differs from one word by a
-        letter or two, not by a romanisation) and without generic words."""
-        # dict_keys & list: the membership tests run in C, most joins spell nothing
-        hits = self._token_keys.keys() & _join_keys(token, self._middle_signatures)
+    def _similar_joined(self, token: str, keys: list[str]) -> tuple[str, ...]:
+        """Indexed words that a query's words run together (``token``, its ``_join_keys``
+        ``keys``) may spell: as ``_similar_tokens`` but without the transliteration skeleton
+        (a run of words differs from one word by a letter or two, not by a romanisation) and
+        without generic words."""
+        hits = self._token_keys.keys() & keys  # dict_keys & list: the membership tests run in C
         if not hits:
             return ()
         found = {t for key in hits for t in self._token_keys[key].split(" ")}
@@ -501,6 +548,33 @@ class Screener:
             self._similar_cache[token] = cached
         return cached
 
+    def _word_reach(self, token: str) -> tuple[dict[int, float], tuple[tuple[str, array[int]], ...]]:
+        """The records a distinctive query word reaches through the indexed words it pairs
+        with, each at the best similarity of those words it has, and which of those words are
+        listed words run together, with their records.
+
+        Kept per word, like ``_similar_tokens``: queries share words (a batch of vendor names
+        repeats about half of its distinctive words), and a common word reaches thousands of
+        records, gathered again for every query that has it. Only words that reach many
+        records are kept, so the cache stays small however many distinct words are screened."""
+        cached = self._reach_cache.get(token)
+        if cached is not None:
+            return cached
+        # Set from the least similar word to the most, so the last value set is the best
+        # (dict updates run in C).
+        reached: dict[int, float] = {}
+        listed_runs = []
+        for sim, similar in sorted((token_similarity(token, similar), similar)
+                                   for similar in self._similar_tokens(token)[0]):
+            reached.update(dict.fromkeys(_unpack(self._postings.get(similar)), sim))
+            runs = self._join_postings.get(similar)
+            if runs:
+                listed_runs.append((similar, _unpack(runs)))
+        found = (reached, tuple(listed_runs))
+        if len(reached) >= _REACH_CACHE_MIN:
+            self._reach_cache[token] = found
+        return found
+
     def _candidates(self, query: NormalisedName, threshold: float) -> set[int]:
         """Records that may score ``threshold`` or more against ``query``."""
         # record -> Σ over the query's distinctive words that reach it of their best similarity
@@ -513,19 +587,13 @@ class Screener:
         acronym_in: dict[int, set[str]] = defaultdict(set)  # record -> its words that are the query's acronym
         words = query.tokens + query.qualifiers
         for token in sorted({t for t in words if not is_generic(t)}):
-            # Each record at the best similarity of the indexed words it has: set from the
-            # least similar word to the most, so the last value set is the best (dict
-            # updates run in C; the order of the records is never used).
-            reached: dict[int, float] = {}
-            similar_words = sorted((token_similarity(token, similar), similar)
-                                   for similar in self._similar_tokens(token)[0])
-            for sim, similar in similar_words:
-                reached.update(dict.fromkeys(_unpack(self._postings.get(similar)), sim))
-                listed_runs = self._join_postings.get(similar)
-                if listed_runs:
-                    spellings.add(similar)
-                    for record_id in _unpack(listed_runs):
-                        joined[record_id].add(token)
+            # Each record at the best similarity of the indexed words it has (the order of
+            # the records is never used).
+            reached, listed_runs = self._word_reach(token)
+            for similar, records in listed_runs:
+                spellings.add(similar)
+                for record_id in records:
+                    joined[record_id].add(token)
             occurrences = words.count(token)  # "Issa Issa Osman": each "issa" pairs
             if not reached_by and occurrences == 1:
                 reached_by.update(reached)  # the sums start at 0.0: each is that similarity
@@ -533,11 +601,15 @@ class Screener:
             for record_id, sim in reached.items():
                 reached_by[record_id] += sim * occurrences
         token_runs = _joins_with_runs(query.tokens)
-        for run, token in token_runs:
-            for similar in self._similar_joined(token):
-                spellings.add(similar)
-                for record_id in _unpack(self._postings.get(similar)):
-                    joined[record_id].update(run)
+        run_keys = [_join_keys(token, self._middle_signatures) for _, token in token_runs]
+        # Almost no run spells an indexed word: all runs' keys are looked up at once (in C),
+        # and each run on its own only when one of them is indexed.
+        if not self._token_keys.keys().isdisjoint(chain.from_iterable(run_keys)):
+            for (run, token), keys in zip(token_runs, run_keys):
+                for similar in self._similar_joined(token, keys):
+                    spellings.add(similar)
+                    for record_id in _unpack(self._postings.get(similar)):
+                        joined[record_id].update(run)
         # The words as written run together (``_spelled_joins_with_runs``), looked up first
         # (all at once: one set intersection, in C) and filtered only when indexed: almost
         # none are. The query's words and acronyms below are looked up the same way.
@@ -557,7 +629,7 @@ class Screener:
         for acronym in self._acronym_postings.keys() & _legal_acronyms(query):
             for record_id in _unpack(self._acronym_postings[acronym]):
                 acronym_of[record_id].add(acronym[:-len(query.legal_initials)])
-        run_acronyms = _run_acronyms(query)
+        run_acronyms = _run_acronyms(query, self._acronym_heads)
         for token in self._postings.keys() & run_acronyms:
             for record_id in _unpack(self._postings[token]):
                 acronym_in[record_id].add(token)
@@ -587,20 +659,39 @@ class Screener:
                 # below the threshold even if every generic query word paired with a
                 # distinctive word, or bounded with its joins and acronyms below
                 continue
-            if need <= 0 or self._generic_pairs_bound(generic_tokens, record_id) >= need:
+            if need <= 0 or self._generic_pairs_reach(generic_tokens, record_id, need):
                 found.add(record_id)
         distinctive = [t for t in query.tokens if not is_generic(t)]
         for record_id in bounded_below:
-            if self._joined_bound(record_id, words, distinctive, joined.get(record_id, ()), spellings,
-                                  acronym_of.get(record_id, ()), acronym_in.get(record_id, ())) >= threshold:
+            if self._joined_reaches(record_id, words, distinctive, joined.get(record_id, ()), spellings,
+                                    acronym_of.get(record_id, ()), acronym_in.get(record_id, ()), threshold):
                 found.add(record_id)
         # A query made only of generic words ("Shenyang Aircraft") matches names that contain
         # all its words ("AVIC Shenyang Aircraft Company").
         if len(generic) >= 2 and len(generic) == len(set(query.tokens)):
             postings = sorted((set(_unpack(self._generic_postings.get(t))) for t in generic), key=len)
             found.update(postings[0].intersection(*postings[1:]))
-        # Names made only of generic words match only if all their words are in the query.
-        generic = generic_names_words[:_MAX_GENERIC_SUBSET_WORDS]
+        found.update(self._generic_names_in(generic_names_words[:_MAX_GENERIC_SUBSET_WORDS], query,
+                                            query_weight, threshold))
+        return found
+
+    def _generic_names_in(self, generic: list[str], query: NormalisedName, query_weight: float,
+                          threshold: float) -> frozenset[int] | set[int]:
+        """Names made only of generic words, all of them among ``generic`` (sorted): they
+        match only if all their words are in the query. Less the one-word names that score
+        below ``threshold`` as ``_lone_generic_word_below`` says.
+
+        Kept per set of generic words: a batch of names has few of them (a twentieth as many
+        as names: "Shenzhen … Technology", "… Trading"), and enumerating their subsets is a
+        look-up each. What else the answer depends on is in the key."""
+        if not generic:
+            return set()
+        several = len(query.tokens) >= 2
+        key = (tuple(generic), several and tuple(w in query.tokens for w in generic), query_weight, threshold)
+        cached = self._generic_names_cache.get(key)
+        if cached is not None:
+            return cached
+        found: set[int] = set()
         for size in range(1, len(generic) + 1):
             for subset in combinations(generic, size):  # sorted in, sorted out
                 records = _unpack(self._generic_names.get(_GENERIC_KEY_SEP.join(subset)))
@@ -608,6 +699,8 @@ class Screener:
                     found.update(r for r in records if not self._is_lone_word(r))
                 else:
                     found.update(records)
+        if len(self._generic_names_cache) < _GENERIC_NAMES_CACHE_SIZE:
+            self._generic_names_cache[key] = frozenset(found)
         return found
 
     def _is_lone_word(self, record_id: int) -> bool:
@@ -629,50 +722,80 @@ class Screener:
         score = 2 * GENERIC_WEIGHT / (query_weight + GENERIC_WEIGHT)
         return score < threshold - 1e-9  # a hair's margin: rounding never drops a match
 
-    def _joined_bound(self, record_id: int, words: tuple[str, ...], distinctive: list[str],
-                      in_runs: Collection[str], spellings: set[str],
-                      acronym_of: Collection[str], acronym_in: Collection[str]) -> float:
-        """Most a record reached through words run together or an acronym can score.
+    def _joined_reaches(self, record_id: int, words: tuple[str, ...], distinctive: list[str],
+                        in_runs: Collection[str], spellings: set[str],
+                        acronym_of: Collection[str], acronym_in: Collection[str], threshold: float) -> bool:
+        """True if a record reached through words run together or an acronym may score
+        ``threshold`` or more.
 
         A distinctive word of either name that pairs with no word of the other
         (``token_similarity``), takes part in no join and is no acronym stays unmatched and
         weighs 1 in the denominator, while at most every other word of both names (each
-        weighing 1 at most) is matched. An acronym takes the one word its name has left over
-        (``match._recover_acronym``), so it explains the other name only when at most that
-        word is left."""
+        weighing 1 at most) is matched: with n words in both names and u of them unmatched,
+        the score is at most (n - u) / n. An acronym takes the one word its name has left
+        over (``match._recover_acronym``), so it explains the other name only when at most
+        that word is left.
+
+        Without an acronym the bound only falls as unmatched words are found, so counting
+        stops at the first one too many: most records reached so fall short by far."""
         row = self._records[record_id][1]
         listed = row[1] + row[3]
-        lone_query = [t for t in distinctive if t not in in_runs
-                      and not any(token_similarity(t, x) for x in listed)]
-        lone_listed = [t for t in row[1] if not is_generic(t)
-                       and not any(t in spelled for spelled in spellings)
-                       and not any(token_similarity(q, t) for q in words)]
+        total = len(words) + len(listed)
+        if acronym_of or acronym_in:
+            allowed = total  # an acronym may excuse every unmatched word: count them all
+        else:
+            allowed = _most_unmatched(total, threshold)
+            if allowed < 0:
+                return False
+        unmatched = 0
+        lone_query = []
+        for t in distinctive:
+            if t not in in_runs and not any(token_similarity(t, x) for x in listed):
+                lone_query.append(t)
+                unmatched += 1
+                if unmatched > allowed:
+                    return False
+        lone_listed = []
+        for t in row[1]:
+            if (not is_generic(t) and not any(t in spelled for spelled in spellings)
+                    and not any(token_similarity(q, t) for q in words)):
+                lone_listed.append(t)
+                unmatched += 1
+                if unmatched > allowed:
+                    return False
         if acronym_of and len(lone_query) <= 1 and set(lone_query) <= set(acronym_of):
-            lone_query = lone_listed = []
-        if acronym_in and len(lone_listed) <= 1 and set(lone_listed) <= set(acronym_in):
-            lone_query = lone_listed = []
-        unmatched = len(lone_query) + len(lone_listed)
-        most = len(words) + len(listed) - unmatched
-        return most / (most + unmatched) if most else 0.0
+            unmatched = 0
+        elif acronym_in and len(lone_listed) <= 1 and set(lone_listed) <= set(acronym_in):
+            unmatched = 0
+        return _joined_score_bound(total, unmatched) >= threshold
 
-    def _generic_pairs_bound(self, generic_tokens: list[str], record_id: int) -> float:
-        """Most the query's generic words can add to the matched weight against a record:
-        a word the record also has pairs with it exactly (greedy alignment takes equal words
-        first) for 2 GENERIC_WEIGHT; another pairs at best with its most similar word."""
+    def _generic_pairs_reach(self, generic_tokens: list[str], record_id: int, need: float) -> bool:
+        """True if the query's generic words can add ``need`` or more to the matched weight
+        against a record: a word the record also has pairs with it exactly (greedy alignment
+        takes equal words first) for 2 GENERIC_WEIGHT; another pairs at best with its most
+        similar word. Every word adds something or nothing, so summing stops as soon as the
+        sum reaches ``need``, or can no longer: a word adds at most its weight and that of
+        the word it pairs with (a distinctive one at most)."""
         row = self._records[record_id][1]
         words = row[1] + row[3]  # main tokens and qualifiers
         total = 0.0
+        most_left = sum(token_weight(g) + DISTINCTIVE_WEIGHT for g in generic_tokens)
         for g in generic_tokens:
+            most_left -= token_weight(g) + DISTINCTIVE_WEIGHT
             if g in words:  # a distinctive word the record has is counted in its postings
                 total += 2 * GENERIC_WEIGHT if is_generic(g) else 0.0
-                continue
-            best = 0.0
-            for t in words:  # most words of a record pair with no generic word: no weight looked up
-                sim = token_similarity(g, t)
-                if sim:
-                    best = max(best, (token_weight(g) + token_weight(t)) * sim)
-            total += best
-        return total
+            else:
+                best = 0.0
+                for t in words:  # most words of a record pair with no generic word: no weight looked up
+                    sim = token_similarity(g, t)
+                    if sim:
+                        best = max(best, (token_weight(g) + token_weight(t)) * sim)
+                total += best
+            if total >= need:
+                return True
+            if total + most_left < need - _BOUND_MARGIN:
+                return False
+        return total >= need
 
     def screen(
         self,
@@ -740,11 +863,12 @@ class Screener:
             return {name: self.screen(name, as_of, lists, threshold) for name in distinct}
         global _FORKED_JOB
         _FORKED_JOB = (self, as_of, lists, threshold)
-        _warm_up(distinct)
         # Frozen objects are never scanned by the workers' garbage collector, which would
-        # otherwise touch, and so copy, every page of the inherited index.
+        # otherwise touch, and so copy, every page of the inherited index; frozen first, the
+        # warm-up's collections do not scan the index either (they took it from 30 to 80 ms).
         gc.freeze()
         try:
+            _warm_up(distinct)
             # Small chunks keep both workers busy to the end (the last one's wait is at most
             # one chunk: a sixty-fourth of the batch with two workers, tens of ms for
             # 20,000 names); map keeps the input order.
@@ -774,6 +898,20 @@ class Screener:
             legal_effect=entry.legal_effect,
             entry=entry,
         )
+
+
+def _joined_score_bound(total: int, unmatched: int) -> float:
+    """Most a name pair with ``total`` words, ``unmatched`` of them left unmatched, can score
+    when every other word is matched (``Screener._joined_reaches``)."""
+    most = total - unmatched
+    return most / (most + unmatched) if most else 0.0
+
+
+@lru_cache(maxsize=None)
+def _most_unmatched(total: int, threshold: float) -> int:
+    """The most unmatched words, of ``total``, that keep ``_joined_score_bound`` at or above
+    ``threshold`` (-1: none); the bound only falls as ``unmatched`` grows."""
+    return max((u for u in range(total + 1) if _joined_score_bound(total, u) >= threshold), default=-1)
 
 
 def _by_chance(comparison: Comparison) -> bool:

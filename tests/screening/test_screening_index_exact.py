@@ -11,7 +11,10 @@ shortcut wrong fails here rather than silently losing a match:
 * listed names that normalise alike are compared once per query: every match must carry
   the score and explanation of comparing the query with that very name;
 * the acronyms of a name's runs of words are cut from its string of initials: they must be
-  what ``match.acronyms`` gives for each run.
+  what ``match.acronyms`` gives for each run; a query spells out only those that start like
+  an indexed word: it must find what all of them find;
+* the bounds of names reached through joins and acronyms, and of what generic words add,
+  stop counting once the outcome is known: they must decide as the full count does.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from auditor.screening import Screener
 from auditor.screening import screener as screener_module
 from auditor.screening.match import DEFAULT_THRESHOLD, acronyms, compare_normalised
 from auditor.screening.normalize import GENERIC_WEIGHT, NormalisedName, normalise_name
+from auditor.screening.tokens import token_similarity
 from auditor.screening.vocabulary import GENERIC_WORDS
 
 from .conftest import industry_names
@@ -119,3 +123,67 @@ def test_the_acronyms_of_runs_of_words_are_those_of_match_acronyms(screener: Scr
         norm = NormalisedName("x", tokens, (), spelled=spelled, legal_initials=legal)
         assert screener_module._run_acronyms(norm) == _acronyms_run_by_run(tokens, legal, spelled)
     assert len(names) > 5000 and some > 2000
+
+
+def test_acronyms_cut_to_the_heads_of_indexed_words_find_what_all_of_them_find(screener: Screener) -> None:
+    """A query spells out only the acronyms that start like an indexed word of an acronym's
+    length (``Screener._acronym_heads``): it must find exactly the indexed words all of its
+    acronyms find."""
+    indexed = screener._postings.keys() | screener._legal_acronyms.keys()
+    names = _queries(screener) + [n for entry in screener.entries[::7] for n in (entry.name, *entry.aliases)]
+    found = 0
+    for name in names:
+        norm = normalise_name(name)
+        every = screener_module._run_acronyms(norm)
+        cut = screener_module._run_acronyms(norm, screener._acronym_heads)
+        assert cut <= every, name
+        assert indexed & cut == indexed & every, name
+        found += bool(indexed & every)
+    assert len(names) > 5000 and found > 100
+
+
+def _joined_bound(screener: Screener, record_id: int, words: tuple[str, ...], distinctive: list[str],
+                  in_runs: set[str], spellings: set[str], acronym_of: set[str], acronym_in: set[str]) -> float:
+    """The bound ``Screener._joined_reaches`` compares with the threshold, counted in full."""
+    row = screener._records[record_id][1]
+    listed = row[1] + row[3]
+    lone_query = [t for t in distinctive if t not in in_runs and not any(token_similarity(t, x) for x in listed)]
+    lone_listed = [t for t in row[1] if t not in GENERIC_WORDS and not any(t in s for s in spellings)
+                   and not any(token_similarity(q, t) for q in words)]
+    if acronym_of and len(lone_query) <= 1 and set(lone_query) <= acronym_of:
+        lone_query = lone_listed = []
+    if acronym_in and len(lone_listed) <= 1 and set(lone_listed) <= acronym_in:
+        lone_query = lone_listed = []
+    unmatched = len(lone_query) + len(lone_listed)
+    most = len(words) + len(listed) - unmatched
+    return most / (most + unmatched) if most else 0.0
+
+
+def test_the_bounds_that_stop_counting_early_decide_as_the_full_count(screener: Screener) -> None:
+    """``_joined_reaches`` and ``_generic_pairs_reach`` stop as soon as the outcome is known:
+    they must decide as the full count would, for every threshold and need."""
+    records = range(0, len(screener), 97)
+    decided = 0
+    for name in _queries(screener)[::9]:
+        query = normalise_name(name)
+        words = query.tokens + query.qualifiers
+        distinctive = [t for t in query.tokens if t not in GENERIC_WORDS]
+        generic = [t for t in query.tokens if t in GENERIC_WORDS]
+        for record_id in records:
+            row = screener._records[record_id][1]
+            in_runs = set(distinctive[:1])
+            spellings = {"".join(row[1][:2])}
+            for acronym_of, acronym_in in ((set(), set()), (set(distinctive[1:2]), set()), (set(), set(row[1][:1]))):
+                bound = _joined_bound(screener, record_id, words, distinctive, in_runs, spellings, acronym_of, acronym_in)
+                for threshold in (0.3, 0.5, DEFAULT_THRESHOLD, 0.9):
+                    assert screener._joined_reaches(record_id, words, distinctive, in_runs, spellings,
+                                                    acronym_of, acronym_in, threshold) == (bound >= threshold)
+            total = 0.0  # what the query's generic words add at most: each as the comparison pairs it
+            for g in generic:
+                total += 2 * GENERIC_WEIGHT if g in row[1] + row[3] else max(
+                    [(GENERIC_WEIGHT + (GENERIC_WEIGHT if t in GENERIC_WORDS else 1.0)) * token_similarity(g, t)
+                     for t in row[1] + row[3]], default=0.0)
+            for need in (0.01, 0.3, total, total + 1e-12, 0.6, 1.2, 2.5):
+                assert screener._generic_pairs_reach(generic, record_id, need) == (total >= need), (name, record_id)
+                decided += 1
+    assert decided > 10000
