@@ -72,6 +72,7 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Hansa Stahl GmbH", "Hansa Steel GmbH", "steel"),
         ("Sherkat Sanaye Daryaei Kish", "Kish Marine Industries Company", "industry, marine"),
         ("Neftyanaya Kompaniya Yukos", "Yukos Oil Company", "oil"),
+        ("ПАО НК Роснефть", "Rosneft Oil Company", "oil"),  # НК: нефтяная компания, oil company
         ("Costruzioni Meccaniche Rossi S.p.A.", "Rossi Meccaniche Construction SpA", "construction"),
         ("Van Dam Beheer B.V.", "Van Dam Management BV", "management"),
         ("招商银行", "Zhaoshang Bank", "bank"),
@@ -168,6 +169,7 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("Nexa Mining Group", "Nexo Mining Group"),  # vowels alone, in four letters as written
         ("Новатэк", "Novatel"),  # a transliteration's consonants are no guess: another name
         ("Dongying Research Institute", "Jiangxi Research Institute"),  # an unknown word may be a place
+        ("嘉楠科技", "Sichuan Jian'an Industry Co., Ltd."),  # a place and another line of work
     ],
 )
 def test_near_misses_are_not_matches(a: str, b: str) -> None:
