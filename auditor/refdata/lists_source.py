@@ -78,8 +78,7 @@ class ListCoverage:
         if not self.imported:
             if self.bundled_entries is None:
                 return None  # no list at all: the audit is INCOMPLETE and says so
-            return (f"names were screened against the bundled curated list only ({self.bundled_entries} entries), "
-                    f"not the official lists: {todo}")
+            return f"only the bundled curated list ({self.bundled_entries} entries) was screened, not the official lists: {todo}"
         absent = self.absent_names()
         instead = (f"for those only the bundled curated list's {self.bundled_entries} entries were screened"
                    if self.bundled_entries is not None else "names were not screened against them at all")

@@ -96,9 +96,9 @@ def test_alt_names_join_sdn_entries_in_either_order(engine):
 def test_bundled_only_warning_and_no_store(engine):
     entries, infos, warnings = load_screening_entries(None, as_of=date(2026, 1, 10))
     assert infos and infos[0].name == "auditor curated entities"
-    assert any("screened against the bundled curated list only" in w for w in warnings)
+    assert any("only the bundled curated list" in w for w in warnings)
     entries2, _, warnings2 = load_screening_entries(engine)  # empty store: same warning
-    assert len(entries2) == len(entries) and any("bundled curated list only" in w for w in warnings2)
+    assert len(entries2) == len(entries) and any("only the bundled" in w for w in warnings2)
     _, _, none_warn = load_screening_entries(engine, include_curated=False)
     assert any("no screening list is loaded" in w for w in none_warn)
 
