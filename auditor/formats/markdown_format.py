@@ -26,6 +26,7 @@ from auditor.public_names import is_private
 
 # Listed parties shown in the summary table (all are in report.json).
 MAX_PARTIES = 20
+MAX_WARNINGS = 20  # run warnings listed (all are in report.json)
 
 MAX_CHARS = 65_536
 MAX_CELL = 300  # a single cell never dominates the summary
@@ -163,8 +164,10 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
     warnings = [x for x in sorted(result.warnings) if x != note]
     if warnings:
         w.add("> **Warnings:**")
-        for text in warnings:
+        for text in warnings[:MAX_WARNINGS]:
             w.add(f"> - {md_escape(text, 500)}")
+        if len(warnings) > MAX_WARNINGS:
+            w.add(f"> - … and {len(warnings) - MAX_WARNINGS} more in report.json (`warnings`)")
         w.add()
     skipped = result.not_evaluated()
     if skipped:
