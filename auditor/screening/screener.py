@@ -81,6 +81,7 @@ _BOUND_MARGIN = 1e-9
 # A query word's records are kept for later queries when it reaches at least this many
 # (``Screener._word_reach``).
 _REACH_CACHE_MIN = 32
+_REACH_CACHE_RECORDS = 1 << 19  # about 35 MB
 # At most this many sets of generic words are kept (``Screener._generic_names_in``).
 _GENERIC_NAMES_CACHE_SIZE = 1 << 16
 
@@ -437,6 +438,7 @@ class Screener:
         self._norm_cache: dict[int, NormalisedName] = {}
         self._similar_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._reach_cache: dict[str, tuple[dict[int, float], tuple[tuple[str, array[int]], ...]]] = {}
+        self._reach_cached = 0  # records in _reach_cache
         self._generic_names_cache: dict[tuple[Any, ...], frozenset[int]] = {}
 
     # -- stored form -------------------------------------------------------------------
@@ -480,6 +482,7 @@ class Screener:
         self._norm_cache = {}
         self._similar_cache = {}
         self._reach_cache = {}
+        self._reach_cached = 0
         self._generic_names_cache = {}
         return self
 
@@ -552,7 +555,8 @@ class Screener:
         Kept per word, like ``_similar_tokens``: queries share words (a batch of vendor names
         repeats about half of its distinctive words), and a common word reaches thousands of
         records, gathered again for every query that has it. Only words that reach many
-        records are kept, so the cache stays small however many distinct words are screened."""
+        records are kept, and no more than ``_REACH_CACHE_RECORDS`` records in all (20,000
+        names keep about 60,000), so the cache stays small however many names are screened."""
         cached = self._reach_cache.get(token)
         if cached is not None:
             return cached
@@ -567,8 +571,9 @@ class Screener:
             if runs:
                 listed_runs.append((similar, _unpack(runs)))
         found = (reached, tuple(listed_runs))
-        if len(reached) >= _REACH_CACHE_MIN:
+        if len(reached) >= _REACH_CACHE_MIN and self._reach_cached + len(reached) <= _REACH_CACHE_RECORDS:
             self._reach_cache[token] = found
+            self._reach_cached += len(reached)
         return found
 
     def _candidates(self, query: NormalisedName, threshold: float) -> set[int]:
@@ -640,6 +645,14 @@ class Screener:
         # A distinctive query word that looks like a generic word ("Chna" / "China") may pair
         # with it, which no posting shows: it is bounded like a generic word, and names made
         # of generic words are looked up with the word it looks like.
+        # Pairs are one to one, so the distinctive pairs also score at most 2 Σ over the
+        # listed name's distinctive words of their best similarity to a query word: lower
+        # when the query repeats a word the name has once ("Khalil Muhammad Khalil" /
+        # "Khalil Construction") or two query words pair best with one listed word. That is
+        # checked last, for the names the first bound lets through, and only for a query
+        # with more than one distinctive word.
+        query_distinctive = [t for t in words if not is_generic(t)]
+        several = len(query_distinctive) > 1
         query_weight = sum(map(token_weight, query.tokens))
         lookalikes = {t: self._similar_tokens(t)[1] for t in query.tokens if not is_generic(t)}
         generic = sorted({t for t in query.tokens if is_generic(t)})
@@ -656,6 +669,13 @@ class Screener:
                 # distinctive word, or bounded with its joins and acronyms below
                 continue
             if need <= 0 or self._generic_pairs_reach(generic_tokens, record_id, need):
+                if several:
+                    listed = self._listed_similarity(record_id, query_distinctive) + _BOUND_MARGIN
+                    if listed < sims:
+                        need = threshold * (query_weight + weights[record_id]) - 2 * DISTINCTIVE_WEIGHT * listed
+                        if need > 0 and (generic_pairs < need
+                                         or not self._generic_pairs_reach(generic_tokens, record_id, need)):
+                            continue
                 found.add(record_id)
         distinctive = [t for t in query.tokens if not is_generic(t)]
         for record_id in bounded_below:
@@ -698,6 +718,17 @@ class Screener:
         if len(self._generic_names_cache) < _GENERIC_NAMES_CACHE_SIZE:
             self._generic_names_cache[key] = frozenset(found)
         return found
+
+    def _listed_similarity(self, record_id: int, query_distinctive: list[str]) -> float:
+        """Σ over a record's distinctive words (main and in brackets, each as often as it is
+        written) of their best similarity to one of ``query_distinctive``: each listed word
+        pairs with one query word at most (``match._align``)."""
+        row = self._records[record_id][1]
+        total = 0.0
+        for word in row[1] + row[3]:
+            if not is_generic(word):
+                total += max([token_similarity(q, word) for q in query_distinctive])
+        return total
 
     def _is_lone_word(self, record_id: int) -> bool:
         row = self._records[record_id][1]

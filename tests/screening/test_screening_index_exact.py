@@ -14,7 +14,9 @@ shortcut wrong fails here rather than silently losing a match:
   what ``match.acronyms`` gives for each run; a query spells out only those that start like
   an indexed word: it must find what all of them find;
 * the bounds of names reached through joins and acronyms, and of what generic words add,
-  stop counting once the outcome is known: they must decide as the full count does.
+  stop counting once the outcome is known: they must decide as the full count does;
+* a listed word pairs with one query word at most, so a reached name's distinctive pairs
+  score no more than its words' best similarities allow, whatever the query repeats.
 """
 
 from __future__ import annotations
@@ -187,3 +189,29 @@ def test_the_bounds_that_stop_counting_early_decide_as_the_full_count(screener: 
                 assert screener._generic_pairs_reach(generic, record_id, need) == (total >= need), (name, record_id)
                 decided += 1
     assert decided > 10000
+
+
+def test_a_listed_word_pairs_with_one_query_word_at_most(screener: Screener) -> None:
+    """The last bound of a reached name: its distinctive word pairs score at most twice the
+    sum, over its distinctive words, of their best similarity to a query word
+    (``Screener._listed_similarity``), however often the query repeats a word."""
+    queries = _queries(screener)[::4]
+    queries += [f"{name.split()[0]} {name}" for name in queries[::3] if name.split()]  # a word twice
+    checked = 0
+    for name in queries:
+        query = normalise_name(name)
+        distinctive = [t for t in query.tokens + query.qualifiers if t not in GENERIC_WORDS]
+        if len(distinctive) < 2:
+            continue
+        for record_id in sorted(screener._candidates(query, 0.3))[:40]:
+            listed = screener._norm(record_id)
+            comparison = compare_normalised(query, listed)
+            a_words, b_words = {*query.tokens, *query.qualifiers}, {*listed.tokens, *listed.qualifiers}
+            if comparison.swapped:  # the listed name is compared first
+                a_words, b_words = b_words, a_words
+            if any(p.kind != "word" or p.a not in a_words or p.b not in b_words for p in comparison.pairs):
+                continue  # words run together or an acronym: bounded on their own (``_joined_reaches``)
+            paired = sum(p.similarity for p in comparison.pairs if p.a not in GENERIC_WORDS and p.b not in GENERIC_WORDS)
+            assert paired <= screener._listed_similarity(record_id, distinctive) + 1e-9, (name, record_id)
+            checked += 1
+    assert checked > 2000
