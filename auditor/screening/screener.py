@@ -78,6 +78,9 @@ STATE_FORMAT = 3
 _GENERIC_KEY_SEP = "\x1f"
 # Float sums of bounds are compared with this much room, so rounding never drops a candidate.
 _BOUND_MARGIN = 1e-9
+# Indexed words are known by their first letters too (``Screener._word_heads``): a run of a
+# query's words or of their initials is spelled out only when it starts like one of them.
+_HEAD_LENGTH = ACRONYM_MIN_LENGTH
 # A query word's records are kept for later queries when it reaches at least this many
 # (``Screener._word_reach``).
 _REACH_CACHE_MIN = 32
@@ -190,10 +193,11 @@ def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> 
     exactly what ``acronyms`` gives.
 
     With ``heads`` (the first four letters of every word a query's acronyms are looked up
-    among, all of a shorter one: ``Screener._acronym_heads``), only the acronyms that start
+    among, all of a shorter one: ``Screener._word_heads``), only the acronyms that start
     like one of them: the acronyms of the runs from one word on all start with the first four
-    of the initials from there on, or of those and the legal initials, so most runs are never
-    spelled out."""
+    of the initials from there on, or of those and the legal initials (an acronym has at least
+    ``_HEAD_LENGTH`` letters, the whole name's aside, which are filtered one by one), so most
+    runs are never spelled out."""
     tokens = norm.tokens[:12]
     if len(tokens) < ACRONYM_MIN_WORDS:
         return set()  # no run of that many words, and ``acronyms`` has none either
@@ -203,7 +207,7 @@ def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> 
     for start in range(len(tokens) - ACRONYM_MIN_WORDS + 1):
         if heads is not None:
             rest = "".join(initials[start:])
-            if rest[:ACRONYM_MIN_LENGTH] not in heads and (rest + legal)[:ACRONYM_MIN_LENGTH] not in heads:
+            if rest[:_HEAD_LENGTH] not in heads and (rest + legal)[:_HEAD_LENGTH] not in heads:
                 continue
         for end in range(start + ACRONYM_MIN_WORDS, len(tokens) + 1):
             letters = "".join(initials[start:end])
@@ -213,7 +217,21 @@ def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> 
                 found.add(letters)
     found = {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
     found |= acronyms(tokens, norm.legal_initials, norm.spelled)  # the whole name's, as they are
-    return found if heads is None else {x for x in found if x[:ACRONYM_MIN_LENGTH] in heads}
+    return found if heads is None else {x for x in found if x[:_HEAD_LENGTH] in heads}
+
+
+def _written_runs(spelled: tuple[str, ...], heads: Container[str] | None = None) -> set[str]:
+    """Runs of 2–4 adjacent words as written, run together ("acme ag" → "acmeag"); with
+    ``heads`` (``Screener._word_heads``), only the runs that start like an indexed word: all
+    runs from one word on start like its first two words run together."""
+    runs: set[str] = set()
+    for start in range(len(spelled) - 1):
+        run = spelled[start : start + 4]
+        first = run[0] + run[1]
+        if heads is not None and len(first) >= _HEAD_LENGTH and first[:_HEAD_LENGTH] not in heads:
+            continue
+        runs.update("".join(run[:size]) for size in range(2, len(run) + 1))
+    return runs
 
 
 def _legal_acronyms(norm: NormalisedName) -> set[str]:
@@ -434,7 +452,7 @@ class Screener:
         self._generic_postings = {k: _pack(v) for k, v in generic_postings.items()}
         self._token_keys = {k: " ".join(v) for k, v in token_keys.items()}
         self._middle_signatures = frozenset(middle_signatures)
-        self._acronym_heads = self._heads_of_acronym_words()
+        self._word_heads = self._heads_of_words()
         self._norm_cache: dict[int, NormalisedName] = {}
         self._similar_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._reach_cache: dict[str, tuple[dict[int, float], tuple[tuple[str, array[int]], ...]]] = {}
@@ -478,7 +496,7 @@ class Screener:
         self._generic_postings = state["generic_postings"]
         self._token_keys = state["token_keys"]
         self._middle_signatures = frozenset(state["middle_signatures"])
-        self._acronym_heads = self._heads_of_acronym_words()
+        self._word_heads = self._heads_of_words()
         self._norm_cache = {}
         self._similar_cache = {}
         self._reach_cache = {}
@@ -486,10 +504,11 @@ class Screener:
         self._generic_names_cache = {}
         return self
 
-    def _heads_of_acronym_words(self) -> frozenset[str]:
+    def _heads_of_words(self) -> frozenset[str]:
         """The first four letters (or all of a shorter word) of every indexed word a query's
-        acronyms are looked up among: ``_run_acronyms`` spells out only acronyms that start so."""
-        return frozenset(word[:ACRONYM_MIN_LENGTH] for keys in (self._postings, self._legal_acronyms) for word in keys)
+        acronyms and its words as written run together are looked up among: ``_run_acronyms``
+        and ``_candidates`` spell out only those that start so."""
+        return frozenset(word[:_HEAD_LENGTH] for keys in (self._postings, self._legal_acronyms) for word in keys)
 
     # -- lazily rebuilt objects --------------------------------------------------------
     def _entry(self, index: int) -> ListEntry:
@@ -615,8 +634,7 @@ class Screener:
         # (all at once: one set intersection, in C) and filtered only when indexed: almost
         # none are. The query's words and acronyms below are looked up the same way.
         spelled = query.spelled
-        listed = self._postings.keys() & {"".join(spelled[start : start + size]) for size in (2, 3, 4)
-                                          for start in range(len(spelled) - size + 1)}
+        listed = self._postings.keys() & _written_runs(spelled, self._word_heads)
         if listed:
             token_joins = {token for _, token in token_runs}
             for run, token in _joins_with_runs(spelled, (2, 3, 4)):
@@ -630,7 +648,7 @@ class Screener:
         for acronym in self._acronym_postings.keys() & _legal_acronyms(query):
             for record_id in _unpack(self._acronym_postings[acronym]):
                 acronym_of[record_id].add(acronym[:-len(query.legal_initials)])
-        run_acronyms = _run_acronyms(query, self._acronym_heads)
+        run_acronyms = _run_acronyms(query, self._word_heads)
         for token in self._postings.keys() & run_acronyms:
             for record_id in _unpack(self._postings[token]):
                 acronym_in[record_id].add(token)

@@ -129,7 +129,7 @@ def test_the_acronyms_of_runs_of_words_are_those_of_match_acronyms(screener: Scr
 
 def test_acronyms_cut_to_the_heads_of_indexed_words_find_what_all_of_them_find(screener: Screener) -> None:
     """A query spells out only the acronyms that start like an indexed word of an acronym's
-    length (``Screener._acronym_heads``): it must find exactly the indexed words all of its
+    length (``Screener._word_heads``): it must find exactly the indexed words all of its
     acronyms find."""
     indexed = screener._postings.keys() | screener._legal_acronyms.keys()
     names = _queries(screener) + [n for entry in screener.entries[::7] for n in (entry.name, *entry.aliases)]
@@ -137,7 +137,7 @@ def test_acronyms_cut_to_the_heads_of_indexed_words_find_what_all_of_them_find(s
     for name in names:
         norm = normalise_name(name)
         every = screener_module._run_acronyms(norm)
-        cut = screener_module._run_acronyms(norm, screener._acronym_heads)
+        cut = screener_module._run_acronyms(norm, screener._word_heads)
         assert cut <= every, name
         assert indexed & cut == indexed & every, name
         found += bool(indexed & every)
@@ -215,3 +215,20 @@ def test_a_listed_word_pairs_with_one_query_word_at_most(screener: Screener) -> 
             assert paired <= screener._listed_similarity(record_id, distinctive) + 1e-9, (name, record_id)
             checked += 1
     assert checked > 2000
+
+
+def test_runs_of_written_words_cut_to_the_heads_of_indexed_words_find_what_all_of_them_find(
+        screener: Screener) -> None:
+    """A query's words as written run together are spelled out only from the words whose
+    run starts like an indexed word: they must find exactly the indexed words all runs find."""
+    indexed = screener._postings.keys()
+    names = _queries(screener) + [n for entry in screener.entries[::7] for n in (entry.name, *entry.aliases)]
+    found = 0
+    for name in names:
+        spelled = normalise_name(name).spelled
+        every = {"".join(spelled[start : start + size]) for size in (2, 3, 4) for start in range(len(spelled) - size + 1)}
+        assert screener_module._written_runs(spelled) == every, name
+        cut = screener_module._written_runs(spelled, screener._word_heads)
+        assert indexed & cut == indexed & every, name
+        found += bool(indexed & every)
+    assert len(names) > 5000 and found > 100
