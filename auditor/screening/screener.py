@@ -688,9 +688,9 @@ class Screener:
                 continue
             if need <= 0 or self._generic_pairs_reach(generic_tokens, record_id, need):
                 if several:
-                    listed = self._listed_similarity(record_id, query_distinctive) + _BOUND_MARGIN
-                    if listed < sims:
-                        need = threshold * (query_weight + weights[record_id]) - 2 * DISTINCTIVE_WEIGHT * listed
+                    best_listed = self._listed_similarity(record_id, query_distinctive) + _BOUND_MARGIN
+                    if best_listed < sims:
+                        need = threshold * (query_weight + weights[record_id]) - 2 * DISTINCTIVE_WEIGHT * best_listed
                         if need > 0 and (generic_pairs < need
                                          or not self._generic_pairs_reach(generic_tokens, record_id, need)):
                             continue
