@@ -76,3 +76,23 @@ review_by = 2026-06-30
     (note,) = doc["summary"]["clearances_not_applied"]
     assert note["rigs"] == 2 and "cleared_matches" not in doc["summary"]
     assert "Cleared decisions not applied (1)" in (out / "report.html").read_text()
+
+
+def test_a_decision_naming_no_loaded_entry_is_a_warning_not_silence(tmp_path, isolated_db):
+    """A mistyped list name or entry id clears nothing; the report says so."""
+    cleared = tmp_path / "cleared.toml"
+    cleared.write_text('''[[cleared]]
+name = "Sophgo Technologies Ltd."
+list = "Entity List"
+entity_id = "curated:el:sophgo-technologies-ltd"
+reviewer = "A. Officer"
+justification = "The list name is not the one the finding shows."
+date = 2026-11-20
+''')
+    proc, out = audit(tmp_path, "--cleared", str(cleared))
+    assert proc.returncode == 1  # the finding stands
+    doc = read_report(out)
+    assert "curated:el:sophgo-technologies-ltd" in {e["entity_id"] for f in doc["findings"] for e in f["evidence"]["entries"]}
+    assert any(f"{cleared}:1: the cleared decision for 'Sophgo Technologies Ltd.' names entry "
+               "'curated:el:sophgo-technologies-ltd' of list 'Entity List', which the loaded lists do not have: "
+               "it clears nothing" in w for w in doc["warnings"]), doc["warnings"]

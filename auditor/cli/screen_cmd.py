@@ -43,6 +43,7 @@ def screen(names, name_file, column, as_json, as_of, lists, threshold, limit, db
     if column and not name_file:
         fail("--column needs --file")
     names = list(names)
+    sources: list[dict[str, object] | None] = [None] * len(names)  # where each name came from
     if name_file:
         from auditor.screening.name_file import NameFileError, read_names
 
@@ -53,10 +54,17 @@ def screen(names, name_file, column, as_json, as_of, lists, threshold, limit, db
         if not read.names:
             fail(f"{name_file}: no names to screen ({read.skipped_empty} blank lines or empty cells)")
         names += [n.name for n in read.names]
-        if read.skipped_empty and not as_json:
-            n = read.skipped_empty
-            click.echo(f"auditor: note: {name_file}: {n} blank line{'s' if n != 1 else ''} or empty "
-                       f"cell{'s' if n != 1 else ''} {'hold' if n != 1 else 'holds'} no name: not screened", err=True)
+        sources += [{"file": str(name_file), "line": n.line} for n in read.names]
+        # Notes and warnings go to stderr with --json too: the JSON on stdout stays parseable
+        # and a pipeline still sees that rows held no name or that lists were missing.
+        if read.skipped_empty:
+            click.echo(f"auditor: note: {name_file}: {read.skipped_note()}: not screened", err=True)
+        if read.formula_lines:
+            from auditor.limits import shown_names
+
+            lines = shown_names([str(x) for x in read.formula_lines])
+            click.echo(f"auditor: warning: {name_file}: line(s) {lines} start like a spreadsheet formula "
+                       "(=, +, @): screened as written, not as the name a spreadsheet would show", err=True)
     if not names:
         fail("nothing to screen: give NAMEs or --file FILE")
     try:
@@ -72,17 +80,16 @@ def screen(names, name_file, column, as_json, as_of, lists, threshold, limit, db
     unknown = [x for x in lists if x not in known]
     if unknown:
         fail(f"unknown list {unknown[0]!r}; loaded lists: {', '.join(sorted(known))}")
-    if not as_json:
-        for w in ref.incomplete + ref.warnings:
-            click.echo(f"auditor: warning: {w}", err=True)
+    for w in ref.incomplete + ref.warnings:
+        click.echo(f"auditor: warning: {w}", err=True)
     threshold = threshold or DEFAULT_THRESHOLD
     results = ref.screener.screen_many(names, as_of, lists=list(lists) or None, threshold=threshold)
     any_match = False
     out = []
-    for name in names:
+    for name, source in zip(names, sources):
         matches = results[name][:limit]
         any_match |= bool(matches)
-        out.append({"query": name, "matches": [m.to_dict() for m in matches]})
+        out.append({"query": name, **({"source": source} if source else {}), "matches": [m.to_dict() for m in matches]})
         if not as_json:
             if not matches:
                 n_lists = len(lists) if lists else len(known)

@@ -67,6 +67,15 @@ def _load_screening(ref: RefData, opts: RefDataOptions, as_of: date) -> None:
         from auditor.screening.cleared import load_cleared
 
         ref.cleared = load_cleared(opts.cleared)
+        # A decision naming an entry the loaded lists do not have (a mistyped list name or id,
+        # a list not imported) clears nothing; say so rather than let it pass unseen.
+        known = ref.screener.entry_keys()
+        for decision in ref.cleared:
+            if (decision.list_name, decision.entity_id) not in known:
+                ref.warnings.append(
+                    f"{decision.where}: the cleared decision for {decision.name!r} names entry "
+                    f"{decision.entity_id!r} of list {decision.list_name!r}, which the loaded lists do not "
+                    "have: it clears nothing (copy the list and entry id from the finding's evidence)")
 
 
 def selftest_refdata() -> RefData:

@@ -97,7 +97,7 @@ ACRONYM_SIMILARITY = 0.95
 ABBREVIATION_MIN_PART = 3
 # Two one-word names match when near-identical: equal in transliteration skeleton
 # ("Canaan" / "Kanaan"), one edit in eight letters ("Sberbank" / "Sperbank"), or one slip
-# of the hand in a shorter word (a letter left out, doubled or swapped: ``_slip``); a letter
+# of the hand in a shorter word (a letter left out, added or swapped: ``_slip``); a letter
 # changed in a shorter word makes another word more often than a typo ("Intel" / "Inter",
 # "Norinco" / "Norilco", "Gazprom" / "Gazprim").
 BARE_WORD_MIN = 0.87
@@ -211,14 +211,16 @@ def _generic_name_covered(
     )
 
 
-def _leftover_weight(token: str, other_leftovers: tuple[str, ...]) -> float:
+def _leftover_weight(token: str, own_leftovers: tuple[str, ...], other_leftovers: tuple[str, ...]) -> float:
     """Weight of a word left over when both names have words left over: they describe two
     businesses differently ("Delta Electronics" / "Delta Parts Supply"), so a generic word
-    weighs ``CONFLICT_WEIGHT``, more than a mere extra word. A place describes no business but
-    where a party is registered ("Hangzhou Hikvision" / "Hikvision Digital Technology"): it
-    keeps its weight, unless the other name has a distinctive word left over, which may be
-    another place ("Beihang University Dongying …" / "Beihang University Jiangxi …")."""
-    if is_place(token) and all(map(is_generic, other_leftovers)):
+    weighs ``CONFLICT_WEIGHT``, more than a mere extra word. A name that adds only a place
+    adds no description but where the party is registered ("Hangzhou Hikvision" / "Hikvision
+    Digital Technology"): its places keep their weight. Not when it adds a business word too
+    ("Sichuan Jian'an Industry" / "Jianan Technology": another line of work, somewhere), nor
+    when the other name has a distinctive word left, which may be a place not in the
+    vocabulary ("Beihang University Dongying …" / "Beihang University Jiangxi …")."""
+    if all(map(is_place, own_leftovers)) and all(map(is_generic, other_leftovers)):
         return token_weight(token)
     return max(token_weight(token), CONFLICT_WEIGHT)
 
@@ -451,8 +453,8 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
     # Electronics" / "Delta Parts Supply"): then they weigh more than mere extra words.
     leftover_weight = sum(map(token_weight, unmatched_a + unmatched_b))
     if unmatched_a and unmatched_b:
-        leftover_weight = (sum(_leftover_weight(t, unmatched_b) for t in unmatched_a)
-                           + sum(_leftover_weight(t, unmatched_a) for t in unmatched_b))
+        leftover_weight = (sum(_leftover_weight(t, unmatched_a, unmatched_b) for t in unmatched_a)
+                           + sum(_leftover_weight(t, unmatched_b, unmatched_a) for t in unmatched_b))
     total = sum(weights) + leftover_weight
     token_score = matched / total if total else 0.0
     score, penalty = token_score, None

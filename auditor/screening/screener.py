@@ -537,6 +537,10 @@ class Screener:
         """Names of the lists that have at least one entry in the index."""
         return {row[0] for row in self._entry_rows}
 
+    def entry_keys(self) -> set[tuple[str, str]]:
+        """(list name, entity id) of every entry in the index."""
+        return {(row[0], row[1]) for row in self._entry_rows}
+
     # -- screening ---------------------------------------------------------------------
     def _similar_joined(self, token: str, keys: list[str]) -> tuple[str, ...]:
         """Indexed words that a query's words run together (``token``, its ``_join_keys``

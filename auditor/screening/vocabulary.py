@@ -329,7 +329,7 @@ _TRANSLATED_LINES = """
     advanced: avanzada avanzadas avanzado avanzados avancada avancadas avance avancee
     mining: minera minero mineria mineracao miniere madencilik bergbau gornodobyvayushchaya
     petroleum: petroleos petroleo petroles petrolera petrolifera
-    oil: neftyanaya neftyanoy neftyanoi neftianaia naft
+    oil: neftyanaya neftyanoy neftyanoi neftianaia naft nk
     shipping: naviera naviero navigazione kashtirani
     insurance: seguros seguro assurances versicherung sigorta strakhovaya strahovaya bimeh
     steel: stahl acero celik

@@ -4,6 +4,7 @@ the command line; bad files are reported with file and line, exit 2, no tracebac
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,13 @@ def test_one_name_per_line_gives_the_command_line_output(tmp_path: Path) -> None
     from_file = _screen("--file", str(vendor))
     from_args = _screen(*names)
     assert from_file[0] == from_args[0] == 1
-    assert json.loads(from_file[1]) == json.loads(from_args[1])
-    assert [q["query"] for q in json.loads(from_file[1])] == names
+    screened = json.loads(from_file[1])
+    # Each name from the file says where it was read: the line of the vendor master.
+    assert [q.pop("source") for q in screened] == [{"file": str(vendor), "line": n} for n in (1, 2, 4, 5)]
+    assert screened == json.loads(from_args[1])
+    assert [q["query"] for q in screened] == names
+    # The blank line is reported with its number, on stderr: the JSON stays parseable.
+    assert "1 blank line or empty cell (line 3) holds no name: not screened" in from_file[2]
 
 
 def test_a_csv_column_by_header_name(tmp_path: Path) -> None:
@@ -55,7 +61,7 @@ def test_a_csv_column_by_header_name(tmp_path: Path) -> None:
     ],
 )
 def test_bad_files_name_the_file_and_line(tmp_path: Path, content: bytes, column: str | None, message: str) -> None:
-    path = tmp_path / "names.csv"
+    path = tmp_path / ("names.csv" if column else "names.txt")
     path.write_bytes(content)
     args = ["--file", str(path)] + (["--column", column] if column else [])
     code, out, err = _screen(*args)
@@ -67,3 +73,48 @@ def test_bad_files_name_the_file_and_line(tmp_path: Path, content: bytes, column
 def test_column_without_file_is_a_usage_error() -> None:
     code, _, err = _screen("--column", "name")
     assert code == 2 and "--column needs --file" in err
+
+
+def test_a_csv_file_without_column_is_refused_not_screened_line_by_line(tmp_path: Path) -> None:
+    """Whole lines of a spreadsheet export ("V1,Huawei Technologies Co Ltd,CN") match nothing:
+    screening them would report a sanctioned vendor as clean."""
+    vendor = tmp_path / "Vendor Master.CSV"
+    vendor.write_text("Vendor ID,Vendor Name,Country\nV1,SOPHGO TECHNOLOGIES LTD.,CN\n", encoding="utf-8")
+    code, out, err = _screen("--file", str(vendor))
+    assert code == 2 and out == ""
+    assert err.startswith(f"auditor: error: {vendor}:1: a table: name the column that holds the names with --column "
+                          "(columns: 'Vendor ID', 'Vendor Name', 'Country')"), err
+
+
+def test_a_device_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    code, out, err = _screen("--file", "/dev/zero")
+    assert code == 2 and out == ""
+    assert "/dev/zero: cannot read: is a character device, not a regular file" in err, err
+    fifo = tmp_path / "names.fifo"
+    os.mkfifo(fifo)  # nobody writes: reading would block for ever
+    code, _, err = _screen("--file", str(fifo))
+    assert code == 2 and "is a FIFO (named pipe), not a regular file" in err, err
+
+
+def test_utf16_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """What a spreadsheet saves as "Unicode text"."""
+    vendor = tmp_path / "vendors.txt"
+    vendor.write_bytes("SOPHGO TECHNOLOGIES LTD.\r\nCanaan Inc.\r\n".encode("utf-16"))
+    code, out, _ = _screen("--file", str(vendor))
+    assert code == 1
+    assert [q["query"] for q in json.loads(out)] == ["SOPHGO TECHNOLOGIES LTD.", "Canaan Inc."]
+
+
+def test_warnings_reach_stderr_with_json() -> None:
+    """With only the bundled list, the JSON says nothing matched; stderr says why that is weak."""
+    code, out, err = _screen("Hikvision")
+    assert code == 0 and json.loads(out)[0]["matches"] == []
+    assert "only the bundled curated list" in err, err
+
+
+def test_a_formula_cell_is_screened_as_written_and_said_so(tmp_path: Path) -> None:
+    vendor = tmp_path / "vendors.txt"
+    vendor.write_text('Canaan Inc.\n=HYPERLINK("http://x","Huawei")\n', encoding="utf-8")
+    code, out, err = _screen("--file", str(vendor))
+    assert [q["query"] for q in json.loads(out)] == ["Canaan Inc.", '=HYPERLINK("http://x","Huawei")']
+    assert "line(s) 2 start like a spreadsheet formula" in err, err

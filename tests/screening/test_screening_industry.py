@@ -22,6 +22,12 @@ def test_industry_names_raise_no_match(screener: Screener) -> None:
     assert hits == {}
 
 
+def test_canaan_in_chinese_raises_no_match(screener: Screener) -> None:
+    # Canaan's Chinese name reads "Jianan Technology" in pinyin, like the 1260H list's
+    # "Sichuan Jian'an Industry Co., Ltd." (another company in another line of work).
+    assert screener.screen("嘉楠科技", AS_OF) == []
+
+
 @pytest.mark.parametrize("name", ["SOPHGO TECHNOLOGIES LTD.", "Sophgo Technologies Pte. Ltd"])
 def test_sophgo_spellings_match_their_entity_list_entries(screener: Screener, name: str) -> None:
     top = [m for m in screener.screen(name, AS_OF) if m.score == 1.0]

@@ -72,6 +72,7 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Hansa Stahl GmbH", "Hansa Steel GmbH", "steel"),
         ("Sherkat Sanaye Daryaei Kish", "Kish Marine Industries Company", "industry, marine"),
         ("Neftyanaya Kompaniya Yukos", "Yukos Oil Company", "oil"),
+        ("ПАО НК Роснефть", "Rosneft Oil Company", "oil"),  # НК: нефтяная компания, oil company
         ("Costruzioni Meccaniche Rossi S.p.A.", "Rossi Meccaniche Construction SpA", "construction"),
         ("Van Dam Beheer B.V.", "Van Dam Management BV", "management"),
         ("招商银行", "Zhaoshang Bank", "bank"),
@@ -118,6 +119,8 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Kestrel Stores Inc", "Kestrel Store", "generic words matched (weak evidence): store"),
         # An acronym of the words as written, split at every capital.
         ("HXMT", "HuaXin Memory Technologies, Inc.", "huaxin memory technology~hxmt (acronym)"),
+        # Of a place of several words as written, which reads as one word ("abudhabi").
+        ("ADNOC", "Abu Dhabi National Oil Company", "abudhabi national oil~adnoc (acronym)"),
         # Business words run into a brand are split off it.
         ("MaxiTechGroup", "Maxi Technology Group", "generic words matched (weak evidence): technology, group"),
         # A whole name of three words as its three initials, as the lists write dozens.
@@ -168,6 +171,7 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("Nexa Mining Group", "Nexo Mining Group"),  # vowels alone, in four letters as written
         ("Новатэк", "Novatel"),  # a transliteration's consonants are no guess: another name
         ("Dongying Research Institute", "Jiangxi Research Institute"),  # an unknown word may be a place
+        ("嘉楠科技", "Sichuan Jian'an Industry Co., Ltd."),  # a place and another line of work
     ],
 )
 def test_near_misses_are_not_matches(a: str, b: str) -> None:
