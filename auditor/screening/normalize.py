@@ -442,11 +442,13 @@ def normalise_name(name: str) -> NormalisedName:
     main = _PARENTHESES_RE.sub(" ", text)
     words, legal = _words(_latin_tokens(main))
     words, branch = _branch_phrase(words)
-    # The words as written split at every capital ("ChangXin Memory" → "chang xin memory"):
-    # the initials of an acronym ("CXMT") and words run together are read from them.
+    # The words as written split at every capital ("ChangXin Memory" → "chang xin memory"),
+    # places of several words left as written: the initials of an acronym ("CXMT", "ADNOC" /
+    # "Abu Dhabi National Oil Company", "IRISL" / "Islamic Republic of Iran Shipping Lines")
+    # and words run together are read from them.
     every_capital = _CAMEL_ALL_RE.sub(" ", raw)
     written = main if every_capital == raw else _PARENTHESES_RE.sub(" ", _prepared(every_capital))
-    spelled = [_canonical(t) for t in _phrases(_series_numerals(_cardinals(_plain_tokens(written))))]
+    spelled = [_canonical(t) for t in _series_numerals(_cardinals(_plain_tokens(written)))]
     # Initials of the legal form that ends the name ("…Company Limited" → "cl"), for acronyms.
     trailing = len(spelled)
     while trailing and spelled[trailing - 1] in LEGAL_FORMS and spelled[trailing - 1] not in words:

@@ -78,9 +78,13 @@ STATE_FORMAT = 3
 _GENERIC_KEY_SEP = "\x1f"
 # Float sums of bounds are compared with this much room, so rounding never drops a candidate.
 _BOUND_MARGIN = 1e-9
+# Indexed words are known by their first letters too (``Screener._word_heads``): a run of a
+# query's words or of their initials is spelled out only when it starts like one of them.
+_HEAD_LENGTH = ACRONYM_MIN_LENGTH
 # A query word's records are kept for later queries when it reaches at least this many
 # (``Screener._word_reach``).
 _REACH_CACHE_MIN = 32
+_REACH_CACHE_RECORDS = 1 << 19  # about 35 MB
 # At most this many sets of generic words are kept (``Screener._generic_names_in``).
 _GENERIC_NAMES_CACHE_SIZE = 1 << 16
 
@@ -189,10 +193,11 @@ def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> 
     exactly what ``acronyms`` gives.
 
     With ``heads`` (the first four letters of every word a query's acronyms are looked up
-    among, all of a shorter one: ``Screener._acronym_heads``), only the acronyms that start
+    among, all of a shorter one: ``Screener._word_heads``), only the acronyms that start
     like one of them: the acronyms of the runs from one word on all start with the first four
-    of the initials from there on, or of those and the legal initials, so most runs are never
-    spelled out."""
+    of the initials from there on, or of those and the legal initials (an acronym has at least
+    ``_HEAD_LENGTH`` letters, the whole name's aside, which are filtered one by one), so most
+    runs are never spelled out."""
     tokens = norm.tokens[:12]
     if len(tokens) < ACRONYM_MIN_WORDS:
         return set()  # no run of that many words, and ``acronyms`` has none either
@@ -202,7 +207,7 @@ def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> 
     for start in range(len(tokens) - ACRONYM_MIN_WORDS + 1):
         if heads is not None:
             rest = "".join(initials[start:])
-            if rest[:ACRONYM_MIN_LENGTH] not in heads and (rest + legal)[:ACRONYM_MIN_LENGTH] not in heads:
+            if rest[:_HEAD_LENGTH] not in heads and (rest + legal)[:_HEAD_LENGTH] not in heads:
                 continue
         for end in range(start + ACRONYM_MIN_WORDS, len(tokens) + 1):
             letters = "".join(initials[start:end])
@@ -212,7 +217,21 @@ def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> 
                 found.add(letters)
     found = {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
     found |= acronyms(tokens, norm.legal_initials, norm.spelled)  # the whole name's, as they are
-    return found if heads is None else {x for x in found if x[:ACRONYM_MIN_LENGTH] in heads}
+    return found if heads is None else {x for x in found if x[:_HEAD_LENGTH] in heads}
+
+
+def _written_runs(spelled: tuple[str, ...], heads: Container[str] | None = None) -> set[str]:
+    """Runs of 2–4 adjacent words as written, run together ("acme ag" → "acmeag"); with
+    ``heads`` (``Screener._word_heads``), only the runs that start like an indexed word: all
+    runs from one word on start like its first two words run together."""
+    runs: set[str] = set()
+    for start in range(len(spelled) - 1):
+        run = spelled[start : start + 4]
+        first = run[0] + run[1]
+        if heads is not None and len(first) >= _HEAD_LENGTH and first[:_HEAD_LENGTH] not in heads:
+            continue
+        runs.update("".join(run[:size]) for size in range(2, len(run) + 1))
+    return runs
 
 
 def _legal_acronyms(norm: NormalisedName) -> set[str]:
@@ -433,10 +452,11 @@ class Screener:
         self._generic_postings = {k: _pack(v) for k, v in generic_postings.items()}
         self._token_keys = {k: " ".join(v) for k, v in token_keys.items()}
         self._middle_signatures = frozenset(middle_signatures)
-        self._acronym_heads = self._heads_of_acronym_words()
+        self._word_heads = self._heads_of_words()
         self._norm_cache: dict[int, NormalisedName] = {}
         self._similar_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self._reach_cache: dict[str, tuple[dict[int, float], tuple[tuple[str, array[int]], ...]]] = {}
+        self._reach_cached = 0  # records in _reach_cache
         self._generic_names_cache: dict[tuple[Any, ...], frozenset[int]] = {}
 
     # -- stored form -------------------------------------------------------------------
@@ -476,17 +496,19 @@ class Screener:
         self._generic_postings = state["generic_postings"]
         self._token_keys = state["token_keys"]
         self._middle_signatures = frozenset(state["middle_signatures"])
-        self._acronym_heads = self._heads_of_acronym_words()
+        self._word_heads = self._heads_of_words()
         self._norm_cache = {}
         self._similar_cache = {}
         self._reach_cache = {}
+        self._reach_cached = 0
         self._generic_names_cache = {}
         return self
 
-    def _heads_of_acronym_words(self) -> frozenset[str]:
+    def _heads_of_words(self) -> frozenset[str]:
         """The first four letters (or all of a shorter word) of every indexed word a query's
-        acronyms are looked up among: ``_run_acronyms`` spells out only acronyms that start so."""
-        return frozenset(word[:ACRONYM_MIN_LENGTH] for keys in (self._postings, self._legal_acronyms) for word in keys)
+        acronyms and its words as written run together are looked up among: ``_run_acronyms``
+        and ``_candidates`` spell out only those that start so."""
+        return frozenset(word[:_HEAD_LENGTH] for keys in (self._postings, self._legal_acronyms) for word in keys)
 
     # -- lazily rebuilt objects --------------------------------------------------------
     def _entry(self, index: int) -> ListEntry:
@@ -556,7 +578,8 @@ class Screener:
         Kept per word, like ``_similar_tokens``: queries share words (a batch of vendor names
         repeats about half of its distinctive words), and a common word reaches thousands of
         records, gathered again for every query that has it. Only words that reach many
-        records are kept, so the cache stays small however many distinct words are screened."""
+        records are kept, and no more than ``_REACH_CACHE_RECORDS`` records in all (20,000
+        names keep about 60,000), so the cache stays small however many names are screened."""
         cached = self._reach_cache.get(token)
         if cached is not None:
             return cached
@@ -571,8 +594,9 @@ class Screener:
             if runs:
                 listed_runs.append((similar, _unpack(runs)))
         found = (reached, tuple(listed_runs))
-        if len(reached) >= _REACH_CACHE_MIN:
+        if len(reached) >= _REACH_CACHE_MIN and self._reach_cached + len(reached) <= _REACH_CACHE_RECORDS:
             self._reach_cache[token] = found
+            self._reach_cached += len(reached)
         return found
 
     def _candidates(self, query: NormalisedName, threshold: float) -> set[int]:
@@ -614,8 +638,7 @@ class Screener:
         # (all at once: one set intersection, in C) and filtered only when indexed: almost
         # none are. The query's words and acronyms below are looked up the same way.
         spelled = query.spelled
-        listed = self._postings.keys() & {"".join(spelled[start : start + size]) for size in (2, 3, 4)
-                                          for start in range(len(spelled) - size + 1)}
+        listed = self._postings.keys() & _written_runs(spelled, self._word_heads)
         if listed:
             token_joins = {token for _, token in token_runs}
             for run, token in _joins_with_runs(spelled, (2, 3, 4)):
@@ -629,7 +652,7 @@ class Screener:
         for acronym in self._acronym_postings.keys() & _legal_acronyms(query):
             for record_id in _unpack(self._acronym_postings[acronym]):
                 acronym_of[record_id].add(acronym[:-len(query.legal_initials)])
-        run_acronyms = _run_acronyms(query, self._acronym_heads)
+        run_acronyms = _run_acronyms(query, self._word_heads)
         for token in self._postings.keys() & run_acronyms:
             for record_id in _unpack(self._postings[token]):
                 acronym_in[record_id].add(token)
@@ -644,6 +667,14 @@ class Screener:
         # A distinctive query word that looks like a generic word ("Chna" / "China") may pair
         # with it, which no posting shows: it is bounded like a generic word, and names made
         # of generic words are looked up with the word it looks like.
+        # Pairs are one to one, so the distinctive pairs also score at most 2 Σ over the
+        # listed name's distinctive words of their best similarity to a query word: lower
+        # when the query repeats a word the name has once ("Khalil Muhammad Khalil" /
+        # "Khalil Construction") or two query words pair best with one listed word. That is
+        # checked last, for the names the first bound lets through, and only for a query
+        # with more than one distinctive word.
+        query_distinctive = [t for t in words if not is_generic(t)]
+        several = len(query_distinctive) > 1
         query_weight = sum(map(token_weight, query.tokens))
         lookalikes = {t: self._similar_tokens(t)[1] for t in query.tokens if not is_generic(t)}
         generic = sorted({t for t in query.tokens if is_generic(t)})
@@ -660,6 +691,13 @@ class Screener:
                 # distinctive word, or bounded with its joins and acronyms below
                 continue
             if need <= 0 or self._generic_pairs_reach(generic_tokens, record_id, need):
+                if several:
+                    best_listed = self._listed_similarity(record_id, query_distinctive) + _BOUND_MARGIN
+                    if best_listed < sims:
+                        need = threshold * (query_weight + weights[record_id]) - 2 * DISTINCTIVE_WEIGHT * best_listed
+                        if need > 0 and (generic_pairs < need
+                                         or not self._generic_pairs_reach(generic_tokens, record_id, need)):
+                            continue
                 found.add(record_id)
         distinctive = [t for t in query.tokens if not is_generic(t)]
         for record_id in bounded_below:
@@ -702,6 +740,17 @@ class Screener:
         if len(self._generic_names_cache) < _GENERIC_NAMES_CACHE_SIZE:
             self._generic_names_cache[key] = frozenset(found)
         return found
+
+    def _listed_similarity(self, record_id: int, query_distinctive: list[str]) -> float:
+        """Σ over a record's distinctive words (main and in brackets, each as often as it is
+        written) of their best similarity to one of ``query_distinctive``: each listed word
+        pairs with one query word at most (``match._align``)."""
+        row = self._records[record_id][1]
+        total = 0.0
+        for word in row[1] + row[3]:
+            if not is_generic(word):
+                total += max([token_similarity(q, word) for q in query_distinctive])
+        return total
 
     def _is_lone_word(self, record_id: int) -> bool:
         row = self._records[record_id][1]

@@ -14,7 +14,9 @@ shortcut wrong fails here rather than silently losing a match:
   what ``match.acronyms`` gives for each run; a query spells out only those that start like
   an indexed word: it must find what all of them find;
 * the bounds of names reached through joins and acronyms, and of what generic words add,
-  stop counting once the outcome is known: they must decide as the full count does.
+  stop counting once the outcome is known: they must decide as the full count does;
+* a listed word pairs with one query word at most, so a reached name's distinctive pairs
+  score no more than its words' best similarities allow, whatever the query repeats.
 """
 
 from __future__ import annotations
@@ -127,7 +129,7 @@ def test_the_acronyms_of_runs_of_words_are_those_of_match_acronyms(screener: Scr
 
 def test_acronyms_cut_to_the_heads_of_indexed_words_find_what_all_of_them_find(screener: Screener) -> None:
     """A query spells out only the acronyms that start like an indexed word of an acronym's
-    length (``Screener._acronym_heads``): it must find exactly the indexed words all of its
+    length (``Screener._word_heads``): it must find exactly the indexed words all of its
     acronyms find."""
     indexed = screener._postings.keys() | screener._legal_acronyms.keys()
     names = _queries(screener) + [n for entry in screener.entries[::7] for n in (entry.name, *entry.aliases)]
@@ -135,7 +137,7 @@ def test_acronyms_cut_to_the_heads_of_indexed_words_find_what_all_of_them_find(s
     for name in names:
         norm = normalise_name(name)
         every = screener_module._run_acronyms(norm)
-        cut = screener_module._run_acronyms(norm, screener._acronym_heads)
+        cut = screener_module._run_acronyms(norm, screener._word_heads)
         assert cut <= every, name
         assert indexed & cut == indexed & every, name
         found += bool(indexed & every)
@@ -187,3 +189,46 @@ def test_the_bounds_that_stop_counting_early_decide_as_the_full_count(screener: 
                 assert screener._generic_pairs_reach(generic, record_id, need) == (total >= need), (name, record_id)
                 decided += 1
     assert decided > 10000
+
+
+def test_a_listed_word_pairs_with_one_query_word_at_most(screener: Screener) -> None:
+    """The last bound of a reached name: its distinctive word pairs score at most twice the
+    sum, over its distinctive words, of their best similarity to a query word
+    (``Screener._listed_similarity``), however often the query repeats a word."""
+    queries = _queries(screener)[::4]
+    queries += [f"{name.split()[0]} {name}" for name in queries[::3] if name.split()]  # a word twice
+    checked = 0
+    for name in queries:
+        query = normalise_name(name)
+        distinctive = [t for t in query.tokens + query.qualifiers if t not in GENERIC_WORDS]
+        if len(distinctive) < 2:
+            continue
+        for record_id in sorted(screener._candidates(query, 0.3))[:40]:
+            listed = screener._norm(record_id)
+            comparison = compare_normalised(query, listed)
+            a_words, b_words = {*query.tokens, *query.qualifiers}, {*listed.tokens, *listed.qualifiers}
+            if comparison.swapped:  # the listed name is compared first
+                a_words, b_words = b_words, a_words
+            if any(p.kind != "word" or p.a not in a_words or p.b not in b_words for p in comparison.pairs):
+                continue  # words run together or an acronym: bounded on their own (``_joined_reaches``)
+            paired = sum(p.similarity for p in comparison.pairs if p.a not in GENERIC_WORDS and p.b not in GENERIC_WORDS)
+            assert paired <= screener._listed_similarity(record_id, distinctive) + 1e-9, (name, record_id)
+            checked += 1
+    assert checked > 2000
+
+
+def test_runs_of_written_words_cut_to_the_heads_of_indexed_words_find_what_all_of_them_find(
+        screener: Screener) -> None:
+    """A query's words as written run together are spelled out only from the words whose
+    run starts like an indexed word: they must find exactly the indexed words all runs find."""
+    indexed = screener._postings.keys()
+    names = _queries(screener) + [n for entry in screener.entries[::7] for n in (entry.name, *entry.aliases)]
+    found = 0
+    for name in names:
+        spelled = normalise_name(name).spelled
+        every = {"".join(spelled[start : start + size]) for size in (2, 3, 4) for start in range(len(spelled) - size + 1)}
+        assert screener_module._written_runs(spelled) == every, name
+        cut = screener_module._written_runs(spelled, screener._word_heads)
+        assert indexed & cut == indexed & every, name
+        found += bool(indexed & every)
+    assert len(names) > 5000 and found > 100

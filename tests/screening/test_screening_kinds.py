@@ -119,6 +119,8 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Kestrel Stores Inc", "Kestrel Store", "generic words matched (weak evidence): store"),
         # An acronym of the words as written, split at every capital.
         ("HXMT", "HuaXin Memory Technologies, Inc.", "huaxin memory technology~hxmt (acronym)"),
+        # Of a place of several words as written, which reads as one word ("abudhabi").
+        ("ADNOC", "Abu Dhabi National Oil Company", "abudhabi national oil~adnoc (acronym)"),
         # Business words run into a brand are split off it.
         ("MaxiTechGroup", "Maxi Technology Group", "generic words matched (weak evidence): technology, group"),
         # A whole name of three words as its three initials, as the lists write dozens.

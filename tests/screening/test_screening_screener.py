@@ -174,6 +174,7 @@ def test_index_finds_what_brute_force_comparison_finds() -> None:
     queries += [q[:5] + q[6:] for q in queries[:20] if len(q) > 8]
     queries += [q.upper() + " TRADING CO., LTD." for q in queries[20:40]]
     queries += [" ".join(q.split()[1:]) for q in queries[40:60] if len(q.split()) > 2]  # first word lost
+    queries += [f"{q.split()[-1]} {q}" for q in queries[:15] if len(q.split()) > 1]  # a word written twice
     queries += ["China Electronics Technology Group", "Shanghai Aircraft Manufacturing", "Iran Electronics Industries"]
     as_of = date(2024, 1, 1)
     for query in queries:
