@@ -77,7 +77,11 @@ def test_a_run_with_some_official_lists_says_which_expected_ones_were_absent(tmp
                    "DoD Section 1260H Chinese Military Companies (1260H) - Department of Defense"]}
     assert any(absent in w for w in doc["warnings"])
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert absent in html
+    assert absent in html  # the warnings of the summary
+    # … and on the first screen, under Needs action, before the per-rig rows.
+    alert = html.index('<p class="alert lists-absent"')
+    assert html.index('<section id="actions"') < alert < html.index('<section id="summary"')
+    assert "names were not screened against the official Specially Designated Nationals" in html[alert:alert + 300]
 
 
 def test_a_run_with_the_expected_lists_names_them_and_warns_of_nothing_missing(tmp_path, isolated_db):
@@ -91,6 +95,7 @@ def test_a_run_with_the_expected_lists_names_them_and_warns_of_nothing_missing(t
     for code in ("SDN", "EL", "1260H", "DPL"):
         assert f" {code}," in line or f"({code}," in line or f" {code})" in line, code
     assert "but not" not in md
+    assert 'class="alert lists-absent"' not in (out / "report.html").read_text(encoding="utf-8")
     case = _junit_case(out, ".screening-lists")
     assert case.find("skipped") is None and case.find("failure") is None
     assert "official lists screened:" in case.find("system-out").text
