@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 
-from conftest import read_report
+from conftest import read_report, require_tool, shared_lists
 
 from tests.conftest import run_cli
+
+EL = "Entity List (EL) - Bureau of Industry and Security"
 
 INVENTORY = (
     "serial,model,manufacturer,chip_vendor,supplier\n"
@@ -33,6 +37,10 @@ def test_parties_with_lists_effects_values_and_rigs_in_every_report(tmp_path, is
     assert {(m["field"], m["value"]) for m in sophgo["matched"]} >= {
         ("supplier", "Sophgo Technologies Ltd."), ("supplier", "SOPHGO TECHNOLOGIES PTE. LTD"), ("chip_vendor", "Sophgo")}
     assert any("licence" in e for e in sophgo["legal_effects"])
+    # Two Entity List entries (China and Singapore) whose names normalise alike are two parties.
+    singapore = by_name["Sophgo Technologies Pte. Ltd."]
+    assert sophgo["entity_ids"] == [f"{EL}#curated:el:sophgo-technologies-ltd"]
+    assert singapore["entity_ids"] == [f"{EL}#curated:el:sophgo-technologies-pte-ltd"]
     bitriver = by_name["BitRiver"]
     assert bitriver["rigs"] == 1 and bitriver["severity"] == "critical"
     assert "Acme Hosting" not in json.dumps(parties)
@@ -45,11 +53,56 @@ def test_parties_with_lists_effects_values_and_rigs_in_every_report(tmp_path, is
 
     html = (out / "report.html").read_text(encoding="utf-8")
     heading = f"Listed parties matched: {len(parties)} parties, 3 rigs"
-    assert heading in html and html.index(heading) < html.index("<h3>Findings by rule</h3>")
+    # Who the findings point at comes first: right after "Needs action", before the summary,
+    # the charts and any per-rig row, and the navigation bar links to it.
+    assert heading in html
+    assert html.index('<section id="actions"') < html.index(heading) < html.index('<section id="summary"')
+    assert html.index(heading) < html.index("<h3>Findings by rule</h3>")
+    nav = html[html.index('<nav class="toc"'):html.index("</nav>")]
+    assert '<a href="#parties">Listed parties</a>' in nav
     md = (out / "report.md").read_text(encoding="utf-8")
     assert f"### {heading}" in md
     # A value that matched another of the party's names says which, as HTML and PDF do: no
     # value seems listed twice.
-    sophgo_row = next(line for line in md.splitlines() if line.startswith("| Sophgo Technologies Ltd. |"))
-    assert "supplier SOPHGO TECHNOLOGIES PTE. LTD (as Sophgo Technologies Pte. Ltd.)" in sophgo_row
-    assert (out / "report.pdf").stat().st_size > 0
+    row = next(line for line in md.splitlines() if line.startswith("| MC BITRIVER, LLC |"))
+    assert "supplier BitRiver (as UK BITRIVER, LLC)" in row
+
+    # The PDF's table of contents lists the parties, before the executive summary.
+    pdftotext = require_tool("pdftotext")
+    text = subprocess.run([pdftotext, "-layout", str(out / "report.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = text.split("\f")
+    toc = next(i for i, page in enumerate(pages) if "Needs action (cover)" in page)
+    assert pages[toc].index("Listed parties matched ") < pages[toc].index("Executive summary ")
+    # The parties table itself comes before the executive summary's own page.
+    parties_page = next(i for i, page in enumerate(pages) if heading in page)
+    summary_page = next(i for i, page in enumerate(pages) if re.search(r"(?m)^\s*Executive summary\s*$", page))
+    assert toc <= parties_page < summary_page
+
+
+def test_a_party_is_one_listed_entry_never_two_of_the_same_list(tmp_path, isolated_db):
+    """The real Consolidated Screening List: the Entity List has "Rosneft Trade Limited" (Cyprus)
+    and "Rosneft Trading S.A." (Switzerland), the SSI list both again under their own ids. Each
+    company is one party on two lists; the two companies stay apart."""
+    lists = shared_lists()
+    done = run_cli("lists", "import", lists / "csl_2023-11_partial.csv", "--retrieved", "2023-11-30")
+    assert done.returncode == 0, done.stderr
+    inventory = tmp_path / "po.csv"
+    inventory.write_text("serial,model,supplier\nR1,Antminer S21,Rosneft Trade Limited\n"
+                         "R2,Antminer S21,ROSNEFT TRADING S.A.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("audit", str(inventory), "--out", str(out), "--as-of", "2023-12-01", "--rules",
+                   "rules/entity/ENT-001.toml", "--no-bundled-list", "--format", "json,md")
+    assert done.returncode == 1, done.stderr
+    parties = read_report(out)["summary"]["screening_parties"]
+    ids = {p["party"]: p["entity_ids"] for p in parties}
+    ssi = "Sectoral Sanctions Identifications List (SSI) - Treasury Department"
+    assert ids["Rosneft Trade Limited"] == [f"{EL}#1a73623e806d1e61b69e1442b67054539e0ba6c3ccf4f54fc6a623ae",
+                                            f"{ssi}#18300"]
+    assert ids["Rosneft Trading S.A."] == [f"{EL}#5e68321c5ca68b0f65a8347030075f1ea4ea3dea49f1a626f5017dfa",
+                                           f"{ssi}#18299"]
+    for party in parties:  # never two entries of one list in a party
+        on = [i.rsplit("#", 1)[0] for i in party["entity_ids"]]
+        assert len(on) == len(set(on)), party
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert f"### Listed parties matched: {len(parties)} parties, 2 rigs" in md

@@ -10,6 +10,11 @@ from typing import Any, Mapping, Sequence
 MISSING = "(missing)"
 
 
+class Part(str):
+    """A piece of sentence a check builds itself (" and 2 more listed entries"): empty means
+    there is nothing to add, never a missing inventory value, so it renders as nothing."""
+
+
 def json_value(v: Any) -> Any:
     """Evidence values as JSON scalars: dates ISO, decimals as strings (exact)."""
     if isinstance(v, date):
@@ -26,6 +31,8 @@ def json_value(v: Any) -> Any:
 class _Formatter(string.Formatter):
     def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
         v = kwargs.get(str(key))
+        if isinstance(v, Part):
+            return str(v)
         return MISSING if v is None or v == "" else v
 
     def format_field(self, value: Any, format_spec: str) -> Any:

@@ -12,6 +12,7 @@ from typing import Any
 from auditor.formats.actions import top_actions
 from auditor.model import AuditResult, canonical_json
 from auditor.public_names import public_name
+from auditor.refdata.lists_source import ListCoverage
 
 SCHEMA_VERSION = "2"  # report.json; what changed from 1: docs/REPORTS.md
 
@@ -22,6 +23,9 @@ def header(result: AuditResult) -> dict[str, Any]:
     if result.tariff is not None:
         # The estimated duty by origin and programme: figures, not findings (per rig in tariff_rigs.csv).
         doc["tariff_exposure"] = result.tariff.as_json()
+    if (coverage := list_coverage(result)) is not None:
+        # Only when names were screened: which official lists, which expected ones were absent.
+        doc["screening_lists"] = coverage.as_json()
     if result.baseline is not None:
         # Only with a baseline: without one report.json stays exactly as before.
         doc["absent_findings"] = absent_findings(result)
@@ -44,14 +48,11 @@ def _absent_order(f: dict[str, Any]) -> tuple:
             str(a.get("file") or ""), int(a.get("line") or 0) if str(a.get("line") or 0).isdigit() else 0)
 
 
-def bundled_lists_only(result: AuditResult) -> str | None:
-    """What CI summaries (report.md, JUnit) say when names were screened against the bundled
-    curated list only: a green gate must not read as "screened against the official lists"."""
-    if not result.lists or not all(info.source.startswith("bundled curated list") for info in result.lists):
-        return None
-    entries = sum(info.entries for info in result.lists)
-    return (f"names were screened against the bundled curated list only ({entries} entries), not the official "
-            "lists: import them (`auditor lists update` or `auditor lists import`) for a full screening")
+def list_coverage(result: AuditResult) -> ListCoverage | None:
+    """Which official lists the names were screened against and which expected ones were absent
+    (None: nothing was screened). report.md, JUnit, HTML and report.json all state it: a green
+    gate must not read as "screened against the official lists" when they were not."""
+    return ListCoverage.of(result.lists) if result.lists else None
 
 
 def audit_id(doc: dict[str, Any]) -> str:

@@ -9,9 +9,13 @@ One <testsuite> per inventory file, one <testcase> per rule in it:
   is not in force on the audit date;
 - <error type="not-evaluated"> when a field the rule needs is missing from the file (or
   <skipped> when the officer acknowledged it with --allow-missing): never a silent pass;
-- a pass otherwise; findings below the gate are listed in <system-out> so nothing is hidden.
-Plus one `[AUDIT] rows read` test case per file that lists rejected rows, and is an <error>
-when the audit is INCOMPLETE (exit 3). Deterministic: no timestamps, `time="0"`.
+- a pass otherwise; findings below the gate are listed in <system-out> so nothing is hidden,
+  and so are the rule's reviewed screening decisions (cleared matches, decisions not applied).
+Plus, per file: one `[AUDIT] every row read and audited` test case that lists rejected rows and
+the run's warnings, and is an <error> when the audit is INCOMPLETE (exit 3); and, when names were
+screened, one `[AUDIT] names screened against the official lists` case naming the lists, <skipped>
+with the reason when an expected official list was not imported or a list dates from after the
+audit (the exit code is not changed by either). Deterministic: no timestamps, `time="0"`.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
-from auditor.formats.document import bundled_lists_only
+from auditor.formats.document import list_coverage
 from auditor.gate import Gate
 from auditor.model import AuditResult, Finding
 from auditor.output import write_text
@@ -95,6 +99,7 @@ class JunitFormat:
         root = ET.Element("testsuites", name="auditor")
         totals = dict(tests=0, failures=0, errors=0, skipped=0)
         rules = sorted(result.rules, key=lambda r: r.id)
+        cleared = _cleared_lines(result)
         gaps = {(g.source, c.rule_id): g for c in result.coverage for g in c.gaps}
         sources = [s.path for s in result.inventory]
         # Findings may also sit on a device snapshot's lines (audit --devices): its own suite.
@@ -110,6 +115,7 @@ class JunitFormat:
             if any(s.path == source for s in result.inventory):
                 counts["tests"] += 1
                 self._input_case(suite, source, rejected_by_file.get(source, []), result, counts)
+                self._lists_case(suite, source, result, counts)
             for rule in rules:
                 counts["tests"] += 1
                 case = ET.SubElement(
@@ -136,7 +142,10 @@ class JunitFormat:
                             f"{' or '.join(gap.fields)}: {gap.why}. Map the column (--map \"Header={gap.fields[0]}\") "
                             f"or acknowledge it (--allow-missing {gap.fields[0]}).")
                     continue
+                decisions = cleared.get(rule.id, [])
                 if b is None:
+                    if decisions:  # no findings, but the reviewed decisions stay visible
+                        ET.SubElement(case, "system-out").text = _x("\n".join(decisions))
                     continue  # no findings: the rule passes
                 if b.n_failing:
                     counts["failures"] += 1
@@ -158,6 +167,7 @@ class JunitFormat:
                 if b.n_waived and (b.n_failing or b.n_other):
                     out.append(f"{b.n_waived} waived finding(s):")
                     out.append(_body(b.waived, b.n_waived))
+                out.extend(decisions)
                 if out:
                     ET.SubElement(case, "system-out").text = _x("\n".join(out))
             for k, v in counts.items():
@@ -188,9 +198,44 @@ class JunitFormat:
             err = ET.SubElement(case, "error", message="audit INCOMPLETE: " + _x("; ".join(result.incomplete_reasons)),
                                 type="incomplete")
             err.text = _body(lines, len(rejected)) if lines else _x("\n".join(result.incomplete_reasons))
-        note = bundled_lists_only(result)
-        ET.SubElement(case, "system-out").text = (_x(tally) + ("\n" + _body(lines, len(rejected)) if lines else "")
-                                                  + ("\nscreening: " + _x(note) if note else ""))
+        warnings = [f"warning: {w}" for w in sorted(result.warnings)]
+        ET.SubElement(case, "system-out").text = _x("\n".join([tally, *warnings])) + (
+            "\n" + _body(lines, len(rejected)) if lines else "")
+
+    @staticmethod
+    def _lists_case(suite, source: str, result: AuditResult, counts: dict) -> None:
+        """Which official lists the names were screened against. An expected list not imported
+        is <skipped> with the reason: CI viewers show it, where a passing case's output is hidden;
+        not a failure, since the gate (and the exit code) did not fail."""
+        coverage = list_coverage(result)
+        if coverage is None:
+            return  # no rule screened names
+        counts["tests"] += 1
+        case = ET.SubElement(suite, "testcase", classname=_x(f"{source}.screening-lists"),
+                             name="[AUDIT] names screened against the official lists", time="0")
+        # A list dated after the audit (delisted parties missing) is a caveat on the same screening.
+        caveats = [note] if (note := coverage.note()) else []
+        caveats += [w for w in sorted(result.warnings) if w.startswith("list ") and w != note]
+        if caveats:
+            counts["skipped"] += 1
+            ET.SubElement(case, "skipped", message=_x("screening: " + "; ".join(caveats)))
+        ET.SubElement(case, "system-out").text = _x(f"official lists screened: {coverage.screened()}"
+                                                    + (f"; absent: {coverage.absent_names()}" if coverage.absent else ""))
+
+
+def _cleared_lines(result: AuditResult) -> dict[str, list[str]]:
+    """Per rule: the reviewed screening decisions (docs/CLEARED.md), those that cleared a match
+    and those that did not apply, one line each, for the rule's test case output."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for c in result.cleared_matches:
+        out[c.rule_id].append(
+            f"cleared screening match: {c.field} {c.value!r} against {c.listed_name!r} ({c.list}, #{c.entity_id}), "
+            f"score {c.score:.2f}, {c.rigs} rig(s): {c.reviewer}, {c.decided}, review by {c.review_by}: {c.justification}")
+    for n in result.clearances_not_applied:
+        out[str(n["rule_id"])].append(
+            f"cleared decision not applied: {n['field']} {n['value']!r} against {n['listed_name']!r} ({n['list']}, "
+            f"#{n['entity_id']}), {n['rigs']} rig(s): {n['note']}")
+    return out
 
 
 FORMAT = JunitFormat()

@@ -17,7 +17,7 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from auditor.formats.document import bundled_lists_only
+from auditor.formats.document import list_coverage
 from auditor.formats.tariff_view import usd
 from auditor.gate import Gate
 from auditor.model import AuditResult, Finding, Severity, TariffExposure
@@ -26,6 +26,7 @@ from auditor.public_names import is_private
 
 # Listed parties shown in the summary table (all are in report.json).
 MAX_PARTIES = 20
+MAX_WARNINGS = 20  # run warnings listed (all are in report.json)
 
 MAX_CHARS = 65_536
 MAX_CELL = 300  # a single cell never dominates the summary
@@ -150,8 +151,24 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
         w.add(f"> **INCOMPLETE:** {md_escape(reason, 500)}")
     if result.incomplete_reasons:
         w.add()
-    if note := bundled_lists_only(result):
-        w.add(f"> **Screening lists:** {md_escape(note, 500)}")
+    note = None
+    if (coverage := list_coverage(result)) is not None:
+        if note := coverage.note():
+            w.add(f"> **Screening lists:** {md_escape(note, 800)}")
+        else:
+            w.add(f"> **Screening lists:** names were screened against the official lists imported "
+                  f"({md_escape(coverage.screened(), 500)}).")
+        w.add()
+    # Every other warning of the run, as the HTML summary shows them (a list newer than the
+    # audit date, an inventory given twice …): a green gate with a caveat must show the caveat.
+    warnings = [x for x in sorted(result.warnings) if x != note]
+    if warnings:
+        w.add("> **Warnings:**")
+        for text in warnings[:MAX_WARNINGS]:
+            w.add(f"> - {md_escape(text, 500)}")
+        if len(warnings) > MAX_WARNINGS:
+            w.add(f"> - … and {len(warnings) - MAX_WARNINGS} more in report.json (`warnings`)")
+        w.add()
     skipped = result.not_evaluated()
     if skipped:
         w.add("> **Rules not evaluated** (a field they need is missing; no finding of theirs means nothing):")
@@ -213,6 +230,8 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
         w.add()
         cut += _table(w, failing, n_failing)
         w.add()
+
+    _cleared(w, summary.get("cleared_matches") or [], summary.get("clearances_not_applied") or [])
 
     if summary["rows_rejected"]:
         w.add(f"### Rows not audited ({summary['rows_rejected']})")
@@ -304,3 +323,41 @@ def _parties(w: "_Writer", parties: list[dict], rigs: int) -> None:
     if len(parties) > MAX_PARTIES:
         w.add(f"| … {len(parties) - MAX_PARTIES} more in report.json (`summary.screening_parties`) | | | | |")
     w.add()
+
+
+def _entry(c: dict) -> str:
+    return f"{c['listed_name']} ({c['list']}, #{c['entity_id']})"
+
+
+def _cleared(w: "_Writer", cleared: list[dict], not_applied: list[dict], limit: int = 50) -> None:
+    """Reviewed screening decisions (docs/CLEARED.md): the matches they cleared, and those that
+    did not apply (review date passed, decision dated after the audit or before the listing)."""
+    if cleared:
+        w.add(f"### Cleared screening matches ({len(cleared)})")
+        w.add()
+        w.add("Reviewed false positives: no finding is raised; every decision stays visible.")
+        w.add()
+        w.add("| field | inventory value | list entry | score | rigs | reviewer, date | review by | justification |")
+        w.add("|---|---|---|---|---|---|---|---|")
+        for c in cleared[:limit]:
+            w.add(f"| {md_escape(c['field'], 40)} | {md_escape(c['value'], 120)} | "
+                  f"{md_escape(_entry(c), 300)} | {c['score']:.2f} | "
+                  f"{c['rigs']} | {md_escape(c['reviewer'] + ', ' + c['decided'], 120)} | {md_escape(c['review_by'], 20)} | "
+                  f"{md_escape(c['justification'])} |")
+        if len(cleared) > limit:
+            w.add(f"| … {len(cleared) - limit} more in report.json (`summary.cleared_matches`) | | | | | | | |")
+        w.add()
+    if not_applied:
+        w.add(f"### Cleared decisions not applied ({len(not_applied)})")
+        w.add()
+        w.add("These recorded decisions did not clear their match in this audit; the findings stand.")
+        w.add()
+        w.add("| field | inventory value | list entry | rigs | why not |")
+        w.add("|---|---|---|---|---|")
+        for c in not_applied[:limit]:
+            w.add(f"| {md_escape(c['field'], 40)} | {md_escape(c['value'], 120)} | "
+                  f"{md_escape(_entry(c), 300)} | {c['rigs']} | "
+                  f"{md_escape(c['note'])} |")
+        if len(not_applied) > limit:
+            w.add(f"| … {len(not_applied) - limit} more in report.json (`summary.clearances_not_applied`) | | | | |")
+        w.add()

@@ -7,14 +7,21 @@ parameter: staleness is measured against the audit's `as_of`, never against the 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Iterable
 
 from auditor.model import ListEntry, ListInfo
 from auditor.public_names import public_name
-from auditor.refdata.importers.effects import legal_effect
+from auditor.refdata.importers.effects import (
+    DOD_1260H,
+    ENTITY_LIST,
+    SDN,
+    SDN_ALT_NAMES,
+    legal_effect,
+    list_code,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -23,6 +30,59 @@ if TYPE_CHECKING:
     from auditor.store.lists import VersionInfo
 
 DEFAULT_MAX_AGE_DAYS = 30
+
+#: The official lists a screening is expected to cover: the lists the bundled curated list
+#: samples (a few dozen of their entries). Without the official file imported, only those few
+#: entries of the list were screened, and reports say so (`ListCoverage`).
+EXPECTED_LISTS = (SDN, ENTITY_LIST, DOD_1260H)
+_SHORT = {SDN: "OFAC SDN", ENTITY_LIST: "BIS Entity List", DOD_1260H: "DoD 1260H list"}
+BUNDLED_SOURCE = "bundled curated list"
+
+
+@dataclass(frozen=True)
+class ListCoverage:
+    """Which official lists names were screened against, and which expected ones were absent.
+
+    Built from the lists an audit used (`AuditResult.lists`), so every report (report.json,
+    report.md, JUnit, HTML) and the run's warnings state the same thing."""
+
+    imported: tuple[str, ...]  # list (section) names of the imported official files
+    absent: tuple[str, ...]  # EXPECTED_LISTS not among them
+    bundled_entries: int | None  # entries of the bundled curated list screened, None: not used
+
+    @classmethod
+    def of(cls, infos: "Iterable[ListInfo]") -> "ListCoverage":
+        infos = list(infos)
+        bundled = [i for i in infos if i.source.startswith(BUNDLED_SOURCE)]
+        # alt.csv alone is names without their SDN entries: it does not make the SDN list screened.
+        imported = sorted({i.name for i in infos if i not in bundled and i.name != SDN_ALT_NAMES})
+        absent = tuple(name for name in EXPECTED_LISTS if name not in imported)
+        return cls(tuple(imported), absent, sum(i.entries for i in bundled) if bundled else None)
+
+    def screened(self) -> str:
+        """The official lists screened, by their short names ("SDN, EL, 1260H"), or "none"."""
+        return ", ".join(list_code(name) or name for name in self.imported) or "none"
+
+    def absent_names(self) -> str:
+        return ", ".join(_SHORT.get(name, name) for name in self.absent)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"official": list(self.imported), "absent": list(self.absent), "bundled_entries": self.bundled_entries}
+
+    def note(self) -> str | None:
+        """What reports and the run say when an expected official list was not screened (None: all were)."""
+        if not self.absent:
+            return None
+        todo = ("import them for a full screening (`auditor lists update` downloads the CSL and OFAC SDN; "
+                "`auditor lists import FILE` imports any official file, the 1260H list included)")
+        if not self.imported:
+            if self.bundled_entries is None:
+                return None  # no list at all: the audit is INCOMPLETE and says so
+            return f"only the bundled curated list ({self.bundled_entries} entries) was screened, not the official lists: {todo}"
+        absent = self.absent_names()
+        instead = (f"for those only the bundled curated list's {self.bundled_entries} entries were screened"
+                   if self.bundled_entries is not None else "names were not screened against them at all")
+        return f"names were screened against the official lists imported ({self.screened()}) but not {absent}: {instead}; {todo}"
 
 
 def merge_alternate_names(
@@ -135,17 +195,23 @@ class _Sources:
                 age = (as_of - reference).days
                 if age < 0:
                     # Lists drop delisted parties: a list newer than the audit date cannot show who
-                    # was listed on that date and removed since.
+                    # was listed on that date and removed since. (Warnings about one list start
+                    # with "list ": the JUnit file shows them with the list coverage.)
                     self.warnings.append(
                         f"list {info.format} from {public_name(info.source)} dates from {reference.isoformat()}, after the audit "
                         f"date {as_of.isoformat()}: parties delisted in between are not in it"
                     )
                 elif age > max_age_days:
+                    from auditor.refdata.importers.update import UPDATED_FORMATS
+
                     how = "retrieved" if info.retrieved else "imported (retrieval date unknown)"
+                    # `lists update` downloads the CSL and OFAC files only: the others take an import.
+                    todo = ("update it with `auditor lists update`" if info.format in UPDATED_FORMATS else
+                            f"import a newer official file with `auditor lists import FILE --format {info.format} "
+                            "--retrieved DATE`")
                     (stale if stale is not None else self.warnings).append(
                         f"list {info.format} from {public_name(info.source)} was {how} on {reference.isoformat()}, "
-                        f"{age} days before {as_of.isoformat()} (limit {max_age_days} days): "
-                        "update it with `auditor lists update`"
+                        f"{age} days before {as_of.isoformat()} (limit {max_age_days} days): {todo}"
                     )
         self.curated: list[ListEntry] = []
         self.curated_info: ListInfo | None = None
@@ -154,15 +220,13 @@ class _Sources:
 
             self.curated, self.curated_info = load_curated(curated_path)
             self.infos.append(self.curated_info)
-            if not self.versions:
-                self.warnings.append(
-                    f"only the bundled curated list ({self.curated_info.entries} entries, compiled "
-                    f"{self.curated_info.retrieved}) was used: import the official lists (`auditor lists update` "
-                    "or `auditor lists import`) for a full screening"
-                )
-        elif not self.versions:
+        if not self.infos:
             (stale if stale is not None else self.warnings).append(
                 "no screening list is loaded: entity screening found nothing because it had nothing to compare")
+        elif note := ListCoverage.of(self.infos).note():
+            # Only the bundled list, or official lists without SDN / Entity List / 1260H: a
+            # clean screening must not read as "screened against the official lists".
+            self.warnings.append(note)
 
     def entries(self) -> list[ListEntry]:
         imported: list[tuple["VersionInfo", list[ListEntry]]] = []

@@ -113,6 +113,6 @@ def test_markdown_and_junit_say_when_only_the_bundled_list_was_screened(tmp_path
                    "rules/entity/ENT-001.toml", "--format", "md,junit")
     assert done.returncode == 0, done.stderr
     md = (out / "report.md").read_text(encoding="utf-8")
-    assert "> **Screening lists:** names were screened against the bundled curated list only" in md
+    assert "> **Screening lists:** only the bundled curated list (29 entries) was screened, not the official lists" in md
     junit = (out / "report.junit.xml").read_text(encoding="utf-8")
-    assert "screening: names were screened against the bundled curated list only" in junit
+    assert "screening: only the bundled curated list (29 entries) was screened, not the official lists" in junit

@@ -12,6 +12,8 @@ quotes the entry that sets it.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -19,7 +21,7 @@ import numpy as np
 
 from auditor.engine.checks.base import EvalContext, Where
 from auditor.engine.grouping import group_rows
-from auditor.engine.render import render
+from auditor.engine.render import Part, render
 from auditor.model import (
     CANONICAL_COLUMNS,
     ClearedScreening,
@@ -147,7 +149,7 @@ class ScreenCheck:
             evidence["cleared_notes"] = [notes[k] for k in sorted(notes)]
         more = len(entries) - 1
         values = {**evidence, "score": f"{top.score:.2f}",
-                  "more": f" and {more} more listed entr{'y' if more == 1 else 'ies'}" if more else ""}
+                  "more": Part(f" and {more} more listed entr{'y' if more == 1 else 'ies'}" if more else "")}
         return FindingGroup(rule, rows, render(rule.message, values), evidence, severity=severity)
 
 
@@ -156,36 +158,116 @@ def parties(rule_id: str, groups: list[FindingGroup], table_rows: int) -> list[d
     effect it carries, the inventory values that matched it and the number of rigs: what an
     officer reads first ("3 parties, 41 rigs") before the per-rig rows.
 
-    A party is a listed name (normalised): the same company on the Entity List and the 1260H
-    list, or imported twice, is one party with two lists."""
-    from auditor.screening import normalise_name
-
-    found: dict[str, dict[str, Any]] = {}
-    rows: dict[str, list[np.ndarray]] = {}
+    A party is one listed entry, joined with the entries that are the same party: the same
+    entry imported twice (the bundled list and an official file: same list and entity id), and
+    entries on OTHER lists that name it (`same_party`). Two entries of one list with different
+    ids are two parties, however alike their names ("Sophgo Technologies Ltd." in China and
+    "Sophgo Technologies Pte. Ltd." in Singapore are two Entity List entries)."""
+    entries: dict[tuple[str, str], dict[str, Any]] = {}
+    rows: dict[tuple[str, str], list[np.ndarray]] = {}
+    matched: dict[tuple[str, str], set[tuple[str, str, str]]] = {}
     for group in groups:
         for entry in group.evidence["entries"]:
-            key = normalise_name(entry["listed_name"]).text or entry["listed_name"]
-            party = found.setdefault(key, {
-                "rule_id": rule_id, "party": entry["listed_name"], "lists": set(), "entity_ids": set(),
-                "legal_effects": set(), "matched": set(),
-            })
-            party["lists"].add(entry["list"])
-            party["entity_ids"].add(f"{entry['list']}#{entry['entity_id']}")
-            party["legal_effects"].add(entry["legal_effect"])
-            party["matched"].add((group.evidence["field"], str(group.evidence["value"]), entry["matched_name"]))
+            key = (entry["list"], str(entry["entity_id"]))
+            entries.setdefault(key, entry)
             rows.setdefault(key, []).append(group.rows)
+            matched.setdefault(key, set()).add(
+                (group.evidence["field"], str(group.evidence["value"]), entry["matched_name"]))
     out = []
-    for key, party in found.items():
+    for members in same_party(list(entries.values())):
+        keys = [(e["list"], str(e["entity_id"])) for e in members]
+        lists = sorted({e["list"] for e in members})
+        # The entry on the most severe list names the party (then the first list, the first id).
+        speaker = min(members, key=lambda e: (-list_severity(e["list"])[0], e["list"], str(e["entity_id"])))
         out.append({
-            **party,
-            "lists": sorted(party["lists"]),
-            "entity_ids": sorted(party["entity_ids"]),
-            "legal_effects": sorted(e for e in party["legal_effects"] if e),
-            "severity": max(list_severity(name)[0] for name in party["lists"]).label,
-            "matched": [{"field": f, "value": v, "matched_name": m} for f, v, m in sorted(party["matched"])],
-            "rigs": count_distinct_rows(rows[key], table_rows),
+            "rule_id": rule_id,
+            "party": speaker["listed_name"],
+            "lists": lists,
+            "entity_ids": sorted(f"{lst}#{eid}" for lst, eid in keys),
+            "legal_effects": sorted({e["legal_effect"] for e in members if e["legal_effect"]}),
+            "severity": max(list_severity(name)[0] for name in lists).label,
+            "matched": [{"field": f, "value": v, "matched_name": m}
+                        for f, v, m in sorted(set().union(*(matched[k] for k in keys)))],
+            "rigs": count_distinct_rows([r for k in keys for r in rows[k]], table_rows),
         })
     return out  # ordered with every rule's parties by evaluate (party_order)
+
+
+def same_party(entries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Listed entries (evidence `entries`) grouped into parties, in a fixed order.
+
+    Joined, in this order: the same list and entity id (the bundled list's entries carry
+    their official id after a `curated:<list>:` prefix); then the same name with only its
+    punctuation, case and legal-form spelling told apart ("CO., LTD." / "Co., Ltd."); then the
+    same name without its legal form ("Huawei Technologies Company" / "… Co., Ltd."). A join
+    never puts two different ids of one list (from one source) into one party: those are two
+    listings, such as a company's offices in two countries.
+    """
+    ordered = sorted(entries, key=lambda e: (e["list"], str(e["entity_id"])))
+    parent = list(range(len(ordered)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # Per party: its (list, source) -> entity id, to refuse joining two listings of one list.
+    ids: dict[int, dict[tuple[str, str], str]] = {
+        i: {(e["list"], _source(e)): _official_id(e)} for i, e in enumerate(ordered)}
+
+    def join(i: int, j: int, check: bool) -> None:
+        a, b = root(i), root(j)
+        if a == b:
+            return
+        if check and any(ids[b].get(k, v) != v for k, v in ids[a].items()):
+            return
+        a, b = min(a, b), max(a, b)
+        parent[b] = a
+        ids[a].update(ids.pop(b))
+
+    for keyer, check in ((lambda e: (e["list"], _official_id(e)), False), (_exact_name, True), (_bare_name, True)):
+        first: dict[Any, int] = {}
+        for i, e in enumerate(ordered):
+            k = keyer(e)
+            if k:
+                join(first.setdefault(k, i), i, check)
+    parties: dict[int, list[dict[str, Any]]] = {}
+    for i, e in enumerate(ordered):
+        parties.setdefault(root(i), []).append(e)
+    return [parties[r] for r in sorted(parties)]
+
+
+def _source(entry: Mapping[str, Any]) -> str:
+    return "curated" if str(entry["entity_id"]).startswith("curated:") else "imported"
+
+
+def _official_id(entry: Mapping[str, Any]) -> str:
+    """`curated:1260h:huawei-technologies-co-ltd@2021-06-03` -> the imported id it stands for."""
+    eid = str(entry["entity_id"])
+    return eid.split(":", 2)[2] if eid.startswith("curated:") and eid.count(":") >= 2 else eid
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+# Legal forms rigour leaves in place when they end a name ("Company" may be part of a name).
+_TRAILING_FORMS = {"company", "co", "corporation", "corp", "incorporated", "inc", "limited", "ltd", "llc", "plc"}
+
+
+def _exact_name(entry: Mapping[str, Any]) -> str:
+    from rigour.names import replace_org_types_compare
+
+    text = unicodedata.normalize("NFKC", str(entry["listed_name"])).casefold()
+    return " ".join(_NOT_WORD.sub(" ", replace_org_types_compare(text)).split())
+
+
+def _bare_name(entry: Mapping[str, Any]) -> str:
+    from rigour.names import remove_org_types
+
+    text = unicodedata.normalize("NFKC", str(entry["listed_name"])).casefold()
+    words = _NOT_WORD.sub(" ", remove_org_types(text)).split()
+    while len(words) > 1 and words[-1] in _TRAILING_FORMS:
+        words.pop()
+    return " ".join(words)
 
 
 def party_order(party: Mapping[str, Any]) -> tuple[int, int, str, str]:

@@ -25,6 +25,9 @@ DEFAULT_URLS = {
     "ofac-sdn": "https://www.treasury.gov/ofac/downloads/sdn.csv",
     "ofac-alt": "https://www.treasury.gov/ofac/downloads/alt.csv",
 }
+# The formats `lists update` downloads (the CSL as .csv, or .json with --url-csl); any other
+# list (DoD 1260H, FCC Covered List) is refreshed by importing a newer file.
+UPDATED_FORMATS = frozenset({*DEFAULT_URLS, "csl-json"})
 DEFAULT_MAX_LOSS = 0.2
 DEFAULT_TIMEOUT = 60.0
 MAX_BYTES = 512 * 1024 * 1024  # far above any official list; stops a runaway response
@@ -132,5 +135,5 @@ def temporary_dir() -> tempfile.TemporaryDirectory:
     return tempfile.TemporaryDirectory(prefix="auditor-lists-")
 
 
-__all__ = ["DEFAULT_URLS", "DEFAULT_MAX_LOSS", "Fetched", "Loss", "UpdateError", "check_url", "download",
+__all__ = ["DEFAULT_URLS", "UPDATED_FORMATS", "DEFAULT_MAX_LOSS", "Fetched", "Loss", "UpdateError", "check_url", "download",
            "fetch_all", "losses"]
