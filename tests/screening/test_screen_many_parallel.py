@@ -65,5 +65,7 @@ def test_the_index_built_on_two_cpus_is_the_one_built_on_one(screener: Screener,
     names = [(e.name, *e.aliases) for e in entries]
     assert len(list(screener_module._all_name_parts(names))) == 2  # the second share came from the worker
     shared = Screener(entries).to_state()
+    # The middle signatures are stored in their set's order, which may differ: the same set.
+    assert set(shared.pop("middle_signatures")) == set(alone.pop("middle_signatures"))
     assert shared == alone
     assert len(alone["records"]) > 10000
