@@ -174,3 +174,13 @@ def test_a_stale_list_that_lists_update_cannot_download_says_to_import_a_newer_f
     # The command it names exists with those options and that format.
     help_text = run_cli("lists", "import", "--help").stdout
     assert "--retrieved" in help_text and "dod-1260h" in help_text and "fcc-covered" in help_text
+
+
+def test_the_expected_official_lists_are_the_lists_the_bundled_list_samples():
+    """Reports call a list 'absent' when the bundled list holds a few of its entries but the
+    official file was not imported: the two sets must not drift apart."""
+    from auditor.refdata.curated import load_curated
+    from auditor.refdata.lists_source import EXPECTED_LISTS
+
+    entries, _ = load_curated()
+    assert {e.list_name for e in entries} == set(EXPECTED_LISTS)
