@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from auditor.model import ListEntry, ListInfo
 from auditor.public_names import public_name
+from auditor.refdata.curated import BUNDLED_SOURCE
 from auditor.refdata.importers.effects import (
     DOD_1260H,
     ENTITY_LIST,
@@ -36,7 +37,6 @@ DEFAULT_MAX_AGE_DAYS = 30
 #: entries of the list were screened, and reports say so (`ListCoverage`).
 EXPECTED_LISTS = (SDN, ENTITY_LIST, DOD_1260H)
 _SHORT = {SDN: "OFAC SDN", ENTITY_LIST: "BIS Entity List", DOD_1260H: "DoD 1260H list"}
-BUNDLED_SOURCE = "bundled curated list"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from auditor.refdata.importers.effects import UNKNOWN_EFFECT, legal_effect
 from auditor.tomlfile import TomlFileError, read_toml
 
 BUNDLED = "entities.toml"
+#: How the bundled list's `ListInfo.source` starts: reports tell it from imported lists by it.
+BUNDLED_SOURCE = "bundled curated list"
 
 _SNAPSHOT_KEYS = {"name": str, "version": str, "compiled": date, "description": str}
 _ENTRY_REQUIRED = {"id", "list", "name", "source", "confidence"}
@@ -74,7 +76,7 @@ def load_curated(path: Path | None = None) -> tuple[list[ListEntry], ListInfo]:
         entries.append(_entry(path, where, item, seen))
     info = ListInfo(
         name=snapshot["name"],
-        source=f"bundled curated list {path.name}, version {snapshot['version']}",
+        source=f"{BUNDLED_SOURCE} {path.name}, version {snapshot['version']}",
         retrieved=snapshot["compiled"].isoformat(),
         sha256=hashlib.sha256(raw).hexdigest(),
         entries=len(entries),
