@@ -54,7 +54,8 @@ def lists() -> None:
 @click.option("--format", "fmt", default=None, type=click.Choice(FORMATS),
               help="Format of FILE; recognised from its first lines when not given.")
 @click.option("--retrieved", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Date the file was downloaded from its publisher (YYYY-MM-DD); staleness is measured from it.")
+              help="Date the file was downloaded from its publisher (YYYY-MM-DD, not after today); staleness is "
+                   "measured from it.")
 @click.option("--max-loss", type=click.FloatRange(0.0, 1.0), default=0.2, show_default=True,
               help="Largest share of any section's entries the import may lose against the active version without --force.")
 @click.option("--force", is_flag=True, help="Import even if it loses more than --max-loss.")
@@ -70,6 +71,12 @@ def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss
     from auditor.refdata.importers.update import losses
     from auditor.store.lists import PendingImport, store_imports, versions
 
+    now = _now()
+    if retrieved is not None and retrieved.date() > now.date():
+        # A download date in the future is a typo (2062 for 2026, a US-ordered date): recorded,
+        # it would make the list look fresh for years and hide that it is stale.
+        fail(f"--retrieved {retrieved.date().isoformat()} is after today ({now.date().isoformat()}, UTC): the "
+             "date the file was downloaded cannot be in the future; nothing imported")
     try:
         if fmt is None:
             fmt = _recognised_format(file)
@@ -91,7 +98,6 @@ def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss
         if lost and not force:
             fail(f"{file} loses more than {max_loss:.0%} of a section of the active {importer.slot} list; "
                  "check the file or use --force")
-    now = _now()
     if retrieved is None:
         click.echo(f"auditor: warning: no --retrieved date: the retrieval date is recorded as unknown and the "
                    f"list's age is measured from the import date, {now.date().isoformat()}", err=True)

@@ -155,3 +155,28 @@ def test_examples_import_and_cache_the_official_lists():
     assert gitlab["variables"]["AUDITOR_DB"] == "sqlite:///.auditor-lists/lists.db"
     assert gitlab["cache"]["paths"] == [".auditor-lists/"]
     assert any(line.startswith("auditor lists update") for line in gitlab["before_script"])
+
+
+def test_examples_import_the_1260h_list_that_lists_update_cannot_fetch(tmp_path):
+    """`lists update` fetches the CSL and OFAC only; without the 1260H import step every CI run
+    warned that 1260H was not screened. The step, run as written, imports it."""
+    from tests.conftest import shared_lists
+
+    _, steps = github_steps()
+    (job,) = github_steps()[0]["jobs"].values()
+    names = [s.get("name") for s in steps]
+    step = next(s for s in steps if "--format dod-1260h" in s.get("run", ""))
+    assert names.index(step["name"]) < names.index("Audit purchase orders")
+    gitlab = yaml.safe_load((EXAMPLES / "gitlab-ci.yml").read_text(encoding="utf-8"))["procurement-audit"]
+    (gitlab_import,) = [c for c in gitlab["before_script"] if "--format dod-1260h" in c]
+    for i, (command, env) in enumerate(((step["run"].strip(), job["env"]), (gitlab_import, gitlab["variables"]))):
+        repo = scratch_repo(tmp_path / str(i), fixed=True)
+        target = repo / env["DOD_1260H_CSV"]
+        target.parent.mkdir(parents=True)
+        target.write_bytes((shared_lists() / "dod_1260h.csv").read_bytes())
+        extra = {k: env[k] for k in ("DOD_1260H_CSV", "DOD_1260H_CHECKED")}
+        done = run_shell([command, _github_commands()[0]], repo, "bundled", extra)
+        assert done.returncode == 0, done.stdout + done.stderr
+        lists = json.loads((repo / "audit-report" / "report.json").read_text(encoding="utf-8"))["screening_lists"]
+        assert "DoD Section 1260H Chinese Military Companies (1260H) - Department of Defense" in lists["official"]
+        assert not any("1260H" in name for name in lists["absent"])

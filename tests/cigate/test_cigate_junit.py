@@ -12,7 +12,7 @@ import pytest
 from auditor.formats import get
 from auditor.gate import Gate
 
-from .helpers import AS_OF, PROCUREMENT, RULE_ARGS, audit_result, orig001, procurement_copy, rule_ids, run_cli
+from .helpers import AS_OF, PROCUREMENT, REPO, RULE_ARGS, audit_result, orig001, procurement_copy, rule_ids, run_cli
 
 
 def cases(path) -> dict[str, junitparser.TestCase]:
@@ -44,8 +44,9 @@ def bad_report(tmp_path_factory):
 def test_failing_rule_lists_the_failing_asset(bad_report):
     by_class = cases(bad_report)
     case = by_class["procurement/orders.csv.ORIG-001"]
-    assert case.name == "[MEDIUM][ORIG-001] Claimed assembly country is a foreign adversary (15 CFR 791.4)"
+    assert case.name == "[ORIG-001] Claimed assembly country is a foreign adversary (15 CFR 791.4)"
     assert outcome(case) == "failure"
+    assert case.result[0].type == "medium" and case.result[0].message.startswith("MEDIUM: ")
     body = case.result[0].text
     assert "procurement/orders.csv:5 po:PO-2026-0142/4" in body
     assert "Claimed assembly country CN" in body
@@ -155,3 +156,21 @@ def test_test_case_names_do_not_change_between_runs(tmp_path):
         input_case = cases(work / "out" / "report.junit.xml")["procurement/orders.csv.input"]
         assert "rows read" in input_case.system_out  # the counts are still shown, in the output
     assert names[0] == names[1]
+
+
+def test_a_screening_case_is_named_without_a_severity_and_fails_at_its_findings_severity(tmp_path):
+    """ENT-001 is a HIGH rule; a match on the SDN list is CRITICAL by the list's legal effect. The
+    case name said "[HIGH][ENT-001]" over CRITICAL findings; it now names no severity (it must not
+    change from build to build) and the failure carries the findings' highest."""
+    csv = tmp_path / "po.csv"
+    csv.write_text("serial,model,supplier\nT1,Antminer S19,BitRiver\nT2,Antminer S21,Sophgo Technologies Ltd.\n",
+                   encoding="utf-8")
+    proc = run_cli("audit", "po.csv", "--as-of", AS_OF, "--rules", str(REPO / "rules/entity/ENT-001.toml"),
+                   "--bundled-lists-only",
+                   "--format", "junit", "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    case = cases(tmp_path / "out" / "report.junit.xml")["po.csv.ENT-001"]
+    assert case.name.startswith("[ENT-001] ")
+    (failure,) = case.result
+    assert failure.type == "critical" and failure.message.startswith("CRITICAL: 2 finding(s) fail the gate")
+    assert "T1 (critical)" in failure.text and "T2 (high)" in failure.text
