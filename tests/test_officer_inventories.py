@@ -85,6 +85,16 @@ def test_delimiters_are_recognised(tmp_path, sep):
     assert rigs(doc)["A1"] >= {"ORIG-001"}
 
 
+def test_excel_sep_line_names_the_delimiter_and_is_not_the_header(tmp_path):
+    """Excel writes (and reads) a first line "sep=;" in CSV files meant for other locales."""
+    text = "sep=;\r\nSerial;Model;Supplier;Country\r\nA1;Antminer S21;Acme, Inc.;CN\r\nA2;Antminer S19;Beta;Narnia\r\n"
+    proc, doc, path = audit(tmp_path, text)
+    assert proc.returncode == 0, proc.stderr
+    assert (doc["summary"]["rows_read"], doc["summary"]["rows_audited"]) == (2, 1)
+    assert rigs(doc)["A1"] >= {"ORIG-001"}
+    assert [r["line"] for r in doc["rejected_rows"]] == [4]  # physical lines: the sep= line counts
+
+
 def test_unclear_delimiter_is_an_error(tmp_path):
     # "serial;model" / "serial,model" would name the same columns both ways.
     proc, _, path = audit(tmp_path, "serial;model,serial,model;x\nA;B,C,D;E\n")

@@ -106,3 +106,63 @@ def test_a_party_is_one_listed_entry_never_two_of_the_same_list(tmp_path, isolat
         assert len(on) == len(set(on)), party
     md = (out / "report.md").read_text(encoding="utf-8")
     assert f"### Listed parties matched: {len(parties)} parties, 2 rigs" in md
+
+
+SSI = "Sectoral Sanctions Identifications List (SSI) - Treasury Department"
+SDN = "Specially Designated Nationals (SDN) - Treasury Department"
+
+
+def test_needs_action_counts_a_party_s_rigs_as_the_party_table_does_and_ofac_ids_join_lists(tmp_path, isolated_db):
+    """The tryout's fleet against the real CSL and OFAC alt.csv: "Qingdao Sophgo" was 1 rig under
+    "Needs action" (only where it was the finding's top entry) and 3 in the party table; Sberbank,
+    OFAC entity 17018 on the SDN list (alt.csv) and on the SSI list, was two parties."""
+    lists = shared_lists()
+    for name in ("csl_2023-11_partial.csv", "ofac_alt_2025.csv"):
+        done = run_cli("lists", "import", lists / name, "--retrieved", "2026-05-20")
+        assert done.returncode == 0, done.stderr
+    inventory = tmp_path / "fleet.csv"
+    inventory.write_text(
+        "Serial Number,Miner Model,Chip Vendor,Supplier\n"
+        "T1001,Antminer S21,Bitmain,SOPHGO TECHNOLOGIES LTD.\n"
+        "T1002,Antminer S21,Sophgo,Sophgo Technologies Pte. Ltd\n"
+        "T1003,Antminer S21,Sophgo Technologies Ltd,Sophgo Tech\n"
+        "T1006,Antminer S19,Bitmain,Sberbank of Russia\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("audit", str(inventory), "--out", str(out), "--as-of", "2026-06-01", "--rules",
+                   "rules/entity/ENT-001.toml", "--format", "json,html")
+    assert done.returncode == 1, done.stderr
+    report = read_report(out)
+    parties = report["summary"]["screening_parties"]
+    actions = {a["subject"]: a for a in report["actions"] if a["rule_id"] == "ENT-001"}
+    for party in parties:  # one definition of "rigs affected", in both places
+        action = actions[f"{party['party']} ({'; '.join(party['lists'])})"]
+        assert (action["rigs"], action["severity"]) == (party["rigs"], party["severity"]), party["party"]
+    assert len(actions) == len(parties)
+    qingdao = next(p for p in parties if p["party"] == "Qingdao Sophgo")
+    assert qingdao["rigs"] == 3
+
+    sberbank = [p for p in parties if f"{SSI}#17018" in p["entity_ids"] or f"{SDN}#17018" in p["entity_ids"]]
+    assert len(sberbank) == 1, sberbank
+    assert {f"{SSI}#17018", f"{SDN}#17018"} <= set(sberbank[0]["entity_ids"])
+    assert sberbank[0]["lists"] == [SSI, SDN] and sberbank[0]["severity"] == "critical"
+    assert any("Sectoral sanctions" in e for e in sberbank[0]["legal_effects"])
+    assert any("property is blocked" in e for e in sberbank[0]["legal_effects"])
+    html = (out / "report.html").read_text(encoding="utf-8")
+    row = next(r for r in html.split("<tr>") if r.startswith(f"<td>{sberbank[0]['party']}</td>"))
+    assert SSI in row and SDN in row and "Sectoral sanctions" in row
+
+
+def test_ids_join_lists_of_one_authority_only():
+    """OFAC numbers its lists' entities with one sequence; another authority's id that happens
+    to be the same number is another party."""
+    from auditor.engine.checks.screen import same_party
+
+    def entry(lst: str, eid: str, name: str) -> dict:
+        return {"list": lst, "entity_id": eid, "listed_name": name}
+
+    parties = same_party([entry(SDN, "17018", "SBERBANK ROSSII"),
+                          entry(SSI, "17018", "PUBLIC JOINT STOCK COMPANY SBERBANK OF RUSSIA"),
+                          entry(EL, "17018", "Shanghai Example Trading Co."),
+                          entry(SSI, "18715", "JOINT STOCK COMPANY SBERBANK")])
+    assert sorted(sorted((e["list"], e["entity_id"]) for e in p) for p in parties) == [
+        [(EL, "17018")], [(SSI, "17018"), (SDN, "17018")], [(SSI, "18715")]]

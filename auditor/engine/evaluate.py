@@ -16,7 +16,7 @@ import numpy as np
 from auditor.engine import checks
 from auditor.engine.budget import RuleTimeout, time_budget
 from auditor.engine.checks.base import EvalContext
-from auditor.engine.checks.screen import party_order
+from auditor.engine.checks.screen import party_order, unmatched_decisions
 from auditor.engine.coverage import FieldPresence, Gap, RuleCoverage, rule_gaps, uncovered_sources
 from auditor.model import ClearedScreening, FindingGroup, InventorySource, InventoryTable, Rule, Severity, TariffExposure
 
@@ -34,6 +34,7 @@ class Evaluation:
     screening_party_rigs: int = 0
     devices: dict[str, Any] | None = None  # audit --devices: what the snapshot held (auditor.devices.corroborate)
     errors: list[str] = field(default_factory=list)  # rules that failed at run time
+    warnings: list[str] = field(default_factory=list)  # the run's warnings found while evaluating
     not_in_force: list[str] = field(default_factory=list)
     coverage: list[RuleCoverage] = field(default_factory=list)  # one per rule, in rule order
 
@@ -118,6 +119,7 @@ def evaluate(
         result.groups.extend(groups)
         result.coverage.append(RuleCoverage(rule.id, "partial" if gaps else "evaluated", gaps))
     result.tariff = ctx.tariff
+    result.warnings = unmatched_decisions(ctx)
     result.clearances_not_applied = ctx.clearances_not_applied
     result.screening_parties = sorted(ctx.screening_parties, key=party_order)  # every rule's, in one order
     result.screening_party_rigs = ctx.screening_party_rigs

@@ -2,12 +2,17 @@
 
 An officer reads the first screen of the report and must know what to do. Findings are per
 rig; problems are not: 23 rigs on one firmware advisory are one thing to fix. A problem is
-  - a listed party: the list entry matched (screening), or the party owned by listed ones (Affiliates rule);
+  - a listed party: the party of `summary.screening_parties` (screening: the entries that are one
+    party, joined as the per-party table joins them), or the party owned by listed ones (Affiliates rule);
   - a firmware advisory: its id;
   - otherwise the rule itself (its reason is the rule's title, the example message says more);
 at one severity. Informational findings (`info`) are figures, never actions; waived findings
 are accepted risks and leave the list (they are counted apart). Ordered by severity, then rigs
 affected, then rule id: the same inputs always give the same list.
+
+Rigs affected by a listed party have one definition, the per-party table's: the rigs with a
+finding whose matched entries include the party. A finding matching three Entity List entries
+counts under each of the three parties, at that party's severity, as the table counts it.
 
 Computed on finding groups (distinct reasons), so a million rigs cost a few thousand groups;
 only when waivers exist are the groups at or above `low` walked finding by finding.
@@ -57,17 +62,47 @@ def subject_of(evidence: Mapping[str, Any]) -> str:
     return ""
 
 
+def _parties_by_entry(result: AuditResult) -> dict[tuple[str, str], list[tuple[str, Severity]]]:
+    """(rule id, "list#entity id") -> the listed parties (subject, severity) that entry belongs to."""
+    index: dict[tuple[str, str], list[tuple[str, Severity]]] = {}
+    for party in result.screening_parties:
+        subject = f"{party['party']} ({'; '.join(party['lists'])})"
+        for key in party["entity_ids"]:
+            index.setdefault((party["rule_id"], key), []).append((subject, Severity.parse(party["severity"])))
+    return index
+
+
+def _problems(group: FindingGroup, parties: dict[tuple[str, str], list[tuple[str, Severity]]]
+              ) -> list[tuple[str, Severity, bool]]:
+    """The problems one finding group is part of: each listed party it matched, else its one
+    subject; and whether the group's message names that problem (its top entry is the party)."""
+    found: dict[str, tuple[Severity, bool]] = {}
+    entries = group.evidence.get("entries") or [] if parties else []
+    for i, entry in enumerate(entries):  # entries[0] is the one the message quotes
+        for subject, severity in parties.get((group.rule.id, f"{entry['list']}#{entry['entity_id']}"), ()):
+            found[subject] = (severity, i == 0 or found.get(subject, (severity, False))[1])
+    if found:
+        return [(subject, severity, named) for subject, (severity, named) in sorted(found.items())]
+    return [(subject_of(group.evidence), group.effective_severity, True)]
+
+
 def top_actions(result: AuditResult) -> list[Action]:
     """Every distinct problem at or above `low` with an open finding, in report order."""
+    parties = _parties_by_entry(result)
     buckets: dict[tuple, list[FindingGroup]] = {}
+    naming: dict[tuple, list[FindingGroup]] = {}  # the groups whose message quotes the problem
     for g in result.groups:
-        if g.effective_severity >= ACTION_FLOOR:
-            key = (g.rule.id, int(g.effective_severity), subject_of(g.evidence))
-            buckets.setdefault(key, []).append(g)
+        for subject, severity, named in _problems(g, parties):
+            if severity >= ACTION_FLOOR:
+                key = (g.rule.id, int(severity), subject)
+                buckets.setdefault(key, []).append(g)
+                if named:
+                    naming.setdefault(key, []).append(g)
     out: list[Action] = []
     waivers = result.waivers
-    for (_, sev, subject), groups in buckets.items():
-        example = max(groups, key=lambda g: (len(g.rows), g.message)).message
+    for key, groups in buckets.items():
+        _, sev, subject = key
+        example = max(naming.get(key, groups), key=lambda g: (len(g.rows), g.message)).message
         if waivers:
             rows: list[int] = []
             waived = 0

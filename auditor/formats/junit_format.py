@@ -1,10 +1,13 @@
 """report.junit.xml: the audit as JUnit XML, for CI test-report viewers (GitLab, Jenkins, GitHub actions).
 
 One <testsuite> per inventory file, one <testcase> per rule in it:
-- classname `<file>.<rule id>`, name `[SEVERITY][RULE] title`;
+- classname `<file>.<rule id>`, name `[RULE] title`: no severity, because a finding's severity
+  is not always the rule's (a screening match takes its list's: an SDN match is CRITICAL under
+  a HIGH rule) and a name must not change between builds (CI viewers follow a case by name);
 - <failure> when the rule has findings that fail the CI gate (auditor.gate: open, at or above
-  --fail-on, new with --fail-on-new-only) — the failing assets are listed in the body, one
-  line each (`file:line asset — message`), so the test report says exactly what to fix;
+  --fail-on, new with --fail-on-new-only), its type and message the highest severity among them
+  — the failing assets are listed in the body, one line each (`file:line asset (severity) —
+  message`), so the test report says exactly what to fix;
 - <skipped> when every finding of the rule is waived (the waivers are named), or when the rule
   is not in force on the audit date;
 - <error type="not-evaluated"> when a field the rule needs is missing from the file (or
@@ -27,7 +30,7 @@ from pathlib import Path
 
 from auditor.formats.document import list_coverage
 from auditor.gate import Gate
-from auditor.model import AuditResult, Finding
+from auditor.model import AuditResult, Finding, Severity
 from auditor.output import write_text
 
 # Bodies list at most this many assets per test case; report.json has them all.
@@ -55,7 +58,7 @@ def _body(lines: list[str], total: int) -> str:
 class _Bucket:
     """What one rule found in one file, split by how the gate treats it."""
 
-    __slots__ = ("failing", "other", "waived", "n_failing", "n_other", "n_waived", "waiver_ids")
+    __slots__ = ("failing", "other", "waived", "n_failing", "n_other", "n_waived", "waiver_ids", "failing_severity")
 
     def __init__(self):
         self.failing: list[str] = []
@@ -63,6 +66,7 @@ class _Bucket:
         self.waived: list[str] = []
         self.n_failing = self.n_other = self.n_waived = 0
         self.waiver_ids: set[str] = set()
+        self.failing_severity: Severity | None = None  # the highest of the failing findings
 
     def add(self, f: Finding, gate: Gate) -> None:
         if f.status == "waived":
@@ -74,6 +78,7 @@ class _Bucket:
                 self.waived.append(_line(f))
         elif gate.counts(f):
             self.n_failing += 1
+            self.failing_severity = max(self.failing_severity or f.severity, f.severity)
             if len(self.failing) < MAX_LISTED:
                 self.failing.append(_line(f))
         else:
@@ -121,7 +126,7 @@ class JunitFormat:
                 case = ET.SubElement(
                     suite, "testcase",
                     classname=_x(f"{source}.{rule.id}"),
-                    name=_x(f"[{rule.severity.label.upper()}][{rule.id}] {rule.title}"),
+                    name=_x(f"[{rule.id}] {rule.title}"),
                     time="0",
                 )
                 b = buckets.get((source, rule.id))
@@ -149,10 +154,11 @@ class JunitFormat:
                     continue  # no findings: the rule passes
                 if b.n_failing:
                     counts["failures"] += 1
+                    worst = b.failing_severity or rule.severity
                     fail = ET.SubElement(
                         case, "failure",
-                        message=f"{b.n_failing} finding(s) fail the gate ({gate.describe()})",
-                        type=rule.severity.label,
+                        message=f"{worst.label.upper()}: {b.n_failing} finding(s) fail the gate ({gate.describe()})",
+                        type=worst.label,
                     )
                     fail.text = _body(b.failing, b.n_failing)
                 elif b.n_waived and not b.n_other:

@@ -350,7 +350,8 @@ def _cleared(w: "_Writer", cleared: list[dict], not_applied: list[dict], limit: 
     if not_applied:
         w.add(f"### Cleared decisions not applied ({len(not_applied)})")
         w.add()
-        w.add("These recorded decisions did not clear their match in this audit; the findings stand.")
+        w.add("These recorded decisions cleared nothing in this audit: the findings they name stand, and a decision "
+              "that matched no finding (no rigs) may carry a mistyped entity id.")
         w.add()
         w.add("| field | inventory value | list entry | rigs | why not |")
         w.add("|---|---|---|---|---|")

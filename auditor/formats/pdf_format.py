@@ -39,7 +39,9 @@ PDF_VARIANT = "pdf/a-3b"
 LIST_CAP = 300  # critical + high findings listed in the PDF, all rules together
 MIN_PER_RULE = 15  # every critical/high rule gets at least this many rows (or all it has)
 REJECTED_CAP = 150
-COVER_ACTIONS = 6  # distinct problems on the cover; the rest are counted there, all are in report.json
+# Distinct problems on the cover; the rest are counted there, all are in report.json. Each listed
+# party is one problem: six long party names ran into the reserved signature box.
+COVER_ACTIONS = 5
 ABSENT_CAP = 50  # baseline findings no longer present, listed in the PDF (all are in report.json)
 
 

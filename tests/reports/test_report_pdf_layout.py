@@ -112,7 +112,7 @@ def test_cover_fits_page_one_above_the_reserved_signature_box(long_report, sampl
 def test_the_long_audit_cover_names_inputs_and_counts_the_rest(long_report):
     cover = page_texts(long_report)[0]
     assert "INCOMPLETE AUDIT." in cover
-    assert "more distinct problem" in cover  # the cover lists six problems and counts the others
+    assert "more distinct problem" in cover  # the cover lists five problems and counts the others
 
 
 def _table_pages(texts: list[str], start_text: str, last_row: str) -> list[int]:

@@ -31,7 +31,7 @@ from auditor.model import (
     Severity,
     count_distinct_rows,
 )
-from auditor.refdata.importers.effects import list_severity
+from auditor.refdata.importers.effects import id_authority, list_severity
 
 if TYPE_CHECKING:
     from auditor.screening.screener import Match
@@ -88,8 +88,9 @@ class ScreenCheck:
                     f"the rule screens against {', '.join(map(repr, missing))}, but the loaded lists have no "
                     f"entries from it: import it (`auditor lists import` / `lists update`)"
                 )
+        ctx.screen_rules.append(rule.id)
         cleared = getattr(ctx.refdata, "cleared", None) or []
-        from auditor.screening.cleared import clearance
+        from auditor.screening.cleared import find_clearance
 
         groups = []
         for field in cfg.fields:
@@ -102,7 +103,11 @@ class ScreenCheck:
                 entries = []
                 notes: dict[tuple[str, str], str] = {}
                 for m in screener.screen(str(value), ctx.as_of, **kwargs):
-                    decision, note = clearance(str(value), m, cleared, ctx.as_of) if cleared else (None, None)
+                    found = find_clearance(str(value), m, cleared) if cleared else None
+                    note = found.not_applicable(m, ctx.as_of) if found is not None else None
+                    decision = None if note else found
+                    if found is not None:
+                        ctx.cleared_found.add(found)
                     if note:
                         # A decision that does not apply (review date passed, dated after the
                         # audit or before the listing): the finding stands and says why.
@@ -153,6 +158,42 @@ class ScreenCheck:
         return FindingGroup(rule, rows, render(rule.message, values), evidence, severity=severity)
 
 
+def unmatched_decisions(ctx: EvalContext) -> list[str]:
+    """Cleared decisions that no match of this run's screening found, whatever their dates: they
+    cleared nothing. Each goes to `clearances_not_applied` (every report lists those) with the
+    reason; the returned warnings are the run's. A decision for an entry the lists have, but
+    that no screened name matched, is most often a mistyped entity id (10895 for 10894) or a
+    name gone from the inventory. (A decision for an entry the loaded lists lack is warned
+    about when the file is loaded: refdata.loader.)"""
+    cleared = getattr(ctx.refdata, "cleared", None) or []
+    unmatched = [d for d in cleared if d not in ctx.cleared_found]
+    if not ctx.screen_rules or not unmatched:
+        return []
+    screener = ctx.refdata.screener
+    wanted = {(d.list_name, d.entity_id) for d in unmatched}
+    listed = {(e.list_name, e.entity_id): e.name for e in (screener.entries if screener is not None else ())
+              if (e.list_name, e.entity_id) in wanted}
+    warnings = []
+    for d in unmatched:
+        name = listed.get((d.list_name, d.entity_id))
+        where = f" ({d.where})" if d.where else ""
+        if name is None:
+            note = (f"cleared decision of {d.date.isoformat()}{where} matched no finding in this run: the loaded "
+                    f"lists have no entry #{d.entity_id} on this list")
+        else:
+            note = (f"cleared decision of {d.date.isoformat()}{where} matched no finding in this run: no screened "
+                    f"value written like {d.name!r} matched entry #{d.entity_id} ({name}); check the entity id "
+                    "against the finding's evidence")
+            warnings.append(f"{d.where or 'cleared file'}: the cleared decision for {d.name!r} against "
+                            f"{name!r} (#{d.entity_id}, {d.list_name}) matched no finding in this run: it cleared "
+                            "nothing (a mistyped entity id? copy the list and entry id from the finding's evidence)")
+        ctx.clearances_not_applied.append({
+            "rule_id": ctx.screen_rules[0], "field": "", "value": d.name, "list": d.list_name,
+            "entity_id": d.entity_id, "listed_name": name or "", "rigs": 0, "note": note,
+        })
+    return warnings
+
+
 def parties(rule_id: str, groups: list[FindingGroup], table_rows: int) -> list[dict[str, Any]]:
     """The listed parties a rule's findings point at, each once, with every list and legal
     effect it carries, the inventory values that matched it and the number of rigs: what an
@@ -160,7 +201,7 @@ def parties(rule_id: str, groups: list[FindingGroup], table_rows: int) -> list[d
 
     A party is one listed entry, joined with the entries that are the same party: the same
     entry imported twice (the bundled list and an official file: same list and entity id), and
-    entries on OTHER lists that name it (`same_party`). Two entries of one list with different
+    entries on OTHER lists that are it (`same_party`: the same authority's id, or the same name). Two entries of one list with different
     ids are two parties, however alike their names ("Sophgo Technologies Ltd." in China and
     "Sophgo Technologies Pte. Ltd." in Singapore are two Entity List entries)."""
     entries: dict[tuple[str, str], dict[str, Any]] = {}
@@ -197,7 +238,9 @@ def same_party(entries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Listed entries (evidence `entries`) grouped into parties, in a fixed order.
 
     Joined, in this order: the same list and entity id (the bundled list's entries carry
-    their official id after a `curated:<list>:` prefix); then the same name with only its
+    their official id after a `curated:<list>:` prefix); then the same id of one authority
+    across its lists (OFAC's ent_num on the SDN and the SSI list: `id_authority`; never
+    across authorities, whose ids are unrelated); then the same name with only its
     punctuation, case and legal-form spelling told apart ("CO., LTD." / "Co., Ltd."); then the
     same name without its legal form ("Huawei Technologies Company" / "… Co., Ltd."). A join
     never puts two different ids of one list (from one source) into one party: those are two
@@ -226,7 +269,8 @@ def same_party(entries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         parent[b] = a
         ids[a].update(ids.pop(b))
 
-    for keyer, check in ((lambda e: (e["list"], _official_id(e)), False), (_exact_name, True), (_bare_name, True)):
+    for keyer, check in ((lambda e: (e["list"], _official_id(e)), False), (_authority_id, True),
+                         (_exact_name, True), (_bare_name, True)):
         first: dict[Any, int] = {}
         for i, e in enumerate(ordered):
             k = keyer(e)
@@ -246,6 +290,13 @@ def _official_id(entry: Mapping[str, Any]) -> str:
     """`curated:1260h:huawei-technologies-co-ltd@2021-06-03` -> the imported id it stands for."""
     eid = str(entry["entity_id"])
     return eid.split(":", 2)[2] if eid.startswith("curated:") and eid.count(":") >= 2 else eid
+
+
+def _authority_id(entry: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(authority, its number for the entity) when the list's ids are one authority's numbering."""
+    authority = id_authority(str(entry["list"]))
+    eid = _official_id(entry)
+    return (authority, eid) if authority and eid.isdigit() else None
 
 
 _NOT_WORD = re.compile(r"[\W_]+")

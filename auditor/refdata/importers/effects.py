@@ -95,6 +95,18 @@ def list_code(section: str) -> str | None:
     return None
 
 
+# OFAC's lists: the SDN list and the Consolidated (non-SDN) lists number their entities with one
+# sequence, OFAC's `ent_num` (the CSL's `_id` for these sections): the same number on two of them
+# is one entity listed twice (Sberbank, ent_num 17018, is on the SDN and the SSI list). Other
+# authorities' ids (BIS, State, DoD, FCC) are their own, or hashes the CSL makes: never compared.
+_OFAC_CODES = frozenset({"SDN", "FSE", "SSI", "CMIC", "NS-MBS", "PLC", "CAP", "CAPTA"})
+
+
+def id_authority(section: str) -> str | None:
+    """The authority whose entity numbering `section` shares with its other lists, or None."""
+    return "OFAC" if list_code(section) in _OFAC_CODES else None
+
+
 def legal_effect(section: str) -> str:
     """One-line legal effect of being on `section`; "see source" when we do not know the list."""
     code = list_code(section)
