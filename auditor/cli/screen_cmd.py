@@ -17,7 +17,10 @@ from auditor.cli.options import as_of_option
 @click.argument("names", nargs=-1)
 @click.option("--file", "name_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Screen the names in FILE too: one per line, or with --column a CSV column.")
-@click.option("--column", help="The CSV column of --file that holds the names (header row first).")
+@click.option("--column", help="The CSV column of --file that holds the names (header row first; case, spaces "
+              "and punctuation aside, as `audit` reads headers).")
+@click.option("--encoding", help="Text encoding of --file when not UTF-8 (e.g. cp1252); UTF-16 with its "
+              "byte-order mark is recognised.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @as_of_option("Screen as the lists stood on this date.")
 @click.option("--list", "lists", multiple=True, help="Only this list (exact list name; repeatable).")
@@ -25,7 +28,7 @@ from auditor.cli.options import as_of_option
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1), help="Best matches shown per name.")
 @click.option("--db", "db_url", help="Database URL of imported lists (default: AUDITOR_DB or the per-user store).")
 @click.option("--bundled-lists-only", is_flag=True, help="Screen against the bundled curated list only.")
-def screen(names, name_file, column, as_json, as_of, lists, threshold, limit, db_url, bundled_lists_only):
+def screen(names, name_file, column, encoding, as_json, as_of, lists, threshold, limit, db_url, bundled_lists_only):
     """Screen NAMEs (and the names in --file) against the screening lists; exit 1 when any
     name matches.
 
@@ -42,17 +45,27 @@ def screen(names, name_file, column, as_json, as_of, lists, threshold, limit, db
         fail(f"name #{blank[0]} is empty: nothing to screen")
     if column and not name_file:
         fail("--column needs --file")
+    if encoding and not name_file:
+        fail("--encoding needs --file")
     names = list(names)
     sources: list[dict[str, object] | None] = [None] * len(names)  # where each name came from
     if name_file:
         from auditor.screening.name_file import NameFileError, read_names
 
         try:
-            read = read_names(name_file, column)
+            read = read_names(name_file, column, encoding)
         except NameFileError as exc:
             fail(str(exc))
+        for row in read.rejected:
+            click.echo(f"auditor: warning: {name_file}:{row.line}: {row.reason}: rejected, not screened", err=True)
         if not read.names:
-            fail(f"{name_file}: no names to screen ({read.skipped_empty} blank lines or empty cells)")
+            fail(f"{name_file}: no names to screen ({read.skipped_empty} blank lines or empty cells"
+                 + (f", {len(read.rejected)} rejected rows)" if read.rejected else ")"))
+        if read.rejected:
+            # Every record is accounted for: read = screened + rejected (+ rows holding no name).
+            n = len(read.names) + len(read.rejected)
+            click.echo(f"auditor: warning: {name_file}: {n:,} names read, {len(read.names):,} screened, "
+                       f"{len(read.rejected):,} rejected", err=True)
         names += [n.name for n in read.names]
         sources += [{"file": str(name_file), "line": n.line} for n in read.names]
         # Notes and warnings go to stderr with --json too: the JSON on stdout stays parseable
@@ -76,7 +89,10 @@ def screen(names, name_file, column, as_json, as_of, lists, threshold, limit, db
         if store is not None and isinstance(exc, store.StoreError):
             fail(str(exc))
         raise
-    known = {li.name for li in ref.lists}
+    # The lists a name can match on: the sections the loaded entries carry. Not the imports'
+    # own labels: alt.csv counts its names under a pseudo-list (they are SDN names) and the
+    # bundled list's entries carry the official lists' names.
+    known = ref.screener.list_names()
     unknown = [x for x in lists if x not in known]
     if unknown:
         fail(f"unknown list {unknown[0]!r}; loaded lists: {', '.join(sorted(known))}")
@@ -87,16 +103,31 @@ def screen(names, name_file, column, as_json, as_of, lists, threshold, limit, db
     any_match = False
     out = []
     for name, source in zip(names, sources):
-        matches = results[name][:limit]
+        found = results[name]
+        matches = found[:limit]
         any_match |= bool(matches)
-        out.append({"query": name, **({"source": source} if source else {}), "matches": [m.to_dict() for m in matches]})
+        # `total` and `truncated`: a name with more matches than --limit says so, never looks
+        # like it matched only what is shown.
+        out.append({"query": name, **({"source": source} if source else {}), "matches": [m.to_dict() for m in matches],
+                    "total": len(found), "truncated": len(found) > len(matches)})
         if not as_json:
+            shown = _one_line(name)
             if not matches:
                 n_lists = len(lists) if lists else len(known)
-                click.echo(f"{name}: no match at or above {threshold:.2f} on {n_lists} list(s) as of {as_of}")
+                click.echo(f"{shown}: no match at or above {threshold:.2f} on {n_lists} list(s) as of {as_of}")
             for m in matches:
-                click.echo(f"{name}: {m.score:.2f} {m.list_name} #{m.entity_id} {m.name}")
-                click.echo("    " + explain_match_text(m))
+                click.echo(f"{shown}: {m.score:.2f} {m.list_name} #{m.entity_id} {_one_line(m.name)}")
+                click.echo("    " + _one_line(explain_match_text(m)))
+            if len(found) > len(matches):
+                more = len(found) - len(matches)
+                click.echo(f"{shown}: {more:,} more match{'es' if more != 1 else ''} at or above {threshold:.2f}; "
+                           f"use --limit {len(found)} to see all {len(found):,}")
     if as_json:
         click.echo(json.dumps(out, indent=2, ensure_ascii=False, sort_keys=True))
     sys.exit(1 if any_match else 0)
+
+
+def _one_line(text: str) -> str:
+    """A name as one line of the text output: a spreadsheet cell may hold line breaks
+    ("BitRiver\nMoscow, Russia"); the JSON keeps the name exactly as read."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip()) if "\n" in text or "\r" in text else text

@@ -87,8 +87,10 @@ def read_csv(
     with fh:
         head = fh.read(65536)
         encoding = _encoding(path, head, options.encoding)
-        delimiter = _delimiter(path, head, encoding, options)
-        if encoding == "utf-8" and os.fstat(fh.fileno()).st_size >= columnar_csv.MIN_BYTES:
+        # Excel's "sep=;" first line names the delimiter and is not the header.
+        declared = excel_separator(_first_line(head, encoding))
+        delimiter = declared or _delimiter(path, head, encoding, options)
+        if not declared and encoding == "utf-8" and os.fstat(fh.fileno()).st_size >= columnar_csv.MIN_BYTES:
             # Large files: columns with pyarrow, when it can prove it reads the file as we do.
             fast = columnar_csv.read_columnar(path, builder, delimiter, options, progress)
             if fast is not None:
@@ -97,6 +99,8 @@ def read_csv(
         sha = hashlib.sha256()
         reader, lines = _records(path, fh, sha, encoding, delimiter)
         try:
+            if declared:
+                next(reader, None)
             header = next(reader, None)
         except csv.Error as exc:
             raise InventoryError(path, f"malformed CSV header: {_csv_reason(exc)}", 1) from None
@@ -107,7 +111,8 @@ def read_csv(
             # Only when every date so far reads both ways (9/4/2024): a second, read-only pass.
             with open_regular(p) as again:
                 r2, _ = _records(path, again, hashlib.sha256(), encoding, delimiter)
-                next(r2, None)
+                for _ in range(2 if declared else 1):
+                    next(r2, None)
                 positions = [i for i, c in sink.mapping if c in DATE_COLUMNS]
                 start2 = r2.line_num + 1
                 for rec in r2:
@@ -162,35 +167,59 @@ def _records(path: str, fh, sha, encoding: str, delimiter: str):
     return csv.reader(lines, strict=True, delimiter=delimiter), lines
 
 
-def _delimiter(path: str, head: bytes, encoding: str, options: ReadOptions) -> str:
-    """The delimiter among , ; tab | under which the header names the most known columns."""
+def _first_line(head: bytes, encoding: str) -> str:
     try:
         text = head.decode(encoding, errors="ignore")
     except LookupError:
-        return ","
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+        return ""
+    return text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+
+
+def _delimiter(path: str, head: bytes, encoding: str, options: ReadOptions) -> str:
+    """The delimiter among , ; tab | under which the header names the most known columns."""
+    first = _first_line(head, encoding)
     hmap = HeaderMap(options.column_map)
-    scores = {}
-    for d in _DELIMITER_NAMES:
-        try:
-            cells = next(csv.reader([first], delimiter=d), [])
-        except csv.Error:
-            continue
-        scores[d] = (sum(1 for c in cells if hmap.column(c) is not None), len(cells))
-    if not scores:
+    ranked = rank_delimiters(first, lambda cell: hmap.column(cell) is not None)
+    if not ranked:
         return ","
-    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     best, (known, n) = ranked[0]
     if known == 0:
         return ","  # no known header under any delimiter: the header check explains
-    if len(ranked) > 1 and ranked[1][1] == (known, n):
-        raise InventoryError(
-            path,
-            f"cannot tell the delimiter: the header reads the same with {_DELIMITER_NAMES[best]} and "
-            f"{_DELIMITER_NAMES[ranked[1][0]]}; save the file as comma-separated (CSV UTF-8)",
-            1,
-        )
+    tied = delimiter_tie(ranked)
+    if tied:
+        raise InventoryError(path, tied, 1)
     return best
+
+
+def rank_delimiters(header_line: str, known: Callable[[str], bool]) -> list[tuple[str, tuple[int, int]]]:
+    """The delimiters , ; tab | ranked by the cells of `header_line` they give that `known`
+    accepts, then by the number of cells: the best first. Shared by the inventory reader
+    (known = a column it reads) and `screen --file` (known = the column asked for)."""
+    scores = {}
+    for d in _DELIMITER_NAMES:
+        try:
+            cells = next(csv.reader([header_line], delimiter=d), [])
+        except csv.Error:
+            continue
+        scores[d] = (sum(1 for c in cells if known(c)), len(cells))
+    return sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+
+
+def delimiter_tie(ranked: list[tuple[str, tuple[int, int]]]) -> str | None:
+    """Why the delimiter cannot be told (the two best read the header alike), or None."""
+    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return (f"cannot tell the delimiter: the header reads the same with {_DELIMITER_NAMES[ranked[0][0]]} and "
+                f"{_DELIMITER_NAMES[ranked[1][0]]}; save the file as comma-separated (CSV UTF-8)")
+    return None
+
+
+def excel_separator(first_line: str) -> str | None:
+    """The delimiter an Excel `sep=;` first line declares (a line Excel writes and reads, not a
+    header), or None when the line is not one."""
+    line = first_line.lstrip("\ufeff").rstrip("\r\n")
+    if len(line) == 5 and line[:4].casefold() == "sep=" and line[4] in _DELIMITER_NAMES:
+        return line[4]
+    return None
 
 
 class _DecodedLines:

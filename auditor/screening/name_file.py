@@ -1,19 +1,31 @@
 """Names to screen from a vendor master file: one name per line, or a column of a CSV file.
 
-Every problem is reported with the file and line (``NameFileError``); nothing is dropped
-without a trace: blank lines and empty cells hold no name and are counted, with their lines,
-not screened. A file named ``.csv`` / ``.tsv`` is read by column only: screening its whole lines
-("V-1,Huawei Technologies,CN") would find nothing and say so as if the vendors were clean.
+A file that cannot be read is reported with the file and line (``NameFileError``); nothing is
+dropped without a trace: blank lines and empty cells hold no name and are counted, with their
+lines, not screened; a row of a table that does not fit its header is rejected with its line
+and the rest of the file is screened (names read = screened + rejected). A table's delimiter
+is recognised as the inventory reader recognises it (`csv_reader.rank_delimiters`: the one
+under which the header holds the column asked for; an Excel `sep=;` first line says it), and
+the column is found as the inventory reader finds its columns (`aliases.header_key`: case,
+spaces and punctuation aside: "vendor_name" is "Vendor Name").
+
+A file named ``.csv`` / ``.tsv``, or any file that looks like a table (tab-separated, or the
+same three or more separated fields on every line), is read by column only: screening its
+whole lines ("V-1,Huawei Technologies,CN") would find nothing and say so as if the vendors
+were clean.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from auditor.inventory.aliases import header_key
+from auditor.inventory.csv_reader import excel_separator, rank_delimiters
 from auditor.limits import MiB, read_capped, shown_names
 
 # A name longer than this is not a name (a pasted paragraph, a binary file read as text).
@@ -38,9 +50,16 @@ class NamedLine:
 
 
 @dataclass(frozen=True)
+class RejectedRow:
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class NameFile:
     names: list[NamedLine]
     skipped_lines: list[int]  # blank lines or empty cells: no name to screen
+    rejected: list[RejectedRow] = field(default_factory=list)  # rows that do not fit the header
 
     @property
     def formula_lines(self) -> list[int]:
@@ -60,10 +79,10 @@ class NameFile:
                 f"(line{'s' if n != 1 else ''} {lines}) {'hold' if n != 1 else 'holds'} no name")
 
 
-def _text(path: Path) -> str:
-    """The file as text: UTF-8 (a byte-order mark allowed), or UTF-16 with its byte-order mark
-    (what spreadsheet programs write as "Unicode text"); a regular file of at most
-    ``MAX_FILE_BYTES`` only: a device or a FIFO is refused before it is read."""
+def _text(path: Path, encoding: str | None = None) -> str:
+    """The file as text: UTF-8 (a byte-order mark allowed) or the ``encoding`` named, or UTF-16
+    with its byte-order mark (what spreadsheet programs write as "Unicode text"); a regular file
+    of at most ``MAX_FILE_BYTES`` only: a device or a FIFO is refused before it is read."""
     try:
         data = read_capped(path, MAX_FILE_BYTES, "the name file")
     except OSError as exc:
@@ -74,11 +93,19 @@ def _text(path: Path) -> str:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].decode("utf-16", "replace").count("\n") + 1
             raise NameFileError(f"{path}:{line}: not UTF-16 text after its byte-order mark") from None
+    if encoding and codecs.lookup(encoding).name != "utf-8":
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise NameFileError(f"{path}:{line}: not {encoding} text (byte 0x{data[exc.start]:02x})") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise NameFileError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
+        hint = " (it looks like Windows-1252/Latin-1: give --encoding cp1252)" if data[exc.start] >= 0x80 else ""
+        raise NameFileError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}){hint}; "
+                            "save the file as UTF-8") from None
 
 
 def _check(path: Path, line: int, name: str, where: str = "") -> None:
@@ -88,13 +115,23 @@ def _check(path: Path, line: int, name: str, where: str = "") -> None:
         raise NameFileError(f"{path}:{line}:{where} a name of {len(name)} characters (at most {MAX_NAME_LENGTH})")
 
 
-def read_names(path: Path, column: str | None = None) -> NameFile:
+def check_encoding(encoding: str) -> str:
+    """The encoding's name, or NameFileError for one Python does not know."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise NameFileError(f"--encoding {encoding!r}: unknown encoding (e.g. cp1252, latin-1, utf-16)") from None
+
+
+def read_names(path: Path, column: str | None = None, encoding: str | None = None) -> NameFile:
     """The names in ``path``: every non-blank line, or with ``column`` the cells of that
-    column of a CSV file (header row first; comma, semicolon or tab separated)."""
-    text = _text(path)
+    column of a CSV file (header row first; comma, semicolon, tab or pipe separated)."""
+    if encoding:
+        check_encoding(encoding)
+    text = _text(path, encoding)
     if column is None:
-        if path.suffix.lower() in TABLE_SUFFIXES:
-            header = _header(path, _reader(text))
+        if path.suffix.lower() in TABLE_SUFFIXES or _looks_like_table(text):
+            header = _header(path, _reader(text, None))
             shown = ", ".join(repr(h) for h in header[:20])
             raise NameFileError(f"{path}:1: a table: name the column that holds the names with --column "
                                 f"(columns: {shown})")
@@ -110,10 +147,37 @@ def read_names(path: Path, column: str | None = None) -> NameFile:
     return _read_column(path, text, column)
 
 
-def _reader(text: str) -> Any:  # csv's reader type is private; Any keeps .line_num
+def _looks_like_table(text: str) -> bool:
+    """A spreadsheet export whatever its file name ("Text (Tab delimited)" saves ``.txt``): a
+    tab in a line (no name has one), or every line of at least two with the same three or
+    more comma- or semicolon-separated fields (a name may have a comma or two: "Acme, Inc.")."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if any("\t" in line for line in lines):
+        return True
+    if len(lines) < 2:
+        return False
+    try:
+        widths = {len(row) for row in _reader("\n".join(lines), None)}
+    except csv.Error:
+        return False
+    return len(widths) == 1 and widths.pop() >= 3
+
+
+def _reader(text: str, column: str | None) -> Any:  # csv's reader type is private; Any keeps .line_num
+    """A CSV reader of ``text`` with its delimiter, past Excel's `sep=;` first line if it has
+    one (it names the delimiter, it is not the header)."""
     first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    declared = excel_separator(first)
+    if declared:
+        delimiter = declared
+    else:
+        wanted = header_key(column or "")
+        ranked = rank_delimiters(first.rstrip("\r"), lambda cell: bool(wanted) and header_key(cell) == wanted)
+        delimiter = ranked[0][0] if ranked else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    if declared:
+        next(reader)
+    return reader
 
 
 def _header(path: Path, reader: Any) -> list[str]:
@@ -127,25 +191,34 @@ def _header(path: Path, reader: Any) -> list[str]:
 
 
 def _read_column(path: Path, text: str, column: str) -> NameFile:
-    reader = _reader(text)
+    wanted = header_key(column)
+    if not wanted:
+        raise NameFileError(f"--column {column!r}: the column name has no letters or digits")
+    reader = _reader(text, column)
     header = _header(path, reader)
-    wanted = column.strip().casefold()
-    matches = [i for i, h in enumerate(header) if h.strip().casefold() == wanted]
+    header_line = reader.line_num
+    matches = [i for i, h in enumerate(header) if header_key(h) == wanted]
     if not matches:
         shown = ", ".join(repr(h) for h in header[:20])
-        raise NameFileError(f"{path}:1: no column {column!r} in the header (columns: {shown})")
+        raise NameFileError(f"{path}:{header_line}: no column {column!r} in the header (columns: {shown})")
     if len(matches) > 1:
-        raise NameFileError(f"{path}:1: column {column!r} appears {len(matches)} times in the header")
+        raise NameFileError(f"{path}:{header_line}: column {column!r} appears {len(matches)} times in the header "
+                            f"({', '.join(repr(header[i]) for i in matches)})")
     index = matches[0]
-    names, skipped = [], []
+    names, skipped, rejected = [], [], []
+    start = reader.line_num + 1  # a record's first line: a quoted cell may span several
     try:
         for row in reader:
-            line = reader.line_num
+            line, start = start, reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 skipped.append(line)
                 continue
-            if len(row) != len(header):
-                raise NameFileError(f"{path}:{line}: row has {len(row)} fields, the header has {len(header)}")
+            n = len(row)
+            # As the inventory reader: empty cells after the last column are no fault.
+            if n < len(header) or (n > len(header) and any(cell.strip() for cell in row[len(header):])):
+                rejected.append(RejectedRow(line, f"row has {n} field{'s' if n != 1 else ''}, "
+                                                  f"the header has {len(header)}"))
+                continue
             name = row[index].strip()
             if not name:
                 skipped.append(line)
@@ -153,5 +226,5 @@ def _read_column(path: Path, text: str, column: str) -> NameFile:
             _check(path, line, name, f"{index + 1}:")
             names.append(NamedLine(name, line))
     except csv.Error as exc:
-        raise NameFileError(f"{path}:{reader.line_num}: {exc}") from None
-    return NameFile(names, skipped)
+        raise NameFileError(f"{path}:{start}: {exc}") from None
+    return NameFile(names, skipped, rejected)

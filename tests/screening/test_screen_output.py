@@ -1,0 +1,42 @@
+"""`auditor screen` says when a name has more matches than --limit shows, and offers only
+lists a name can be screened against."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import run_cli, shared_lists
+
+BUNDLED = ("--bundled-lists-only", "--as-of", "2026-06-01")
+
+
+def test_more_matches_than_the_limit_are_counted_and_flagged() -> None:
+    done = run_cli("screen", "Sophgo Technologies Ltd.", "Acme Hosting LLC", "--limit", "1", "--json", *BUNDLED)
+    assert done.returncode == 1, done.stderr
+    sophgo, acme = json.loads(done.stdout)
+    assert len(sophgo["matches"]) == 1 and sophgo["total"] == 3 and sophgo["truncated"] is True
+    assert (acme["matches"], acme["total"], acme["truncated"]) == ([], 0, False)
+    everything = json.loads(run_cli("screen", "Sophgo Technologies Ltd.", "--limit", "3", "--json", *BUNDLED).stdout)
+    assert everything[0]["total"] == 3 and everything[0]["truncated"] is False
+    assert everything[0]["matches"][:1] == sophgo["matches"]
+
+    text = run_cli("screen", "Sophgo Technologies Ltd.", "--limit", "1", *BUNDLED).stdout.splitlines()
+    assert text[-1] == "Sophgo Technologies Ltd.: 2 more matches at or above 0.70; use --limit 3 to see all 3"
+
+
+def test_only_lists_names_can_match_on_are_offered(isolated_db) -> None:
+    """alt.csv's names are SDN names: its import label is no list to screen against (it used to
+    be counted, with the bundled list's own label, among "17 list(s)" and accepted by --list)."""
+    done = run_cli("lists", "import", shared_lists() / "ofac_alt_2025.csv", "--retrieved", "2026-05-20")
+    assert done.returncode == 0, done.stderr
+    alt = "Specially Designated Nationals (SDN) alternate names (alt.csv) - Treasury Department"
+    for pseudo in (alt, "auditor curated entities"):
+        done = run_cli("screen", "--list", pseudo, "SBERBANK ROSSII", "--as-of", "2026-06-01")
+        assert done.returncode == 2
+        assert f"unknown list {pseudo!r}; loaded lists: " in done.stderr
+        offered = done.stderr.split("loaded lists: ", 1)[1]
+        assert alt not in offered and "curated" not in offered
+        assert "Specially Designated Nationals (SDN) - Treasury Department" in offered
+    done = run_cli("screen", "Acme Hosting LLC", "--as-of", "2026-06-01")
+    # SDN (alt.csv's names and the bundled entries), the Entity List and 1260H (bundled).
+    assert "Acme Hosting LLC: no match at or above 0.70 on 3 list(s) as of 2026-06-01" in done.stdout
