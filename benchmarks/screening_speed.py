@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -129,7 +130,8 @@ def make_queries(entries: list[ListEntry], count: int, seed: int) -> list[str]:
 
 
 def _cpu() -> float:
-    """CPU time of this process and of its finished children (screen_many's workers)."""
+    """CPU time of this process and of its children that have been waited for (screen_many's
+    worker, the build's)."""
     t = os.times()
     return t.user + t.system + t.children_user + t.children_system
 
@@ -137,7 +139,12 @@ def _cpu() -> float:
 def _timed(fn):
     wall, cpu = time.perf_counter(), _cpu()
     value = fn()
-    return value, time.perf_counter() - wall, _cpu() - cpu
+    wall = time.perf_counter() - wall
+    # screen_many does not wait for its worker to exit once it has sent its results: waited
+    # for here, after the wall time, so that its CPU time is counted.
+    for worker in multiprocessing.active_children():
+        worker.join()
+    return value, wall, _cpu() - cpu
 
 
 def screen_stored(path: Path, key: str, queries: Path, as_of: date, dump: Path | None) -> dict[str, float]:

@@ -56,7 +56,7 @@ The score is symmetric: the pair is always scored in a canonical order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
@@ -64,6 +64,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
     NormalisedName,
+    canonical,
     is_generic,
     is_place,
     normalise_name,
@@ -71,7 +72,7 @@ from auditor.screening.normalize import (
     token_weight,
 )
 from auditor.screening.tokens import token_similarity, vowel_skeleton
-from auditor.screening.vocabulary import STOPWORDS
+from auditor.screening.vocabulary import LEGAL_FORMS, STOPWORDS
 
 # Threshold: the best F1 on the `tune` half of tests/screening/pairs.csv among 0.50, 0.55 …
 # 0.95 (benchmarks/screening_quality.py --sweep), checked on the `holdout` half. In words:
@@ -125,6 +126,9 @@ class Comparison:
     penalty: str | None  # why the token score was capped, if it was
     swapped: bool = False  # a and b are in canonical order, swapped from the caller's
     promoted: bool = False  # a generic-only name contained in the other: its words count fully
+    # Places one name adds that the other party is located at (its country or address), so
+    # they do not tell the two apart ("Sophgo Technologies (Singapore)" / a Singapore entry).
+    located: tuple[str, ...] = ()
 
     def explanation(self, first: str = "a", second: str = "b") -> dict[str, Any]:
         """The parts of the score as plain JSON-ready data, keys prefixed ``first_`` for the
@@ -181,6 +185,9 @@ class Comparison:
         if branch:
             parts.append(f"branch named ({'; '.join(branch)}): a branch is no separate legal person, "
                          "it counts only if both names name one")
+        if self.located:
+            parts.append(f"the listed party is located at {', '.join(self.located)}: "
+                         "the place does not tell them apart")
         if self.a.legal_forms or self.b.legal_forms:
             parts.append("legal forms ignored")
         if self.penalty:
@@ -336,12 +343,68 @@ def acronyms(tokens: tuple[str, ...] | list[str], legal_initials: str, spelled: 
         found.update(_initials(core) + legal_initials[:k] for k in range(len(legal_initials) + 1))
     found = {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
     if spelled and len(tokens) == ACRONYM_MIN_WORDS:
+        core = [w for w in spelled[: len(spelled) - len(legal_initials)] if w not in STOPWORDS]
+        if len(core) == ACRONYM_MIN_WORDS:
+            found.add(_initials(core))  # as written: "IFP" / "Instrumentation Factory Plant"
         # A whole name of three words is also written as their three initials ("HPE" /
         # "Hewlett Packard Enterprise", "BNC" / "Banco Nacional de Cuba", "SEI" / "Shiraz
         # Electronics Industries": the lists give some seventy such aliases): an acronym of
         # the whole name, not of some run of words in a longer one. Screening counts it
         # only where the name is written beside it (``screener._initials_by_chance``).
         found.add(leftover)
+    return found
+
+
+def _written_core(name: NormalisedName) -> list[str]:
+    """The words of a name as written, stopwords and the legal form ending it left out."""
+    return [w for w in name.spelled[: len(name.spelled) - len(name.legal_initials)] if w not in STOPWORDS]
+
+
+def _written_acronym_runs(name: NormalisedName) -> Iterator[tuple[list[str], str]]:
+    """Runs of ``ACRONYM_MIN_WORDS`` to ``ACRONYM_MAX_LENGTH`` adjacent words of a name as
+    written (an acronym has a letter a word), each with the initials of the name's legal
+    form when the run ends the name ("" otherwise)."""
+    core = _written_core(name)
+    for start in range(len(core)):
+        for end in range(start + ACRONYM_MIN_WORDS, min(len(core), start + ACRONYM_MAX_LENGTH) + 1):
+            yield core[start:end], name.legal_initials if end == len(core) else ""
+
+
+def _run_spellings(run: list[str], legal: str) -> set[str]:
+    return {x for x in (_initials(run) + legal[:k] for k in range(len(legal) + 1))
+            if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+
+
+def written_run_acronyms(name: NormalisedName) -> set[str]:
+    """Acronyms of the runs of a name's words as written, which may differ from those of its
+    comparable words: a legal-form word inside the name ("CNPC" of "China National Petroleum
+    Corporation" in "… Corporation International", "HSBC" of "Hongkong and Shanghai Banking
+    Corporation" in "… Corporation Holdings") or a word written otherwise ("TMCP" of
+    "Tikhoretsk Machine Construction Plant", whose "Plant" compares as "factory"). Only runs
+    whose other words are comparable words of the name ("Open Joint Stock Company" is a
+    legal form, not a name): what the index looks up for ``_written_run_spellings``.
+
+    Most names' words as written have the initials of their comparable words, in order; then
+    their runs spell no acronym the runs of the comparable words do not (those of a name's
+    first twelve words, which ``screener._run_acronyms`` adds), and none is spelled out here."""
+    core = _written_core(name)
+    if len(core) == len(name.tokens) <= 12 and _initials(core) == _initials(name.tokens):
+        return set()
+    words = set(name.tokens)
+    found: set[str] = set()
+    for run, legal in _written_acronym_runs(name):
+        if all(w in LEGAL_FORMS or canonical(w) in words for w in run):
+            found |= _run_spellings(run, legal)
+    return found
+
+
+def _written_run_spellings(words: list[str], name: NormalisedName) -> set[str]:
+    """Acronyms of a run of ``name``'s words as written that is ``words`` (its leftover
+    words, in order), legal-form words among them or not."""
+    found: set[str] = set()
+    for run, legal in _written_acronym_runs(name):
+        if [canonical(w) for w in run if w not in LEGAL_FORMS] == words:
+            found |= _run_spellings(run, legal)
     return found
 
 
@@ -382,6 +445,8 @@ def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set
     whole = len(rest) == main_b  # nothing of B is matched yet: its whole name as written
     words = [tb[j] for j in rest]
     spellings = acronyms(words, b.legal_initials, b.spelled if whole else ())
+    if not whole:
+        spellings |= _written_run_spellings(words, b)
     for i in sorted(free_a):
         word = ta[i]
         if not word.isalpha():
@@ -402,11 +467,16 @@ def _flip(g: _Group) -> _Group:
     return g[1], g[0], TokenPair(g[2].b, g[2].a, g[2].similarity, g[2].kind)
 
 
-def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
-    """Compare two normalised names (see the module docstring)."""
+def compare_normalised(a: NormalisedName, b: NormalisedName, located_b: frozenset[str] = frozenset()) -> Comparison:
+    """Compare two normalised names (see the module docstring). ``located_b``: the places
+    (canonical place words) where the party named ``b`` is located, from its list entry; a
+    place that ``a`` adds and ``b`` is located at does not tell the two apart."""
     swapped = b.key < a.key
+    known_a: frozenset[str] = frozenset()
+    known_b = located_b
     if swapped:  # canonical order makes the score exactly symmetric
         a, b = b, a
+        known_a, known_b = known_b, known_a
     if a.is_empty or b.is_empty:
         return Comparison(0.0, a, b, (), a.tokens, b.tokens, 0.0, None, swapped)
     ta = _join_runs(list(a.tokens), b.tokens)
@@ -460,15 +530,20 @@ def compare_normalised(a: NormalisedName, b: NormalisedName) -> Comparison:
     score, penalty = token_score, None
     # A veto only caps: below the cap there is nothing to veto (and most pairs a screening
     # compares score low, so this saves most of the work).
-    veto = _veto(a, b, pairs, unmatched_a, unmatched_b, promoted) if score > VETO_CAP else None
+    veto = _veto(a, b, pairs, unmatched_a, unmatched_b, promoted, known_a, known_b) if score > VETO_CAP else None
     if veto:
         score, penalty = VETO_CAP, f"capped at {VETO_CAP:.2f}: {veto}"
-    return Comparison(score, a, b, pairs, unmatched_a, unmatched_b, token_score, penalty, swapped, promoted)
+    located = tuple(sorted({t for t in unmatched_a if t in known_b} | {t for t in unmatched_b if t in known_a}))
+    return Comparison(score, a, b, pairs, unmatched_a, unmatched_b, token_score, penalty, swapped, promoted,
+                      located)
 
 
 def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
-          unmatched_a: tuple[str, ...], unmatched_b: tuple[str, ...], promoted: bool) -> str | None:
-    """Why two names that share words still name different parties (module docstring)."""
+          unmatched_a: tuple[str, ...], unmatched_b: tuple[str, ...], promoted: bool,
+          known_a: frozenset[str] = frozenset(), known_b: frozenset[str] = frozenset()) -> str | None:
+    """Why two names that share words still name different parties (module docstring).
+    ``known_a`` / ``known_b``: places where party a / b is located, which the other name may
+    add without naming another party."""
     numbers_a = sorted(t for t in unmatched_a if t.isdigit())
     numbers_b = sorted(t for t in unmatched_b if t.isdigit())
     if numbers_a and numbers_b:
@@ -484,17 +559,17 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         token_similarity(x, y) for x in a.bracketed for y in b.bracketed
     ):
         return f"different words in brackets ({' '.join(a.bracketed)} / {' '.join(b.bracketed)})"
-    for name, unmatched, other in ((a, unmatched_a, b), (b, unmatched_b, a)):
-        branch = sorted(t for t in unmatched if is_place(t) and t in name.bracketed)
+    for name, unmatched, other, known in ((a, unmatched_a, b, known_b), (b, unmatched_b, a, known_a)):
+        branch = sorted(t for t in unmatched if is_place(t) and t in name.bracketed and t not in known)
         if branch and not other.bracketed:
             return f"a place in brackets only one name has ({' '.join(branch)}): a branch or subsidiary"
         # A country or city ending a name the other lacks, after words the other lacks too
         # ("Hut 8 Mining Services Iran" / "Hut 8"): a branch or subsidiary there.
         if (name.tokens and name.tokens[-1] in unmatched and is_place(name.tokens[-1])
-                and len(unmatched) >= 2):
+                and name.tokens[-1] not in known and len(unmatched) >= 2):
             return f"a place ending one name only ({name.tokens[-1]}): a branch or subsidiary"
-    places_a = sorted(t for t in unmatched_a if is_place(t))
-    places_b = sorted(t for t in unmatched_b if is_place(t))
+    places_a = sorted(t for t in unmatched_a if is_place(t) and t not in known_b)
+    places_b = sorted(t for t in unmatched_b if is_place(t) and t not in known_a)
     if places_a and places_b:
         return f"different places ({' '.join(places_a)} / {' '.join(places_b)})"
     sectors_a = {sector(t) for t in unmatched_a} - {None}
@@ -504,6 +579,9 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         words_b = sorted(t for t in unmatched_b if sector(t))
         return f"different lines of business ({' '.join(words_a)} / {' '.join(words_b)})"
     distinctive = [p for p in pairs if not _generic_pair(p)]
+    if distinctive and all(len(p.a) == 1 and p.a.isalpha() for p in distinctive) and (unmatched_a or unmatched_b):
+        # "D-Central Technologies" / "D Company": a letter is no name, not even one in common.
+        return f"only single letters in common ({' '.join(p.a for p in distinctive)}) and other words differ"
     if not distinctive:
         if not promoted:
             return "no distinctive word in common, only generic words"
@@ -521,7 +599,10 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
             return None
         leftover_distinctive = any(not is_generic(t) for t in unmatched_a + unmatched_b)
         one_word = (not unmatched_a) != (not unmatched_b)  # one name is just that word
-        if len(pairs) == 1 and (leftover_distinctive or one_word):
+        # Each name adds words the other lacks ("Canaan Group" / "Kanaan Travel"): two
+        # businesses described differently, with only a sound-alike word in common.
+        both_add = bool(unmatched_a) and bool(unmatched_b)
+        if len(pairs) == 1 and (leftover_distinctive or one_word or both_add):
             return (f"the only word in common is matched by spelling or sound alone "
                     f"({only.a}~{only.b}) and other words differ")
         if len(pairs) == 1 and only.similarity < BARE_WORD_MIN and not _slip(only.a, only.b):

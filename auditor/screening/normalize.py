@@ -60,6 +60,8 @@ from auditor.screening.vocabulary import (
     SERIES_WORDS,
     STOPWORDS,
     SYNONYMS,
+    TRAILING_LEGAL_FORMS,
+    TRAILING_LEGAL_PHRASES,
 )
 
 # Evidence weight of a token (see match.py). Generic words are weak evidence; 0.15 was the
@@ -107,6 +109,7 @@ _UNITS = {
 }
 _TENS = {word: 10 * number for number, word in enumerate(
     "twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+_TENS.update(fourty=40, ninty=90)  # the common misspellings of forty and ninety
 _SCALES = {"hundred": 100, "thousand": 1000}
 _NUMBER_STARTS = frozenset(_UNITS) | frozenset(_TENS)
 # Ordinal units that end a spelled number ("twenty-first", "one hundred and third").
@@ -209,17 +212,29 @@ def _ascii_token(token: str) -> list[str]:
     return [part for part in _NON_ALNUM_RE.split(latin) if part]
 
 
+@lru_cache(maxsize=4)
+def _script_tokens(text: str) -> list[str]:
+    """rigour's tokens of ``text``, Han runs read first (``_replace_cjk``). Kept for the
+    last few texts: ``normalise_name`` tokenises most names twice (their words, and their
+    words as written, which are the same text unless a capital splits a word). The list
+    returned is shared: never changed by a caller."""
+    return tokenize_name(_replace_cjk(text))
+
+
 def _latin_tokens(text: str) -> list[str]:
     """Tokenise, reduce legal forms (in the original script and in Latin), transliterate."""
     # Numerals first: rigour would read the "II" of "Holdings II, Inc" as a legal form.
-    tokens = _phrases([_NUMBER_WORDS.get(t, t) for t in _series_numerals(_cardinals(tokenize_name(_replace_cjk(text))))])
+    tokens = _phrases([_NUMBER_WORDS.get(t, t) for t in _series_numerals(_cardinals(_script_tokens(text)))])
     if not tokens:
         return []
     # Legal forms in the original script (Cyrillic "ООО", "Акционерное общество" …) …
     joined = replace_org_types_compare(" ".join(tokens), generic=True)
-    latin: list[str] = []
-    for token in joined.split():
-        latin.extend(_ascii_token(token))
+    if joined.isascii():  # most names: every token is its own transliteration (_ascii_token)
+        latin = joined.split()
+    else:
+        latin = []
+        for token in joined.split():
+            latin.extend(_ascii_token(token))
     # … and in Latin script, including transliterated long forms.
     return replace_org_types_compare(" ".join(latin), generic=True).split()
 
@@ -285,7 +300,7 @@ def _cardinals(tokens: list[str]) -> list[str]:
 
 def _phrases(tokens: list[str]) -> list[str]:
     """Multi-word place names and their abbreviations as one token ("united states" → "us")."""
-    if not any(t in _PHRASE_STARTS for t in tokens):
+    if _PHRASE_STARTS.isdisjoint(tokens):
         return tokens
     out: list[str] = []
     i = 0
@@ -308,7 +323,10 @@ def _phrases(tokens: list[str]) -> list[str]:
 
 def _plain_tokens(text: str) -> list[str]:
     """Tokens in Latin script, legal forms left as written (for acronym checks)."""
-    return [part for token in tokenize_name(_replace_cjk(text)) for part in _ascii_token(token)]
+    tokens = _script_tokens(text)
+    if all(map(str.isascii, tokens)):  # most names: every token is its own transliteration
+        return list(tokens)
+    return [part for token in tokens for part in _ascii_token(token)]
 
 
 # Generic words and their variants by first letter, for reading a misspelt one ("Technolgies")
@@ -324,7 +342,9 @@ TYPO_SIMILARITY = 0.88
 
 
 @lru_cache(maxsize=1 << 16)
-def _canonical(token: str) -> str:
+def canonical(token: str) -> str:
+    """A word as the comparable words of a name have it: numbers, synonyms and translations,
+    plurals and misspelt generic words reduced to one form."""
     ordinal = _ORDINAL_RE.match(token)
     if ordinal:
         return ordinal.group(1)
@@ -387,7 +407,9 @@ def _drop_redundant_parentheses(text: str) -> str:
 def _prepared(text: str) -> str:
     """Casefolded, a web address read as its domain, letters around "&" joined, and
     parentheses that repeat the name dropped."""
-    text = _WEB_RE.sub(r"\1", text.casefold())  # a web address names its domain
+    text = text.casefold()
+    if "www." in text:  # (what _WEB_RE needs: most names have none, and it scans them all)
+        text = _WEB_RE.sub(r"\1", text)  # a web address names its domain
     if "&" in text:
         text = _AMPERSAND_RE.sub(r"\1\2", text)  # "at&t" -> "att"
     return _drop_redundant_parentheses(text)
@@ -422,22 +444,46 @@ def _branch_phrase(words: list[str]) -> tuple[list[str], list[str]]:
     return words[:start], words[start:]
 
 
+def _trailing_forms_start(tokens: list[str]) -> int:
+    """Where the legal forms ending a name start (``TRAILING_LEGAL_FORMS`` and phrases count
+    only there; stopwords between them are passed over: "S.A.B. de C.V."), leaving the name
+    at least its first word."""
+    end = k = len(tokens)
+    while k > 1:
+        phrase = next((p for p in TRAILING_LEGAL_PHRASES if k > len(p) and tuple(tokens[k - len(p):k]) == p), None)
+        if phrase:
+            k = end = k - len(phrase)
+        elif tokens[k - 1] in LEGAL_FORMS or tokens[k - 1] in TRAILING_LEGAL_FORMS:
+            k = end = k - 1
+        elif tokens[k - 1] in STOPWORDS:
+            k -= 1
+        else:
+            break
+    return end
+
+
 def _words(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split Latin tokens into comparable words and legal forms; drop stopwords."""
     words: list[str] = []
     legal: list[str] = []
-    for token in tokens:
-        if token in LEGAL_FORMS:
+    end = _trailing_forms_start(tokens)
+    for k, token in enumerate(tokens):
+        if token in LEGAL_FORMS or (k >= end and token not in STOPWORDS):
             legal.append(token)
         elif token not in STOPWORDS:
-            words.append(_canonical(token))
+            words.append(canonical(token))
     return words, legal
+
+
+# A list's item number before a name ("1. BitRiver", "2) Sophgo Technologies Ltd"), as
+# vendor lists copied from documents have them: no part of the name.
+_ENUMERATOR_RE = re.compile(r"^\s*\d{1,3}[.)]\s+(?=\D)")
 
 
 @lru_cache(maxsize=65536)
 def normalise_name(name: str) -> NormalisedName:
     """Normalise one name (see the module docstring for the steps)."""
-    raw = unicodedata.normalize("NFKC", name or "")
+    raw = _ENUMERATOR_RE.sub("", unicodedata.normalize("NFKC", name or ""), count=1)
     text = _prepared(_split_camel_case(raw))
     main = _PARENTHESES_RE.sub(" ", text)
     words, legal = _words(_latin_tokens(main))
@@ -445,13 +491,16 @@ def normalise_name(name: str) -> NormalisedName:
     # The words as written split at every capital ("ChangXin Memory" → "chang xin memory"),
     # places of several words left as written: the initials of an acronym ("CXMT", "ADNOC" /
     # "Abu Dhabi National Oil Company", "IRISL" / "Islamic Republic of Iran Shipping Lines")
-    # and words run together are read from them.
+    # and words run together are read from them. Not canonical: an acronym is of the words
+    # as written ("IFP" / "Instrumentation Factory Plant", "NMZ" / "… Mekhanicheski Zavod"),
+    # and so is a run of them ("Sino Chem" / "Sinochem").
     every_capital = _CAMEL_ALL_RE.sub(" ", raw)
     written = main if every_capital == raw else _PARENTHESES_RE.sub(" ", _prepared(every_capital))
-    spelled = [_canonical(t) for t in _series_numerals(_cardinals(_plain_tokens(written)))]
+    spelled = list(_series_numerals(_cardinals(_plain_tokens(written))))
     # Initials of the legal form that ends the name ("…Company Limited" → "cl"), for acronyms.
     trailing = len(spelled)
-    while trailing and spelled[trailing - 1] in LEGAL_FORMS and spelled[trailing - 1] not in words:
+    while trailing and spelled[trailing - 1] not in words and (
+            spelled[trailing - 1] in LEGAL_FORMS or spelled[trailing - 1] in TRAILING_LEGAL_FORMS):
         trailing -= 1
     legal_initials = "".join(t[0] for t in spelled[trailing:])
     qualifiers: list[str] = branch

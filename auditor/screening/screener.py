@@ -45,7 +45,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from itertools import chain, combinations
-from typing import Any, Collection, Container, Iterable, Iterator
+from typing import Any, Callable, Collection, Container, Iterable, Iterator
 
 from auditor.model import ListEntry
 from auditor.screening.match import (
@@ -53,17 +53,20 @@ from auditor.screening.match import (
     ACRONYM_MIN_LENGTH,
     ACRONYM_MIN_WORDS,
     DEFAULT_THRESHOLD,
+    VETO_CAP,
     Comparison,
     acronym_alone,
     acronyms,
     compare_normalised,
     slip_alone,
+    written_run_acronyms,
 )
 from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
     GENERIC_WEIGHT,
     NormalisedName,
     is_generic,
+    is_place,
     normalise_name,
     token_weight,
 )
@@ -185,8 +188,9 @@ def _spelled_joins_with_runs(norm: NormalisedName) -> list[tuple[tuple[str, ...]
 
 def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> set[str]:
     """Acronyms of the name and of each run of its words: ``match.acronyms`` of the whole
-    name, and of every run of at least ``ACRONYM_MIN_WORDS`` of its words, with the initials
-    of its legal form when the run ends the name. A run's acronyms are its words' initials
+    name, of every run of at least ``ACRONYM_MIN_WORDS`` of its words, with the initials of
+    its legal form when the run ends the name, and of its runs of words as written where they
+    spell others (``match.written_run_acronyms``). A run's acronyms are its words' initials
     and some of those legal initials, so they are cut from one list of initials here rather
     than asked of ``acronyms`` run by run (a call, a set and a filter per run, for every
     query and every listed name); ``test_screening_index_exact`` checks that this gives
@@ -198,9 +202,12 @@ def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> 
     of the initials from there on, or of those and the legal initials (an acronym has at least
     ``_HEAD_LENGTH`` letters, the whole name's aside, which are filtered one by one), so most
     runs are never spelled out."""
+    written = written_run_acronyms(norm)  # of its runs of words as written, where they differ
+    if heads is not None:
+        written = {x for x in written if x[:_HEAD_LENGTH] in heads}
     tokens = norm.tokens[:12]
     if len(tokens) < ACRONYM_MIN_WORDS:
-        return set()  # no run of that many words, and ``acronyms`` has none either
+        return written  # no run of that many words, and ``acronyms`` has none either
     initials = [token[:1] for token in tokens]  # as ``match._initials``: nothing for an empty word
     legal = norm.legal_initials
     found: set[str] = set()
@@ -217,7 +224,8 @@ def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> 
                 found.add(letters)
     found = {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
     found |= acronyms(tokens, norm.legal_initials, norm.spelled)  # the whole name's, as they are
-    return found if heads is None else {x for x in found if x[:_HEAD_LENGTH] in heads}
+    found = found if heads is None else {x for x in found if x[:_HEAD_LENGTH] in heads}
+    return found | written
 
 
 def _written_runs(spelled: tuple[str, ...], heads: Container[str] | None = None) -> set[str]:
@@ -458,6 +466,7 @@ class Screener:
         self._reach_cache: dict[str, tuple[dict[int, float], tuple[tuple[str, array[int]], ...]]] = {}
         self._reach_cached = 0  # records in _reach_cache
         self._generic_names_cache: dict[tuple[Any, ...], frozenset[int]] = {}
+        self._located_cache: dict[int, frozenset[str]] = {}
 
     # -- stored form -------------------------------------------------------------------
     def to_state(self) -> dict[str, Any]:
@@ -505,6 +514,7 @@ class Screener:
         self._reach_cache = {}
         self._reach_cached = 0
         self._generic_names_cache = {}
+        self._located_cache = {}
         return self
 
     def _heads_of_words(self) -> frozenset[str]:
@@ -528,6 +538,12 @@ class Screener:
                                   tuple(spelled), legal_initials)
             self._norm_cache[record_id] = norm
         return norm
+
+    def _located(self, index: int) -> frozenset[str]:
+        located = self._located_cache.get(index)
+        if located is None:
+            located = self._located_cache[index] = located_places(self._entry(index))
+        return located
 
     @property
     def entries(self) -> tuple[ListEntry, ...]:
@@ -869,11 +885,15 @@ class Screener:
         # file, "X Co." and "X Company") are compared once: the comparison reads the
         # normalised parts, never the name as written, which is put back for each.
         compared: dict[tuple[Any, ...], Comparison] = {}
+        query_places = {t for t in query.tokens + query.bracketed if is_place(t)}
         for record_id in sorted(self._candidates(query, threshold)):
             entry_index, form = self._records[record_id]
             row = self._entry_rows[entry_index]
             if lists is not None and row[0] not in lists:
                 continue
+            party = (row[0], row[1])  # (list name, entity id)
+            if best.get(party, (-1.0,))[0] >= 1.0:
+                continue  # matched in full through another of its names: none scores more
             entry = self._entry(entry_index)
             if not entry.listed_on(as_of):
                 continue
@@ -887,8 +907,13 @@ class Screener:
                     comparison = replace(comparison, a=listed)
                 else:
                     comparison = replace(comparison, b=listed)
-            party = (entry.list_name, entry.entity_id)
-            if comparison.score >= threshold and _by_chance(comparison):
+            if query_places and comparison.score > VETO_CAP - 1e-9:
+                # A place the query adds does not name another party where the listed party is
+                # located ("Sophgo Technologies Ltd. (Singapore)" / its Singapore entry).
+                located = self._located(entry_index)
+                if located & query_places:
+                    comparison = compare_normalised(query, self._norm(record_id), located)
+            if comparison.score >= threshold and (_by_chance(comparison) or craft_by_chance(comparison, entry)):
                 continue
             if comparison.score >= threshold and comparison.score > best.get(party, (-1.0,))[0]:
                 best[party] = (comparison.score, record_id, comparison)
@@ -906,31 +931,22 @@ class Screener:
         """Screen each distinct name once; returns {name: matches} in first-seen order.
 
         More than ``PARALLEL_MIN_NAMES`` distinct names are screened on every CPU this
-        process may use, by forked workers that inherit the index (nothing is copied or
-        rebuilt); each name is screened exactly as ``screen`` does, so the results are the
-        same, only the ``entry`` of a match is a copy of the index's entry."""
+        process may use: by this process and forked workers that inherit the index (nothing
+        is copied or rebuilt), see ``_screen_in_turns``; each name is screened exactly as
+        ``screen`` does, so the results are the same, only the ``entry`` of a match a worker
+        made is a copy of the index's entry."""
         distinct = list(dict.fromkeys(names))
         workers = _worker_count() if len(distinct) > PARALLEL_MIN_NAMES else 1
         if workers == 1:
             return {name: self.screen(name, as_of, lists, threshold) for name in distinct}
-        global _FORKED_JOB
-        _FORKED_JOB = (self, as_of, lists, threshold)
-        # Frozen objects are never scanned by the workers' garbage collector, which would
-        # otherwise touch, and so copy, every page of the inherited index; frozen first, the
-        # warm-up's collections do not scan the index either (they took it from 30 to 80 ms).
+        # Frozen objects are never scanned by the garbage collector, which would otherwise
+        # touch, and so copy, every page of the inherited index in the workers; frozen first,
+        # the warm-up's collections do not scan the index either (they took it from 30 to 80 ms).
         gc.freeze()
         try:
             _warm_up(distinct)
-            # Small chunks keep both workers busy to the end (the last one's wait is at most
-            # one chunk: a sixty-fourth of the batch with two workers, tens of ms for
-            # 20,000 names); map keeps the input order.
-            chunk = max(1, len(distinct) // (workers * 32))
-            # A worker lives for this one batch: its garbage collector would only rescan
-            # the caches it fills (about a twentieth of its time), so it is switched off.
-            with multiprocessing.get_context("fork").Pool(workers, initializer=gc.disable) as pool:
-                screened = pool.map(_screen_forked, distinct, chunksize=chunk)
+            screened = _screen_in_turns(lambda name: self.screen(name, as_of, lists, threshold), distinct, workers)
         finally:
-            _FORKED_JOB = None
             gc.unfreeze()
         return dict(zip(distinct, screened))
 
@@ -975,6 +991,41 @@ def _by_chance(comparison: Comparison) -> bool:
     return _initials_by_chance(comparison) or slip_alone(comparison)
 
 
+def located_places(entry: ListEntry) -> frozenset[str]:
+    """The place words (as ``normalise_name`` has them) of where a listed party is: its
+    country and the parts of its addresses ("…, Shenzhen, Guangdong, 518000, CN")."""
+    parts = [entry.country or ""] + [part for address in entry.addresses for part in address.split(",")]
+    places: set[str] = set()
+    for part in map(str.strip, parts):
+        if len(part) == 2 and part.isalpha():
+            part = _country_name(part.upper())
+        if part:
+            places.update(t for t in normalise_name(part).tokens if is_place(t))
+    return frozenset(places)
+
+
+@lru_cache(maxsize=None)
+def _country_name(code: str) -> str:
+    import pycountry  # a dependency; imported here as only located_places needs it
+
+    country = pycountry.countries.get(alpha_2=code)
+    return (getattr(country, "common_name", None) or country.name) if country else ""
+
+
+# Listed vessels and aircraft: named by their name alone, often an ordinary word.
+CRAFT_TYPES = frozenset({"vessel", "aircraft"})
+
+
+def craft_by_chance(comparison: Comparison, entry: ListEntry) -> bool:
+    """True when a listed vessel or aircraft matches a query that adds words to its name:
+    a ship is "SUNRISE", "HERO II" or "ZEUS" (the lists give former names too), so a
+    supplier "Sunrise Electronics" or "Zeus Mining" shares an ordinary word with it, not an
+    identity. A query that is the craft's name (legal forms aside) still matches."""
+    if entry.entity_type not in CRAFT_TYPES:
+        return False
+    return bool(comparison.unmatched_b if comparison.swapped else comparison.unmatched_a)
+
+
 def _initials_by_chance(comparison: Comparison) -> bool:
     """True when a one-word query matches a listed name only as the initials of its words
     and the list does not write that acronym ("TIAA" / "Taibah International Aid Agency").
@@ -1004,11 +1055,9 @@ def _initials_by_chance(comparison: Comparison) -> bool:
 
 _WORD_RE = re.compile(r"[0-9a-z]+")
 
-# Above this many distinct names, screen_many uses a process pool: forking and collecting
-# results costs tens of milliseconds, well under the time of a few thousand names.
+# Above this many distinct names, screen_many forks workers: forking and collecting results
+# costs tens of milliseconds, well under the time of a few thousand names.
 PARALLEL_MIN_NAMES = 2000
-# What forked screen_many workers screen with, set by the parent just before it forks.
-_FORKED_JOB: tuple[Screener, date, Collection[str] | None, float] | None = None
 
 
 def _worker_count() -> int:
@@ -1019,10 +1068,99 @@ def _worker_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _screen_forked(name: str) -> list[Match]:
-    assert _FORKED_JOB is not None, "set by screen_many before it forks"
-    screener, as_of, lists, threshold = _FORKED_JOB
-    return screener.screen(name, as_of, lists, threshold)
+# screen_many hands out names in chunks this big (a few ms of work each): small enough that
+# every process finishes within a chunk of the others, big enough that taking one (a shared
+# counter under a lock) costs nothing.
+_TURN_NAMES = 64
+
+
+def _screen_in_turns(screen: Callable[[str], list[Match]], names: list[str], workers: int) -> list[list[Match]]:
+    """``screen`` of every name, in order, by this process and ``workers - 1`` forked
+    workers, each taking the next chunk of ``_TURN_NAMES`` names until none is left.
+
+    This process screens its share itself rather than wait for a pool of ``workers``: a
+    pool's parent spends a thirtieth of the batch's CPU handing out names and unpickling
+    every result while the workers need both CPUs, one more process is forked, and half of
+    the results never cross a pipe. A worker sends each chunk's results as it finishes it,
+    and this process reads what has arrived between its own chunks: sent all at the end,
+    pickling and reading them took 30-50 ms after the last name was screened.
+    The workers run without the garbage collector: they live for this one batch, and it
+    would only rescan the caches they fill (about a twentieth of their time)."""
+    context = multiprocessing.get_context("fork")
+    next_chunk = context.Value("q", 0)
+    chunks = -(-len(names) // _TURN_NAMES)
+
+    def take_turns() -> Iterator[tuple[int, list[list[Match]]]]:
+        while True:
+            with next_chunk.get_lock():
+                chunk = next_chunk.value
+                next_chunk.value = chunk + 1
+            if chunk >= chunks:
+                return
+            yield chunk, [screen(name) for name in names[chunk * _TURN_NAMES : (chunk + 1) * _TURN_NAMES]]
+
+    def work(results: Any) -> None:
+        gc.disable()
+        try:
+            for screened in take_turns():
+                results.send(screened)
+        except BaseException as error:  # reported, and raised again, by the parent
+            results.send(RuntimeError(f"screening worker failed: {error!r}"))
+        else:
+            results.send(None)  # no chunk left
+
+    done: dict[int, list[list[Match]]] = {}
+    working: dict[Any, Any] = {}  # pipe from each worker still sending -> its process
+
+    def read(receive: Any, wait: bool) -> None:
+        """Results that have arrived from a worker (with ``wait``, until it is done)."""
+        while receive in working and (wait or receive.poll()):
+            try:
+                message = receive.recv()
+            except EOFError:
+                raise RuntimeError(
+                    f"screening worker ended without results (exit code {working[receive].exitcode})") from None
+            if message is None:
+                del working[receive]
+            elif isinstance(message, BaseException):
+                raise message
+            else:
+                done[message[0]] = message[1]
+
+    started = []
+    finished = collecting = False
+    try:
+        for _ in range(workers - 1):
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=work, args=(send,), daemon=True)
+            process.start()
+            send.close()
+            started.append((process, receive))
+            working[receive] = process
+        collecting = gc.isenabled()
+        gc.disable()  # as in the workers
+        for chunk, screened in take_turns():
+            done[chunk] = screened
+            for receive in list(working):
+                read(receive, wait=False)
+        for receive in list(working):
+            read(receive, wait=True)
+        finished = True
+    finally:
+        # What this batch made (caches, results: hundreds of thousands of objects) is frozen
+        # with the index rather than scanned at once by the first collection after it: that
+        # took 46 ms, with the workers done and nothing else to do.
+        gc.freeze()
+        if collecting:
+            gc.enable()
+        for process, receive in started:
+            if not finished:  # this process failed or was interrupted: the batch is abandoned
+                process.kill()
+                process.join()
+            # A worker that sent its last results is not waited for: freeing its memory takes
+            # it 10-30 ms. multiprocessing reaps it when a process is next started, or at exit.
+            receive.close()
+    return [matches for chunk in range(chunks) for matches in done[chunk]]
 
 
 def explain_match_text(match: Match) -> str:

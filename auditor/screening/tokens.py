@@ -54,6 +54,10 @@ def translit_skeleton(token: str) -> str:
         # Korean initial ㄹ before i/y is written "r" in the North's romanisation and dropped
         # in the South's: "Ryonbong" / "Yonbong", "Ryugyong" / "Yugyong".
         token = token[1:]
+    elif token.startswith("ye"):
+        # Cyrillic initial "Е" is "ye" in English romanisation and "e" in passports and
+        # French-style spellings: "Yevgeny" / "Evgeniy", "Yekaterinburg" / "Ekaterinburg".
+        token = token[1:]
     return _DOUBLE_RE.sub(r"\1", _SKELETON_RE.sub(lambda m: _SKELETON_MAP[m.group(0)], token))
 
 
@@ -80,6 +84,48 @@ def token_similarity(a: str, b: str) -> float:
         return 1.0
     if not (a.isalpha() and b.isalpha()):
         return 0.0  # "11420" vs "11421", "13" vs "14": numbers identify, they are not typos
+    if _too_far_apart(a, b):
+        return 0.0
+    return _similarity(a, b)
+
+
+def _too_far_apart(a: str, b: str) -> bool:
+    """True when no way of ``_similarity`` can pair two different alphabetic tokens, told
+    from their lengths and first letters: most pairs a screening scores are so (its bounds
+    try a query's words against every word of the names it reaches, and nine in ten pair
+    with nothing), and this is a fraction of the cost of scoring them.
+
+    * spelling: an OSA distance is at least the difference in length, and rapidfuzz
+      normalises it by the longer length;
+    * transliteration skeleton: the same, for ``SKELETON_DISCOUNT`` × its similarity;
+    * vowels: equal vowel skeletons have equal lengths, and start with the same consonant
+      or with vowels both (a vowel is masked);
+    * two four-letter words with two letters swapped, and a joined Arabic article, are
+      left to ``_similarity``.
+
+    ``tests/screening/test_token_similarity.py`` checks on the shared lists' words that
+    ``_similarity`` scores 0 whenever this says so."""
+    la, lb = len(a), len(b)
+    if a[0] == b[0] and abs(la - lb) <= _SPELLING_LENGTH_GAP * max(la, lb):
+        return False
+    skeleton_a, skeleton_b = translit_skeleton(a), translit_skeleton(b)
+    sa, sb = len(skeleton_a), len(skeleton_b)
+    if skeleton_a[:1] == skeleton_b[:1] and abs(sa - sb) <= _SKELETON_LENGTH_GAP * max(sa, sb):
+        return False
+    if sa == sb and skeleton_a[:1] in _VOWELS and skeleton_b[:1] in _VOWELS:
+        return False
+    return not (la == lb == 4 or a.startswith("al") != b.startswith("al"))
+
+
+# The most two words' lengths may differ, as a share of the longer, for their spelling (or
+# skeletons) to reach TOKEN_MATCH_MIN; with room to spare, so rounding never decides.
+_SPELLING_LENGTH_GAP = 1 - TOKEN_MATCH_MIN + 1e-6
+_SKELETON_LENGTH_GAP = 1 - TOKEN_MATCH_MIN / SKELETON_DISCOUNT + 1e-6
+_VOWELS = frozenset("aeiou")  # what _VOWEL_RE masks
+
+
+def _similarity(a: str, b: str) -> float:
+    """``token_similarity`` of two different alphabetic tokens."""
     # OSA: Levenshtein plus transpositions, the commonest typo ("Sopgho" / "Sophgo"). A
     # different first letter is rarely a typo and often another name ("Yongjin" /
     # "Pyongjin"): then only the transliteration skeleton can pair them ("Canaan" / "Kanaan").

@@ -29,7 +29,12 @@ def _words(text: str) -> frozenset[str]:
 
 
 # Generic classes rigour's replace_org_types_compare(generic=True) emits, plus legal-form
-# tokens (already tokenised, casefolded, ASCII) that its database misses.
+# tokens (already tokenised, casefolded, ASCII) that its database misses. Its "fin" (a
+# financial-institution type) is emitted for "N.A." and "National Association" (US banks),
+# but also for the "N.A." of "named after" and the Slavic preposition "na" in Russian names
+# ("Institute N.A. M.M. Gromov"): no list name has the word "fin" as written. The last line:
+# Russian and Belarusian forms the lists write beside their English ("Kompaniya",
+# "… Otkrytogo Tipa", "TAA" / "Limited Liability Company", "AKB" joint-stock commercial bank).
 LEGAL_FORMS: frozenset[str] = _words(
     """
     llc jsc lp llp gp coop ngo soe plc sp
@@ -42,8 +47,25 @@ LEGAL_FORMS: frozenset[str] = _words(
     otvetstvennostyu otvetstvennostiu aktsionernoe aktsionernoye otkrytoe zakrytoe publichnoe
     youxian gongsi youxiangongsi gufen
     korporatsiya korporatsiia korporatsii
+    fin
+    kompaniya kompaniia kompanii publichnoye otkrytogo zakrytogo tipa taa akb zat aktsionernoy aktsionernogo
     """
 )
+
+# Legal forms that are also words, names or initials ("Mu'asa", "AD" for a name, "Generation
+# Z"): read as a legal form only where one is written, ending the name after its words
+# ("Equinor ASA", "Meridies d.o.o.", "Inttraffic EOOD", "Grupo MBS Lda", "Sp. z o.o."). Each
+# is a company type of the law it names: Norwegian ASA; Balkan d.o.o., a.d., d.d.; Bulgarian
+# EOOD, OOD, EAD; Hungarian Zrt., Nyrt., Kft.; Spanish S.L., S.L.U., S.C.; Portuguese Lda;
+# Mexican S.A.B. (de C.V.), S.C.A.; Estonian OÜ; Icelandic hf., ehf.; Slovak/Czech s.r.o.;
+# Kazakh TOO; Ukrainian PrAT, PAT; Polish sp. z o.o.; US LLLP.
+TRAILING_LEGAL_FORMS: frozenset[str] = _words(
+    """
+    asa doo ad dd eood ood ead zrt nyrt kft sl slu sc lda sab sca ou hf ehf sro too prat pat lllp
+    """
+)
+# Legal forms of several words, read like TRAILING_LEGAL_FORMS ("z" and "o.o." alone are not).
+TRAILING_LEGAL_PHRASES: tuple[tuple[str, ...], ...] = (("sp", "z", "oo"),)
 
 STOPWORDS: frozenset[str] = _words(
     """
@@ -80,12 +102,14 @@ GENERIC_WORDS: frozenset[str] = _words(
     headquarters
     comercializadora inmobiliaria compania sociedad
     distribuidora constructora agropecuaria importadora exportadora
-    kompaniya nauchno proizvodstvennoe leasing auto market supermarket
+    leasing auto market supermarket
     property estate realty hotel resort travel tourism media broadcasting television tv radio
     news publishing printing agricultural farm food pharmaceutical medical health hospital
     education training textile garment jewellery gems gold mineral resource cement rubber
+    aluminium aluminum copper nickel
     plastic paper timber furniture contracting boutique shop store
     charity charitable relief humanitarian aid welfare islamic
+    complex money transfer
     keji jishu dianzi guoji maoyi jituan konggu shiye fazhan touzi gongye xinxi
     wangluo tongxin bandaoti yanjiusuo daxue
     """
@@ -168,7 +192,7 @@ _SECTOR_LINES = """
     gas: gas gaz lng
     petrochemical: petrochemical chemical
     mining: mining mineral ore coal exploration
-    metal: metal steel iron aluminium aluminum copper gold
+    metal: metal steel iron aluminium aluminum copper gold nickel
     bank: bank banco banque bankasi
     insurance: insurance assurance reinsurance
     shipping: shipping marine maritime ship shipbuilding freight cargo tanker
@@ -181,14 +205,16 @@ _SECTOR_LINES = """
     power: power energy
     pharmaceutical: pharmaceutical medical health hospital biotech therapeutics
     food: food agricultural farm
-    construction: construction cement contractor builder
+    construction: construction cement contractor builder constructora
     trade: trade import export impex commerce commercial distribution supply wholesale retail
+    trade: distribuidora comercializadora importadora exportadora
     consulting: consulting
     auto: auto motor automotive
     investment: investment venture equity
     hotel: hotel resort travel tourism
     media: media broadcasting television tv radio news publishing printing
     textile: textile garment
+    defense: defense military armament weapon weapons munition munitions ammunition
 """
 SECTORS: dict[str, str] = {
     word: line.partition(":")[0].strip()
@@ -211,14 +237,14 @@ _SYNONYM_LINES = """
     innovation: innovations innovative
     intelligent: intelligence
     consulting: consultants consultant consultancy
-    management: mgmt mgt menedzhment
+    management: mgmt mgt menedzhment managing upravlyayushchaya
     solution: solutions
     service: services svc svcs servicio servicios servicos
     system: systems sys
     industry: industries industrial ind indus industria industrias industrie
     manufacturing: manufacture manufacturer manufacturers mfg mfr
     product: products
-    factory: factories zavod
+    factory: factories zavod plant plants
     equipment: equipments equip
     machinery: machine machines
     instrument: instruments
@@ -290,7 +316,7 @@ _SYNONYM_LINES = """
     palestine: palestinian
     europe: european
     asia: asian
-    germany: german
+    germany: german deutsche deutscher deutsches deutschen
     france: french
     science: nauk nauki
     airline: avialinii aviakompaniya
@@ -426,12 +452,26 @@ _TRANSLITERATED_LINES = """
     group: jituan
     holding: konggu
     aviation: hangkong aviatsionnaya aviatsionny
+    investment: investitsionnaya investitsionnyi investitsionny investitsionnoe
+    international: mezhdunarodnyy
+    airport: airports aeroport aeroporta
+    central: tsentralny tsentralnyi tsentralnyy tsentralnaya tsentralnoe
+    civil: grazhdanskaya grazhdanskie grazhdanskiy grazhdanskii
+    aircraft: samolety samolet
+    metal: metallurgical metallurgy metallurgicheskiy metallurgicheskii metallurgichesky metallurgicheskaya
+    metal: metallurgicheskoe metallurgicheskogo metallurgiya metallurgii
+    machinery: mechanical mekhanicheskiy mekhanicheskii mekhanichesky mekhanicheskaya mekhanicheskoe
+    optical: opticheskiy opticheskii opticheskaya opticheskoe optiko
+    helicopter: helicopters vertolety vertolet vertoletny vertoletnyi vertoletnyy vertoletnaya
     aerospace: hangtian
     china: zhongguo
     state: gosudarstvennaya gosudarstvennyi gosudarstvenny gosudarstvennoe
     national: natsionalnaya natsionalny natsionalnyi
     federal: federalnaya federalny federalnoe
     research: issledovatelsky issledovatelskii issledovatelskiy issledovatelskaya issledovatelskoe
+    research: nauchno nauchnoe nauchnaya nauchnyi nauchny
+    production: proizvodstvennoe proizvodstvennaya proizvodstvennoye proizvodstvennyi proizvodstvenny
+    insurance: strakhovanie strakhovoy strakhovoi strahovanie
     united: obedinyonnaya obedinennaya obedinenny obedinennyi
     system: sistemy sistema
     academy: akademiya akademiia
@@ -463,7 +503,7 @@ _TRANSLITERATED_LINES = """
     mobile: yidong
     telecom: dianxin
     insurance: baoxian
-    finance: jinrong
+    finance: jinrong finans
     pharmaceutical: yiyao
     agricultural: nongye
     electric: dianqi

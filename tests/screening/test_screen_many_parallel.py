@@ -4,8 +4,11 @@ results must be exactly those of screening each name on its own, in the input's 
 from __future__ import annotations
 
 import csv
+import os
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from auditor.screening import Screener
 from auditor.screening import screener as screener_module
@@ -40,6 +43,30 @@ def test_parallel_screen_many_equals_screening_each_name(screener: Screener, mon
     for name, matches in expected.items():
         assert [m.to_dict() for m in parallel[name]] == [m.to_dict() for m in matches], name
         assert [m.entry for m in parallel[name]] == [m.entry for m in matches], name
+    # Both this process and the forked worker screened some: a worker's entries are copies.
+    index_entries = {id(entry) for entry in screener.entries}
+    matched = [m.entry for ms in parallel.values() for m in ms]
+    assert any(id(entry) in index_entries for entry in matched)
+    assert any(id(entry) not in index_entries for entry in matched)
+
+
+def test_a_failing_worker_fails_the_batch(screener: Screener, monkeypatch) -> None:
+    """A name the forked worker cannot screen is an error of the whole batch, never a
+    batch with names missing."""
+    names = _varied_names(screener)
+    parent = os.getpid()
+    screen = Screener.screen
+
+    def screen_or_fail_in_worker(self: Screener, name: str, *args: object) -> object:
+        if os.getpid() != parent:
+            raise ValueError(f"cannot screen {name}")
+        return screen(self, name, *args)
+
+    monkeypatch.setattr(screener_module, "PARALLEL_MIN_NAMES", 0)
+    monkeypatch.setattr(screener_module, "_worker_count", lambda: 2)
+    monkeypatch.setattr(Screener, "screen", screen_or_fail_in_worker)
+    with pytest.raises(RuntimeError, match="screening worker failed: ValueError"):
+        screener.screen_many(names, AS_OF)
 
 
 def test_parallel_screen_many_keeps_the_list_filter_and_threshold(screener: Screener, monkeypatch) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from auditor.screening import Screener
 from auditor.screening import screener as screener_module
-from auditor.screening.match import DEFAULT_THRESHOLD, acronyms, compare_normalised
+from auditor.screening.match import DEFAULT_THRESHOLD, acronyms, compare_normalised, written_run_acronyms
 from auditor.screening.normalize import GENERIC_WEIGHT, NormalisedName, normalise_name
 from auditor.screening.tokens import token_similarity
 from auditor.screening.vocabulary import GENERIC_WORDS
@@ -91,7 +91,8 @@ def test_every_match_is_the_comparison_with_its_listed_name(screener: Screener) 
         matches = screener.screen(name, AS_OF)
         shared += len(matches) - len({m.matched_name for m in matches})  # one comparison, two parties
         for match in matches:
-            comparison = compare_normalised(query, normalise_name(match.matched_name))
+            comparison = compare_normalised(query, normalise_name(match.matched_name),
+                                            screener_module.located_places(match.entry))
             assert match.score == comparison.score, (name, match.matched_name)
             expected = {"query": name, "matched_name": match.matched_name,
                         **comparison.explanation("query", "candidate"), "threshold": DEFAULT_THRESHOLD}
@@ -102,9 +103,11 @@ def test_every_match_is_the_comparison_with_its_listed_name(screener: Screener) 
 
 def _acronyms_run_by_run(tokens: tuple[str, ...], legal_initials: str, spelled: tuple[str, ...]) -> set[str]:
     """``match.acronyms`` of a whole name and of every run of two or more of its words, the
-    legal form's initials added when the run ends the name (what the index looks up)."""
+    legal form's initials added when the run ends the name, and the acronyms of its runs as
+    written that take in a legal-form word (what the index looks up)."""
+    found = written_run_acronyms(NormalisedName("x", tokens, (), spelled=spelled, legal_initials=legal_initials))
     tokens = tokens[:12]
-    found = acronyms(tokens, legal_initials, spelled)
+    found |= acronyms(tokens, legal_initials, spelled)
     for start in range(len(tokens)):
         for end in range(start + 2, len(tokens) + 1):
             found |= acronyms(tokens[start:end], legal_initials if end == len(tokens) else "")

@@ -13,6 +13,8 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
     ("a", "b", "reason"),
     [
         ("Canaan Inc.", "KANAAN TRAVEL", "spelling or sound alone"),
+        ("Canaan Group", "KANAAN TRAVEL", "spelling or sound alone"),  # each adds a business word
+        ("D-Central Technologies", "D COMPANY", "only single letters in common (d)"),  # SDN alias
         ("Iris Energy Limited", "IRISL", "spelling or sound alone"),
         ("Intel Corporation", "Inter LLC", "near-exact"),
         ("HSBC Bank (Jersey) Limited", "HSBC Bank (Guernsey) Limited", "different words in brackets"),
@@ -33,6 +35,7 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Harbor Growth Fund V LP", "Harbor Growth Fund VI LP", "different numbers (5 / 6)"),
         ("Kestrel Trading Co", "Kestrel Consulting Co", "different lines of business (consulting / trade)"),
         ("Kestrel Motors", "Kestrel Shipping", "different lines of business (motor / shipping)"),
+        ("Great Wall Motor Company", "Anhui Greatwall Military Industry", "different lines of business"),
         ("Harbor Growth Fund I LP", "Harbor Growth Fund LP", "a number only one name has (1)"),
     ],
 )
@@ -52,6 +55,7 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("CNPC", "China National Petroleum Corporation", "(acronym)"),
         ("U.S. Steel Corporation", "United States Steel Corporation", "us"),
         ("Forty-Four Holdings", "44 Holdings", "44"),
+        ("Fourty-Four Holdings", "44 Holdings", "44"),  # the common misspelling
         ("Blackstone Capital Partners VII L.P.", "BLACKSTONE CAPITAL PARTNERS 7 LP", "7"),
         ("ПАО «Газпром нефть»", "PJSC Gazprom Neft", "gazprom"),
         ("Sopgho Technologies Ltd", "Sophgo Technologies Ltd", "sopgho~sophgo"),
@@ -203,9 +207,56 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         ("PEZHAK", "PEJAK", "SDN 11351"),
         ("TOKHTAKHOUNOV, Alimzhan", "TOKHTAKHOUNOV, Alimjan", "SDN 23230"),
         ("JALOLOV, Najmiddin", "ZHALOLOV, Nazhmiddin", "SDN 10930"),
+        # Russian business words and legal forms the lists write beside their English.
+        ("AKTSIONERNOE OBSHCHESTVO VERTOLETY ROSSII", "JSC RUSSIAN HELICOPTERS", "SDN 18820"),
+        ("SBERBANK-FINANS OOO", "SBERBANK FINANCE LLC", "SDN 18744"),
+        ("SVIAZ-BANK", "SVIAZ-BANK AKB PAO", "SSI 18285"),
+        ("MMK-FINANS OOO", "OBSHCHESTVO S OGRANICHENNOI OTVETSTVENNOSTYU INVESTITSIONNAYA KOMPANIYA MMK-FINANS",
+         "SDN 38016"),
+        ("Tsentralny Bank Rossiskoi Federatsii", "Central Bank of the Russian Federation", "Non-SDN 31695"),
+        ("NOVOVYATSKI MEKHANICHESKI ZAVOD OAO", "OPEN JOINT STOCK COMPANY NOVOVYATSK MECHANICAL PLANT", "SSI 18812"),
+        # Acronyms of the words as written, not as they compare ("Plant" compares as "factory").
+        ("NMZ OJSC", "NOVOVYATSKI MEKHANICHESKI ZAVOD OAO", "SSI 18812"),
+        ("IFP", "INSTRUMENTATION FACTORY PLANT", "SDN 10388"),
+        ("TMCP V.V. VOROVSKY", "V.V. VOROVSKY TIKHORETSK MACHINE CONSTRUCTION PLANT JOINT STOCK COMPANY", "SDN 44967"),
+        # Initial Е romanised as ye or e.
+        ("Port of Evpatoria", "Yevpatoria Sea Port", "Entity List, State Enterprise Evpatoria Sea Commercial Port"),
+        ("Sergei Evgenevich Klinov", "Sergey Yevgenyevich Klinov", "Entity List, Sergei Evgenevich Klinov"),
     ],
 )
 def test_names_the_lists_give_one_party_match(a: str, b: str, listed_as: str) -> None:
     """Name and alias within one entry of the shared lists (``listed_as``): the lists' own
     word that these name one party."""
     assert compare_names(a, b) >= DEFAULT_THRESHOLD, listed_as
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "listed_as"),
+    [
+        ("GRUPO MBS LDA", "GRUPO MBS LIMITADA", "SDN 11794"),  # Portuguese limitada
+        ("PALEA D.O.O.", "PALEA LTD.", "SDN 16842"),  # Balkan d.o.o.
+        ("CONSORCIO NUJOMA, S.C.", "CONSORCIO NUJOMA, SOCIEDAD CIVIL", "SDN 21079"),  # Mexican sociedad civil
+        ("ZAVOD FIOLENT, PAT", "JSC FIOLENT PLANT", "SDN 26504"),  # Ukrainian public joint-stock company
+    ],
+)
+def test_legal_forms_of_national_company_laws_end_a_name(a: str, b: str, listed_as: str) -> None:
+    """Company types that are also words or initials ("ASA", "AD", "S.C.", "PAT") count as a
+    legal form where one is written, ending the name, so a one-word name with its country's
+    company type matches the name alone; elsewhere they stay words."""
+    assert compare_names(a, b) >= DEFAULT_THRESHOLD, listed_as
+    assert compare_names("Equinor ASA", "Equinor") >= DEFAULT_THRESHOLD
+    assert compare_names("Inttraffic EOOD", "INTTRAFFIC") >= DEFAULT_THRESHOLD
+    assert compare_names("Kestrel Sp. z o.o.", "Kestrel") >= DEFAULT_THRESHOLD
+    # A US bank's "National Association" (rigour's financial-institution type) too.
+    assert compare_names("Kestrel Bank, National Association", "Kestrel Bank") >= DEFAULT_THRESHOLD
+    # Not ending the name, "ASA" is a word ("Mu'asa", foundation), and a single "Z" is a letter.
+    assert explain_names("MU' ASA AL-AQSA", "X")["a_normalised"] == "mu asa aqsa"
+    assert explain_names("Generation Z", "X")["a_normalised"] == "generation z"
+
+
+def test_an_item_number_before_a_name_is_no_part_of_it() -> None:
+    """Vendor lists copied from documents number their items ("1. BitRiver"): the number is
+    not a number of the name ("Fund 1"), which would name another party."""
+    assert compare_names("2) Sophgo Technologies Ltd", "Sophgo Technologies Ltd.") == 1.0
+    assert compare_names("1. BitRiver", "BitRiver") == 1.0
+    assert compare_names("Harbor Growth Fund 1", "Harbor Growth Fund") < DEFAULT_THRESHOLD

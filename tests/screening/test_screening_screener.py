@@ -184,9 +184,11 @@ def test_index_finds_what_brute_force_comparison_finds() -> None:
                 continue
             # What screening reports: comparisons that reach the threshold, less those it
             # takes for chance among many listed names (a lone acronym, a slip of the hand).
-            scores = [c.score for c in (compare_normalised(normalise_name(query), normalise_name(n))
+            located = screener_module.located_places(entry)
+            scores = [c.score for c in (compare_normalised(normalise_name(query), normalise_name(n), located)
                                         for n in (entry.name, *entry.aliases))
-                      if c.score >= DEFAULT_THRESHOLD and not screener_module._by_chance(c)]
+                      if c.score >= DEFAULT_THRESHOLD and not screener_module._by_chance(c)
+                      and not screener_module.craft_by_chance(c, entry)]
             if scores:
                 expected[(entry.list_name, entry.entity_id)] = max(scores)
         got = {(m.list_name, m.entity_id): m.score for m in screener.screen(query, as_of)}
@@ -229,3 +231,57 @@ def test_index_finds_acronyms_with_their_legal_form_repeated_words_and_generic_l
     assert Screener([ListEntry(EL, "EL-45", "AMD")]).screen("Applied Materials Development", as_of) == []
     assert found("ISSA, ISSA OSMAN") == ["EL-42"]  # each "issa" pairs
     assert found("CHNA HAOKUN ENERGY CO., LTD.") == ["EL-43"]  # "chna" pairs with generic "china"
+
+
+def test_index_finds_an_acronym_taking_in_a_legal_form_inside_the_name_both_ways() -> None:
+    """"CNPC International" is "China National Petroleum Corporation International": the
+    acronym takes in "Corporation", a legal form the comparable words leave out."""
+    as_of = date(2026, 1, 1)
+    long_names = Screener([
+        ListEntry(EL, "EL-50", "China National Petroleum Corporation International"),
+        ListEntry(EL, "EL-51", "Hongkong and Shanghai Banking Corporation Holdings"),
+    ])
+    assert [m.entity_id for m in long_names.screen("CNPC International Ltd", as_of)] == ["EL-50"]
+    assert [m.entity_id for m in long_names.screen("HSBC Holdings plc", as_of)] == ["EL-51"]
+    acronyms = Screener([ListEntry(EL, "EL-53", "NIOC Trading Company")])
+    assert [m.entity_id for m in acronyms.screen("National Iranian Oil Company Trading", as_of)] == ["EL-53"]
+    # Not when the run leaves a word of the name out: "CNP" + "International" is not "CNPI".
+    assert compare_names("CNPI Holdings", "China National Petroleum Corporation International") < DEFAULT_THRESHOLD
+
+
+def test_a_listed_vessel_is_named_by_its_name_alone() -> None:
+    """OFAC lists tankers by ordinary words and their former names ("MARIA III", formerly
+    "SUNRISE"): a supplier that adds words to such a word is another business."""
+    screener = Screener([
+        ListEntry(SDN, "15905", "MARIA III", aliases=("SUNRISE",), entity_type="vessel"),
+        ListEntry(SDN, "15050", "HERO II", aliases=("HADI", "PIONEER", "ZEUS"), entity_type="vessel"),
+        ListEntry(SDN, "90001", "SUNRISE TRADING FZE", entity_type="entity"),
+    ])
+    as_of = date(2026, 1, 1)
+    assert screener.screen("Sunrise Electronics", as_of) == []
+    assert screener.screen("Zeus Mining LLC", as_of) == []
+    # The craft's own name, legal forms aside, still matches it.
+    assert [m.entity_id for m in screener.screen("Sunrise", as_of)] == ["15905", "90001"]
+    assert [m.entity_id for m in screener.screen("Hero II", as_of)] == ["15050"]
+    assert [m.entity_id for m in screener.screen("Zeus Ltd", as_of)] == ["15050"]
+    # A company of that name is still found when the supplier is that company.
+    assert [m.entity_id for m in screener.screen("Sunrise Trading", as_of)] == ["90001"]
+
+
+def test_a_place_the_listed_party_is_located_at_does_not_veto_its_match() -> None:
+    """"Sophgo Technologies Ltd. (Singapore)" is the Entity List's Singapore Sophgo: a place
+    in brackets names another party (a branch, a subsidiary) only where the listed party is
+    not located, by its country or its address."""
+    screener = Screener([
+        ListEntry(EL, "EL-1", "Sophgo Technologies Pte. Ltd.", country="SG"),
+        ListEntry(EL, "EL-2", "Sophgo Technologies Ltd.", country="CN"),
+        ListEntry(EL, "EL-3", "Kestrel Avionics Co., Ltd.",
+                  addresses=("No. 8 Keji Road, Nanshan District, Shenzhen, Guangdong, 518000, CN",)),
+    ])
+    as_of = date(2026, 1, 1)
+    found = screener.screen("Sophgo Technologies Ltd. (Singapore)", as_of)
+    assert [m.entity_id for m in found] == ["EL-1"]
+    assert "located at singapore" in found[0].explanation["reason"]
+    assert [m.entity_id for m in screener.screen("Kestrel Avionics (Shenzhen) Co., Ltd.", as_of)] == ["EL-3"]
+    # Elsewhere the place still names another party.
+    assert screener.screen("Kestrel Avionics (Thailand) Co., Ltd.", as_of) == []
