@@ -56,6 +56,7 @@ The score is symmetric: the pair is always scored in a canonical order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any, Iterator
 
 from rapidfuzz import fuzz
@@ -355,9 +356,23 @@ def acronyms(tokens: tuple[str, ...] | list[str], legal_initials: str, spelled: 
     return found
 
 
-def _written_core(name: NormalisedName) -> list[str]:
-    """The words of a name as written, stopwords and the legal form ending it left out."""
-    return [w for w in name.spelled[: len(name.spelled) - len(name.legal_initials)] if w not in STOPWORDS]
+def _written_core(name: NormalisedName, legal: bool = False) -> list[str]:
+    """The words of a name as written, stopwords and (unless ``legal``) the legal form ending
+    it left out."""
+    end = len(name.spelled) - (0 if legal else len(name.legal_initials))
+    return [w for w in name.spelled[:end] if w not in STOPWORDS]
+
+
+def _whole_name_spellings(words: list[str], name: NormalisedName) -> set[str]:
+    """More acronyms of a whole name that ends in a legal form: its words' initials with any
+    of the legal form's, in order ("CATL" / "Contemporary Amperex Technology Co., Limited"),
+    and for a name of two words, three letters with the legal form's first ("UMC" / "United
+    Microelectronics Corporation", "HAL" / "Hindustan Aeronautics Limited")."""
+    if len(words) < 2:
+        return set()
+    letters, legal = _initials(words), name.legal_initials
+    found = {letters + "".join(sub) for k in range(1, len(legal) + 1) for sub in combinations(legal, k)}
+    return {x for x in found if (len(words) == 2 and len(x) == 3) or ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
 
 
 def _written_acronym_runs(name: NormalisedName) -> Iterator[tuple[list[str], str]]:
@@ -447,13 +462,22 @@ def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set
     spellings = acronyms(words, b.legal_initials, b.spelled if whole else ())
     if not whole:
         spellings |= _written_run_spellings(words, b)
+        if len(words) == ACRONYM_MIN_WORDS and any(
+                not is_generic(tb[j]) for j in range(main_b) if j not in free_b):
+            # Three words left over beside a distinctive word both names share, spelled by
+            # A's one word left over: "BNP Paribas" / "Banque Nationale de Paris Paribas".
+            # Beside generic words only, three initials are chance: "ABC Holdings" / "Alpha
+            # Beta Capital Holdings", and among listed names any three letters and "Trading".
+            spellings.add(_initials(words))
+    elif b.legal_initials:
+        spellings |= _whole_name_spellings(words, b)
     for i in sorted(free_a):
         word = ta[i]
         if not word.isalpha():
             continue
         if word in spellings or word + a.legal_initials in spellings:
             kind = "acronym"
-        elif abbreviates(word, words):
+        elif abbreviates(word, words) or (whole and abbreviates(word, _written_core(b, legal=True))):
             kind = "abbreviation"
         else:
             continue

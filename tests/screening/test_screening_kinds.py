@@ -130,6 +130,13 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # A whole name of three words as its three initials, as the lists write dozens.
         ("HPE", "Hewlett Packard Enterprise", "hewlett packard enterprise~hpe (acronym)"),
         ("Parchin Chemical Factories", "PCF", "parchin chemical factory~pcf (acronym)"),
+        # Two words and the legal form's first letter; the legal form's letters skipped.
+        ("UMC", "United Microelectronics Corporation", "umc~united microelectronics (acronym)"),
+        ("CATL", "Contemporary Amperex Technology Co., Limited", "(acronym)"),
+        # Syllables of the words as written, the legal form's among them.
+        ("KEPCO", "Korea Electric Power Corporation", "(abbreviation)"),
+        # Three words left over beside a distinctive word in common.
+        ("BNP Paribas", "Banque Nationale de Paris Paribas", "bank national paris~bnp (acronym)"),
         # A city of registration written or not: one party ("Hangzhou" is no line of business).
         ("Hikvision Digital Technology Co., Ltd.", "Hangzhou Hikvision", "unmatched words: hangzhou, digital, technology"),
         # A transliteration's vowels are the transliterator's guess, not a spelling.
