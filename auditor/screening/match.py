@@ -72,7 +72,7 @@ from auditor.screening.normalize import (
     sector,
     token_weight,
 )
-from auditor.screening.tokens import token_similarity, vowel_skeleton
+from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
 from auditor.screening.vocabulary import LEGAL_FORMS, STOPWORDS
 
 # Threshold: the best F1 on the `tune` half of tests/screening/pairs.csv among 0.50, 0.55 …
@@ -648,11 +648,23 @@ def _transliterated_vowels(a: NormalisedName, b: NormalisedName, pair: TokenPair
     """True when one name is written in another script than the other and the word they
     share differs only in its vowels ("Роснано" / "Rusnano", "Росатом" / "Rasatom"): the
     vowels of a transliteration are the transliterator's guess (an unstressed Russian "о" is
-    said, and often spelt, "a"), not the writer's spelling, so this is no sound-alike."""
+    said, and often spelt, "a"), not the writer's spelling, so this is no sound-alike; nor
+    is one letter that renders a Russian h-sound (``_RENDERED_H``)."""
     if _non_latin(a.original) == _non_latin(b.original):
         return False
+    skeleton_a, skeleton_b = translit_skeleton(pair.a), translit_skeleton(pair.b)
+    if len(skeleton_a) == len(skeleton_b):
+        differ = [(x, y) for x, y in zip(skeleton_a, skeleton_b) if x != y]
+        if len(differ) == 1 and frozenset(differ[0]) in _RENDERED_H:
+            return True
     masked = vowel_skeleton(pair.a)
     return masked is not None and masked == vowel_skeleton(pair.b)
+
+
+# Russian has no "h": "г" stands for a foreign h ("Гидро" / "Hydro") and "х" is rendered h,
+# kh or, in brands, c or k ("Ростех" / "Rostec"); one such letter is a convention, not a
+# spelling ("Новатэк" / "Novatel" differ by another letter and stay apart).
+_RENDERED_H = frozenset({frozenset("gh"), frozenset("hk")})
 
 
 def _non_latin(text: str) -> bool:

@@ -141,6 +141,9 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Hikvision Digital Technology Co., Ltd.", "Hangzhou Hikvision", "unmatched words: hangzhou, digital, technology"),
         # A transliteration's vowels are the transliterator's guess, not a spelling.
         ("Роснано", "Rusnano", "rosnano~rusnano"),
+        # Or a letter of another convention in a longer word: Russian "г" for "h", "х" for "c".
+        ("Русгидро", "RusHydro", "rusgidro~rushydro"),
+        ("Ростех", "Rostec", "rostec~rosteh"),
         # One slip of the hand in a short one-word name: a letter left out, added or swapped.
         ("Sony Corp", "Sonny Corp", "sonny~sony"),
         ("Bosch GmbH", "Bosh GmbH", "bosch~bosh"),
