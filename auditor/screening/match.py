@@ -73,7 +73,7 @@ from auditor.screening.normalize import (
     token_weight,
 )
 from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
-from auditor.screening.vocabulary import LEGAL_FORMS, STOPWORDS
+from auditor.screening.vocabulary import DIRECTIONS, LEGAL_FORMS, STOPWORDS
 
 # Threshold: the best F1 on the `tune` half of tests/screening/pairs.csv among 0.50, 0.55 …
 # 0.95 (benchmarks/screening_quality.py --sweep), checked on the `holdout` half. In words:
@@ -130,6 +130,9 @@ class Comparison:
     # Places one name adds that the other party is located at (its country or address), so
     # they do not tell the two apart ("Sophgo Technologies (Singapore)" / a Singapore entry).
     located: tuple[str, ...] = ()
+    # The list gives no place for the listed party, so ``located`` are the query's places
+    # it may be at (screener.Screener.screen).
+    location_unknown: bool = False
 
     def explanation(self, first: str = "a", second: str = "b") -> dict[str, Any]:
         """The parts of the score as plain JSON-ready data, keys prefixed ``first_`` for the
@@ -186,7 +189,10 @@ class Comparison:
         if branch:
             parts.append(f"branch named ({'; '.join(branch)}): a branch is no separate legal person, "
                          "it counts only if both names name one")
-        if self.located:
+        if self.located and self.location_unknown:
+            parts.append(f"the list gives no location for the listed party: a place one name adds "
+                         f"({', '.join(self.located)}) does not tell them apart")
+        elif self.located:
             parts.append(f"the listed party is located at {', '.join(self.located)}: "
                          "the place does not tell them apart")
         if self.a.legal_forms or self.b.legal_forms:
@@ -606,6 +612,11 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     if distinctive and all(len(p.a) == 1 and p.a.isalpha() for p in distinctive) and (unmatched_a or unmatched_b):
         # "D-Central Technologies" / "D Company": a letter is no name, not even one in common.
         return f"only single letters in common ({' '.join(p.a for p in distinctive)}) and other words differ"
+    if distinctive and all(p.a.isdigit() for p in distinctive) and unmatched_a and unmatched_b:
+        # "FirstEnergy" / "Russia-1", "First Mining" / "No. 1 Mining Enterprise": a number
+        # tells apart parties that share a name; shared, with words on both sides that
+        # differ, it does not make one.
+        return f"only numbers in common ({' '.join(p.a for p in distinctive)}) and other words differ"
     if not distinctive:
         if not promoted:
             return "no distinctive word in common, only generic words"
@@ -616,6 +627,13 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         extra = sorted(t for t in unmatched_a + unmatched_b if sector(t) not in lines | {None})
         if extra:
             return f"a line of business only one name has ({' '.join(extra)})"
+        # Nor a place it does not name, unless the party is known to be there: "Industrial
+        # Bank of Korea" is not the "Industrial Bank" of Syria, nor "Bank of East Asia" the
+        # "North East Asia Bank".
+        elsewhere = sorted({t for t in unmatched_a if _named_place(t) and t not in known_b}
+                           | {t for t in unmatched_b if _named_place(t) and t not in known_a})
+        if elsewhere:
+            return f"a place only one name has ({' '.join(elsewhere)}), beside generic words only"
         return None
     if len(distinctive) == 1 and distinctive[0].kind == "word" and distinctive[0].similarity < 1.0:
         only = distinctive[0]
@@ -632,6 +650,12 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         if len(pairs) == 1 and only.similarity < BARE_WORD_MIN and not _slip(only.a, only.b):
             return f"one-word names need a near-exact match ({only.a}~{only.b})"
     return None
+
+
+def _named_place(token: str) -> bool:
+    """A place word that names a place: not a direction ("North", "Central"), which a
+    name's aliases add and drop ("Central Bank of Russia" / "Bank of Russia")."""
+    return is_place(token) and token not in DIRECTIONS
 
 
 def _slip(a: str, b: str) -> bool:

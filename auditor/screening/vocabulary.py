@@ -157,6 +157,7 @@ PLACE_WORDS: frozenset[str] = _words(
     """
 )
 GENERIC_WORDS = GENERIC_WORDS | PLACE_WORDS
+DIRECTIONS = frozenset("north south east west northern southern eastern western central pacific".split())
 
 # Words after which a Roman numeral "I", "V" or "X" is a number ("Fund V" / "Fund 5"), and
 # those after which a single letter tells one of a series of parties from the next ("Series
