@@ -378,7 +378,10 @@ def _whole_name_spellings(words: list[str], name: NormalisedName) -> set[str]:
         return set()
     letters, legal = _initials(words), name.legal_initials
     found = {letters + "".join(sub) for k in range(1, len(legal) + 1) for sub in combinations(legal, k)}
-    return {x for x in found if (len(words) == 2 and len(x) == 3) or ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+    found = {x for x in found if (len(words) == 2 and len(x) == 3) or ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+    if len(words) == 2:
+        found.add(letters)  # "GE" / "General Electric", "BP" / "British Petroleum"
+    return found
 
 
 def _written_acronym_runs(name: NormalisedName) -> Iterator[tuple[list[str], str]]:
@@ -475,7 +478,7 @@ def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set
             # Beside generic words only, three initials are chance: "ABC Holdings" / "Alpha
             # Beta Capital Holdings", and among listed names any three letters and "Trading".
             spellings.add(_initials(words))
-    elif b.legal_initials:
+    else:
         spellings |= _whole_name_spellings(words, b)
     for i in sorted(free_a):
         word = ta[i]

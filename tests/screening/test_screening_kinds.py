@@ -133,6 +133,7 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # Two words and the legal form's first letter; the legal form's letters skipped.
         ("UMC", "United Microelectronics Corporation", "umc~united microelectronics (acronym)"),
         ("CATL", "Contemporary Amperex Technology Co., Limited", "(acronym)"),
+        ("GE", "General Electric", "(acronym)"),  # two words, two letters: the lists give dozens
         # Syllables of the words as written, the legal form's among them.
         ("KEPCO", "Korea Electric Power Corporation", "(abbreviation)"),
         # Three words left over beside a distinctive word in common.
