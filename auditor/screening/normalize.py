@@ -461,7 +461,17 @@ def _split_camel_case(text: str) -> str:
         part = match.group(0)
         return " " + part if part.casefold() in _CAMEL_WORDS else part
 
-    return _CAMEL_PART_RE.sub(split, text)
+    def split_cyrillic(match: re.Match[str]) -> str:
+        part = match.group(0)
+        return " " + part if ascii_text(part).casefold() in _CAMEL_WORDS else part
+
+    text = _CAMEL_PART_RE.sub(split, text)
+    # Russian brands run words together too ("ФосАгро", "РусГидро"): the same words.
+    return _CAMEL_CYRILLIC_RE.sub(split_cyrillic, text) if _CYRILLIC_RE.search(text) else text
+
+
+_CAMEL_CYRILLIC_RE = re.compile("(?<=[а-яё])[А-ЯЁ][а-яё]+")
+_CYRILLIC_RE = re.compile("[А-ЯЁ]")
 
 
 def _branch_phrase(words: list[str]) -> tuple[list[str], list[str]]:

@@ -145,6 +145,8 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # Or a letter of another convention in a longer word: Russian "г" for "h", "х" for "c".
         ("Русгидро", "RusHydro", "rusgidro~rushydro"),
         ("Ростех", "Rostec", "rostec~rosteh"),
+        # A Russian brand's words run together are split as a Latin brand's are.
+        ("ФосАгро", "PhosAgro", "fos~phos"),
         # One slip of the hand in a short one-word name: a letter left out, added or swapped.
         ("Sony Corp", "Sonny Corp", "sonny~sony"),
         ("Bosch GmbH", "Bosh GmbH", "bosch~bosh"),
