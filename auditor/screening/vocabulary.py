@@ -317,7 +317,14 @@ _SYNONYM_LINES = """
     palestine: palestinian
     europe: european
     asia: asian
-    germany: german deutsche deutscher deutsches deutschen
+    germany: german deutsche deutscher deutsches deutschen deutschland
+    switzerland: schweiz
+    austria: osterreich oesterreich
+    spain: espana
+    netherlands: nederland
+    sweden: sverige
+    norway: norge
+    denmark: danmark
     france: french
     science: nauk nauki
     airline: avialinii aviakompaniya

@@ -70,6 +70,8 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("深圳大疆科技有限公司", "Shenzhen Dajiang Keji Youxian Gongsi", "dajiang"),
         ("ООО «Элемент Холдинг»", "Element Holding LLC", "element"),
         ("Mt. Everest Mining", "Mount Everest Mining", "mount"),
+        # A country as its own language names it.
+        ("Sberbank (Switzerland) AG", "Sberbank Schweiz AG", "switzerland"),
         # Generic words written in another language read as the English word.
         ("Banco Agricola del Norte S.A.", "Agricola del Norte Bank SA", "generic words matched (weak evidence): bank"),
         ("Minera Andina Ltda", "Andina Mining Ltd", "mining"),
