@@ -592,8 +592,12 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         token_similarity(x, y) for x in a.bracketed for y in b.bracketed
     ):
         return f"different words in brackets ({' '.join(a.bracketed)} / {' '.join(b.bracketed)})"
+    # A bracketed place that repeats a place both names have annotates, not a branch: "Korea
+    # Mining Development Trading Corporation (North Korea)" / "KOREA MINING DEVELOPMENT …".
+    shared_places = {w for p in pairs for w in (p.a, p.b) if is_place(w)}
     for name, unmatched, other, known in ((a, unmatched_a, b, known_b), (b, unmatched_b, a, known_a)):
-        branch = sorted(t for t in unmatched if is_place(t) and t in name.bracketed and t not in known)
+        branch = sorted(t for t in unmatched if is_place(t) and t in name.bracketed and t not in known
+                        and not any(t.endswith(s) for s in shared_places))
         if branch and not other.bracketed:
             return f"a place in brackets only one name has ({' '.join(branch)}): a branch or subsidiary"
         # A country or city ending a name the other lacks, after words the other lacks too
@@ -635,6 +639,7 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         # "North East Asia Bank".
         elsewhere = sorted({t for t in unmatched_a if _named_place(t) and t not in known_b}
                            | {t for t in unmatched_b if _named_place(t) and t not in known_a})
+        elsewhere = [t for t in elsewhere if not any(t.endswith(s) for s in shared_places)]
         if elsewhere:
             return f"a place only one name has ({' '.join(elsewhere)}), beside generic words only"
         return None

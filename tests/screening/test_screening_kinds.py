@@ -70,6 +70,9 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("深圳大疆科技有限公司", "Shenzhen Dajiang Keji Youxian Gongsi", "dajiang"),
         ("ООО «Элемент Холдинг»", "Element Holding LLC", "element"),
         ("Mt. Everest Mining", "Mount Everest Mining", "mount"),
+        # A bracketed place that repeats a place of the name annotates it.
+        ("Korea Mining Development Trading Corporation (North Korea)",
+         "KOREA MINING DEVELOPMENT TRADING CORPORATION", "korea"),
         # A country as its own language names it.
         ("Sberbank (Switzerland) AG", "Sberbank Schweiz AG", "switzerland"),
         # Generic words written in another language read as the English word.
