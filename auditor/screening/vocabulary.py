@@ -71,6 +71,7 @@ STOPWORDS: frozenset[str] = _words(
     """
     of the and for in on at to a an by with
     de del la las los el le les des du y e et und der die das von fuer para por con
+    zur zum fur
     al wa s fi ol lil ar ash az ul ud
     no nr www number
     """
@@ -326,7 +327,8 @@ _SYNONYM_LINES = """
     norway: norge
     denmark: danmark
     france: french
-    science: nauk nauki
+    science: nauk nauki wissenschaft wissenschaften
+    society: gesellschaft
     airline: avialinii aviakompaniya
     motor: motors
     line: lines

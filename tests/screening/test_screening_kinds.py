@@ -73,6 +73,8 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # A bracketed place that repeats a place of the name annotates it.
         ("Korea Mining Development Trading Corporation (North Korea)",
          "KOREA MINING DEVELOPMENT TRADING CORPORATION", "korea"),
+        # German business words read as the English ones.
+        ("Fraunhofer-Gesellschaft", "Fraunhofer Society", "society"),
         # A country as its own language names it.
         ("Sberbank (Switzerland) AG", "Sberbank Schweiz AG", "switzerland"),
         # Generic words written in another language read as the English word.
