@@ -428,7 +428,7 @@ def _country_codes(text: str) -> str:
             country = country_name(code)
             if country:
                 text = f"{text[:match.start()]} ({country})"
-    return text.translate(_BRACKETS)
+    return text.translate(_BRACKETS) if "[" in text or "{" in text else text
 
 
 @lru_cache(maxsize=None)
