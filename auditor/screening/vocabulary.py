@@ -155,6 +155,11 @@ PLACE_WORDS: frozenset[str] = _words(
     dhaka bangkok hanoi jakarta manila kuala lumpur taipei hsinchu tokyo osaka seoul almaty
     tashkent baku tbilisi yerevan novosibirsk vladivostok texas delaware nevada california
     florida newyork ontario quebec vancouver toronto sydney melbourne
+    alabama alaska arizona arkansas colorado connecticut hawaii idaho illinois indiana iowa
+    kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi
+    missouri montana nebraska ohio oklahoma oregon pennsylvania tennessee utah vermont
+    virginia washington wisconsin wyoming newjersey newmexico newhampshire rhodeisland
+    northcarolina southcarolina northdakota southdakota westvirginia
     """
 )
 GENERIC_WORDS = GENERIC_WORDS | PLACE_WORDS
@@ -179,6 +184,9 @@ PHRASES: dict[str, str] = {
     "united kingdom": "uk", "great britain": "uk", "u k": "uk",
     "united arab emirates": "uae", "u a e": "uae",
     "hong kong": "hongkong", "new york": "newyork", "n y": "newyork", "ny": "newyork", "abu dhabi": "abudhabi",
+    "new jersey": "newjersey", "new mexico": "newmexico", "new hampshire": "newhampshire",
+    "rhode island": "rhodeisland", "north carolina": "northcarolina", "south carolina": "southcarolina",
+    "north dakota": "northdakota", "south dakota": "southdakota", "west virginia": "westvirginia",
     "south korea": "korea", "republic korea": "korea", "republic of korea": "korea",
     "democratic peoples republic of korea": "northkorea", "dprk": "northkorea",
     "north korea": "northkorea", "peoples republic of china": "china", "prc": "china",
