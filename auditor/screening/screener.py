@@ -1007,7 +1007,7 @@ def compare_located(query: NormalisedName, listed: NormalisedName, located: froz
     places = frozenset(t for t in query.tokens + query.bracketed if is_place(t))
     if located & places:
         return compare_normalised(query, listed, located)
-    if places and not located:
+    if places and not located and comparison.penalty:  # a place only ever vetoes: nothing else to undo
         anywhere = compare_normalised(query, listed, places)
         if anywhere.score > comparison.score and not anywhere.promoted:
             return replace(anywhere, location_unknown=True)
