@@ -193,7 +193,7 @@ class Comparison:
             parts.append(f"the list gives no location for the listed party: a place one name adds "
                          f"({', '.join(self.located)}) does not tell them apart")
         elif self.located:
-            parts.append(f"the listed party is located at {', '.join(self.located)}: "
+            parts.append(f"the listed party is located there ({', '.join(self.located)}): "
                          "the place does not tell them apart")
         if self.a.legal_forms or self.b.legal_forms:
             parts.append("legal forms ignored")

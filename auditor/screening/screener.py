@@ -65,13 +65,14 @@ from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
     GENERIC_WEIGHT,
     NormalisedName,
+    country_name,
     is_generic,
     is_place,
     normalise_name,
     token_weight,
 )
 from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
-from auditor.screening.vocabulary import GENERIC_WORDS, LEGAL_FORMS, STOPWORDS, TRAILING_LEGAL_FORMS
+from auditor.screening.vocabulary import GENERIC_WORDS, LEGAL_FORMS, PLACES_IN, STOPWORDS, TRAILING_LEGAL_FORMS
 
 # Queries with more generic words than this look up all-generic names by their rarest
 # words only (2**12 subsets is the most we enumerate).
@@ -1005,6 +1006,11 @@ def compare_located(query: NormalisedName, listed: NormalisedName, located: froz
     if comparison.score <= VETO_CAP - 1e-9:
         return comparison  # nothing a place vetoed
     places = frozenset(t for t in query.tokens + query.bracketed if is_place(t))
+    if located and not any(is_place(t) and t not in located for t in listed.tokens):
+        # A party in a country is, as far as a name can tell, in each of its cities ("Sophgo
+        # (Beijing)" / the Entity List's Sophgo, located "CN"); not when the listed name
+        # names a city of its own ("Qingdao Sophgo").
+        located = located.union(*(PLACES_IN.get(place, ()) for place in located))
     if located & places:
         return compare_normalised(query, listed, located)
     if places and not located and comparison.penalty:  # a place only ever vetoes: nothing else to undo
@@ -1025,18 +1031,10 @@ def located_places(entry: ListEntry) -> frozenset[str]:
     places: set[str] = set()
     for part in map(str.strip, parts):
         if len(part) == 2 and part.isalpha():
-            part = _country_name(part.upper())
+            part = country_name(part)
         if part:
             places.update(t for t in normalise_name(part).tokens if is_place(t))
     return frozenset(places)
-
-
-@lru_cache(maxsize=None)
-def _country_name(code: str) -> str:
-    import pycountry  # a dependency; imported here as only located_places needs it
-
-    country = pycountry.countries.get(alpha_2=code)
-    return (getattr(country, "common_name", None) or country.name) if country else ""
 
 
 # Listed vessels and aircraft: named by their name alone, often an ordinary word.

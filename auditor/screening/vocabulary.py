@@ -163,6 +163,25 @@ PLACE_WORDS: frozenset[str] = _words(
     """
 )
 GENERIC_WORDS = GENERIC_WORDS | PLACE_WORDS
+
+# The cities and provinces of PLACE_WORDS by the country they are in: a party listed as
+# located in a country is located in each of them as far as a name can tell ("Sophgo
+# (Beijing)" / the Entity List's Chinese Sophgo, located "CN").
+PLACES_IN: dict[str, frozenset[str]] = {
+    country: frozenset(places.split())
+    for country, places in {
+        "china": """beijing shanghai shenzhen guangzhou hangzhou tianjin wuhan chengdu xian nanjing
+            chongqing dalian qingdao suzhou harbin changsha zhengzhou jinan xiamen zhuhai dongguan
+            hefei shenyang wuxi ningbo fuzhou kunming guangdong jiangsu zhejiang sichuan shandong
+            jiangxi shaanxi hubei hunan henan hebei fujian anhui liaoning""",
+        "russia": "moscow petersburg novosibirsk vladivostok",
+        "iran": "tehran",
+        "northkorea": "pyongyang",
+        "syria": "damascus",
+        "uae": "dubai sharjah abudhabi dhabi",
+        "us": "texas delaware nevada california florida newyork",
+    }.items()
+}
 DIRECTIONS = frozenset("north south east west northern southern eastern western central pacific".split())
 
 # Words after which a Roman numeral "I", "V" or "X" is a number ("Fund V" / "Fund 5"), and

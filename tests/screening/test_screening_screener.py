@@ -281,7 +281,7 @@ def test_a_place_the_listed_party_is_located_at_does_not_veto_its_match() -> Non
     as_of = date(2026, 1, 1)
     found = screener.screen("Sophgo Technologies Ltd. (Singapore)", as_of)
     assert [m.entity_id for m in found] == ["EL-1"]
-    assert "located at singapore" in found[0].explanation["reason"]
+    assert "located there (singapore)" in found[0].explanation["reason"]
     assert [m.entity_id for m in screener.screen("Kestrel Avionics (Shenzhen) Co., Ltd.", as_of)] == ["EL-3"]
     # Elsewhere the place still names another party.
     assert screener.screen("Kestrel Avionics (Thailand) Co., Ltd.", as_of) == []

@@ -58,3 +58,12 @@ def test_a_place_added_to_a_party_the_list_does_not_locate_is_no_other_party(scr
 def test_legal_forms_and_words_that_look_like_country_codes_stay_what_they_are(name: str) -> None:
     # "KG" is Kyrgyzstan's code and "AB" Abkhazia's; a bare code counts only after a legal form.
     assert not {"kyrgyzstan", "china"} & set(normalise_name(name).tokens)
+
+
+def test_a_city_of_the_country_a_party_is_listed_in_is_no_other_party(screener: Screener) -> None:
+    # The Entity List's Sophgo is located "CN"; Beijing is in China. "Qingdao Sophgo" names a
+    # city of its own, which Beijing is not.
+    matched = {m.matched_name: m for m in screener.screen("Sophgo (Beijing)", AS_OF)}
+    assert "Sophgo Technologies Ltd." in matched
+    assert "located there (beijing)" in matched["Sophgo Technologies Ltd."].explanation["reason"]
+    assert "Qingdao Sophgo" not in matched
