@@ -147,19 +147,19 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
                 more = len(found) - len(matches)
                 click.echo(f"{shown}: {more:,} more match{'es' if more != 1 else ''} at or above {threshold:.2f}; "
                            f"use --limit {len(found)} to see all {len(found):,}")
-    if not as_json:
-        for r in rejected_rows:  # in the output itself, not only among the warnings
-            click.echo(f"{r['file']}:{r['line']}: NOT SCREENED: {r['reason']}")
-        for reason in incomplete:
-            click.echo(f"INCOMPLETE: {reason}")
     if as_json:
         # One document: the screening's status, the rows of --file that were not screened
         # (file, line, reason) and the counts that account for every row, beside the results.
         doc = {"as_of": as_of.isoformat(), "status": "incomplete" if incomplete else "complete",
                "incomplete_reasons": incomplete, "inputs": inputs, "results": out, "rejected_rows": rejected_rows}
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True))
-    for reason in incomplete:
-        click.echo(f"auditor: INCOMPLETE: {reason}", err=True)
+        for reason in incomplete:  # and on stderr, as `audit` says it
+            click.echo(f"auditor: INCOMPLETE: {reason}", err=True)
+    else:
+        for r in rejected_rows:  # in the output itself, not only among the warnings
+            click.echo(f"{r['file']}:{r['line']}: NOT SCREENED: {r['reason']}")
+        for reason in incomplete:
+            click.echo(f"INCOMPLETE: {reason}")
     # As `audit`: an incomplete screening exits 3 before a match's 1; it is never "clean".
     sys.exit(INCOMPLETE if incomplete else FINDINGS if any_match else CLEAN)
 
