@@ -56,6 +56,7 @@ The score is symmetric: the pair is always scored in a canonical order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any, Iterator
 
 from rapidfuzz import fuzz
@@ -71,8 +72,8 @@ from auditor.screening.normalize import (
     sector,
     token_weight,
 )
-from auditor.screening.tokens import token_similarity, vowel_skeleton
-from auditor.screening.vocabulary import LEGAL_FORMS, STOPWORDS
+from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
+from auditor.screening.vocabulary import DIRECTIONS, LEGAL_FORMS, STOPWORDS
 
 # Threshold: the best F1 on the `tune` half of tests/screening/pairs.csv among 0.50, 0.55 …
 # 0.95 (benchmarks/screening_quality.py --sweep), checked on the `holdout` half. In words:
@@ -129,6 +130,9 @@ class Comparison:
     # Places one name adds that the other party is located at (its country or address), so
     # they do not tell the two apart ("Sophgo Technologies (Singapore)" / a Singapore entry).
     located: tuple[str, ...] = ()
+    # The list gives no place for the listed party, so ``located`` are the query's places
+    # it may be at (screener.Screener.screen).
+    location_unknown: bool = False
 
     def explanation(self, first: str = "a", second: str = "b") -> dict[str, Any]:
         """The parts of the score as plain JSON-ready data, keys prefixed ``first_`` for the
@@ -185,7 +189,10 @@ class Comparison:
         if branch:
             parts.append(f"branch named ({'; '.join(branch)}): a branch is no separate legal person, "
                          "it counts only if both names name one")
-        if self.located:
+        if self.located and self.location_unknown:
+            parts.append(f"the list gives no location for the listed party: a place one name adds "
+                         f"({', '.join(self.located)}) does not tell them apart")
+        elif self.located:
             parts.append(f"the listed party is located at {', '.join(self.located)}: "
                          "the place does not tell them apart")
         if self.a.legal_forms or self.b.legal_forms:
@@ -355,9 +362,26 @@ def acronyms(tokens: tuple[str, ...] | list[str], legal_initials: str, spelled: 
     return found
 
 
-def _written_core(name: NormalisedName) -> list[str]:
-    """The words of a name as written, stopwords and the legal form ending it left out."""
-    return [w for w in name.spelled[: len(name.spelled) - len(name.legal_initials)] if w not in STOPWORDS]
+def _written_core(name: NormalisedName, legal: bool = False) -> list[str]:
+    """The words of a name as written, stopwords and (unless ``legal``) the legal form ending
+    it left out."""
+    end = len(name.spelled) - (0 if legal else len(name.legal_initials))
+    return [w for w in name.spelled[:end] if w not in STOPWORDS]
+
+
+def _whole_name_spellings(words: list[str], name: NormalisedName) -> set[str]:
+    """More acronyms of a whole name that ends in a legal form: its words' initials with any
+    of the legal form's, in order ("CATL" / "Contemporary Amperex Technology Co., Limited"),
+    and for a name of two words, three letters with the legal form's first ("UMC" / "United
+    Microelectronics Corporation", "HAL" / "Hindustan Aeronautics Limited")."""
+    if len(words) < 2:
+        return set()
+    letters, legal = _initials(words), name.legal_initials
+    found = {letters + "".join(sub) for k in range(1, len(legal) + 1) for sub in combinations(legal, k)}
+    found = {x for x in found if (len(words) == 2 and len(x) == 3) or ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+    if len(words) == 2:
+        found.add(letters)  # "GE" / "General Electric", "BP" / "British Petroleum"
+    return found
 
 
 def _written_acronym_runs(name: NormalisedName) -> Iterator[tuple[list[str], str]]:
@@ -447,13 +471,22 @@ def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set
     spellings = acronyms(words, b.legal_initials, b.spelled if whole else ())
     if not whole:
         spellings |= _written_run_spellings(words, b)
+        if len(words) == ACRONYM_MIN_WORDS and any(
+                not is_generic(tb[j]) for j in range(main_b) if j not in free_b):
+            # Three words left over beside a distinctive word both names share, spelled by
+            # A's one word left over: "BNP Paribas" / "Banque Nationale de Paris Paribas".
+            # Beside generic words only, three initials are chance: "ABC Holdings" / "Alpha
+            # Beta Capital Holdings", and among listed names any three letters and "Trading".
+            spellings.add(_initials(words))
+    else:
+        spellings |= _whole_name_spellings(words, b)
     for i in sorted(free_a):
         word = ta[i]
         if not word.isalpha():
             continue
         if word in spellings or word + a.legal_initials in spellings:
             kind = "acronym"
-        elif abbreviates(word, words):
+        elif abbreviates(word, words) or (whole and abbreviates(word, _written_core(b, legal=True))):
             kind = "abbreviation"
         else:
             continue
@@ -559,8 +592,12 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         token_similarity(x, y) for x in a.bracketed for y in b.bracketed
     ):
         return f"different words in brackets ({' '.join(a.bracketed)} / {' '.join(b.bracketed)})"
+    # A bracketed place that repeats a place both names have annotates, not a branch: "Korea
+    # Mining Development Trading Corporation (North Korea)" / "KOREA MINING DEVELOPMENT …".
+    shared_places = {w for p in pairs for w in (p.a, p.b) if is_place(w)}
     for name, unmatched, other, known in ((a, unmatched_a, b, known_b), (b, unmatched_b, a, known_a)):
-        branch = sorted(t for t in unmatched if is_place(t) and t in name.bracketed and t not in known)
+        branch = sorted(t for t in unmatched if is_place(t) and t in name.bracketed and t not in known
+                        and not any(t.endswith(s) for s in shared_places))
         if branch and not other.bracketed:
             return f"a place in brackets only one name has ({' '.join(branch)}): a branch or subsidiary"
         # A country or city ending a name the other lacks, after words the other lacks too
@@ -582,6 +619,11 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     if distinctive and all(len(p.a) == 1 and p.a.isalpha() for p in distinctive) and (unmatched_a or unmatched_b):
         # "D-Central Technologies" / "D Company": a letter is no name, not even one in common.
         return f"only single letters in common ({' '.join(p.a for p in distinctive)}) and other words differ"
+    if distinctive and all(p.a.isdigit() for p in distinctive) and unmatched_a and unmatched_b:
+        # "FirstEnergy" / "Russia-1", "First Mining" / "No. 1 Mining Enterprise": a number
+        # tells apart parties that share a name; shared, with words on both sides that
+        # differ, it does not make one.
+        return f"only numbers in common ({' '.join(p.a for p in distinctive)}) and other words differ"
     if not distinctive:
         if not promoted:
             return "no distinctive word in common, only generic words"
@@ -592,6 +634,14 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         extra = sorted(t for t in unmatched_a + unmatched_b if sector(t) not in lines | {None})
         if extra:
             return f"a line of business only one name has ({' '.join(extra)})"
+        # Nor a place it does not name, unless the party is known to be there: "Industrial
+        # Bank of Korea" is not the "Industrial Bank" of Syria, nor "Bank of East Asia" the
+        # "North East Asia Bank".
+        elsewhere = sorted({t for t in unmatched_a if _named_place(t) and t not in known_b}
+                           | {t for t in unmatched_b if _named_place(t) and t not in known_a})
+        elsewhere = [t for t in elsewhere if not any(t.endswith(s) for s in shared_places)]
+        if elsewhere:
+            return f"a place only one name has ({' '.join(elsewhere)}), beside generic words only"
         return None
     if len(distinctive) == 1 and distinctive[0].kind == "word" and distinctive[0].similarity < 1.0:
         only = distinctive[0]
@@ -610,6 +660,12 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     return None
 
 
+def _named_place(token: str) -> bool:
+    """A place word that names a place: not a direction ("North", "Central"), which a
+    name's aliases add and drop ("Central Bank of Russia" / "Bank of Russia")."""
+    return is_place(token) and token not in DIRECTIONS
+
+
 def _slip(a: str, b: str) -> bool:
     """True if one word is the other with one letter left out, added or swapped with its
     neighbour ("Sony" / "Sonny", "Bosch" / "Bosh", "Nvidia" / "Nvidai"): the typing errors
@@ -624,11 +680,23 @@ def _transliterated_vowels(a: NormalisedName, b: NormalisedName, pair: TokenPair
     """True when one name is written in another script than the other and the word they
     share differs only in its vowels ("Роснано" / "Rusnano", "Росатом" / "Rasatom"): the
     vowels of a transliteration are the transliterator's guess (an unstressed Russian "о" is
-    said, and often spelt, "a"), not the writer's spelling, so this is no sound-alike."""
+    said, and often spelt, "a"), not the writer's spelling, so this is no sound-alike; nor
+    is one letter that renders a Russian h-sound (``_RENDERED_H``)."""
     if _non_latin(a.original) == _non_latin(b.original):
         return False
+    skeleton_a, skeleton_b = translit_skeleton(pair.a), translit_skeleton(pair.b)
+    if len(skeleton_a) == len(skeleton_b):
+        differ = [(x, y) for x, y in zip(skeleton_a, skeleton_b) if x != y]
+        if len(differ) == 1 and frozenset(differ[0]) in _RENDERED_H:
+            return True
     masked = vowel_skeleton(pair.a)
     return masked is not None and masked == vowel_skeleton(pair.b)
+
+
+# Russian has no "h": "г" stands for a foreign h ("Гидро" / "Hydro") and "х" is rendered h,
+# kh or, in brands, c or k ("Ростех" / "Rostec"); one such letter is a convention, not a
+# spelling ("Новатэк" / "Novatel" differ by another letter and stay apart).
+_RENDERED_H = frozenset({frozenset("gh"), frozenset("hk")})
 
 
 def _non_latin(text: str) -> bool:

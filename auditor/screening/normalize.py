@@ -404,10 +404,46 @@ def _drop_redundant_parentheses(text: str) -> str:
     return _PARENTHESES_RE.sub(replace, text)
 
 
+# A country written as its ISO code after a name, as vendor masters and ERP exports do:
+# "Huawei Technologies Co., Ltd. [CN]", "Inspur Group - CN", "… Co Ltd CN" (after a legal
+# form only: "Sony CN" may be a name). Square and curly brackets are read as parentheses.
+_COUNTRY_CODE_RE = re.compile(r"[\[({]\s*([a-z]{2})\s*[\])}]\s*$|\s[-–—/|,]\s*([a-z]{2})\s*$|\s([a-z]{2})\s*$")
+# Legal forms of two letters that are also country codes, ending names of their countries.
+_TWO_LETTER_FORMS = frozenset("kg ag sa ab as se nv bv oy ad dd sl pt ks ug kk ek".split())
+_BRACKETS = str.maketrans("[]{}", "()()")
+
+
+def _country_codes(text: str) -> str:
+    """``text`` (casefolded) with a country code ending it written as the country, in
+    parentheses, and other square or curly brackets as parentheses."""
+    match = _COUNTRY_CODE_RE.search(text)
+    if match:
+        code = next(g for g in match.groups() if g)
+        bare = match.group(3) is not None
+        before = text[: match.start()].split()
+        # A bare code only after a legal form, and never a code that is a legal form itself
+        # ("GmbH & Co. KG" is no Kyrgyzstan, "Atlas Copco AB" no Abkhazia).
+        if code not in _TWO_LETTER_FORMS and code not in LEGAL_FORMS and code not in TRAILING_LEGAL_FORMS and (
+                not bare or (before and before[-1].strip(".,") in LEGAL_FORMS)):
+            country = country_name(code)
+            if country:
+                text = f"{text[:match.start()]} ({country})"
+    return text.translate(_BRACKETS) if "[" in text or "{" in text else text
+
+
+@lru_cache(maxsize=None)
+def country_name(code: str) -> str:
+    """The common name of the country with ISO 3166 alpha-2 ``code`` ("" if none), casefolded."""
+    import pycountry  # a dependency; imported here as few names need it
+
+    country = pycountry.countries.get(alpha_2=code.upper())
+    return ((getattr(country, "common_name", None) or country.name) if country else "").casefold()
+
+
 def _prepared(text: str) -> str:
-    """Casefolded, a web address read as its domain, letters around "&" joined, and
-    parentheses that repeat the name dropped."""
-    text = text.casefold()
+    """Casefolded, a web address read as its domain, letters around "&" joined, a country
+    code ending the name read as the country, and parentheses that repeat the name dropped."""
+    text = _country_codes(text.casefold())
     if "www." in text:  # (what _WEB_RE needs: most names have none, and it scans them all)
         text = _WEB_RE.sub(r"\1", text)  # a web address names its domain
     if "&" in text:
@@ -425,7 +461,17 @@ def _split_camel_case(text: str) -> str:
         part = match.group(0)
         return " " + part if part.casefold() in _CAMEL_WORDS else part
 
-    return _CAMEL_PART_RE.sub(split, text)
+    def split_cyrillic(match: re.Match[str]) -> str:
+        part = match.group(0)
+        return " " + part if ascii_text(part).casefold() in _CAMEL_WORDS else part
+
+    text = _CAMEL_PART_RE.sub(split, text)
+    # Russian brands run words together too ("ФосАгро", "РусГидро"): the same words.
+    return _CAMEL_CYRILLIC_RE.sub(split_cyrillic, text) if _CYRILLIC_RE.search(text) else text
+
+
+_CAMEL_CYRILLIC_RE = re.compile("(?<=[а-яё])[А-ЯЁ][а-яё]+")
+_CYRILLIC_RE = re.compile("[А-ЯЁ]")
 
 
 def _branch_phrase(words: list[str]) -> tuple[list[str], list[str]]:
@@ -515,11 +561,14 @@ def normalise_name(name: str) -> NormalisedName:
             (words if is_generic(word) or word.isdigit() else qualifiers).append(word)
     if not words:
         # A name made only of legal forms, stopwords or a parenthesised alias ("Limited",
-        # "The Company", "(FSB)") is still a name: compare what there is.
-        words = qualifiers or legal or _latin_tokens(text)
+        # "The Company", "(FSB)") is still a name: compare what there is, all its words as
+        # written, not as the form they stand for: "Ltd." is no "LLC", nor the registration
+        # "YK-AND" (read "yk", the Japanese form, and "and") "Inc", nor "LLC NR-DEL" "LLC".
+        as_written = list(spelled)
+        words = qualifiers or (as_written if legal else []) or legal or _latin_tokens(text)
         if words is qualifiers:
             qualifiers = []
-        elif words is legal:
+        elif words is as_written:
             legal = []
     return NormalisedName(name, tuple(words), tuple(legal), tuple(qualifiers), tuple(bracketed),
                           tuple(spelled), legal_initials)

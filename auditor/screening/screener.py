@@ -71,7 +71,7 @@ from auditor.screening.normalize import (
     token_weight,
 )
 from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
-from auditor.screening.vocabulary import GENERIC_WORDS
+from auditor.screening.vocabulary import GENERIC_WORDS, LEGAL_FORMS, STOPWORDS, TRAILING_LEGAL_FORMS
 
 # Queries with more generic words than this look up all-generic names by their rarest
 # words only (2**12 subsets is the most we enumerate).
@@ -876,7 +876,10 @@ class Screener:
         alias scores at least ``threshold`` against ``name``: best first, then by entity id
         and list name. One match per listed party, through its best-scoring name."""
         query = normalise_name(name)
-        if query.is_empty:
+        if query.is_empty or all(_legal_word(t) for t in query.tokens):
+            # Nothing names a party: a stray "Ltd." or "Co., Ltd." cell of a vendor master
+            # would otherwise meet listed names that are as short ("LKCK", an aircraft's
+            # "YK-AND").
             return []
         # One match per listed party: the same (list, entity id) can arrive twice, e.g. an SDN
         # entry from the CSL's SDN section and from OFAC's own sdn.csv.
@@ -908,11 +911,7 @@ class Screener:
                 else:
                     comparison = replace(comparison, b=listed)
             if query_places and comparison.score > VETO_CAP - 1e-9:
-                # A place the query adds does not name another party where the listed party is
-                # located ("Sophgo Technologies Ltd. (Singapore)" / its Singapore entry).
-                located = self._located(entry_index)
-                if located & query_places:
-                    comparison = compare_normalised(query, self._norm(record_id), located)
+                comparison = compare_located(query, self._norm(record_id), self._located(entry_index), comparison)
             if comparison.score >= threshold and (_by_chance(comparison) or craft_by_chance(comparison, entry)):
                 continue
             if comparison.score >= threshold and comparison.score > best.get(party, (-1.0,))[0]:
@@ -989,6 +988,34 @@ def _by_chance(comparison: Comparison) -> bool:
     name ("Kraken" / "Krakern Limited", "Vistra" / "Vista": ``match.slip_alone``; among so
     many listed names one is a letter away from almost any short word)."""
     return _initials_by_chance(comparison) or slip_alone(comparison)
+
+
+def compare_located(query: NormalisedName, listed: NormalisedName, located: frozenset[str],
+                    comparison: Comparison | None = None) -> Comparison:
+    """The comparison of a query with a listed name, knowing where the listed party is
+    (``located_places``; ``comparison``: the one made without, if at hand).
+
+    A place the query adds does not name another party where the listed party is located
+    ("Sophgo Technologies Ltd. (Singapore)" / its Singapore entry), nor where the list does
+    not say where it is ("Bank Mellat (Iran)" / the SDN's BANK MELLAT, an entry without an
+    address): nothing says the place is elsewhere. Not for a name of generic words only,
+    which a place makes another party ("Industrial Bank of Korea" / "INDUSTRIAL BANK")."""
+    if comparison is None:
+        comparison = compare_normalised(query, listed)
+    if comparison.score <= VETO_CAP - 1e-9:
+        return comparison  # nothing a place vetoed
+    places = frozenset(t for t in query.tokens + query.bracketed if is_place(t))
+    if located & places:
+        return compare_normalised(query, listed, located)
+    if places and not located:
+        anywhere = compare_normalised(query, listed, places)
+        if anywhere.score > comparison.score and not anywhere.promoted:
+            return replace(anywhere, location_unknown=True)
+    return comparison
+
+
+def _legal_word(token: str) -> bool:
+    return token in LEGAL_FORMS or token in TRAILING_LEGAL_FORMS or token in STOPWORDS
 
 
 def located_places(entry: ListEntry) -> frozenset[str]:

@@ -71,6 +71,7 @@ STOPWORDS: frozenset[str] = _words(
     """
     of the and for in on at to a an by with
     de del la las los el le les des du y e et und der die das von fuer para por con
+    zur zum fur
     al wa s fi ol lil ar ash az ul ud
     no nr www number
     """
@@ -157,6 +158,7 @@ PLACE_WORDS: frozenset[str] = _words(
     """
 )
 GENERIC_WORDS = GENERIC_WORDS | PLACE_WORDS
+DIRECTIONS = frozenset("north south east west northern southern eastern western central pacific".split())
 
 # Words after which a Roman numeral "I", "V" or "X" is a number ("Fund V" / "Fund 5"), and
 # those after which a single letter tells one of a series of parties from the next ("Series
@@ -316,9 +318,17 @@ _SYNONYM_LINES = """
     palestine: palestinian
     europe: european
     asia: asian
-    germany: german deutsche deutscher deutsches deutschen
+    germany: german deutsche deutscher deutsches deutschen deutschland
+    switzerland: schweiz
+    austria: osterreich oesterreich
+    spain: espana
+    netherlands: nederland
+    sweden: sverige
+    norway: norge
+    denmark: danmark
     france: french
-    science: nauk nauki
+    science: nauk nauki wissenschaft wissenschaften
+    society: gesellschaft
     airline: avialinii aviakompaniya
     motor: motors
     line: lines

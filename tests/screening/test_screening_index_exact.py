@@ -91,8 +91,9 @@ def test_every_match_is_the_comparison_with_its_listed_name(screener: Screener) 
         matches = screener.screen(name, AS_OF)
         shared += len(matches) - len({m.matched_name for m in matches})  # one comparison, two parties
         for match in matches:
-            comparison = compare_normalised(query, normalise_name(match.matched_name),
-                                            screener_module.located_places(match.entry))
+            assert match.entry is not None
+            comparison = screener_module.compare_located(query, normalise_name(match.matched_name),
+                                                         screener_module.located_places(match.entry))
             assert match.score == comparison.score, (name, match.matched_name)
             expected = {"query": name, "matched_name": match.matched_name,
                         **comparison.explanation("query", "candidate"), "threshold": DEFAULT_THRESHOLD}

@@ -70,6 +70,13 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("深圳大疆科技有限公司", "Shenzhen Dajiang Keji Youxian Gongsi", "dajiang"),
         ("ООО «Элемент Холдинг»", "Element Holding LLC", "element"),
         ("Mt. Everest Mining", "Mount Everest Mining", "mount"),
+        # A bracketed place that repeats a place of the name annotates it.
+        ("Korea Mining Development Trading Corporation (North Korea)",
+         "KOREA MINING DEVELOPMENT TRADING CORPORATION", "korea"),
+        # German business words read as the English ones.
+        ("Fraunhofer-Gesellschaft", "Fraunhofer Society", "society"),
+        # A country as its own language names it.
+        ("Sberbank (Switzerland) AG", "Sberbank Schweiz AG", "switzerland"),
         # Generic words written in another language read as the English word.
         ("Banco Agricola del Norte S.A.", "Agricola del Norte Bank SA", "generic words matched (weak evidence): bank"),
         ("Minera Andina Ltda", "Andina Mining Ltd", "mining"),
@@ -130,10 +137,23 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # A whole name of three words as its three initials, as the lists write dozens.
         ("HPE", "Hewlett Packard Enterprise", "hewlett packard enterprise~hpe (acronym)"),
         ("Parchin Chemical Factories", "PCF", "parchin chemical factory~pcf (acronym)"),
+        # Two words and the legal form's first letter; the legal form's letters skipped.
+        ("UMC", "United Microelectronics Corporation", "umc~united microelectronics (acronym)"),
+        ("CATL", "Contemporary Amperex Technology Co., Limited", "(acronym)"),
+        ("GE", "General Electric", "(acronym)"),  # two words, two letters: the lists give dozens
+        # Syllables of the words as written, the legal form's among them.
+        ("KEPCO", "Korea Electric Power Corporation", "(abbreviation)"),
+        # Three words left over beside a distinctive word in common.
+        ("BNP Paribas", "Banque Nationale de Paris Paribas", "bank national paris~bnp (acronym)"),
         # A city of registration written or not: one party ("Hangzhou" is no line of business).
         ("Hikvision Digital Technology Co., Ltd.", "Hangzhou Hikvision", "unmatched words: hangzhou, digital, technology"),
         # A transliteration's vowels are the transliterator's guess, not a spelling.
         ("Роснано", "Rusnano", "rosnano~rusnano"),
+        # Or a letter of another convention in a longer word: Russian "г" for "h", "х" for "c".
+        ("Русгидро", "RusHydro", "rusgidro~rushydro"),
+        ("Ростех", "Rostec", "rostec~rosteh"),
+        # A Russian brand's words run together are split as a Latin brand's are.
+        ("ФосАгро", "PhosAgro", "fos~phos"),
         # One slip of the hand in a short one-word name: a letter left out, added or swapped.
         ("Sony Corp", "Sonny Corp", "sonny~sony"),
         ("Bosch GmbH", "Bosh GmbH", "bosch~bosh"),

@@ -1,0 +1,58 @@
+"""Names as a new user's vendor master writes them, screened against the shared lists.
+
+Found by trying the product as a compliance officer would (2026-12-02): a stray legal form,
+a country code after the name, a bank named for its country, a brand that starts with
+"First" — each gave a wrong answer before."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from auditor.screening import Screener
+from auditor.screening.normalize import normalise_name
+
+AS_OF = date(2026, 6, 1)
+
+
+@pytest.mark.parametrize("name", ["LLC", "Ltd.", "Inc", "Co., Ltd.", "The Company"])
+def test_a_name_that_is_only_a_legal_form_matches_nothing(screener: Screener, name: str) -> None:
+    # It met the SDN's aircraft "YK-AND" ("yk", a Japanese legal form) and "LLC NR-DEL" at 1.00.
+    assert screener.screen(name, AS_OF) == []
+
+
+@pytest.mark.parametrize("name", [
+    "FirstEnergy Corp.",  # "first" is 1, and so is "RUSSIA-1"
+    "One Gas Inc",
+    "First Abu Dhabi Bank",  # / FIRST CREDIT BANK
+    "Industrial Bank of Korea",  # / INDUSTRIAL BANK (Syria)
+    "Agricultural Bank of China",  # / AGRICULTURAL COOPERATIVE BANK
+    "Development Bank of Japan",  # / COOPERATIVE DEVELOPMENT BANK, BANK FOR DEVELOPMENT
+])
+def test_real_companies_that_share_only_a_number_or_generic_words_and_a_place_do_not_match(
+        screener: Screener, name: str) -> None:
+    assert [(m.matched_name, m.score) for m in screener.screen(name, AS_OF)] == []
+
+
+@pytest.mark.parametrize(("name", "listed"), [
+    ("Huawei Technologies Co., Ltd. [CN]", "HUAWEI TECHNOLOGIES CO., LTD."),
+    ("Huawei Technologies Co Ltd CN", "HUAWEI TECHNOLOGIES CO., LTD."),
+    ("Inspur Group - CN", "INSPUR GROUP CO., LTD."),
+    ("Hikvision [CN]", "Hikvision"),
+    ("Sophgo [SG]", "Sophgo Technologies Pte. Ltd."),
+])
+def test_a_country_code_after_the_name_does_not_hide_a_listed_party(screener: Screener, name: str, listed: str) -> None:
+    assert listed.casefold() in {m.matched_name.casefold() for m in screener.screen(name, AS_OF)}
+
+
+def test_a_place_added_to_a_party_the_list_does_not_locate_is_no_other_party(screener: Screener) -> None:
+    matches = {m.matched_name: m for m in screener.screen("Bank Mellat (Iran)", AS_OF)}
+    assert "BANK MELLAT" in matches
+    assert "the list gives no location for the listed party" in matches["BANK MELLAT"].explanation["reason"]
+
+
+@pytest.mark.parametrize("name", ["Phoenix Contact GmbH & Co. KG", "Atlas Copco AB", "Sony CN"])
+def test_legal_forms_and_words_that_look_like_country_codes_stay_what_they_are(name: str) -> None:
+    # "KG" is Kyrgyzstan's code and "AB" Abkhazia's; a bare code counts only after a legal form.
+    assert not {"kyrgyzstan", "china"} & set(normalise_name(name).tokens)
