@@ -29,6 +29,10 @@ FATAL = [
     ("binary bytes", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file", ":3:1:"),
     ("NUL byte in a row", (HEADER + "SN1,Bit\x00main,S21,MY,x,y\n").encode(), "NUL bytes", ":2:8:"),
     ("xlsx workbook", b"PK\x03\x04\x14\x00\x06\x00", "xlsx", ":1:1:"),
+    # Named as what they are, never "not valid UTF-8 ... give --encoding cp1252" (auditor/filekind.py).
+    ("gzip download", b"\x1f\x8b\x08\x08\xa3\x8e\x5fg\x00\x03inv.csv\x00\xed\x9d", "a gzip-compressed file, not text; "
+     "decompress it first (gunzip)", ":1:1:"),
+    ("ELF program", b"\x7fELF\x02\x01\x01\x00\x00\x00", "an ELF executable, not text", ":1:1:"),
     ("cp1252 bytes", HEADER.encode() + b"SN1,M\xfcller GmbH,S21,DE,x,y\n", "not valid UTF-8", ":2:6:"),
     ("UTF-16 file, header only", HEADER.encode("utf-16"), "no data rows", ":2:"),
     ("duplicate headers", b"serial,SN,model\nA,B,S21\n", "both mean 'serial'", ":1:2:"),

@@ -9,16 +9,19 @@ from pathlib import Path
 
 import click
 
-from auditor.cli.exits import fail
+from auditor.cli.exits import CLEAN, FINDINGS, INCOMPLETE, fail
 from auditor.cli.options import as_of_option
+from auditor.defaults import MAX_LIST_AGE_DAYS
 
 
 @click.command()
 @click.argument("names", nargs=-1)
 @click.option("--file", "name_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Screen the names in FILE too: one per line, or with --column a CSV column.")
-@click.option("--column", help="The CSV column of --file that holds the names (header row first; case, spaces "
+              help="Screen the names in FILE too: one per line, or with --column a column of a CSV file or "
+                   "workbook (.xlsx, .xls, .ods).")
+@click.option("--column", help="The column of --file that holds the names (header row first; case, spaces "
               "and punctuation aside, as `audit` reads headers).")
+@click.option("--sheet", metavar="NAME", help="Workbook sheet of --file to read (default: the first).")
 @click.option("--encoding", help="Text encoding of --file when not UTF-8 (e.g. cp1252); UTF-16 with its "
               "byte-order mark is recognised.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -28,9 +31,14 @@ from auditor.cli.options import as_of_option
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1), help="Best matches shown per name.")
 @click.option("--db", "db_url", help="Database URL of imported lists (default: AUDITOR_DB or the per-user store).")
 @click.option("--bundled-lists-only", is_flag=True, help="Screen against the bundled curated list only.")
-def screen(names, name_file, column, encoding, as_json, as_of, lists, threshold, limit, db_url, bundled_lists_only):
+@click.option("--max-list-age", "max_list_age", default=MAX_LIST_AGE_DAYS, show_default=True, type=click.IntRange(1),
+              help="An imported list retrieved more than this many days before --as-of makes the screening "
+                   "INCOMPLETE (exit 3), as it makes an audit.")
+def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, threshold, limit, db_url,
+           bundled_lists_only, max_list_age):
     """Screen NAMEs (and the names in --file) against the screening lists; exit 1 when any
-    name matches.
+    name matches, exit 3 (INCOMPLETE) when rows of --file were rejected and not screened or
+    an imported list is older than --max-list-age, whether or not a name matched.
 
     A match is exposure to a listed party, not proof that the parties are the same:
     every match says which list and entry, the name or alias that matched, both
@@ -45,43 +53,57 @@ def screen(names, name_file, column, encoding, as_json, as_of, lists, threshold,
         fail(f"name #{blank[0]} is empty: nothing to screen")
     if column and not name_file:
         fail("--column needs --file")
+    if sheet and not name_file:
+        fail("--sheet needs --file")
     if encoding and not name_file:
         fail("--encoding needs --file")
     names = list(names)
     sources: list[dict[str, object] | None] = [None] * len(names)  # where each name came from
+    inputs: list[dict[str, object]] = []  # per file: rows read = screened + rejected + empty
+    rejected_rows: list[dict[str, object]] = []
+    incomplete: list[str] = []  # why the screening is INCOMPLETE: rows not screened, lists too old
     if name_file:
+        from auditor.limits import shown_names
         from auditor.screening.name_file import NameFileError, read_names
 
         try:
-            read = read_names(name_file, column, encoding)
+            read = read_names(name_file, column, encoding, sheet)
         except NameFileError as exc:
             fail(str(exc))
+        where = read.source
+        for w in read.warnings:
+            click.echo(f"auditor: warning: {w}", err=True)
         for row in read.rejected:
-            click.echo(f"auditor: warning: {name_file}:{row.line}: {row.reason}: rejected, not screened", err=True)
-        if not read.names:
-            fail(f"{name_file}: no names to screen ({read.skipped_empty} blank lines or empty cells"
-                 + (f", {len(read.rejected)} rejected rows)" if read.rejected else ")"))
+            click.echo(f"auditor: warning: {where}:{row.line}: {row.reason}: rejected, not screened", err=True)
+        if not read.names and not read.rejected:
+            fail(f"{where}: no names to screen ({read.skipped_empty} blank lines or empty cells)")
+        # Every row is accounted for, as `audit` accounts for its rows.
+        click.echo(f"auditor: {where}: {read.rows_read:,} row{'s' if read.rows_read != 1 else ''} read: "
+                   f"{len(read.names):,} screened, "
+                   f"{len(read.rejected):,} rejected, {read.skipped_empty:,} empty", err=True)
+        inputs.append({"path": where, "rows_read": read.rows_read, "rows_screened": len(read.names),
+                       "rows_rejected": len(read.rejected), "rows_empty": read.skipped_empty})
+        rejected_rows += [{"file": where, "line": r.line, "reason": r.reason} for r in read.rejected]
         if read.rejected:
-            # Every record is accounted for: read = screened + rejected (+ rows holding no name).
-            n = len(read.names) + len(read.rejected)
-            click.echo(f"auditor: warning: {name_file}: {n:,} names read, {len(read.names):,} screened, "
-                       f"{len(read.rejected):,} rejected", err=True)
+            n = len(read.rejected)
+            incomplete.append(f"{where}: {n:,} row{'s' if n != 1 else ''} rejected, not screened "
+                              f"(line{'s' if n != 1 else ''} {shown_names([str(r.line) for r in read.rejected])}): "
+                              "a listed party there would pass unseen")
         names += [n.name for n in read.names]
-        sources += [{"file": str(name_file), "line": n.line} for n in read.names]
+        sources += [{"file": where, "line": n.line} for n in read.names]
         # Notes and warnings go to stderr with --json too: the JSON on stdout stays parseable
         # and a pipeline still sees that rows held no name or that lists were missing.
         if read.skipped_empty:
-            click.echo(f"auditor: note: {name_file}: {read.skipped_note()}: not screened", err=True)
+            click.echo(f"auditor: note: {where}: {read.skipped_note()}: not screened", err=True)
         if read.formula_lines:
-            from auditor.limits import shown_names
-
             lines = shown_names([str(x) for x in read.formula_lines])
-            click.echo(f"auditor: warning: {name_file}: line(s) {lines} start like a spreadsheet formula "
+            click.echo(f"auditor: warning: {where}: line(s) {lines} start like a spreadsheet formula "
                        "(=, +, @): screened as written, not as the name a spreadsheet would show", err=True)
-    if not names:
+    if not names and not incomplete:
         fail("nothing to screen: give NAMEs or --file FILE")
     try:
-        ref = load_refdata(RefDataOptions(db_url=db_url, use_db=not bundled_lists_only), as_of, {"screen"})
+        ref = load_refdata(RefDataOptions(db_url=db_url, use_db=not bundled_lists_only, max_list_age_days=max_list_age),
+                           as_of, {"screen"})
     except (OSError, ValueError) as exc:
         fail(str(exc))
     except Exception as exc:
@@ -96,10 +118,13 @@ def screen(names, name_file, column, encoding, as_json, as_of, lists, threshold,
     unknown = [x for x in lists if x not in known]
     if unknown:
         fail(f"unknown list {unknown[0]!r}; loaded lists: {', '.join(sorted(known))}")
-    for w in ref.incomplete + ref.warnings:
+    for w in ref.warnings:
         click.echo(f"auditor: warning: {w}", err=True)
+    # A list older than --max-list-age, or no list at all: the screening is INCOMPLETE, as an
+    # audit with the same lists is (they cannot show parties listed since).
+    incomplete = list(ref.incomplete) + incomplete
     threshold = threshold or DEFAULT_THRESHOLD
-    results = ref.screener.screen_many(names, as_of, lists=list(lists) or None, threshold=threshold)
+    results = ref.screener.screen_many(names, as_of, lists=list(lists) or None, threshold=threshold) if names else {}
     any_match = False
     out = []
     for name, source in zip(names, sources):
@@ -123,8 +148,20 @@ def screen(names, name_file, column, encoding, as_json, as_of, lists, threshold,
                 click.echo(f"{shown}: {more:,} more match{'es' if more != 1 else ''} at or above {threshold:.2f}; "
                            f"use --limit {len(found)} to see all {len(found):,}")
     if as_json:
-        click.echo(json.dumps(out, indent=2, ensure_ascii=False, sort_keys=True))
-    sys.exit(1 if any_match else 0)
+        # One document: the screening's status, the rows of --file that were not screened
+        # (file, line, reason) and the counts that account for every row, beside the results.
+        doc = {"as_of": as_of.isoformat(), "status": "incomplete" if incomplete else "complete",
+               "incomplete_reasons": incomplete, "inputs": inputs, "results": out, "rejected_rows": rejected_rows}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True))
+        for reason in incomplete:  # and on stderr, as `audit` says it
+            click.echo(f"auditor: INCOMPLETE: {reason}", err=True)
+    else:
+        for r in rejected_rows:  # in the output itself, not only among the warnings
+            click.echo(f"{r['file']}:{r['line']}: NOT SCREENED: {r['reason']}")
+        for reason in incomplete:
+            click.echo(f"INCOMPLETE: {reason}")
+    # As `audit`: an incomplete screening exits 3 before a match's 1; it is never "clean".
+    sys.exit(INCOMPLETE if incomplete else FINDINGS if any_match else CLEAN)
 
 
 def _one_line(text: str) -> str:

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterator
 
+from auditor.filekind import binary_content
 from auditor.inventory import columnar_csv
 from auditor.inventory.aliases import HeaderMap
 from auditor.inventory.errors import InventoryError, check_input
@@ -272,20 +273,16 @@ def _csv_reason(exc: csv.Error) -> str:
     return str(exc)
 
 
-_MAGIC = {
-    b"PK\x03\x04": "a ZIP archive (an .xlsx or .ods workbook?); give the file its .xlsx/.ods name to read it as a workbook",
-    b"%PDF": "a PDF document, not a CSV inventory",
-    b"\xd0\xcf\x11\xe0": "a legacy Office file (.xls?); give the file its .xls name to read it as a workbook",
-}
-
-
 def _sniff(path: str, head: bytes) -> None:
-    """Refuse binary files up front with one clear line instead of a decoding error."""
-    for magic, what in _MAGIC.items():
-        if head.startswith(magic):
-            raise InventoryError(path, f"binary file: {what}", 1, 1)
-    nul = head.find(b"\x00")
-    if nul >= 0 and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        line = head.count(b"\n", 0, nul) + 1
-        col = nul - (head.rfind(b"\n", 0, nul) + 1) + 1
-        raise InventoryError(path, "binary file: contains NUL bytes, not a CSV inventory", line, col)
+    """Refuse binary files up front with one clear line instead of a decoding error
+    (`auditor.filekind`: workbooks, archives, compressed files, programs, NUL bytes)."""
+    found = binary_content(head)
+    if found is None:
+        return
+    if found.nul:  # the message the line reader gives a NUL further on
+        raise InventoryError(path, "binary file: contains NUL bytes, not a CSV inventory", found.line, found.column)
+    if found.workbook_names:
+        advice = f"give the file its {found.workbook_names} name to read it as a workbook"
+    else:
+        advice = found.advice or "not a CSV inventory"
+    raise InventoryError(path, f"binary file: {found.what}, not text; {advice}", found.line, found.column)

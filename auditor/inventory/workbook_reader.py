@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Callable
@@ -25,6 +26,7 @@ from auditor.inventory.errors import InventoryError, check_input
 from auditor.inventory.options import DEFAULT, ReadOptions
 from auditor.inventory.table import TableBuilder
 from auditor.inventory.tabular import TabularSink
+from auditor.limits import open_regular
 from auditor.model import DATE_COLUMNS, InventorySource, Rejected
 
 # Far above a million-rig sheet (~400 MB of XML for 16 columns), far below what exhausts memory.
@@ -36,18 +38,41 @@ MAX_COLUMNS = 1_000
 MAX_FILE = 512 << 20  # .xls (OLE) files are not compressed: their size bounds the work
 
 
-def read_workbook(
-    path: str,
-    builder: TableBuilder,
-    progress: Callable[[int], None] | None = None,
-    options: ReadOptions = DEFAULT,
-) -> tuple[InventorySource, list[Rejected], list[str]]:
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook, read whole: its typed cells from A1 (list index + 1 is the
+    sheet row), the workbook's hash and the names of all its sheets."""
+
+    path: str
+    sheet: str
+    rows: list[list[Any]]
+    sha256: str
+    sheet_names: list[str]
+
+    @property
+    def name(self) -> str:
+        """How messages and reports name the table: `book.xlsx!Sheet1`."""
+        return f"{self.path}!{self.sheet}"
+
+    def first_sheet_note(self, chosen: str | None) -> str | None:
+        """The warning that only the first of several sheets was read (no --sheet given)."""
+        if len(self.sheet_names) > 1 and chosen is None:
+            return (f"{self.path}: read the first sheet {self.sheet!r} of {len(self.sheet_names)} "
+                    f"({', '.join(self.sheet_names)}); choose another with --sheet")
+        return None
+
+
+def load_sheet(path: str, sheet: str | None = None) -> Sheet:
+    """The sheet named `sheet` (None: the first) of the workbook at `path`: measured before it
+    is opened (zip bombs, sizes), a regular file only. Problems raise InventoryError (exit 2).
+    Shared by `audit` (read_workbook) and `screen --file` (auditor/screening/name_file.py)."""
     check_input(path, "a workbook")
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        with open_regular(p) as fh:  # a FIFO named .xlsx would block a plain read for ever
+            raw = fh.read()
     except OSError as exc:
-        raise InventoryError(path, f"cannot open: {exc.strerror}") from None
+        raise InventoryError(path, f"cannot open: {exc.strerror or exc}") from None
     sha = hashlib.sha256(raw).hexdigest()
     _measure(path, raw)
     from python_calamine import CalamineWorkbook
@@ -59,24 +84,34 @@ def read_workbook(
     names = list(book.sheet_names)
     if not names:
         raise InventoryError(path, "the workbook has no sheets")
-    sheet = options.sheet if options.sheet is not None else names[0]
-    if sheet not in names:
-        raise InventoryError(path, f"no sheet named {sheet!r} (sheets: {', '.join(names)})")
+    chosen = sheet if sheet is not None else names[0]
+    if chosen not in names:
+        raise InventoryError(path, f"no sheet named {chosen!r} (sheets: {', '.join(names)})")
     try:
-        rows = book.get_sheet_by_name(sheet)
-        start_row, start_col = rows.start or (0, 0)
+        rows = book.get_sheet_by_name(chosen)
         height, width = rows.height, rows.width
         if height > MAX_ROWS or width > MAX_COLUMNS:
-            raise InventoryError(path, f"sheet {sheet!r} is {height:,} rows by {width:,} columns: larger than any "
+            raise InventoryError(path, f"sheet {chosen!r} is {height:,} rows by {width:,} columns: larger than any "
                                        f"inventory this reader accepts ({MAX_ROWS:,} by {MAX_COLUMNS:,})")
         data = rows.to_python(skip_empty_area=False)
     except InventoryError:
         raise
     except Exception as exc:
-        raise InventoryError(path, f"cannot read sheet {sheet!r}: {_one_line(exc)}") from None
+        raise InventoryError(path, f"cannot read sheet {chosen!r}: {_one_line(exc)}") from None
     finally:
         book.close()
-    name = f"{path}!{sheet}"
+    return Sheet(path, chosen, data, sha, names)
+
+
+def read_workbook(
+    path: str,
+    builder: TableBuilder,
+    progress: Callable[[int], None] | None = None,
+    options: ReadOptions = DEFAULT,
+) -> tuple[InventorySource, list[Rejected], list[str]]:
+    loaded = load_sheet(path, options.sheet)
+    data, sha = loaded.rows, loaded.sha256
+    name = loaded.name
     # to_python(skip_empty_area=False) starts at A1, so list index + 1 is the sheet row.
     first = _header_row(data, options)
     if first is None:
@@ -98,9 +133,9 @@ def read_workbook(
             continue  # empty sheet row: not a rig
         sink.add(row, k + 1)  # typed cells: the sink asks _cell_text once per distinct value
     info, rejected, warnings = sink.finish(sha, first + 2)
-    if len(names) > 1 and options.sheet is None:
-        warnings.append(f"{path}: read the first sheet {sheet!r} of {len(names)} ({', '.join(names)}); "
-                        "choose another with --sheet")
+    note = loaded.first_sheet_note(options.sheet)
+    if note:
+        warnings.append(note)
     return info, rejected, warnings
 
 
@@ -143,6 +178,11 @@ def _measure(path: str, raw: bytes) -> None:
 
 def _filled(cell: Any) -> bool:
     return cell is not None and not (isinstance(cell, str) and not cell.strip())
+
+
+def cell_text(cell: Any) -> str:
+    """The text an officer sees in a typed cell (a number as its digits, a date as ISO)."""
+    return _cell_text(cell, None)
 
 
 def _cell_text(cell: Any, column: str | None) -> str:

@@ -2,8 +2,13 @@
 
 A file that cannot be read is reported with the file and line (``NameFileError``); nothing is
 dropped without a trace: blank lines and empty cells hold no name and are counted, with their
-lines, not screened; a row of a table that does not fit its header is rejected with its line
-and the rest of the file is screened (names read = screened + rejected). A table's delimiter
+lines, not screened; a row of a table that does not fit its header, or whose name is longer
+than any name (``MAX_NAME_LENGTH``), is rejected with its line and reason and the rest of the
+file is screened (rows read = screened + rejected + empty); the screening is then incomplete.
+A workbook (.xlsx, .xls, .ods …) is read as `audit` reads it (``workbook_reader.load_sheet``:
+the first sheet or ``--sheet``, typed cells as the spreadsheet shows them), and a file that is
+not text (a workbook under another name, an archive, a program) is named as what it is
+before any text decoding (``auditor.filekind``). A table's delimiter
 is recognised as the inventory reader recognises it (`csv_reader.rank_delimiters`: the one
 under which the header holds the column asked for; an Excel `sep=;` first line says it), and
 the column is found as the inventory reader finds its columns (`aliases.header_key`: case,
@@ -24,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from auditor.filekind import binary_content
 from auditor.inventory.aliases import header_key
 from auditor.inventory.csv_reader import excel_separator, rank_delimiters
 from auditor.limits import MiB, read_capped, shown_names
@@ -57,9 +63,16 @@ class RejectedRow:
 
 @dataclass(frozen=True)
 class NameFile:
+    source: str  # the file as given; a workbook's sheet as `audit` names it: `book.xlsx!Sheet1`
     names: list[NamedLine]
     skipped_lines: list[int]  # blank lines or empty cells: no name to screen
-    rejected: list[RejectedRow] = field(default_factory=list)  # rows that do not fit the header
+    rejected: list[RejectedRow] = field(default_factory=list)  # rows not screened, with the reason
+    warnings: list[str] = field(default_factory=list)  # e.g. only the first of several sheets read
+
+    @property
+    def rows_read(self) -> int:
+        """Every record of the file below its header: screened + rejected + empty."""
+        return len(self.names) + len(self.rejected) + len(self.skipped_lines)
 
     @property
     def formula_lines(self) -> list[int]:
@@ -87,6 +100,27 @@ def _text(path: Path, encoding: str | None = None) -> str:
         data = read_capped(path, MAX_FILE_BYTES, "the name file")
     except OSError as exc:
         raise NameFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    binary = binary_content(data)
+    if binary is not None:
+        # Named as what it is, before any decoding: a workbook, gzip or program read as text
+        # would earn the advice to name an encoding, which cannot help.
+        if binary.workbook_names:
+            advice = (f"give it its {binary.workbook_names} name to screen a column of its first sheet "
+                      "(--column, --sheet), or save it as CSV UTF-8")
+        elif binary.nul:
+            advice = ("a text file of names has none (UTF-16 without its byte-order mark? save it as UTF-8); "
+                      "give a text file, CSV or workbook of names")
+        else:
+            advice = binary.advice or "give a text file, CSV or workbook of names"
+        raise NameFileError(f"{path}:{binary.line}: {binary.what}, not text: {advice}")
+    text = _decode(path, data, encoding)
+    if "\x00" in text:  # a U+0000 in a UTF-16 file
+        raise NameFileError(f"{path}:{text.count(chr(10), 0, text.index(chr(0))) + 1}: a NUL character: "
+                            "not a text file of names")
+    return text
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             return data.decode("utf-16")
@@ -108,11 +142,12 @@ def _text(path: Path, encoding: str | None = None) -> str:
                             "save the file as UTF-8") from None
 
 
-def _check(path: Path, line: int, name: str, where: str = "") -> None:
-    if "\x00" in name:
-        raise NameFileError(f"{path}:{line}:{where} a NUL byte: not a text file")
+def _too_long(name: str) -> str | None:
+    """Why a name is not screened, or None: longer than any name (a pasted paragraph, a cell
+    holding a whole document). The row is rejected; the rest of the file is screened."""
     if len(name) > MAX_NAME_LENGTH:
-        raise NameFileError(f"{path}:{line}:{where} a name of {len(name)} characters (at most {MAX_NAME_LENGTH})")
+        return f"a name of {len(name):,} characters (at most {MAX_NAME_LENGTH:,})"
+    return None
 
 
 def check_encoding(encoding: str) -> str:
@@ -123,11 +158,19 @@ def check_encoding(encoding: str) -> str:
         raise NameFileError(f"--encoding {encoding!r}: unknown encoding (e.g. cp1252, latin-1, utf-16)") from None
 
 
-def read_names(path: Path, column: str | None = None, encoding: str | None = None) -> NameFile:
+def read_names(path: Path, column: str | None = None, encoding: str | None = None,
+               sheet: str | None = None) -> NameFile:
     """The names in ``path``: every non-blank line, or with ``column`` the cells of that
-    column of a CSV file (header row first; comma, semicolon, tab or pipe separated)."""
+    column of a CSV file (header row first; comma, semicolon, tab or pipe separated) or of a
+    workbook's sheet (``sheet``, else the first)."""
     if encoding:
         check_encoding(encoding)
+    if is_workbook(path):
+        if encoding:
+            raise NameFileError(f"{path}: a workbook: --encoding applies to text files only")
+        return _read_sheet(path, column, sheet)
+    if sheet is not None:
+        raise NameFileError(f"--sheet {sheet!r}: {path} is not a workbook (.xlsx, .xlsm, .xlsb, .xls, .ods)")
     text = _text(path, encoding)
     if column is None:
         if path.suffix.lower() in TABLE_SUFFIXES or _looks_like_table(text):
@@ -135,16 +178,73 @@ def read_names(path: Path, column: str | None = None, encoding: str | None = Non
             shown = ", ".join(repr(h) for h in header[:20])
             raise NameFileError(f"{path}:1: a table: name the column that holds the names with --column "
                                 f"(columns: {shown})")
-        names, skipped = [], []
+        names, skipped, rejected = [], [], []
         for number, raw in enumerate(text.splitlines(), start=1):
             name = raw.strip()
             if not name:
                 skipped.append(number)
                 continue
-            _check(path, number, name)
+            why = _too_long(name)
+            if why:
+                rejected.append(RejectedRow(number, why))
+                continue
             names.append(NamedLine(name, number))
-        return NameFile(names, skipped)
+        return NameFile(str(path), names, skipped, rejected)
     return _read_column(path, text, column)
+
+
+def is_workbook(path: Path) -> bool:
+    """Named as a workbook `audit` reads (its reader registry: .xlsx, .xlsm, .xlsb, .xls, .ods)."""
+    from auditor.inventory import READERS
+
+    return READERS.get(path.suffix.lower()) == READERS[".xlsx"]
+
+
+def _read_sheet(path: Path, column: str | None, sheet: str | None) -> NameFile:
+    """The names in one column of a workbook's sheet, as `audit` reads sheets: the first sheet
+    unless ``sheet`` names one (a note says when others were left), rows named by their sheet
+    row, cells as the spreadsheet shows them (a number as its digits, a date as ISO), the
+    header the first of the top rows that names the column (titles above it are usual)."""
+    from auditor.inventory.errors import InventoryError
+    from auditor.inventory.workbook_reader import cell_text, load_sheet
+
+    try:
+        loaded = load_sheet(str(path), sheet)
+    except InventoryError as exc:
+        raise NameFileError(str(exc)) from None
+    rows, where = loaded.rows, loaded.name
+    filled = [k for k, row in enumerate(rows) if any(cell_text(c).strip() for c in row)]
+    if not filled:
+        raise NameFileError(f"{where}:1: empty sheet: no header row naming its columns")
+    # What the header most likely is, for messages: the first top row of two cells or more
+    # (a title above the table has one).
+    likely = next((k for k in filled[:10] if sum(1 for c in rows[k] if cell_text(c).strip()) >= 2), filled[0])
+    shown = ", ".join(repr(cell_text(c)) for c in rows[likely][:20] if cell_text(c).strip())
+    if column is None:
+        raise NameFileError(f"{where}:{likely + 1}: a workbook: name the column that holds the names with "
+                            f"--column (columns: {shown})")
+    wanted = header_key(column)
+    if not wanted:
+        raise NameFileError(f"--column {column!r}: the column name has no letters or digits")
+    first = next((k for k in filled[:10] if any(header_key(cell_text(c)) == wanted for c in rows[k])), None)
+    if first is None:
+        raise NameFileError(f"{where}:{likely + 1}: no column {column!r} in the header (columns: {shown})")
+    header = [cell_text(c) for c in rows[first]]
+    index = _column_index(where, first + 1, header, column, wanted)
+    names, skipped, rejected = [], [], []
+    for k in range(first + 1, len(rows)):
+        row, line = rows[k], k + 1  # the sheet row: what the officer sees at the left
+        name = cell_text(row[index]).strip() if index < len(row) else ""
+        if not name:
+            skipped.append(line)
+            continue
+        why = _too_long(name)
+        if why:
+            rejected.append(RejectedRow(line, why))
+            continue
+        names.append(NamedLine(name, line))
+    note = loaded.first_sheet_note(sheet)
+    return NameFile(where, names, skipped, rejected, [note] if note else [])
 
 
 def _looks_like_table(text: str) -> bool:
@@ -190,21 +290,36 @@ def _header(path: Path, reader: Any) -> list[str]:
     return list(header)
 
 
+def _column_index(where: str, header_line: int, header: list[str], column: str, wanted: str) -> int:
+    """Where ``column`` is in the header, found as `audit` finds its columns."""
+    matches = [i for i, h in enumerate(header) if header_key(h) == wanted]
+    if not matches:
+        shown = ", ".join(repr(h) for h in header[:20])
+        raise NameFileError(f"{where}:{header_line}: no column {column!r} in the header (columns: {shown})")
+    if len(matches) > 1:
+        raise NameFileError(f"{where}:{header_line}: column {column!r} appears {len(matches)} times in the header "
+                            f"({', '.join(repr(header[i]) for i in matches)})")
+    return matches[0]
+
+
 def _read_column(path: Path, text: str, column: str) -> NameFile:
     wanted = header_key(column)
     if not wanted:
         raise NameFileError(f"--column {column!r}: the column name has no letters or digits")
+    # A cell may be as long as the file (read whole, at most MAX_FILE_BYTES): an over-long name
+    # is one rejected row, not a parser error that stops the whole file. The parser's limit
+    # is process-wide (the inventory reader's is lower): restored when the file is read.
+    previous = csv.field_size_limit(MAX_FILE_BYTES)
+    try:
+        return _read_rows(path, text, column, wanted)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _read_rows(path: Path, text: str, column: str, wanted: str) -> NameFile:
     reader = _reader(text, column)
     header = _header(path, reader)
-    header_line = reader.line_num
-    matches = [i for i, h in enumerate(header) if header_key(h) == wanted]
-    if not matches:
-        shown = ", ".join(repr(h) for h in header[:20])
-        raise NameFileError(f"{path}:{header_line}: no column {column!r} in the header (columns: {shown})")
-    if len(matches) > 1:
-        raise NameFileError(f"{path}:{header_line}: column {column!r} appears {len(matches)} times in the header "
-                            f"({', '.join(repr(header[i]) for i in matches)})")
-    index = matches[0]
+    index = _column_index(str(path), reader.line_num, header, column, wanted)
     names, skipped, rejected = [], [], []
     start = reader.line_num + 1  # a record's first line: a quoted cell may span several
     try:
@@ -223,8 +338,11 @@ def _read_column(path: Path, text: str, column: str) -> NameFile:
             if not name:
                 skipped.append(line)
                 continue
-            _check(path, line, name, f"{index + 1}:")
+            why = _too_long(name)
+            if why:
+                rejected.append(RejectedRow(line, f"column {index + 1}: {why}"))
+                continue
             names.append(NamedLine(name, line))
     except csv.Error as exc:
         raise NameFileError(f"{path}:{start}: {exc}") from None
-    return NameFile(names, skipped, rejected)
+    return NameFile(str(path), names, skipped, rejected)

@@ -251,7 +251,6 @@ def test_import_without_format_says_what_it_read_the_file_as(run_cli, db_url, sh
 
 @pytest.mark.parametrize("text", [
     "serial,manufacturer,model\nSN1,Bitmain,S21\n",  # an inventory, not a list
-    "",  # empty
     '1,"A",-0-\n',  # OFAC-like, but neither sdn.csv (12 fields) nor alt.csv (5)
 ])
 def test_a_file_in_no_list_format_asks_for_format_and_changes_nothing(run_cli, db_url, tmp_path, text):
@@ -262,3 +261,44 @@ def test_a_file_in_no_list_format_asks_for_format_and_changes_nothing(run_cli, d
     assert f"{other}: its first lines fit no list format; say which with --format (csl-csv," in err
     code, out, _ = run_cli("lists", "show", "--db", db_url)
     assert "no imported lists" in out
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b"", "file is empty (0 bytes): nothing imported"),
+    (b"\n\r\n   \n\t\n", "file is empty (only blank lines): nothing imported"),
+    (b"\xef\xbb\xbf\r\n", "file is empty (only blank lines): nothing imported"),
+])
+@pytest.mark.parametrize("fmt", [None, "csl-csv", "csl-json", "ofac-sdn", "ofac-alt", "dod-1260h", "fcc-covered"])
+def test_an_empty_file_is_said_to_be_empty_with_or_without_format(run_cli, db_url, tmp_path, content, said, fmt):
+    """An empty download is not a file "in no list format": asking for --format would send the
+    officer after the wrong problem."""
+    empty = tmp_path / "consolidated.csv"
+    empty.write_bytes(content)
+    code, out, err = run_cli("lists", "import", empty, *(["--format", fmt] if fmt else []), "--db", db_url)
+    assert (code, out) == (2, "")
+    assert err == f"auditor: error: {empty}: {said}\n"
+
+
+def test_an_empty_file_changes_nothing(run_cli, db_url, tmp_path, shared_lists):
+    code, _, err = run_cli("lists", "import", shared_lists / "dod_1260h.csv", "--retrieved", "2026-11-30",
+                           "--db", db_url)
+    assert code == 0, err
+    before = json.loads(run_cli("lists", "show", "--json", "--db", db_url)[1])
+    empty = tmp_path / "dod_1260h.csv"
+    empty.write_bytes(b"")
+    for fmt in ([], ["--format", "dod-1260h"]):
+        code, _, err = run_cli("lists", "import", empty, *fmt, "--retrieved", "2026-12-01", "--db", db_url)
+        assert code == 2 and "file is empty (0 bytes): nothing imported" in err
+    assert json.loads(run_cli("lists", "show", "--json", "--db", db_url)[1]) == before
+
+
+@pytest.mark.parametrize("fmt", [None, "csl-csv"])
+def test_a_compressed_download_is_named_as_such_not_as_bad_utf8(run_cli, db_url, tmp_path, shared_lists, fmt):
+    import gzip
+
+    packed = tmp_path / "consolidated.csv.gz"
+    packed.write_bytes(gzip.compress((shared_lists / "csl_2025_sample.csv").read_bytes()))
+    code, out, err = run_cli("lists", "import", packed, *(["--format", fmt] if fmt else []), "--db", db_url)
+    assert (code, out) == (2, "")
+    assert f"{packed}:1:1: a gzip-compressed file, not a text list file: decompress it first (gunzip)" in err, err
+    assert "UTF-8" not in err and "--format" not in err

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterator, Protocol
 
 from auditor.errors import location
+from auditor.filekind import binary_content
 from auditor.limits import LIST_FILE_MAX_BYTES, open_regular, read_capped
 from auditor.model import ImportResult, ListEntry  # noqa: F401  (ImportResult re-exported)
 
@@ -64,11 +65,15 @@ HEAD_BYTES = 64 * 1024
 
 
 def read_head(path: Path) -> FileHead:
+    """The start of the file, for format detection; an empty file or one that is not text
+    (a compressed download, a workbook) is refused here, as `read_text` refuses it, so that
+    the officer is told what the file is rather than asked for a --format it has none of."""
     try:
         with open_regular(Path(path)) as fh:
             data = fh.read(HEAD_BYTES)
     except OSError as exc:
         raise ListFormatError(path, f"cannot read file: {exc.strerror or exc}") from None
+    check_content(path, data, whole=len(data) < HEAD_BYTES)
     text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
     cut = len(data) == HEAD_BYTES  # more follows: the last line, or a quoted cell, may be cut
     complete = text[: text.rfind("\n") + 1] if cut else text
@@ -144,12 +149,29 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def check_content(path: Path | str, data: bytes, whole: bool) -> None:
+    """Refuse a file that is empty (`data` is the `whole` file and holds no more than a
+    byte-order mark and blank lines) or not text (`auditor.filekind`: a gzip or ZIP download,
+    a workbook, a program), each said as such: neither is in any list format."""
+    if whole:
+        body = data.removeprefix(b"\xef\xbb\xbf")
+        if not body:
+            raise ListFormatError(path, f"file is empty{'' if data else ' (0 bytes)'}: nothing imported")
+        if not body.strip(b" \t\r\n\x0b\x0c\x1a"):  # 0x1A: the DOS end-of-file byte OFAC files end with
+            raise ListFormatError(path, "file is empty (only blank lines): nothing imported")
+    found = binary_content(data)
+    if found is not None:
+        advice = found.advice or "import the list as its publisher offers it in CSV or JSON"
+        raise ListFormatError(path, f"{found.what}, not a text list file: {advice}", found.line, found.column)
+
+
 def read_text(path: Path) -> str:
     """The file as text: UTF-8 with or without BOM; anything else is a clear error."""
     try:
         data = read_capped(path, LIST_FILE_MAX_BYTES, "list file")  # regular files only: no FIFO, no /dev/zero
     except OSError as exc:
         raise ListFormatError(path, f"cannot read file: {exc.strerror or exc}") from None
+    check_content(path, data, whole=True)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -158,11 +180,8 @@ def read_text(path: Path) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ListFormatError(path, "not UTF-8 text (re-save the file as UTF-8)", line, col) from None
-    if not text.strip():
-        raise ListFormatError(path, "file is empty")
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ListFormatError(path, "binary data (NUL byte) in a text list file", line)
+    if not text.strip():  # Unicode blanks check_content does not know
+        raise ListFormatError(path, "file is empty (only blank lines): nothing imported")
     return text
 
 
