@@ -11,7 +11,6 @@ import click
 
 from auditor.cli.exits import CLEAN, FINDINGS, INCOMPLETE, fail
 from auditor.cli.options import as_of_option
-from auditor.defaults import MAX_LIST_AGE_DAYS
 
 
 @click.command()
@@ -31,14 +30,11 @@ from auditor.defaults import MAX_LIST_AGE_DAYS
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1), help="Best matches shown per name.")
 @click.option("--db", "db_url", help="Database URL of imported lists (default: AUDITOR_DB or the per-user store).")
 @click.option("--bundled-lists-only", is_flag=True, help="Screen against the bundled curated list only.")
-@click.option("--max-list-age", "max_list_age", default=MAX_LIST_AGE_DAYS, show_default=True, type=click.IntRange(1),
-              help="An imported list retrieved more than this many days before --as-of makes the screening "
-                   "INCOMPLETE (exit 3), as it makes an audit.")
 def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, threshold, limit, db_url,
-           bundled_lists_only, max_list_age):
+           bundled_lists_only):
     """Screen NAMEs (and the names in --file) against the screening lists; exit 1 when any
-    name matches, exit 3 (INCOMPLETE) when rows of --file were rejected and not screened or
-    an imported list is older than --max-list-age, whether or not a name matched.
+    name matches, exit 3 (INCOMPLETE) when rows of --file were rejected and not screened,
+    whether or not a name matched: a listed party may be among them.
 
     A match is exposure to a listed party, not proof that the parties are the same:
     every match says which list and entry, the name or alias that matched, both
@@ -61,7 +57,7 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
     sources: list[dict[str, object] | None] = [None] * len(names)  # where each name came from
     inputs: list[dict[str, object]] = []  # per file: rows read = screened + rejected + empty
     rejected_rows: list[dict[str, object]] = []
-    incomplete: list[str] = []  # why the screening is INCOMPLETE: rows not screened, lists too old
+    incomplete: list[str] = []  # why the screening did not cover every row it was given
     if name_file:
         from auditor.limits import shown_names
         from auditor.screening.name_file import NameFileError, read_names
@@ -102,8 +98,7 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
     if not names and not incomplete:
         fail("nothing to screen: give NAMEs or --file FILE")
     try:
-        ref = load_refdata(RefDataOptions(db_url=db_url, use_db=not bundled_lists_only, max_list_age_days=max_list_age),
-                           as_of, {"screen"})
+        ref = load_refdata(RefDataOptions(db_url=db_url, use_db=not bundled_lists_only), as_of, {"screen"})
     except (OSError, ValueError) as exc:
         fail(str(exc))
     except Exception as exc:
@@ -118,11 +113,8 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
     unknown = [x for x in lists if x not in known]
     if unknown:
         fail(f"unknown list {unknown[0]!r}; loaded lists: {', '.join(sorted(known))}")
-    for w in ref.warnings:
+    for w in ref.incomplete + ref.warnings:
         click.echo(f"auditor: warning: {w}", err=True)
-    # A list older than --max-list-age, or no list at all: the screening is INCOMPLETE, as an
-    # audit with the same lists is (they cannot show parties listed since).
-    incomplete = list(ref.incomplete) + incomplete
     threshold = threshold or DEFAULT_THRESHOLD
     results = ref.screener.screen_many(names, as_of, lists=list(lists) or None, threshold=threshold) if names else {}
     any_match = False

@@ -40,21 +40,3 @@ def test_only_lists_names_can_match_on_are_offered(isolated_db) -> None:
     done = run_cli("screen", "Acme Hosting LLC", "--as-of", "2026-06-01")
     # SDN (alt.csv's names and the bundled entries), the Entity List and 1260H (bundled).
     assert "Acme Hosting LLC: no match at or above 0.70 on 3 list(s) as of 2026-06-01" in done.stdout
-
-
-def test_a_list_older_than_max_list_age_makes_the_screening_incomplete_as_it_makes_an_audit(isolated_db) -> None:
-    """The same lists that make `audit` INCOMPLETE (exit 3) made `screen` say "warning" and exit
-    0 or 1 with a JSON status nobody could read: it cannot show parties listed since."""
-    done = run_cli("lists", "import", shared_lists() / "dod_1260h.csv", "--retrieved", "2026-01-05")
-    assert done.returncode == 0, done.stderr
-    done = run_cli("screen", "Semiconductor Manufacturing International Corporation", "--json", "--as-of", "2026-06-01")
-    assert done.returncode == 3, done.stderr
-    doc = json.loads(done.stdout)
-    assert doc["status"] == "incomplete" and doc["results"][0]["matches"]
-    (reason,) = doc["incomplete_reasons"]
-    assert reason.startswith("list dod-1260h from dod_1260h.csv was retrieved on 2026-01-05, 147 days before 2026-06-01 "
-                             "(limit 90 days)"), reason
-    assert f"auditor: INCOMPLETE: {reason}" in done.stderr
-    done = run_cli("screen", "Semiconductor Manufacturing International Corporation", "--json", "--as-of", "2026-06-01",
-                   "--max-list-age", "180")
-    assert done.returncode == 1 and json.loads(done.stdout)["status"] == "complete"
