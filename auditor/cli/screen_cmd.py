@@ -55,7 +55,6 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
         fail("--encoding needs --file")
     names = list(names)
     sources: list[dict[str, object] | None] = [None] * len(names)  # where each name came from
-    inputs: list[dict[str, object]] = []  # per file: rows read = screened + rejected + empty
     rejected_rows: list[dict[str, object]] = []
     incomplete: list[str] = []  # why the screening did not cover every row it was given
     if name_file:
@@ -77,8 +76,6 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
         click.echo(f"auditor: {where}: {read.rows_read:,} row{'s' if read.rows_read != 1 else ''} read: "
                    f"{len(read.names):,} screened, "
                    f"{len(read.rejected):,} rejected, {read.skipped_empty:,} empty", err=True)
-        inputs.append({"path": where, "rows_read": read.rows_read, "rows_screened": len(read.names),
-                       "rows_rejected": len(read.rejected), "rows_empty": read.skipped_empty})
         rejected_rows += [{"file": where, "line": r.line, "reason": r.reason} for r in read.rejected]
         if read.rejected:
             n = len(read.rejected)
@@ -140,11 +137,14 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
                 click.echo(f"{shown}: {more:,} more match{'es' if more != 1 else ''} at or above {threshold:.2f}; "
                            f"use --limit {len(found)} to see all {len(found):,}")
     if as_json:
-        # One document: the screening's status, the rows of --file that were not screened
-        # (file, line, reason) and the counts that account for every row, beside the results.
-        doc = {"as_of": as_of.isoformat(), "status": "incomplete" if incomplete else "complete",
-               "incomplete_reasons": incomplete, "inputs": inputs, "results": out, "rejected_rows": rejected_rows}
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True))
+        # One result per name, as ever (a list: what pipelines parse), and, in the file's order
+        # among them, one per row of --file that was not screened: its source and why, with
+        # no "matches" (it was not screened, so it is not clean).
+        unscreened = [{"source": {"file": r["file"], "line": r["line"]}, "rejected": r["reason"]}
+                      for r in rejected_rows]
+        given = [r for r in out if "source" not in r]
+        from_file = sorted([r for r in out if "source" in r] + unscreened, key=lambda r: r["source"]["line"])
+        click.echo(json.dumps(given + from_file, indent=2, ensure_ascii=False, sort_keys=True))
         for reason in incomplete:  # and on stderr, as `audit` says it
             click.echo(f"auditor: INCOMPLETE: {reason}", err=True)
     else:

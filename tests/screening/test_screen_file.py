@@ -15,8 +15,16 @@ ARGS = ("--bundled-lists-only", "--as-of", "2026-06-01", "--json")
 
 
 def _results(out: str) -> list[dict]:
-    """The names screened, from the document `screen --json` prints."""
-    return json.loads(out)["results"]
+    """The names screened, from the list `screen --json` prints."""
+    return [r for r in json.loads(out) if "rejected" not in r]
+
+
+def _rejected(out: str) -> list[dict]:
+    """The rows of --file that were not screened, from the list `screen --json` prints (in
+    the file's order among the names screened, with no "matches")."""
+    rows = [r for r in json.loads(out) if "rejected" in r]
+    assert all("matches" not in r for r in rows)
+    return [{"file": r["source"]["file"], "line": r["source"]["line"], "reason": r["rejected"]} for r in rows]
 
 
 def _screen(*args: str):
@@ -226,16 +234,12 @@ def test_a_row_split_by_an_unquoted_comma_is_not_a_clean_screening(tmp_path: Pat
                       "V-4,Acme Hosting LLC,US\n", encoding="utf-8")
     code, out, err = _screen("--file", str(vendor), "--column", "Vendor Name")
     assert code == 3, err
-    doc = json.loads(out)
-    assert doc["status"] == "incomplete"
-    assert doc["rejected_rows"] == [{"file": str(vendor), "line": 3, "reason": "row has 4 fields, the header has 3"}]
-    assert doc["incomplete_reasons"] == [f"{vendor}: 1 row rejected, not screened (line 3): a listed party there "
-                                         "would pass unseen"]
+    assert _rejected(out) == [{"file": str(vendor), "line": 3, "reason": "row has 4 fields, the header has 3"}]
+    # In the file's order: the rejected row between the names around it.
+    assert [r.get("query") for r in json.loads(out)] == ["Canaan Inc.", None, "Acme Hosting LLC"]
+    assert (f"auditor: INCOMPLETE: {vendor}: 1 row rejected, not screened (line 3): a listed party there "
+            "would pass unseen") in err
     # Every row accounted for: read = screened + rejected + empty.
-    assert doc["inputs"] == [{"path": str(vendor), "rows_read": 4, "rows_screened": 2, "rows_rejected": 1,
-                              "rows_empty": 1}]
-    assert [q["query"] for q in doc["results"]] == ["Canaan Inc.", "Acme Hosting LLC"]
-    assert f"auditor: INCOMPLETE: {vendor}: 1 row rejected, not screened (line 3)" in err
     assert f"{vendor}: 4 rows read: 2 screened, 1 rejected, 1 empty" in err
 
     # The text output says it too, on stdout, where the results are read.
@@ -248,10 +252,9 @@ def test_a_row_split_by_an_unquoted_comma_is_not_a_clean_screening(tmp_path: Pat
     # Quoted as a CSV writer quotes it, the same file is complete and the party found.
     vendor.write_text(vendor.read_text(encoding="utf-8").replace("Sophgo Technologies, Ltd.",
                                                                  '"Sophgo Technologies, Ltd."'), encoding="utf-8")
-    code, out, _ = _screen("--file", str(vendor), "--column", "Vendor Name")
-    doc = json.loads(out)
-    assert code == 1 and doc["status"] == "complete" and doc["rejected_rows"] == [] and doc["incomplete_reasons"] == []
-    assert doc["inputs"][0]["rows_read"] == 4 and doc["inputs"][0]["rows_screened"] == 3
+    code, out, err = _screen("--file", str(vendor), "--column", "Vendor Name")
+    assert code == 1 and _rejected(out) == [] and "INCOMPLETE" not in err
+    assert len(_results(out)) == 3 and f"{vendor}: 4 rows read: 3 screened, 0 rejected, 1 empty" in err
 
 
 def test_incomplete_comes_before_a_match_against_the_imported_1260h_list(tmp_path: Path, isolated_db) -> None:
@@ -267,12 +270,11 @@ def test_incomplete_comes_before_a_match_against_the_imported_1260h_list(tmp_pat
                       "PO-3,Acme Hosting LLC,US\n", encoding="utf-8")
     done = run_cli("screen", "--file", str(vendor), "--column", "supplier", "--json", "--as-of", "2026-06-01")
     assert done.returncode == 3, done.stderr
-    doc = json.loads(done.stdout)
-    smic, acme = doc["results"]
+    smic, acme = _results(done.stdout)
     assert smic["query"] == "Semiconductor Manufacturing International Corporation" and smic["matches"]
     assert "(1260H)" in smic["matches"][0]["list"]
     assert acme["matches"] == []
-    assert doc["rejected_rows"] == [{"file": str(vendor), "line": 3, "reason": "row has 4 fields, the header has 3"}]
+    assert _rejected(done.stdout) == [{"file": str(vendor), "line": 3, "reason": "row has 4 fields, the header has 3"}]
     done = run_cli("screen", "--file", str(vendor), "--column", "supplier", "--as-of", "2026-06-01")
     assert done.returncode == 3
 
@@ -282,18 +284,15 @@ def test_every_row_rejected_still_writes_the_json_and_exits_3(tmp_path: Path) ->
     vendor.write_text("ID,Vendor Name\n1,Sophgo Technologies, Ltd.\n2,BitRiver, AG\n", encoding="utf-8")
     code, out, err = _screen("--file", str(vendor), "--column", "Vendor Name")
     assert code == 3, err
-    doc = json.loads(out)
-    assert doc["results"] == [] and doc["status"] == "incomplete"
-    assert [r["line"] for r in doc["rejected_rows"]] == [2, 3]
+    assert _results(out) == []
+    assert [r["line"] for r in _rejected(out)] == [2, 3]
     assert "Traceback" not in err
 
 
 def test_names_on_the_command_line_alone_are_complete() -> None:
-    code, out, _ = _screen("Sophgo Technologies Ltd.")
-    doc = json.loads(out)
-    assert code == 1
-    assert (doc["status"], doc["inputs"], doc["rejected_rows"], doc["incomplete_reasons"]) == ("complete", [], [], [])
-    assert doc["as_of"] == "2026-06-01"
+    code, out, err = _screen("Sophgo Technologies Ltd.")
+    assert code == 1 and "INCOMPLETE" not in err
+    assert [r["query"] for r in json.loads(out)] == ["Sophgo Technologies Ltd."]
 
 
 # --- An over-long cell is one rejected row, not the end of the file --------------------------------------
@@ -308,12 +307,11 @@ def test_an_over_long_name_is_a_rejected_row_and_the_rest_is_screened(tmp_path: 
                       encoding="utf-8")
     code, out, err = _screen("--file", str(vendor), "--column", "Vendor Name")
     assert code == 3, err[:500]
-    doc = json.loads(out)
-    assert [(q["query"], q["source"]["line"]) for q in doc["results"]] == [
-        ("Canaan Inc.", 2), ("Sophgo Technologies Ltd.", 4)]
-    assert doc["results"][1]["matches"]
-    assert doc["rejected_rows"] == [{"file": str(vendor), "line": 3,
-                                     "reason": f"column 2: a name of {size:,} characters (at most 1,000)"}]
+    results = _results(out)
+    assert [(q["query"], q["source"]["line"]) for q in results] == [("Canaan Inc.", 2), ("Sophgo Technologies Ltd.", 4)]
+    assert results[1]["matches"]
+    assert _rejected(out) == [{"file": str(vendor), "line": 3,
+                               "reason": f"column 2: a name of {size:,} characters (at most 1,000)"}]
     assert len(err) < 5000  # the name itself is never echoed
 
 
@@ -322,10 +320,8 @@ def test_an_over_long_line_of_a_name_list_is_a_rejected_row(tmp_path: Path) -> N
     vendor.write_text("Canaan Inc.\nBitRiver\n" + "x" * 5_000_000 + "\nSophgo Technologies Ltd.\n", encoding="utf-8")
     code, out, err = _screen("--file", str(vendor))
     assert code == 3
-    doc = json.loads(out)
-    assert [q["query"] for q in doc["results"]] == ["Canaan Inc.", "BitRiver", "Sophgo Technologies Ltd."]
-    assert doc["rejected_rows"] == [{"file": str(vendor), "line": 3,
-                                     "reason": "a name of 5,000,000 characters (at most 1,000)"}]
+    assert [q["query"] for q in _results(out)] == ["Canaan Inc.", "BitRiver", "Sophgo Technologies Ltd."]
+    assert _rejected(out) == [{"file": str(vendor), "line": 3, "reason": "a name of 5,000,000 characters (at most 1,000)"}]
 
 
 def test_the_csv_parser_limit_is_left_as_it_was(tmp_path: Path) -> None:
@@ -380,17 +376,16 @@ def test_a_workbook_is_screened_by_column_like_audit_reads_sheets(tmp_path: Path
     _vendor_book(book)
     code, out, err = _screen("--file", str(book), "--column", "vendor name")
     assert code == 1, err
-    doc = json.loads(out)
+    results = _results(out)
     where = f"{book}!Vendors"  # as audit names a workbook's table
-    assert [(q["query"], q["source"]) for q in doc["results"]] == [
+    assert [(q["query"], q["source"]) for q in results] == [
         ("Canaan Inc.", {"file": where, "line": 4}),
         ("Sophgo Technologies, Ltd.", {"file": where, "line": 5}),
         ("Acme Hosting LLC", {"file": where, "line": 7}),
         ("4711", {"file": where, "line": 8}),
     ]
-    assert {m["entity_id"] for m in doc["results"][1]["matches"]} >= {"curated:el:sophgo-technologies-ltd"}
-    assert doc["inputs"] == [{"path": where, "rows_read": 5, "rows_screened": 4, "rows_rejected": 0, "rows_empty": 1}]
-    assert doc["status"] == "complete"
+    assert {m["entity_id"] for m in results[1]["matches"]} >= {"curated:el:sophgo-technologies-ltd"}
+    assert f"{where}: 5 rows read: 4 screened, 0 rejected, 1 empty" in err and "INCOMPLETE" not in err
     # As audit says it: only the first sheet was read.
     assert f"{book}: read the first sheet 'Vendors' of 2 (Vendors, 2019); choose another with --sheet" in err
     assert "not UTF-8" not in err and "--encoding" not in err
@@ -425,10 +420,8 @@ def test_an_over_long_workbook_cell_is_a_rejected_row(tmp_path: Path) -> None:
     wb.save(book)
     code, out, err = _screen("--file", str(book), "--column", "Vendor Name")
     assert code == 3, err
-    doc = json.loads(out)
-    assert doc["rejected_rows"] == [{"file": f"{book}!Sheet", "line": 3,
-                                     "reason": "a name of 30,000 characters (at most 1,000)"}]
-    assert [q["query"] for q in doc["results"]] == ["Canaan Inc.", "Sophgo Technologies Ltd."]
+    assert _rejected(out) == [{"file": f"{book}!Sheet", "line": 3, "reason": "a name of 30,000 characters (at most 1,000)"}]
+    assert [q["query"] for q in _results(out)] == ["Canaan Inc.", "Sophgo Technologies Ltd."]
 
 
 def _binary_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:

@@ -13,10 +13,10 @@ BUNDLED = ("--bundled-lists-only", "--as-of", "2026-06-01")
 def test_more_matches_than_the_limit_are_counted_and_flagged() -> None:
     done = run_cli("screen", "Sophgo Technologies Ltd.", "Acme Hosting LLC", "--limit", "1", "--json", *BUNDLED)
     assert done.returncode == 1, done.stderr
-    sophgo, acme = json.loads(done.stdout)["results"]
+    sophgo, acme = json.loads(done.stdout)
     assert len(sophgo["matches"]) == 1 and sophgo["total"] == 3 and sophgo["truncated"] is True
     assert (acme["matches"], acme["total"], acme["truncated"]) == ([], 0, False)
-    everything = json.loads(run_cli("screen", "Sophgo Technologies Ltd.", "--limit", "3", "--json", *BUNDLED).stdout)["results"]
+    everything = json.loads(run_cli("screen", "Sophgo Technologies Ltd.", "--limit", "3", "--json", *BUNDLED).stdout)
     assert everything[0]["total"] == 3 and everything[0]["truncated"] is False
     assert everything[0]["matches"][:1] == sophgo["matches"]
 
