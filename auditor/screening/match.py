@@ -454,7 +454,7 @@ def abbreviates(word: str, words: list[str] | tuple[str, ...]) -> bool:
 
 
 def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set[int],
-                     a: NormalisedName, b: NormalisedName, main_b: int) -> list[_Group]:
+                     a: NormalisedName, b: NormalisedName, main_a: int, main_b: int) -> list[_Group]:
     """The one leftover word of A that is the acronym of B's leftover words ("tsmc" / "taiwan
     semiconductor manufacturing [company]"), or of B's whole name as written, or abbreviates
     them ("avic" / "aviation industry [corporation of] china"). A must have nothing else left
@@ -463,6 +463,10 @@ def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set
     Three letters spell some run of three words of almost any name among tens of thousands,
     so a three-letter acronym counts only with its legal form, and when that spells B's too
     ("ZTE Corp" / "Zhongxing Telecommunication Equipment Corporation": "ztec")."""
+    # Only the words of the names themselves: not a place or business word in parentheses
+    # after them ("Sophgo Technologies Ltd. [CN]" spells no "STC", "(UAE)" is no acronym).
+    main_a -= len(a.tokens) - len(a.core_tokens)
+    main_b -= len(b.tokens) - len(b.core_tokens)
     rest = [j for j in sorted(free_b) if j < main_b]
     if len(rest) < 2 or len(free_a) != 1:
         return []
@@ -482,7 +486,7 @@ def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set
         spellings |= _whole_name_spellings(words, b)
     for i in sorted(free_a):
         word = ta[i]
-        if not word.isalpha():
+        if not word.isalpha() or i >= main_a:
             continue
         if word in spellings or word + a.legal_initials in spellings:
             kind = "acronym"
@@ -530,8 +534,8 @@ def compare_normalised(a: NormalisedName, b: NormalisedName, located_b: frozense
         groups += _recover_joined(ta, tb, free_a, free_b, b)
         groups += map(_flip, _recover_joined(tb, ta, free_b, free_a, a))
     if free_a and free_b:
-        groups += _recover_acronym(ta, tb, free_a, free_b, a, b, main_b)
-        groups += map(_flip, _recover_acronym(tb, ta, free_b, free_a, b, a, main_a))
+        groups += _recover_acronym(ta, tb, free_a, free_b, a, b, main_a, main_b)
+        groups += map(_flip, _recover_acronym(tb, ta, free_b, free_a, b, a, main_b, main_a))
     groups.sort(key=lambda g: (min(g[0]), min(g[1])))
     paired_a = {i for g in groups for i in g[0]}
     paired_b = {j for g in groups for j in g[1]}
@@ -541,9 +545,15 @@ def compare_normalised(a: NormalisedName, b: NormalisedName, located_b: frozense
 
     # A name made only of generic words ("Shenyang Aircraft", "China Telecom") that the
     # other name wholly contains is identified by those words: they count as distinctive.
-    promoted = _generic_name_covered(ta[:main_a], unmatched_a, unmatched_b, pairs) or _generic_name_covered(
-        tb[:main_b], unmatched_b, unmatched_a, pairs
-    )
+    # Contains in its name, not in the place written in parentheses after it: "Samsung
+    # Electronics [CN]" does not contain "China Electronics".
+    core_a = main_a - (len(a.tokens) - len(a.core_tokens))
+    core_b = main_b - (len(b.tokens) - len(b.core_tokens))
+    in_brackets = [(any(core_a <= i < main_a for i in g[0]), any(core_b <= j < main_b for j in g[1])) for g in groups]
+    via_brackets_a = any(x and not y for x, y in in_brackets)  # a's parentheses met b's name
+    via_brackets_b = any(y and not x for x, y in in_brackets)
+    promoted = (not via_brackets_b and _generic_name_covered(ta[:main_a], unmatched_a, unmatched_b, pairs)) or (
+        not via_brackets_a and _generic_name_covered(tb[:main_b], unmatched_b, unmatched_a, pairs))
 
     def group_weight(g: _Group) -> float:
         if promoted:

@@ -147,6 +147,16 @@ class NormalisedName:
         return " ".join(self.tokens)
 
     @cached_property
+    def core_tokens(self) -> tuple[str, ...]:
+        """The tokens of the name itself, without the places, business words and numbers
+        written in parentheses after it (``normalise_name`` adds those to ``tokens``): what
+        an acronym of the name is read from ("Sophgo Technologies Ltd. [CN]" is no "STC")."""
+        added = [w for w in self.bracketed if is_generic(w) or w.isdigit()]
+        if added and self.tokens[-len(added):] == tuple(added):
+            return self.tokens[:-len(added)]
+        return self.tokens
+
+    @cached_property
     def key(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         """Identity of the normalised form: names with equal keys are the same name."""
         return (self.tokens, self.qualifiers, tuple(sorted(set(self.legal_forms))))

@@ -206,7 +206,7 @@ def _run_acronyms(norm: NormalisedName, heads: Container[str] | None = None) -> 
     written = written_run_acronyms(norm)  # of its runs of words as written, where they differ
     if heads is not None:
         written = {x for x in written if x[:_HEAD_LENGTH] in heads}
-    tokens = norm.tokens[:12]
+    tokens = norm.core_tokens[:12]
     if len(tokens) < ACRONYM_MIN_WORDS:
         return written  # no run of that many words, and ``acronyms`` has none either
     initials = [token[:1] for token in tokens]  # as ``match._initials``: nothing for an empty word
@@ -1073,7 +1073,7 @@ def _initials_by_chance(comparison: Comparison) -> bool:
     word = acronym_alone(comparison, second=True)
     if word is not None and len(word) < ACRONYM_MIN_LENGTH:
         spelled_with_legal_form = bool(listed.legal_initials) and word + listed.legal_initials in acronyms(
-            query.tokens, query.legal_initials, query.spelled)
+            query.core_tokens, query.legal_initials, query.spelled)
         return not spelled_with_legal_form and word not in _WORD_RE.findall(query.original.casefold())
     return False
 

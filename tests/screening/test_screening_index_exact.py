@@ -120,7 +120,7 @@ def test_the_acronyms_of_runs_of_words_are_those_of_match_acronyms(screener: Scr
     some = 0
     for name in names:
         norm = normalise_name(name)
-        expected = _acronyms_run_by_run(norm.tokens, norm.legal_initials, norm.spelled)
+        expected = _acronyms_run_by_run(norm.core_tokens, norm.legal_initials, norm.spelled)
         assert screener_module._run_acronyms(norm) == expected, name
         some += bool(expected)
     # Names with an empty word, or more words than an acronym has letters, keep to the rule too.

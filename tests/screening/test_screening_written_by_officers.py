@@ -67,3 +67,18 @@ def test_a_city_of_the_country_a_party_is_listed_in_is_no_other_party(screener: 
     assert "Sophgo Technologies Ltd." in matched
     assert "located there (beijing)" in matched["Sophgo Technologies Ltd."].explanation["reason"]
     assert "Qingdao Sophgo" not in matched
+
+
+@pytest.mark.parametrize("name", [
+    "Sophgo Technologies Ltd. [CN]",  # "sophgo technology china" spelled the SDN's "STC, LTD"
+    "Sungrow Technology Co Ltd (China)",
+    "Canaan Creative Co Ltd [CN]",  # "CCCC", China Communications Construction
+    "Samsung Electronics Co., Ltd. [CN]",  # contained "China Electronics Corporation"
+    "Delta Electronics [CN]",
+])
+def test_a_country_after_the_name_is_no_word_of_it(screener: Screener, name: str) -> None:
+    """The second new user's procurement list: a country tag supplied an acronym's letter, or
+    the place of a generic name, to names that match nothing without it."""
+    listed = {m.matched_name for m in screener.screen(name, AS_OF)}
+    without = {m.matched_name for m in screener.screen(name.rsplit(" ", 1)[0], AS_OF)}
+    assert listed <= without  # fewer, if any: "[CN]" is not the Entity List's Singapore Sophgo
