@@ -15,7 +15,8 @@ One <testsuite> per inventory file, one <testcase> per rule in it:
 - a pass otherwise; findings below the gate are listed in <system-out> so nothing is hidden,
   and so are the rule's reviewed screening decisions (cleared matches, decisions not applied).
 Plus, per file: one `[AUDIT] every row read and audited` test case that lists rejected rows and
-the run's warnings, and is an <error> when the audit is INCOMPLETE (exit 3); and, when names were
+the run's warnings, and is an <error> when the audit is INCOMPLETE (exit 3), a <failure> when rows
+were rejected without --strict (the exit code unchanged); and, when names were
 screened, one `[AUDIT] names screened against the official lists` case naming the lists, <skipped>
 with the reason when an expected official list was not imported or a list dates from after the
 audit (the exit code is not changed by either). Deterministic: no timestamps, `time="0"`.
@@ -204,6 +205,16 @@ class JunitFormat:
             err = ET.SubElement(case, "error", message="audit INCOMPLETE: " + _x("; ".join(result.incomplete_reasons)),
                                 type="incomplete")
             err.text = _body(lines, len(rejected)) if lines else _x("\n".join(result.incomplete_reasons))
+        elif rejected:
+            # Without --strict the audit is complete and its exit code unchanged, but this case
+            # says every row was audited: rows that were not (a listed supplier among them,
+            # perhaps) fail it, where a CI viewer shows them, instead of passing in silence.
+            counts["failures"] += 1
+            n = len(rejected)
+            failure = ET.SubElement(case, "failure", type="rows-rejected",
+                                    message=f"{n:,} row{'s' if n != 1 else ''} rejected, not audited "
+                                            "(--strict makes the audit INCOMPLETE)")
+            failure.text = _body(lines, n)
         warnings = [f"warning: {w}" for w in sorted(result.warnings)]
         ET.SubElement(case, "system-out").text = _x("\n".join([tally, *warnings])) + (
             "\n" + _body(lines, len(rejected)) if lines else "")

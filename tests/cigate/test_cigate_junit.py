@@ -174,3 +174,24 @@ def test_a_screening_case_is_named_without_a_severity_and_fails_at_its_findings_
     (failure,) = case.result
     assert failure.type == "critical" and failure.message.startswith("CRITICAL: 2 finding(s) fail the gate")
     assert "T1 (critical)" in failure.text and "T2 (high)" in failure.text
+
+
+def test_rows_rejected_without_strict_fail_the_every_row_case(tmp_path):
+    """Without --strict the audit is complete and exits as its findings say, but the case
+    named "every row read and audited" failed to say that rows were not: a listed supplier
+    on such a row would pass in silence (the second new user's purchase order)."""
+    orders = procurement_copy(tmp_path / "procurement" / "orders.csv", fixed=True)
+    lines = orders.read_text(encoding="utf-8").splitlines()
+    lines.append(lines[-1] + ",one field too many")
+    orders.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = run_cli(*["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit",
+                    "--out", "out"], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr  # the exit code is --strict's to change
+    case = cases(tmp_path / "out" / "report.junit.xml")["procurement/orders.csv.input"]
+    assert outcome(case) == "failure"
+    assert case.result[0].message == "1 row rejected, not audited (--strict makes the audit INCOMPLETE)"
+    assert f"procurement/orders.csv:{len(lines)} row not audited" in case.result[0].text
+    proc = run_cli(*["audit", "procurement/orders.csv", "--as-of", AS_OF, *RULE_ARGS, "--format", "junit",
+                    "--out", "strict", "--strict"], cwd=tmp_path)
+    assert proc.returncode == 3
+    assert outcome(cases(tmp_path / "strict" / "report.junit.xml")["procurement/orders.csv.input"]) == "error"
