@@ -875,7 +875,24 @@ class Screener:
     ) -> list[Match]:
         """Entries listed on ``as_of`` (optionally only from ``lists``) whose name or an
         alias scores at least ``threshold`` against ``name``: best first, then by entity id
-        and list name. One match per listed party, through its best-scoring name."""
+        and list name. One match per listed party, through its best-scoring name.
+
+        A name written as several (``name_parts``: "X dba Y", "X / Y", "X c/o Y", a name and
+        its Chinese or Russian original) is screened whole and part by part; a match through
+        a part names it (``query_part`` in its explanation)."""
+        matches = self._screen_name(name, as_of, lists, threshold)
+        parts = name_parts(name)
+        if not parts:
+            return matches
+        best = {(m.list_name, m.entity_id): m for m in matches}
+        for part in parts:
+            for m in self._screen_name(part, as_of, lists, threshold):
+                party = (m.list_name, m.entity_id)
+                if party not in best or m.score > best[party].score:
+                    best[party] = replace(m, explanation={**m.explanation, "query": name, "query_part": part})
+        return sorted(best.values(), key=lambda m: (-m.score, m.entity_id, m.list_name))
+
+    def _screen_name(self, name: str, as_of: date, lists: Collection[str] | None, threshold: float) -> list[Match]:
         query = normalise_name(name)
         if query.is_empty or all(_legal_word(t) for t in query.tokens):
             # Nothing names a party: a stray "Ltd." or "Co., Ltd." cell of a vendor master
@@ -1018,6 +1035,46 @@ def compare_located(query: NormalisedName, listed: NormalisedName, located: froz
         if anywhere.score > comparison.score and not anywhere.promoted:
             return replace(anywhere, location_unknown=True)
     return comparison
+
+
+# Between two names of one party in one cell: "X dba Y", "X / Y", "X c/o Y", "X - Y".
+_PARTS_RE = re.compile(
+    r"\s+(?:/|\||;|dba|d/b/a|d\.b\.a\.?|t/a|trading as|aka|a\.k\.a\.?|fka|f/k/a|f\.k\.a\.?|formerly|c/o)\s+"
+    r"|\s+[-–—]\s+", re.IGNORECASE)
+
+
+def name_parts(name: str) -> list[str]:
+    """The names one cell writes, when it writes several: split at "dba", "aka", "c/o",
+    "formerly", a spaced slash, bar or dash, and where Latin script meets another ("Huawei
+    Technologies Co., Ltd. 华为技术有限公司", "Bitriver / Битривер"). Only parts with a
+    distinctive word, and none when the name is one: a repeated brand ("Huawei Technologies
+    Co., Ltd. - Huawei") would otherwise count against the match, a care-of party go
+    unscreened."""
+    pieces = [p for chunk in _PARTS_RE.split(name) for p in _script_runs(chunk)]
+    parts = [p.strip(" ,;()[]«»\"'") for p in pieces]
+    parts = [p for p in parts if p and any(len(t) >= 3 and not is_generic(t) for t in normalise_name(p).tokens)]
+    return parts if len(parts) > 1 else []
+
+
+def _script_runs(text: str) -> list[str]:
+    """``text`` cut where its letters change from Latin to another script or back."""
+    if text.isascii():
+        return [text]  # most names: one script
+    runs: list[str] = []
+    start, last = 0, None
+    for i, char in enumerate(text):
+        if not char.isalpha():
+            continue
+        latin = ord(char) <= _LAST_LATIN
+        if last is not None and latin != last:
+            cut = text.rfind(" ", start, i) + 1 or i  # at the space before the word, if any
+            runs.append(text[start:cut])
+            start = cut
+        last = latin
+    return runs + [text[start:]]
+
+
+_LAST_LATIN = 0x024F  # end of Unicode's Latin Extended-B block
 
 
 def _legal_word(token: str) -> bool:
@@ -1196,8 +1253,9 @@ def explain_match_text(match: Match) -> str:
         if match.matched_name == match.name
         else f'the alias "{match.matched_name}" of "{match.name}"'
     )
+    part = f' (its part "{e["query_part"]}")' if e.get("query_part") else ""
     parts = [
-        f'"{e.get("query", "")}" matches {via}, entry {match.entity_id} on {match.list_name}, '
+        f'"{e.get("query", "")}"{part} matches {via}, entry {match.entity_id} on {match.list_name}, '
         f'with score {match.score:.2f} (threshold {e.get("threshold", DEFAULT_THRESHOLD):.2f}).',
         f'Compared as "{e["query_normalised"]}" and "{e["candidate_normalised"]}": {e["reason"]}.',
     ]

@@ -82,3 +82,27 @@ def test_a_country_after_the_name_is_no_word_of_it(screener: Screener, name: str
     listed = {m.matched_name for m in screener.screen(name, AS_OF)}
     without = {m.matched_name for m in screener.screen(name.rsplit(" ", 1)[0], AS_OF)}
     assert listed <= without  # fewer, if any: "[CN]" is not the Entity List's Singapore Sophgo
+
+
+@pytest.mark.parametrize(("name", "part", "listed"), [
+    ("Huawei Technologies Co., Ltd. - Huawei", "Huawei Technologies Co., Ltd.", "HUAWEI TECHNOLOGIES CO., LTD."),
+    ("Sophgo Technologies Ltd dba Sophgo", "Sophgo Technologies Ltd", "Sophgo Technologies Ltd."),
+    ("Huawei Technologies Co. Ltd. 华为技术有限公司", "Huawei Technologies Co. Ltd.", "HUAWEI TECHNOLOGIES CO., LTD."),
+    ("Acme Logistics c/o Bitriver", "Bitriver", "BitRiver"),
+])
+def test_a_cell_that_writes_several_names_is_screened_name_by_name(
+        screener: Screener, name: str, part: str, listed: str) -> None:
+    """The repeated brand counted against the match, and the party a name is in the care of
+    went unscreened; the match says through which part."""
+    matched = {m.matched_name.casefold(): m for m in screener.screen(name, AS_OF)}
+    assert listed.casefold() in matched
+    assert matched[listed.casefold()].explanation["query_part"] == part
+    assert matched[listed.casefold()].explanation["query"] == name
+
+
+def test_one_name_is_not_cut_into_parts() -> None:
+    from auditor.screening.screener import name_parts
+
+    assert name_parts("Hewlett-Packard Enterprise") == []  # no spaced dash
+    assert name_parts("Inspur Group - CN") == []  # a country code is no second name
+    assert name_parts("Canaan Inc.") == []
