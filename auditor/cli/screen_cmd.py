@@ -30,8 +30,11 @@ from auditor.cli.options import as_of_option
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1), help="Best matches shown per name.")
 @click.option("--db", "db_url", help="Database URL of imported lists (default: AUDITOR_DB or the per-user store).")
 @click.option("--bundled-lists-only", is_flag=True, help="Screen against the bundled curated list only.")
+@click.option("--cleared", "cleared_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Reviewed file of cleared (false-positive) matches, as for `audit` (docs/CLEARED.md): a match "
+                   "it clears is shown as cleared and does not make the exit code 1.")
 def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, threshold, limit, db_url,
-           bundled_lists_only):
+           bundled_lists_only, cleared_path):
     """Screen NAMEs (and the names in --file) against the screening lists; exit 1 when any
     name matches, exit 3 (INCOMPLETE) when rows of --file were rejected and not screened,
     whether or not a name matched: a listed party may be among them.
@@ -114,15 +117,27 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
         click.echo(f"auditor: warning: {w}", err=True)
     threshold = threshold or DEFAULT_THRESHOLD
     results = ref.screener.screen_many(names, as_of, lists=list(lists) or None, threshold=threshold) if names else {}
+    decisions = []
+    if cleared_path:
+        from auditor.screening.cleared import ClearedFileError, load_cleared
+
+        try:
+            decisions = load_cleared(cleared_path)
+        except ClearedFileError as exc:
+            fail(str(exc))
     any_match = False
     out = []
     for name, source in zip(names, sources):
         found = results[name]
         matches = found[:limit]
-        any_match |= bool(matches)
+        # A reviewed decision clears its match: shown as cleared, not counted for the exit code;
+        # one that no longer applies (past its review date, older than the listing) says why.
+        decided = {id(m): _decision(name, m, decisions, as_of) for m in found} if decisions else {}
+        any_match |= any("cleared" not in decided.get(id(m), {}) for m in found)
         # `total` and `truncated`: a name with more matches than --limit says so, never looks
         # like it matched only what is shown.
-        out.append({"query": name, **({"source": source} if source else {}), "matches": [m.to_dict() for m in matches],
+        out.append({"query": name, **({"source": source} if source else {}),
+                    "matches": [{**m.to_dict(), **decided.get(id(m), {})} for m in matches],
                     "total": len(found), "truncated": len(found) > len(matches)})
         if not as_json:
             shown = _one_line(name)
@@ -130,8 +145,16 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
                 n_lists = len(lists) if lists else len(known)
                 click.echo(f"{shown}: no match at or above {threshold:.2f} on {n_lists} list(s) as of {as_of}")
             for m in matches:
-                click.echo(f"{shown}: {m.score:.2f} {m.list_name} #{m.entity_id} {_one_line(m.name)}")
+                decision = decided.get(id(m), {})
+                status = " CLEARED" if "cleared" in decision else ""
+                click.echo(f"{shown}: {m.score:.2f}{status} {m.list_name} #{m.entity_id} {_one_line(m.name)}")
                 click.echo("    " + _one_line(explain_match_text(m)))
+                if "cleared" in decision:
+                    c = decision["cleared"]
+                    click.echo(f"    Cleared by {_one_line(c['reviewer'])} on {c['date']} ({c['file']}:{c['line']}), "
+                               f"review by {c['review_by']}: {_one_line(c['justification'])}")
+                elif "cleared_note" in decision:
+                    click.echo(f"    Not cleared: {decision['cleared_note']}")
             if len(found) > len(matches):
                 more = len(found) - len(matches)
                 click.echo(f"{shown}: {more:,} more match{'es' if more != 1 else ''} at or above {threshold:.2f}; "
@@ -154,6 +177,19 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
             click.echo(f"INCOMPLETE: {reason}")
     # As `audit`: an incomplete screening exits 3 before a match's 1; it is never "clean".
     sys.exit(INCOMPLETE if incomplete else FINDINGS if any_match else CLEAN)
+
+
+def _decision(name: str, match, decisions, as_of) -> dict[str, object]:
+    """What the cleared file says of ``match`` for ``name`` on ``as_of``: {"cleared": …} when a
+    decision clears it, {"cleared_note": why} when the recorded one does not, {} otherwise."""
+    from auditor.screening.cleared import clearance
+
+    decision, note = clearance(name, match, decisions, as_of)
+    if decision is not None:
+        return {"cleared": {"reviewer": decision.reviewer, "date": decision.date.isoformat(),
+                            "review_by": decision.review_date.isoformat(), "justification": decision.justification,
+                            "file": decision.file, "line": decision.line}}
+    return {"cleared_note": note} if note else {}
 
 
 def _one_line(text: str) -> str:

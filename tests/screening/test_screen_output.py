@@ -40,3 +40,34 @@ def test_only_lists_names_can_match_on_are_offered(isolated_db) -> None:
     done = run_cli("screen", "Acme Hosting LLC", "--as-of", "2026-06-01")
     # SDN (alt.csv's names and the bundled entries), the Entity List and 1260H (bundled).
     assert "Acme Hosting LLC: no match at or above 0.70 on 3 list(s) as of 2026-06-01" in done.stdout
+
+
+def test_a_cleared_file_clears_screen_matches_as_it_clears_an_audit(tmp_path) -> None:
+    """A vendor-master job could not use its reviewed decisions: one known false positive
+    kept it at exit 1 for good (the second new user)."""
+    first = json.loads(run_cli("screen", "Sophgo Technologies Limited", "--json", *BUNDLED).stdout)
+    matches = first[0]["matches"]
+    assert matches
+    decisions = "".join(
+        f'[[cleared]]\nname = "SOPHGO TECHNOLOGIES LTD"\nlist = "{m["list"]}"\nentity_id = "{m["entity_id"]}"\n'
+        f'reviewer = "A. Officer"\njustification = "Checked: not the listed party."\ndate = 2026-05-01\n\n'
+        for m in matches)
+    cleared = tmp_path / "cleared.toml"
+    cleared.write_text(decisions, encoding="utf-8")
+    done = run_cli("screen", "Sophgo Technologies Limited", "--json", "--cleared", str(cleared), *BUNDLED)
+    assert done.returncode == 0, done.stderr  # every match cleared: nothing left to review
+    (result,) = json.loads(done.stdout)
+    assert [m["cleared"]["reviewer"] for m in result["matches"]] == ["A. Officer"] * len(matches)
+    assert result["matches"][0]["cleared"]["review_by"] == "2027-05-01"
+    text = run_cli("screen", "Sophgo Technologies Limited", "--cleared", str(cleared), *BUNDLED)
+    assert text.returncode == 0 and " CLEARED " in text.stdout and "Cleared by A. Officer on 2026-05-01" in text.stdout
+    # Past its review date the decision clears nothing, and says why.
+    done = run_cli("screen", "Sophgo Technologies Limited", "--json", "--cleared", str(cleared),
+                   "--bundled-lists-only", "--as-of", "2027-06-01")
+    assert done.returncode == 1
+    (result,) = json.loads(done.stdout)
+    assert all("cleared" not in m and "due for review on 2027-05-01" in m["cleared_note"] for m in result["matches"])
+    # A broken file is an error with its line, nothing screened.
+    cleared.write_text('[[cleared]]\nname = "x"\n', encoding="utf-8")
+    done = run_cli("screen", "Sophgo Technologies Limited", "--cleared", str(cleared), *BUNDLED)
+    assert done.returncode == 2 and str(cleared) in done.stderr and done.stdout == ""
