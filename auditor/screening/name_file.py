@@ -249,10 +249,11 @@ def _read_sheet(path: Path, column: str | None, sheet: str | None) -> NameFile:
 
 def _looks_like_table(text: str) -> bool:
     """A spreadsheet export whatever its file name ("Text (Tab delimited)" saves ``.txt``): a
-    tab in a line (no name has one), or every line of at least two with the same three or
-    more comma- or semicolon-separated fields (a name may have a comma or two: "Acme, Inc.")."""
+    tab in the first line and in most others (a stray tab in one name is a name with a tab),
+    or every line of at least two with the same three or more comma- or semicolon-separated
+    fields (a name may have a comma or two: "Acme, Inc.")."""
     lines = [line for line in text.splitlines()[:50] if line.strip()]
-    if any("\t" in line for line in lines):
+    if lines and "\t" in lines[0] and 2 * sum("\t" in line for line in lines) >= len(lines):
         return True
     if len(lines) < 2:
         return False

@@ -98,6 +98,16 @@ def test_a_csv_file_without_column_is_refused_not_screened_line_by_line(tmp_path
                           "(columns: 'Vendor ID', 'Vendor Name', 'Country')"), err
 
 
+def test_a_stray_tab_in_one_name_of_a_list_is_no_table(tmp_path: Path) -> None:
+    """The second new user: one tab on line 3 refused the whole list as a table, naming line 1."""
+    vendor = tmp_path / "vendors.txt"
+    vendor.write_text("Canaan Inc.\nSophgo Technologies Ltd.\nAcme\tVendor\n", encoding="utf-8")
+    code, out, err = _screen("--file", str(vendor))
+    assert code == 1, err
+    assert [(q["query"], q["source"]["line"]) for q in _results(out)] == [
+        ("Canaan Inc.", 1), ("Sophgo Technologies Ltd.", 2), ("Acme\tVendor", 3)]
+
+
 @pytest.mark.parametrize("content", [
     # Excel's "Text (Tab delimited)", saved as .txt
     "ID\tVendor Name\tCountry\r\n1\tBitRiver\tRU\r\n2\tSOPHGO TECHNOLOGIES, LTD.\tCN\r\n",
