@@ -128,7 +128,7 @@ PLACE_WORDS: frozenset[str] = _words(
     jiangxi shaanxi hubei hunan henan hebei fujian anhui liaoning
     russia russian moscow petersburg iran iranian tehran korea korean pyongyang
     syria syrian damascus dubai sharjah uae emirates turkey pakistan india asia asian europe
-    european america american usa uk inner mongolia northkorea
+    european america american usa uk inner mongolia northkorea arab
     ukraine ukrainian kiev kyiv crimea crimean belarus minsk kazakhstan uzbekistan armenia
     azerbaijan lebanon iraq yemen cuba venezuela mexico panama colombia malaysia
     indonesia thailand vietnam myanmar burma burmese afghanistan sudan libya somalia kenya

@@ -31,6 +31,7 @@ def test_a_name_that_is_only_a_legal_form_matches_nothing(screener: Screener, na
     "Development Bank of Japan",  # / COOPERATIVE DEVELOPMENT BANK, BANK FOR DEVELOPMENT
     "Arizona Public Service",  # / ARIZONA S.A. (Colombia): a US state is a place
     "Arizona Electric Power Cooperative",
+    "Arab Bank plc",  # / ARAB PROJECTS COMPANY S.A. LTD.: "arab" is a place word, like "asian"
 ])
 def test_real_companies_that_share_only_a_number_or_generic_words_and_a_place_do_not_match(
         screener: Screener, name: str) -> None:
