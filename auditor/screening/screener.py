@@ -1051,6 +1051,8 @@ def name_parts(name: str) -> list[str]:
     Co., Ltd. - Huawei") would otherwise count against the match, a care-of party go
     unscreened."""
     pieces = [p for chunk in _PARTS_RE.split(name) for p in _script_runs(chunk)]
+    if len(pieces) < 2:
+        return []  # most names: nothing to cut
     parts = [p.strip(" ,;()[]«»\"'") for p in pieces]
     parts = [p for p in parts if p and any(len(t) >= 3 and not is_generic(t) for t in normalise_name(p).tokens)]
     return parts if len(parts) > 1 else []
