@@ -27,7 +27,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from auditor.filekind import binary_content
 from auditor.inventory.aliases import header_key
@@ -178,17 +178,8 @@ def read_names(path: Path, column: str | None = None, encoding: str | None = Non
             shown = ", ".join(repr(h) for h in header[:20])
             raise NameFileError(f"{path}:1: a table: name the column that holds the names with --column "
                                 f"(columns: {shown})")
-        names, skipped, rejected = [], [], []
-        for number, raw in enumerate(text.splitlines(), start=1):
-            name = raw.strip()
-            if not name:
-                skipped.append(number)
-                continue
-            why = _too_long(name)
-            if why:
-                rejected.append(RejectedRow(number, why))
-                continue
-            names.append(NamedLine(name, number))
+        names, skipped, rejected = _sorted_names((number, raw.strip()) for number, raw in
+                                                 enumerate(text.splitlines(), start=1))
         return NameFile(str(path), names, skipped, rejected)
     return _read_column(path, text, column)
 
@@ -231,20 +222,27 @@ def _read_sheet(path: Path, column: str | None, sheet: str | None) -> NameFile:
         raise NameFileError(f"{where}:{likely + 1}: no column {column!r} in the header (columns: {shown})")
     header = [cell_text(c) for c in rows[first]]
     index = _column_index(where, first + 1, header, column, wanted)
-    names, skipped, rejected = [], [], []
-    for k in range(first + 1, len(rows)):
-        row, line = rows[k], k + 1  # the sheet row: what the officer sees at the left
-        name = cell_text(row[index]).strip() if index < len(row) else ""
-        if not name:
-            skipped.append(line)
-            continue
-        why = _too_long(name)
-        if why:
-            rejected.append(RejectedRow(line, why))
-            continue
-        names.append(NamedLine(name, line))
+    # Rows named by their sheet row: what the officer sees at the left.
+    names, skipped, rejected = _sorted_names(
+        (k + 1, cell_text(rows[k][index]).strip() if index < len(rows[k]) else "") for k in range(first + 1, len(rows)))
     note = loaded.first_sheet_note(sheet)
     return NameFile(where, names, skipped, rejected, [note] if note else [])
+
+
+def _sorted_names(lines: Iterable[tuple[int, str]]) -> tuple[list[NamedLine], list[int], list[RejectedRow]]:
+    """(line, name) pairs sorted into names to screen, lines holding none and rows rejected
+    (a name too long to be one)."""
+    names: list[NamedLine] = []
+    skipped: list[int] = []
+    rejected: list[RejectedRow] = []
+    for line, name in lines:
+        if not name:
+            skipped.append(line)
+        elif why := _too_long(name):
+            rejected.append(RejectedRow(line, why))
+        else:
+            names.append(NamedLine(name, line))
+    return names, skipped, rejected
 
 
 def _looks_like_table(text: str) -> bool:
