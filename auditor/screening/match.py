@@ -370,10 +370,11 @@ def _written_core(name: NormalisedName, legal: bool = False) -> list[str]:
 
 
 def _whole_name_spellings(words: list[str], name: NormalisedName) -> set[str]:
-    """More acronyms of a whole name that ends in a legal form: its words' initials with any
-    of the legal form's, in order ("CATL" / "Contemporary Amperex Technology Co., Limited"),
-    and for a name of two words, three letters with the legal form's first ("UMC" / "United
-    Microelectronics Corporation", "HAL" / "Hindustan Aeronautics Limited")."""
+    """More acronyms of a whole name: its words' initials with any of its legal form's, in
+    order ("CATL" / "Contemporary Amperex Technology Co., Limited"); for a name of two words,
+    their two initials ("GE" / "General Electric") and three letters with the legal form's
+    first ("UMC" / "United Microelectronics Corporation", "HAL" / "Hindustan Aeronautics
+    Limited")."""
     if len(words) < 2:
         return set()
     letters, legal = _initials(words), name.legal_initials
@@ -711,10 +712,10 @@ _RENDERED_H = frozenset({frozenset("gh"), frozenset("hk")})
 
 def _non_latin(text: str) -> bool:
     """True if ``text`` has a letter of a script other than Latin (Cyrillic, Arabic, Han …)."""
-    return any(c.isalpha() and ord(c) > _LAST_LATIN for c in text)
+    return any(c.isalpha() and ord(c) > LAST_LATIN for c in text)
 
 
-_LAST_LATIN = 0x024F  # end of Unicode's Latin Extended-B block
+LAST_LATIN = 0x024F  # end of Unicode's Latin Extended-B block
 
 
 def acronym_alone(comparison: Comparison, second: bool = False) -> str | None:

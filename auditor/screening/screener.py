@@ -53,6 +53,7 @@ from auditor.screening.match import (
     ACRONYM_MIN_LENGTH,
     ACRONYM_MIN_WORDS,
     DEFAULT_THRESHOLD,
+    LAST_LATIN,
     VETO_CAP,
     Comparison,
     acronym_alone,
@@ -1067,7 +1068,7 @@ def _script_runs(text: str) -> list[str]:
     for i, char in enumerate(text):
         if not char.isalpha():
             continue
-        latin = ord(char) <= _LAST_LATIN
+        latin = ord(char) <= LAST_LATIN
         if last is not None and latin != last:
             cut = text.rfind(" ", start, i) + 1 or i  # at the space before the word, if any
             runs.append(text[start:cut])
@@ -1075,8 +1076,6 @@ def _script_runs(text: str) -> list[str]:
         last = latin
     return runs + [text[start:]]
 
-
-_LAST_LATIN = 0x024F  # end of Unicode's Latin Extended-B block
 
 
 def _legal_word(token: str) -> bool:
