@@ -116,55 +116,11 @@ GENERIC_WORDS: frozenset[str] = _words(
     """
 )
 
-# Places (countries, provinces, major cities, directions): generic like the words above,
-# and when two names each carry a place the other lacks ("(Tianjin)" / "(Beijing)",
-# "China South" / "China North") they name different branches or subsidiaries.
-PLACE_WORDS: frozenset[str] = _words(
-    """
-    china sino chinese zhongguo hong kong hongkong macau taiwan singapore
-    beijing shanghai shenzhen guangzhou hangzhou tianjin wuhan chengdu xian nanjing
-    chongqing dalian qingdao suzhou harbin changsha zhengzhou jinan xiamen zhuhai dongguan
-    hefei shenyang wuxi ningbo fuzhou kunming guangdong jiangsu zhejiang sichuan shandong
-    jiangxi shaanxi hubei hunan henan hebei fujian anhui liaoning
-    russia russian moscow petersburg iran iranian tehran korea korean pyongyang
-    syria syrian damascus dubai sharjah uae emirates turkey pakistan india asia asian europe
-    european america american usa uk inner mongolia northkorea arab
-    ukraine ukrainian kiev kyiv crimea crimean belarus minsk kazakhstan uzbekistan armenia
-    azerbaijan lebanon iraq yemen cuba venezuela mexico panama colombia malaysia
-    indonesia thailand vietnam myanmar burma burmese afghanistan sudan libya somalia kenya
-    tanzania ethiopia nigeria egypt saudi arabia qatar kuwait bahrain palestine palestinian
-    germany german france french italy spain netherlands switzerland cyprus greece
-    bulgaria latvia lithuania estonia poland czech hungary serbia
-    north south east west northern southern eastern western central pacific
-    us uae britain england scotland wales turkiye
-    afghanistan africa albania algeria andorra angola anguilla antigua argentina aruba
-    australia austria bahamas bangladesh barbados belgium belize benin bermuda bhutan
-    bissau bolivia bosnia botswana brazil brunei burkina burundi cambodia cameroon canada
-    cayman chile comoros congo croatia czechia denmark djibouti dominica ecuador eritrea
-    eswatini fiji finland gabon gambia georgia ghana gibraltar greenland grenada guam
-    guatemala guernsey guinea guyana haiti herzegovina honduras iceland ireland israel jamaica
-    japan jersey jordan kiribati kyrgyzstan laos lesotho liberia liechtenstein luxembourg macao
-    macedonia madagascar malawi maldives mali malta mauritania mauritius micronesia moldova
-    monaco mongolia montenegro morocco mozambique namibia nauru nepal nicaragua niger norway
-    oman palau paraguay peru philippines portugal qatar romania rwanda samoa senegal seychelles
-    slovakia slovenia sweden tajikistan togo tonga tunisia turkmenistan tuvalu uganda uruguay
-    vanuatu zambia zimbabwe bvi labuan
-    london paris berlin frankfurt munich hamburg zurich geneva amsterdam rotterdam dublin
-    madrid milan rome vienna prague warsaw istanbul ankara riyadh jeddah doha dhabi abudhabi
-    baghdad beirut cairo lagos nairobi johannesburg mumbai delhi bangalore karachi lahore
-    dhaka bangkok hanoi jakarta manila kuala lumpur taipei hsinchu tokyo osaka seoul almaty
-    tashkent baku tbilisi yerevan novosibirsk vladivostok texas delaware nevada california
-    florida newyork ontario quebec vancouver toronto sydney melbourne
-    alabama alaska arizona arkansas colorado connecticut hawaii idaho illinois indiana iowa
-    kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi
-    missouri montana nebraska ohio oklahoma oregon pennsylvania tennessee utah vermont
-    virginia washington wisconsin wyoming newjersey newmexico newhampshire rhodeisland
-    northcarolina southcarolina northdakota southdakota westvirginia
-    """
-)
-GENERIC_WORDS = GENERIC_WORDS | PLACE_WORDS
+# Directions: places as far as names go ("China South" / "China North" are two parties), but
+# a name's aliases add and drop them ("Central Bank of Russia" / "Bank of Russia").
+DIRECTIONS = frozenset("north south east west northern southern eastern western central pacific".split())
 
-# The cities and provinces of PLACE_WORDS by the country they are in: a party listed as
+# Cities and provinces (places, below) by the country they are in: a party listed as
 # located in a country is located in each of them as far as a name can tell ("Sophgo
 # (Beijing)" / the Entity List's Chinese Sophgo, located "CN").
 PLACES_IN: dict[str, frozenset[str]] = {
@@ -182,7 +138,50 @@ PLACES_IN: dict[str, frozenset[str]] = {
         "us": "texas delaware nevada california florida newyork",
     }.items()
 }
-DIRECTIONS = frozenset("north south east west northern southern eastern western central pacific".split())
+
+# Places (countries, provinces, major cities, directions): generic like the words above,
+# and when two names each carry a place the other lacks ("(Tianjin)" / "(Beijing)",
+# "China South" / "China North") they name different branches or subsidiaries.
+PLACE_WORDS: frozenset[str] = _words(
+    """
+    china sino chinese zhongguo hong kong hongkong macau taiwan singapore
+    russia russian iran iranian korea korean
+    syria syrian uae emirates turkey pakistan india asia asian europe
+    european america american usa uk inner mongolia northkorea arab
+    ukraine ukrainian kiev kyiv crimea crimean belarus minsk kazakhstan uzbekistan armenia
+    azerbaijan lebanon iraq yemen cuba venezuela mexico panama colombia malaysia
+    indonesia thailand vietnam myanmar burma burmese afghanistan sudan libya somalia kenya
+    tanzania ethiopia nigeria egypt saudi arabia qatar kuwait bahrain palestine palestinian
+    germany german france french italy spain netherlands switzerland cyprus greece
+    bulgaria latvia lithuania estonia poland czech hungary serbia
+    us uae britain england scotland wales turkiye
+    afghanistan africa albania algeria andorra angola anguilla antigua argentina aruba
+    australia austria bahamas bangladesh barbados belgium belize benin bermuda bhutan
+    bissau bolivia bosnia botswana brazil brunei burkina burundi cambodia cameroon canada
+    cayman chile comoros congo croatia czechia denmark djibouti dominica ecuador eritrea
+    eswatini fiji finland gabon gambia georgia ghana gibraltar greenland grenada guam
+    guatemala guernsey guinea guyana haiti herzegovina honduras iceland ireland israel jamaica
+    japan jersey jordan kiribati kyrgyzstan laos lesotho liberia liechtenstein luxembourg macao
+    macedonia madagascar malawi maldives mali malta mauritania mauritius micronesia moldova
+    monaco mongolia montenegro morocco mozambique namibia nauru nepal nicaragua niger norway
+    oman palau paraguay peru philippines portugal qatar romania rwanda samoa senegal seychelles
+    slovakia slovenia sweden tajikistan togo tonga tunisia turkmenistan tuvalu uganda uruguay
+    vanuatu zambia zimbabwe bvi labuan
+    london paris berlin frankfurt munich hamburg zurich geneva amsterdam rotterdam dublin
+    madrid milan rome vienna prague warsaw istanbul ankara riyadh jeddah doha
+    baghdad beirut cairo lagos nairobi johannesburg mumbai delhi bangalore karachi lahore
+    dhaka bangkok hanoi jakarta manila kuala lumpur taipei hsinchu tokyo osaka seoul almaty
+    tashkent baku tbilisi yerevan ontario quebec vancouver toronto sydney melbourne
+    alabama alaska arizona arkansas colorado connecticut hawaii idaho illinois indiana iowa
+    kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi
+    missouri montana nebraska ohio oklahoma oregon pennsylvania tennessee utah vermont
+    virginia washington wisconsin wyoming newjersey newmexico newhampshire rhodeisland
+    northcarolina southcarolina northdakota southdakota westvirginia
+    """
+)
+PLACE_WORDS = PLACE_WORDS | DIRECTIONS | frozenset().union(*PLACES_IN.values())  # and those above
+GENERIC_WORDS = GENERIC_WORDS | PLACE_WORDS
+
 
 # Words after which a Roman numeral "I", "V" or "X" is a number ("Fund V" / "Fund 5"), and
 # those after which a single letter tells one of a series of parties from the next ("Series
