@@ -907,7 +907,7 @@ class Screener:
         # file, "X Co." and "X Company") are compared once: the comparison reads the
         # normalised parts, never the name as written, which is put back for each.
         compared: dict[tuple[Any, ...], Comparison] = {}
-        query_places = {t for t in query.tokens + query.bracketed if is_place(t)}
+        query_places = _places(query)
         for record_id in sorted(self._candidates(query, threshold)):
             entry_index, form = self._records[record_id]
             row = self._entry_rows[entry_index]
@@ -930,7 +930,8 @@ class Screener:
                 else:
                     comparison = replace(comparison, b=listed)
             if query_places and comparison.score > VETO_CAP - 1e-9:
-                comparison = compare_located(query, self._norm(record_id), self._located(entry_index), comparison)
+                comparison = compare_located(query, self._norm(record_id), self._located(entry_index), comparison,
+                                             query_places)
             if comparison.score >= threshold and (_by_chance(comparison) or craft_by_chance(comparison, entry)):
                 continue
             if comparison.score >= threshold and comparison.score > best.get(party, (-1.0,))[0]:
@@ -1010,9 +1011,10 @@ def _by_chance(comparison: Comparison) -> bool:
 
 
 def compare_located(query: NormalisedName, listed: NormalisedName, located: frozenset[str],
-                    comparison: Comparison | None = None) -> Comparison:
+                    comparison: Comparison | None = None, places: frozenset[str] | None = None) -> Comparison:
     """The comparison of a query with a listed name, knowing where the listed party is
-    (``located_places``; ``comparison``: the one made without, if at hand).
+    (``located_places``; ``comparison``: the one made without, and ``places``: the query's
+    ``_places``, if at hand).
 
     A place the query adds does not name another party where the listed party is located
     ("Sophgo Technologies Ltd. (Singapore)" / its Singapore entry), nor where the list does
@@ -1023,7 +1025,8 @@ def compare_located(query: NormalisedName, listed: NormalisedName, located: froz
         comparison = compare_normalised(query, listed)
     if comparison.score <= VETO_CAP - 1e-9:
         return comparison  # nothing a place vetoed
-    places = frozenset(t for t in query.tokens + query.bracketed if is_place(t))
+    if places is None:
+        places = _places(query)
     if located and not any(is_place(t) and t not in located for t in listed.tokens):
         # A party in a country is, as far as a name can tell, in each of its cities ("Sophgo
         # (Beijing)" / the Entity List's Sophgo, located "CN"); not when the listed name
@@ -1036,6 +1039,11 @@ def compare_located(query: NormalisedName, listed: NormalisedName, located: froz
         if anywhere.score > comparison.score and not anywhere.promoted:
             return replace(anywhere, location_unknown=True)
     return comparison
+
+
+def _places(query: NormalisedName) -> frozenset[str]:
+    """The place words a query has, in its name or its parentheses."""
+    return frozenset(t for t in query.tokens + query.bracketed if is_place(t))
 
 
 # Between two names of one party in one cell: "X dba Y", "X / Y", "X c/o Y", "X - Y".
@@ -1075,7 +1083,6 @@ def _script_runs(text: str) -> list[str]:
             start = cut
         last = latin
     return runs + [text[start:]]
-
 
 
 def _legal_word(token: str) -> bool:
