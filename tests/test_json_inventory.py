@@ -308,3 +308,19 @@ def test_cp1252_and_utf16_exit_2(tmp_path):
     proc, path, out = audit(tmp_path, "u16.json", '[{"serial": "SN1", "model": "S21"}]'.encode("utf-16"))
     assert proc.returncode == 2
     assert f"{path}:1:1: file is UTF-16/UTF-32 encoded" in one_line_error(proc)
+
+
+def test_a_json_inventory_that_is_a_download_or_a_program_is_named_as_such(tmp_path):
+    """The same recogniser of non-text files as the CSV reader and `screen --file`
+    (auditor.filekind), not a table of its own that knew four signatures."""
+    import gzip
+
+    from tests.conftest import run_cli
+
+    for name, data, what in (("inv.json", gzip.compress(b"[]"), "a gzip-compressed file"),
+                             ("inv.jsonl", b"\x7fELF\x02\x01\x01\x00", "an ELF executable")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        done = run_cli("audit", str(path), "--out", str(tmp_path / "out"), "--bundled-lists-only")
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert f"{path}:1:1: binary file: {what}, not a JSON inventory" in done.stderr, done.stderr

@@ -38,6 +38,7 @@ from json.decoder import scanstring
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from auditor.filekind import binary_content
 from auditor.inventory.aliases import HeaderMap, canonical_column, header_key
 from auditor.inventory.errors import InventoryError
 from auditor.inventory.fields import FieldError, parse_field
@@ -58,12 +59,6 @@ MAX_KEY_SPELLINGS = 10_000  # key -> column cache; objects with ever-new keys mu
 TOO_DEEP = "arrays or objects nested too deeply to be an inventory row"
 _WS = re.compile(r"[ \t\n\r]*")  # JSON whitespace (str.strip() would accept more)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_MAGIC = {
-    b"PK\x03\x04": "a ZIP archive (an .xlsx workbook?), not a JSON inventory",
-    b"%PDF": "a PDF document, not a JSON inventory",
-    b"\xd0\xcf\x11\xe0": "a legacy Office file (.xls?), not a JSON inventory",
-    b"\x1f\x8b": "gzip-compressed; decompress it first",
-}
 
 
 class _Number(str):
@@ -477,10 +472,12 @@ def _read_bytes(path: str) -> bytes:
 
 
 def _check_start(path: str, head: bytes) -> None:
-    """Refuse binary files and UTF-16/32 up front with one clear line."""
-    for magic, what in _MAGIC.items():
-        if head.startswith(magic):
-            raise InventoryError(path, f"binary file: {what}", 1, 1)
+    """Refuse binary files (``auditor.filekind``'s signatures; a NUL byte is ``_decode``'s to
+    report, with its UTF-16 hint) and UTF-16/32 up front with one clear line."""
+    found = binary_content(head)
+    if found is not None and not found.nul:
+        advice = f"; {found.advice}" if found.advice else ""
+        raise InventoryError(path, f"binary file: {found.what}, not a JSON inventory{advice}", 1, 1)
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         raise InventoryError(path, "file is UTF-16/UTF-32 encoded; save it as UTF-8", 1, 1)
 
