@@ -97,11 +97,18 @@ ACRONYM_MAX_LENGTH = 8
 ACRONYM_SIMILARITY = 0.95
 # Two words abbreviated into one give at least this many letters each ("Gaz-prom").
 ABBREVIATION_MIN_PART = 3
+# A word shortened ("Shpg" / "Shipping") has at least three letters; the pair counts at
+# this similarity.
+SHORTENED_MIN_LENGTH = 3
+SHORTENED_SIMILARITY = 0.9
+# Letters dropped from within a word leave a short word ("Hldgs", "Mgmt"): a longer one
+# found in order in a long word is chance ("Atlantico" in "Aeroatlantico").
+CONTRACTED_MAX_LENGTH = 5
 # Two one-word names match when near-identical: equal in transliteration skeleton
 # ("Canaan" / "Kanaan"), one edit in eight letters ("Sberbank" / "Sperbank"), or one slip
-# of the hand in a shorter word (a letter left out, added or swapped: ``_slip``); a letter
-# changed in a shorter word makes another word more often than a typo ("Intel" / "Inter",
-# "Norinco" / "Norilco", "Gazprom" / "Gazprim").
+# of the hand in a shorter word (``_slip``: a letter left out, added or swapped, a key
+# beside it struck, a vowel for another); another letter changed in a shorter word makes
+# another word more often than a typo ("Intel" / "Inter", "Norinco" / "Norilco").
 BARE_WORD_MIN = 0.87
 
 
@@ -207,6 +214,8 @@ def _pair_text(p: TokenPair) -> str:
         return f"{p.a}~{p.b} ({p.kind})"
     if p.kind == "joined":
         return f"{p.a}~{p.b} (words run together)"
+    if p.kind == "shortened":
+        return f"{p.a}~{p.b} (shortened)"
     return p.a if p.a == p.b else f"{p.a}~{p.b}"
 
 
@@ -240,6 +249,8 @@ def _leftover_weight(token: str, own_leftovers: tuple[str, ...], other_leftovers
 
 
 def _generic_pair(pair: TokenPair) -> bool:
+    if pair.kind == "shortened":
+        return True  # a clerk's shortening is a likely, not a distinctive, match
     if pair.kind != "word":
         return False  # an acronym or run-together spelling is evidence of the whole name
     return is_generic(pair.a) or is_generic(pair.b)
@@ -327,6 +338,41 @@ def _recover_joined(ta: list[str], tb: list[str], free_a: set[int], free_b: set[
             free_b.difference_update(content)
             groups.append((frozenset({i}), frozenset(content), TokenPair(word, " ".join(run), 1.0, "joined")))
     return groups
+
+
+def _recover_shortened(ta: list[str], tb: list[str], free_a: set[int], free_b: set[int],
+                       main_a: int, main_b: int, b: NormalisedName) -> list[_Group]:
+    """Leftover words of A that shorten a leftover word of B the way clerks do: its start
+    ("Constr" / "Construction", "Transp" / "Transportation") or its first and last letters
+    with some between ("Shpg" / "Shipping", "Inds" / "Industries", "Hldgs" / "Holdings").
+    B's word as written counts too: "industries" is the token "industry". Weak evidence,
+    like a generic word (``_generic_pair``): a shortened word alone makes no match."""
+    groups: list[_Group] = []
+    for i in sorted(free_a):
+        word = ta[i]
+        if i >= main_a or len(word) < SHORTENED_MIN_LENGTH or not word.isalpha() or is_generic(word):
+            continue
+        for j in sorted(free_b):
+            if j < main_b and any(_shortens(word, w) for w in b.written_forms(tb[j])):
+                free_a.discard(i)
+                free_b.discard(j)
+                groups.append((frozenset({i}), frozenset({j}), TokenPair(word, tb[j], SHORTENED_SIMILARITY,
+                                                                         "shortened")))
+                break
+    return groups
+
+
+def _shortens(short: str, word: str) -> bool:
+    """True if ``short`` is ``word``'s start, or its first and last letters with some of
+    those between, in order (``_recover_shortened``)."""
+    if len(word) < len(short) + 2 or short[0] != word[0] or not word.isalpha():
+        return False
+    if word.startswith(short):
+        return True
+    if short[-1] != word[-1] or len(short) > CONTRACTED_MAX_LENGTH:
+        return False
+    rest = iter(word[1:-1])
+    return all(c in rest for c in short[1:-1])
 
 
 def _initials(words: list[str] | tuple[str, ...]) -> str:
@@ -537,6 +583,9 @@ def compare_normalised(a: NormalisedName, b: NormalisedName, located_b: frozense
     if free_a and free_b:
         groups += _recover_acronym(ta, tb, free_a, free_b, a, b, main_a, main_b)
         groups += map(_flip, _recover_acronym(tb, ta, free_b, free_a, b, a, main_b, main_a))
+    if free_a and free_b:
+        groups += _recover_shortened(ta, tb, free_a, free_b, main_a, main_b, b)
+        groups += map(_flip, _recover_shortened(tb, ta, free_b, free_a, main_b, main_a, a))
     groups.sort(key=lambda g: (min(g[0]), min(g[1])))
     paired_a = {i for g in groups for i in g[0]}
     paired_b = {j for g in groups for j in g[1]}
@@ -666,7 +715,8 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         if len(pairs) == 1 and (leftover_distinctive or one_word or both_add):
             return (f"the only word in common is matched by spelling or sound alone "
                     f"({only.a}~{only.b}) and other words differ")
-        if len(pairs) == 1 and only.similarity < BARE_WORD_MIN and not _slip(only.a, only.b):
+        typed = _non_latin(a.original) == _non_latin(b.original)  # not one a transliteration
+        if len(pairs) == 1 and only.similarity < BARE_WORD_MIN and not _slip(only.a, only.b, typed):
             return f"one-word names need a near-exact match ({only.a}~{only.b})"
     return None
 
@@ -677,14 +727,39 @@ def _named_place(token: str) -> bool:
     return is_place(token) and token not in DIRECTIONS
 
 
-def _slip(a: str, b: str) -> bool:
-    """True if one word is the other with one letter left out, added or swapped with its
-    neighbour ("Sony" / "Sonny", "Bosch" / "Bosh", "Nvidia" / "Nvidai"): the typing errors
-    a list of names picks up, which leave the letters in place. Words of four letters and
-    more: a slip in three is another word."""
+def _slip(a: str, b: str, typed: bool = True) -> bool:
+    """True if one word is the other with one slip of the hand: a letter left out, added or
+    swapped with its neighbour ("Sony" / "Sonny", "Bosch" / "Bosh", "Nvidia" / "Nvidai"), in
+    words of four letters and more (a slip in three is another word); or, in words of five
+    and more both ``typed`` in Latin letters, one letter struck for a key beside it, a vowel
+    for another, "l" for "i" ("Equinor" / "Equinar", "Nokia" / "Nokla"). Another letter
+    changed makes another name more often than a typo ("Intel" / "Inter", "Norinco" /
+    "Norilco", "Alcoa" / "Alcon"), and a transliteration is not typed: "Новатэк" (Novatek)
+    is no "Novatel"."""
     if min(len(a), len(b)) < 4 or OSA.distance(a, b) != 1:
         return False
-    return len(a) != len(b) or sorted(a) == sorted(b)
+    if len(a) != len(b) or sorted(a) == sorted(b):
+        return True
+    if len(a) < 5 or not typed:
+        return False
+    (x, y), = ((x, y) for x, y in zip(a, b) if x != y)
+    return (x in _VOWEL_KEYS and y in _VOWEL_KEYS) or {x, y} == {"i", "l"} or y in _KEYS_AROUND[x]
+
+
+def _keys_around(rows: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """For each letter, the letters on the keys around it (same and adjacent rows, one key
+    either side; the rows' stagger is ignored)."""
+    around: dict[str, frozenset[str]] = {}
+    for r, row in enumerate(rows):
+        for c, key in enumerate(row):
+            near = {rows[rr][cc] for rr in (r - 1, r, r + 1) if 0 <= rr < len(rows)
+                    for cc in (c - 1, c, c + 1) if 0 <= cc < len(rows[rr])}
+            around[key] = frozenset(near - {key})
+    return around
+
+
+_KEYS_AROUND = _keys_around(("qwertyuiop", "asdfghjkl", "zxcvbnm"))  # the Latin letters a name is typed on
+_VOWEL_KEYS = frozenset("aeiouy")
 
 
 def _transliterated_vowels(a: NormalisedName, b: NormalisedName, pair: TokenPair) -> bool:
@@ -736,11 +811,12 @@ def acronym_alone(comparison: Comparison, second: bool = False) -> str | None:
 
 def slip_alone(comparison: Comparison) -> bool:
     """True when a comparison rests on one word matched only as a slip of the hand (a letter
-    left out, added or swapped: ``_slip``) that a near-exact match would not give: "Kraken"
-    / "Krakern"."""
+    left out, added, swapped or struck for a key beside it: ``_slip``) that a near-exact
+    match would not give: "Kraken" / "Krakern"."""
     pairs = comparison.pairs
+    typed = _non_latin(comparison.a.original) == _non_latin(comparison.b.original)
     return (len(pairs) == 1 and pairs[0].kind == "word" and pairs[0].similarity < BARE_WORD_MIN
-            and _slip(pairs[0].a, pairs[0].b))
+            and _slip(pairs[0].a, pairs[0].b, typed))
 
 
 def _branch_places(name: NormalisedName) -> tuple[str, ...]:

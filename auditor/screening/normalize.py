@@ -156,6 +156,11 @@ class NormalisedName:
             return self.tokens[:-len(added)]
         return self.tokens
 
+    def written_forms(self, token: str) -> set[str]:
+        """``token`` and the words of the name as written that it stands for ("industry":
+        "industries")."""
+        return {token, *(w for w in self.spelled if w != token and canonical(w) == token)}
+
     @cached_property
     def key(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         """Identity of the normalised form: names with equal keys are the same name."""

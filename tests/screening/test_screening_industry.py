@@ -71,3 +71,6 @@ def test_a_one_word_name_a_slip_away_from_a_listed_one_is_no_screening_match(scr
     assert compare_names("Kraken", "Krakern Limited") >= DEFAULT_THRESHOLD
     assert screener.screen("Kraken", AS_OF) == []
     assert "KRAKERN LIMITED" in {m.matched_name for m in screener.screen("Krakern Ltd", AS_OF)}
+    # The same for a key struck beside the right one: "Tenfibe" for the Entity List's "Tenfine".
+    assert compare_names("Tenfibe", "Tenfine Ltd.") >= DEFAULT_THRESHOLD
+    assert screener.screen("Tenfibe", AS_OF) == []
