@@ -539,12 +539,19 @@ def _words(tokens: list[str]) -> tuple[list[str], list[str]]:
 # A list's item number before a name ("1. BitRiver", "2) Sophgo Technologies Ltd"), as
 # vendor lists copied from documents have them: no part of the name.
 _ENUMERATOR_RE = re.compile(r"^\s*\d{1,3}[.)]\s+(?=\D)")
+# The Entity List's clause after a name, "…; and any successor, sub-unit, or subsidiary
+# thereof", "…, and its sub-units and successors": what the listing covers, no part of the
+# name ("Sinobright Import and Export Company").
+_SUCCESSORS_RE = re.compile(
+    r"[\s,;]+(?:and|&)\s+(?:any|its|all)\s+(?:successors?|sub-?units?|subsidiar(?:y|ies))\b.*$",
+    re.IGNORECASE | re.DOTALL)
 
 
 @lru_cache(maxsize=65536)
 def normalise_name(name: str) -> NormalisedName:
     """Normalise one name (see the module docstring for the steps)."""
     raw = _ENUMERATOR_RE.sub("", unicodedata.normalize("NFKC", name or ""), count=1)
+    raw = _SUCCESSORS_RE.sub("", raw) or raw
     text = _prepared(_split_camel_case(raw))
     main = _PARENTHESES_RE.sub(" ", text)
     words, legal = _words(_latin_tokens(main))

@@ -49,6 +49,7 @@ LEGAL_FORMS: frozenset[str] = _words(
     korporatsiya korporatsiia korporatsii
     fin
     kompaniya kompaniia kompanii publichnoye otkrytogo zakrytogo tipa taa akb zat aktsionernoy aktsionernogo
+    aktiebolag aktiebolaget
     """
 )
 
@@ -64,8 +65,24 @@ TRAILING_LEGAL_FORMS: frozenset[str] = _words(
     asa doo ad dd eood ood ead zrt nyrt kft sl slu sc lda sab sca ou hf ehf sro too prat pat lllp
     """
 )
-# Legal forms of several words, read like TRAILING_LEGAL_FORMS ("z" and "o.o." alone are not).
-TRAILING_LEGAL_PHRASES: tuple[tuple[str, ...], ...] = (("sp", "z", "oo"),)
+# Legal forms of several words, read like TRAILING_LEGAL_FORMS ("z" and "o.o." alone are not),
+# spelt out as the law names them where rigour's database has only the native script or the
+# initials: Swedish "aktiebolag" (Aktiebolagslagen 2005:551, above); the kinds of company of
+# Japan's Companies Act (Kaisha-hō, art. 2(1): kabushiki, gōmei, gōshi, gōdō kaisha; "kaisha"
+# is "gaisha" after another word) and the former yūgen kaisha; Greek "anonymi etaireia"
+# (Law 4548/2018, 'ανώνυμη εταιρεία') and "etaireia periorismenis efthynis" (Law 3190/1955);
+# Korea's Commercial Act, art. 170 (주식회사 jusik / chusik hoesa, 유한회사 yuhan hoesa);
+# Indonesia's "perseroan terbatas" (Law 40/2007); Turkey's "anonim ortaklık" (the older name
+# of the anonim şirket, Commercial Code 6102).
+TRAILING_LEGAL_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("sp", "z", "oo"),
+    *((kind, kaisha) for kind in ("kabushiki", "gomei", "goshi", "godo", "yugen") for kaisha in ("kaisha", "gaisha")),
+    ("anonymi", "etaireia"), ("anonymos", "etaireia"), ("anonimi", "etairia"),
+    ("etaireia", "periorismenis", "efthynis"),
+    ("jusik", "hoesa"), ("chusik", "hoesa"), ("yuhan", "hoesa"),
+    ("perseroan", "terbatas"),
+    ("anonim", "ortakligi"),
+)
 
 STOPWORDS: frozenset[str] = _words(
     """
