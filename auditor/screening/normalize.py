@@ -5,7 +5,7 @@ Pipeline (each step exists because real list data needs it):
 1. Unicode NFKC and casefold — full-width letters, ligatures and "ß" compare equal to their
    plain forms; business words run into a CamelCase brand split off ("MaxiTechGroup" →
    "maxi tech group", but "MediaTek" stays one word); letters joined by "&" made one word
-   ("AT&T" → "att", "H & M" → "hm").
+   ("AT&T" → "att", "H & M" → "hm", "M and S" → "ms").
 2. Chinese / Japanese legal forms and generic words ("有限公司", "科技", "深圳市") are replaced by
    English tokens; the remaining runs of Han characters become one pinyin token each, so
    "华为" and "Huawei" agree (``vocabulary.CJK_TERMS``).
@@ -75,8 +75,10 @@ _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]+")
 _ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _PARENTHESES_RE = re.compile(r"\(([^()]*)\)")
 _WEB_RE = re.compile(r"\b(?:https?://)?www\.([a-z0-9-]+)(?:\.[a-z]{2,})+\b")  # "www.sercuba.com"
-# Letters joined by an ampersand are one name, not words and "and": "AT&T", "P & G", "H&M".
+# Letters joined by an ampersand are one name, not words and "and": "AT&T", "P & G", "H&M";
+# so are two single letters joined by "and", the ampersand spelt out: "M and S" is "M&S".
 _AMPERSAND_RE = re.compile(r"\b([a-z]{1,2}) ?& ?([a-z]{1,2})\b")
+_LETTERS_AND_RE = re.compile(r"\b([a-z]) and ([a-z])\b")
 # A capitalised run inside a word ("Maxi|Tech|Group", "Media|Tek"), split off only when it
 # is a business word, place or legal form (below).
 _CAMEL_PART_RE = re.compile(r"(?<=[a-z])[A-Z][a-z]+")
@@ -463,6 +465,8 @@ def _prepared(text: str) -> str:
         text = _WEB_RE.sub(r"\1", text)  # a web address names its domain
     if "&" in text:
         text = _AMPERSAND_RE.sub(r"\1\2", text)  # "at&t" -> "att"
+    if " and " in text:
+        text = _LETTERS_AND_RE.sub(r"\1\2", text)  # "m and s" -> "ms"
     return _drop_redundant_parentheses(text)
 
 

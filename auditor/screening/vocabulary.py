@@ -227,6 +227,11 @@ PHRASES: dict[str, str] = {
     "north korea": "northkorea", "peoples republic of china": "china", "prc": "china",
     "russian federation": "russia", "islamic republic of iran": "iran",
     "syrian arab republic": "syria",
+    # "Rep." for "Republic", as vendor masters and the World Bank's country names write it
+    # ("Iran, Islamic Rep.", "Korea, Rep.", "Korea, Dem. People's Rep.").
+    "islamic rep of iran": "iran", "iran islamic rep": "iran", "korea rep": "korea", "rep of korea": "korea",
+    "korea dem peoples rep": "northkorea", "dem peoples rep of korea": "northkorea",
+    "democratic peoples rep of korea": "northkorea", "syrian arab rep": "syria",
 }
 
 # Lines of business. Two names that each carry a business word the other lacks, from

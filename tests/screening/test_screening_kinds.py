@@ -167,6 +167,19 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Acme Shpg Co", "Acme Shipping Company", "shipping~shpg (shortened)"),
         ("Acme Inds", "Acme Industries", "inds~industry (shortened)"),
         ("Acme Navig Co", "Acme Navigation Company", "navig~navigation (shortened)"),
+        # Letters joined by "and", the ampersand spelt out.
+        ("Chengdu M and S Electronics Tech", "Chengdu M&S Electronics Technology Co., Ltd.", "distinctive words matched: ms"),
+        # "Rep." for "Republic" in a country's name, as the World Bank writes it.
+        ("Islamic Rep. of Iran Shipping", "ISLAMIC REPUBLIC OF IRAN SHIPPING LINES", "iran, shipping"),
+        # Legal forms spelt out as the law names them.
+        ("Ascotec Japan Kabushiki Kaisha", "ASCOTEC JAPAN K.K.", "legal forms ignored"),
+        ("Intellexa S.A.", "INTELLEXA ANONYMI ETAIREIA", "legal forms ignored"),
+        ("Samsung Jusik Hoesa", "Samsung Co., Ltd.", "legal forms ignored"),
+        ("Ericsson Aktiebolag", "Ericsson AB", "legal forms ignored"),
+        ("Indofood Perseroan Terbatas", "PT Indofood", "legal forms ignored"),
+        # What an Entity List entry covers is no part of the party's name.
+        ("Sinobright Import & Export Co.",
+         "Sinobright Import and Export Company; and any successor, sub-unit, or subsidiary thereof", "sinobright"),
     ],
 )
 def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, shown: str) -> None:
