@@ -45,6 +45,11 @@ VOWEL_VARIANT_SIMILARITY = 0.85
 VOWEL_VARIANT_MIN_LENGTH = 5
 VOWEL_VARIANT_MIN_CONSONANTS = 3
 _VOWEL_RE = re.compile("[aeiou]")
+# A Russian adjective in "-sk-" in any of its endings, as transliterated ("Лаборатория
+# Касперского": "kasperskogo"; "Магнитогорский": "magnitogorsky" / "magnitogorskiy") or
+# as English writes the brand or place ("Kaspersky", "Magnitogorsk"): the stem up to "sk".
+_ADJECTIVE_RE = re.compile(r"^([a-z]{3,}sk)(?:ogo|ovo|aya|aia|oye|oe|iye|ie|ii|iy|ij|yi|y|i|oi|oy|omu|om|ikh|ih|im)?$")
+_ADJECTIVE_LAST = frozenset("kyiaeomh")  # the last letters of those endings
 _EPSILON = 1e-9
 
 
@@ -77,6 +82,14 @@ def vowel_skeleton(token: str) -> str | None:
     return masked if len(masked) - masked.count("*") >= VOWEL_VARIANT_MIN_CONSONANTS else None
 
 
+def _same_adjective(a: str, b: str) -> bool:
+    """True if two words are one Russian "-sk-" adjective in two endings (``_ADJECTIVE_RE``)."""
+    if a[-1] not in _ADJECTIVE_LAST or b[-1] not in _ADJECTIVE_LAST:
+        return False
+    stem_a, stem_b = _ADJECTIVE_RE.match(a), _ADJECTIVE_RE.match(b)
+    return stem_a is not None and stem_b is not None and stem_a.group(1) == stem_b.group(1)
+
+
 @lru_cache(maxsize=1 << 18)
 def token_similarity(a: str, b: str) -> float:
     """Similarity of two tokens in [0, 1]; 0 below ``TOKEN_MATCH_MIN``."""
@@ -100,13 +113,15 @@ def _too_far_apart(a: str, b: str) -> bool:
     * transliteration skeleton: the same, for ``SKELETON_DISCOUNT`` × its similarity;
     * vowels: equal vowel skeletons have equal lengths, and start with the same consonant
       or with vowels both (a vowel is masked);
-    * two four-letter words with two letters swapped, and a joined Arabic article, are
-      left to ``_similarity``.
+    * two four-letter words with two letters swapped, a joined Arabic article and one
+      Russian adjective in two endings are left to ``_similarity``.
 
     ``tests/screening/test_token_similarity.py`` checks on the shared lists' words that
     ``_similarity`` scores 0 whenever this says so."""
     la, lb = len(a), len(b)
     if a[0] == b[0] and abs(la - lb) <= _SPELLING_LENGTH_GAP * max(la, lb):
+        return False
+    if _same_adjective(a, b):
         return False
     skeleton_a, skeleton_b = translit_skeleton(a), translit_skeleton(b)
     sa, sb = len(skeleton_a), len(skeleton_b)
@@ -135,6 +150,8 @@ def _similarity(a: str, b: str) -> float:
     if skeleton_a[:1] == skeleton_b[:1]:
         skeleton = SKELETON_DISCOUNT * OSA.normalized_similarity(skeleton_a, skeleton_b)
     sim = max(sim, skeleton)
+    if sim < SKELETON_DISCOUNT and _same_adjective(a, b):
+        sim = SKELETON_DISCOUNT
     if sim < VOWEL_VARIANT_SIMILARITY and vowel_skeleton(a) is not None and vowel_skeleton(a) == vowel_skeleton(b):
         sim = VOWEL_VARIANT_SIMILARITY
     if len(a) == len(b) == 4 and sim < TOKEN_MATCH_MIN and OSA.distance(a, b) == 1 and sorted(a) == sorted(b):

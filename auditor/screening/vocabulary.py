@@ -50,6 +50,7 @@ LEGAL_FORMS: frozenset[str] = _words(
     fin
     kompaniya kompaniia kompanii publichnoye otkrytogo zakrytogo tipa taa akb zat aktsionernoy aktsionernogo
     aktiebolag aktiebolaget
+    goskorporatsiya goskorporatsiia goskorporatsii
     """
 )
 

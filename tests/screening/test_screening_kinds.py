@@ -152,6 +152,9 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # Or a letter of another convention in a longer word: Russian "г" for "h", "х" for "c".
         ("Русгидро", "RusHydro", "rusgidro~rushydro"),
         ("Ростех", "Rostec", "rostec~rosteh"),
+        # A Russian adjective in "-sk-" in another ending; a state corporation's legal form.
+        ("Лаборатория Касперского", "Kaspersky Lab", "kaspersky~kasperskogo"),
+        ("Госкорпорация «Ростех»", "State Corporation Rostec", "rosteh~rostec"),
         # A Russian brand's words run together are split as a Latin brand's are.
         ("ФосАгро", "PhosAgro", "fos~phos"),
         # One slip of the hand in a short one-word name: a letter left out, added or swapped.
