@@ -193,6 +193,9 @@ def test_excel_serials_and_timestamps(tmp_path):
     ("Hong Kong SAR", "HK"), ("Hong Kong", "HK"), ("HK", "HK"), ("Macau", "MO"), ("Macao SAR, China", "MO"),
     ("USA", "US"), ("U.S.A.", "US"), ("Made in USA", "US"), ("United States", "US"),
     ("Made in Malaysia", "MY"), ("Viet Nam", "VN"), ("NO", "NO"),
+    # A place with its country, as shipping documents write it.
+    ("Shenzhen, China", "CN"), ("Penang, Malaysia", "MY"), ("China (Shenzhen)", "CN"),
+    ("Shenzhen, Guangdong, China", "CN"), ("Korea, Republic of", "KR"),
 ])
 def test_countries_as_people_write_them(written, code):
     from auditor.inventory.fields import parse_country
@@ -210,6 +213,15 @@ def test_hong_kong_is_its_own_origin_in_findings(tmp_path):
 def test_unknown_country_is_rejected_not_guessed(tmp_path):
     proc, doc, _ = audit(tmp_path, "serial,model,country\nA1,S21,Chinaland\n")
     assert "unknown country 'Chinaland'" in doc["rejected_rows"][0]["reason"]
+
+
+@pytest.mark.parametrize("written", ["Atlanta, GA", "Atlanta, Georgia", "Shenzhen", "Paris, France, Germany"])
+def test_a_place_whose_country_is_not_plain_is_rejected_not_guessed(written):
+    # "GA" after a city is the US state, not Gabon; a city alone or two countries name none.
+    from auditor.inventory.fields import FieldError, parse_country
+
+    with pytest.raises(FieldError, match="unknown country"):
+        parse_country(written)
 
 
 # ---------------------------------------------------------------- asset keys

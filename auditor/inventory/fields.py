@@ -92,6 +92,8 @@ _COUNTRY_FORMS = {
     "russia": "RU", "vietnam": "VN", "viet nam": "VN", "uae": "AE", "turkey": "TR", "turkiye": "TR",
     "iran": "IR", "laos": "LA", "czech republic": "CZ", "czechia": "CZ",
 }
+# A US state that is also a country's name: after a city it names the state.
+_US_STATE_NAMES = frozenset({"georgia"})
 _MADE_IN = re.compile(r"^(?:made|assembled|manufactured|produced)\s+in\s+(?:the\s+)?", re.IGNORECASE)
 
 
@@ -104,6 +106,23 @@ def _country_key(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def parse_country(text: str, column: str = "assembly_country") -> str:
+    code = _country_code(text)
+    if code is None:
+        # A place written with its country, as shipping documents and ERP exports have it:
+        # "Shenzhen, China", "Penang, Malaysia", "China (Shenzhen)": the one country named.
+        # Names only, not codes, in such a text: "Atlanta, GA" is in Georgia, not Gabon, and
+        # "Atlanta, Georgia" not in the country Georgia either.
+        parts = [p.strip() for p in re.split(r"[,;()]", text) if p.strip()]
+        names = [p for p in parts if len(p) > 3 and _country_key(p) not in _US_STATE_NAMES]
+        codes = {c for c in map(_country_code, names) if c} if len(parts) > 1 else set()
+        code = codes.pop() if len(codes) == 1 else None
+    if code is None:
+        raise FieldError(column, f"unknown country {text!r} (expected an ISO 3166-1 code such as CN, MY, US, "
+                                 "or a country's name)")
+    return code
+
+
+def _country_code(text: str) -> str | None:
     import pycountry
 
     t = _MADE_IN.sub("", text.strip()).strip().rstrip(".")
@@ -121,9 +140,7 @@ def parse_country(text: str, column: str = "assembly_country") -> str:
             c = pycountry.countries.lookup(t)
         except LookupError:
             c = None
-    if c is None:
-        raise FieldError(column, f"unknown country {text!r} (expected an ISO 3166-1 code such as CN, MY, US)")
-    return c.alpha_2
+    return c.alpha_2 if c is not None else None
 
 
 @lru_cache(maxsize=65536)
