@@ -213,11 +213,17 @@ def token_weight(token: str) -> float:
     return GENERIC_WEIGHT if token in GENERIC_WORDS else DISTINCTIVE_WEIGHT
 
 
+# A character read two ways, replaced by one that has only the reading names use: "长" /
+# "長" is "cháng" (long) in names — 长江 Changjiang, 长城 Changcheng, 长安 Chang'an, 长鑫
+# Changxin — and the transliterator gives its other reading, "zhǎng" (to grow).
+_NAME_READINGS = str.maketrans({"长": "常", "長": "常"})
+
+
 def _replace_cjk(text: str) -> str:
     """Replace CJK legal forms/generic words by English tokens, pinyin the rest per run."""
     if not _HAN_RE.search(text):
         return text
-    text = _CJK_TERM_RE.sub(lambda m: f" {CJK_TERMS[m.group(0)]} ", text)
+    text = _CJK_TERM_RE.sub(lambda m: f" {CJK_TERMS[m.group(0)]} ", text).translate(_NAME_READINGS)
     # Each remaining run of Han/kana characters is one name part: join its syllables.
     return _HAN_RE.sub(lambda m: " " + ascii_text(m.group(0)).replace(" ", "") + " ", text)
 

@@ -568,6 +568,10 @@ _TRANSLITERATED_LINES = """
     electric: dianqi
     material: cailiao
     system: xitong
+    memory: cunchu
+    design: sheji
+    innovation: chuangxin
+    united: lianhe
 """
 
 
@@ -638,6 +642,16 @@ CJK_TERMS: dict[str, str] = {
     "製造": "manufacturing",
     "设备": "equipment",
     "設備": "equipment",
+    "存储": "memory",
+    "存儲": "memory",
+    "集成电路": "integrated circuit",
+    "集成電路": "integrated circuit",
+    "设计": "design",
+    "設計": "design",
+    "创新": "innovation",
+    "創新": "innovation",
+    "联合": "united",
+    "聯合": "united",
     "研究所": "institute",
     "研究院": "institute",
     "大学": "university",

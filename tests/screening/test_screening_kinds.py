@@ -152,6 +152,10 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # Or a letter of another convention in a longer word: Russian "г" for "h", "х" for "c".
         ("Русгидро", "RusHydro", "rusgidro~rushydro"),
         ("Ростех", "Rostec", "rostec~rosteh"),
+        # "长" read "chang" as names read it, not "zhang"; business words in Chinese and pinyin.
+        ("长鑫存储技术有限公司", "Changxin Memory Technologies, Inc.", "changxin"),
+        ("长城汽车", "Changcheng Qiche", "changcheng"),
+        ("中国联合网络通信集团有限公司", "China United Network Communications Group Co., Ltd.", "united"),
         # A Russian adjective in "-sk-" in another ending; a state corporation's legal form.
         ("Лаборатория Касперского", "Kaspersky Lab", "kaspersky~kasperskogo"),
         ("Госкорпорация «Ростех»", "State Corporation Rostec", "rosteh~rostec"),
