@@ -570,7 +570,6 @@ _TRANSLITERATED_LINES = """
     system: xitong
     memory: cunchu
     design: sheji
-    innovation: chuangxin
     united: lianhe
 """
 
@@ -648,8 +647,6 @@ CJK_TERMS: dict[str, str] = {
     "集成電路": "integrated circuit",
     "设计": "design",
     "設計": "design",
-    "创新": "innovation",
-    "創新": "innovation",
     "联合": "united",
     "聯合": "united",
     "研究所": "institute",
