@@ -515,13 +515,19 @@ def _branch_phrase(words: list[str]) -> tuple[list[str], list[str]]:
     return words[:start], words[start:]
 
 
+_PHRASES_ENDING: dict[str, list[tuple[str, ...]]] = {}  # TRAILING_LEGAL_PHRASES by their last word
+for _phrase in TRAILING_LEGAL_PHRASES:
+    _PHRASES_ENDING.setdefault(_phrase[-1], []).append(_phrase)
+
+
 def _trailing_forms_start(tokens: list[str]) -> int:
     """Where the legal forms ending a name start (``TRAILING_LEGAL_FORMS`` and phrases count
     only there; stopwords between them are passed over: "S.A.B. de C.V."), leaving the name
     at least its first word."""
     end = k = len(tokens)
     while k > 1:
-        phrase = next((p for p in TRAILING_LEGAL_PHRASES if k > len(p) and tuple(tokens[k - len(p):k]) == p), None)
+        phrase = next((p for p in _PHRASES_ENDING.get(tokens[k - 1], ())
+                       if k > len(p) and tuple(tokens[k - len(p):k]) == p), None)
         if phrase:
             k = end = k - len(phrase)
         elif tokens[k - 1] in LEGAL_FORMS or tokens[k - 1] in TRAILING_LEGAL_FORMS:
