@@ -65,7 +65,7 @@ class RejectedRow:
 class NameFile:
     source: str  # the file as given; a workbook's sheet as `audit` names it: `book.xlsx!Sheet1`
     names: list[NamedLine]
-    skipped_lines: list[int]  # blank lines or empty cells: no name to screen
+    skipped_lines: list[int]  # blank lines, empty cells, placeholders ("-", "N/A"): no name to screen
     rejected: list[RejectedRow] = field(default_factory=list)  # rows not screened, with the reason
     warnings: list[str] = field(default_factory=list)  # e.g. only the first of several sheets read
 
@@ -85,7 +85,8 @@ class NameFile:
         return len(self.skipped_lines)
 
     def skipped_note(self) -> str:
-        """"3 blank lines or empty cells (lines 4, 9, 12) hold no name"."""
+        """"3 blank lines or empty cells (lines 4, 9, 12) hold no name" (placeholders such as
+        "-" and "N/A" count as empty)."""
         n = len(self.skipped_lines)
         lines = shown_names([str(x) for x in self.skipped_lines])
         return (f"{n} blank line{'s' if n != 1 else ''} or empty cell{'s' if n != 1 else ''} "
@@ -229,6 +230,17 @@ def _read_sheet(path: Path, column: str | None, sheet: str | None) -> NameFile:
     return NameFile(where, names, skipped, rejected, [note] if note else [])
 
 
+# What spreadsheets and ERP exports put in a cell that has no name: Excel's "#N/A" error,
+# a dash, "N/A", "TBD" … Screened, they would be counted as names screened.
+_PLACEHOLDERS = frozenset({"n/a", "na", "#n/a", "none", "null", "nil", "tbd", "tba", "unknown", "#ref!",
+                           "#value!", "#name?"})
+
+
+def _placeholder(name: str) -> bool:
+    """True for a cell that holds no name: a placeholder, or punctuation only ("-", "?")."""
+    return name.casefold() in _PLACEHOLDERS or not any(c.isalnum() for c in name)
+
+
 def _sorted_names(lines: Iterable[tuple[int, str]]) -> tuple[list[NamedLine], list[int], list[RejectedRow]]:
     """(line, name) pairs sorted into names to screen, lines holding none and rows rejected
     (a name too long to be one)."""
@@ -236,7 +248,7 @@ def _sorted_names(lines: Iterable[tuple[int, str]]) -> tuple[list[NamedLine], li
     skipped: list[int] = []
     rejected: list[RejectedRow] = []
     for line, name in lines:
-        if not name:
+        if not name or _placeholder(name):
             skipped.append(line)
         elif why := _too_long(name):
             rejected.append(RejectedRow(line, why))
@@ -334,7 +346,7 @@ def _read_rows(path: Path, text: str, column: str, wanted: str) -> NameFile:
                                                   f"the header has {len(header)}"))
                 continue
             name = row[index].strip()
-            if not name:
+            if not name or _placeholder(name):
                 skipped.append(line)
                 continue
             why = _too_long(name)

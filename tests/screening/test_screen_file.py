@@ -477,3 +477,15 @@ def test_the_sheet_and_encoding_options_belong_to_their_kind_of_file(tmp_path: P
     assert code == 2 and f"--sheet 'Vendors': {text} is not a workbook" in err
     code, _, err = _screen("Canaan Inc.", "--sheet", "Vendors")
     assert code == 2 and "--sheet needs --file" in err
+
+
+def test_placeholders_in_a_vendor_master_hold_no_name(tmp_path: Path) -> None:
+    # ERP exports and spreadsheets fill a cell with no name with a dash, "N/A" or Excel's
+    # "#N/A": counted with the empty cells, not as names screened.
+    vendor = tmp_path / "vendor_master.csv"
+    vendor.write_text("Vendor ID,Vendor Name\nV-1,Canaan Inc.\nV-2,-\nV-3,#N/A\nV-4,n/a\nV-5,TBD\nV-6,3M\n",
+                      encoding="utf-8")
+    code, out, err = _screen("--file", str(vendor), "--column", "Vendor Name")
+    assert code == 0
+    assert [r["query"] for r in _results(out)] == ["Canaan Inc.", "3M"]
+    assert "4 blank lines or empty cells (lines 3, 4, 5, 6) hold no name" in err
