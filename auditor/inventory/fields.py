@@ -117,8 +117,7 @@ def parse_country(text: str, column: str = "assembly_country") -> str:
         codes = {c for c in map(_country_code, names) if c} if len(parts) > 1 else set()
         code = codes.pop() if len(codes) == 1 else None
     if code is None:
-        raise FieldError(column, f"unknown country {text!r} (expected an ISO 3166-1 code such as CN, MY, US, "
-                                 "or a country's name)")
+        raise FieldError(column, f"unknown country {text!r} (expected an ISO 3166-1 code such as CN, MY, US)")
     return code
 
 
