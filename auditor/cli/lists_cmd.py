@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Sequence
 
 import click
 
@@ -30,7 +31,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _print_version(info, result) -> None:
+def _print_version(info, result, gains: Sequence[str] = ()) -> None:
     click.echo(
         f"imported {info.source} as {info.format} (version {info.id}, sha256 {info.sha256[:16]}…): "
         f"{result.rows} records read, {len(result.entries)} entries"
@@ -40,6 +41,8 @@ def _print_version(info, result) -> None:
         click.echo(f"  {section:<{width}}  {count:>7}")
     for label, count in sorted(result.notes.items()):
         click.echo(f"  ({label}: {count})")
+    for gain in gains:
+        click.echo(f"  {gain}")
     for warning in result.warnings:
         click.echo(f"auditor: warning: {warning}", err=True)
 
@@ -68,7 +71,7 @@ def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss
     """
     from auditor.refdata.importers import IMPORTERS, ListFormatError
     from auditor.refdata.importers.base import file_sha256
-    from auditor.refdata.importers.update import losses
+    from auditor.refdata.importers.update import losses, section_changes
     from auditor.store.lists import PendingImport, store_imports, versions
 
     now = _now()
@@ -89,18 +92,7 @@ def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss
              "the active version is unchanged")
     engine = _engine(db)
     active = {v.slot: v for v in versions(engine, active_only=True)}
-    if importer.slot in active:
-        lost = losses(active[importer.slot].counts, result.counts, max_loss)
-        verb = "importing despite" if force else "import refused, nothing changed:"
-        for loss in lost:
-            click.echo(f"auditor: {'warning' if force else 'error'}: {verb} {loss.describe()} "
-                       f"against active version {active[importer.slot].id}", err=True)
-        if lost and not force:
-            fail(f"{file} loses more than {max_loss:.0%} of a section of the active {importer.slot} list; "
-                 "check the file or use --force")
-    if retrieved is None:
-        click.echo(f"auditor: warning: no --retrieved date: the retrieval date is recorded as unknown and the "
-                   f"list's age is measured from the import date, {now.date().isoformat()}", err=True)
+    current = active.get(importer.slot)
     pending = PendingImport(
         format=fmt,
         slot=importer.slot,
@@ -109,8 +101,29 @@ def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss
         retrieved=retrieved.date() if retrieved else None,
         result=result,
     )
+    gains: list[str] = []
+    if current is not None:
+        lost = losses(current.counts, result.counts, max_loss)
+        verb = "importing despite" if force else "import refused, nothing changed:"
+        for loss in lost:
+            click.echo(f"auditor: {'warning' if force else 'error'}: {verb} {loss.describe()} "
+                       f"against active version {current.id}", err=True)
+        if lost and not force:
+            fail(f"{file} loses more than {max_loss:.0%} of a section of the active {importer.slot} list; "
+                 "check the file or use --force")
+        forced = {loss.section for loss in lost}
+        for change in section_changes(current.counts, result.counts):
+            if not change.lost:
+                gains.append(change.describe(current.id))
+            elif change.section not in forced:
+                # Under --max-loss, so imported; but a list that shrinks is news to the reader.
+                click.echo(f"auditor: warning: {change.describe(current.id)}, within --max-loss {max_loss:.0%}: "
+                           "check that the file is complete", err=True)
+    if retrieved is None:
+        click.echo(f"auditor: warning: no --retrieved date: the retrieval date is recorded as unknown and the "
+                   f"list's age is measured from the import date, {now.date().isoformat()}", err=True)
     (info,) = store_imports(engine, [pending], now)
-    _print_version(info, result)
+    _print_version(info, result, gains)
     _build_index(engine)
 
 
@@ -194,7 +207,14 @@ def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout:
     import urllib.parse
 
     from auditor.refdata.importers import IMPORTERS, ListFormatError
-    from auditor.refdata.importers.update import DEFAULT_URLS, UpdateError, fetch_all, losses, temporary_dir
+    from auditor.refdata.importers.update import (
+        DEFAULT_URLS,
+        UpdateError,
+        fetch_all,
+        losses,
+        section_changes,
+        temporary_dir,
+    )
     from auditor.store.lists import PendingImport, store_imports, versions
 
     csl_url = url_csl or DEFAULT_URLS["csl-csv"]
@@ -227,6 +247,19 @@ def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout:
             click.echo(f"auditor: {'warning' if force else 'error'}: {verb} {loss.describe()} in {url}", err=True)
         if not force:
             fail(f"the new lists lose more than {max_loss:.0%} of a section; check the source or use --force")
+    forced = {(url, loss.section) for url, loss in refused}
+    gains: list[list[str]] = []
+    for f in fetched:
+        gains.append([])
+        current = active.get(IMPORTERS[f.format].slot)
+        if current is None:
+            continue
+        for change in section_changes(current.counts, f.result.counts):
+            if not change.lost:
+                gains[-1].append(change.describe(current.id))
+            elif (f.url, change.section) not in forced:
+                click.echo(f"auditor: warning: {change.describe(current.id)} in {f.url}, within --max-loss "
+                           f"{max_loss:.0%}: check the source", err=True)
     pending = [
         PendingImport(
             format=f.format,
@@ -239,6 +272,6 @@ def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout:
         for f in fetched
     ]
     infos = store_imports(engine, pending, now)
-    for info, f in zip(infos, fetched):
-        _print_version(info, f.result)
+    for info, f, gained in zip(infos, fetched, gains):
+        _print_version(info, f.result, gained)
     _build_index(engine)

@@ -146,10 +146,16 @@ def test_update_within_allowed_loss_and_growth(run_cli, db_url, server):
     publish(root, "csl_update_ok.csv")  # 5 entries, 3 in the Entity List
     assert update(run_cli, base, db_url)[0] == 0
     publish(root, "csl_small.csv")  # Entity List 3 -> 2: a 33% loss
-    assert update(run_cli, base, db_url, "--max-loss", "0.4")[0] == 0
+    code, _, err = update(run_cli, base, db_url, "--max-loss", "0.4")
+    assert code == 0
+    assert ("auditor: warning: Entity List (EL) - Bureau of Industry and Security: 1 entry fewer than the active "
+            f"version 1 (3 → 2, −33.3%) in {base}/consolidated.csv, within --max-loss 40%: check the source") in err
     assert active(run_cli, db_url)["csl"]["entries"] == 4
     publish(root, "csl_update_ok.csv")
-    assert update(run_cli, base, db_url)[0] == 0  # growth is always fine
+    code, out, err = update(run_cli, base, db_url)
+    assert code == 0  # growth is always fine, and said
+    assert ("  Entity List (EL) - Bureau of Industry and Security: 1 entry more than the active version 4 "
+            "(2 → 3, +50.0%)") in out.splitlines()
 
 
 def test_update_http_error_changes_nothing(run_cli, db_url, server):

@@ -64,6 +64,45 @@ def losses(before: dict[str, int], after: dict[str, int], max_loss: float) -> li
     return out
 
 
+@dataclass(frozen=True)
+class SectionChange:
+    """How many entries one section has against the active version: said on every import,
+    so a cut under --max-loss is never silent (7,379 → 6,000 SDN entries is −18.7%)."""
+
+    section: str
+    before: int
+    after: int
+
+    @property
+    def lost(self) -> bool:
+        return self.after < self.before
+
+    def describe(self, against: int) -> str:
+        """'1,379 entries fewer than the active version 3 (7,379 → 6,000, −18.7%)'."""
+        delta = abs(self.after - self.before)
+        noun = "entry" if delta == 1 else "entries"
+        how = "fewer" if self.lost else "more"
+        if self.before == 0:
+            share = "new section"
+        else:
+            percent = 100 * delta / self.before
+            share = f"{'−' if self.lost else '+'}{percent:.1f}%" if round(percent, 1) else (
+                f"{'−' if self.lost else '+'}<0.1%")
+        return (f"{self.section}: {delta:,} {noun} {how} than the active version {against} "
+                f"({self.before:,} → {self.after:,}, {share})")
+
+
+def section_changes(before: dict[str, int], after: dict[str, int]) -> list[SectionChange]:
+    """Every section whose number of entries differs between the active version and the new
+    file, gains and losses alike, sorted by section (a missing section has 0 entries)."""
+    out = []
+    for section in sorted(before.keys() | after.keys()):
+        old, new = before.get(section, 0), after.get(section, 0)
+        if old != new:
+            out.append(SectionChange(section, old, new))
+    return out
+
+
 def check_url(url: str) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme == "https" and parts.hostname:
@@ -135,5 +174,5 @@ def temporary_dir() -> tempfile.TemporaryDirectory:
     return tempfile.TemporaryDirectory(prefix="auditor-lists-")
 
 
-__all__ = ["DEFAULT_URLS", "UPDATED_FORMATS", "DEFAULT_MAX_LOSS", "Fetched", "Loss", "UpdateError", "check_url", "download",
-           "fetch_all", "losses"]
+__all__ = ["DEFAULT_URLS", "UPDATED_FORMATS", "DEFAULT_MAX_LOSS", "Fetched", "Loss", "SectionChange", "UpdateError",
+           "check_url", "download", "fetch_all", "losses", "section_changes"]
