@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
@@ -67,12 +67,14 @@ def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss
     """Import FILE as the new active version of its list (one transaction).
 
     Refused, like `lists update`, when FILE holds no entries or loses more than --max-loss of
-    a section of the active version (a 13-row sample must not replace 4,000 entries).
+    a section of the active version (a 13-row sample must not replace 4,000 entries). FILE
+    that is the active version already (same SHA-256) is not imported again: the version is
+    kept, and a later --retrieved date recorded on it.
     """
     from auditor.refdata.importers import IMPORTERS, ListFormatError
     from auditor.refdata.importers.base import file_sha256
     from auditor.refdata.importers.update import losses, section_changes
-    from auditor.store.lists import PendingImport, store_imports, versions
+    from auditor.store.lists import PendingImport, holds_the_same, store_imports, versions
 
     now = _now()
     if retrieved is not None and retrieved.date() > now.date():
@@ -101,6 +103,12 @@ def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss
         retrieved=retrieved.date() if retrieved else None,
         result=result,
     )
+    if current is not None and current.sha256 == pending.sha256:
+        if holds_the_same(engine, current, pending):
+            _keep(engine, file, current, pending.retrieved)
+            return
+        click.echo(f"auditor: note: {file} is the file of active version {current.id} (same SHA-256), but this "
+                   "release of auditor reads it into other entries: imported as a new version", err=True)
     gains: list[str] = []
     if current is not None:
         lost = losses(current.counts, result.counts, max_loss)
@@ -125,6 +133,33 @@ def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss
     (info,) = store_imports(engine, [pending], now)
     _print_version(info, result, gains)
     _build_index(engine)
+
+
+def _keep(engine, file: Path, kept, retrieved: date | None) -> None:
+    """FILE is the active version already: store nothing, keep that version (and its index).
+
+    A later --retrieved is recorded on it (the same list, downloaded again, is known current as
+    of that day); an earlier one, or none, never replaces the date recorded."""
+    from auditor.store.lists import record_retrieved
+
+    before = kept.retrieved
+    if retrieved is not None and (before is None or retrieved > before):
+        kept = record_retrieved(engine, kept.id, retrieved)
+    now_recorded = kept.retrieved.isoformat() if kept.retrieved else None
+    if kept.retrieved != before:
+        dated = f"its retrieval date is now {now_recorded} (was {before.isoformat() if before else 'unknown'})"
+    elif now_recorded is None:
+        dated = "retrieval date unknown"
+    elif retrieved is not None and retrieved < kept.retrieved:
+        dated = f"retrieved {now_recorded} (kept: later than --retrieved {retrieved.isoformat()})"
+    else:
+        dated = f"retrieved {now_recorded}"
+    origin = "" if kept.source == str(file) else f" (imported from {kept.source})"
+    click.echo(f"unchanged: {file} is the active {kept.slot} version already (sha256 {kept.sha256[:16]}…): "
+               f"nothing imported, version {kept.id}{origin} kept, {dated}")
+    if kept.retrieved is None:
+        click.echo(f"auditor: warning: no --retrieved date: the retrieval date of version {kept.id} stays unknown and "
+                   f"the list's age is measured from its import date, {kept.imported_at.date().isoformat()}", err=True)
 
 
 def _recognised_format(file: Path) -> str:

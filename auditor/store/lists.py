@@ -219,6 +219,35 @@ def store_imports(engine: Engine, pending: Sequence[PendingImport], now: datetim
     return [by_id[i] for i in ids]
 
 
+def holds_the_same(engine: Engine, version: VersionInfo, pending: PendingImport) -> bool:
+    """Whether `pending` is `version` over again: the same file (format and SHA-256) read into
+    the same records and entries. The same bytes read differently — by a release of auditor
+    whose importer changed — are not the same: their entries must replace the stored ones."""
+    if (version.format, version.sha256) != (pending.format, pending.sha256):
+        return False
+    result = pending.result
+    if (version.rows, version.entries, version.counts, version.notes) != (
+            result.rows, len(result.entries), result.counts, result.notes):
+        return False
+    ((_, stored),) = entries_of(engine, [version])
+    return stored == result.entries
+
+
+def record_retrieved(engine: Engine, version_id: int, retrieved: date) -> VersionInfo:
+    """Record a later retrieval date on a kept version (the same file downloaded again): the
+    date only ever moves forward, whatever the order two such imports run in."""
+    table = ListVersion.__table__
+    with engine.begin() as conn:
+        conn.execute(
+            update(table)
+            .where(table.c.id == version_id)
+            .where((table.c.retrieved.is_(None)) | (table.c.retrieved < retrieved))
+            .values(retrieved=retrieved)
+        )
+    (info,) = [v for v in versions(engine) if v.id == version_id]
+    return info
+
+
 def versions(engine: Engine, active_only: bool = False) -> list[VersionInfo]:
     stmt = select(ListVersion).order_by(ListVersion.slot, ListVersion.id)
     if active_only:

@@ -14,7 +14,15 @@ from auditor.refdata.importers import IMPORTERS
 from auditor.refdata.importers.base import file_sha256
 from auditor.refdata.lists_source import load_screening_entries
 from auditor.store.db import open_engine, prepare_schema
-from auditor.store.lists import ListEntryRow, PendingImport, active_entries, store_imports, versions
+from auditor.store.lists import (
+    ListEntryRow,
+    PendingImport,
+    active_entries,
+    holds_the_same,
+    record_retrieved,
+    store_imports,
+    versions,
+)
 
 FIXTURES = Path(__file__).with_name("fixtures")
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -47,6 +55,24 @@ def test_import_round_trips_every_field(engine):
     assert info.warnings and "repeated header" in info.warnings[0]
     ((got_info, got),) = active_entries(engine)
     assert got == p.result.entries  # frozen dataclasses: every field equal
+
+
+def test_a_version_holds_the_same_file_only_with_the_same_bytes_format_and_entries(engine):
+    p = pending("csl-csv", "csl_small.csv")
+    (info,) = store_imports(engine, [p], T0)
+    assert holds_the_same(engine, info, pending("csl-csv", "csl_small.csv"))
+    assert not holds_the_same(engine, info, replace(p, sha256="0" * 64))
+    assert not holds_the_same(engine, info, replace(p, format="csl-json"))
+    renamed = replace(p.result, entries=[replace(p.result.entries[0], name="Other Name"), *p.result.entries[1:]])
+    assert not holds_the_same(engine, info, replace(p, result=renamed))
+
+
+def test_a_recorded_retrieval_date_only_moves_forward(engine):
+    (info,) = store_imports(engine, [pending("csl-csv", "csl_small.csv")], T0)
+    assert record_retrieved(engine, info.id, date(2026, 1, 4)).retrieved == date(2026, 1, 4)  # was unknown
+    assert record_retrieved(engine, info.id, date(2026, 1, 2)).retrieved == date(2026, 1, 4)
+    assert record_retrieved(engine, info.id, date(2026, 1, 5)).retrieved == date(2026, 1, 5)
+    assert entry_rows(engine) == 4 and len(versions(engine)) == 1
 
 
 def test_new_version_replaces_the_slot_and_keeps_history(engine):
