@@ -48,6 +48,7 @@ from itertools import chain, combinations
 from typing import Any, Callable, Collection, Container, Iterable, Iterator
 
 from auditor.model import ListEntry
+from auditor.refdata.importers.effects import list_severity
 from auditor.screening.match import (
     ACRONYM_MAX_LENGTH,
     ACRONYM_MIN_LENGTH,
@@ -937,7 +938,9 @@ class Screener:
             if comparison.score >= threshold and comparison.score > best.get(party, (-1.0,))[0]:
                 best[party] = (comparison.score, record_id, comparison)
         matches = [self._match(name, record_id, comparison, threshold) for _, record_id, comparison in best.values()]
-        matches.sort(key=lambda m: (-m.score, m.entity_id, m.list_name))
+        # Best first; of equal scores, the list with the graver legal effect first (an SDN
+        # entry before the same party's SSI entry), so a `--limit` never hides it.
+        matches.sort(key=lambda m: (-m.score, -list_severity(m.list_name)[0], m.entity_id, m.list_name))
         return matches
 
     def screen_many(
