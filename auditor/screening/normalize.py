@@ -610,3 +610,11 @@ def normalise_name(name: str) -> NormalisedName:
             legal = []
     return NormalisedName(name, tuple(words), tuple(legal), tuple(qualifiers), tuple(bracketed),
                           tuple(spelled), legal_initials)
+
+
+def names_no_party(name: NormalisedName) -> bool:
+    """True for a name that names no party, which screening does not screen: nothing
+    comparable, or only legal forms and stopwords ("Ltd.", "Co., Ltd.", "The Company"). A
+    stray cell of a vendor master would otherwise meet listed names that are as short
+    ("LKCK", an aircraft's "YK-AND")."""
+    return name.is_empty or all(t in LEGAL_FORMS or t in TRAILING_LEGAL_FORMS or t in STOPWORDS for t in name.tokens)
