@@ -331,9 +331,11 @@ def _recover_joined(ta: list[str], tb: list[str], free_a: set[int], free_b: set[
         run = runs.get(word) if len(word) >= 5 else None
         if run is None or not word.isalpha():
             continue
-        # The run's words that are tokens of B must all be free.
-        content = [j for w in run for j in sorted(free_b) if tb[j] == w]
-        if content and len(content) == len(set(content)) == sum(1 for w in run if w in tb):
+        # The run's words that are tokens of B must all be free: as B has them, canonical
+        # ("Uralvagon Zavod": the token of "zavod" is "factory").
+        words = [w if w in tb else canonical(w) for w in run]
+        content = [j for w in words for j in sorted(free_b) if tb[j] == w]
+        if content and len(content) == len(set(content)) == sum(1 for w in words if w in tb):
             free_a.discard(i)
             free_b.difference_update(content)
             groups.append((frozenset({i}), frozenset(content), TokenPair(word, " ".join(run), 1.0, "joined")))
@@ -535,7 +537,9 @@ def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set
         word = ta[i]
         if not word.isalpha() or i >= main_a:
             continue
-        if word in spellings or word + a.legal_initials in spellings:
+        if word in spellings or word + a.legal_initials in spellings or set(words) <= b.acronyms_in_brackets.get(
+                word, frozenset()):
+            # (or B writes this acronym in brackets after these words: "… Group Corp. (CETC)")
             kind = "acronym"
         elif abbreviates(word, words) or (whole and abbreviates(word, _written_core(b, legal=True))):
             kind = "abbreviation"
@@ -649,7 +653,7 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     if a.series != b.series:
         return f"different series ({' '.join(a.series) or '-'} / {' '.join(b.series) or '-'})"
     if a.bracketed and b.bracketed and not any(
-        token_similarity(x, y) for x in a.bracketed for y in b.bracketed
+        token_similarity(x, y) or _place_initial(x, y) or _place_initial(y, x) for x in a.bracketed for y in b.bracketed
     ):
         return f"different words in brackets ({' '.join(a.bracketed)} / {' '.join(b.bracketed)})"
     # A bracketed place that repeats a place both names have annotates, not a branch: "Korea
@@ -719,6 +723,12 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         if len(pairs) == 1 and only.similarity < BARE_WORD_MIN and not _slip(only.a, only.b, typed):
             return f"one-word names need a near-exact match ({only.a}~{only.b})"
     return None
+
+
+def _place_initial(letter: str, place: str) -> bool:
+    """True if ``letter`` is the initial of ``place``, as Malaysian and Singaporean names write
+    their country in brackets: "Noor Energy (M) Ltd" / "… (Malaysia) Ltd.", "(S) Pte Ltd"."""
+    return len(letter) == 1 and place.startswith(letter) and is_place(place)
 
 
 def _named_place(token: str) -> bool:
