@@ -78,7 +78,7 @@ class ClearedMatch:
         return (
             self.list_name == match.list_name
             and self.entity_id == match.entity_id
-            and (_same_name(self.name, query) or (bool(part) and _same_name(self.name, part)))
+            and (_same_name(self.name, query) or (isinstance(part, str) and _same_name(self.name, part)))
         )
 
     def not_applicable(self, match: Any, as_of: Date) -> str | None:
