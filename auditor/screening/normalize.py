@@ -2,6 +2,8 @@
 
 Pipeline (each step exists because real list data needs it):
 
+0. The Entity List's clause "…; and any successor, sub-unit, or subsidiary thereof" is
+   dropped: what the listing covers, no part of the name.
 1. Unicode NFKC and casefold — full-width letters, ligatures and "ß" compare equal to their
    plain forms; business words run into a CamelCase brand split off ("MaxiTechGroup" →
    "maxi tech group", but "MediaTek" stays one word); letters joined by "&" made one word
@@ -26,7 +28,9 @@ Pipeline (each step exists because real list data needs it):
 8. Parenthesised parts: dropped when they repeat the name (its acronym, "(SAMC)", or its
    words); otherwise their distinctive words become optional ``qualifiers`` and everything
    in them is remembered as ``bracketed`` (two names whose brackets differ, "(Jersey)" /
-   "(Guernsey)", name different parties: see match.py).
+   "(Guernsey)", name different parties: see match.py), a single letter too ("(M)", a
+   Malaysian name's country). A dropped acronym is kept with the words it follows
+   (``acronyms_in_brackets``), for a name that writes it instead of them.
 
 Besides the tokens, a name keeps its ``spelled`` words (every word of the main part, legal
 forms and stopwords included, in order) and the initials of its legal forms, so the matcher

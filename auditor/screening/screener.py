@@ -897,10 +897,7 @@ class Screener:
 
     def _screen_name(self, name: str, as_of: date, lists: Collection[str] | None, threshold: float) -> list[Match]:
         query = normalise_name(name)
-        if names_no_party(query):
-            # Nothing names a party: a stray "Ltd." or "Co., Ltd." cell of a vendor master
-            # would otherwise meet listed names that are as short ("LKCK", an aircraft's
-            # "YK-AND").
+        if names_no_party(query):  # "Ltd.", "Co., Ltd.": not screened
             return []
         # One match per listed party: the same (list, entity id) can arrive twice, e.g. an SDN
         # entry from the CSL's SDN section and from OFAC's own sdn.csv.
@@ -1091,8 +1088,6 @@ def _match_order(m: Match) -> tuple[float, int, str, str]:
     """Best first; of equal scores, the list with the graver legal effect first (an SDN entry
     before the same party's SSI entry), so a `--limit` never hides it."""
     return (-m.score, -list_severity(m.list_name)[0], m.entity_id, m.list_name)
-
-
 
 
 def located_places(entry: ListEntry) -> frozenset[str]:

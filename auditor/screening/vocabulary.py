@@ -361,7 +361,7 @@ _SYNONYM_LINES = """
     brothers: bros
     department: dept
     government: govt
-    market: mkt mkts
+    market: mkt mkts marketplace markets
     russia: russian rossii rossiiskaya rossiyskaya rossiiskii rossiyskiy rossiyskii rossiiskoi
     russia: rossiyskoy rossiiskie rossiyskie rossiyskiye rossiiskoe rossiyskoe rossiiskoy
     china: chinese

@@ -184,6 +184,8 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Samsung Jusik Hoesa", "Samsung Co., Ltd.", "legal forms ignored"),
         ("Ericsson Aktiebolag", "Ericsson AB", "legal forms ignored"),
         ("Indofood Perseroan Terbatas", "PT Indofood", "legal forms ignored"),
+        # "Marketplace" is the business word "market" (the SDN's "HYDRA MARKETPLACE").
+        ("Hydra Market", "HYDRA MARKETPLACE", "hydra"),
         # A country's initial in brackets, as Malaysian and Singaporean names write it.
         ("Noor Energy (M) Ltd", "NOOR ENERGY (MALAYSIA) LTD.", "noor"),
         ("Sun Moon Star (S) Ltd", "SUN MOON STAR (SINGAPORE) LTD.", "sun, moon"),
