@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from auditor.engine.checks.screen import distinct_parties
 from auditor.formats import charts, tariff_view
 from auditor.formats.document import audit_id, header, rejected_rows  # noqa: F401 (audit_id re-exported)
 from auditor.model import AuditResult, BaselineSource, FindingRow, Rule, Severity, canonical_json, count_distinct_rows
@@ -246,6 +247,8 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         "shown_path": shown_path,
         "research_date": research_date(doc),
         "actions_cap": 10,
+        # "N parties, M rigs": distinct listed parties and rigs, whatever the number of screen rules.
+        "party_count": distinct_parties(summary.get("screening_parties") or []),
     }
 
 
