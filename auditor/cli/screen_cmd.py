@@ -12,6 +12,9 @@ import click
 from auditor.cli.exits import CLEAN, FINDINGS, INCOMPLETE, fail
 from auditor.cli.options import as_of_option
 
+# Why a name on the command line is not screened (``normalize.names_no_party``).
+NAMES_NO_PARTY = "a legal form alone names no party"
+
 
 @click.command()
 @click.argument("names", nargs=-1)
@@ -46,6 +49,7 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
     """
     from auditor.refdata.loader import RefDataOptions, load_refdata
     from auditor.screening import DEFAULT_THRESHOLD, explain_match_text
+    from auditor.screening.normalize import names_no_party, normalise_name
 
     blank = [i + 1 for i, n in enumerate(names) if not n.strip()]
     if blank:
@@ -128,7 +132,7 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
     any_match = False
     out = []
     for name, source in zip(names, sources):
-        found = results[name]
+        found = by_effect(results[name])
         matches = found[:limit]
         # A reviewed decision clears its match: shown as cleared, not counted for the exit code;
         # one that no longer applies (past its review date, older than the listing) says why.
@@ -136,12 +140,18 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
         any_match |= any("cleared" not in decided.get(id(m), {}) for m in found)
         # `total` and `truncated`: a name with more matches than --limit says so, never looks
         # like it matched only what is shown.
+        # A legal form alone ("Ltd.") names no party and is not screened: saying "no match"
+        # would read as a clean result.
+        unscreened = not found and names_no_party(normalise_name(name))
         out.append({"query": name, **({"source": source} if source else {}),
                     "matches": [{**m.to_dict(), **decided.get(id(m), {})} for m in matches],
-                    "total": len(found), "truncated": len(found) > len(matches)})
+                    "total": len(found), "truncated": len(found) > len(matches),
+                    **({"not_screened": NAMES_NO_PARTY} if unscreened else {})})
         if not as_json:
             shown = _one_line(name)
-            if not matches:
+            if unscreened:
+                click.echo(f"{shown}: not screened: {NAMES_NO_PARTY}")
+            elif not matches:
                 n_lists = len(lists) if lists else len(known)
                 click.echo(f"{shown}: no match at or above {threshold:.2f} on {n_lists} list(s) as of {as_of}")
             for m in matches:
@@ -196,3 +206,12 @@ def _one_line(text: str) -> str:
     """A name as one line of the text output: a spreadsheet cell may hold line breaks
     ("BitRiver\nMoscow, Russia"); the JSON keeps the name exactly as read."""
     return " ".join(part.strip() for part in text.splitlines() if part.strip()) if "\n" in text or "\r" in text else text
+
+
+def by_effect(matches: list) -> list:
+    """Best first; of equal scores, the list with the graver legal effect first (an SDN entry
+    before the same party's SSI entry), so a `--limit` never hides it. (Screening orders by
+    score and entry; the lists' legal effects are reference data, which it does not read.)"""
+    from auditor.refdata.importers.effects import list_severity
+
+    return sorted(matches, key=lambda m: (-m.score, -list_severity(m.list_name)[0]))

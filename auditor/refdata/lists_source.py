@@ -213,6 +213,13 @@ class _Sources:
                         f"list {info.format} from {public_name(info.source)} was {how} on {reference.isoformat()}, "
                         f"{age} days before {as_of.isoformat()} (limit {max_age_days} days): {todo}"
                     )
+                elif info.retrieved is None:
+                    # Its age is the import's: a years-old file imported today would pass for current.
+                    self.warnings.append(
+                        f"list {info.format} from {public_name(info.source)} has no retrieval date (imported "
+                        f"without --retrieved on {reference.isoformat()}): its age is measured from the import, "
+                        f"so an old file looks current; re-import it with `--retrieved DATE`"
+                    )
         self.curated: list[ListEntry] = []
         self.curated_info: ListInfo | None = None
         if include_curated:

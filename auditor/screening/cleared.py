@@ -72,11 +72,13 @@ class ClearedMatch:
     def covers(self, query: str, match: Any) -> bool:
         """True if this decision is about ``match`` (a `screener.Match`) for the screened
         name ``query``: same list, same entry, same words once normalised (legal forms and
-        spelling aside)."""
+        spelling aside). A match found through one of the names a value writes ("Acme Power
+        dba Schneider Electric": ``screener.name_parts``) is covered by a decision on that name."""
+        part = (getattr(match, "explanation", None) or {}).get("query_part")
         return (
             self.list_name == match.list_name
             and self.entity_id == match.entity_id
-            and _same_name(self.name, query)
+            and (_same_name(self.name, query) or (isinstance(part, str) and _same_name(self.name, part)))
         )
 
     def not_applicable(self, match: Any, as_of: Date) -> str | None:

@@ -14,7 +14,9 @@ The score is a weighted token alignment:
   written, legal forms and stopwords included), as an **acronym** of the other name's
   leftover words ("TSMC" / "Taiwan Semiconductor Manufacturing Company"; three letters only
   with a legal form: "ZTE Corp") or as an **abbreviation** made of their starts ("AVIC" /
-  "Aviation Industry Corporation of China", "Sinochem" / "Sino Chemical");
+  "Aviation Industry Corporation of China", "Sinochem" / "Sino Chemical"); then as a word a
+  clerk **shortened** ("Constr" / "Construction", "Shpg" / "Shipping"), weak evidence like a
+  generic word;
 * score = Σ similarity × (weight a + weight b) over pairs ÷ Σ weights of all words, where a
   distinctive word weighs 1 and a generic word ("technology", "trading", "china") 0.15, so
   an unmatched distinctive word costs a lot and an unmatched generic word little, unless
@@ -331,9 +333,11 @@ def _recover_joined(ta: list[str], tb: list[str], free_a: set[int], free_b: set[
         run = runs.get(word) if len(word) >= 5 else None
         if run is None or not word.isalpha():
             continue
-        # The run's words that are tokens of B must all be free.
-        content = [j for w in run for j in sorted(free_b) if tb[j] == w]
-        if content and len(content) == len(set(content)) == sum(1 for w in run if w in tb):
+        # The run's words that are tokens of B must all be free: as B has them, canonical
+        # ("Uralvagon Zavod": the token of "zavod" is "factory").
+        words = [w if w in tb else canonical(w) for w in run]
+        content = [j for w in words for j in sorted(free_b) if tb[j] == w]
+        if content and len(content) == len(set(content)) == sum(1 for w in words if w in tb):
             free_a.discard(i)
             free_b.difference_update(content)
             groups.append((frozenset({i}), frozenset(content), TokenPair(word, " ".join(run), 1.0, "joined")))
@@ -346,7 +350,8 @@ def _recover_shortened(ta: list[str], tb: list[str], free_a: set[int], free_b: s
     ("Constr" / "Construction", "Transp" / "Transportation") or its first and last letters
     with some between ("Shpg" / "Shipping", "Inds" / "Industries", "Hldgs" / "Holdings").
     B's word as written counts too: "industries" is the token "industry". Weak evidence,
-    like a generic word (``_generic_pair``): a shortened word alone makes no match."""
+    like a generic word (``_generic_pair``): a shortened word alone makes no match. A
+    business word is a word, not a shortening: "Micro" is no "MicroBT", "Air" no "Airlines"."""
     groups: list[_Group] = []
     for i in sorted(free_a):
         word = ta[i]
@@ -535,7 +540,9 @@ def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set
         word = ta[i]
         if not word.isalpha() or i >= main_a:
             continue
-        if word in spellings or word + a.legal_initials in spellings:
+        if word in spellings or word + a.legal_initials in spellings or set(words) <= b.acronyms_in_brackets.get(
+                word, frozenset()):
+            # (or B writes this acronym in brackets after these words: "… Group Corp. (CETC)")
             kind = "acronym"
         elif abbreviates(word, words) or (whole and abbreviates(word, _written_core(b, legal=True))):
             kind = "abbreviation"
@@ -649,7 +656,7 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     if a.series != b.series:
         return f"different series ({' '.join(a.series) or '-'} / {' '.join(b.series) or '-'})"
     if a.bracketed and b.bracketed and not any(
-        token_similarity(x, y) for x in a.bracketed for y in b.bracketed
+        token_similarity(x, y) or _place_initial(x, y) or _place_initial(y, x) for x in a.bracketed for y in b.bracketed
     ):
         return f"different words in brackets ({' '.join(a.bracketed)} / {' '.join(b.bracketed)})"
     # A bracketed place that repeats a place both names have annotates, not a branch: "Korea
@@ -715,10 +722,15 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         if len(pairs) == 1 and (leftover_distinctive or one_word or both_add):
             return (f"the only word in common is matched by spelling or sound alone "
                     f"({only.a}~{only.b}) and other words differ")
-        typed = _non_latin(a.original) == _non_latin(b.original)  # not one a transliteration
-        if len(pairs) == 1 and only.similarity < BARE_WORD_MIN and not _slip(only.a, only.b, typed):
+        if len(pairs) == 1 and only.similarity < BARE_WORD_MIN and not _slip(only.a, only.b, _typed(a, b)):
             return f"one-word names need a near-exact match ({only.a}~{only.b})"
     return None
+
+
+def _place_initial(letter: str, place: str) -> bool:
+    """True if ``letter`` is the initial of ``place``, as Malaysian and Singaporean names write
+    their country in brackets: "Noor Energy (M) Ltd" / "… (Malaysia) Ltd.", "(S) Pte Ltd"."""
+    return len(letter) == 1 and place.startswith(letter) and is_place(place)
 
 
 def _named_place(token: str) -> bool:
@@ -744,6 +756,12 @@ def _slip(a: str, b: str, typed: bool = True) -> bool:
         return False
     (x, y), = ((x, y) for x, y in zip(a, b) if x != y)
     return (x in _VOWEL_KEYS and y in _VOWEL_KEYS) or {x, y} == {"i", "l"} or y in _KEYS_AROUND[x]
+
+
+def _typed(a: NormalisedName, b: NormalisedName) -> bool:
+    """True if both names are written in one script: neither is the other's transliteration,
+    whose letters were not typed on a Latin keyboard (``_slip``)."""
+    return _non_latin(a.original) == _non_latin(b.original)
 
 
 def _keys_around(rows: tuple[str, ...]) -> dict[str, frozenset[str]]:
@@ -814,9 +832,8 @@ def slip_alone(comparison: Comparison) -> bool:
     left out, added, swapped or struck for a key beside it: ``_slip``) that a near-exact
     match would not give: "Kraken" / "Krakern"."""
     pairs = comparison.pairs
-    typed = _non_latin(comparison.a.original) == _non_latin(comparison.b.original)
     return (len(pairs) == 1 and pairs[0].kind == "word" and pairs[0].similarity < BARE_WORD_MIN
-            and _slip(pairs[0].a, pairs[0].b, typed))
+            and _slip(pairs[0].a, pairs[0].b, _typed(comparison.a, comparison.b)))
 
 
 def _branch_places(name: NormalisedName) -> tuple[str, ...]:

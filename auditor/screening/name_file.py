@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -33,6 +34,8 @@ from auditor.filekind import binary_content
 from auditor.inventory.aliases import header_key
 from auditor.inventory.csv_reader import excel_separator, rank_delimiters
 from auditor.limits import MiB, read_capped, shown_names
+from auditor.screening.normalize import names_no_party, normalise_name
+from auditor.screening.vocabulary import LEGAL_FORMS, STOPWORDS, TRAILING_LEGAL_FORMS
 
 # A name longer than this is not a name (a pasted paragraph, a binary file read as text).
 MAX_NAME_LENGTH = 1000
@@ -237,8 +240,18 @@ _PLACEHOLDERS = frozenset({"n/a", "na", "#n/a", "none", "null", "nil", "tbd", "t
 
 
 def _placeholder(name: str) -> bool:
-    """True for a cell that holds no name: a placeholder, or punctuation only ("-", "?")."""
-    return name.casefold() in _PLACEHOLDERS or not any(c.isalnum() for c in name)
+    """True for a cell that holds no name: a placeholder, punctuation only ("-", "?"), or a
+    legal form alone ("Ltd.", "Co., Ltd.": ``normalize.names_no_party``)."""
+    if name.casefold() in _PLACEHOLDERS or not any(c.isalnum() for c in name):
+        return True
+    # Normalised only when every word could be a legal form: a name costs a tenth of a
+    # millisecond to normalise, and a vendor master has tens of thousands.
+    words = _WORD_RE.findall(name.casefold())
+    return all(w in _LEGALISH for w in words) and names_no_party(normalise_name(name))
+
+
+_WORD_RE = re.compile(r"\w+")
+_LEGALISH = LEGAL_FORMS | TRAILING_LEGAL_FORMS | STOPWORDS
 
 
 def _sorted_names(lines: Iterable[tuple[int, str]]) -> tuple[list[NamedLine], list[int], list[RejectedRow]]:

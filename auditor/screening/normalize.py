@@ -2,6 +2,8 @@
 
 Pipeline (each step exists because real list data needs it):
 
+0. The Entity List's clause "…; and any successor, sub-unit, or subsidiary thereof" is
+   dropped: what the listing covers, no part of the name.
 1. Unicode NFKC and casefold — full-width letters, ligatures and "ß" compare equal to their
    plain forms; business words run into a CamelCase brand split off ("MaxiTechGroup" →
    "maxi tech group", but "MediaTek" stays one word); letters joined by "&" made one word
@@ -26,7 +28,9 @@ Pipeline (each step exists because real list data needs it):
 8. Parenthesised parts: dropped when they repeat the name (its acronym, "(SAMC)", or its
    words); otherwise their distinctive words become optional ``qualifiers`` and everything
    in them is remembered as ``bracketed`` (two names whose brackets differ, "(Jersey)" /
-   "(Guernsey)", name different parties: see match.py).
+   "(Guernsey)", name different parties: see match.py), a single letter too ("(M)", a
+   Malaysian name's country). A dropped acronym is kept with the words it follows
+   (``acronyms_in_brackets``), for a name that writes it instead of them.
 
 Besides the tokens, a name keeps its ``spelled`` words (every word of the main part, legal
 forms and stopwords included, in order) and the initials of its legal forms, so the matcher
@@ -162,6 +166,25 @@ class NormalisedName:
         """``token`` and the words of the name as written that it stands for ("industry":
         "industries")."""
         return {token, *(w for w in self.spelled if w != token and canonical(w) == token)}
+
+    @cached_property
+    def acronyms_in_brackets(self) -> dict[str, frozenset[str]]:
+        """The acronyms of the name written in parentheses in it, which normalising drops as
+        repeating it, each with the words it follows (as ``tokens`` has them): "China
+        Electronics Technology Group Corp. (CETC) 54th Research Institute" → "cetc": china,
+        electronics, technology, group. For comparing with a name that writes the acronym
+        instead of those words ("CETC 54th Research Institute")."""
+        if "(" not in self.original:
+            return {}
+        text = unicodedata.normalize("NFKC", self.original).casefold()
+        outside = _plain_tokens(_PARENTHESES_RE.sub(" ", text))
+        found = {}
+        for match in _PARENTHESES_RE.finditer(text):
+            inside = _plain_tokens(match.group(1))
+            if len(inside) == 1 and len(inside[0]) >= 3 and _is_acronym_of(inside[0], outside):
+                before = _PARENTHESES_RE.sub(" ", text[:match.start()])
+                found[inside[0]] = frozenset(_words(_latin_tokens(before))[0])
+        return found
 
     @cached_property
     def key(self) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -590,6 +613,10 @@ def normalise_name(name: str) -> NormalisedName:
     qualifiers: list[str] = branch
     bracketed: list[str] = []
     for group in _PARENTHESES_RE.findall(text):
+        if len(group.strip()) == 1 and group.strip().isalpha():
+            # A country's initial ("Noor Energy (M) Ltd": Malaysia), a stopword otherwise.
+            bracketed.append(group.strip())
+            continue
         inside, inside_legal = _words(_latin_tokens(group))
         legal.extend(inside_legal)
         bracketed.extend(inside)
@@ -610,3 +637,11 @@ def normalise_name(name: str) -> NormalisedName:
             legal = []
     return NormalisedName(name, tuple(words), tuple(legal), tuple(qualifiers), tuple(bracketed),
                           tuple(spelled), legal_initials)
+
+
+def names_no_party(name: NormalisedName) -> bool:
+    """True for a name that names no party, which screening does not screen: nothing
+    comparable, or only legal forms and stopwords ("Ltd.", "Co., Ltd.", "The Company"). A
+    stray cell of a vendor master would otherwise meet listed names that are as short
+    ("LKCK", an aircraft's "YK-AND")."""
+    return name.is_empty or all(t in LEGAL_FORMS or t in TRAILING_LEGAL_FORMS or t in STOPWORDS for t in name.tokens)

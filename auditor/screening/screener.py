@@ -69,11 +69,12 @@ from auditor.screening.normalize import (
     country_name,
     is_generic,
     is_place,
+    names_no_party,
     normalise_name,
     token_weight,
 )
 from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
-from auditor.screening.vocabulary import GENERIC_WORDS, LEGAL_FORMS, PLACES_IN, STOPWORDS, TRAILING_LEGAL_FORMS
+from auditor.screening.vocabulary import GENERIC_WORDS, PLACES_IN
 
 # Queries with more generic words than this look up all-generic names by their rarest
 # words only (2**12 subsets is the most we enumerate).
@@ -891,14 +892,11 @@ class Screener:
                 party = (m.list_name, m.entity_id)
                 if party not in best or m.score > best[party].score:
                     best[party] = replace(m, explanation={**m.explanation, "query": name, "query_part": part})
-        return sorted(best.values(), key=lambda m: (-m.score, m.entity_id, m.list_name))
+        return sorted(best.values(), key=_match_order)
 
     def _screen_name(self, name: str, as_of: date, lists: Collection[str] | None, threshold: float) -> list[Match]:
         query = normalise_name(name)
-        if query.is_empty or all(_legal_word(t) for t in query.tokens):
-            # Nothing names a party: a stray "Ltd." or "Co., Ltd." cell of a vendor master
-            # would otherwise meet listed names that are as short ("LKCK", an aircraft's
-            # "YK-AND").
+        if names_no_party(query):  # "Ltd.", "Co., Ltd.": not screened
             return []
         # One match per listed party: the same (list, entity id) can arrive twice, e.g. an SDN
         # entry from the CSL's SDN section and from OFAC's own sdn.csv.
@@ -937,7 +935,7 @@ class Screener:
             if comparison.score >= threshold and comparison.score > best.get(party, (-1.0,))[0]:
                 best[party] = (comparison.score, record_id, comparison)
         matches = [self._match(name, record_id, comparison, threshold) for _, record_id, comparison in best.values()]
-        matches.sort(key=lambda m: (-m.score, m.entity_id, m.list_name))
+        matches.sort(key=_match_order)
         return matches
 
     def screen_many(
@@ -1085,8 +1083,8 @@ def _script_runs(text: str) -> list[str]:
     return runs + [text[start:]]
 
 
-def _legal_word(token: str) -> bool:
-    return token in LEGAL_FORMS or token in TRAILING_LEGAL_FORMS or token in STOPWORDS
+def _match_order(m: Match) -> tuple[float, str, str]:
+    return (-m.score, m.entity_id, m.list_name)
 
 
 def located_places(entry: ListEntry) -> frozenset[str]:

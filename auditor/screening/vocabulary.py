@@ -34,7 +34,10 @@ def _words(text: str) -> frozenset[str]:
 # but also for the "N.A." of "named after" and the Slavic preposition "na" in Russian names
 # ("Institute N.A. M.M. Gromov"): no list name has the word "fin" as written. The last line:
 # Russian and Belarusian forms the lists write beside their English ("Kompaniya",
-# "… Otkrytogo Tipa", "TAA" / "Limited Liability Company", "AKB" joint-stock commercial bank).
+# "… Otkrytogo Tipa", "TAA" / "Limited Liability Company", "AKB" joint-stock commercial bank);
+# then Swedish "aktiebolag" (Aktiebolagslagen 2005:551), a Russian state corporation
+# ("goskorporatsiya": Federal Law 7-FZ, art. 7.1) and scientific-production corporations and
+# enterprises ("NPK", "NPP", as "NPO" above).
 LEGAL_FORMS: frozenset[str] = _words(
     """
     llc jsc lp llp gp coop ngo soe plc sp
@@ -51,6 +54,7 @@ LEGAL_FORMS: frozenset[str] = _words(
     kompaniya kompaniia kompanii publichnoye otkrytogo zakrytogo tipa taa akb zat aktsionernoy aktsionernogo
     aktiebolag aktiebolaget
     goskorporatsiya goskorporatsiia goskorporatsii
+    npk npp
     """
 )
 
@@ -60,15 +64,16 @@ LEGAL_FORMS: frozenset[str] = _words(
 # is a company type of the law it names: Norwegian ASA; Balkan d.o.o., a.d., d.d.; Bulgarian
 # EOOD, OOD, EAD; Hungarian Zrt., Nyrt., Kft.; Spanish S.L., S.L.U., S.C.; Portuguese Lda;
 # Mexican S.A.B. (de C.V.), S.C.A.; Estonian OÜ; Icelandic hf., ehf.; Slovak/Czech s.r.o.;
-# Kazakh TOO; Ukrainian PrAT, PAT; Polish sp. z o.o.; US LLLP.
+# Kazakh TOO; Ukrainian PrAT, PAT; Polish sp. z o.o.; US LLLP; Russian NPC (a scientific-production
+# corporation, as NPK in LEGAL_FORMS: "Kryptonit NPC"; also Iran's National Petrochemical Company).
 TRAILING_LEGAL_FORMS: frozenset[str] = _words(
     """
-    asa doo ad dd eood ood ead zrt nyrt kft sl slu sc lda sab sca ou hf ehf sro too prat pat lllp
+    asa doo ad dd eood ood ead zrt nyrt kft sl slu sc lda sab sca ou hf ehf sro too prat pat lllp npc
     """
 )
 # Legal forms of several words, read like TRAILING_LEGAL_FORMS ("z" and "o.o." alone are not),
 # spelt out as the law names them where rigour's database has only the native script or the
-# initials: Swedish "aktiebolag" (Aktiebolagslagen 2005:551, above); the kinds of company of
+# initials: the kinds of company of
 # Japan's Companies Act (Kaisha-hō, art. 2(1): kabushiki, gōmei, gōshi, gōdō kaisha; "kaisha"
 # is "gaisha" after another word) and the former yūgen kaisha; Greek "anonymi etaireia"
 # (Law 4548/2018, 'ανώνυμη εταιρεία') and "etaireia periorismenis efthynis" (Law 3190/1955);
@@ -230,6 +235,7 @@ PHRASES: dict[str, str] = {
     "syrian arab republic": "syria",
     # "Rep." for "Republic", as vendor masters and the World Bank's country names write it
     # ("Iran, Islamic Rep.", "Korea, Rep.", "Korea, Dem. People's Rep.").
+    "n korea": "northkorea", "s korea": "korea",
     "islamic rep of iran": "iran", "iran islamic rep": "iran", "korea rep": "korea", "rep of korea": "korea",
     "korea dem peoples rep": "northkorea", "dem peoples rep of korea": "northkorea",
     "democratic peoples rep of korea": "northkorea", "syrian arab rep": "syria",
@@ -355,7 +361,7 @@ _SYNONYM_LINES = """
     brothers: bros
     department: dept
     government: govt
-    market: mkt mkts
+    market: mkt mkts marketplace markets
     russia: russian rossii rossiiskaya rossiyskaya rossiiskii rossiyskiy rossiyskii rossiiskoi
     russia: rossiyskoy rossiiskie rossiyskie rossiyskiye rossiiskoe rossiyskoe rossiiskoy
     china: chinese

@@ -221,6 +221,10 @@ def test_import_without_retrieved_says_which_date_it_recorded(run_cli, db_url):
     assert version["retrieved"] is None
     assert ("no --retrieved date: the retrieval date is recorded as unknown and the list's age is measured "
             f"from the import date, {version['imported_at'][:10]}") in err
+    # Screening with it says so too: a years-old file imported today would pass for current.
+    _, _, screened = run_cli("screen", "Acme Hosting LLC", "--db", db_url)
+    assert (f"list csl-csv from csl_small.csv has no retrieval date (imported without --retrieved on "
+            f"{version['imported_at'][:10]})") in screened
 
 
 # --- lists import without --format: the format is recognised from the file's first lines ---

@@ -483,9 +483,10 @@ def test_placeholders_in_a_vendor_master_hold_no_name(tmp_path: Path) -> None:
     # ERP exports and spreadsheets fill a cell with no name with a dash, "N/A" or Excel's
     # "#N/A": counted with the empty cells, not as names screened.
     vendor = tmp_path / "vendor_master.csv"
-    vendor.write_text("Vendor ID,Vendor Name\nV-1,Canaan Inc.\nV-2,-\nV-3,#N/A\nV-4,n/a\nV-5,TBD\nV-6,3M\n",
-                      encoding="utf-8")
+    vendor.write_text("Vendor ID,Vendor Name\nV-1,Canaan Inc.\nV-2,-\nV-3,#N/A\nV-4,n/a\nV-5,TBD\nV-6,3M\n"
+                      'V-7,"Co., Ltd."\n', encoding="utf-8")
     code, out, err = _screen("--file", str(vendor), "--column", "Vendor Name")
     assert code == 0
     assert [r["query"] for r in _results(out)] == ["Canaan Inc.", "3M"]
-    assert "4 blank lines or empty cells (lines 3, 4, 5, 6) hold no name" in err
+    # A legal form alone names no party either.
+    assert "5 blank lines or empty cells (lines 3, 4, 5, 6, 8) hold no name" in err

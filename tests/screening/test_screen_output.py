@@ -71,3 +71,14 @@ def test_a_cleared_file_clears_screen_matches_as_it_clears_an_audit(tmp_path) ->
     cleared.write_text('[[cleared]]\nname = "x"\n', encoding="utf-8")
     done = run_cli("screen", "Sophgo Technologies Limited", "--cleared", str(cleared), *BUNDLED)
     assert done.returncode == 2 and str(cleared) in done.stderr and done.stdout == ""
+
+
+def test_a_legal_form_alone_is_said_not_screened_not_clean() -> None:
+    # A stray "Ltd." or "Co., Ltd." names no party; "no match" would read as a clean result.
+    text = run_cli("screen", "Ltd.", "Co., Ltd.", "Canaan Inc.", *BUNDLED)
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.splitlines()[:2] == ["Ltd.: not screened: a legal form alone names no party",
+                                            "Co., Ltd.: not screened: a legal form alone names no party"]
+    assert text.stdout.splitlines()[2].startswith("Canaan Inc.: no match at or above 0.70")
+    ltd, canaan = json.loads(run_cli("screen", "Ltd.", "Canaan Inc.", "--json", *BUNDLED).stdout)
+    assert ltd["not_screened"] == "a legal form alone names no party" and "not_screened" not in canaan

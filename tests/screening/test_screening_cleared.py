@@ -134,6 +134,19 @@ def test_one_decision_clears_every_spelling_of_the_name(tmp_path: Path) -> None:
     assert not is_cleared("Belle Technology Trading", match, decisions, date(2026, 4, 1))
 
 
+def test_a_decision_on_a_name_clears_it_where_a_value_writes_it_among_others(tmp_path: Path) -> None:
+    # "Acme Power dba Belle Technology Corp" matches through its part "Belle Technology Corp":
+    # the decision on that name covers the match; the whole value is no other name to review.
+    decisions = load_cleared(write(tmp_path, VALID))
+    screener = Screener([ListEntry(EL, "EL-17", "Belle Technologies Corporation")])
+    value = "Acme Power dba Belle Technology Corp"
+    (match,) = screener.screen(value, date(2026, 4, 1))
+    assert match.explanation["query_part"] == "Belle Technology Corp"
+    assert is_cleared(value, match, decisions, date(2026, 4, 1))
+    (other,) = screener.screen("Acme Power dba Belle Technology Trading", date(2026, 4, 1))
+    assert not is_cleared("Acme Power dba Belle Technology Trading", other, decisions, date(2026, 4, 1))
+
+
 def test_a_decision_resurfaces_after_its_review_date(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace("date = 2026-03-02", "date = 2026-03-02\nreview_by = 2026-09-01"))
     (belle, _) = load_cleared(path)

@@ -184,6 +184,17 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Samsung Jusik Hoesa", "Samsung Co., Ltd.", "legal forms ignored"),
         ("Ericsson Aktiebolag", "Ericsson AB", "legal forms ignored"),
         ("Indofood Perseroan Terbatas", "PT Indofood", "legal forms ignored"),
+        # "Marketplace" is the business word "market" (the SDN's "HYDRA MARKETPLACE").
+        ("Hydra Market", "HYDRA MARKETPLACE", "hydra"),
+        # A country's initial in brackets, as Malaysian and Singaporean names write it.
+        ("Noor Energy (M) Ltd", "NOOR ENERGY (MALAYSIA) LTD.", "noor"),
+        ("Sun Moon Star (S) Ltd", "SUN MOON STAR (SINGAPORE) LTD.", "sun, moon"),
+        # An acronym a name writes in brackets after the words it stands for.
+        ("CETC 54th Research Institute", "China Electronics Technology Group Corp. (CETC) 54th Research Institute",
+         "(acronym)"),
+        # Words run together that a name writes apart, one of them a business word ("zavod").
+        ("Uralvagon Zavod", "NPK URALVAGONZAVOD OAO", "(words run together)"),
+        ("Dept. of Space Technology of N. Korea", "DEPARTMENT OF SPACE TECHNOLOGY OF NORTH KOREA", "northkorea"),
         # What an Entity List entry covers is no part of the party's name.
         ("Sinobright Import & Export Co.",
          "Sinobright Import and Export Company; and any successor, sub-unit, or subsidiary thereof", "sinobright"),
@@ -205,6 +216,9 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("Intel", "Inter Limited"),  # one-word names: a letter changed makes another word
         ("Norinco", "Norilco"),
         ("Kras Trading", "Krasnoyarsk Trading"),  # a shortened word is no distinctive one
+        ("Sun Moon Star (S) Ltd", "SUN MOON STAR (MALAYSIA) LTD."),  # another country's initial
+        # The acronym in brackets stands for the words before it, not the "3rd Academy" after.
+        ("China Aerospace Science and Industry Corporation (CASIC) 3rd Academy", "CASIC"),
         ("Delta Electronics, Inc.", "Delta Parts Supply"),  # different businesses
         ("Advanced Micro Devices, Inc.", "MicroComponent LLC"),  # "micro" is a generic word
         ("Mawson Infrastructure Group", "MIG Holdings"),  # three letters: only a whole name's

@@ -285,3 +285,16 @@ def test_a_place_the_listed_party_is_located_at_does_not_veto_its_match() -> Non
     assert [m.entity_id for m in screener.screen("Kestrel Avionics (Shenzhen) Co., Ltd.", as_of)] == ["EL-3"]
     # Elsewhere the place still names another party.
     assert screener.screen("Kestrel Avionics (Thailand) Co., Ltd.", as_of) == []
+
+
+def test_of_equal_scores_the_list_with_the_graver_effect_comes_first() -> None:
+    # OFAC gives Sberbank one entity number on the SDN list and the SSI list; both names
+    # score 1.00. `screen --limit 1` shows the first: it must be the blocking SDN entry,
+    # not the sectoral one (medium in an audit).
+    ssi = "Sectoral Sanctions Identifications List (SSI) - Treasury Department"
+    sdn = "Specially Designated Nationals (SDN) - Treasury Department"
+    from auditor.cli.screen_cmd import by_effect
+
+    entries = [ListEntry(ssi, "17018", "PJSC SBERBANK"), ListEntry(sdn, "17018", "PJSC SBERBANK")]
+    matches = by_effect(Screener(entries).screen("Sberbank", date(2026, 6, 1)))
+    assert [m.list_name for m in matches] == [sdn, ssi]
