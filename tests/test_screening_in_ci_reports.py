@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import xml.etree.ElementTree as ET
 
 from conftest import read_report, run_cli, shared_lists
@@ -82,6 +83,9 @@ def test_a_run_with_some_official_lists_says_which_expected_ones_were_absent(tmp
     alert = html.index('<p class="alert lists-absent"')
     assert html.index('<section id="actions"') < alert < html.index('<section id="summary"')
     assert "names were not screened against the official Specially Designated Nationals" in html[alert:alert + 300]
+    # Beside the status, in report.md's words.
+    status = html[html.index('<p class="status-line">'):]
+    assert status.index("COMPLETE") < status.index(f"{absent}</strong>") < status.index("</p>")
 
 
 def test_a_run_with_the_expected_lists_names_them_and_warns_of_nothing_missing(tmp_path, isolated_db):
@@ -95,7 +99,8 @@ def test_a_run_with_the_expected_lists_names_them_and_warns_of_nothing_missing(t
     for code in ("SDN", "EL", "1260H", "DPL"):
         assert f" {code}," in line or f"({code}," in line or f" {code})" in line, code
     assert "but not" not in md
-    assert 'class="alert lists-absent"' not in (out / "report.html").read_text(encoding="utf-8")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert 'class="alert lists-absent"' not in html and 'class="screening-caveat"' not in html
     case = _junit_case(out, ".screening-lists")
     assert case.find("skipped") is None and case.find("failure") is None
     assert "official lists screened:" in case.find("system-out").text
@@ -184,3 +189,36 @@ def test_the_expected_official_lists_are_the_lists_the_bundled_list_samples():
 
     entries, _ = load_curated()
     assert {e.list_name for e in entries} == set(EXPECTED_LISTS)
+
+
+def test_a_bundled_only_screening_says_so_beside_the_status_on_the_page_and_the_cover(tmp_path, isolated_db):
+    """No official list imported: report.md and JUnit said "only the bundled curated list … was
+    screened", but the HTML header and the PDF cover read "Status COMPLETE" and "1 list file (29
+    entries)", the warning two pages on. Both now say it beside the status, in report.md's words;
+    the status and the exit code are unchanged."""
+    done, out = _audit(tmp_path, "P1,Antminer S21,Acme Hosting LLC\n", "--as-of", "2026-11-30",
+                       formats="json,html,pdf,md")
+    assert done.returncode == 0, done.stderr
+    doc = read_report(out)
+    assert doc["status"] == "complete" and doc["screening_lists"]["official"] == []
+    caveat = (f"only the bundled curated list ({doc['screening_lists']['bundled_entries']} entries) was screened, "
+              "not the official lists")
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert f"> **Screening lists:** {caveat}: import them" in md
+    html = (out / "report.html").read_text(encoding="utf-8")
+    masthead = html[html.index('<header class="masthead">'):html.index("</header>")]
+    status = masthead[masthead.index("<dt>Status</dt>"):]
+    status = status[:status.index("</div>")]
+    assert "COMPLETE</strong>" in status and caveat in status
+    line = html[html.index('<p class="status-line">'):]
+    line = line[:line.index("</p>")]
+    assert line.index("COMPLETE") < line.index(caveat)
+    summary = html[html.index('<section id="summary"'):]
+    assert f'COMPLETE</strong> — <strong class="screening-caveat">{caveat}</strong>.' in summary
+    # The PDF's cover: the row under the status says it; the list count alone no longer stands for it.
+    from pypdf import PdfReader
+
+    cover = re.sub(r"\s+", " ", PdfReader(str(out / "report.pdf")).pages[0].extract_text())
+    assert "Status COMPLETE" in cover
+    assert f"Screening {caveat}: a clean result is not a clean screening" in cover
+    assert cover.index("Status COMPLETE") < cover.index(caveat) < cover.index("As-of date")

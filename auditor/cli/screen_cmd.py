@@ -132,7 +132,7 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
     any_match = False
     out = []
     for name, source in zip(names, sources):
-        found = results[name]
+        found = by_effect(results[name])
         matches = found[:limit]
         # A reviewed decision clears its match: shown as cleared, not counted for the exit code;
         # one that no longer applies (past its review date, older than the listing) says why.
@@ -206,3 +206,12 @@ def _one_line(text: str) -> str:
     """A name as one line of the text output: a spreadsheet cell may hold line breaks
     ("BitRiver\nMoscow, Russia"); the JSON keeps the name exactly as read."""
     return " ".join(part.strip() for part in text.splitlines() if part.strip()) if "\n" in text or "\r" in text else text
+
+
+def by_effect(matches: list) -> list:
+    """Best first; of equal scores, the list with the graver legal effect first (an SDN entry
+    before the same party's SSI entry), so a `--limit` never hides it. (Screening orders by
+    score and entry; the lists' legal effects are reference data, which it does not read.)"""
+    from auditor.refdata.importers.effects import list_severity
+
+    return sorted(matches, key=lambda m: (-m.score, -list_severity(m.list_name)[0]))

@@ -16,7 +16,7 @@ import numpy as np
 from auditor.engine import checks
 from auditor.engine.budget import RuleTimeout, time_budget
 from auditor.engine.checks.base import EvalContext
-from auditor.engine.checks.screen import party_order, unmatched_decisions
+from auditor.engine.checks.screen import screening_parties, unmatched_decisions
 from auditor.engine.coverage import FieldPresence, Gap, RuleCoverage, rule_gaps, uncovered_sources
 from auditor.model import ClearedScreening, FindingGroup, InventorySource, InventoryTable, Rule, Severity, TariffExposure
 
@@ -121,8 +121,8 @@ def evaluate(
     result.tariff = ctx.tariff
     result.warnings = unmatched_decisions(ctx)
     result.clearances_not_applied = ctx.clearances_not_applied
-    result.screening_parties = sorted(ctx.screening_parties, key=party_order)  # every rule's, in one order
-    result.screening_party_rigs = ctx.screening_party_rigs
+    # Every screen rule's listed parties, in one order, from the groups as kept (scope, files).
+    result.screening_parties, result.screening_party_rigs = screening_parties(result.groups, len(table))
     return result
 
 

@@ -12,7 +12,9 @@ affected, then rule id: the same inputs always give the same list.
 
 Rigs affected by a listed party have one definition, the per-party table's: the rigs with a
 finding whose matched entries include the party. A finding matching three Entity List entries
-counts under each of the three parties, at that party's severity, as the table counts it.
+counts under each of the three parties, at that party's severity, as the table counts it, and
+each party's example is said of that party's own entry (its listed name, list and score:
+`screen.party_message`), never of the entry that speaks for the whole finding.
 
 Computed on finding groups (distinct reasons), so a million rigs cost a few thousand groups;
 only when waivers exist are the groups at or above `low` walked finding by finding.
@@ -23,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from auditor.engine.checks.screen import party_message
 from auditor.model import AuditResult, FindingGroup, Rule, Severity, count_distinct_rows
 
 ACTION_FLOOR = Severity.LOW  # findings below this are informational figures
@@ -62,47 +65,62 @@ def subject_of(evidence: Mapping[str, Any]) -> str:
     return ""
 
 
-def _parties_by_entry(result: AuditResult) -> dict[tuple[str, str], list[tuple[str, Severity]]]:
-    """(rule id, "list#entity id") -> the listed parties (subject, severity) that entry belongs to."""
-    index: dict[tuple[str, str], list[tuple[str, Severity]]] = {}
+Party = tuple[str, Severity, frozenset[str]]  # subject, severity, its entries ("list#entity id")
+
+
+def _parties_by_entry(result: AuditResult) -> dict[tuple[str, str], list[Party]]:
+    """(rule id, "list#entity id") -> the listed parties that entry belongs to."""
+    index: dict[tuple[str, str], list[Party]] = {}
     for party in result.screening_parties:
         subject = f"{party['party']} ({'; '.join(party['lists'])})"
-        for key in party["entity_ids"]:
-            index.setdefault((party["rule_id"], key), []).append((subject, Severity.parse(party["severity"])))
+        ids = frozenset(party["entity_ids"])
+        for key in ids:
+            index.setdefault((party["rule_id"], key), []).append((subject, Severity.parse(party["severity"]), ids))
     return index
 
 
-def _problems(group: FindingGroup, parties: dict[tuple[str, str], list[tuple[str, Severity]]]
-              ) -> list[tuple[str, Severity, bool]]:
-    """The problems one finding group is part of: each listed party it matched, else its one
-    subject; and whether the group's message names that problem (its top entry is the party)."""
-    found: dict[str, tuple[Severity, bool]] = {}
+def _problems(group: FindingGroup, parties: dict[tuple[str, str], list[Party]]
+              ) -> list[tuple[str, Severity, bool, frozenset[str]]]:
+    """The problems one finding group is part of: each listed party it matched (with the party's
+    entries), else its one subject; and whether the group's top entry, the one its own message
+    quotes, is the party's (the party's strongest evidence)."""
+    found: dict[str, tuple[Severity, bool, frozenset[str]]] = {}
     entries = group.evidence.get("entries") or [] if parties else []
     for i, entry in enumerate(entries):  # entries[0] is the one the message quotes
-        for subject, severity in parties.get((group.rule.id, f"{entry['list']}#{entry['entity_id']}"), ()):
-            found[subject] = (severity, i == 0 or found.get(subject, (severity, False))[1])
+        for subject, severity, ids in parties.get((group.rule.id, f"{entry['list']}#{entry['entity_id']}"), ()):
+            found[subject] = (severity, i == 0 or (subject in found and found[subject][1]), ids)
     if found:
-        return [(subject, severity, named) for subject, (severity, named) in sorted(found.items())]
-    return [(subject_of(group.evidence), group.effective_severity, True)]
+        return [(subject, severity, named, ids) for subject, (severity, named, ids) in sorted(found.items())]
+    return [(subject_of(group.evidence), group.effective_severity, True, frozenset())]
+
+
+def _example(group: FindingGroup, party: frozenset[str]) -> str:
+    """What the problem's line quotes: the group's message, said of the party's own entry."""
+    return (party_message(group, party) if party else None) or group.message
 
 
 def top_actions(result: AuditResult) -> list[Action]:
     """Every distinct problem at or above `low` with an open finding, in report order."""
     parties = _parties_by_entry(result)
     buckets: dict[tuple, list[FindingGroup]] = {}
-    naming: dict[tuple, list[FindingGroup]] = {}  # the groups whose message quotes the problem
+    naming: dict[tuple, list[FindingGroup]] = {}  # the groups whose top entry is the party's
+    entries: dict[tuple, frozenset[str]] = {}  # a listed party's entries
     for g in result.groups:
-        for subject, severity, named in _problems(g, parties):
+        for subject, severity, named, ids in _problems(g, parties):
             if severity >= ACTION_FLOOR:
                 key = (g.rule.id, int(severity), subject)
                 buckets.setdefault(key, []).append(g)
+                entries[key] = ids
                 if named:
                     naming.setdefault(key, []).append(g)
     out: list[Action] = []
     waivers = result.waivers
     for key, groups in buckets.items():
         _, sev, subject = key
-        example = max(naming.get(key, groups), key=lambda g: (len(g.rows), g.message)).message
+        # The largest group, preferring those the party leads; said of the party's own entry.
+        candidates = naming.get(key, groups)
+        largest = max(len(g.rows) for g in candidates)
+        example = max(_example(g, entries[key]) for g in candidates if len(g.rows) == largest)
         if waivers:
             rows: list[int] = []
             waived = 0

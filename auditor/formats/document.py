@@ -55,6 +55,20 @@ def list_coverage(result: AuditResult) -> ListCoverage | None:
     return ListCoverage.of(result.lists) if result.lists else None
 
 
+def screening_note(result: AuditResult) -> str | None:
+    """What report.md and JUnit say when expected official lists were not screened ("only the
+    bundled curated list (29 entries) was screened, not the official lists: import them …"),
+    None when they all were or nothing was screened. The HTML page and the PDF say it beside the
+    status, in the same words: a bundled-only screening must not read as a clean one."""
+    coverage = list_coverage(result)
+    return coverage.note() if coverage is not None else None
+
+
+def screening_caveat(note: str | None) -> str | None:
+    """The note's first clause, what was (not) screened, for the status line and the cover."""
+    return note.partition(": ")[0] if note else None
+
+
 def audit_id(doc: dict[str, Any]) -> str:
     """A short, deterministic name for this audit: the same inputs and as-of date give the same id.
 

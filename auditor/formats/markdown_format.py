@@ -17,6 +17,7 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from auditor.engine.checks.screen import distinct_parties
 from auditor.formats.document import list_coverage
 from auditor.formats.tariff_view import usd
 from auditor.gate import Gate
@@ -309,15 +310,18 @@ def _parties(w: "_Writer", parties: list[dict], rigs: int) -> None:
     """Listed parties matched, each once, before the per-finding rows (screen check)."""
     if not parties:
         return
-    w.add(f"### Listed parties matched: {len(parties)} {'party' if len(parties) == 1 else 'parties'}, "
+    count = distinct_parties(parties)  # a party two screen rules matched is one party
+    w.add(f"### Listed parties matched: {count} {'party' if count == 1 else 'parties'}, "
           f"{rigs} rig{'' if rigs == 1 else 's'}")
     w.add()
     w.add("| listed party | severity | lists | matched values | rigs |")
     w.add("|---|---|---|---|---|")
     for p in parties[:MAX_PARTIES]:
-        # As in HTML and PDF: the listed name a value matched, when it is another of the party's names.
-        matched = "; ".join(f"{m['field']} {m['value']}" + (f" (as {m['matched_name']})" if m["matched_name"] != p["party"] else "")
-                            for m in p["matched"])
+        # As in HTML and PDF: the listed name a value matched, when it is another of the party's
+        # names, and the score of that match.
+        matched = "; ".join(f"{m['field']} {m['value']} ("
+                            + (f"as {m['matched_name']}, " if m["matched_name"] != p["party"] else "")
+                            + f"score {m['score']:.2f})" for m in p["matched"])
         w.add(f"| {md_escape(p['party'], 120)} | {p['severity']} | {md_escape('; '.join(p['lists']), 300)} | "
               f"{md_escape(matched, 300)} | {p['rigs']} |")
     if len(parties) > MAX_PARTIES:

@@ -137,7 +137,8 @@ def context(result: AuditResult) -> dict:
         listed_capped=capped,
         print_media=True,  # templates: paged layout (grouped rig lists, evidence shown in full)
         list_cap=LIST_CAP,
-        actions_cap=COVER_ACTIONS,
+        # The row saying that not every expected official list was screened takes one problem's room.
+        actions_cap=COVER_ACTIONS - 1 if view["screening_caveat"] else COVER_ACTIONS,
         signature={"width": SIGNATURE_WIDTH, "height": SIGNATURE_HEIGHT},
         absent_cap=ABSENT_CAP,
     )

@@ -12,8 +12,9 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from auditor.engine.checks.screen import distinct_parties
 from auditor.formats import charts, tariff_view
-from auditor.formats.document import audit_id, header, rejected_rows  # noqa: F401 (audit_id re-exported)
+from auditor.formats.document import audit_id, header, rejected_rows, screening_caveat, screening_note  # noqa: F401 (audit_id re-exported)
 from auditor.model import AuditResult, BaselineSource, FindingRow, Rule, Severity, canonical_json, count_distinct_rows
 from auditor.public_names import public_name
 
@@ -219,6 +220,7 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
     rejected = rejected_rows(result)
     tariff = charts.tariff_rows(result.tariff)
     assets = summary["assets"] or 0
+    note = screening_note(result)
     return {
         "doc": doc,
         "summary": summary,
@@ -246,6 +248,11 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         "shown_path": shown_path,
         "research_date": research_date(doc),
         "actions_cap": 10,
+        # "N parties, M rigs": distinct listed parties and rigs, whatever the number of screen rules.
+        "party_count": distinct_parties(summary.get("screening_parties") or []),
+        # Next to the status: what the names were (not) screened against, as report.md words it.
+        "screening_note": note,
+        "screening_caveat": screening_caveat(note),
     }
 
 

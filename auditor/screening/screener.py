@@ -48,7 +48,6 @@ from itertools import chain, combinations
 from typing import Any, Callable, Collection, Container, Iterable, Iterator
 
 from auditor.model import ListEntry
-from auditor.refdata.importers.effects import list_severity
 from auditor.screening.match import (
     ACRONYM_MAX_LENGTH,
     ACRONYM_MIN_LENGTH,
@@ -1084,10 +1083,8 @@ def _script_runs(text: str) -> list[str]:
     return runs + [text[start:]]
 
 
-def _match_order(m: Match) -> tuple[float, int, str, str]:
-    """Best first; of equal scores, the list with the graver legal effect first (an SDN entry
-    before the same party's SSI entry), so a `--limit` never hides it."""
-    return (-m.score, -list_severity(m.list_name)[0], m.entity_id, m.list_name)
+def _match_order(m: Match) -> tuple[float, str, str]:
+    return (-m.score, m.entity_id, m.list_name)
 
 
 def located_places(entry: ListEntry) -> frozenset[str]:

@@ -293,6 +293,8 @@ def test_of_equal_scores_the_list_with_the_graver_effect_comes_first() -> None:
     # not the sectoral one (medium in an audit).
     ssi = "Sectoral Sanctions Identifications List (SSI) - Treasury Department"
     sdn = "Specially Designated Nationals (SDN) - Treasury Department"
+    from auditor.cli.screen_cmd import by_effect
+
     entries = [ListEntry(ssi, "17018", "PJSC SBERBANK"), ListEntry(sdn, "17018", "PJSC SBERBANK")]
-    matches = Screener(entries).screen("Sberbank", date(2026, 6, 1))
+    matches = by_effect(Screener(entries).screen("Sberbank", date(2026, 6, 1)))
     assert [m.list_name for m in matches] == [sdn, ssi]

@@ -66,8 +66,6 @@ class EvalContext:
     cleared_matches: list[ClearedScreening] = field(default_factory=list)  # screen: reviewed false positives
     # screen: decisions that did not clear (review date passed, dated after the audit or before the listing)
     clearances_not_applied: list[dict[str, Any]] = field(default_factory=list)
-    screening_parties: list[dict[str, Any]] = field(default_factory=list)  # screen: per listed party
-    screening_party_rigs: int = 0  # screen: rigs matching a listed party (per rule, summed)
     # screen: the rules evaluated, and the cleared decisions a match of theirs found (applied or
     # not); a decision none found cleared nothing and is reported (`screen.unmatched_decisions`).
     screen_rules: list[str] = field(default_factory=list)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Collection, Mapping, Sequence
 
 import numpy as np
 
@@ -130,10 +130,8 @@ class ScreenCheck:
                     entries.append((list_severity(m.list_name), m))
                 if entries:
                     groups.append(self._finding(rule, rows, field, value, entries, notes))
-        if groups:
-            ctx.screening_parties.extend(parties(rule.id, groups, len(table)))
-            # Rigs matching any listed party, each once (a rig can match several parties).
-            ctx.screening_party_rigs += count_distinct_rows([g.rows for g in groups], len(table))
+        # The listed parties are gathered from the groups as the evaluation keeps them (after the
+        # rule's scope and the files it could not judge): `screening_parties`.
         return groups
 
     @staticmethod
@@ -194,6 +192,38 @@ def unmatched_decisions(ctx: EvalContext) -> list[str]:
     return warnings
 
 
+def screening_parties(groups: Sequence[FindingGroup], table_rows: int) -> tuple[list[dict[str, Any]], int]:
+    """Every screen rule's listed parties, most severe first, and the rigs matching any of them.
+
+    Built from the finding groups the evaluation keeps (the rows a rule's scope leaves, never
+    those of a file the rule could not judge), so the per-party table counts the rigs the
+    findings name. A rig is counted once however many parties, fields or rules it matches."""
+    by_rule: dict[str, list[FindingGroup]] = {}
+    for g in groups:
+        if g.rule.check_kind == "screen" and g.evidence.get("entries"):
+            by_rule.setdefault(g.rule.id, []).append(g)
+    out = [p for rule_id, gs in sorted(by_rule.items()) for p in parties(rule_id, gs, table_rows)]
+    rigs = count_distinct_rows([g.rows for gs in by_rule.values() for g in gs], table_rows)
+    return sorted(out, key=party_order), rigs
+
+
+def distinct_parties(parties: Sequence[Mapping[str, Any]]) -> int:
+    """How many listed parties `screening_parties` names: a party two screen rules matched is one
+    listed party in two rows (one per rule), counted once; parties sharing an entry are one."""
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for party in parties:
+        ids = list(party["entity_ids"])
+        for other in ids[1:]:
+            parent[root(other)] = root(ids[0])
+    return len({root(party["entity_ids"][0]) for party in parties if party["entity_ids"]})
+
+
 def parties(rule_id: str, groups: list[FindingGroup], table_rows: int) -> list[dict[str, Any]]:
     """The listed parties a rule's findings point at, each once, with every list and legal
     effect it carries, the inventory values that matched it and the number of rigs: what an
@@ -203,35 +233,70 @@ def parties(rule_id: str, groups: list[FindingGroup], table_rows: int) -> list[d
     entry imported twice (the bundled list and an official file: same list and entity id), and
     entries on OTHER lists that are it (`same_party`: the same authority's id, or the same name). Two entries of one list with different
     ids are two parties, however alike their names ("Sophgo Technologies Ltd." in China and
-    "Sophgo Technologies Pte. Ltd." in Singapore are two Entity List entries)."""
+    "Sophgo Technologies Pte. Ltd." in Singapore are two Entity List entries).
+
+    `matched` is what THIS party's entries matched: each inventory value once, with the name or
+    alias of the party's entry it matched best and that match's score (a value matching several
+    parties of a finding is listed under each with the name it matched there). A party
+    is never more severe than the findings naming it (a rule of uncertain facts raises info)."""
     entries: dict[tuple[str, str], dict[str, Any]] = {}
     rows: dict[tuple[str, str], list[np.ndarray]] = {}
-    matched: dict[tuple[str, str], set[tuple[str, str, str]]] = {}
+    matched: dict[tuple[str, str], dict[tuple[str, str, str], float]] = {}
+    ceiling: dict[tuple[str, str], Severity] = {}
     for group in groups:
         for entry in group.evidence["entries"]:
             key = (entry["list"], str(entry["entity_id"]))
             entries.setdefault(key, entry)
             rows.setdefault(key, []).append(group.rows)
-            matched.setdefault(key, set()).add(
-                (group.evidence["field"], str(group.evidence["value"]), entry["matched_name"]))
+            seen = matched.setdefault(key, {})
+            what = (group.evidence["field"], str(group.evidence["value"]), entry["matched_name"])
+            seen[what] = max(seen.get(what, 0.0), float(entry["score"]))
+            ceiling[key] = max(ceiling.get(key, Severity.INFO), group.effective_severity)
     out = []
     for members in same_party(list(entries.values())):
         keys = [(e["list"], str(e["entity_id"])) for e in members]
         lists = sorted({e["list"] for e in members})
         # The entry on the most severe list names the party (then the first list, the first id).
         speaker = min(members, key=lambda e: (-list_severity(e["list"])[0], e["list"], str(e["entity_id"])))
+        # Each inventory value once, with the party's name it matched best (the name the party
+        # is shown by on a tie, then the first): its entries on two lists may match it by two names.
+        best: dict[tuple[str, str], tuple[float, bool, str]] = {}
+        for k in keys:
+            for (f, v, name), score in matched[k].items():
+                mine = (score, name == speaker["listed_name"], name)
+                held = best.get((f, v))
+                if held is None or (mine[0], mine[1]) > (held[0], held[1]) or (mine[:2] == held[:2] and name < held[2]):
+                    best[(f, v)] = mine
+        severity = min(max(list_severity(name)[0] for name in lists), max(ceiling[k] for k in keys))
         out.append({
             "rule_id": rule_id,
             "party": speaker["listed_name"],
             "lists": lists,
             "entity_ids": sorted(f"{lst}#{eid}" for lst, eid in keys),
             "legal_effects": sorted({e["legal_effect"] for e in members if e["legal_effect"]}),
-            "severity": max(list_severity(name)[0] for name in lists).label,
-            "matched": [{"field": f, "value": v, "matched_name": m}
-                        for f, v, m in sorted(set().union(*(matched[k] for k in keys)))],
+            "severity": severity.label,
+            "matched": [{"field": f, "value": v, "matched_name": best[(f, v)][2], "score": best[(f, v)][0]}
+                        for f, v in sorted(best)],
             "rigs": count_distinct_rows([r for k in keys for r in rows[k]], table_rows),
         })
-    return out  # ordered with every rule's parties by evaluate (party_order)
+    return out  # ordered with every rule's parties by `screening_parties` (party_order)
+
+
+def party_message(group: FindingGroup, entity_ids: Collection[str]) -> str | None:
+    """The finding group's message as said of one listed party: the rule's sentence filled with
+    the first of the group's matched entries that is the party's (`entity_ids`, "list#id" as in
+    `screening_parties`) — its listed name, list, score, legal effect and severity — instead of
+    the entry that speaks for the whole finding. None when no entry of the group is the party's.
+
+    One supplier can match a dozen listed parties ("Sberbank of Russia": the bank and its
+    subsidiaries); the finding's message quotes the most severe, best-scored entry, and each
+    party's own line must quote its own."""
+    for entry in group.evidence.get("entries") or ():
+        if f"{entry['list']}#{entry['entity_id']}" in entity_ids:
+            values = {**group.evidence, **entry, "score": f"{float(entry['score']):.2f}",
+                      "severity_basis": list_severity(str(entry["list"]))[1], "more": Part("")}
+            return render(group.rule.message, values)
+    return None
 
 
 def same_party(entries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
