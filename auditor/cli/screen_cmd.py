@@ -138,11 +138,11 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
         # one that no longer applies (past its review date, older than the listing) says why.
         decided = {id(m): _decision(name, m, decisions, as_of) for m in found} if decisions else {}
         any_match |= any("cleared" not in decided.get(id(m), {}) for m in found)
-        # `total` and `truncated`: a name with more matches than --limit says so, never looks
-        # like it matched only what is shown.
         # A legal form alone ("Ltd.") names no party and is not screened: saying "no match"
         # would read as a clean result.
         unscreened = not found and names_no_party(normalise_name(name))
+        # `total` and `truncated`: a name with more matches than --limit says so, never looks
+        # like it matched only what is shown.
         out.append({"query": name, **({"source": source} if source else {}),
                     "matches": [{**m.to_dict(), **decided.get(id(m), {})} for m in matches],
                     "total": len(found), "truncated": len(found) > len(matches),
