@@ -73,7 +73,7 @@ def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss
     """
     from auditor.refdata.importers import IMPORTERS, ListFormatError
     from auditor.refdata.importers.base import file_sha256
-    from auditor.refdata.importers.update import losses, section_changes
+    from auditor.refdata.importers.update import losses
     from auditor.store.lists import PendingImport, holds_the_same, store_imports, versions
 
     now = _now()
@@ -119,20 +119,32 @@ def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss
         if lost and not force:
             fail(f"{file} loses more than {max_loss:.0%} of a section of the active {importer.slot} list; "
                  "check the file or use --force")
-        forced = {loss.section for loss in lost}
-        for change in section_changes(current.counts, result.counts):
-            if not change.lost:
-                gains.append(change.describe(current.id))
-            elif change.section not in forced:
-                # Under --max-loss, so imported; but a list that shrinks is news to the reader.
-                click.echo(f"auditor: warning: {change.describe(current.id)}, within --max-loss {max_loss:.0%}: "
-                           "check that the file is complete", err=True)
+        gains = _section_changes(current, result.counts, {loss.section for loss in lost}, max_loss, "",
+                                 "check that the file is complete")
     if retrieved is None:
         click.echo(f"auditor: warning: no --retrieved date: the retrieval date is recorded as unknown and the "
                    f"list's age is measured from the import date, {now.date().isoformat()}", err=True)
     (info,) = store_imports(engine, [pending], now)
     _print_version(info, result, gains)
     _build_index(engine)
+
+
+def _section_changes(current, counts: dict[str, int], forced: set[str], max_loss: float, where: str,
+                     advice: str) -> list[str]:
+    """The sections of a new file that gain entries against the `current` active version, said
+    under the counts; a loss under --max-loss, imported, is warned of (`where`: " in URL" for
+    an update) unless the big-loss check already said it (`forced`): a list that shrinks is
+    news to the reader."""
+    from auditor.refdata.importers.update import section_changes
+
+    gains = []
+    for change in section_changes(current.counts, counts):
+        if not change.lost:
+            gains.append(change.describe(current.id))
+        elif change.section not in forced:
+            click.echo(f"auditor: warning: {change.describe(current.id)}{where}, within --max-loss {max_loss:.0%}: "
+                       f"{advice}", err=True)
+    return gains
 
 
 def _keep(engine, file: Path, kept, retrieved: date | None) -> None:
@@ -247,7 +259,6 @@ def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout:
         UpdateError,
         fetch_all,
         losses,
-        section_changes,
         temporary_dir,
     )
     from auditor.store.lists import PendingImport, store_imports, versions
@@ -282,19 +293,12 @@ def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout:
             click.echo(f"auditor: {'warning' if force else 'error'}: {verb} {loss.describe()} in {url}", err=True)
         if not force:
             fail(f"the new lists lose more than {max_loss:.0%} of a section; check the source or use --force")
-    forced = {(url, loss.section) for url, loss in refused}
     gains: list[list[str]] = []
     for f in fetched:
-        gains.append([])
         current = active.get(IMPORTERS[f.format].slot)
-        if current is None:
-            continue
-        for change in section_changes(current.counts, f.result.counts):
-            if not change.lost:
-                gains[-1].append(change.describe(current.id))
-            elif (f.url, change.section) not in forced:
-                click.echo(f"auditor: warning: {change.describe(current.id)} in {f.url}, within --max-loss "
-                           f"{max_loss:.0%}: check the source", err=True)
+        forced = {loss.section for url, loss in refused if url == f.url}
+        gains.append([] if current is None else
+                     _section_changes(current, f.result.counts, forced, max_loss, f" in {f.url}", "check the source"))
     pending = [
         PendingImport(
             format=f.format,
