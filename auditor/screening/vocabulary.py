@@ -19,9 +19,25 @@ the most distinctive ("gazprom" has hundreds of subsidiaries listed).
 ``SYNONYMS`` maps spelling variants, abbreviations and translations of generic words onto one
 canonical form, so "Sophgo Tech Ltd" and "SOPHGO TECHNOLOGIES LTD." compare token for token,
 and so do "Banco Nacional de Cuba" and "National Bank of Cuba".
+
+``everyday_words()`` are the common English words (wordfreq's, ``data/everyday_en.txt``): a
+name that shares only one of them with another ("Target" / "Target Logistics") shares a
+word many unrelated companies use as a brand.
 """
 
 from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+_EVERYDAY_FILE = Path(__file__).with_name("data") / "everyday_en.txt"
+
+
+@cache
+def everyday_words() -> frozenset[str]:
+    """The English words at Zipf frequency 3.5 or more (scripts/everyday_words.py)."""
+    with _EVERYDAY_FILE.open(encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if not line.startswith("#"))
 
 
 def _words(text: str) -> frozenset[str]:

@@ -37,6 +37,11 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Kestrel Motors", "Kestrel Shipping", "different lines of business (motor / shipping)"),
         ("Great Wall Motor Company", "Anhui Greatwall Military Industry", "different lines of business"),
         ("Harbor Growth Fund I LP", "Harbor Growth Fund LP", "a number only one name has (1)"),
+        # An everyday word as the only word in common, one name adding a line of business:
+        # the SDN list's "PIONEER LOGISTICS" is not the electronics maker.
+        ("Pioneer Corporation", "PIONEER LOGISTICS", "everyday word, and one name adds a line of business (logistics)"),
+        ("Target Corporation", "Target Logistics Limited", "(target) is an everyday word"),
+        ("Schneider Electric SE", "Schneider GMBH", "(schneider) is an everyday word"),
     ],
 )
 def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: str) -> None:
@@ -267,6 +272,11 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         ("CoreZing Electronics", "Corezing International", "Entity List, CoreZing"),
         ("LLC SBERBANK FINANCIAL COMPANY", "SBERBANK FINANCE LLC", "SSI / SDN 18744"),
         ("Joinus Freight Systems Global Logistics Limited", "Joinus Freight Systems HK Ltd", "Entity List, Joinus"),
+        # A rare word with a line of business added (an everyday word is not enough:
+        # "Pioneer Corporation" / "PIONEER LOGISTICS" above), and an everyday word with the
+        # same line of business on both sides.
+        ("DARYANAVARD KISH", "DARYANAVARD KISH SHIPPING COMPANY", "SDN 25861"),
+        ("UM Air", "UM Airlines", "Entity List, Ukraine Mediterranean Airlines"),
         # ж / дж romanised as zh / dzh or as j.
         ("PEZHAK", "PEJAK", "SDN 11351"),
         ("TOKHTAKHOUNOV, Alimzhan", "TOKHTAKHOUNOV, Alimjan", "SDN 23230"),

@@ -260,8 +260,9 @@ def test_a_listed_vessel_is_named_by_its_name_alone() -> None:
     as_of = date(2026, 1, 1)
     assert screener.screen("Sunrise Electronics", as_of) == []
     assert screener.screen("Zeus Mining LLC", as_of) == []
-    # The craft's own name, legal forms aside, still matches it.
-    assert [m.entity_id for m in screener.screen("Sunrise", as_of)] == ["15905", "90001"]
+    # The craft's own name, legal forms aside, still matches it; not the trading company,
+    # whose only word in common is an everyday one, beside a line of business.
+    assert [m.entity_id for m in screener.screen("Sunrise", as_of)] == ["15905"]
     assert [m.entity_id for m in screener.screen("Hero II", as_of)] == ["15050"]
     assert [m.entity_id for m in screener.screen("Zeus Ltd", as_of)] == ["15050"]
     # A company of that name is still found when the supplier is that company.
