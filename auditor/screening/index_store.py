@@ -6,7 +6,7 @@ fraction of that. So the index is stored in a file whose name is a key over
 
 * the active list versions it was built from (id, slot and file sha256 of each),
 * the bundled curated list (its sha256),
-* the matching code and data (the source of ``auditor/screening`` and rigour's version):
+* the matching code and data (the source and word lists of ``auditor/screening``, rigour's version):
   a new normaliser or vocabulary never reads an index built by an older one;
 
 and rebuilt only when the key changes: after `auditor lists import` / `update` (which build
@@ -46,8 +46,9 @@ def code_fingerprint() -> str:
     from importlib.metadata import version
 
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    here = Path(__file__).parent
+    for path in sorted([*here.glob("*.py"), *here.glob("data/*")]):  # word lists included
+        digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for package in ("rigour", "rapidfuzz"):
         digest.update(f"{package}={version(package)}\0".encode())
     return digest.hexdigest()

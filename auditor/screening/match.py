@@ -665,14 +665,17 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     # Mining Development Trading Corporation (North Korea)" / "KOREA MINING DEVELOPMENT …".
     shared_places = {w for p in pairs for w in (p.a, p.b) if is_place(w)}
     for name, unmatched, other, known in ((a, unmatched_a, b, known_b), (b, unmatched_b, a, known_a)):
+        # An address note after the legal form ("… Inc. (Hefei)") names another party only
+        # where the other party is known to be elsewhere (``screener.compare_located``).
+        noted = frozenset(name.annotations) if not known else frozenset()
         branch = sorted(t for t in unmatched if is_place(t) and t in name.bracketed and t not in known
-                        and not any(t.endswith(s) for s in shared_places))
+                        and t not in noted and not any(t.endswith(s) for s in shared_places))
         if branch and not other.bracketed:
             return f"a place in brackets only one name has ({' '.join(branch)}): a branch or subsidiary"
         # A country or city ending a name the other lacks, after words the other lacks too
         # ("Hut 8 Mining Services Iran" / "Hut 8"): a branch or subsidiary there.
         if (name.tokens and name.tokens[-1] in unmatched and is_place(name.tokens[-1])
-                and name.tokens[-1] not in known and len(unmatched) >= 2):
+                and name.tokens[-1] not in known and name.tokens[-1] not in noted and len(unmatched) >= 2):
             return f"a place ending one name only ({name.tokens[-1]}): a branch or subsidiary"
     places_a = sorted(t for t in unmatched_a if is_place(t) and t not in known_b)
     places_b = sorted(t for t in unmatched_b if is_place(t) and t not in known_a)

@@ -134,7 +134,10 @@ class NormalisedName:
     ``bracketed``: every word written in parentheses (places and numbers included);
     ``spelled``: the words of the main part as written (ASCII, casefolded), legal forms and
     stopwords included; ``legal_initials``: initials of the legal-form words ("Co., Ltd." →
-    "cl"), for acronyms that include them ("SMIC").
+    "cl"), for acronyms that include them ("SMIC"); ``annotations``: the places written in
+    parentheses after the legal form that ends the name ("ChangXin Memory Technologies, Inc.
+    (Hefei)", "Sovcomflot PJSC (Saint Petersburg)"): where the party is, an address note,
+    not a part of its registered name as "Huawei Technologies (Thailand) Co., Ltd." has.
     """
 
     original: str
@@ -144,6 +147,7 @@ class NormalisedName:
     bracketed: tuple[str, ...] = ()
     spelled: tuple[str, ...] = ()
     legal_initials: str = ""
+    annotations: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -612,7 +616,9 @@ def normalise_name(name: str) -> NormalisedName:
     legal_initials = "".join(t[0] for t in spelled[trailing:])
     qualifiers: list[str] = branch
     bracketed: list[str] = []
-    for group in _PARENTHESES_RE.findall(text):
+    annotations: list[str] = []
+    for match in _PARENTHESES_RE.finditer(text):
+        group = match.group(1)
         if len(group.strip()) == 1 and group.strip().isalpha():
             # A country's initial ("Noor Energy (M) Ltd": Malaysia), a stopword otherwise.
             bracketed.append(group.strip())
@@ -620,6 +626,8 @@ def normalise_name(name: str) -> NormalisedName:
         inside, inside_legal = _words(_latin_tokens(group))
         legal.extend(inside_legal)
         bracketed.extend(inside)
+        if _address_note(text, match, inside):
+            annotations.extend(w for w in inside if is_place(w))
         for word in inside:
             # Places, business words and numbers in parentheses still tell parties apart
             # ("(Tianjin)", "(No. 2)"); other words are optional aliases.
@@ -636,7 +644,28 @@ def normalise_name(name: str) -> NormalisedName:
         elif words is as_written:
             legal = []
     return NormalisedName(name, tuple(words), tuple(legal), tuple(qualifiers), tuple(bracketed),
-                          tuple(spelled), legal_initials)
+                          tuple(spelled), legal_initials, tuple(annotations))
+
+
+def _address_note(text: str, match: re.Match[str], inside: list[str]) -> bool:
+    """True for parentheses that end a name after its legal form and hold a place and no
+    business word or number: "… GmbH & Co. KG (Hamburg)", "… Co. Ltd. (Zhejiang, China)",
+    "… Ltd. [CN]" (``_country_codes``). Vendor masters and registers add where a party is
+    so; a place inside the name ("Huawei Technologies (Thailand) Co., Ltd.") is part of a
+    subsidiary's registered name."""
+    if text[match.end():].strip(" .,;") or not any(map(is_place, inside)):
+        return False
+    if any(is_generic(w) and not is_place(w) or w.isdigit() for w in inside):
+        return False
+    before = _PARENTHESES_RE.sub(" ", text[:match.start()])
+    written = _plain_tokens(before)
+    if not written:
+        return False
+    if written[-1] in LEGAL_FORMS or written[-1] in TRAILING_LEGAL_FORMS:
+        return True
+    # Forms rigour reads as a whole ("GmbH & Co. KG"): the last word is no word of the name.
+    words, legal = _words(_latin_tokens(before))
+    return bool(legal) and written[-1] not in words and canonical(written[-1]) not in words
 
 
 def names_no_party(name: NormalisedName) -> bool:

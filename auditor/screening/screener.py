@@ -298,7 +298,7 @@ def _entry_from_row(row: tuple[Any, ...]) -> ListEntry:
 
 def _norm_row(norm: NormalisedName) -> tuple[Any, ...]:
     return (norm.original, norm.tokens, norm.legal_forms, norm.qualifiers, norm.bracketed,
-            norm.spelled, norm.legal_initials)
+            norm.spelled, norm.legal_initials, norm.annotations)
 
 
 # Each distinct normalised name of an entry, as the parts the index is made of:
@@ -536,9 +536,10 @@ class Screener:
     def _norm(self, record_id: int) -> NormalisedName:
         norm = self._norm_cache.get(record_id)
         if norm is None:
-            original, tokens, legal, qualifiers, bracketed, spelled, legal_initials = self._records[record_id][1]
+            original, tokens, legal, qualifiers, bracketed, spelled, legal_initials, annotations = (
+                self._records[record_id][1])
             norm = NormalisedName(original, tuple(tokens), tuple(legal), tuple(qualifiers), tuple(bracketed),
-                                  tuple(spelled), legal_initials)
+                                  tuple(spelled), legal_initials, tuple(annotations))
             self._norm_cache[record_id] = norm
         return norm
 
@@ -1031,6 +1032,10 @@ def compare_located(query: NormalisedName, listed: NormalisedName, located: froz
         # names a city of its own ("Qingdao Sophgo").
         located = located.union(*(PLACES_IN.get(place, ()) for place in located))
     if located & places:
+        return compare_normalised(query, listed, located)
+    if located and query.annotations:
+        # The query notes where its party is ("… Ltd. (Singapore)"), the list says the
+        # listed party is elsewhere: the note names another party after all.
         return compare_normalised(query, listed, located)
     if places and not located and comparison.penalty:  # a place only ever vetoes: nothing else to undo
         anywhere = compare_normalised(query, listed, places)

@@ -252,6 +252,28 @@ def test_near_misses_are_not_matches(a: str, b: str) -> None:
     assert compare_names(b, a) == compare_names(a, b)
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # Where the party is, noted after its legal form: an address, not a branch's name.
+        ("ChangXin Memory Technologies, Inc. (Hefei)", "ChangXin Memory Technologies, Inc."),
+        ("Sovcomflot PJSC (Saint Petersburg)", "PAO SOVCOMFLOT"),
+        ("First Ocean GmbH & Co. KG (Hamburg)", "FIRST OCEAN GMBH & CO KG"),
+        ("Dahua Technology Co. Ltd. (Zhejiang, China)", "Zhejiang Dahua Technology Co., Ltd."),
+        ("VTB BANK, PJSC (UKRAINE)", "VTB BANK, PUBLIC JOINT STOCK COMPANY"),  # SSI 18720, name and alias
+        ("Huawei Technologies Co., Ltd. [CN]", "Huawei Technologies Co., Ltd."),
+    ],
+)
+def test_a_place_noted_after_the_legal_form_is_an_address(a: str, b: str) -> None:
+    assert compare_names(a, b) >= DEFAULT_THRESHOLD
+
+
+def test_places_noted_differently_or_inside_the_name_still_tell_parties_apart() -> None:
+    assert compare_names("Acme Trading Ltd (Hong Kong)", "Acme Trading Ltd (Singapore)") < DEFAULT_THRESHOLD
+    assert compare_names("Huawei Technologies (Thailand) Co., Ltd.", "Huawei Technologies Co., Ltd.") < DEFAULT_THRESHOLD
+    assert compare_names("Kestrel Foundation (Kenya)", "Kestrel Foundation") < DEFAULT_THRESHOLD  # no legal form
+
+
 def test_a_one_word_name_matching_exactly_still_matches() -> None:
     assert compare_names("Bitmain", "Bitmain Technologies Ltd") >= DEFAULT_THRESHOLD
     assert compare_names("Rosneft", "Rosneft Oil Company") >= DEFAULT_THRESHOLD
