@@ -279,6 +279,8 @@ def _join_runs(tokens: list[str], others: tuple[str, ...]) -> list[str]:
         return any(
             JOIN_MATCH_MIN * len(t) <= len(run) <= len(t) / JOIN_MATCH_MIN
             and Levenshtein.normalized_similarity(run, t) >= JOIN_MATCH_MIN
+            # or spelt as another romanisation spells it ("Bou Ali" / "Buali")
+            or translit_skeleton(run) == translit_skeleton(t)
             for t in by_initial.get(run[0], ())
         )
 

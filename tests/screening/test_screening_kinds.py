@@ -299,6 +299,9 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         # same line of business on both sides.
         ("DARYANAVARD KISH", "DARYANAVARD KISH SHIPPING COMPANY", "SDN 25861"),
         ("UM Air", "UM Airlines", "Entity List, Ukraine Mediterranean Airlines"),
+        # Words run together as another romanisation spells them.
+        ("BOU ALI SINA PETROCHEMICAL COMPANY", "BUALI SINA PETROCHEMICAL COMPANY", "SDN 15951"),
+        ("HAJIHOSSEINI, Mojtaba", "HAJJI HOSEINI ROKNABADI, Mojtaba", "SDN 38437"),
         # ж / дж romanised as zh / dzh or as j.
         ("PEZHAK", "PEJAK", "SDN 11351"),
         ("TOKHTAKHOUNOV, Alimzhan", "TOKHTAKHOUNOV, Alimjan", "SDN 23230"),
