@@ -581,10 +581,11 @@ _TRANSLITERATED_LINES = """
     logistics: wuliu
     shipping: hangyun haiyun
     software: ruanjian
+    television: tv
     mobile: yidong
     telecom: dianxin
     insurance: baoxian
-    finance: jinrong finans
+    finance: jinrong finans financial
     pharmaceutical: yiyao
     agricultural: nongye
     electric: dianqi
