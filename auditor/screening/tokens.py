@@ -35,6 +35,7 @@ _SKELETON_MAP = {
 }
 _SKELETON_RE = re.compile("|".join(sorted(map(re.escape, _SKELETON_MAP), key=len, reverse=True)))
 _DOUBLE_RE = re.compile(r"(.)\1+")
+_NO_VOWEL_RE = re.compile(r"[b-df-hj-np-tv-xz]+$")
 # A pair equal only after that reduction is a near-certain, not a certain, match.
 SKELETON_DISCOUNT = 0.95
 # Words whose skeletons differ only in vowels ("Mohammad" / "Muhammad", "Hussein" /
@@ -63,7 +64,12 @@ def translit_skeleton(token: str) -> str:
         # Cyrillic initial "Е" is "ye" in English romanisation and "e" in passports and
         # French-style spellings: "Yevgeny" / "Evgeniy", "Yekaterinburg" / "Ekaterinburg".
         token = token[1:]
-    return _DOUBLE_RE.sub(r"\1", _SKELETON_RE.sub(lambda m: _SKELETON_MAP[m.group(0)], token))
+    mapped = _SKELETON_RE.sub(lambda m: _SKELETON_MAP[m.group(0)], token)
+    if _NO_VOWEL_RE.match(token):
+        # Initials ("CRCC", "CRRC"): a doubled letter is another word's initial, not a
+        # spelling of one sound.
+        return mapped
+    return _DOUBLE_RE.sub(r"\1", mapped)
 
 
 @lru_cache(maxsize=1 << 17)

@@ -245,6 +245,7 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("Новатэк", "Novatel"),  # a transliteration's consonants are no guess: another name
         ("Dongying Research Institute", "Jiangxi Research Institute"),  # an unknown word may be a place
         ("嘉楠科技", "Sichuan Jian'an Industry Co., Ltd."),  # a place and another line of work
+        ("CRCC", "CRRC Corporation Limited"),  # initials: a doubled letter is another word's
     ],
 )
 def test_near_misses_are_not_matches(a: str, b: str) -> None:
