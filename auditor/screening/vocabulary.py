@@ -310,7 +310,7 @@ _SYNONYM_LINES = """
     innovation: innovations innovative
     intelligent: intelligence
     consulting: consultants consultant consultancy
-    management: mgmt mgt menedzhment managing upravlyayushchaya
+    management: mgmt mgt menedzhment managing upravlyayushchaya mc
     solution: solutions
     service: services svc svcs servicio servicios servicos
     system: systems sys

@@ -300,6 +300,9 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         # same line of business on both sides.
         ("DARYANAVARD KISH", "DARYANAVARD KISH SHIPPING COMPANY", "SDN 25861"),
         ("UM Air", "UM Airlines", "Entity List, Ukraine Mediterranean Airlines"),
+        # "MC", the management company (Russian "UK", upravlyayushchaya kompaniya).
+        ("MC BITRIVER, LLC", "UK BITRIVER, LLC", "SDN 36457"),
+        ("BitRiver", "MC BITRIVER, LLC", "SDN 36457"),
         # Words run together as another romanisation spells them.
         ("BOU ALI SINA PETROCHEMICAL COMPANY", "BUALI SINA PETROCHEMICAL COMPANY", "SDN 15951"),
         ("HAJIHOSSEINI, Mojtaba", "HAJJI HOSEINI ROKNABADI, Mojtaba", "SDN 38437"),
