@@ -296,7 +296,10 @@ SECTORS: dict[str, str] = {
 }
 
 # canonical generic word: its variants (plural, abbreviation, other languages, other
-# romanisations). One line per canonical word; a variant may appear only once.
+# romanisations). One line per canonical word; a variant may appear only once. Chinese
+# places have their postal romanisation (1906) too, which brands and old registrations keep
+# ("Tsingtao Brewery", "Peking University"; Wikipedia, "Chinese postal romanization"), but
+# not "Canton", also a Swiss and a French canton.
 _SYNONYM_LINES = """
     technology: technologies tech techs technological technologie technologii
     technology: tekhnologii tekhnologiya techno tekh
@@ -369,6 +372,23 @@ _SYNONYM_LINES = """
     leasing: lizing
     auto: avto
     shenzhen: sz
+    beijing: peking peiping
+    tianjin: tientsin
+    nanjing: nanking
+    qingdao: tsingtao
+    chongqing: chungking
+    xiamen: amoy
+    hangzhou: hangchow
+    suzhou: soochow
+    sichuan: szechwan szechuan
+    guangdong: kwangtung
+    fujian: fukien
+    shandong: shantung
+    jiangsu: kiangsu
+    zhejiang: chekiang
+    fuzhou: foochow
+    shenyang: mukden
+    dalian: dairen
     concern: kontsern
     national: natl nationale nacional
     saint: st sankt

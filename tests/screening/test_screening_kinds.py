@@ -275,6 +275,12 @@ def test_places_noted_differently_or_inside_the_name_still_tell_parties_apart() 
     assert compare_names("Kestrel Foundation (Kenya)", "Kestrel Foundation") < DEFAULT_THRESHOLD  # no legal form
 
 
+def test_chinese_places_in_the_postal_romanisation_are_the_same_places() -> None:
+    assert compare_names("Tsingtao Brewery Co., Ltd.", "Qingdao Brewery Company Limited") >= DEFAULT_THRESHOLD
+    assert compare_names("Acme Electronics (Tientsin) Co.", "Acme Electronics (Tianjin) Co.") >= DEFAULT_THRESHOLD
+    assert compare_names("Acme Electronics (Peking) Co.", "Acme Electronics (Tianjin) Co.") < DEFAULT_THRESHOLD
+
+
 def test_a_one_word_name_matching_exactly_still_matches() -> None:
     assert compare_names("Bitmain", "Bitmain Technologies Ltd") >= DEFAULT_THRESHOLD
     assert compare_names("Rosneft", "Rosneft Oil Company") >= DEFAULT_THRESHOLD
