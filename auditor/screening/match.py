@@ -51,8 +51,9 @@ They are the ways two different parties have near-identical names:
   Technologies"). A name made only of generic words is exempt when all its words pair up,
   unless the other name adds a line of business they do not name ("Bank of China" / "China
   Construction Bank");
-* *everyday word only*: the one word in common is a common English word and only one name
-  adds a line of business ("Target Corporation" / "Target Logistics Limited").
+* *everyday word only*: the one word in common is a common English word and a name adds
+  what the party does, which the other does not say ("Target Corporation" / "Target
+  Logistics Limited").
 
 The score is symmetric: the pair is always scored in a canonical order.
 """
@@ -77,7 +78,7 @@ from auditor.screening.normalize import (
     token_weight,
 )
 from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
-from auditor.screening.vocabulary import DIRECTIONS, LEGAL_FORMS, STOPWORDS, everyday_words
+from auditor.screening.vocabulary import DIRECTIONS, LEGAL_FORMS, STOPWORDS, UNDESCRIPTIVE_WORDS, everyday_words
 
 # Threshold: the best F1 on the `tune` half of tests/screening/pairs.csv among 0.50, 0.55 …
 # 0.95 (benchmarks/screening_quality.py --sweep), checked on the `holdout` half. In words:
@@ -736,24 +737,33 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
 
 def _everyday_word_only(pairs: tuple[TokenPair, ...], unmatched_a: tuple[str, ...],
                         unmatched_b: tuple[str, ...]) -> str | None:
-    """The one word two names share is an everyday English word, and one of them adds a line
-    of business the other does not name: "Target Corporation" / "Target Logistics Limited",
-    "Pioneer Corporation" / "Pioneer Logistics", "Orion" / "Orion Shipping". Many unrelated
-    companies take such a word as their brand, so it alone does not make them one. A rarer
-    word does ("Daryanavard Kish" / "Daryanavard Kish Shipping Company", an alias the SDN
-    list gives), and so does an everyday word both names use with the same business ("UM
-    Air" / "UM Airlines"). The words are wordfreq's (``vocabulary.everyday_words``)."""
+    """The one word two names share is an everyday English word, and one of them adds what
+    the party does, which the other does not say: "Target Corporation" / "Target Logistics
+    Limited", "Pioneer Corporation" / "Pioneer Logistics", "Quantum Corporation" / "Russian
+    Quantum Center". Many unrelated companies take such a word as their brand, so it alone
+    does not make them one. A rarer word does ("Daryanavard Kish" / "Daryanavard Kish
+    Shipping Company", an alias the SDN list gives), and so does an everyday word beside
+    words of one line of business on both sides ("UM Air" / "UM Airlines") or beside words
+    that describe no business (``vocabulary.UNDESCRIPTIVE_WORDS``: "Apex" / "APEX Systems").
+    The everyday words are wordfreq's (``vocabulary.everyday_words``)."""
     if len(pairs) != 1 or pairs[0].kind != "word" or pairs[0].similarity < 1.0:
         return None
     word = pairs[0].a
     if is_generic(word) or word not in everyday_words():
         return None
     for own, other in ((unmatched_a, unmatched_b), (unmatched_b, unmatched_a)):
-        business = sorted(t for t in other if sector(t))
-        if business and all(is_generic(t) and not sector(t) for t in own):
-            return (f"the only word in common ({word}) is an everyday word, and one name adds a line of "
-                    f"business ({' '.join(business)})")
+        described = sorted(t for t in other if _describes(t))
+        lines = {sector(t) for t in own} & {sector(t) for t in other} - {None}
+        if described and all(map(is_generic, own)) and not lines:
+            return (f"the only word in common ({word}) is an everyday word, and one name adds what the party "
+                    f"does ({' '.join(described)})")
     return None
+
+
+def _describes(token: str) -> bool:
+    """A generic word that says what a party does ("logistics", "center"), not where it is
+    or how it is organised ("group", "international")."""
+    return is_generic(token) and not is_place(token) and token not in UNDESCRIPTIVE_WORDS
 
 
 def _place_initial(letter: str, place: str) -> bool:

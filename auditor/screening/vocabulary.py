@@ -155,6 +155,17 @@ GENERIC_WORDS: frozenset[str] = _words(
     """
 )
 
+# Generic words that say how a party is organised or styled, or are too broad to say what
+# it does: another name adding only these ("Apex" / "APEX Systems", "Gamma" / "NPP Gamma"
+# spelt out as "Research and Production Enterprise") describes no other business.
+UNDESCRIPTIVE_WORDS: frozenset[str] = _words(
+    """
+    group holding enterprise association partner associate international global worldwide
+    overseas foreign general universal united national federal state public private joint
+    stock new modern star world research production science system
+    """
+)
+
 # Directions: places as far as names go ("China South" / "China North" are two parties), but
 # a name's aliases add and drop them ("Central Bank of Russia" / "Bank of Russia").
 DIRECTIONS = frozenset("north south east west northern southern eastern western central pacific".split())

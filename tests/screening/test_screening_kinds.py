@@ -39,7 +39,8 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Harbor Growth Fund I LP", "Harbor Growth Fund LP", "a number only one name has (1)"),
         # An everyday word as the only word in common, one name adding a line of business:
         # the SDN list's "PIONEER LOGISTICS" is not the electronics maker.
-        ("Pioneer Corporation", "PIONEER LOGISTICS", "everyday word, and one name adds a line of business (logistics)"),
+        ("Pioneer Corporation", "PIONEER LOGISTICS", "everyday word, and one name adds what the party does (logistics)"),
+        ("Quantum Corporation", "RUSSIAN QUANTUM CENTER", "(quantum) is an everyday word"),  # SDN 39188
         ("Target Corporation", "Target Logistics Limited", "(target) is an everyday word"),
         ("Schneider Electric SE", "Schneider GMBH", "(schneider) is an everyday word"),
     ],
@@ -306,6 +307,8 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         # same line of business on both sides.
         ("DARYANAVARD KISH", "DARYANAVARD KISH SHIPPING COMPANY", "SDN 25861"),
         ("UM Air", "UM Airlines", "Entity List, Ukraine Mediterranean Airlines"),
+        ("APEX", "APEX Systems", "Entity List, APEX"),  # "Systems" says nothing of what it does
+        ("FGUP NPP GAMMA", "NAUCHNO-PROIZVODSTVENNOE PREDPRIYATIE GAMMA", "SDN 40177"),
         # "MC", the management company (Russian "UK", upravlyayushchaya kompaniya).
         ("MC BITRIVER, LLC", "UK BITRIVER, LLC", "SDN 36457"),
         ("BitRiver", "MC BITRIVER, LLC", "SDN 36457"),
