@@ -510,6 +510,13 @@ def abbreviates(word: str, words: list[str] | tuple[str, ...]) -> bool:
     return fits(0, 0)
 
 
+def _abbreviates_as_spelt(word: str, words: list[str] | tuple[str, ...]) -> bool:
+    """``abbreviates``, also in transliteration skeletons: a romanisation may spell the
+    abbreviation and the words differently ("Sovcomflot" / "Sovremennyy Kommercheskiy Flot",
+    c and k)."""
+    return abbreviates(word, words) or abbreviates(translit_skeleton(word), [translit_skeleton(w) for w in words])
+
+
 def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set[int],
                      a: NormalisedName, b: NormalisedName, main_a: int, main_b: int) -> list[_Group]:
     """The one leftover word of A that is the acronym of B's leftover words ("tsmc" / "taiwan
@@ -549,7 +556,7 @@ def _recover_acronym(ta: list[str], tb: list[str], free_a: set[int], free_b: set
                 word, frozenset()):
             # (or B writes this acronym in brackets after these words: "… Group Corp. (CETC)")
             kind = "acronym"
-        elif abbreviates(word, words) or (whole and abbreviates(word, _written_core(b, legal=True))):
+        elif _abbreviates_as_spelt(word, words) or (whole and _abbreviates_as_spelt(word, _written_core(b, legal=True))):
             kind = "abbreviation"
         else:
             continue

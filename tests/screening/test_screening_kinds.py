@@ -312,6 +312,9 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         # "MC", the management company (Russian "UK", upravlyayushchaya kompaniya).
         ("MC BITRIVER, LLC", "UK BITRIVER, LLC", "SDN 36457"),
         ("BitRiver", "MC BITRIVER, LLC", "SDN 36457"),
+        # A syllable abbreviation spelt in another romanisation (k / c, ts / c).
+        ("CRYOGENMASH", "OPEN JOINT-STOCK COMPANY KRIOGENNOGO MASHINOSTROYENIA", "SDN 20306"),
+        ("FTSPF, OAO", "OAO FEDERALNY TSENTR PROEKTNOGO FINANSIROVANIYA", "SSI 18275"),
         # Words run together as another romanisation spells them.
         ("BOU ALI SINA PETROCHEMICAL COMPANY", "BUALI SINA PETROCHEMICAL COMPANY", "SDN 15951"),
         ("HAJIHOSSEINI, Mojtaba", "HAJJI HOSEINI ROKNABADI, Mojtaba", "SDN 38437"),
