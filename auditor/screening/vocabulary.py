@@ -266,6 +266,11 @@ PHRASES: dict[str, str] = {
     "islamic rep of iran": "iran", "iran islamic rep": "iran", "korea rep": "korea", "rep of korea": "korea",
     "korea dem peoples rep": "northkorea", "dem peoples rep of korea": "northkorea",
     "democratic peoples rep of korea": "northkorea", "syrian arab rep": "syria",
+    # Import and export, as one business word however written ("Import/Export", "I/E",
+    # "Imp. & Exp."), like "Impex".
+    "import export": "impex", "import and export": "impex", "imports exports": "impex",
+    "importers exporters": "impex", "importers and exporters": "impex", "i e": "impex",
+    "imp exp": "impex", "import exports": "impex",
 }
 
 # Lines of business. Two names that each carry a business word the other lacks, from

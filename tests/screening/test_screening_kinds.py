@@ -315,6 +315,9 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         # A syllable abbreviation spelt in another romanisation (k / c, ts / c).
         ("CRYOGENMASH", "OPEN JOINT-STOCK COMPANY KRIOGENNOGO MASHINOSTROYENIA", "SDN 20306"),
         ("FTSPF, OAO", "OAO FEDERALNY TSENTR PROEKTNOGO FINANSIROVANIYA", "SSI 18275"),
+        # Import and export, however written.
+        ("CHINA NATIONAL PRECISION MACHINERY IMPORT/EXPORT CORPORATION", "CHINA NATIONAL PRECISION MACHINERY I/E CORP.",
+         "Entity List, CPMIEC"),
         # Words run together as another romanisation spells them.
         ("BOU ALI SINA PETROCHEMICAL COMPANY", "BUALI SINA PETROCHEMICAL COMPANY", "SDN 15951"),
         ("HAJIHOSSEINI, Mojtaba", "HAJJI HOSEINI ROKNABADI, Mojtaba", "SDN 38437"),
