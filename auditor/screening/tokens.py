@@ -49,6 +49,8 @@ _VOWEL_RE = re.compile("[aeiou]")
 # A Russian adjective in "-sk-" in any of its endings, as transliterated ("Лаборатория
 # Касперского": "kasperskogo"; "Магнитогорский": "magnitogorsky" / "magnitogorskiy") or
 # as English writes the brand or place ("Kaspersky", "Magnitogorsk"): the stem up to "sk".
+# Such two words are one word (similarity 1.0), not a sound-alike ("Kaspersky" / "Kasperski
+# Lab").
 _ADJECTIVE_RE = re.compile(r"^([a-z]{3,}sk)(?:ogo|ovo|aya|aia|oye|oe|iye|ie|ii|iy|ij|yi|y|i|oi|oy|omu|om|ikh|ih|im)?$")
 _ADJECTIVE_LAST = frozenset("kyiaeomh")  # the last letters of those endings
 _EPSILON = 1e-9
@@ -156,8 +158,8 @@ def _similarity(a: str, b: str) -> float:
     if skeleton_a[:1] == skeleton_b[:1]:
         skeleton = SKELETON_DISCOUNT * OSA.normalized_similarity(skeleton_a, skeleton_b)
     sim = max(sim, skeleton)
-    if sim < SKELETON_DISCOUNT and _same_adjective(a, b):
-        sim = SKELETON_DISCOUNT
+    if _same_adjective(a, b):
+        return 1.0  # one word, in two of its endings or romanisations ("Kaspersky" / "Kasperski")
     if sim < VOWEL_VARIANT_SIMILARITY and vowel_skeleton(a) is not None and vowel_skeleton(a) == vowel_skeleton(b):
         sim = VOWEL_VARIANT_SIMILARITY
     if len(a) == len(b) == 4 and sim < TOKEN_MATCH_MIN and OSA.distance(a, b) == 1 and sorted(a) == sorted(b):

@@ -318,6 +318,8 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         # Import and export, however written.
         ("CHINA NATIONAL PRECISION MACHINERY IMPORT/EXPORT CORPORATION", "CHINA NATIONAL PRECISION MACHINERY I/E CORP.",
          "Entity List, CPMIEC"),
+        # One Russian adjective in two romanisations is one word, not a sound-alike.
+        ("OAO KB VERKHNEVOLZHSKIY", "OPEN JOINT STOCK COMPANY COMMERCIAL BANK VERKHNEVOLZHSKY", "SDN 19033"),
         # Words run together as another romanisation spells them.
         ("BOU ALI SINA PETROCHEMICAL COMPANY", "BUALI SINA PETROCHEMICAL COMPANY", "SDN 15951"),
         ("HAJIHOSSEINI, Mojtaba", "HAJJI HOSEINI ROKNABADI, Mojtaba", "SDN 38437"),
