@@ -43,7 +43,7 @@ SKELETON_DISCOUNT = 0.95
 # two one-word names never match this way, and a lone shared word paired so is vetoed as a
 # sound-alike when other words differ.
 VOWEL_VARIANT_SIMILARITY = 0.85
-VOWEL_VARIANT_MIN_LENGTH = 5
+VOWEL_VARIANT_MIN_LENGTH = 4
 VOWEL_VARIANT_MIN_CONSONANTS = 3
 _VOWEL_RE = re.compile("[aeiou]")
 # A Russian adjective in "-sk-" in any of its endings, as transliterated ("Лаборатория
@@ -77,14 +77,16 @@ def translit_skeleton(token: str) -> str:
 @lru_cache(maxsize=1 << 17)
 def vowel_skeleton(token: str) -> str | None:
     """The transliteration skeleton with its vowels masked ("Mohammad", "Muhammad" →
-    "m*h*m*d"; "Hussein", "Hussain" → "h*s**n"), for words of at least
-    ``VOWEL_VARIANT_MIN_LENGTH`` letters, as written and as skeleton ("Nexa" is "neksa", and
-    still one vowel from "Nexo"), with at least three consonants; None for others.
-    Romanisations of Arabic (and Persian, Urdu) names differ mostly in the vowels the script
-    does not write. With two consonants too many words agree ("Rossiia" / "Russia": "Bank
-    Rossiya" is not the "Bank of Russia")."""
+    "m*h*m*d"; "Hussein", "Hussain" → "h*s**n"; "Qods", "Quds" → "k*ds"), for words of at
+    least ``VOWEL_VARIANT_MIN_LENGTH`` letters, as written and as skeleton, with at least
+    three consonants, written so in a four-letter word ("Nexa" is "neksa", and still one
+    vowel from "Nexo"); None for others. Romanisations of Arabic (and Persian, Urdu) names
+    differ mostly in the vowels the script does not write. With two consonants too many
+    words agree ("Rossiia" / "Russia": "Bank Rossiya" is not the "Bank of Russia")."""
     skeleton = translit_skeleton(token)
     if min(len(token), len(skeleton)) < VOWEL_VARIANT_MIN_LENGTH or not skeleton.isalpha():
+        return None
+    if len(token) == VOWEL_VARIANT_MIN_LENGTH and len(_VOWEL_RE.sub("", token)) < VOWEL_VARIANT_MIN_CONSONANTS:
         return None
     masked = _VOWEL_RE.sub("*", skeleton)
     return masked if len(masked) - masked.count("*") >= VOWEL_VARIANT_MIN_CONSONANTS else None
