@@ -80,9 +80,10 @@ _ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _PARENTHESES_RE = re.compile(r"\(([^()]*)\)")
 _WEB_RE = re.compile(r"\b(?:https?://)?www\.([a-z0-9-]+)(?:\.[a-z]{2,})+\b")  # "www.sercuba.com"
 # Letters joined by an ampersand are one name, not words and "and": "AT&T", "P & G", "H&M";
-# so are two single letters joined by "and", the ampersand spelt out: "M and S" is "M&S".
+# so are two single letters joined by "and", the ampersand spelt out, in English, Spanish,
+# French or German: "M and S" is "M&S", "A y S" is "A&S".
 _AMPERSAND_RE = re.compile(r"\b([a-z]{1,2}) ?& ?([a-z]{1,2})\b")
-_LETTERS_AND_RE = re.compile(r"\b([a-z]) and ([a-z])\b")
+_LETTERS_AND_RE = re.compile(r"\b([a-z]) (?:and|y|et|und) ([a-z])\b")
 # A capitalised run inside a word ("Maxi|Tech|Group", "Media|Tek"), split off only when it
 # is a business word, place or legal form (below).
 _CAMEL_PART_RE = re.compile(r"(?<=[a-z])[A-Z][a-z]+")
@@ -490,6 +491,16 @@ def country_name(code: str) -> str:
     return ((getattr(country, "common_name", None) or country.name) if country else "").casefold()
 
 
+def _ampersand_joined(match: re.Match[str]) -> str:
+    """Letters around "&" or "and" as one word ("AT&T" → "att", "M and S" → "ms"); joined by
+    "and" when the letters alone would spell a legal form: "A & S Carrier" is no "A.S." (a
+    Norwegian or Turkish company) named "Carrier", and its letters, single, are stopwords."""
+    joined = match.group(1) + match.group(2)
+    if joined in LEGAL_FORMS or joined in TRAILING_LEGAL_FORMS:
+        return match.group(1) + "and" + match.group(2)
+    return joined
+
+
 def _prepared(text: str) -> str:
     """Casefolded, a web address read as its domain, letters around "&" joined, a country
     code ending the name read as the country, and parentheses that repeat the name dropped."""
@@ -497,9 +508,9 @@ def _prepared(text: str) -> str:
     if "www." in text:  # (what _WEB_RE needs: most names have none, and it scans them all)
         text = _WEB_RE.sub(r"\1", text)  # a web address names its domain
     if "&" in text:
-        text = _AMPERSAND_RE.sub(r"\1\2", text)  # "at&t" -> "att"
-    if " and " in text:
-        text = _LETTERS_AND_RE.sub(r"\1\2", text)  # "m and s" -> "ms"
+        text = _AMPERSAND_RE.sub(_ampersand_joined, text)  # "at&t" -> "att"
+    if " and " in text or " y " in text or " et " in text or " und " in text:
+        text = _LETTERS_AND_RE.sub(_ampersand_joined, text)  # "m and s" -> "ms"
     return _drop_redundant_parentheses(text)
 
 
@@ -535,7 +546,10 @@ def _branch_phrase(words: list[str]) -> tuple[list[str], list[str]]:
     if len(words) < 3 or words[-1] != "branch":
         return words, []
     start = len(words) - 1
-    while start > 1 and is_place(words[start - 1]):
+    # A place that leaves generic words alone before it, none a place, is the name's own:
+    # "Bank of China Limited, New York Branch" is the New York branch of "Bank China".
+    while start > 1 and is_place(words[start - 1]) and (
+            any(not is_generic(w) or is_place(w) for w in words[: start - 1])):
         start -= 1
     if start == len(words) - 1:
         return words, []  # "Acme Branch": no place, nothing says which branch

@@ -247,6 +247,12 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("Dongying Research Institute", "Jiangxi Research Institute"),  # an unknown word may be a place
         ("嘉楠科技", "Sichuan Jian'an Industry Co., Ltd."),  # a place and another line of work
         ("CRCC", "CRRC Corporation Limited"),  # initials: a doubled letter is another word's
+        # The place before a branch's place is the name's own ("Bank of China"), and the SDN's
+        # "IS BANK, AO" (rigour reads "IS" as a legal form) is a bank, not every bank.
+        ("Bank of China Limited, New York Branch", "IS BANK, AO"),
+        ("Bank of America, New York Branch", "IS BANK, AO"),
+        # "A & S" is two letters, not the legal form "A.S.": the SDN's A & S CARRIER is not Carrier.
+        ("Carrier Corporation", "A & S CARRIER INTERNACIONAL, S.A. DE C.V."),
     ],
 )
 def test_near_misses_are_not_matches(a: str, b: str) -> None:
@@ -315,6 +321,9 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         # A syllable abbreviation spelt in another romanisation (k / c, ts / c).
         ("CRYOGENMASH", "OPEN JOINT-STOCK COMPANY KRIOGENNOGO MASHINOSTROYENIA", "SDN 20306"),
         ("FTSPF, OAO", "OAO FEDERALNY TSENTR PROEKTNOGO FINANSIROVANIYA", "SSI 18275"),
+        # Letters joined by "&" or by "and" in another language.
+        ("A & S CARRIER INTERNACIONAL, S.A. DE C.V.", "A Y S CARRIER INTERNACIONAL, S.A. DE C.V.", "SDN 21071"),
+        ("G&G INTERNACIONAL S.A.S.", "G Y G INTERNACIONAL S.A.S.", "SDN 15709"),
         # Import and export, however written.
         ("CHINA NATIONAL PRECISION MACHINERY IMPORT/EXPORT CORPORATION", "CHINA NATIONAL PRECISION MACHINERY I/E CORP.",
          "Entity List, CPMIEC"),
