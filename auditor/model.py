@@ -316,6 +316,8 @@ class Finding:
     baseline_state: str | None = None  # "new" | "unchanged" when a baseline was given
     # "waiver W expired on D" when an expired waiver would have covered this (now open) finding.
     waiver_note: str | None = None
+    rejected: str | None = None  # the row was rejected from the audit (why): its names screened all the same
+
 
     def as_json(self) -> dict[str, Any]:
         out = {
@@ -325,7 +327,8 @@ class Finding:
             "severity": self.severity.label,
             "status": self.status,
             "title": self.title,
-            "asset": {"serial": self.serial, "key": self.asset_key, "file": self.source, "line": self.line},
+            "asset": {"serial": self.serial, "key": self.asset_key, "file": self.source, "line": self.line,
+                      **({"rejected": self.rejected} if self.rejected is not None else {})},
             "message": self.message,
             "evidence": dict(self.evidence),
             "references": [r.as_json() for r in self.references],
@@ -835,6 +838,7 @@ class AuditResult:
                 waiver=waiver,
                 baseline_state=(self.baseline.get(fp, "new") if self.baseline is not None else None),
                 waiver_note=notes.get(fp),
+                rejected=self.table.rejected_reason(r.row),
             )
 
     def waiver_notes(self) -> dict[str, str]:
@@ -953,6 +957,14 @@ class AuditResult:
         if self.screening_parties:
             out["screening_parties"] = [dict(p) for p in self.screening_parties]
             out["screening_party_rigs"] = self.screening_party_rigs
+        start = self.table.rejected_from
+        if start is not None:
+            # Rejected rows screened all the same (engine/rejected.py) that a finding names: no
+            # assets, so not in `assets_with_findings`; the key only when there are some.
+            end = start + len(self.table.rejected_reasons)
+            with_findings = int((rows_with[start:end] | rows_info[start:end]).sum())
+            if with_findings:
+                out["rejected_rows_with_findings"] = with_findings
         return out
 
     def baseline_counts(self) -> dict[str, int]:

@@ -147,7 +147,8 @@ def evaluate(
     if screened is not None and screened is not table:
         result.table = screened
     final = result.table if result.table is not None else table
-    result.screening_parties, result.screening_party_rigs = screening_parties(result.groups, len(final))
+    span = None if final.rejected_from is None else (final.rejected_from, len(final))
+    result.screening_parties, result.screening_party_rigs = screening_parties(result.groups, len(final), span)
     return result
 
 
