@@ -237,3 +237,22 @@ def test_json_a_bad_supplier_after_the_first_fault_is_named_and_not_screened(tmp
     assert "manufacturer: the number 7 where a string is expected (not screened)" in second["reason"]
     (finding,) = doc["findings"]
     assert finding["asset"]["line"] == 3 and finding["asset"]["serial"] == "A2"
+
+
+def test_a_rejected_row_meets_the_screening_rules_only(tmp_path, sdn):
+    """With every bundled rule: the rejected row (its model missing) has the screening finding and
+    no other (no data-quality, origin, tariff or firmware verdict on cells that were not read),
+    and it is no asset of the summary or the tariff figures."""
+    path = tmp_path / "fleet.csv"
+    path.write_text("serial,model,supplier,assembly_country,declared_value_usd\n"
+                    f"A1,Antminer S21,{CLEAN},CN,3000\n"
+                    f"A2,,{LISTED},CN,3000\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = run_cli("audit", str(path), "--out", str(out), "--as-of", AS_OF, "--no-record", "--format", "json")
+    assert done.returncode == 1, done.stderr + done.stdout
+    doc = read_report(out)
+    on_rejected = [f for f in doc["findings"] if f["asset"]["line"] == 3]
+    assert [f["rule_id"] for f in on_rejected] == ["ENT-001"]
+    assert on_rejected[0]["asset"]["rejected"] == "model is empty (required)"
+    assert doc["summary"]["assets"] == 1 and doc["summary"]["rejected_rows_with_findings"] == 1
+    assert doc["tariff_exposure"]["rigs_estimated"] + sum(doc["tariff_exposure"]["not_estimated"].values()) <= 1
