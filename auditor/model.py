@@ -193,6 +193,14 @@ class InventoryTable:
             return self.rejected_from
         return self.observed_from if self.observed_from is not None else len(self)
 
+    def non_rejected_rows(self) -> range | list[int]:
+        """Every row but the rejected rows screened all the same (they are no rigs of the fleet
+        for the history and its comparisons): the audited rows and any observed ones."""
+        start = self.rejected_from
+        if start is None or not self.rejected_reasons:
+            return range(len(self))
+        return [*range(start), *range(start + len(self.rejected_reasons), len(self))]
+
     def rejected_reason(self, i: int) -> str | None:
         """Why row i was rejected from the audit, when it is a rejected row screened (else None)."""
         start = self.rejected_from

@@ -256,3 +256,16 @@ def test_a_rejected_row_meets_the_screening_rules_only(tmp_path, sdn):
     assert on_rejected[0]["asset"]["rejected"] == "model is empty (required)"
     assert doc["summary"]["assets"] == 1 and doc["summary"]["rejected_rows_with_findings"] == 1
     assert doc["tariff_exposure"]["rigs_estimated"] + sum(doc["tariff_exposure"]["not_estimated"].values()) <= 1
+
+
+def test_the_history_records_the_finding_and_not_the_rejected_row_as_a_rig(tmp_path, sdn):
+    done, out, path = _audit(tmp_path, "csv", [
+        ["A1", "Antminer S21", CLEAN, "2025-01-02"],
+        ["A2", "Antminer S21", LISTED, "TBD"],
+    ])
+    assert done.returncode == 1, done.stderr
+    recorded = run_cli("audit", str(path), "--out", str(tmp_path / "rec"), "--as-of", AS_OF,
+                       "--rules", "rules/entity/ENT-001.toml", "--format", "json")
+    assert recorded.returncode == 1, recorded.stderr
+    (run,) = json.loads(run_cli("history", "--json").stdout)["runs"]
+    assert (run["assets"], run["findings"]) == (1, 1)
