@@ -7,7 +7,7 @@ Call auditor.run.run for a whole audit (decorations, reports, signature, history
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Callable, Sequence
@@ -18,7 +18,7 @@ from auditor.engine.evaluate import evaluate
 from auditor.engine.loader import load_rules
 from auditor.inventory import ReadOptions, read_inventories
 from auditor.limits import RULE_TIME_BUDGET_S
-from auditor.model import AuditResult
+from auditor.model import AuditResult, Rule
 from auditor.refdata import RefData
 from auditor.refdata.loader import RefDataOptions, load_refdata
 
@@ -45,7 +45,9 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None,
     """Read, load, evaluate. `progress(rows)` is told rows read; `on_rule(done, total, rule_id)`
     each rule evaluated (both optional: for a progress display)."""
     rules = load_rules(opts.rule_dirs or None)
-    table, sources, rejected, warnings = read_inventories(opts.inventories, progress, opts.read)
+    # A rejected row keeps the cells the rules in force screen against the lists (engine/rejected.py).
+    read = replace(opts.read, party_columns=screened_fields(rules, opts.as_of))
+    table, sources, rejected, warnings = read_inventories(opts.inventories, progress, read)
     seen: dict[str, str] = {}
     for src in sources:
         if src.sha256 in seen:
@@ -59,11 +61,12 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None,
 
         table, evaluation = corroborate(table, rules, refdata, opts.as_of, opts.devices, opts.devices_max_age_days,
                                         warnings, opts.rule_timeout_s, sources=sources,
-                                        allow_missing=frozenset(opts.allow_missing))
+                                        allow_missing=frozenset(opts.allow_missing), rejected=rejected)
     else:
         evaluation = evaluate(table, [r for r in rules if r.check_kind != "device"], refdata, opts.as_of,
                               sources=sources, allow_missing=frozenset(opts.allow_missing),
-                              time_budget_s=opts.rule_timeout_s, on_rule=on_rule)
+                              time_budget_s=opts.rule_timeout_s, on_rule=on_rule, rejected=rejected)
+        table = evaluation.table if evaluation.table is not None else table
     incomplete = list(refdata.incomplete) + list(evaluation.errors) + incomplete_reasons(evaluation.coverage)
     if inventory_rows == 0:
         incomplete.append("no row could be audited: every input row was rejected")
@@ -92,6 +95,21 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None,
         law_researched=refdata.research.date.isoformat() if refdata.research else None,
         coverage=tuple(evaluation.coverage),
     )
+
+
+def screened_fields(rules: Sequence[Rule], as_of: date) -> frozenset[str]:
+    """The inventory columns the rules in force screen against the lists (`screen`,
+    `affiliates`): what a rejected row keeps."""
+    from auditor.engine import checks
+    from auditor.engine.rejected import SCREENING_CHECKS
+
+    out: set[str] = set()
+    for rule in rules:
+        if rule.check_kind in SCREENING_CHECKS and rule.in_force(as_of):
+            check = checks.get(rule.check_kind)
+            if check is not None:
+                out.update(check.fields(rule.check))
+    return frozenset(out)
 
 
 def _law_warning(refdata: RefData, as_of: date) -> list[str]:

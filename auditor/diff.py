@@ -159,7 +159,7 @@ def result_findings(result: AuditResult) -> list[dict]:
 
 def result_assets(result: AuditResult) -> Counter:
     table = result.table
-    return Counter(table.asset_key(i) for i in range(len(table)))
+    return Counter(table.asset_key(i) for i in table.non_rejected_rows())
 
 
 def diff_against(engine: Engine, result: AuditResult, ref: int | str = "previous",

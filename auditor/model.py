@@ -83,6 +83,10 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "site",
 )
 
+# Party-name columns the bundled screening rule screens (rules/entity/ENT-001): what a rejected
+# row keeps by default to be screened all the same (an audit keeps its screen rules' fields).
+PARTY_COLUMNS = frozenset({"manufacturer", "chip_vendor", "supplier"})
+
 # Columns whose parsed value is a datetime.date / a Decimal / an int.
 DATE_COLUMNS = frozenset({"manufacture_date", "import_date"})
 MONEY_COLUMNS = frozenset({"declared_value_usd", "unit_price_usd"})
@@ -97,6 +101,20 @@ class Rejected:
     line: int  # physical line where the row starts (1-based, header is line 1)
     reason: str
     column: str | None = None  # canonical column name, when one field is at fault
+    # The row's well-formed cells of the columns the screening rules screen, as an audited row
+    # would hold them: (column, value), in column order. A rejected row is still screened
+    # against the lists (engine.rejected): a listed supplier must not hide behind a bad date.
+    parties: tuple[tuple[str, str], ...] = ()
+    serial: str | None = None  # the row's serial cell, when well-formed (to find the row)
+
+    def as_json(self) -> dict[str, Any]:
+        """report.json's `rejected_rows` item: serial and parties only when the row had them."""
+        out: dict[str, Any] = {"file": self.source, "line": self.line, "reason": self.reason, "column": self.column}
+        if self.serial is not None:
+            out["serial"] = self.serial
+        if self.parties:
+            out["parties"] = [{"field": c, "value": v} for c, v in self.parties]
+        return out
 
 
 @dataclass(frozen=True)
@@ -157,9 +175,38 @@ class InventoryTable:
     # Rows from this index on are devices observed on the network (audit --devices), not
     # inventory rows: they carry findings about what devices reported, and are no assets.
     observed_from: int | None = None
+    # Rows from this index on (up to `observed_from`, else the end) are REJECTED rows, appended
+    # to be screened against the lists and nothing else (engine.rejected): they hold only their
+    # party names and serial, are no audited assets, and `rejected_reasons[i - rejected_from]`
+    # says why each was rejected.
+    rejected_from: int | None = None
+    rejected_reasons: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.lines)
+
+    @property
+    def declared_rows(self) -> int:
+        """How many rows are audited inventory rows (assets): those before any appended rejected
+        or observed rows."""
+        if self.rejected_from is not None:
+            return self.rejected_from
+        return self.observed_from if self.observed_from is not None else len(self)
+
+    def non_rejected_rows(self) -> range | list[int]:
+        """Every row but the rejected rows screened all the same (they are no rigs of the fleet
+        for the history and its comparisons): the audited rows and any observed ones."""
+        start = self.rejected_from
+        if start is None or not self.rejected_reasons:
+            return range(len(self))
+        return [*range(start), *range(start + len(self.rejected_reasons), len(self))]
+
+    def rejected_reason(self, i: int) -> str | None:
+        """Why row i was rejected from the audit, when it is a rejected row screened (else None)."""
+        start = self.rejected_from
+        if start is None or i < start or i >= start + len(self.rejected_reasons):
+            return None
+        return self.rejected_reasons[i - start]
 
     def has_column(self, source: int, column: str) -> bool:
         return self.source_columns is None or column in self.source_columns[source]
@@ -277,6 +324,8 @@ class Finding:
     baseline_state: str | None = None  # "new" | "unchanged" when a baseline was given
     # "waiver W expired on D" when an expired waiver would have covered this (now open) finding.
     waiver_note: str | None = None
+    rejected: str | None = None  # the row was rejected from the audit (why): its names screened all the same
+
 
     def as_json(self) -> dict[str, Any]:
         out = {
@@ -286,7 +335,8 @@ class Finding:
             "severity": self.severity.label,
             "status": self.status,
             "title": self.title,
-            "asset": {"serial": self.serial, "key": self.asset_key, "file": self.source, "line": self.line},
+            "asset": {"serial": self.serial, "key": self.asset_key, "file": self.source, "line": self.line,
+                      **({"rejected": self.rejected} if self.rejected is not None else {})},
             "message": self.message,
             "evidence": dict(self.evidence),
             "references": [r.as_json() for r in self.references],
@@ -796,6 +846,7 @@ class AuditResult:
                 waiver=waiver,
                 baseline_state=(self.baseline.get(fp, "new") if self.baseline is not None else None),
                 waiver_note=notes.get(fp),
+                rejected=self.table.rejected_reason(r.row),
             )
 
     def waiver_notes(self) -> dict[str, str]:
@@ -860,7 +911,7 @@ class AuditResult:
         # "Rigs with a finding" counts findings at or above low: informational figures (tariff
         # estimates …) are counted apart, or every rig of a fleet would "have a finding".
         rows_with = np.zeros(len(self.table), dtype=bool)
-        declared = self.table.observed_from if self.table.observed_from is not None else len(self.table)
+        declared = self.table.declared_rows
         rows_info = np.zeros(len(self.table), dtype=bool)
         waived = 0
         for g in self.groups:
@@ -914,6 +965,14 @@ class AuditResult:
         if self.screening_parties:
             out["screening_parties"] = [dict(p) for p in self.screening_parties]
             out["screening_party_rigs"] = self.screening_party_rigs
+        start = self.table.rejected_from
+        if start is not None:
+            # Rejected rows screened all the same (engine/rejected.py) that a finding names: no
+            # assets, so not in `assets_with_findings`; the key only when there are some.
+            end = start + len(self.table.rejected_reasons)
+            with_findings = int((rows_with[start:end] | rows_info[start:end]).sum())
+            if with_findings:
+                out["rejected_rows_with_findings"] = with_findings
         return out
 
     def baseline_counts(self) -> dict[str, int]:

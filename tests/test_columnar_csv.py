@@ -217,3 +217,21 @@ def test_conditions_in_bulk_equal_the_per_value_verdicts():
         one_by_one = np.array([cond(table.row(i), date(2026, 1, 1)) for i in range(len(table))])
         assert bulk.tolist() == one_by_one.tolist(), spec
         assert bulk.any() and not bulk.all()
+
+
+@pytest.mark.parametrize("case", ["rejected cells: country, date, amount, empty model, control character, long serial",
+                                  "many serials and MACs, some needing validation"])
+def test_rejected_rows_keep_the_same_party_names_and_serial_both_ways(tmp_path, case):
+    """What a rejected row keeps to be screened (engine/rejected.py): the columnar path has let
+    the raw cells go and recovers them from their codes; the streaming reader re-reads them."""
+    streaming, columnar = both(tmp_path, TAKEN[case])
+    assert streaming == columnar
+    rejected = streaming[3]
+    assert rejected and rejected == columnar[3]
+    for r in rejected:
+        assert dict(r.parties).get("supplier") == "x", r
+        assert dict(r.parties).get("manufacturer") in ("Bitmain", "B"), r
+        if r.column == "serial":
+            assert r.serial is None, r  # the serial at fault is not kept
+        else:
+            assert r.serial is not None and r.serial.startswith("SN"), r

@@ -93,8 +93,9 @@ def test_a_1mb_cell_rejects_its_row_only(tmp_path):
     assert proc.returncode == 0
     doc = report(out)
     assert doc["rejected_rows"] == [
+        # The serial kept to find the row; the manufacturer at fault is not kept to be screened.
         {"file": path.name, "line": 3, "column": "manufacturer",
-         "reason": "value is 1,048,576 characters long (limit 256)"}
+         "reason": "value is 1,048,576 characters long (limit 256)", "serial": "SN2"}
     ]
     assert doc["summary"]["assets"] == 2
 

@@ -122,8 +122,7 @@ def test_physical_lines_survive_dialects(tmp_path):
     text = 'Serial;Model;Site\nA1;Antminer S21;"Rockdale\nTX"\nA2;;Dalton\n'
     proc, doc, _ = audit(tmp_path, text)
     assert doc["rejected_rows"] == [{"file": doc["inputs"]["inventory"][0]["path"], "line": 4, "column": "model",
-                                     "reason": "model is empty (required)"}]
-
+                                     "reason": "model is empty (required)", "serial": "A2"}]
 
 # ---------------------------------------------------------------- dates
 

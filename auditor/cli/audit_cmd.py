@@ -203,7 +203,10 @@ def audit(inventory, as_of, rule_dirs, out_dir, overwrite, formats, fail_on, fai
         f"{summary['rows_rejected']} rejected; {summary['findings']} findings"
         + (f" ({sev}" + (f"; {summary['waived']} waived" if summary.get("waived") else "") + ")"
            if sev or summary.get("waived") else "")
-        + f" on {summary['assets_with_findings']} rigs; status {summary['status']}"
+        + f" on {summary['assets_with_findings']} rigs"
+        + (f" and {summary['rejected_rows_with_findings']} rejected row(s)"
+           if summary.get("rejected_rows_with_findings") else "")
+        + f"; status {summary['status']}"
         + _not_evaluated_note(result)
         + f"; exit {code}; "
         + f"reports in {out_dir}/ ({', '.join(p.name for p in outcome.written)})"

@@ -46,6 +46,7 @@ class Observed:
     snapshot: str  # path as given
     records: list[DeviceRecord]
     first_row: int  # table rows from here on are observed rows
+    declared_rows: int | None = None  # rows before this are declared rigs (rejected rows follow); None: first_row
     record_of_row: dict[int, int] = field(default_factory=dict)  # observed row -> record index
     row_of_record: dict[int, int] = field(default_factory=dict)  # record index -> observed row
     join: dict[int, tuple[int, str]] = field(default_factory=dict)  # record index -> (declared row, "serial"|"mac")
@@ -92,11 +93,11 @@ def observed_row(rec: DeviceRecord) -> dict[str, Any]:
 def observe(table: InventoryTable, snapshot_path: str, records: list[DeviceRecord]) -> tuple[InventoryTable, Observed]:
     """The table with observed rows appended, and the join of devices to declared rows."""
     n = len(table)
-    obs = Observed(snapshot=snapshot_path, records=records, first_row=n)
+    obs = Observed(snapshot=snapshot_path, records=records, first_row=n, declared_rows=table.declared_rows)
     by_serial: dict[str, int] = {}
     by_mac: dict[str, int] = {}
     serials, macs = table.columns["serial"], table.columns["mac"]
-    for i in range(n):  # first declaration wins; duplicates are the data-quality rules' business
+    for i in range(table.declared_rows):  # first declaration wins; a rejected row declares nothing
         s = norm_serial(serials.value(i))
         if s:
             by_serial.setdefault(s, i)
@@ -138,7 +139,8 @@ def _append(table: InventoryTable, source: str, rows: list[tuple[dict[str, Any],
         columns[name] = Column(values, codes)
     lines = np.concatenate([table.lines, np.asarray([ln for _, ln in rows], dtype=np.int64)])
     src = np.concatenate([table.source_index, np.full(len(rows), len(table.sources), dtype=np.int32)])
-    return InventoryTable(columns=columns, lines=lines, source_index=src, sources=[*table.sources, source])
+    return InventoryTable(columns=columns, lines=lines, source_index=src, sources=[*table.sources, source],
+                          rejected_from=table.rejected_from, rejected_reasons=table.rejected_reasons)
 
 
 def snapshot_age_days(records: list[DeviceRecord], as_of: date) -> int | None:
@@ -149,7 +151,7 @@ def snapshot_age_days(records: list[DeviceRecord], as_of: date) -> int | None:
 
 def corroborate(table: InventoryTable, rules, refdata, as_of: date, snapshot_path: str, max_age_days: int,
                 warnings: list[str], rule_timeout_s: float | None = None, *, sources=None,
-                allow_missing: frozenset[str] = frozenset()):
+                allow_missing: frozenset[str] = frozenset(), rejected=()):
     """Evaluate an audit with a device snapshot: (table with observed rows, Evaluation).
 
     Inventory rules see the inventory rows only; `device` rules see both sides; firmware
@@ -166,7 +168,9 @@ def corroborate(table: InventoryTable, rules, refdata, as_of: date, snapshot_pat
     inventory_rules = [r for r in rules if r.check_kind != "device"]
     # Rule coverage is judged on the declared inventory (the snapshot is not an inventory file).
     evaluation = evaluate(table, inventory_rules, refdata, as_of, sources=sources, allow_missing=allow_missing,
-                          time_budget_s=rule_timeout_s)
+                          time_budget_s=rule_timeout_s, rejected=rejected)
+    if evaluation.table is not None:  # the rejected rows screened (engine/rejected.py), before the observed
+        table = evaluation.table
     extended, observed = observe(table, public_name(snapshot_path), records)
     refdata.devices = observed
     refdata.sources.append(RefDataSource(kind="device_snapshot", path=public_name(snapshot_path),

@@ -18,7 +18,17 @@ from auditor.engine.budget import RuleTimeout, time_budget
 from auditor.engine.checks.base import EvalContext
 from auditor.engine.checks.screen import screening_parties, unmatched_decisions
 from auditor.engine.coverage import FieldPresence, Gap, RuleCoverage, rule_gaps, uncovered_sources
-from auditor.model import ClearedScreening, FindingGroup, InventorySource, InventoryTable, Rule, Severity, TariffExposure
+from auditor.engine.rejected import SCREENING_CHECKS, with_rejected
+from auditor.model import (
+    ClearedScreening,
+    FindingGroup,
+    InventorySource,
+    InventoryTable,
+    Rejected,
+    Rule,
+    Severity,
+    TariffExposure,
+)
 
 if TYPE_CHECKING:
     from auditor.refdata import RefData
@@ -37,6 +47,9 @@ class Evaluation:
     warnings: list[str] = field(default_factory=list)  # the run's warnings found while evaluating
     not_in_force: list[str] = field(default_factory=list)
     coverage: list[RuleCoverage] = field(default_factory=list)  # one per rule, in rule order
+    # The table the groups index: the audited rows, then the rejected rows the screen rules
+    # screened (engine/rejected.py); None: the table evaluated, nothing appended.
+    table: InventoryTable | None = None
 
 
 def scope_rows(rule: Rule, table: InventoryTable, as_of: date) -> np.ndarray:
@@ -77,12 +90,16 @@ def evaluate(
     allow_missing: frozenset[str] = frozenset(),
     time_budget_s: float | None = None,
     on_rule: Callable[[int, int, str], None] | None = None,
+    rejected: Sequence[Rejected] = (),
 ) -> Evaluation:
     """Evaluate every rule in force; with `time_budget_s`, a rule that runs longer is not evaluated
     (named in `errors`, so the audit is INCOMPLETE) and the next one starts. With `sources` (the
     files the table was read from), a rule is not evaluated on the rows of a file lacking a field
-    it needs (engine/coverage.py)."""
+    it needs (engine/coverage.py). With `rejected` (rows the readers rejected), the rules that
+    screen names (`screen`, `affiliates`) also screen the party names those rows hold (engine/rejected.py): `Evaluation.table` is then
+    the table the groups index."""
     ctx = EvalContext(as_of=as_of, refdata=refdata)
+    screened: InventoryTable | None = None  # built when the first screen rule runs
     result = Evaluation(groups=[], cleared_matches=ctx.cleared_matches)
     presence = FieldPresence(table, sources) if sources is not None else None
     for done, rule in enumerate(rules, 1):
@@ -100,9 +117,14 @@ def evaluate(
             if skip and all(i in skip or presence.rows[i] == 0 for i in range(len(sources))):
                 result.coverage.append(RuleCoverage(rule.id, "not_evaluated", gaps))
                 continue
+        on = table
+        if rule.check_kind in SCREENING_CHECKS and rejected:
+            if screened is None:
+                screened = with_rejected(table, rejected)
+            on = screened
         try:
             with time_budget(time_budget_s):
-                groups = evaluate_rule(rule, table, ctx)
+                groups = evaluate_rule(rule, on, ctx)
         except RuleTimeout:
             message = (f"rule {rule.id} did not finish within its time budget of {time_budget_s:g} s "
                        "(--rule-timeout): not evaluated")
@@ -115,14 +137,18 @@ def evaluate(
             result.coverage.append(RuleCoverage(rule.id, "failed", gaps, detail=message))
             continue
         if skip:
-            groups = _without_sources(groups, table, skip)
+            groups = _without_sources(groups, on, skip)
         result.groups.extend(groups)
         result.coverage.append(RuleCoverage(rule.id, "partial" if gaps else "evaluated", gaps))
     result.tariff = ctx.tariff
     result.warnings = unmatched_decisions(ctx)
     result.clearances_not_applied = ctx.clearances_not_applied
     # Every screen rule's listed parties, in one order, from the groups as kept (scope, files).
-    result.screening_parties, result.screening_party_rigs = screening_parties(result.groups, len(table))
+    if screened is not None and screened is not table:
+        result.table = screened
+    final = result.table if result.table is not None else table
+    span = None if final.rejected_from is None else (final.rejected_from, len(final))
+    result.screening_parties, result.screening_party_rigs = screening_parties(result.groups, len(final), span)
     return result
 
 

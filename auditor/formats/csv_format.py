@@ -28,6 +28,7 @@ TARIFF_FILENAME = "tariff_rigs.csv"
 COLUMNS = (
     "fingerprint", "rule_id", "title", "kind", "severity", "status", "serial", "asset_key", "file", "line",
     "site", "message", "evidence", "references", "waiver", "baseline_state",
+    "rejected_row",  # why the row was rejected from the audit (its names screened all the same); else empty
 )
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -71,6 +72,8 @@ class CsvFormat:
         # are: 1.3 KB a row, most of it evidence, is written without csv.writer scanning it again.
         fixed: dict[int, tuple[str, str]] = {}
         evidence: dict[str, str] = {}
+        table = result.table
+        rejected_from = table.rejected_from if table.rejected_from is not None else len(table)
         with create_file(path, encoding="utf-8-sig", newline="") as f:
             f.write(",".join(COLUMNS) + "\r\n")
             lines: list[str] = []
@@ -97,7 +100,8 @@ class CsvFormat:
                     f"{fp},{head_tail[0]},{'open' if waiver is None else 'waived'},{cell(r.serial or '')},{cell(r.key)},"
                     f"{sources[r.source]},{r.line},{site},{head_tail[1]},{ev},{head_tail[2]},"
                     f"{cell(canonical_json(dict(waiver))) if waiver is not None else ''},"
-                    f"{cell(baseline.get(fp, 'new')) if baseline is not None else ''}\r\n")
+                    f"{cell(baseline.get(fp, 'new')) if baseline is not None else ''},"
+                    f"{cell(table.rejected_reason(r.row) or '') if r.row >= rejected_from else ''}\r\n")
                 if len(lines) >= 10_000:
                     f.write("".join(lines))
                     lines.clear()

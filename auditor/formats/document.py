@@ -140,7 +140,6 @@ def _public_list(li: dict[str, Any]) -> dict[str, Any]:
 
 
 def rejected_rows(result: AuditResult) -> list[dict[str, Any]]:
-    return [
-        {"file": r.source, "line": r.line, "column": r.column, "reason": r.reason}
-        for r in sorted(result.rejected, key=lambda r: (r.source, r.line))
-    ]
+    """report.json's `rejected_rows`: file, line, column, reason; and, when the row had them,
+    its serial and the party names screened all the same (`parties`, engine/rejected.py)."""
+    return [r.as_json() for r in sorted(result.rejected, key=lambda r: (r.source, r.line))]

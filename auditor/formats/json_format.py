@@ -24,7 +24,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from auditor.formats.document import header, rejected_rows
-from auditor.model import AuditResult, FindingColumns, FindingGroup, FindingIdentity, report_order
+from auditor.model import AuditResult, FindingColumns, FindingGroup, FindingIdentity, InventoryTable, report_order
 from auditor.output import create_file
 
 
@@ -124,7 +124,7 @@ def finding_chunks(result: AuditResult, groups: GroupTable) -> Iterator[bytes]:
         c = result.finding_columns(block)
         if plain:
             for lo in range(0, len(c.rows), CHUNK):
-                yield _columnar_chunk(c, lo, min(len(c.rows), lo + CHUNK), groups, files)
+                yield _columnar_chunk(c, lo, min(len(c.rows), lo + CHUNK), groups, files, result.table)
         else:
             lines = finding_lines(result, c, groups, files)
             while True:
@@ -134,7 +134,22 @@ def finding_chunks(result: AuditResult, groups: GroupTable) -> Iterator[bytes]:
                 yield ("".join(",\n" + line for line in batch)).encode()
 
 
-def _columnar_chunk(c: FindingColumns, lo: int, hi: int, groups: GroupTable, files: list[str]) -> bytes:
+def line_texts(table: InventoryTable, rows: list[int], lines: list[int]) -> list[str] | None:
+    """The asset's `"line"` value as JSON text, followed for a rejected row screened all the same
+    (engine/rejected.py) by its `"rejected"` key (the reason); None when no row is one (the
+    common case: the lines are written as numbers)."""
+    start = table.rejected_from
+    if start is None or not any(r >= start for r in rows):
+        return None
+    out = []
+    for row, line in zip(rows, lines):
+        reason = table.rejected_reason(row)
+        out.append(str(line) if reason is None else f'{line},"rejected":{_str(reason)}')
+    return out
+
+
+def _columnar_chunk(c: FindingColumns, lo: int, hi: int, groups: GroupTable, files: list[str],
+                    table: InventoryTable) -> bytes:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -158,10 +173,13 @@ def _columnar_chunk(c: FindingColumns, lo: int, hi: int, groups: GroupTable, fil
         serial_json = key_json
     else:
         serial_json = pa.array([_str(s) if s is not None else "null" for s in serials], type=pa.string())
+    texts = line_texts(table, c.rows[lo:hi], c.lines[lo:hi])
+    line_arr = (pa.array(c.lines[lo:hi], type=pa.int64()).cast(pa.string()) if texts is None
+                else pa.array(texts, type=pa.string()))
     joined = pc.binary_join_element_wise(
         ',\n{"asset":{"file":', pa.array(files).take(pa.array(c.sources[lo:hi], type=pa.int32())),
         ',"key":', key_json,
-        ',"line":', pa.array(c.lines[lo:hi], type=pa.int64()).cast(pa.string()),
+        ',"line":', line_arr,
         ',"serial":', serial_json,
         '},"fingerprint":"', pa.array(fps, type=pa.string()), group_part,
         pa.array(tails, type=pa.string()).take(pa.array(gis, type=pa.int32())),
@@ -181,12 +199,13 @@ def finding_lines(result: AuditResult, c: FindingColumns, groups: GroupTable, fi
     waivers, baseline = result.waivers, result.baseline
     notes = result.waiver_notes()
     templates = [
-        '{"asset":{"file":%s,"key":%s,"line":%d,"serial":%s}%s,"fingerprint":"%s","group":%d'
+        '{"asset":{"file":%s,"key":%s,"line":%s,"serial":%s}%s,"fingerprint":"%s","group":%d'
         + f',"rule_id":{_str(g.rule.id)},"severity":"{g.effective_severity.label}"'.replace("%", "%%")
         + ',"status":"%s"%s%s}'  # waiver, waiver_note (sorted keys: "waiver" < "waiver_note")
         for g in c.groups
     ]
-    for row, gi, line, src, key, serial in zip(c.rows, c.group_index, c.lines, c.sources, c.keys, c.serials):
+    texts = line_texts(result.table, c.rows, c.lines) or c.lines
+    for row, gi, line, src, key, serial in zip(c.rows, c.group_index, texts, c.sources, c.keys, c.serials):
         _, ev_json, fp_of = c.identities[gi].evidence(row)
         fp = fp_of(key)
         waiver = waivers.get(fp) if waivers else None

@@ -81,6 +81,8 @@ def _sev(s: Severity) -> str:
 
 def _finding_row(f: Finding) -> str:
     where = f"{md_escape(f.source, 120)}:{f.line}"
+    if f.rejected is not None:  # a rejected row's names, screened all the same (engine/rejected.py)
+        where += " (rejected row)"
     return (f"| {_sev(f.severity)} | {md_escape(f.rule_id, 40)} | {md_escape(f.asset_key, 80)} | {where} "
             f"| {md_escape(f.message)} |")
 
@@ -146,7 +148,10 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
     w.add()
     w.add(f"**{summary['rows_read']}** rows read, **{summary['rows_audited']}** audited, "
           f"**{summary['rows_rejected']}** rejected · **{summary['findings']}** findings on "
-          f"**{summary['assets_with_findings']}** of {summary['assets']} assets · {summary['waived']} waived")
+          f"**{summary['assets_with_findings']}** of {summary['assets']} assets"
+          + (f" and **{summary['rejected_rows_with_findings']}** rejected row(s)"
+             if summary.get("rejected_rows_with_findings") else "")
+          + f" · {summary['waived']} waived")
     w.add()
     for reason in result.incomplete_reasons:
         w.add(f"> **INCOMPLETE:** {md_escape(reason, 500)}")
@@ -239,7 +244,9 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
         w.add()
         shown = 0
         for r in sorted(result.rejected, key=lambda r: (r.source, r.line))[:50]:
-            if not w.add(f"- {md_escape(r.source, 120)}:{r.line}: {md_escape(r.reason)}"):
+            names = ("; names screened all the same: " + ", ".join(f"{c} {v}" for c, v in r.parties)
+                     if r.parties else "")
+            if not w.add(f"- {md_escape(r.source, 120)}:{r.line}: {md_escape(r.reason + names)}"):
                 break
             shown += 1
         if summary["rows_rejected"] > shown:
@@ -322,8 +329,9 @@ def _parties(w: "_Writer", parties: list[dict], rigs: int) -> None:
         matched = "; ".join(f"{m['field']} {m['value']} ("
                             + (f"as {m['matched_name']}, " if m["matched_name"] != p["party"] else "")
                             + f"score {m['score']:.2f})" for m in p["matched"])
+        rejected = f" ({p['rejected_rows']} on rejected rows)" if p.get("rejected_rows") else ""
         w.add(f"| {md_escape(p['party'], 120)} | {p['severity']} | {md_escape('; '.join(p['lists']), 300)} | "
-              f"{md_escape(matched, 300)} | {p['rigs']} |")
+              f"{md_escape(matched, 300)} | {p['rigs']}{rejected} |")
     if len(parties) > MAX_PARTIES:
         w.add(f"| … {len(parties) - MAX_PARTIES} more in report.json (`summary.screening_parties`) | | | | |")
     w.add()

@@ -126,7 +126,7 @@ class ParquetFormat:
         table = result.table
         # Rows past `observed_from` are devices seen on the network (audit --devices), not
         # audited rigs: their findings are in findings.parquet with the snapshot's file and line.
-        n = table.observed_from if table.observed_from is not None else len(table)
+        n = table.declared_rows  # nor are rejected rows screened (before the observed ones)
         open_counts = _open_counts_per_rig(result)
         fields, arrays = [], []
 

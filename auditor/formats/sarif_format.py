@@ -297,6 +297,10 @@ class SarifFormat:
         }
         if f.rule_id in rule_index:
             res["ruleIndex"] = rule_index[f.rule_id]
+        if f.rejected is not None:  # a rejected row's names, screened all the same (engine/rejected.py)
+            res["message"]["text"] = plain_text(f"{f.message} [on a row rejected from the audit: {f.rejected}; "
+                                                "only its party names were screened]")
+            res["properties"]["rejectedRow"] = f.rejected
         if with_baseline:
             res["baselineState"] = f.baseline_state or "new"
         if f.waiver is not None:
@@ -341,6 +345,9 @@ class SarifFormat:
                                               f"and reason) to stay within {MAX_RESULTS} results"}})
         for r in sorted(result.rejected, key=lambda r: (r.source, r.line)):
             reason = f"row not audited: {r.reason}" + (f" (column {r.column})" if r.column else "")
+            if r.parties:
+                reason += "; its party names were screened all the same: " + ", ".join(
+                    f"{c} {v!r}" for c, v in r.parties)
             notes.append({
                 "level": "error",
                 "message": {"text": plain_text(reason)},

@@ -251,7 +251,10 @@ def _add_columns(sink: TabularSink, columns: list[Any]) -> None:
         if model_empty[row] and not any(e.column == "model" for e in found):
             found.append(FieldError("model", "model is empty (required)"))
         reason = found[0].reason if len(found) == 1 else "; ".join(str(e) for e in found)
-        sink.rejected.append(Rejected(sink.path, row + 2, reason, found[0].column))
+        # Its party names and serial, from their codes (the raw cells are gone): well-formed
+        # cells only, as the streaming reader keeps them (TabularSink.add).
+        kept = [(c, sink.writer.value(j, int(codes[row, j]))) for j, c in sink.kept if codes[row, j] >= 0]
+        sink.rejected.append(sink.reject(row + 2, reason, found[0].column, kept))
     good = ~bad
     sink.rows_read += n
     sink.rows_audited += int(good.sum())

@@ -45,7 +45,7 @@ from auditor.inventory.fields import FieldError, parse_field
 from auditor.inventory.options import DEFAULT, ReadOptions
 from auditor.inventory.table import TableBuilder
 from auditor.limits import JSON_DOCUMENT_MAX_BYTES, TooLarge, open_regular, read_capped
-from auditor.model import InventorySource, Rejected
+from auditor.model import PARTY_COLUMNS, InventorySource, Rejected
 
 # Columns where a JSON number is the natural spelling and its literal text parses exactly.
 NUMBER_COLUMNS = frozenset({"quantity", "po_line", "unit_price_usd", "declared_value_usd"})
@@ -87,7 +87,7 @@ def read_json(
     sha = hashlib.sha256(raw).hexdigest()
     text = _decode(path, raw)
     del raw
-    sink = _RowSink(path, builder, progress, HeaderMap(options.column_map))
+    sink = _RowSink(path, builder, progress, HeaderMap(options.column_map), options.party_columns)
     doc = _Document(path, text)
     for line, element in doc.elements():
         sink.add(line, element)
@@ -103,7 +103,7 @@ def read_json_lines(
     """Stream a JSON Lines file (one rig object per line) into `builder`."""
     _check_path(path)
     sha = hashlib.sha256()
-    sink = _RowSink(path, builder, progress, HeaderMap(options.column_map))
+    sink = _RowSink(path, builder, progress, HeaderMap(options.column_map), options.party_columns)
     try:
         fh = open_regular(path)
     except OSError as exc:
@@ -264,7 +264,7 @@ class _RowSink:
     """Validates decoded elements into one source of the column store."""
 
     def __init__(self, path: str, builder: TableBuilder, progress: Callable[[int], None] | None,
-                 keys: HeaderMap | None = None):
+                 keys: HeaderMap | None = None, party_columns: frozenset[str] = PARTY_COLUMNS):
         self.path, self.progress = path, progress
         self.keys = keys or HeaderMap()  # key -> column: aliases and the officer's --map
         # Every canonical column: objects need not share keys (absent columns stay empty).
@@ -279,6 +279,7 @@ class _RowSink:
         self.ignored: dict[str, None] = {}
         self.more_ignored = False
         self.rejected: list[Rejected] = []
+        self.party_columns = party_columns  # what a rejected element keeps (`_rejected`)
         self.warnings: list[str] = []
         self.rows_read = self.rows_audited = self.objects = 0
 
@@ -286,7 +287,7 @@ class _RowSink:
         self.rows_read += 1
         error = self._row(line, element)
         if error is not None:
-            self.rejected.append(Rejected(self.path, line, error.reason, error.column))
+            self.rejected.append(self._rejected(line, element, error))
         else:
             self.rows_audited += 1
         if self.progress and self.rows_read % 50_000 == 0:
@@ -335,6 +336,46 @@ class _RowSink:
             return FieldError("model", "model is empty (required)")
         self.writer.add(codes, line)
         return None
+
+    def _rejected(self, line: int, element: Any, error: FieldError) -> Rejected:
+        """The rejected element with its well-formed party names and serial, to be screened all
+        the same (engine/rejected.py). `_row` stops at the first fault: a party value that is at
+        fault too is not screened, and the reason says so."""
+        reason = error.reason
+        if type(element) is not _Object:
+            return Rejected(self.path, line, reason, error.column)
+        values: dict[str, Any] = {}
+        twice: set[str] = set()
+        for key, value in element:
+            column = self.keys.column(key)
+            if column is None or (column not in self.party_columns and column != "serial"):
+                continue
+            if column in values:
+                twice.add(column)  # which of two values is meant is not known: neither is screened
+            values[column] = value
+        kept: list[tuple[str, str]] = []
+        serial = None
+        for column in self.columns:
+            value = values.get(column)
+            if value is None or column in twice or column == error.column:
+                continue
+            if value.__class__ is not str:
+                reason += f"; {column}: {_describe(value)} where a string is expected (not screened)"
+                continue
+            try:
+                if not value.isascii() and _SURROGATE.search(value):
+                    raise FieldError(column, "contains an unpaired \\u surrogate escape (not a character)")
+                text = parse_field(column, value)
+            except FieldError as exc:
+                reason += f"; {exc} (not screened)"
+                continue
+            if text is None:
+                continue
+            if column == "serial":
+                serial = str(text)
+            else:
+                kept.append((column, str(text)))
+        return Rejected(self.path, line, reason, error.column, parties=tuple(kept), serial=serial)
 
     def _learn(self, key: str) -> int:
         """Position of the column a key means (-1: none, ignored with a warning); cached."""

@@ -28,11 +28,25 @@ class SourceWriter:
         self._buf = array("I")
         self._lines = array("q")
         self._blocks: list[tuple[np.ndarray, np.ndarray]] = []  # (codes n x k, lines) from add_block
+        self._values: dict[int, list[Any]] = {}  # position -> its values by code (`value`)
 
     def code(self, position: int, value: Any) -> int:
         """Dictionary code of `value` in the column at `position` (0 is None)."""
         idx = self.indexes[position]
         return idx.setdefault(value, len(idx))
+
+    def value(self, position: int, code: int) -> Any:
+        """The value `code` stands for in the column at `position`: the reverse of `code`, for
+        the rare row that needs it (a rejected row's party names, after the columnar reader
+        has let its raw cells go). The column's values are listed once, again only when a
+        code newer than the list is asked for."""
+        index = self.indexes[position]
+        if code >= len(index):
+            return self.builder._appended[self.columns[position]][code - len(index)]
+        listed = self._values.get(position)
+        if listed is None or code >= len(listed):
+            listed = self._values[position] = list(index)
+        return listed[code]
 
     def append_new(self, position: int, values: list[Any]) -> int:
         """Codes for `values`, none of them in the column yet and all distinct: the next ones, in

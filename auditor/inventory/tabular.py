@@ -68,6 +68,9 @@ class TabularSink:
         self.date_scan = date_scan  # reads the table again when a date is ambiguous (see dates.py)
         self.date_cols = {self.positions[j] for j in date_positions}
         self.rejected: list[Rejected] = []
+        # What a rejected row keeps to be screened all the same (engine/rejected.py): its cells
+        # of the party columns the screening rules read, and its serial.
+        self.kept = [(j, c) for j, c in enumerate(self.columns) if c in options.party_columns or c == "serial"]
         self.rows_read = self.rows_audited = 0
         self._plan = list(zip(range(len(self.columns)), self.positions, self.caches))
 
@@ -103,12 +106,31 @@ class TabularSink:
             errors = (errors or []) + [FieldError("model", "model is empty (required)")]
         if errors:
             reason = errors[0].reason if len(errors) == 1 else "; ".join(str(e) for e in errors)
-            self.rejected.append(Rejected(self.path, line, reason, errors[0].column))
+            bad = {e.column for e in errors}
+            kept = [(c, self._value(j, record[self.positions[j]])) for j, c in self.kept if c not in bad]
+            self.rejected.append(self.reject(line, reason, errors[0].column, kept))
         else:
             self.writer.add(codes, line)
             self.rows_audited += 1
         if self.progress and self.rows_read % 50_000 == 0:
             self.progress(self.rows_read)
+
+    def reject(self, line: int, reason: str, column: str | None, kept: Sequence[tuple[str, Any]]) -> Rejected:
+        """A rejected row with its well-formed party names and serial (`kept`: (column, parsed
+        value or None) of the columns in `self.kept` whose cells are not at fault)."""
+        serial = next((v for c, v in kept if c == "serial" and v is not None), None)
+        parties = tuple((c, v) for c, v in kept if c != "serial" and v is not None)
+        return Rejected(self.path, line, reason, column, parties=parties,
+                        serial=str(serial) if serial is not None else None)
+
+    def _value(self, j: int, raw: Any) -> Any:
+        """One cell's parsed value as an audited row would hold it (None: empty). Only for the
+        kept cells of a rejected row, whose codes were not kept."""
+        column = self.columns[j]
+        try:
+            return parse_field(column, raw if raw.__class__ is str else self.cell_text(raw, column))
+        except FieldError:  # (not met: a cell at fault is named in the row's errors)
+            return None
 
     def _code(self, j: int, pos: int, raw: Any, line: int) -> int | FieldError:
         """Dictionary code of one cell's parsed value, or the FieldError it raises."""

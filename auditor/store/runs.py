@@ -217,9 +217,12 @@ def _asset_rows(result: AuditResult, run_id: int) -> list[tuple]:
     table = result.table
     supplier, model = table.columns["supplier"], table.columns["model"]
     counts: dict[tuple, int] = {}
-    keys = [table.asset_key(i) for i in range(len(table))]
-    for k in zip(keys, (supplier.values[c] for c in supplier.codes.tolist()),
-                 (model.values[c] for c in model.codes.tolist())):
+    rows = table.non_rejected_rows()  # a rejected row screened all the same is no rig of the fleet
+    keys = [table.asset_key(i) for i in rows]
+    supplier_codes, model_codes = supplier.codes.tolist(), model.codes.tolist()
+    if isinstance(rows, list):
+        supplier_codes, model_codes = [supplier_codes[i] for i in rows], [model_codes[i] for i in rows]
+    for k in zip(keys, (supplier.values[c] for c in supplier_codes), (model.values[c] for c in model_codes)):
         counts[k] = counts.get(k, 0) + 1
     ordered = sorted(counts.items(), key=lambda kv: tuple("" if x is None else str(x) for x in kv[0]))
     return [(run_id, n, k[0], k[1], k[2], c) for n, (k, c) in enumerate(ordered)]
@@ -335,7 +338,7 @@ def record_run(
                     "summary_json": _json(summary),
                     "incomplete_json": _json(list(result.incomplete_reasons)),
                     "findings_count": sum(len(g.rows) for g in result.groups),
-                    "assets_count": len(result.table),
+                    "assets_count": len(result.table) - len(result.table.rejected_reasons),
                 },
             ).scalar_one()
             _write_findings(conn, result, run_id, progress)

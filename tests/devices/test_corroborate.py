@@ -170,3 +170,20 @@ def test_without_a_snapshot_device_rules_find_nothing(tmp_path, isolated_db, sam
     report = read_report(tmp_path / "r")
     assert not [f for f in report["findings"] if f["rule_id"].startswith("DEV-")]
     assert proc.returncode in (0, 1)
+
+
+def test_a_rejected_row_is_screened_and_never_joined_to_a_device(floor, isolated_db):
+    """A rejected row (its model missing) on the scanned site: its listed manufacturer is a finding
+    (engine/rejected.py), and it is no declared rig — no "not seen on the scanned site" finding."""
+    tmp, inv, snap = floor
+    fleet = tmp / "fleet_rejected.csv"
+    fleet.write_text(inv.read_text(encoding="utf-8")
+                     + "REJ-8,Sophgo Technologies Ltd.,,stock,,02:42:00:00:00:08,Lab\n", encoding="utf-8")
+    out = tmp / "report-rejected"
+    proc = audit(tmp, fleet, snap, out, "--overwrite")
+    assert proc.returncode == 1, proc.stderr
+    report = read_report(out)
+    on_rejected = [f for f in report["findings"] if f["asset"]["file"] == fleet.name and f["asset"]["line"] == 8]
+    assert [f["rule_id"] for f in on_rejected] == ["ENT-001"], on_rejected
+    assert on_rejected[0]["asset"]["rejected"] == "model is empty (required)"
+    assert report["summary"]["devices"]["undeclared"] == 1  # FAKE-2 only, as without the rejected row

@@ -37,7 +37,7 @@ def expected_csv(doc: dict, sites: dict[tuple[str, int], str]) -> bytes:
         w.writerow([f["fingerprint"], neutralise(f["rule_id"]), neutralise(f["title"]), f["kind"], f["severity"],
                     f["status"], neutralise(a["serial"] or ""), neutralise(a["key"]), neutralise(a["file"]), a["line"],
                     neutralise(sites.get((a["file"], a["line"]), "")), neutralise(f["message"]), neutralise(evidence),
-                    neutralise(refs), "", ""])
+                    neutralise(refs), "", "", neutralise(a.get("rejected") or "")])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -192,17 +192,21 @@ def unmatched_decisions(ctx: EvalContext) -> list[str]:
     return warnings
 
 
-def screening_parties(groups: Sequence[FindingGroup], table_rows: int) -> tuple[list[dict[str, Any]], int]:
+def screening_parties(groups: Sequence[FindingGroup], table_rows: int,
+                      rejected: tuple[int, int] | None = None) -> tuple[list[dict[str, Any]], int]:
     """Every screen rule's listed parties, most severe first, and the rigs matching any of them.
 
     Built from the finding groups the evaluation keeps (the rows a rule's scope leaves, never
     those of a file the rule could not judge), so the per-party table counts the rigs the
-    findings name. A rig is counted once however many parties, fields or rules it matches."""
+    findings name. A rig is counted once however many parties, fields or rules it matches.
+    `rejected` is the (start, end) of the table's rejected rows screened all the same
+    (engine/rejected.py): they count among a party's rigs, and a party says how many of its
+    rows they are (`rejected_rows`, only when there are some)."""
     by_rule: dict[str, list[FindingGroup]] = {}
     for g in groups:
         if g.rule.check_kind == "screen" and g.evidence.get("entries"):
             by_rule.setdefault(g.rule.id, []).append(g)
-    out = [p for rule_id, gs in sorted(by_rule.items()) for p in parties(rule_id, gs, table_rows)]
+    out = [p for rule_id, gs in sorted(by_rule.items()) for p in parties(rule_id, gs, table_rows, rejected)]
     rigs = count_distinct_rows([g.rows for gs in by_rule.values() for g in gs], table_rows)
     return sorted(out, key=party_order), rigs
 
@@ -224,7 +228,8 @@ def distinct_parties(parties: Sequence[Mapping[str, Any]]) -> int:
     return len({root(party["entity_ids"][0]) for party in parties if party["entity_ids"]})
 
 
-def parties(rule_id: str, groups: list[FindingGroup], table_rows: int) -> list[dict[str, Any]]:
+def parties(rule_id: str, groups: list[FindingGroup], table_rows: int,
+            rejected: tuple[int, int] | None = None) -> list[dict[str, Any]]:
     """The listed parties a rule's findings point at, each once, with every list and legal
     effect it carries, the inventory values that matched it and the number of rigs: what an
     officer reads first ("3 parties, 41 rigs") before the per-rig rows.
@@ -279,6 +284,11 @@ def parties(rule_id: str, groups: list[FindingGroup], table_rows: int) -> list[d
                         for f, v in sorted(best)],
             "rigs": count_distinct_rows([r for k in keys for r in rows[k]], table_rows),
         })
+        if rejected is not None:
+            on_rejected = [r[(r >= rejected[0]) & (r < rejected[1])] for k in keys for r in rows[k]]
+            n = count_distinct_rows([r for r in on_rejected if len(r)], table_rows)
+            if n:
+                out[-1]["rejected_rows"] = n
     return out  # ordered with every rule's parties by `screening_parties` (party_order)
 
 

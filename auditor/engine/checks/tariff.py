@@ -389,7 +389,7 @@ def _duty(sig: tuple[Stack, Stack], value: tuple[Decimal | None, str]) -> Tariff
 def _exposure(est: _Estimates, table: InventoryTable, as_of: date) -> TariffExposure:
     """The figures by origin and programme, exactly (Decimal), summed once per distinct
     (key, duty record) — never per rig — plus the per-rig index arrays."""
-    n = table.observed_from if table.observed_from is not None else len(table)  # observed devices are no assets
+    n = table.declared_rows  # observed devices and screened rejected rows are no assets
     bases = tuple(_basis(k, i, as_of) for k, i in zip(est.keys, est.info))
     duties = tuple(_duty(est.sigs[s], est.values[v]) for s, v in est.duty_keys)
     rig_basis = est.kinv.astype(np.int32)
