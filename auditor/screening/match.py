@@ -78,7 +78,14 @@ from auditor.screening.normalize import (
     token_weight,
 )
 from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
-from auditor.screening.vocabulary import DIRECTIONS, LEGAL_FORMS, STOPWORDS, UNDESCRIPTIVE_WORDS, everyday_words
+from auditor.screening.vocabulary import (
+    DIRECTIONS,
+    INSTITUTION_WORDS,
+    LEGAL_FORMS,
+    STOPWORDS,
+    UNDESCRIPTIVE_WORDS,
+    everyday_words,
+)
 
 # Threshold: the best F1 on the `tune` half of tests/screening/pairs.csv among 0.50, 0.55 …
 # 0.95 (benchmarks/screening_quality.py --sweep), checked on the `holdout` half. In words:
@@ -711,9 +718,12 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
             return "no distinctive word in common, only generic words"
         # A name made only of generic words is identified by them: the other name adding
         # a line of business they do not name is another party ("Bank of China" / "China
-        # Construction Bank").
+        # Construction Bank"), and so is one adding a word that says what else it does
+        # ("Power Engineers" / "Micro Power Engineering Group"), unless that word names only
+        # the kind of body it is ("Palestine Relief Fund" / "… Relief and Development Fund").
         lines = {sector(w) for p in pairs for w in (p.a, p.b)}
-        extra = sorted(t for t in unmatched_a + unmatched_b if sector(t) not in lines | {None})
+        extra = sorted(t for t in unmatched_a + unmatched_b if sector(t) not in lines | {None} or (
+            sector(t) is None and _describes(t) and t not in INSTITUTION_WORDS))
         if extra:
             return f"a line of business only one name has ({' '.join(extra)})"
         # Nor a place it does not name, unless the party is known to be there: "Industrial

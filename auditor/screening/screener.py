@@ -1113,10 +1113,13 @@ def craft_by_chance(comparison: Comparison, entry: ListEntry) -> bool:
     """True when a listed vessel or aircraft matches a query that adds words to its name:
     a ship is "SUNRISE", "HERO II" or "ZEUS" (the lists give former names too), so a
     supplier "Sunrise Electronics" or "Zeus Mining" shares an ordinary word with it, not an
-    identity. A query that is the craft's name (legal forms aside) still matches."""
+    identity. A query that is the craft's name (legal forms aside) still matches, as
+    written: not as the initials of the query's words ("Murata Electronics North America" is
+    no tanker "MENA")."""
     if entry.entity_type not in CRAFT_TYPES:
         return False
-    return bool(comparison.unmatched_b if comparison.swapped else comparison.unmatched_a)
+    return bool(comparison.unmatched_b if comparison.swapped else comparison.unmatched_a) or any(
+        p.kind in ("acronym", "abbreviation") for p in comparison.pairs)
 
 
 def _initials_by_chance(comparison: Comparison) -> bool:

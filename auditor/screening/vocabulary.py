@@ -166,6 +166,16 @@ UNDESCRIPTIVE_WORDS: frozenset[str] = _words(
     """
 )
 
+# Generic words that name the kind of body a party is, or its parts ("Center", "Committee",
+# "Fund", "Lines", "Industries"): another name adding one is the same body named more fully
+# ("Palestine Relief Fund" / "Palestine Relief and Development Fund"), not another business.
+INSTITUTION_WORDS: frozenset[str] = _words(
+    """
+    center organization committee council society foundation fund institute bureau office
+    agency department line industry service development material union ministry
+    """
+)
+
 # Directions: places as far as names go ("China South" / "China North" are two parties), but
 # a name's aliases add and drop them ("Central Bank of Russia" / "Bank of Russia").
 DIRECTIONS = frozenset("north south east west northern southern eastern western central pacific".split())

@@ -29,6 +29,8 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         # adds a line of business to them.
         ("Bank of China", "China Construction Bank", "a line of business only one name has (construction)"),
         ("中国银行", "China Construction Bank", "a line of business only one name has (construction)"),
+        # … or a word that says what else the party does (the Entity List's Beirut company).
+        ("POWER Engineers, Incorporated", "Micro Power Engineering Group", "a line of business only one name has (micro)"),
         ("Alcoa", "Alcon", "near-exact"),  # a letter changed, far from the key it replaces
         ("Northwind Receivables Trust Series A", "Northwind Receivables Trust Series B", "different series (a / b)"),
         ("Northwind Receivables Trust Class A", "Northwind Receivables Trust", "different series (- / a)"),

@@ -265,6 +265,11 @@ def test_a_listed_vessel_is_named_by_its_name_alone() -> None:
     assert [m.entity_id for m in screener.screen("Sunrise", as_of)] == ["15905"]
     assert [m.entity_id for m in screener.screen("Hero II", as_of)] == ["15050"]
     assert [m.entity_id for m in screener.screen("Zeus Ltd", as_of)] == ["15050"]
+    # Nor do a name's initials: the SDN's tanker "MENA" (25381) is no Murata Electronics North
+    # America.
+    tanker = Screener([ListEntry(SDN, "25381", "MENA", entity_type="vessel")])
+    assert tanker.screen("Murata Electronics North America, Inc.", as_of) == []
+    assert [m.entity_id for m in tanker.screen("Mena", as_of)] == ["25381"]
     # A company of that name is still found when the supplier is that company.
     assert [m.entity_id for m in screener.screen("Sunrise Trading", as_of)] == ["90001"]
 
