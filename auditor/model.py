@@ -481,6 +481,11 @@ class FindingRow(NamedTuple):
     fingerprint: str
 
 
+# Ids of the bundled curated list's entries ("curated:1260h:huawei-technologies-co-ltd@2021-06-03"):
+# the id after the second colon is the imported official entry it stands for.
+BUNDLED_ID_PREFIX = "curated:"
+
+
 @dataclass(frozen=True)
 class ListEntry:
     """One entry of a screening list (bundled snapshot or imported official list).

@@ -17,7 +17,7 @@ INVENTORY = (
     "serial,model,manufacturer,chip_vendor,supplier\n"
     "SN1,Antminer S21,Bitmain,Sophgo,Sophgo Technologies Ltd.\n"
     "SN2,Antminer S21,Bitmain,Sophgo,SOPHGO TECHNOLOGIES PTE. LTD\n"
-    "SN3,Antminer S21,Bitmain,,BitRiver\n"
+    "SN3,Antminer S21,Bitmain,,BitRiver UK\n"
     "SN4,Antminer S21,Bitmain,,Acme Hosting LLC\n"
 )
 
@@ -66,7 +66,7 @@ def test_parties_with_lists_effects_values_and_rigs_in_every_report(tmp_path, is
     # A value that matched another of the party's names says which, as HTML and PDF do: no
     # value seems listed twice.
     row = next(line for line in md.splitlines() if line.startswith("| MC BITRIVER, LLC |"))
-    assert "supplier BitRiver (as UK BITRIVER, LLC, score 0.93)" in row
+    assert "supplier BitRiver UK (as UK BITRIVER, LLC, score 1.00)" in row
 
     # The PDF's table of contents lists the parties, before the executive summary.
     pdftotext = require_tool("pdftotext")

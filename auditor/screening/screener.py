@@ -47,7 +47,7 @@ from functools import lru_cache
 from itertools import chain, combinations
 from typing import Any, Callable, Collection, Container, Iterable, Iterator
 
-from auditor.model import ListEntry
+from auditor.model import BUNDLED_ID_PREFIX, ListEntry
 from auditor.screening.match import (
     ACRONYM_MAX_LENGTH,
     ACRONYM_MIN_LENGTH,
@@ -937,7 +937,7 @@ class Screener:
                 best[party] = (comparison.score, record_id, comparison)
         matches = [self._match(name, record_id, comparison, threshold) for _, record_id, comparison in best.values()]
         matches.sort(key=_match_order)
-        return matches
+        return _bundled_once(matches)
 
     def screen_many(
         self,
@@ -1086,6 +1086,22 @@ def _script_runs(text: str) -> list[str]:
             start = cut
         last = latin
     return runs + [text[start:]]
+
+
+def _plain(name: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in name.casefold()).split())
+
+
+def _bundled_once(matches: list[Match]) -> list[Match]:
+    """``matches`` less the bundled list's entries that an imported file lists again: the same
+    list and the same listed name (case and punctuation aside) is one party, and showing both
+    counted Huawei twice on the 1260H list. Only where both match: a bundled entry still
+    counts while the imported version does not list the party that day."""
+    if len(matches) < 2 or not any(m.entity_id.startswith(BUNDLED_ID_PREFIX) for m in matches):
+        return matches
+    imported = {(m.list_name, _plain(m.name)) for m in matches if not m.entity_id.startswith(BUNDLED_ID_PREFIX)}
+    return [m for m in matches
+            if not (m.entity_id.startswith(BUNDLED_ID_PREFIX) and (m.list_name, _plain(m.name)) in imported)]
 
 
 def _match_order(m: Match) -> tuple[float, str, str]:

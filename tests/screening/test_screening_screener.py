@@ -304,3 +304,19 @@ def test_of_equal_scores_the_list_with_the_graver_effect_comes_first() -> None:
     entries = [ListEntry(ssi, "17018", "PJSC SBERBANK"), ListEntry(sdn, "17018", "PJSC SBERBANK")]
     matches = by_effect(Screener(entries).screen("Sberbank", date(2026, 6, 1)))
     assert [m.list_name for m in matches] == [sdn, ssi]
+
+
+def test_a_bundled_entry_an_imported_list_gives_again_is_shown_once() -> None:
+    """The bundled 1260H entry for Huawei and the imported 1260H file's are one party: `screen`
+    showed it twice and counted it twice. While the imported version does not list the party
+    that day, the bundled entry still counts."""
+    dod = "DoD Section 1260H Chinese Military Companies (1260H) - Department of Defense"
+    bundled = ListEntry(dod, "curated:1260h:huawei-technologies-co-ltd@2021-06-03", "Huawei Technologies Co., Ltd.",
+                        start=date(2021, 6, 3))
+    imported = ListEntry(dod, "huawei-technologies-co-ltd@2025-01-07", "HUAWEI TECHNOLOGIES CO., LTD",
+                         start=date(2025, 1, 7))
+    screener = Screener([bundled, imported])
+    found = screener.screen("Huawei Technologies Co Ltd", date(2026, 6, 1))
+    assert [m.entity_id for m in found] == ["huawei-technologies-co-ltd@2025-01-07"]
+    before = screener.screen("Huawei Technologies Co Ltd", date(2024, 6, 1))
+    assert [m.entity_id for m in before] == ["curated:1260h:huawei-technologies-co-ltd@2021-06-03"]

@@ -23,6 +23,7 @@ from auditor.engine.checks.base import EvalContext, Where
 from auditor.engine.grouping import group_rows
 from auditor.engine.render import Part, render
 from auditor.model import (
+    BUNDLED_ID_PREFIX,
     CANONICAL_COLUMNS,
     ClearedScreening,
     FindingGroup,
@@ -358,13 +359,13 @@ def same_party(entries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 
 def _source(entry: Mapping[str, Any]) -> str:
-    return "curated" if str(entry["entity_id"]).startswith("curated:") else "imported"
+    return "curated" if str(entry["entity_id"]).startswith(BUNDLED_ID_PREFIX) else "imported"
 
 
 def _official_id(entry: Mapping[str, Any]) -> str:
     """`curated:1260h:huawei-technologies-co-ltd@2021-06-03` -> the imported id it stands for."""
     eid = str(entry["entity_id"])
-    return eid.split(":", 2)[2] if eid.startswith("curated:") and eid.count(":") >= 2 else eid
+    return eid.split(":", 2)[2] if eid.startswith(BUNDLED_ID_PREFIX) and eid.count(":") >= 2 else eid
 
 
 def _authority_id(entry: Mapping[str, Any]) -> tuple[str, str] | None:
