@@ -76,6 +76,7 @@ from auditor.screening.normalize import (
     normalise_name,
     sector,
     token_weight,
+    written_words,
 )
 from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
 from auditor.screening.vocabulary import (
@@ -749,11 +750,12 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
                     f"({only.a}~{only.b}) and other words differ")
         if len(pairs) == 1 and only.similarity < BARE_WORD_MIN and not _slip(only.a, only.b, _typed(a, b)):
             return f"one-word names need a near-exact match ({only.a}~{only.b})"
-    return _everyday_word_only(pairs, unmatched_a, unmatched_b)
+    return _everyday_word_only(pairs, unmatched_a, unmatched_b, a, b)
 
 
 def _everyday_word_only(pairs: tuple[TokenPair, ...], unmatched_a: tuple[str, ...],
-                        unmatched_b: tuple[str, ...]) -> str | None:
+                        unmatched_b: tuple[str, ...], a: NormalisedName | None = None,
+                        b: NormalisedName | None = None) -> str | None:
     """The one word two names share is an everyday English word, and one of them adds what
     the party does, which the other does not say: "Target Corporation" / "Target Logistics
     Limited", "Pioneer Corporation" / "Pioneer Logistics", "Quantum Corporation" / "Russian
@@ -766,7 +768,7 @@ def _everyday_word_only(pairs: tuple[TokenPair, ...], unmatched_a: tuple[str, ..
     if len(pairs) != 1 or pairs[0].kind != "word" or pairs[0].similarity < 1.0:
         return None
     word = pairs[0].a
-    if is_generic(word) or word not in everyday_words():
+    if is_generic(word) or not (word in everyday_words() or _everyday_words_run_together(word, a, b)):
         return None
     for own, other in ((unmatched_a, unmatched_b), (unmatched_b, unmatched_a)):
         described = sorted(t for t in other if _describes(t))
@@ -775,6 +777,23 @@ def _everyday_word_only(pairs: tuple[TokenPair, ...], unmatched_a: tuple[str, ..
             return (f"the only word in common ({word}) is an everyday word, and one name adds what the party "
                     f"does ({' '.join(described)})")
     return None
+
+
+def _everyday_words_run_together(word: str, a: NormalisedName | None, b: NormalisedName | None) -> bool:
+    """True when one name writes ``word`` as two everyday words, neither a business word nor
+    a place, and the other runs them together: "Green Light" / "Greenlight Capital", "Black
+    Stone Minerals" / "Blackstone". Not a brand both names write as one word ("Bitmain",
+    "BitRiver", "CloudWalk"): that is a name of its own; nor "Iran Air" / "IranAir Cargo"."""
+    everyday = everyday_words()
+    for name in (a, b):
+        if name is None:
+            continue
+        written = written_words(name)
+        for first, second in zip(written, written[1:]):
+            if (first + second == word and first in everyday and second in everyday
+                    and not is_generic(canonical(first)) and not is_generic(canonical(second))):
+                return True
+    return False
 
 
 def _describes(token: str) -> bool:

@@ -380,6 +380,12 @@ def _plain_tokens(text: str) -> list[str]:
     return [part for token in tokens for part in _ascii_token(token)]
 
 
+def written_words(name: NormalisedName) -> list[str]:
+    """The words of a name as written, split only where it is written apart: "CloudWalk" is
+    one word here, two in ``spelled``."""
+    return _plain_tokens(unicodedata.normalize("NFKC", name.original).casefold())
+
+
 # Generic words and their variants by first letter, for reading a misspelt one ("Technolgies")
 # as generic (a different first letter is rarely a typo, see tokens.py).
 _VOCABULARY: dict[str, list[str]] = {}

@@ -45,6 +45,8 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Quantum Corporation", "RUSSIAN QUANTUM CENTER", "(quantum) is an everyday word"),  # SDN 39188
         ("Target Corporation", "Target Logistics Limited", "(target) is an everyday word"),
         ("Schneider Electric SE", "Schneider GMBH", "(schneider) is an everyday word"),
+        # … and two everyday words one name runs together.
+        ("Bluebird Logistics", "Blue Bird", "(bluebird) is an everyday word"),
     ],
 )
 def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: str) -> None:
@@ -316,6 +318,10 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         ("DARYANAVARD KISH", "DARYANAVARD KISH SHIPPING COMPANY", "SDN 25861"),
         ("UM Air", "UM Airlines", "Entity List, Ukraine Mediterranean Airlines"),
         ("APEX", "APEX Systems", "Entity List, APEX"),  # "Systems" says nothing of what it does
+        # A brand written as one word by both is its own name; a place and a business word
+        # run together are no everyday words.
+        ("CloudWalk Technology Co., Ltd", "CloudWalk", "Entity List, CloudWalk"),
+        ("IRAN AIR", "IRANAIR CARGO", "SDN, Iran Air"),
         ("FGUP NPP GAMMA", "NAUCHNO-PROIZVODSTVENNOE PREDPRIYATIE GAMMA", "SDN 40177"),
         # "MC", the management company (Russian "UK", upravlyayushchaya kompaniya).
         ("MC BITRIVER, LLC", "UK BITRIVER, LLC", "SDN 36457"),
