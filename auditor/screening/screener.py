@@ -74,7 +74,7 @@ from auditor.screening.normalize import (
     token_weight,
 )
 from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
-from auditor.screening.vocabulary import GENERIC_WORDS, PLACES_IN
+from auditor.screening.vocabulary import DIRECTIONS, GENERIC_WORDS, PLACES_IN
 
 # Queries with more generic words than this look up all-generic names by their rarest
 # words only (2**12 subsets is the most we enumerate).
@@ -1037,7 +1037,12 @@ def compare_located(query: NormalisedName, listed: NormalisedName, located: froz
         # The query notes where its party is ("… Ltd. (Singapore)"), the list says the
         # listed party is elsewhere: the note names another party after all.
         return compare_normalised(query, listed, located)
-    if places and not located and comparison.penalty:  # a place only ever vetoes: nothing else to undo
+    listed_left = comparison.unmatched_a if comparison.swapped else comparison.unmatched_b
+    if places and not located and comparison.penalty and not any(
+            is_place(t) and t not in DIRECTIONS for t in listed_left):
+        # (a place only ever vetoes: nothing else to undo; and not where the listed name
+        # names a place of its own the query lacks: "Western Alliance Bank" / "RUSSIAN
+        # FINANCIAL ALLIANCE BANK" say two places, whatever the list leaves unsaid)
         anywhere = compare_normalised(query, listed, places)
         if anywhere.score > comparison.score and not anywhere.promoted:
             return replace(anywhere, location_unknown=True)

@@ -320,3 +320,19 @@ def test_a_bundled_entry_an_imported_list_gives_again_is_shown_once() -> None:
     assert [m.entity_id for m in found] == ["huawei-technologies-co-ltd@2025-01-07"]
     before = screener.screen("Huawei Technologies Co Ltd", date(2024, 6, 1))
     assert [m.entity_id for m in before] == ["curated:1260h:huawei-technologies-co-ltd@2021-06-03"]
+
+
+def test_a_place_the_listed_name_names_is_not_waived_where_the_list_gives_no_location() -> None:
+    """Where the list gives no place for a party, a place the query adds does not veto ("Bank
+    Mellat (Iran)" / "BANK MELLAT"); but where the listed name names a place of its own the
+    query lacks, the two names say two places (a tryout's false hit, and SDN entries that
+    matched each other: the governments of North Korea and of Syria)."""
+    screener = Screener([
+        ListEntry(SDN, "18995", "RUSSIAN FINANCIAL ALLIANCE BANK"),
+        ListEntry(SDN, "90002", "GOVERNMENT OF SYRIA"),
+        ListEntry(SDN, "25019", "BANK MELLAT"),
+    ])
+    as_of = date(2026, 1, 1)
+    assert screener.screen("Western Alliance Bank", as_of) == []
+    assert screener.screen("Government of North Korea", as_of) == []
+    assert [m.entity_id for m in screener.screen("Bank Mellat (Iran)", as_of)] == ["25019"]
