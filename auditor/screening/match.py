@@ -786,7 +786,8 @@ def _everyday_words_run_together(word: str, a: NormalisedName | None, b: Normali
     "BitRiver", "CloudWalk"): that is a name of its own; nor "Iran Air" / "IranAir Cargo"."""
     everyday = everyday_words()
     for name in (a, b):
-        if name is None:
+        # (the words split at capitals too hold every run of words as written: a cheap sieve)
+        if name is None or not any(x + y == word for x, y in zip(name.spelled, name.spelled[1:])):
             continue
         written = written_words(name)
         for first, second in zip(written, written[1:]):
