@@ -326,7 +326,6 @@ class Finding:
     waiver_note: str | None = None
     rejected: str | None = None  # the row was rejected from the audit (why): its names screened all the same
 
-
     def as_json(self) -> dict[str, Any]:
         out = {
             "fingerprint": self.fingerprint,
