@@ -754,17 +754,17 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
 
 
 def _everyday_word_only(pairs: tuple[TokenPair, ...], unmatched_a: tuple[str, ...],
-                        unmatched_b: tuple[str, ...], a: NormalisedName | None = None,
-                        b: NormalisedName | None = None) -> str | None:
-    """The one word two names share is an everyday English word, and one of them adds what
-    the party does, which the other does not say: "Target Corporation" / "Target Logistics
-    Limited", "Pioneer Corporation" / "Pioneer Logistics", "Quantum Corporation" / "Russian
-    Quantum Center". Many unrelated companies take such a word as their brand, so it alone
-    does not make them one. A rarer word does ("Daryanavard Kish" / "Daryanavard Kish
-    Shipping Company", an alias the SDN list gives), and so does an everyday word beside
-    words of one line of business on both sides ("UM Air" / "UM Airlines") or beside words
-    that describe no business (``vocabulary.UNDESCRIPTIVE_WORDS``: "Apex" / "APEX Systems").
-    The everyday words are wordfreq's (``vocabulary.everyday_words``)."""
+                        unmatched_b: tuple[str, ...], a: NormalisedName, b: NormalisedName) -> str | None:
+    """The one word two names share is an everyday English word (or two, one name running
+    them together: ``_everyday_words_run_together``), and one of them adds what the party
+    does, which the other does not say: "Target Corporation" / "Target Logistics Limited",
+    "Pioneer Corporation" / "Pioneer Logistics", "Quantum Corporation" / "Russian Quantum
+    Center". Many unrelated companies take such a word as their brand, so it alone does not
+    make them one. A rarer word does ("Daryanavard Kish" / "Daryanavard Kish Shipping
+    Company", an alias the SDN list gives), and so does an everyday word beside words of one
+    line of business on both sides ("UM Air" / "UM Airlines") or beside words that describe
+    no business (``vocabulary.UNDESCRIPTIVE_WORDS``: "Apex" / "APEX Systems"). The everyday
+    words are wordfreq's (``vocabulary.everyday_words``)."""
     if len(pairs) != 1 or pairs[0].kind != "word" or pairs[0].similarity < 1.0:
         return None
     word = pairs[0].a
@@ -779,7 +779,7 @@ def _everyday_word_only(pairs: tuple[TokenPair, ...], unmatched_a: tuple[str, ..
     return None
 
 
-def _everyday_words_run_together(word: str, a: NormalisedName | None, b: NormalisedName | None) -> bool:
+def _everyday_words_run_together(word: str, a: NormalisedName, b: NormalisedName) -> bool:
     """True when one name writes ``word`` as two everyday words, neither a business word nor
     a place, and the other runs them together: "Green Light" / "Greenlight Capital", "Black
     Stone Minerals" / "Blackstone". Not a brand both names write as one word ("Bitmain",
@@ -787,7 +787,7 @@ def _everyday_words_run_together(word: str, a: NormalisedName | None, b: Normali
     everyday = everyday_words()
     for name in (a, b):
         # (the words split at capitals too hold every run of words as written: a cheap sieve)
-        if name is None or not any(x + y == word for x, y in zip(name.spelled, name.spelled[1:])):
+        if not any(x + y == word for x, y in zip(name.spelled, name.spelled[1:])):
             continue
         written = written_words(name)
         for first, second in zip(written, written[1:]):
