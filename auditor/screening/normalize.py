@@ -553,7 +553,7 @@ def _branch_phrase(words: list[str]) -> tuple[list[str], list[str]]:
         return words, []
     start = len(words) - 1
     # A place that leaves generic words alone before it, none a place, is the name's own:
-    # "Bank of China Limited, New York Branch" is the New York branch of "Bank China".
+    # "Bank of China Limited, New York Branch" is the New York branch of "Bank of China".
     while start > 1 and is_place(words[start - 1]) and (
             any(not is_generic(w) or is_place(w) for w in words[: start - 1])):
         start -= 1
