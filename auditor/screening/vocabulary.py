@@ -139,7 +139,7 @@ GENERIC_WORDS: frozenset[str] = _words(
     aviation aerospace aircraft airline air marine maritime ship shipbuilding navigation
     defense military security nuclear space satellite
     organization association society foundation trust union council committee ministry concern
-    headquarters
+    headquarters establishment administration
     comercializadora inmobiliaria compania sociedad
     distribuidora constructora agropecuaria importadora exportadora
     leasing auto market supermarket
@@ -173,6 +173,7 @@ INSTITUTION_WORDS: frozenset[str] = _words(
     """
     center organization committee council society foundation fund institute bureau office
     agency department line industry service development material union ministry
+    establishment administration
     """
 )
 
@@ -332,6 +333,8 @@ _SYNONYM_LINES = """
     science: sciences scientific sci
     research: researches res
     institute: institutes institut inst institution
+    establishment: establishments est etablissement etablissements establecimiento
+    administration: admin administracion administratsiya
     university: universities univ
     laboratory: laboratories lab labs
     engineering: engineer engineers eng engg
