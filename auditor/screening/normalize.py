@@ -586,13 +586,26 @@ def _trailing_forms_start(tokens: list[str]) -> int:
     return end
 
 
+# Legal forms long enough that a letter dropped, doubled or swapped leaves them recognisable
+# ("ZTE Corportion", "Acme Limted", "Compnay"); shorter ones changed are other words.
+_LONG_FORMS = ("corporation", "incorporated", "limited", "company", "companies")
+
+
+@lru_cache(maxsize=65536)
+def _misspelt_form(token: str) -> bool:
+    """True for a long legal form misspelt by one letter (``_LONG_FORMS``)."""
+    if len(token) < 6 or token[0] not in "cil" or token in GENERIC_WORDS or not token.isalpha():
+        return False
+    return any(OSA.distance(token, form) == 1 for form in _LONG_FORMS if form[0] == token[0])
+
+
 def _words(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split Latin tokens into comparable words and legal forms; drop stopwords."""
     words: list[str] = []
     legal: list[str] = []
     end = _trailing_forms_start(tokens)
     for k, token in enumerate(tokens):
-        if token in LEGAL_FORMS or (k >= end and token not in STOPWORDS):
+        if token in LEGAL_FORMS or (k >= end and token not in STOPWORDS) or _misspelt_form(token):
             legal.append(token)
         elif token not in STOPWORDS:
             words.append(canonical(token))

@@ -103,6 +103,9 @@ TRAILING_LEGAL_PHRASES: tuple[tuple[str, ...], ...] = (
     ("etaireia", "periorismenis", "efthynis"),
     ("jusik", "hoesa"), ("chusik", "hoesa"), ("yuhan", "hoesa"),
     ("perseroan", "terbatas"),
+    # Iranian joint-stock companies, private and public (Commercial Code, art. 4: "sherkat-e
+    # sahami-e khass", "sherkat-e sahami-e aam").
+    ("sahami", "khass"), ("sahami", "khas"), ("sahami", "aam"), ("sahami", "am"),
     ("anonim", "ortakligi"),
 )
 
@@ -450,7 +453,10 @@ _SYNONYM_LINES = """
     science: nauk nauki wissenschaft wissenschaften
     society: gesellschaft
     airline: avialinii aviakompaniya
-    motor: motors
+    motor: motors jidosha
+    north: sever severny severnyy severnyi severnaya severnoye severnoe
+    south: yuzhny yuzhnyy yuzhnyi yuzhnaya yuzhnoye yuzhnoe
+    west: zapadny zapadnyy zapadnyi zapadnaya zapadnoye zapadnoe
     line: lines
     venture: ventures
     asset: assets

@@ -292,6 +292,12 @@ def test_chinese_places_in_the_postal_romanisation_are_the_same_places() -> None
     assert compare_names("Acme Electronics (Peking) Co.", "Acme Electronics (Tianjin) Co.") < DEFAULT_THRESHOLD
 
 
+def test_japanese_motor_and_a_misspelt_legal_form() -> None:
+    assert compare_names("Toyota Motor Corporation", "Toyota Jidosha Kabushiki Kaisha") >= DEFAULT_THRESHOLD
+    assert compare_names("ZTE Corporation", "ZTE Corportion") >= DEFAULT_THRESHOLD
+    assert compare_names("Acme Compnay", "ACME") >= DEFAULT_THRESHOLD
+
+
 def test_a_one_word_name_matching_exactly_still_matches() -> None:
     assert compare_names("Bitmain", "Bitmain Technologies Ltd") >= DEFAULT_THRESHOLD
     assert compare_names("Rosneft", "Rosneft Oil Company") >= DEFAULT_THRESHOLD
@@ -332,6 +338,10 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         # Letters joined by "&" or by "and" in another language.
         ("A & S CARRIER INTERNACIONAL, S.A. DE C.V.", "A Y S CARRIER INTERNACIONAL, S.A. DE C.V.", "SDN 21071"),
         ("G&G INTERNACIONAL S.A.S.", "G Y G INTERNACIONAL S.A.S.", "SDN 15709"),
+        # A long legal form misspelt; Iranian joint-stock forms; Russian "north"; Japanese "motor".
+        ("AO KRAFTVEI KORPOREISHN PLS", "CRAFTWAY CORPORATON PLS", "SDN 45037"),
+        ("NIRU BATTERY MANUFACTURING COMPANY", "SHERKAT BATTERY SAZI NIRU SAHAMI KHASS", "SDN 11446"),
+        ("BITRIVER-NORTH LLC", "BITRIVER-SEVER, OOO", "SDN 36471"),
         # Import and export, however written.
         ("CHINA NATIONAL PRECISION MACHINERY IMPORT/EXPORT CORPORATION", "CHINA NATIONAL PRECISION MACHINERY I/E CORP.",
          "Entity List, CPMIEC"),
