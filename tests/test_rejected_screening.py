@@ -15,6 +15,7 @@ import csv
 import json
 
 import openpyxl  # a test dependency: a missing one must fail, not skip
+import pyarrow.parquet as pq
 import pytest
 from conftest import read_report, run_cli, shared_lists
 
@@ -84,7 +85,7 @@ def _audit(tmp_path, fmt: str, rows: list[list[str]], *extra: str):
     path = _write(tmp_path, fmt, rows)
     out = tmp_path / "out"
     done = run_cli("audit", str(path), "--out", str(out), "--overwrite", "--as-of", AS_OF, "--no-record",
-                   "--rules", "rules/entity/ENT-001.toml", "--format", "json,csv,sarif,junit,md,html", *extra,
+                   "--rules", "rules/entity/ENT-001.toml", "--format", "json,csv,sarif,junit,md,html,parquet", *extra,
                    prelude=COLUMNAR if fmt == "columnar" else "")
     return done, out, path
 
@@ -135,6 +136,8 @@ def test_a_listed_supplier_on_a_row_rejected_for_its_date_is_a_finding_and_fails
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == line
     junit = (out / "report.junit.xml").read_text(encoding="utf-8")
     assert f"{file}:{line} A2 (critical) [row rejected from the audit:" in junit
+    (parquet_row,) = pq.read_table(out / "findings.parquet").to_pylist()
+    assert (parquet_row["serial"], parquet_row["line"], parquet_row["rejected_row"]) == ("A2", line, rejected["reason"])
     md = (out / "report.md").read_text(encoding="utf-8")
     assert f":{line} (rejected row) |" in md and "(1 on rejected rows)" in md
     html = (out / "report.html").read_text(encoding="utf-8")

@@ -43,6 +43,7 @@ FINDING_FIELDS = (
     ("severity", "dict"), ("severity_rank", "int8"), ("status", "dict"), ("asset_key", "string"),
     ("serial", "string"), ("file", "dict"), ("line", "int64"), ("message", "dict"),
     ("evidence", "string"), ("waiver_id", "string"), ("baseline_state", "dict"),
+    ("rejected_row", "string"),  # why the row was rejected from the audit (names screened all the same); else null
 )
 
 
@@ -104,6 +105,7 @@ class ParquetFormat:
                 cols["evidence"].append(_canonical(f.evidence))
                 cols["waiver_id"].append(None if f.waiver is None else str(dict(f.waiver).get("id") or ""))
                 cols["baseline_state"].append(f.baseline_state)
+                cols["rejected_row"].append(f.rejected)
                 if len(cols["fingerprint"]) >= BATCH:
                     writer.write_table(self._findings_table(pa, schema, cols))
                     cols = {n: [] for n, _ in FINDING_FIELDS}
