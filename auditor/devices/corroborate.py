@@ -46,7 +46,6 @@ class Observed:
     snapshot: str  # path as given
     records: list[DeviceRecord]
     first_row: int  # table rows from here on are observed rows
-    declared_rows: int | None = None  # rows before this are declared rigs (rejected rows follow); None: first_row
     record_of_row: dict[int, int] = field(default_factory=dict)  # observed row -> record index
     row_of_record: dict[int, int] = field(default_factory=dict)  # record index -> observed row
     join: dict[int, tuple[int, str]] = field(default_factory=dict)  # record index -> (declared row, "serial"|"mac")
@@ -93,7 +92,7 @@ def observed_row(rec: DeviceRecord) -> dict[str, Any]:
 def observe(table: InventoryTable, snapshot_path: str, records: list[DeviceRecord]) -> tuple[InventoryTable, Observed]:
     """The table with observed rows appended, and the join of devices to declared rows."""
     n = len(table)
-    obs = Observed(snapshot=snapshot_path, records=records, first_row=n, declared_rows=table.declared_rows)
+    obs = Observed(snapshot=snapshot_path, records=records, first_row=n)
     by_serial: dict[str, int] = {}
     by_mac: dict[str, int] = {}
     serials, macs = table.columns["serial"], table.columns["mac"]

@@ -185,7 +185,7 @@ class DeviceCheck:
         seen = {row for row, _ in obs.join.values()}
         site_col = table.columns["site"]
         out = []
-        for row in range(obs.declared_rows if obs.declared_rows is not None else obs.first_row):
+        for row in range(table.declared_rows):  # declared rigs: neither rejected rows nor observed devices
             site = site_col.value(row)
             if site is not None and str(site) in sites and row not in seen:
                 out.append(self._finding(rule, table, obs, None, row,
