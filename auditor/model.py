@@ -107,6 +107,13 @@ class Rejected:
     parties: tuple[tuple[str, str], ...] = ()
     serial: str | None = None  # the row's serial cell, when well-formed (to find the row)
 
+    def screened_note(self) -> str:
+        """What of the row was screened all the same, to follow its reason in a line of text
+        ("" when it held no party name): JUnit and SARIF write it so."""
+        if not self.parties:
+            return ""
+        return "; its party names were screened all the same: " + ", ".join(f"{c} {v!r}" for c, v in self.parties)
+
     def as_json(self) -> dict[str, Any]:
         """report.json's `rejected_rows` item: serial and parties only when the row had them."""
         out: dict[str, Any] = {"file": self.source, "line": self.line, "reason": self.reason, "column": self.column}

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from auditor.formats.document import list_coverage
 from auditor.gate import Gate
-from auditor.model import AuditResult, Finding, Rejected, Severity
+from auditor.model import AuditResult, Finding, Severity
 from auditor.output import write_text
 
 # Bodies list at most this many assets per test case; report.json has them all.
@@ -48,13 +48,6 @@ def _line(f: Finding) -> str:
     state = f" [{f.baseline_state}]" if f.baseline_state else ""
     rejected = f" [row rejected from the audit: {f.rejected}; its names screened]" if f.rejected is not None else ""
     return f"{f.source}:{f.line} {f.asset_key} ({f.severity.label}){state}{rejected} — {f.message}"
-
-
-def _screened(r: Rejected) -> str:
-    """What of a rejected row was screened all the same (engine/rejected.py)."""
-    if not r.parties:
-        return ""
-    return "; its party names were screened all the same: " + ", ".join(f"{c} {v!r}" for c, v in r.parties)
 
 
 def _body(lines: list[str], total: int) -> str:
@@ -207,7 +200,7 @@ class JunitFormat:
             time="0",
         )
         tally = f"{info.rows_read} rows read, {info.rows_audited} audited, {info.rows_rejected} rejected"
-        lines = [f"{r.source}:{r.line} row not audited: {r.reason}" + _screened(r) for r in rejected[:MAX_LISTED]]
+        lines = [f"{r.source}:{r.line} row not audited: {r.reason}" + r.screened_note() for r in rejected[:MAX_LISTED]]
         if not result.complete:
             counts["errors"] += 1
             err = ET.SubElement(case, "error", message="audit INCOMPLETE: " + _x("; ".join(result.incomplete_reasons)),

@@ -344,10 +344,7 @@ class SarifFormat:
                                               f"{len(plan.folded_units)} aggregated results (one per rule, file "
                                               f"and reason) to stay within {MAX_RESULTS} results"}})
         for r in sorted(result.rejected, key=lambda r: (r.source, r.line)):
-            reason = f"row not audited: {r.reason}" + (f" (column {r.column})" if r.column else "")
-            if r.parties:
-                reason += "; its party names were screened all the same: " + ", ".join(
-                    f"{c} {v!r}" for c, v in r.parties)
+            reason = f"row not audited: {r.reason}" + (f" (column {r.column})" if r.column else "") + r.screened_note()
             notes.append({
                 "level": "error",
                 "message": {"text": plain_text(reason)},
