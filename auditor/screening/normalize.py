@@ -53,8 +53,11 @@ from rapidfuzz.process import extractOne
 from rigour.names import replace_org_types_compare, tokenize_name
 from rigour.text.translit import ascii_text
 
+from auditor.screening.tokens import abjad_key, consonant_key
 from auditor.screening.vocabulary import (
+    ARABIC_SCRIPT_TERMS,
     CJK_TERMS,
+    FOREIGN_SYNONYMS,
     GENERIC_WORDS,
     LEGAL_FORMS,
     PHRASES,
@@ -259,8 +262,51 @@ def _replace_cjk(text: str) -> str:
 def _ascii_token(token: str) -> list[str]:
     if token.isascii():
         return [token]
+    if _ARABIC_RE.search(token):
+        return _abjad_tokens(token)
     latin = ascii_text(token).casefold()
     return [part for part in _NON_ALNUM_RE.split(latin) if part]
+
+
+_ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
+_ARABIC_ARTICLE_RE = re.compile(r"^(?:ال|لل)(?=..)")  # "al-", and "li-l-" (for the): "للتجارة"
+
+
+def _abjad_tokens(token: str) -> list[str]:
+    """A word in Arabic script: the English word ``ARABIC_SCRIPT_TERMS`` reads it as, or the
+    generic word whose transliteration has its consonants ("بنیاد" / "bonyad": foundation),
+    else its transliteration in capitals (``tokens.is_abjad``: "ملت" → "MLT"), the article
+    taken off ("المصرف" is "مصرف"). "ة" is read as the "ه" it is written as at a word's end."""
+    word = _ARABIC_ARTICLE_RE.sub("", token)
+    known = ARABIC_SCRIPT_TERMS.get(word)
+    if known:
+        return known.split()
+    latin = _NON_ALNUM_RE.sub("", ascii_text(word.replace("ة", "ه")).casefold())  # "ع" is "?"
+    if not latin or latin.isdigit():
+        return [latin] if latin else []
+    generic = _romanised_generic_words().get(abjad_key(latin))
+    if generic and all(len(w) <= 2 * len(latin) + 1 for w in generic[1]):
+        return [generic[0]]
+    return [latin.upper()]
+
+
+@lru_cache(maxsize=1)
+def _romanised_generic_words() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """consonant key → (the generic word, its spellings with that key), for the generic
+    words of other languages (``FOREIGN_SYNONYMS``: "bonyad", "sazman", "tijara", "banco")
+    whose key no other word has, of three consonants at least: "naviera" (shipping) has those
+    of "Noor", "nwr". Not places (the consonants of "Mellat" are those of "Malta")."""
+    found: dict[str, set[str]] = {}
+    spellings: dict[str, list[str]] = {}
+    for spelling, word in FOREIGN_SYNONYMS.items():
+        if not spelling.isalpha() or word in PLACE_WORDS:
+            continue
+        key = consonant_key(spelling)
+        if len(key) >= 3:
+            found.setdefault(key, set()).add(word)
+            spellings.setdefault(key, []).append(spelling)
+    return {key: (next(iter(words)), tuple(spellings[key])) for key, words in found.items() if len(words) == 1}
+
 
 
 @lru_cache(maxsize=4)

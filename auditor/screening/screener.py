@@ -73,7 +73,14 @@ from auditor.screening.normalize import (
     normalise_name,
     token_weight,
 )
-from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
+from auditor.screening.tokens import (
+    abjad_key,
+    consonant_key,
+    is_abjad,
+    token_similarity,
+    translit_skeleton,
+    vowel_skeleton,
+)
 from auditor.screening.vocabulary import DIRECTIONS, GENERIC_WORDS, PLACES_IN
 
 # Queries with more generic words than this look up all-generic names by their rarest
@@ -151,6 +158,8 @@ def _join_keys(token: str, middles: Container[str]) -> list[str]:
 def _lookup_keys(token: str) -> list[str]:
     """Keys under which a token is indexed and looked up (see module docstring); a list,
     repeats included, because it is made for every query word and join."""
+    if is_abjad(token):  # transliterated from Arabic script: its consonants find Latin words
+        return [*_lookup_keys(token.casefold()), _ABJAD_KEY + abjad_key(token)]
     keys = [token, "~" + translit_skeleton(token)]
     vowels = vowel_skeleton(token)
     if vowels is not None:  # "Mohammad" / "Muhammad": tokens.token_similarity pairs them
@@ -162,6 +171,16 @@ def _lookup_keys(token: str) -> list[str]:
     return keys
 
 
+def _index_keys(token: str) -> list[str]:
+    """``_lookup_keys`` of an indexed word, and the key of its consonants, under which a word
+    transliterated from Arabic script finds it (``tokens.ABJAD_SIMILARITY``)."""
+    consonants = abjad_key(token) if is_abjad(token) else consonant_key(token)
+    return _lookup_keys(token) + [_ABJAD_KEY + consonants] if len(consonants) >= 2 else _lookup_keys(token)
+
+
+_ABJAD_KEY = "'"
+
+
 def _joins(tokens: tuple[str, ...], sizes: tuple[int, ...] = (2, 3)) -> list[str]:
     return ["".join(tokens[i : i + n]) for n in sizes for i in range(len(tokens) - n + 1)]
 
@@ -170,7 +189,7 @@ def _joins(tokens: tuple[str, ...], sizes: tuple[int, ...] = (2, 3)) -> list[str
 def _generic_keys() -> dict[str, tuple[str, ...]]:
     keys: dict[str, list[str]] = defaultdict(list)
     for word in sorted(GENERIC_WORDS):
-        for key in set(_lookup_keys(word)):
+        for key in set(_index_keys(word)):
             keys[key].append(word)
     return {k: tuple(v) for k, v in keys.items()}
 
@@ -332,7 +351,7 @@ def _name_parts(first_index: int, names: list[tuple[str, ...]]) -> _Share:
             distinctive = [t for t in set(tokens + norm.qualifiers) if not is_generic(t)]
             for token in distinctive:
                 if token not in lookup_keys:
-                    lookup_keys[token] = list(set(_lookup_keys(token)))
+                    lookup_keys[token] = list(set(_index_keys(token)))
             parts.append((
                 _norm_row(norm),
                 sum(map(token_weight, tokens)),

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from auditor.screening.vocabulary import GENERIC_WORDS
+
 # Two tokens pair up from this similarity: one edit in a 5-letter word, two in a 10-letter
 # word; 4-letter words only by swapping two adjacent letters ("Amce" / "Acme"), since one
 # other letter changed in so short a word makes another name ("Kudo" / "Kodo"); shorter
@@ -100,11 +102,73 @@ def _same_adjective(a: str, b: str) -> bool:
     return stem_a is not None and stem_b is not None and stem_a.group(1) == stem_b.group(1)
 
 
+# A word transliterated from Arabic or Persian script, which writes long vowels only
+# ("ملت" → "MLT", "Mellat"; "شهید" → "SHHYD", "Shahid"), is written in capitals: every
+# other token is in lower case (normalize.py). It pairs at this similarity with a Latin word
+# whose consonants are its own (``consonant_key``) and that it could spell with the short
+# vowels added: a likely, not a near-certain, match (as VOWEL_VARIANT_SIMILARITY: never a
+# one-word match alone).
+ABJAD_SIMILARITY = VOWEL_VARIANT_SIMILARITY
+_UNWRITTEN_RE = re.compile("[aeiouv]")  # after translit_skeleton: vowels, and "w" (و: v, o, u)
+# How the transliteration of Arabic script spells its letters (rigour: "ش" sh, "خ" kh, "غ" gh,
+# "ث" th, "ذ" dh, "ژ" zh, "چ" ch, "ق" q, "ا" a, "و" w, "ی" y), read as ``consonant_key`` reads a
+# Latin word: a letter pair here is always one letter there ("سپه" is "sph", Sepah, not "sf").
+_ABJAD_LETTERS = {"sh": "sh", "kh": "h", "gh": "k", "th": "t", "dh": "d", "zh": "j", "ch": "ch",
+                  "q": "k", "g": "k", "a": "", "e": "", "i": "", "o": "", "u": "", "w": "", "y": ""}
+_ABJAD_LETTER_RE = re.compile("sh|kh|gh|th|dh|zh|ch|.")
+
+
+def _key_end(key: str) -> str:
+    key = _DOUBLE_RE.sub(r"\1", key)
+    return key[:-1] if len(key) > 2 and key.endswith("h") else key
+
+
+@lru_cache(maxsize=1 << 16)
+def consonant_key(token: str) -> str:
+    """The consonants of a Latin word as Arabic script writes them: its transliteration
+    skeleton without vowels (nor "w", "y", vowels there too), "g" as "k" ("q", "gh"), doubled
+    letters single (the script does not write a doubled consonant), less a closing "h" (the
+    silent "ه" or "ة": "Moassese" / "Moasseseh"). "Mellat" is "mlt", "Saderat" "sdrt", "Iran"
+    "rn", as are "ملت", "صادرات" and "ایران" (``abjad_key``)."""
+    return _key_end(_UNWRITTEN_RE.sub("", translit_skeleton(token).replace("g", "k")))
+
+
+@lru_cache(maxsize=1 << 12)
+def abjad_key(token: str) -> str:
+    """``consonant_key`` of a word transliterated from Arabic script (``is_abjad``)."""
+    letters = _ABJAD_LETTER_RE.findall(token.casefold())
+    return _key_end("".join(_ABJAD_LETTERS.get(letter, letter) for letter in letters))
+
+
+def is_abjad(token: str) -> bool:
+    """True for a word transliterated from Arabic or Persian script (see ABJAD_SIMILARITY)."""
+    return token.isupper()
+
+
+def _abjad_similarity(abjad: str, latin: str) -> float:
+    """Similarity of a transliterated Arabic-script word and a Latin one: as plain words, or
+    ABJAD_SIMILARITY when the Latin word has the same consonants (two at least) and is no more
+    than about twice as long (the short vowels the script leaves out). Not with a generic
+    word ("ملت", Mellat, has the consonants of "Malta"): the script's generic words and places
+    are read as English before (``vocabulary.ARABIC_SCRIPT_TERMS``)."""
+    plain = token_similarity(abjad.casefold(), latin)
+    if (plain < ABJAD_SIMILARITY and latin.isalpha() and len(latin) <= 2 * len(abjad) + 1
+            and latin not in GENERIC_WORDS):
+        key = abjad_key(abjad)
+        if len(key) >= 2 and key == consonant_key(latin):
+            return ABJAD_SIMILARITY
+    return plain
+
+
 @lru_cache(maxsize=1 << 18)
 def token_similarity(a: str, b: str) -> float:
     """Similarity of two tokens in [0, 1]; 0 below ``TOKEN_MATCH_MIN``."""
     if a == b:
         return 1.0
+    if a.isupper() or b.isupper():  # transliterated from Arabic script (is_abjad)
+        if a.isupper() and b.isupper():
+            return token_similarity(a.casefold(), b.casefold())
+        return _abjad_similarity(a, b) if a.isupper() else _abjad_similarity(b, a)
     if not (a.isalpha() and b.isalpha()):
         return 0.0  # "11420" vs "11421", "13" vs "14": numbers identify, they are not typos
     if _too_far_apart(a, b):

@@ -668,6 +668,10 @@ def _parse_synonyms(text: str) -> dict[str, str]:
 SYNONYMS: dict[str, str] = _parse_synonyms(
     "\n".join(lines.strip() for lines in (_SYNONYM_LINES, _TRANSLATED_LINES, _TRANSLITERATED_LINES))
 )
+# The generic words of other languages among them, as written in Latin script.
+FOREIGN_SYNONYMS: dict[str, str] = _parse_synonyms(
+    "\n".join(lines.strip() for lines in (_TRANSLATED_LINES, _TRANSLITERATED_LINES))
+)
 
 # Chinese (simplified and traditional) and Japanese terms replaced by an English token
 # before transliteration: legal forms and generic words are recognised, and the rest of a
@@ -853,3 +857,58 @@ CJK_TERMS: dict[str, str] = {
 CJK_TERMS.update(
     {han + "市": latin for han, latin in list(CJK_TERMS.items()) if latin in GENERIC_WORDS}
 )
+
+# Arabic and Persian words (the Arabic article "ال" taken off) read as the English word, for
+# names written in that script: "مصرف سورية المركزي" / "Central Bank of Syria", "سازمان انرژی
+# اتمی ایران" / "Atomic Energy Organization of Iran". Only words whose English form the lists
+# write, not a Latin spelling of the word: other words are matched by their consonants
+# (tokens.ABJAD_SIMILARITY), business words also against the transliterated ones above
+# ("بنیاد" / "Bonyad" / "foundation"). Words the lists keep as names stay out: Persian "ملی"
+# (Melli), "ملت" (Mellat), "تجارت" (Tejarat), "صادرات" (Saderat), "مرکزی" (Markazi), as
+# "Bank Melli Iran" is how the lists write that bank. Places here are the generic words the
+# vocabulary has: a transliterated word pairs with no generic word by its consonants ("ملت"
+# has those of "Malta").
+ARABIC_SCRIPT_TERMS: dict[str, str] = {
+    "مصرف": "bank",
+    "بنك": "bank",
+    "بانک": "bank",
+    "شركة": "company",  # a legal form, as "company" is
+    "شرکت": "company",
+    "مؤسسة": "foundation",  # Arabic mu'assasa, as "muassasat" above
+    "موسسه": "institute",  # Persian moassese, as "moassese" above
+    "مؤسسه": "institute",
+    "مركزي": "central",  # Arabic spelling; the Persian "مرکزی" is the name "Markazi"
+    "تجاري": "commercial",
+    "تجارية": "commercial",
+    "وطني": "national",
+    "وطنية": "national",
+    "طيران": "aviation",
+    "هواپیمایی": "aviation",
+    "انرژی": "energy",
+    "طاقة": "energy",
+    "اتمی": "atomic",
+    "ذرية": "atomic",
+    "جمهوری": "republic",
+    "جمهورية": "republic",
+    "عربي": "arab",
+    "عربية": "arab",
+    "ایران": "iran",
+    "إيران": "iran",
+    "سوريا": "syria",
+    "سورية": "syria",
+    "سوري": "syria",
+    "عراق": "iraq",
+    "لبنان": "lebanon",
+    "قطر": "qatar",
+    "مصر": "egypt",
+    "يمن": "yemen",
+    "افغانستان": "afghanistan",
+    "تهران": "tehran",
+    "طهران": "tehran",
+    "دمشق": "damascus",
+    "بغداد": "baghdad",
+    "بيروت": "beirut",
+    "دبي": "dubai",
+    "دبی": "dubai",
+}
+
