@@ -176,7 +176,7 @@ INSTITUTION_WORDS: frozenset[str] = _words(
     """
     center organization committee council society foundation fund institute bureau office
     agency department line industry service development material union ministry
-    establishment administration
+    establishment administration sociedad compania
     """
 )
 
@@ -285,6 +285,9 @@ PHRASES: dict[str, str] = {
     "import export": "impex", "import and export": "impex", "imports exports": "impex",
     "importers exporters": "impex", "importers and exporters": "impex", "i e": "impex",
     "imp exp": "impex", "import exports": "impex",
+    # rigour reads "Charity" as an organisation type (NGO), set aside like a legal form: so
+    # are the Arabic "al-Birr", "Khairiya" and the English "Charitable", read as "charity".
+    **dict.fromkeys("charitable birr khairiya khayriya khairia khairiyya khayriyya".split(), "charity"),
 }
 
 # Lines of business. Two names that each carry a business word the other lacks, from
@@ -532,7 +535,6 @@ _TRANSLATED_LINES = """
     machinery: maschinenbau mashin
     telecom: telecomunicaciones telecomunicacoes
     development: desarrollo developpement
-    charity: charitable birr khairiya khayriya khairia khairiyya khayriyya
     relief: ighatha ighathat
     islamic: islamiya islamiyya islamia islamiyah islamiyyah
     association: jamiyat jamiyya jamiyyat jamiat
@@ -563,6 +565,7 @@ _TRANSLATED_LINES = """
     machinery: maschinen
     management: beheer
     group: groep
+    royal: koninklijke koninklijk
 """
 # Pinyin and Russian (as rigour transliterates it) spellings of generic words, read as the
 # English word, so a name written in pinyin or transliterated Russian compares with its
@@ -875,6 +878,8 @@ ARABIC_SCRIPT_TERMS: dict[str, str] = {
     "شركة": "company",  # a legal form, as "company" is
     "شرکت": "company",
     "مؤسسة": "foundation",  # Arabic mu'assasa, as "muassasat" above
+    "خيرية": "charity",  # al-khairiya, an organisation type as "charity" (PHRASES)
+    "خيريه": "charity",
     "موسسه": "institute",  # Persian moassese, as "moassese" above
     "مؤسسه": "institute",
     "مركزي": "central",  # Arabic spelling; the Persian "مرکزی" is the name "Markazi"

@@ -97,7 +97,12 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Costruzioni Meccaniche Rossi S.p.A.", "Rossi Meccaniche Construction SpA", "construction"),
         ("Van Dam Beheer B.V.", "Van Dam Management BV", "management"),
         ("招商银行", "Zhaoshang Bank", "bank"),
-        ("Muassasat al-Rahma al-Khairiya", "Al-Rahma Charitable Foundation", "charity"),
+        # "Khairiya" and "Charitable" are the organisation type rigour reads "Charity" as (NGO).
+        ("Muassasat al-Rahma al-Khairiya", "Al-Rahma Charitable Foundation", "generic words matched (weak evidence): foundation"),
+        ("Lajnat al-Birr al-Islamiya", "Islamic Charity Committee", "committee, islamic"),
+        ("Koninklijke Philips N.V.", "Royal Philips", "royal, philips"),
+        # "Sociedad" (company) names the kind of body, as a legal form would: no other business.
+        ("Sociedad Química y Minera de Bolivia", "Chemical and Mining Company of Bolivia", "chemical, mining, bolivia"),
         ("Sharikat al-Falah lil-Tijara", "Al-Falah Trading Company", "trade"),
         # The Arabic article as it sounds before some letters ("ar-", "ash-") or in Urdu ("-ud-").
         ("Markaz ar-Rashid", "Markaz al-Rashid", "rashid"),
