@@ -253,7 +253,7 @@ GENERIC_WORDS = GENERIC_WORDS | PLACE_WORDS
 SERIES_WORDS: frozenset[str] = _words(
     """
     series class tranche fund funds partners partner trust capital investors ventures
-    holdings holding phase unit block plant generation
+    holdings holding phase unit block plant generation equity
     """
 )
 SERIES_LETTER_WORDS: frozenset[str] = _words("series class tranche")
@@ -445,7 +445,38 @@ _SYNONYM_LINES = """
     europe: european
     asia: asian
     germany: german deutsche deutscher deutsches deutschen deutschland
-    switzerland: schweiz
+    switzerland: schweiz swiss
+    japan: japanese
+    uk: british
+    turkey: turkish
+    uae: emirati
+    vietnam: vietnamese
+    malaysia: malaysian
+    singapore: singaporean
+    iraq: iraqi
+    lebanon: lebanese
+    venezuela: venezuelan
+    belarus: belarusian belarussian
+    italy: italian
+    netherlands: dutch
+    spain: spanish
+    sweden: swedish
+    norway: norwegian
+    denmark: danish
+    finland: finnish
+    canada: canadian
+    mexico: mexican
+    brazil: brazilian
+    israel: israeli
+    egypt: egyptian
+    pakistan: pakistani
+    yemen: yemeni
+    libya: libyan
+    sudan: sudanese
+    nigeria: nigerian
+    indonesia: indonesian
+    taiwan: taiwanese
+    kazakhstan: kazakh kazakhstani
     austria: osterreich oesterreich
     spain: espana
     netherlands: nederland

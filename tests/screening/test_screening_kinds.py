@@ -21,6 +21,7 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Kestrel Foundation Kenya Branch", "Kestrel Foundation Somalia Branch", "different branches (kenya / somalia)"),
         ("Huawei Technologies (Thailand) Co., Ltd.", "Huawei Technologies Co., Ltd.", "place in brackets"),
         ("Blackstone Capital Partners VII L.P.", "Blackstone Capital Partners VIII L.P.", "different numbers (7 / 8)"),
+        ("Warburg Pincus Private Equity IX", "Warburg Pincus Private Equity X", "different numbers (10 / 9)"),
         ("Morgan Stanley Capital I Trust 2006-2", "Morgan Stanley Capital I Trust 2007-2", "2006 / 2007"),
         ("Hut 8 Corp", "Hut Corp", "a number only one name has"),
         ("Acme Oil Company", "Acme Gas Company", "different lines of business (gas / oil)"),
@@ -101,6 +102,10 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Muassasat al-Rahma al-Khairiya", "Al-Rahma Charitable Foundation", "generic words matched (weak evidence): foundation"),
         ("Lajnat al-Birr al-Islamiya", "Islamic Charity Committee", "committee, islamic"),
         ("Koninklijke Philips N.V.", "Royal Philips", "royal, philips"),
+        # A country as its adjective ("Swiss", "Japanese"), and a fund's Roman numeral after "Equity".
+        ("Gazprombank (Switzerland) Ltd", "Gazprombank Swiss Ltd", "switzerland"),
+        ("Japanese Steel Works Ltd", "Japan Steel Works Ltd", "japan, steel"),
+        ("Warburg Pincus Private Equity X, L.P.", "Warburg Pincus Private Equity 10 LP", "pincus, 10"),
         # "Sociedad" (company) names the kind of body, as a legal form would: no other business.
         ("Sociedad Química y Minera de Bolivia", "Chemical and Mining Company of Bolivia", "chemical, mining, bolivia"),
         ("Sharikat al-Falah lil-Tijara", "Al-Falah Trading Company", "trade"),
