@@ -74,7 +74,7 @@ def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss
     from auditor.refdata.importers import IMPORTERS, ListFormatError
     from auditor.refdata.importers.base import file_sha256
     from auditor.refdata.importers.update import losses
-    from auditor.store.lists import PendingImport, holds_the_same, store_imports, versions
+    from auditor.store.lists import PendingImport, store_imports, versions
 
     now = _now()
     if retrieved is not None and retrieved.date() > now.date():
@@ -103,12 +103,10 @@ def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss
         retrieved=retrieved.date() if retrieved else None,
         result=result,
     )
-    if current is not None and current.sha256 == pending.sha256:
-        if holds_the_same(engine, current, pending):
-            _keep(engine, file, current, pending.retrieved)
-            return
-        click.echo(f"auditor: note: {file} is the file of active version {current.id} (same SHA-256), but this "
-                   "release of auditor reads it into other entries: imported as a new version", err=True)
+    if _is_active(engine, active, pending):
+        assert current is not None
+        _keep(engine, file, current, pending.retrieved)
+        return
     gains: list[str] = []
     if current is not None:
         lost = losses(current.counts, result.counts, max_loss)
@@ -127,6 +125,22 @@ def import_cmd(file: Path, fmt: str | None, retrieved: datetime | None, max_loss
     (info,) = store_imports(engine, [pending], now)
     _print_version(info, result, gains)
     _build_index(engine)
+
+
+def _is_active(engine, active: dict, pending) -> bool:
+    """Whether `pending` is its slot's active version over again (`active`: slot -> version):
+    the same file read into the same entries. The same bytes read into other entries, by a
+    release of auditor whose importer changed, are not: a note says why they are stored again."""
+    from auditor.store.lists import holds_the_same
+
+    current = active.get(pending.slot)
+    if current is None or current.sha256 != pending.sha256:
+        return False
+    if holds_the_same(engine, current, pending):
+        return True
+    click.echo(f"auditor: note: {pending.source} is the file of active version {current.id} (same SHA-256), but this "
+               "release of auditor reads it into other entries: imported as a new version", err=True)
+    return False
 
 
 def _section_changes(current, counts: dict[str, int], forced: set[str], max_loss: float, where: str,
@@ -151,27 +165,44 @@ def _keep(engine, file: Path, kept, retrieved: date | None) -> None:
     """FILE is the active version already: store nothing, keep that version (and its index).
 
     A later --retrieved is recorded on it (the same list, downloaded again, is known current as
-    of that day); an earlier one, or none, never replaces the date recorded."""
+    of that day); an earlier one, or none, never replaces the date recorded. No check time is
+    recorded (`lists update` records one): when a local file was downloaded is known only from
+    --retrieved."""
     from auditor.store.lists import record_retrieved
 
-    before = kept.retrieved
-    if retrieved is not None and (before is None or retrieved > before):
+    before = kept
+    if retrieved is not None and (before.retrieved is None or retrieved > before.retrieved):
         kept = record_retrieved(engine, kept.id, retrieved)
-    now_recorded = kept.retrieved.isoformat() if kept.retrieved else None
-    if kept.retrieved != before:
-        dated = f"its retrieval date is now {now_recorded} (was {before.isoformat() if before else 'unknown'})"
-    elif now_recorded is None:
-        dated = "retrieval date unknown"
-    elif retrieved is not None and retrieved < kept.retrieved:
-        dated = f"retrieved {now_recorded} (kept: later than --retrieved {retrieved.isoformat()})"
-    else:
-        dated = f"retrieved {now_recorded}"
-    origin = "" if kept.source == str(file) else f" (imported from {kept.source})"
-    click.echo(f"unchanged: {file} is the active {kept.slot} version already (sha256 {kept.sha256[:16]}…): "
-               f"nothing imported, version {kept.id}{origin} kept, {dated}")
+    click.echo(_unchanged(str(file), before, kept, retrieved, "--retrieved"))
     if kept.retrieved is None:
         click.echo(f"auditor: warning: no --retrieved date: the retrieval date of version {kept.id} stays unknown and "
                    f"the list's age is measured from its import date, {kept.imported_at.date().isoformat()}", err=True)
+
+
+def _unchanged(source: str, before, after, retrieved: date | None, given: str) -> str:
+    """The line saying that SOURCE is the active version already and kept: `before` and `after`
+    are that version as it was and as now recorded; `retrieved` the date SOURCE was retrieved,
+    when known (`given` says where that date came from); and, when `lists update` recorded one,
+    the time of the check."""
+    now_recorded = after.retrieved.isoformat() if after.retrieved else None
+    if after.retrieved != before.retrieved:
+        was = before.retrieved.isoformat() if before.retrieved else "unknown"
+        dated = f"its retrieval date is now {now_recorded} (was {was})"
+    elif now_recorded is None:
+        dated = "retrieval date unknown"
+    elif retrieved is not None and retrieved < after.retrieved:
+        dated = f"retrieved {now_recorded} (kept: later than {given} {retrieved.isoformat()})"
+    else:
+        dated = f"retrieved {now_recorded}"
+    if after.checked_at is not None and after.checked_at != before.checked_at:
+        dated += f", checked {_utc_time(after.checked_at)}"
+    origin = "" if after.source == source else f" (imported from {after.source})"
+    return (f"unchanged: {source} is the active {after.slot} version already (sha256 {after.sha256[:16]}…): "
+            f"nothing imported, version {after.id}{origin} kept, {dated}")
+
+
+def _utc_time(moment: datetime) -> str:
+    return f"{moment.strftime('%Y-%m-%d %H:%M:%S')} UTC"
 
 
 def _recognised_format(file: Path) -> str:
@@ -223,9 +254,11 @@ def show_cmd(as_json: bool, show_all: bool, db: str | None) -> None:
     for v in found:
         state = "active" if v.active else "superseded"
         retrieved = v.retrieved.isoformat() if v.retrieved else "unknown"
+        if v.checked_at is not None:
+            retrieved += f" (last checked {_utc_time(v.checked_at)}: unchanged)"
         click.echo(
             f"{v.slot} [{state}] version {v.id}: {v.format} {v.source}\n"
-            f"  imported {v.imported_at.strftime('%Y-%m-%d %H:%M:%S')} UTC, retrieved {retrieved}, "
+            f"  imported {_utc_time(v.imported_at)}, retrieved {retrieved}, "
             f"sha256 {v.sha256}, {v.entries} entries from {v.rows} records"
         )
         width = max((len(s) for s in v.counts), default=0)
@@ -250,7 +283,12 @@ def show_cmd(as_json: bool, show_all: bool, db: str | None) -> None:
               help="Seconds to wait for each server.")
 @click.option("--db", default=None, help=DB_HELP)
 def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout: float, db: str | None) -> None:
-    """Download the official CSL and OFAC files and make them active together (all or nothing)."""
+    """Download the official CSL and OFAC files and make them active together (all or nothing).
+
+    A download identical to the active version of its list (same SHA-256, read into the same
+    entries) is not stored again: the version is kept, recorded as checked now (its retrieval
+    date moved to today), and said to be unchanged. When no list changed, the screening index
+    is kept as it is."""
     import urllib.parse
 
     from auditor.refdata.importers import IMPORTERS, ListFormatError
@@ -261,7 +299,7 @@ def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout:
         losses,
         temporary_dir,
     )
-    from auditor.store.lists import PendingImport, store_imports, versions
+    from auditor.store.lists import Recheck, VersionSuperseded, store_imports, versions
 
     csl_url = url_csl or DEFAULT_URLS["csl-csv"]
     # trade.gov publishes the same list as consolidated.csv and consolidated.json.
@@ -282,8 +320,11 @@ def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout:
     if empty:
         fail(f"update refused, nothing changed: no entries in {', '.join(empty)} (a header only?)")
     active = {v.slot: v for v in versions(engine, active_only=True)}
+    # A download that is the active version already is kept, not stored again (as `import` does).
+    kept = {f.format: active[IMPORTERS[f.format].slot] for f in fetched if _is_active(engine, active, _pending(f, now))}
+    changed = [f for f in fetched if f.format not in kept]
     refused = []
-    for f in fetched:
+    for f in changed:
         slot = IMPORTERS[f.format].slot
         if slot in active:
             refused += [(f.url, loss) for loss in losses(active[slot].counts, f.result.counts, max_loss)]
@@ -293,24 +334,33 @@ def update_cmd(url_csl, url_sdn, url_alt, max_loss: float, force: bool, timeout:
             click.echo(f"auditor: {'warning' if force else 'error'}: {verb} {loss.describe()} in {url}", err=True)
         if not force:
             fail(f"the new lists lose more than {max_loss:.0%} of a section; check the source or use --force")
-    gains: list[list[str]] = []
-    for f in fetched:
+    gains: dict[str, list[str]] = {}  # by format, as `kept` and `recorded`
+    for f in changed:
         current = active.get(IMPORTERS[f.format].slot)
         forced = {loss.section for url, loss in refused if url == f.url}
-        gains.append([] if current is None else
-                     _section_changes(current, f.result.counts, forced, max_loss, f" in {f.url}", "check the source"))
-    pending = [
-        PendingImport(
-            format=f.format,
-            slot=IMPORTERS[f.format].slot,
-            source=f.url,
-            sha256=f.sha256,
-            retrieved=now.date(),
-            result=f.result,
-        )
-        for f in fetched
-    ]
-    infos = store_imports(engine, pending, now)
-    for info, f, gained in zip(infos, fetched, gains):
-        _print_version(info, f.result, gained)
-    _build_index(engine)
+        gains[f.format] = [] if current is None else _section_changes(current, f.result.counts, forced, max_loss,
+                                                                   f" in {f.url}", "check the source")
+    try:
+        infos = store_imports(engine, [_pending(f, now) for f in changed], now,
+                              [Recheck(v.id, now.date()) for v in kept.values()])
+    except VersionSuperseded as exc:
+        fail(f"update failed, nothing changed: {exc}; run it again")
+    recorded = dict(zip([*(f.format for f in changed), *kept], infos))
+    for f in fetched:  # in the order downloaded
+        if f.format in kept:
+            click.echo(_unchanged(f.url, kept[f.format], recorded[f.format], now.date(), "today's download"))
+        else:
+            _print_version(recorded[f.format], f.result, gains[f.format])
+    if changed:
+        _build_index(engine)
+    else:
+        click.echo("screening index: kept (no list changed)")
+
+
+def _pending(f, now: datetime):
+    """A downloaded file (importers/update.Fetched) as `store_imports` takes it, retrieved today."""
+    from auditor.refdata.importers import IMPORTERS
+    from auditor.store.lists import PendingImport
+
+    return PendingImport(format=f.format, slot=IMPORTERS[f.format].slot, source=f.url, sha256=f.sha256,
+                         retrieved=now.date(), result=f.result)

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from auditor.formats.json_format import string_array_bytes
 from auditor.formats.report_view import base_view, fill_rows
 from auditor.formats.templates import environment, templates_dir
-from auditor.model import AuditResult, canonical_json
+from auditor.model import AuditResult, InventoryTable, canonical_json
 from auditor.output import write_text
 
 # Findings per rule on the static (no-JavaScript) page; the interactive table has them all.
@@ -38,6 +38,10 @@ ABSENT_CAP = 1000  # baseline findings no longer present, listed on the page (al
 # index of an expired-waiver note, -1 none) only when a baseline was given or a note exists.
 ROW_FIELDS = ("rule", "severity", "waived", "asset", "file", "line", "site", "message", "evidence", "fingerprint",
               "waiver", "new", "note")
+# Beside the rows, `rejected`: [position, reason] for each finding on a REJECTED row, a row not
+# audited whose party names were screened all the same (engine/rejected.py); the position is
+# the finding's index in `rows`, the reason a string index. Such findings are few (screening
+# matches on rejected rows), so they are listed apart rather than widen every row.
 
 
 def script_json(value: Any) -> Markup:
@@ -82,7 +86,12 @@ def findings_data(result: AuditResult) -> dict[str, Any]:
     notes = result.waiver_notes()
     per_group: dict[int, tuple[int, int, int]] = {}
     rows = []
+    rejected: list[tuple[int, str]] = []
+    table = result.table
     for r in result.iter_finding_rows():
+        reason = table.rejected_reason(r.row)
+        if reason is not None:
+            rejected.append((len(rows), reason))
         g = r.group
         fixed = per_group.get(id(g))
         if fixed is None:
@@ -101,6 +110,7 @@ def findings_data(result: AuditResult) -> dict[str, Any]:
     return {
         "fields": list(ROW_FIELDS),
         "rules": _rules_data(rules),
+        "rejected": [[at, strings(reason)] for at, reason in rejected],  # interned after every row
         "strings": strings.strings,
         "rows": rows,
         "baseline": states is not None,
@@ -116,14 +126,32 @@ def data_json(result: AuditResult) -> Markup:
     rules = sorted({g.rule.id: g.rule for g in result.groups}.values(), key=lambda r: r.id)
     strings = _Interner()
     files = [strings(src) for src in result.table.sources]
-    rows = [_row_chunk(result, c, {r.id: i for i, r in enumerate(rules)}, strings, files)
-            for c in map(result.finding_columns, result.finding_blocks())]
-    doc = {"fields": list(ROW_FIELDS), "rules": _rules_data(rules), "strings": strings.strings, "rows": [],
+    rows = []
+    rejected: list[tuple[int, str]] = []
+    offset = 0  # of each block's first finding in `rows`
+    for c in map(result.finding_columns, result.finding_blocks()):
+        rows.append(_row_chunk(result, c, {r.id: i for i, r in enumerate(rules)}, strings, files))
+        rejected += _rejected_positions(result.table, c.rows, offset)
+        offset += len(c.rows)
+    doc = {"fields": list(ROW_FIELDS), "rules": _rules_data(rules),
+           "rejected": [[pos, strings(reason)] for pos, reason in rejected], "strings": strings.strings, "rows": [],
            "baseline": False}
     text = str(script_json(doc))
     at = text.index('"rows":[]') + len('"rows":[')  # the top-level key: sorted before "rules", "strings"
     body = ",".join(chunk for chunk in rows if chunk)
     return Markup(text[:at] + body + text[at:])
+
+
+def _rejected_positions(table: InventoryTable, rows: list[int], offset: int) -> list[tuple[int, str]]:
+    """(offset + i, reason) for each rows[i] that is a rejected row screened all the same."""
+    import numpy as np
+
+    start = table.rejected_from
+    if start is None or not table.rejected_reasons or not rows:
+        return []
+    at = np.asarray(rows, dtype=np.int64) - start
+    hits = np.flatnonzero((at >= 0) & (at < len(table.rejected_reasons)))  # a million rows: not one by one
+    return [(offset + i, table.rejected_reasons[at[i]]) for i in hits.tolist()]
 
 
 def _rules_data(rules: list[Any]) -> list[dict[str, Any]]:

@@ -126,7 +126,7 @@ def _alembic_config(engine: Engine):
 # The newest migration (auditor/store/migrations/versions). Every command that opens the store
 # checks the schema against it; reading it from the migration scripts meant importing and running
 # Alembic's script loader, 0.2 s of each command. tests/store checks that it is Alembic's head.
-HEAD_REVISION = "0002_runs"
+HEAD_REVISION = "0003_list_checked"
 
 
 def head_revision() -> str:

@@ -4,7 +4,8 @@ A *slot* holds one kind of list (csl, ofac-sdn, ofac-alt, dod-1260h, fcc-covered
 slot has at most one active version. Storing a new version is one transaction: insert the
 version and its entries, retire the slot's previous version (its entries are deleted, its
 version row stays as history), mark the new one active. If anything fails, the previous
-version stays active and no row of the new one remains.
+version stays active and no row of the new one remains. A download identical to the active
+version stores nothing but that it was checked (`Recheck`): its retrieval date and check time.
 
 Entries are written with executemany in batches (not ORM objects one by one): importing
 the 4,227-record partial CSL must take well under two seconds.
@@ -58,6 +59,9 @@ class ListVersion(Base):
     warnings: Mapped[list[str]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The last time `lists update` downloaded this version's file again and found it unchanged
+    # (None: not since it was imported); `retrieved` moved to that day with it.
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (
         # At most one active version per slot, even if two imports race on a shared server.
@@ -101,6 +105,7 @@ class VersionInfo:
     notes: dict[str, int] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     active: bool = False
+    checked_at: datetime | None = None  # last download found unchanged (lists update)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -117,6 +122,7 @@ class VersionInfo:
             "notes": dict(sorted(self.notes.items())),
             "warnings": list(self.warnings),
             "active": self.active,
+            "checked_at": self.checked_at.isoformat() if self.checked_at else None,
         }
 
 
@@ -130,6 +136,20 @@ class PendingImport:
     sha256: str
     retrieved: date | None
     result: ImportResult
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """A download identical to the active version `version_id` (`holds_the_same`): nothing is
+    stored but the check — the version's retrieval date moves forward to `retrieved`, the
+    download date, and `checked_at` is the time of the update."""
+
+    version_id: int
+    retrieved: date
+
+
+class VersionSuperseded(Exception):
+    """A version found unchanged is no longer the active one: another import ran meanwhile."""
 
 
 def _utc(value: datetime) -> datetime:
@@ -152,6 +172,7 @@ def _info(v: ListVersion) -> VersionInfo:
         notes=dict(v.notes or {}),
         warnings=tuple(v.warnings or ()),
         active=bool(v.active),
+        checked_at=_utc(v.checked_at) if v.checked_at is not None else None,
     )
 
 
@@ -210,13 +231,25 @@ def _store_one(conn: Connection, pending: PendingImport, now: datetime) -> int:
     return version_id
 
 
-def store_imports(engine: Engine, pending: Sequence[PendingImport], now: datetime) -> list[VersionInfo]:
-    """Store several parsed files in ONE transaction: all become active, or none does."""
+def store_imports(engine: Engine, pending: Sequence[PendingImport], now: datetime,
+                  rechecked: Sequence[Recheck] = ()) -> list[VersionInfo]:
+    """Store several parsed files in ONE transaction: all become active, or none does. The
+    `rechecked` versions (downloads identical to them) have their check recorded in the same
+    transaction; VersionSuperseded, and nothing changed, when one is no longer active.
+
+    Returns the versions stored, then the versions rechecked, as now recorded."""
     now = _utc(now)
+    table = ListVersion.__table__
     with engine.begin() as conn:
+        for r in rechecked:
+            done = conn.execute(update(table).where(table.c.id == r.version_id, table.c.active.is_(True))
+                                .values(checked_at=now))
+            if done.rowcount != 1:
+                raise VersionSuperseded(f"version {r.version_id} is no longer active: another import ran meanwhile")
+            _move_retrieved(conn, r.version_id, r.retrieved)
         ids = [_store_one(conn, p, now) for p in pending]
     by_id = {v.id: v for v in versions(engine)}
-    return [by_id[i] for i in ids]
+    return [by_id[i] for i in [*ids, *(r.version_id for r in rechecked)]]
 
 
 def holds_the_same(engine: Engine, version: VersionInfo, pending: PendingImport) -> bool:
@@ -236,16 +269,21 @@ def holds_the_same(engine: Engine, version: VersionInfo, pending: PendingImport)
 def record_retrieved(engine: Engine, version_id: int, retrieved: date) -> VersionInfo:
     """Record a later retrieval date on a kept version (the same file downloaded again): the
     date only ever moves forward, whatever the order two such imports run in."""
-    table = ListVersion.__table__
     with engine.begin() as conn:
-        conn.execute(
-            update(table)
-            .where(table.c.id == version_id)
-            .where((table.c.retrieved.is_(None)) | (table.c.retrieved < retrieved))
-            .values(retrieved=retrieved)
-        )
+        _move_retrieved(conn, version_id, retrieved)
     (info,) = [v for v in versions(engine) if v.id == version_id]
     return info
+
+
+def _move_retrieved(conn: Connection, version_id: int, retrieved: date) -> None:
+    """The version's retrieval date, moved forward to `retrieved` (never back)."""
+    table = ListVersion.__table__
+    conn.execute(
+        update(table)
+        .where(table.c.id == version_id)
+        .where((table.c.retrieved.is_(None)) | (table.c.retrieved < retrieved))
+        .values(retrieved=retrieved)
+    )
 
 
 def versions(engine: Engine, active_only: bool = False) -> list[VersionInfo]:

@@ -28,6 +28,12 @@
   var BASELINE = !!D.baseline;
   function isNew(r) { return r.length > C_NEW && r[C_NEW] === 1 ? 1 : 0; }
   function noteOf(r) { return r.length > C_NOTE ? r[C_NOTE] : -1; }
+  // Findings on REJECTED rows (not audited; their party names screened all the same), listed
+  // beside the rows as [row index, reason string index]: row index -> reason.
+  var REJECTED = {};
+  (D.rejected || []).forEach(function (p) { REJECTED[p[0]] = p[1]; });
+  function rejectedOf(i) { return REJECTED.hasOwnProperty(i) ? REJECTED[i] : -1; }
+  function onRejected(i) { return rejectedOf(i) >= 0 ? 1 : 0; }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -38,7 +44,8 @@
   function str(i) { return i < 0 ? "" : S[i]; }
   function fmt(n) { return n.toLocaleString("en-US"); }
 
-  var state = { severity: "", kind: "", rule: "", site: "", status: "", change: "", query: "", sort: "", dir: 1, page: 0, size: 50 };
+  var state = { severity: "", kind: "", rule: "", site: "", status: "", change: "", row: "", query: "", sort: "", dir: 1,
+    page: 0, size: 50 };
   var view = null;     // Int32Array of row indices after filtering and sorting
   var hay = null;      // lower-case search text per row, built on first search
   var expanded = {};   // row index -> true
@@ -48,6 +55,7 @@
     severity: q("f-severity"), kind: q("f-kind"), rule: q("f-rule"), site: q("f-site"), status: q("f-status")
   };
   if (BASELINE && q("f-change")) { controls.change = q("f-change"); }
+  if (q("f-row")) { controls.row = q("f-row"); }
   var search = q("f-search"), tbody = q("findings-body"), countNode = q("result-count"),
       pageNode = q("page-label"), prev = q("page-prev"), next = q("page-next"), sizeSel = q("page-size"),
       reset = q("f-reset");
@@ -62,7 +70,7 @@
 
   // Option lists with counts, computed once.
   (function fillControls() {
-    var bySev = [0, 0, 0, 0, 0], byKind = {}, byRule = {}, bySite = {}, waived = 0, fresh = 0, i, r;
+    var bySev = [0, 0, 0, 0, 0], byKind = {}, byRule = {}, bySite = {}, waived = 0, fresh = 0, rejected = 0, i, r;
     for (i = 0; i < ROWS.length; i++) {
       r = ROWS[i];
       bySev[r[C_SEV]]++;
@@ -72,6 +80,7 @@
       bySite[r[C_SITE]] = (bySite[r[C_SITE]] || 0) + 1;
       waived += r[C_WAIVED];
       fresh += isNew(r);
+      rejected += onRejected(i);
     }
     var pairs = [];
     for (i = SEV.length - 1; i >= 0; i--) { if (bySev[i]) { pairs.push([String(i), SEV[i] + " (" + fmt(bySev[i]) + ")"]); } }
@@ -87,6 +96,10 @@
     if (controls.change) {
       addOptions(controls.change, [["1", "new (" + fmt(fresh) + ")"], ["0", "unchanged (" + fmt(ROWS.length - fresh) + ")"]]);
     }
+    if (controls.row) {
+      addOptions(controls.row, [["0", "audited rows (" + fmt(ROWS.length - rejected) + ")"],
+                                ["1", "rejected rows (" + fmt(rejected) + ")"]]);
+    }
   })();
 
   function buildHay() {
@@ -94,7 +107,8 @@
     for (var i = 0; i < ROWS.length; i++) {
       var r = ROWS[i];
       hay[i] = (r[C_ASSET] + "\u0000" + str(r[C_SITE]) + "\u0000" + R[r[C_RULE]].id + "\u0000" + str(r[C_MSG]) +
-        "\u0000" + str(r[C_FILE]) + ":" + r[C_LINE] + "\u0000" + r[C_FP]).toLowerCase();
+        "\u0000" + str(r[C_FILE]) + ":" + r[C_LINE] + "\u0000" + r[C_FP] +
+        (onRejected(i) ? "\u0000rejected row\u0000" + str(rejectedOf(i)) : "")).toLowerCase();
     }
   }
 
@@ -113,7 +127,7 @@
   function compute() {
     var sev = state.severity === "" ? -1 : +state.severity, rule = state.rule === "" ? -1 : +state.rule,
         site = state.site === "" ? null : +state.site, st = state.status === "" ? -1 : +state.status,
-        ch = state.change === "" ? -1 : +state.change,
+        ch = state.change === "" ? -1 : +state.change, rj = state.row === "" ? -1 : +state.row,
         kind = state.kind, text = state.query.trim().toLowerCase();
     if (text && !hay) { buildHay(); }
     var out = new Int32Array(ROWS.length), n = 0;
@@ -124,6 +138,7 @@
       if (site !== null && r[C_SITE] !== site) { continue; }
       if (st >= 0 && r[C_WAIVED] !== st) { continue; }
       if (ch >= 0 && isNew(r) !== ch) { continue; }
+      if (rj >= 0 && onRejected(i) !== rj) { continue; }
       if (kind && R[r[C_RULE]].kind !== kind) { continue; }
       if (text && hay[i].indexOf(text) < 0) { continue; }
       out[n++] = i;
@@ -159,6 +174,9 @@
     if (r.length > C_WAIVER && r[C_WAIVER] >= 0) { item("waiver", str(r[C_WAIVER])); }
     if (noteOf(r) >= 0) { item("waiver note", str(noteOf(r)) + " — reopened"); }
     if (BASELINE) { item("since baseline", isNew(r) ? "new" : "unchanged"); }
+    if (onRejected(i)) {
+      item("rejected row", str(rejectedOf(i)) + " — not audited; its party names were screened all the same");
+    }
     td.appendChild(el("h4", null, "Evidence"));
     td.appendChild(dl);
     if (rule.refs.length) {
@@ -183,7 +201,7 @@
     var frag = document.createDocumentFragment();
     for (var k = start; k < end; k++) {
       var i = view[k], r = ROWS[i], sev = SEV[r[C_SEV]], rule = R[r[C_RULE]];
-      var tr = el("tr", "finding sev-" + sev + (isNew(r) ? " is-new" : ""));
+      var tr = el("tr", "finding sev-" + sev + (isNew(r) ? " is-new" : "") + (onRejected(i) ? " on-rejected" : ""));
       tr.setAttribute("data-row", String(i));
       var tdx = el("td", "expand"), btn = el("button", "toggle", expanded[i] ? "−" : "+");
       btn.type = "button";
@@ -200,7 +218,15 @@
       tr.appendChild(el("td", "mono nowrap", rule.id));
       tr.appendChild(el("td", "mono asset nowrap", r[C_ASSET]));
       tr.appendChild(el("td", "site", str(r[C_SITE])));
-      tr.appendChild(el("td", "mono loc", str(r[C_FILE]) + ":" + r[C_LINE]));
+      var tdl = el("td", "mono loc", str(r[C_FILE]) + ":" + r[C_LINE]);
+      if (onRejected(i)) {
+        // As the static tables say it ("file:line (rejected row)"); the reason on hover and in the evidence.
+        var mark = el("span", "rejected-row", "(rejected row)");
+        mark.setAttribute("title", "Rejected from the audit: " + str(rejectedOf(i)));
+        tdl.appendChild(document.createTextNode(" "));
+        tdl.appendChild(mark);
+      }
+      tr.appendChild(tdl);
       var tdm = el("td", "msg", str(r[C_MSG]));
       if (noteOf(r) >= 0) { tdm.appendChild(el("span", "waiver-note", str(noteOf(r)) + " — reopened")); }
       tr.appendChild(tdm);

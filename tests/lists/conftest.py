@@ -1,9 +1,14 @@
-"""Shared helpers for the list tests: fixture paths, the shared real files, a fresh store, the CLI."""
+"""Shared helpers for the list tests: fixture paths, the shared real files, a fresh store, the CLI,
+and a loopback HTTP server for `lists update`."""
 
 from __future__ import annotations
 
 import functools
+import http.server
+import json
 import os
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -50,3 +55,43 @@ def db_url(tmp_path) -> str:
 def run_cli():
     """tests.conftest.run_cli in-process (these tests run many commands); unpacks as (code, out, err)."""
     return functools.partial(shared_run_cli, in_process=True)
+
+
+@pytest.fixture
+def server(tmp_path):
+    """Serve a directory on 127.0.0.1 (an ephemeral port); yields (base URL, directory)."""
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", root
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def publish(root: Path, csl: str) -> None:
+    shutil.copy(FIXTURES / csl, root / "consolidated.csv")
+    shutil.copy(FIXTURES / "sdn_small.csv", root / "sdn.csv")
+    shutil.copy(FIXTURES / "alt_small.csv", root / "alt.csv")
+
+
+def update(run_cli, base, db_url, *extra):
+    return run_cli(
+        "lists", "update", "--url-csl", f"{base}/consolidated.csv", "--url-sdn", f"{base}/sdn.csv",
+        "--url-alt", f"{base}/alt.csv", "--db", db_url, *extra,
+    )
+
+
+def active(run_cli, db_url) -> dict[str, dict]:
+    _, out, _ = run_cli("lists", "show", "--json", "--db", db_url)
+    return {v["slot"]: v for v in json.loads(out)["imported"] if v["active"]}

@@ -17,6 +17,8 @@ from auditor.store.db import open_engine, prepare_schema
 from auditor.store.lists import (
     ListEntryRow,
     PendingImport,
+    Recheck,
+    VersionSuperseded,
     active_entries,
     holds_the_same,
     record_retrieved,
@@ -73,6 +75,22 @@ def test_a_recorded_retrieval_date_only_moves_forward(engine):
     assert record_retrieved(engine, info.id, date(2026, 1, 2)).retrieved == date(2026, 1, 4)
     assert record_retrieved(engine, info.id, date(2026, 1, 5)).retrieved == date(2026, 1, 5)
     assert entry_rows(engine) == 4 and len(versions(engine)) == 1
+
+
+def test_a_recheck_is_recorded_with_the_stores_of_its_update_or_not_at_all(engine):
+    (csl,) = store_imports(engine, [pending("csl-csv", "csl_small.csv", retrieved=date(2026, 1, 4))], T0)
+    stored, checked = store_imports(engine, [pending("ofac-sdn", "sdn_small.csv", retrieved=date(2026, 1, 6))], T1,
+                                    [Recheck(csl.id, date(2026, 1, 6))])
+    assert (stored.slot, stored.checked_at) == ("ofac-sdn", None)
+    assert (checked.id, checked.active, checked.retrieved, checked.checked_at, checked.imported_at) == (
+        csl.id, True, date(2026, 1, 6), T1, T0)
+    # A version superseded meanwhile (another import ran between download and store): nothing is
+    # recorded, not even the files stored beside it.
+    store_imports(engine, [pending("csl-json", "csl_small.json")], T1)
+    before = versions(engine)
+    with pytest.raises(VersionSuperseded):
+        store_imports(engine, [pending("ofac-alt", "alt_small.csv")], T1, [Recheck(csl.id, date(2026, 1, 7))])
+    assert versions(engine) == before
 
 
 def test_new_version_replaces_the_slot_and_keeps_history(engine):

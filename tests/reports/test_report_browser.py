@@ -191,3 +191,84 @@ def test_waived_findings_are_marked_and_filterable(browser, tmp_path):
     csv_text = (tmp_path / "out" / "findings.csv").read_text(encoding="utf-8-sig")
     waived = [line for line in csv_text.splitlines() if ",waived," in line]
     assert len(waived) == 1 and "R008" in waived[0] and "W-1" in waived[0]
+
+
+# A listed supplier (OFAC SDN ent_num 25578, "BANK MELLI IRAN", ofac_sdn_2019.csv) on rows the
+# reader rejects for their import date: not audited, their party names screened all the same
+# (engine/rejected.py). Line 5's serial and bad cell carry markup.
+REJECTED_CSV = (
+    "serial,model,supplier,import_date\n"
+    "A1,Antminer S21,Bitmain Technologies Ltd.,2025-01-02\n"                        # 2: clean
+    "A2,Antminer S21,Bank Melli Iran,TBD\n"                                         # 3: rejected, listed
+    "A3,Antminer S21,Bank Melli Iran,2025-01-02\n"                                  # 4: audited, listed
+    "<img src=x onerror=window.__pwned=5>,Antminer S21,Bank Melli Iran,<b>soon</b>\n"  # 5: rejected, listed
+)
+HOSTILE_SERIAL = "<img src=x onerror=window.__pwned=5>"
+
+
+def test_findings_on_rejected_rows_are_marked_and_filterable(browser, tmp_path, isolated_db):
+    from conftest import read_report, run_cli, shared_lists
+
+    from .conftest import REPO
+
+    imported = run_cli("lists", "import", shared_lists() / "ofac_sdn_2019.csv", "--retrieved", "2026-11-20",
+                       in_process=True)
+    assert imported.returncode == 0, imported.stderr
+    inv = tmp_path / "fleet.csv"
+    inv.write_text(REJECTED_CSV, encoding="utf-8")
+    out = audit(inv, tmp_path / "out", "html,json", rules=[REPO / "rules" / "entity" / "ENT-001.toml"])
+    doc = read_report(out)
+    reasons = {f["asset"]["line"]: f["asset"].get("rejected") for f in doc["findings"]}
+    assert set(reasons) == {3, 4, 5} and reasons[4] is None
+    assert "'TBD'" in reasons[3] and "'<b>soon</b>'" in reasons[5]
+
+    p = Page(browser, (out / "report.html").as_uri())
+    page = p.page
+    try:
+        body = page.locator("#findings-body")
+        assert p.rows() == 3
+        # Said as the static tables say it: "file:line (rejected row)"; the reason on hover.
+        assert body.locator("td.loc").all_inner_texts() == \
+            ["fleet.csv:3 (rejected row)", "fleet.csv:4", "fleet.csv:5 (rejected row)"]
+        assert body.locator("tr.finding.on-rejected td.asset").all_inner_texts() == ["A2", HOSTILE_SERIAL]
+        marks = body.locator("span.rejected-row")
+        assert [marks.nth(k).get_attribute("title") for k in range(marks.count())] == \
+            [f"Rejected from the audit: {reasons[3]}", f"Rejected from the audit: {reasons[5]}"]
+
+        # The mark stays with its finding when the table is sorted (by rig: "<" sorts before "A").
+        page.locator('#findings-table th[data-sort="asset"] button').click()
+        assert body.locator("td.asset").all_inner_texts() == [HOSTILE_SERIAL, "A2", "A3"]
+        assert body.locator("td.loc").all_inner_texts() == \
+            ["fleet.csv:5 (rejected row)", "fleet.csv:3 (rejected row)", "fleet.csv:4"]
+
+        # Filtered by the kind of row, with counts; and found by searching.
+        labels = page.locator("#f-row option").all_inner_texts()
+        assert labels == ["all", "audited rows (1)", "rejected rows (2)"]
+        p.select("f-row", "rejected rows")
+        assert body.locator("td.asset").all_inner_texts() == [HOSTILE_SERIAL, "A2"]
+        p.select("f-row", "audited rows")
+        assert body.locator("td.asset").all_inner_texts() == ["A3"]
+        page.locator("#f-reset").click()
+        assert p.rows() == 3 and page.locator("#f-row").input_value() == ""
+        page.fill("#f-search", "rejected row")
+        assert p.rows() == 2
+        page.fill("#f-search", "'tbd'")  # the reason is searched too
+        assert body.locator("td.asset").all_inner_texts() == ["A2"]
+
+        # The evidence names the reason; the markup in the serial and the cell stays text.
+        page.fill("#f-search", "soon")
+        body.locator("button.toggle").click()
+        detail = body.locator("tr.detail")
+        assert detail.locator("dt").all_inner_texts().count("rejected row") == 1
+        assert f"{reasons[5]} — not audited; its party names were screened all the same" in \
+            detail.locator("dd").all_inner_texts()
+        assert page.locator("#findings-table img, #findings-table b").count() == 0
+        assert page.locator("img").count() == 0 and page.evaluate("window.__pwned") is None
+        assert p.errors == [] and p.dialogs == [] and p.requests == [p.url]
+    finally:
+        p.close()
+
+
+def test_no_row_filter_without_findings_on_rejected_rows(hostile_page):
+    assert hostile_page.page.locator("#f-row").count() == 0
+    assert hostile_page.page.locator("#findings-body span.rejected-row").count() == 0
