@@ -272,3 +272,26 @@ def test_the_history_records_the_finding_and_not_the_rejected_row_as_a_rig(tmp_p
     assert recorded.returncode == 1, recorded.stderr
     (run,) = json.loads(run_cli("history", "--json").stdout)["runs"]
     assert (run["assets"], run["findings"]) == (1, 1)
+
+
+def test_sarif_never_folds_a_rejected_row_finding_into_the_audited_rigs(tmp_path, sdn):
+    """Over its result budget SARIF folds the findings of one (rule, file, reason) into one
+    result; the listed supplier on a rejected row stays a result of its own, saying so."""
+    rows = [[f"A{i}", "Antminer S19", LISTED, "2025-01-02"] for i in range(1, 5)]
+    rows.append(["A9", "Antminer S19", LISTED, "TBD"])  # line 6: rejected for its date
+    path = _write(tmp_path, "csv", rows)
+    out = tmp_path / "out"
+    # A budget of one result: both units (four audited rigs, one rejected row) are folded.
+    prelude = "import auditor.formats.sarif_format as _s\n_s.MAX_RESULTS = 1\n"
+    done = run_cli("audit", str(path), "--out", str(out), "--overwrite", "--as-of", AS_OF, "--no-record",
+                   "--rules", "rules/entity/ENT-001.toml", "--format", "sarif", prelude=prelude)
+    assert done.returncode == 1, done.stderr
+    results = json.loads((out / "report.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    by_count = {r["properties"]["aggregated"]["count"]: r for r in results}
+    assert sorted(by_count) == [1, 4], [r["message"]["text"] for r in results]
+    audited, rejected = by_count[4], by_count[1]
+    assert audited["message"]["text"].startswith("4 rigs: ") and "rejectedRows" not in audited["properties"]
+    assert rejected["message"]["text"].startswith("1 rows rejected from the audit, their party names screened")
+    assert rejected["properties"]["rejectedRows"] == 1
+    assert rejected["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
+    assert audited["partialFingerprints"] != rejected["partialFingerprints"]

@@ -32,7 +32,9 @@ the inventory:
   result per rig in severity order while the budget lasts, and every other unit becomes ONE
   aggregated result at its first line, carrying the number of rigs, the first lines and the
   waived count (`properties.aggregated`). Counts are never lost: each result says how many
-  findings it stands for.
+  findings it stands for. Findings on rows rejected from the audit (their party names screened
+  all the same, engine/rejected.py) are a unit of their own, never folded with audited rigs':
+  the aggregated result says so and counts them (`properties.rejectedRows`).
 """
 
 from __future__ import annotations
@@ -208,7 +210,7 @@ class SarifFormat:
         for f in result.iter_findings():
             if f.severity < plan.min_severity:
                 continue
-            unit = (f.rule_id, f.source, f.message)
+            unit = (f.rule_id, f.source, f.message, f.rejected is not None)
             if unit not in plan.folded_units:
                 yield self._result(f, rule_index, artifact_index, with_baseline)
                 continue
@@ -243,13 +245,22 @@ class SarifFormat:
         f: Finding = acc["first"]
         res = self._result(f, rule_index, artifact_index, with_baseline)
         n = acc["count"]
-        res["message"] = {"text": plain_text(f"{n} rigs: {f.message} (first at line {f.line}; aggregated, "
-                                             "findings.csv and report.json list every rig)")}
+        if f.rejected is None:
+            res["message"] = {"text": plain_text(f"{n} rigs: {f.message} (first at line {f.line}; aggregated, "
+                                                 "findings.csv and report.json list every rig)")}
+        else:  # rows rejected from the audit, their names screened all the same: a unit of their own
+            res["message"] = {"text": plain_text(f"{n} rows rejected from the audit, their party names screened all "
+                                                 f"the same: {f.message} (first at line {f.line}; aggregated, "
+                                                 "findings.csv and report.json list every row and why it was "
+                                                 "rejected)")}
         # One fingerprint per unit, stable across runs: the rule, the file name and the reason.
-        res["partialFingerprints"] = {FINGERPRINT_KEY: _unit_fingerprint(f.rule_id, f.source, f.message)}
+        res["partialFingerprints"] = {FINGERPRINT_KEY: _unit_fingerprint(f.rule_id, f.source, f.message,
+                                                                         f.rejected is not None)}
         props = res["properties"]
-        for key in ("asset", "serial", "evidence", "waiver"):
+        for key in ("asset", "serial", "evidence", "waiver", "rejectedRow"):
             props.pop(key, None)
+        if f.rejected is not None:
+            props["rejectedRows"] = n
         props["aggregated"] = {"count": n, "waived": acc["waived"], "lines": acc["lines"]}
         res.pop("suppressions", None)
         if acc["waived"] == n:  # every rig of the unit is waived: the unit is suppressed too
@@ -342,7 +353,8 @@ class SarifFormat:
             notes.append({"level": "note", "descriptor": {"id": "aggregated"},
                           "message": {"text": f"{plan.aggregated_findings} findings are shown as "
                                               f"{len(plan.folded_units)} aggregated results (one per rule, file "
-                                              f"and reason) to stay within {MAX_RESULTS} results"}})
+                                              f"and reason, rejected rows apart) to stay within {MAX_RESULTS} "
+                                              "results"}})
         for r in sorted(result.rejected, key=lambda r: (r.source, r.line)):
             reason = f"row not audited: {r.reason}" + (f" (column {r.column})" if r.column else "") + r.screened_note()
             notes.append({
@@ -394,7 +406,9 @@ class Budget:
 
     min_severity: Severity
     omitted: dict[str, int]  # severity label -> findings left out (below min_severity)
-    folded_units: frozenset  # (rule id, file, message) shown as one aggregated result
+    # (rule id, file, message, on rejected rows) shown as one aggregated result: findings on rows
+    # rejected from the audit (engine/rejected.py) are never folded with the audited rigs'.
+    folded_units: frozenset
     aggregated_findings: int
     absent_budget: int  # baseline findings that may still be listed one by one
 
@@ -404,16 +418,24 @@ class Budget:
         src_index = result.table.source_index
         units: dict[tuple, list] = {}  # unit -> [severity, count]
         omitted = {s.label: 0 for s in sorted(Severity, reverse=True)}
+        table = result.table
+        rejected_from = table.rejected_from if table.rejected_reasons else None
         for g in result.groups:
             sev = g.effective_severity
             if sev < floor:
                 omitted[sev.label] += len(g.rows)
                 continue
-            per_file = np.bincount(src_index[g.rows], minlength=len(sources)) if len(g.rows) else []
-            for si, n in enumerate(per_file):
-                if n:
-                    acc = units.setdefault((g.rule.id, sources[si], g.message), [sev, 0])
-                    acc[1] += int(n)
+            rows = np.asarray(g.rows, dtype=np.int64)
+            parts: list[tuple[bool, np.ndarray]] = [(False, rows)]
+            if rejected_from is not None and len(rows):
+                on_rejected = (rows >= rejected_from) & (rows < rejected_from + len(table.rejected_reasons))
+                parts = [(False, rows[~on_rejected]), (True, rows[on_rejected])]
+            for rejected, part in parts:
+                per_file = np.bincount(src_index[part], minlength=len(sources)) if len(part) else []
+                for si, n in enumerate(per_file):
+                    if n:
+                        acc = units.setdefault((g.rule.id, sources[si], g.message, rejected), [sev, 0])
+                        acc[1] += int(n)
         total = sum(n for _, n in units.values())
         absent = len(result.absent) if result.baseline is not None else 0
         if total + absent <= cap:
@@ -433,11 +455,12 @@ class Budget:
         return cls(floor, omitted, folded, sum(units[u][1] for u in folded), 0)
 
 
-def _unit_fingerprint(rule_id: str, source: str, message: str) -> str:
+def _unit_fingerprint(rule_id: str, source: str, message: str, rejected: bool = False) -> str:
     import hashlib
 
     name = PurePosixPath(source.replace("\\", "/")).name
-    return hashlib.sha256(f"{rule_id}\x00{name}\x00{message}".encode()).hexdigest()[:32]
+    key = f"{rule_id}\x00{name}\x00{message}" + ("\x00rejected rows" if rejected else "")
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _suppression(waiver) -> dict:
