@@ -53,7 +53,7 @@ from rapidfuzz.process import extractOne
 from rigour.names import replace_org_types_compare, tokenize_name
 from rigour.text.translit import ascii_text
 
-from auditor.screening.tokens import abjad_key, consonant_key
+from auditor.screening.tokens import abjad_either, abjad_key, abjad_transliteration, consonant_key
 from auditor.screening.vocabulary import (
     ARABIC_SCRIPT_TERMS,
     CJK_TERMS,
@@ -269,25 +269,24 @@ def _ascii_token(token: str) -> list[str]:
 
 
 _ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
-_ARABIC_ARTICLE_RE = re.compile(r"^(?:ال|لل)(?=..)")  # "al-", and "li-l-" (for the): "للتجارة"
+_ARABIC_ARTICLE_RE = re.compile(r"^(?:ال|لل)(?=..)")  # as tokens.abjad_transliteration
 
 
 def _abjad_tokens(token: str) -> list[str]:
     """A word in Arabic script: the English word ``ARABIC_SCRIPT_TERMS`` reads it as, or the
     generic word whose transliteration has its consonants ("بنیاد" / "bonyad": foundation),
-    else its transliteration in capitals (``tokens.is_abjad``: "ملت" → "MLT"), the article
-    taken off ("المصرف" is "مصرف"). "ة" is read as the "ه" it is written as at a word's end."""
-    word = _ARABIC_ARTICLE_RE.sub("", token)
-    known = ARABIC_SCRIPT_TERMS.get(word)
+    else its transliteration in capitals (``tokens.abjad_transliteration``: "ملت" → "MLT"),
+    the article taken off ("المصرف" is "مصرف")."""
+    known = ARABIC_SCRIPT_TERMS.get(_ARABIC_ARTICLE_RE.sub("", token))
     if known:
         return known.split()
-    latin = _NON_ALNUM_RE.sub("", ascii_text(word.replace("ة", "ه")).casefold())  # "ع" is "?"
-    if not latin or latin.isdigit():
+    latin = abjad_transliteration(token)
+    if not latin or latin.isdigit() or latin in abjad_either():
         return [latin] if latin else []
     generic = _romanised_generic_words().get(abjad_key(latin))
     if generic and all(len(w) <= 2 * len(latin) + 1 for w in generic[1]):
         return [generic[0]]
-    return [latin.upper()]
+    return [latin]
 
 
 @lru_cache(maxsize=1)

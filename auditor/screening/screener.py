@@ -74,6 +74,7 @@ from auditor.screening.normalize import (
     token_weight,
 )
 from auditor.screening.tokens import (
+    abjad_either,
     abjad_key,
     consonant_key,
     is_abjad,
@@ -159,7 +160,8 @@ def _lookup_keys(token: str) -> list[str]:
     """Keys under which a token is indexed and looked up (see module docstring); a list,
     repeats included, because it is made for every query word and join."""
     if is_abjad(token):  # transliterated from Arabic script: its consonants find Latin words
-        return [*_lookup_keys(token.casefold()), _ABJAD_KEY + abjad_key(token)]
+        either = abjad_either().get(token)  # and a word the lists also translate ("MLY": national)
+        return [*_lookup_keys(token.casefold()), _ABJAD_KEY + abjad_key(token), *(_lookup_keys(either) if either else ())]
     keys = [token, "~" + translit_skeleton(token)]
     vowels = vowel_skeleton(token)
     if vowels is not None:  # "Mohammad" / "Muhammad": tokens.token_similarity pairs them

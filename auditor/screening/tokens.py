@@ -11,8 +11,9 @@ import re
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
+from rigour.text.translit import ascii_text
 
-from auditor.screening.vocabulary import GENERIC_WORDS
+from auditor.screening.vocabulary import ARABIC_SCRIPT_EITHER, GENERIC_WORDS
 
 # Two tokens pair up from this similarity: one edit in a 5-letter word, two in a 10-letter
 # word; 4-letter words only by swapping two adjacent letters ("Amce" / "Acme"), since one
@@ -140,6 +141,25 @@ def abjad_key(token: str) -> str:
     return _key_end("".join(_ABJAD_LETTERS.get(letter, letter) for letter in letters))
 
 
+def abjad_transliteration(word: str) -> str:
+    """A word in Arabic script, transliterated as a token (``is_abjad``: in capitals), its
+    article "ال" (or "لل") taken off and a closing "ة" read as the "ه" it is written as:
+    "الملت" → "MLT". Empty when nothing alphanumeric is left."""
+    word = _ARABIC_ARTICLE_RE.sub("", word)
+    latin = _NON_ALNUM_RE.sub("", ascii_text(word.replace("ة", "ه")).casefold())  # "ع" is "?"
+    return latin if latin.isdigit() else latin.upper()
+
+
+_ARABIC_ARTICLE_RE = re.compile(r"^(?:ال|لل)(?=..)")  # "al-", and "li-l-" (for the): "للتجارة"
+_NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
+
+
+@lru_cache(maxsize=1)
+def abjad_either() -> dict[str, str]:
+    """``vocabulary.ARABIC_SCRIPT_EITHER`` by transliterated token: "MLY" → "national"."""
+    return {abjad_transliteration(word): english for word, english in ARABIC_SCRIPT_EITHER.items()}
+
+
 def is_abjad(token: str) -> bool:
     """True for a word transliterated from Arabic or Persian script (see ABJAD_SIMILARITY)."""
     return token.isupper()
@@ -151,6 +171,8 @@ def _abjad_similarity(abjad: str, latin: str) -> float:
     than about twice as long (the short vowels the script leaves out). Not with a generic
     word ("ملت", Mellat, has the consonants of "Malta"): the script's generic words and places
     are read as English before (``vocabulary.ARABIC_SCRIPT_TERMS``)."""
+    if abjad_either().get(abjad) == latin:
+        return 1.0  # "ملی" / "national": the word translated
     plain = token_similarity(abjad.casefold(), latin)
     if (plain < ABJAD_SIMILARITY and latin.isalpha() and len(latin) <= 2 * len(abjad) + 1
             and latin not in GENERIC_WORDS):

@@ -902,6 +902,18 @@ CJK_TERMS.update(
 # "Bank Melli Iran" is how the lists write that bank. Places here are the generic words the
 # vocabulary has: a transliterated word pairs with no generic word by its consonants ("ملت"
 # has those of "Malta").
+# Persian words the lists write either way, as a name ("BANK MELLI IRAN", "BANK KESHAVARZI",
+# "BANK SADERAT") or translated ("National Iranian Oil Company", "Agricultural Bank of Iran",
+# "Export Development Bank of Iran"): kept as transliterated words, which also pair with this
+# English word (tokens.token_similarity).
+ARABIC_SCRIPT_EITHER: dict[str, str] = {
+    "ملی": "national",
+    "کشاورزی": "agricultural",
+    "صادرات": "export",
+    "توسعه": "development",
+    "رفاه": "welfare",
+    "تعاون": "cooperative",
+}
 ARABIC_SCRIPT_TERMS: dict[str, str] = {
     "مصرف": "bank",
     "بنك": "bank",
