@@ -928,6 +928,17 @@ ARABIC_SCRIPT_TERMS: dict[str, str] = {
     "مركزي": "central",  # Arabic spelling; the Persian "مرکزی" is the name "Markazi"
     "تجاري": "commercial",
     "تجارية": "commercial",
+    "تجارة": "trade",  # its consonants are those of "tijariya" (commercial) too
+    "و": "and",
+    "دولي": "international",
+    "دولية": "international",
+    "استثمار": "investment",
+    "نقل": "transport",
+    "غاز": "gas",
+    "صناعة": "industry",
+    "صناعات": "industry",
+    "هندسية": "engineering",
+    "محدودة": "limited",  # a legal form, as "limited" is
     "وطني": "national",
     "وطنية": "national",
     "طيران": "aviation",
