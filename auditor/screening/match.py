@@ -61,6 +61,7 @@ The score is symmetric: the pair is always scored in a canonical order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 from typing import Any, Iterator
 
@@ -378,6 +379,17 @@ def _recover_shortened(ta: list[str], tb: list[str], free_a: set[int], free_b: s
                                                                          "shortened")))
                 break
     return groups
+
+
+@lru_cache(maxsize=1 << 16)
+def shortened_similarity(a: str, b: str) -> float:
+    """SHORTENED_SIMILARITY when one word shortens the other the way ``_recover_shortened``
+    pairs leftover words (the shorter one no business word), else 0: how the screening index
+    bounds what such a pair may add to a score."""
+    for short, word in ((a, b), (b, a)):
+        if len(short) >= SHORTENED_MIN_LENGTH and short.isalpha() and not is_generic(short) and _shortens(short, word):
+            return SHORTENED_SIMILARITY
+    return 0.0
 
 
 def _shortens(short: str, word: str) -> bool:

@@ -52,13 +52,17 @@ from auditor.screening.match import (
     ACRONYM_MAX_LENGTH,
     ACRONYM_MIN_LENGTH,
     ACRONYM_MIN_WORDS,
+    CONTRACTED_MAX_LENGTH,
     DEFAULT_THRESHOLD,
     LAST_LATIN,
+    SHORTENED_MIN_LENGTH,
+    SHORTENED_SIMILARITY,
     VETO_CAP,
     Comparison,
     acronym_alone,
     acronyms,
     compare_normalised,
+    shortened_similarity,
     slip_alone,
     written_run_acronyms,
 )
@@ -66,6 +70,7 @@ from auditor.screening.normalize import (
     DISTINCTIVE_WEIGHT,
     GENERIC_WEIGHT,
     NormalisedName,
+    canonical,
     country_name,
     is_generic,
     is_place,
@@ -82,7 +87,7 @@ from auditor.screening.tokens import (
     translit_skeleton,
     vowel_skeleton,
 )
-from auditor.screening.vocabulary import DIRECTIONS, GENERIC_WORDS, PLACES_IN
+from auditor.screening.vocabulary import DIRECTIONS, GENERIC_WORDS, PLACES_IN, SYNONYMS
 
 # Queries with more generic words than this look up all-generic names by their rarest
 # words only (2**12 subsets is the most we enumerate).
@@ -181,6 +186,43 @@ def _index_keys(token: str) -> list[str]:
 
 
 _ABJAD_KEY = "'"
+
+
+@lru_cache(maxsize=None)
+def _generic_forms() -> tuple[dict[str, frozenset[str]], dict[str, tuple[tuple[str, str], ...]]]:
+    """The generic words as names write them (the word, its variants, its plural) for
+    ``_shortened_generic``: (every start of such a form, at least two letters shorter →
+    the generic words it starts), (first and last letters → (form, generic word))."""
+    forms: dict[str, str] = {}
+    for word in GENERIC_WORDS:
+        forms.setdefault(word, word)
+        for plural in (word + "s", word + "es", word[:-1] + "ies"):
+            forms.setdefault(plural, word)
+    for variant, word in SYNONYMS.items():
+        if word in GENERIC_WORDS:
+            forms.setdefault(variant, word)
+    starts: dict[str, set[str]] = defaultdict(set)
+    ends: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for form, word in forms.items():
+        if not form.isalpha():
+            continue
+        for k in range(SHORTENED_MIN_LENGTH, len(form) - 1):
+            starts[form[:k]].add(word)
+        ends[form[0] + form[-1]].append((form, word))
+    return {k: frozenset(v) for k, v in starts.items()}, {k: tuple(v) for k, v in ends.items()}
+
+
+@lru_cache(maxsize=1 << 14)
+def _shortened_generic(token: str) -> tuple[str, ...]:
+    """The generic words a (distinctive) word shortens as written in some name ("info":
+    information, "inds": industry, as "Industries")."""
+    if len(token) < SHORTENED_MIN_LENGTH or not token.isalpha():
+        return ()
+    starts, ends = _generic_forms()
+    found = set(starts.get(token, ()))
+    if len(token) <= CONTRACTED_MAX_LENGTH:
+        found.update(word for form, word in ends.get(token[0] + token[-1], ()) if shortened_similarity(token, form))
+    return tuple(sorted(found))
 
 
 def _joins(tokens: tuple[str, ...], sizes: tuple[int, ...] = (2, 3)) -> list[str]:
@@ -720,11 +762,14 @@ class Screener:
         query_distinctive = [t for t in words if not is_generic(t)]
         several = len(query_distinctive) > 1
         query_weight = sum(map(token_weight, query.tokens))
-        lookalikes = {t: self._similar_tokens(t)[1] for t in query.tokens if not is_generic(t)}
+        # and the generic words it shortens ("Info" / "Information"): both pair like generic words
+        lookalikes = {t: self._similar_tokens(t)[1] + _shortened_generic(t) for t in query.tokens if not is_generic(t)}
         generic = sorted({t for t in query.tokens if is_generic(t)})
         generic_names_words = sorted(set(generic).union(*lookalikes.values()))
         generic_tokens = [t for t in query.tokens if is_generic(t) or lookalikes.get(t)]
         generic_pairs = (GENERIC_WEIGHT + DISTINCTIVE_WEIGHT) * len(generic_tokens)
+        # The query's words as written that a generic word of it stands for ("industries").
+        written = {g: tuple(w for w in query.spelled if w != g and canonical(w) == g) for g in generic}
         found: set[int] = set()
         weights = self._weights
         bounded_below = {*joined, *acronym_of, *acronym_in}  # joins and acronyms change the weights
@@ -734,19 +779,20 @@ class Screener:
                 # below the threshold even if every generic query word paired with a
                 # distinctive word, or bounded with its joins and acronyms below
                 continue
-            if need <= 0 or self._generic_pairs_reach(generic_tokens, record_id, need):
+            if need <= 0 or self._generic_pairs_reach(generic_tokens, record_id, need, written):
                 if several:
                     best_listed = self._listed_similarity(record_id, query_distinctive) + _BOUND_MARGIN
                     if best_listed < sims:
                         need = threshold * (query_weight + weights[record_id]) - 2 * DISTINCTIVE_WEIGHT * best_listed
                         if need > 0 and (generic_pairs < need
-                                         or not self._generic_pairs_reach(generic_tokens, record_id, need)):
+                                         or not self._generic_pairs_reach(generic_tokens, record_id, need, written)):
                             continue
                 found.add(record_id)
         distinctive = [t for t in query.tokens if not is_generic(t)]
         for record_id in bounded_below:
             if self._joined_reaches(record_id, words, distinctive, joined.get(record_id, ()), spellings,
-                                    acronym_of.get(record_id, ()), acronym_in.get(record_id, ()), threshold):
+                                    acronym_of.get(record_id, ()), acronym_in.get(record_id, ()), threshold,
+                                    query.spelled):
                 found.add(record_id)
         # A query made only of generic words ("Shenyang Aircraft") matches names that contain
         # all its words ("AVIC Shenyang Aircraft Company").
@@ -793,7 +839,7 @@ class Screener:
         total = 0.0
         for word in row[1] + row[3]:
             if not is_generic(word):
-                total += max([token_similarity(q, word) for q in query_distinctive])
+                total += max([max(token_similarity(q, word), shortened_similarity(q, word)) for q in query_distinctive])
         return total
 
     def _is_lone_word(self, record_id: int) -> bool:
@@ -817,7 +863,8 @@ class Screener:
 
     def _joined_reaches(self, record_id: int, words: tuple[str, ...], distinctive: list[str],
                         in_runs: Collection[str], spellings: set[str],
-                        acronym_of: Collection[str], acronym_in: Collection[str], threshold: float) -> bool:
+                        acronym_of: Collection[str], acronym_in: Collection[str], threshold: float,
+                        spelled_query: tuple[str, ...] = ()) -> bool:
         """True if a record reached through words run together or an acronym may score
         ``threshold`` or more.
 
@@ -843,7 +890,8 @@ class Screener:
         unmatched = 0
         lone_query = []
         for t in distinctive:
-            if t not in in_runs and not any(token_similarity(t, x) for x in listed):
+            if t not in in_runs and not any(token_similarity(t, x) for x in listed) and not _shortened_in(
+                    t, (*listed, *row[5])):
                 lone_query.append(t)
                 unmatched += 1
                 if unmatched > allowed:
@@ -851,7 +899,8 @@ class Screener:
         lone_listed = []
         for t in row[1]:
             if (not is_generic(t) and not any(t in spelled for spelled in spellings)
-                    and not any(token_similarity(q, t) for q in words)):
+                    and not any(token_similarity(q, t) for q in words)
+                    and not _shortened_in(t, (*words, *spelled_query))):
                 lone_listed.append(t)
                 unmatched += 1
                 if unmatched > allowed:
@@ -862,7 +911,8 @@ class Screener:
             unmatched = 0
         return _joined_score_bound(total, unmatched) >= threshold
 
-    def _generic_pairs_reach(self, generic_tokens: list[str], record_id: int, need: float) -> bool:
+    def _generic_pairs_reach(self, generic_tokens: list[str], record_id: int, need: float,
+                             written: dict[str, tuple[str, ...]]) -> bool:
         """True if the query's generic words can add ``need`` or more to the matched weight
         against a record: a word the record also has pairs with it exactly (greedy alignment
         takes equal words first) for 2 GENERIC_WEIGHT; another pairs at best with its most
@@ -883,6 +933,13 @@ class Screener:
                     sim = token_similarity(g, t)
                     if sim:
                         best = max(best, (token_weight(g) + token_weight(t)) * sim)
+                # One word shortening the other ("Info" / "Information", "Inds" / "Industries"
+                # as written, match._recover_shortened): the record's words as written too,
+                # and the query's for a generic word it writes otherwise.
+                for t in (*words, *row[5]):
+                    for x in (g, *written.get(g, ())):
+                        if x[:1] == t[:1] and shortened_similarity(x, t):
+                            best = max(best, (token_weight(g) + token_weight(canonical(t))) * SHORTENED_SIMILARITY)
                 total += best
             if total >= need:
                 return True
@@ -1005,6 +1062,12 @@ class Screener:
             legal_effect=entry.legal_effect,
             entry=entry,
         )
+
+
+def _shortened_in(word: str, others: tuple[str, ...]) -> bool:
+    """True if ``word`` shortens one of ``others`` or is shortened by one (both start alike)."""
+    first = word[:1]
+    return any(shortened_similarity(word, other) for other in others if other[:1] == first)
 
 
 def _joined_score_bound(total: int, unmatched: int) -> float:

@@ -27,8 +27,15 @@ from pathlib import Path
 
 from auditor.screening import Screener
 from auditor.screening import screener as screener_module
-from auditor.screening.match import DEFAULT_THRESHOLD, acronyms, compare_normalised, written_run_acronyms
-from auditor.screening.normalize import GENERIC_WEIGHT, NormalisedName, normalise_name
+from auditor.screening.match import (
+    DEFAULT_THRESHOLD,
+    SHORTENED_SIMILARITY,
+    acronyms,
+    compare_normalised,
+    shortened_similarity,
+    written_run_acronyms,
+)
+from auditor.screening.normalize import GENERIC_WEIGHT, NormalisedName, canonical, normalise_name, token_weight
 from auditor.screening.tokens import token_similarity
 from auditor.screening.vocabulary import GENERIC_WORDS
 
@@ -153,13 +160,18 @@ def test_acronyms_cut_to_the_heads_of_indexed_words_find_what_all_of_them_find(s
 
 
 def _joined_bound(screener: Screener, record_id: int, words: tuple[str, ...], distinctive: list[str],
-                  in_runs: set[str], spellings: set[str], acronym_of: set[str], acronym_in: set[str]) -> float:
-    """The bound ``Screener._joined_reaches`` compares with the threshold, counted in full."""
+                  in_runs: set[str], spellings: set[str], acronym_of: set[str], acronym_in: set[str],
+                  spelled_query: tuple[str, ...]) -> float:
+    """The bound ``Screener._joined_reaches`` compares with the threshold, counted in full: a
+    word that pairs with none of the other name's, as similar or as shortened (either name's
+    words as written too), is unmatched."""
     row = screener._records[record_id][1]
     listed = row[1] + row[3]
-    lone_query = [t for t in distinctive if t not in in_runs and not any(token_similarity(t, x) for x in listed)]
+    lone_query = [t for t in distinctive if t not in in_runs and not any(token_similarity(t, x) for x in listed)
+                  and not any(shortened_similarity(t, x) for x in (*listed, *row[5]))]
     lone_listed = [t for t in row[1] if t not in GENERIC_WORDS and not any(t in s for s in spellings)
-                   and not any(token_similarity(q, t) for q in words)]
+                   and not any(token_similarity(q, t) for q in words)
+                   and not any(shortened_similarity(q, t) for q in (*words, *spelled_query))]
     if acronym_of and len(lone_query) <= 1 and set(lone_query) <= acronym_of:
         lone_query = lone_listed = []
     if acronym_in and len(lone_listed) <= 1 and set(lone_listed) <= acronym_in:
@@ -184,17 +196,23 @@ def test_the_bounds_that_stop_counting_early_decide_as_the_full_count(screener: 
             in_runs = set(distinctive[:1])
             spellings = {"".join(row[1][:2])}
             for acronym_of, acronym_in in ((set(), set()), (set(distinctive[1:2]), set()), (set(), set(row[1][:1]))):
-                bound = _joined_bound(screener, record_id, words, distinctive, in_runs, spellings, acronym_of, acronym_in)
+                bound = _joined_bound(screener, record_id, words, distinctive, in_runs, spellings, acronym_of, acronym_in,
+                                      query.spelled)
                 for threshold in (0.3, 0.5, DEFAULT_THRESHOLD, 0.9):
                     assert screener._joined_reaches(record_id, words, distinctive, in_runs, spellings,
-                                                    acronym_of, acronym_in, threshold) == (bound >= threshold)
+                                                    acronym_of, acronym_in, threshold, query.spelled) == (bound >= threshold)
             total = 0.0  # what the query's generic words add at most: each as the comparison pairs it
+            written = {g: tuple(w for w in query.spelled if w != g and canonical(w) == g) for g in generic}
             for g in generic:
-                total += 2 * GENERIC_WEIGHT if g in row[1] + row[3] else max(
-                    [(GENERIC_WEIGHT + (GENERIC_WEIGHT if t in GENERIC_WORDS else 1.0)) * token_similarity(g, t)
-                     for t in row[1] + row[3]], default=0.0)
+                if g in row[1] + row[3]:
+                    total += 2 * GENERIC_WEIGHT
+                    continue
+                similar = [(GENERIC_WEIGHT + token_weight(t)) * token_similarity(g, t) for t in row[1] + row[3]]
+                shortened = [(GENERIC_WEIGHT + token_weight(canonical(t))) * SHORTENED_SIMILARITY
+                             for t in (*row[1], *row[3], *row[5]) for x in (g, *written[g]) if shortened_similarity(x, t)]
+                total += max(similar + shortened, default=0.0)
             for need in (0.01, 0.3, total, total + 1e-12, 0.6, 1.2, 2.5):
-                assert screener._generic_pairs_reach(generic, record_id, need) == (total >= need), (name, record_id)
+                assert screener._generic_pairs_reach(generic, record_id, need, written) == (total >= need), (name, record_id)
                 decided += 1
     assert decided > 10000
 
