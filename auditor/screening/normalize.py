@@ -617,6 +617,11 @@ def _trailing_forms_start(tokens: list[str]) -> int:
     only there; stopwords between them are passed over: "S.A.B. de C.V."), leaving the name
     at least its first word."""
     end = k = len(tokens)
+    # Digits after the legal form that ends a name are a record's number in a vendor master,
+    # no part of the name ("Sophgo Technologies Ltd. 17", "Huawei Technologies Co., Ltd. #2"):
+    # set aside with the form. Not before it: "Hut 8 Corp", "Office #39".
+    while k > 2 and tokens[k - 1].isdigit() and (tokens[k - 2] in LEGAL_FORMS or tokens[k - 2] in TRAILING_LEGAL_FORMS):
+        k = end = k - 1
     while k > 1:
         phrase = next((p for p in _PHRASES_ENDING.get(tokens[k - 1], ())
                        if k > len(p) and tuple(tokens[k - len(p):k]) == p), None)
@@ -701,6 +706,8 @@ def normalise_name(name: str) -> NormalisedName:
             # A country's initial ("Noor Energy (M) Ltd": Malaysia), a stopword otherwise.
             bracketed.append(group.strip())
             continue
+        if group.strip(" #").isdigit() and _after_legal_form(text, match):
+            continue  # a record's number ("ZTE Corporation (2)"), as after a legal form unbracketed
         inside, inside_legal = _words(_latin_tokens(group))
         legal.extend(inside_legal)
         bracketed.extend(inside)
@@ -723,6 +730,14 @@ def normalise_name(name: str) -> NormalisedName:
             legal = []
     return NormalisedName(name, tuple(words), tuple(legal), tuple(qualifiers), tuple(bracketed),
                           tuple(spelled), legal_initials, tuple(annotations))
+
+
+def _after_legal_form(text: str, match: re.Match[str]) -> bool:
+    """True for parentheses that end a name right after its legal form."""
+    if text[match.end():].strip(" .,;"):
+        return False
+    written = _plain_tokens(_PARENTHESES_RE.sub(" ", text[:match.start()]))
+    return len(written) > 1 and (written[-1] in LEGAL_FORMS or written[-1] in TRAILING_LEGAL_FORMS)
 
 
 def _address_note(text: str, match: re.Match[str], inside: list[str]) -> bool:

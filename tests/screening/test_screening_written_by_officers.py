@@ -107,3 +107,26 @@ def test_one_name_is_not_cut_into_parts() -> None:
     assert name_parts("Hewlett-Packard Enterprise") == []  # no spaced dash
     assert name_parts("Inspur Group - CN") == []  # a country code is no second name
     assert name_parts("Canaan Inc.") == []
+
+
+@pytest.mark.parametrize(("written", "listed"), [
+    # A vendor master's record number after the legal form: which record, not which party.
+    ("Huawei Technologies Co., Ltd. #2", "HUAWEI TECHNOLOGIES CO., LTD."),
+    ("ZTE Corporation (2)", "ZTE CORPORATION"),
+    ("Sophgo Technologies Ltd. 17", "SOPHGO TECHNOLOGIES LTD."),
+    ("BitRiver Rus LLC 2", "BITRIVER RUS"),
+])
+def test_a_record_number_after_the_legal_form_does_not_hide_the_party(screener: Screener, written: str,
+                                                                        listed: str) -> None:
+    # Found by a new user: a 2-million-row file with a number after every name screened clean.
+    matched = {m.matched_name.upper().rstrip(".") for m in screener.screen(written, AS_OF)}
+    assert listed.rstrip(".") in matched, matched
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Hut 8 Corp", "Hut Corp"),  # a number in the name, before its legal form
+    ("OFFICE #39", "OFFICE"),
+    ("Acme (No. 2) Ltd", "Acme Ltd"),
+])
+def test_a_number_that_is_part_of_the_name_still_tells_parties_apart(a: str, b: str) -> None:
+    assert normalise_name(a).tokens != normalise_name(b).tokens
