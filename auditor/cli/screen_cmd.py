@@ -129,6 +129,8 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
             decisions = load_cleared(cleared_path)
         except ClearedFileError as exc:
             fail(str(exc))
+        for w in _unused_decisions(decisions, names, results, ref.screener.entry_keys()):
+            click.echo(f"auditor: warning: {w}", err=True)
     any_match = False
     out = []
     for name, source in zip(names, sources):
@@ -187,6 +189,27 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
             click.echo(f"INCOMPLETE: {reason}")
     # As `audit`: an incomplete screening exits 3 before a match's 1; it is never "clean".
     sys.exit(INCOMPLETE if incomplete else FINDINGS if any_match else CLEAN)
+
+
+def _unused_decisions(decisions, names, results, entry_keys) -> list[str]:
+    """Warnings, as `audit` gives them (docs/CLEARED.md), for the cleared decisions that can
+    clear nothing in this run: naming no entry of the loaded lists (a mistyped list name or
+    id, a list not imported), or matching no match of the names screened."""
+    from auditor.screening.cleared import find_clearance
+
+    used = {id(d) for name in names for m in results.get(name, ())
+            if (d := find_clearance(name, m, decisions)) is not None}
+    warnings = []
+    for d in decisions:
+        where = f"{d.where}: " if d.where else ""
+        if (d.list_name, d.entity_id) not in entry_keys:
+            warnings.append(f"{where}the cleared decision for {d.name!r} names entry #{d.entity_id} of "
+                            f"{d.list_name!r}, which the loaded lists do not have: it clears nothing (a mistyped "
+                            "list name or entity id, or a list not imported?)")
+        elif id(d) not in used:
+            warnings.append(f"{where}the cleared decision for {d.name!r} against #{d.entity_id} ({d.list_name}) "
+                            "matched no match of the names screened: it cleared nothing")
+    return warnings
 
 
 def _decision(name: str, match, decisions, as_of) -> dict[str, object]:

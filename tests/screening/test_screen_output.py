@@ -82,3 +82,21 @@ def test_a_legal_form_alone_is_said_not_screened_not_clean() -> None:
     assert text.stdout.splitlines()[2].startswith("Canaan Inc.: no match at or above 0.70")
     ltd, canaan = json.loads(run_cli("screen", "Ltd.", "Canaan Inc.", "--json", *BUNDLED).stdout)
     assert ltd["not_screened"] == "a legal form alone names no party" and "not_screened" not in canaan
+
+
+def test_a_cleared_decision_that_can_clear_nothing_is_warned_about_with_its_line(tmp_path) -> None:
+    """docs/CLEARED.md: a decision naming no entry of the loaded lists, or matching nothing in
+    the run, clears nothing and the run says so (a new user's mistyped list name went unsaid)."""
+    (match,) = json.loads(run_cli("screen", "Sophgo Technologies Limited", "--json", "--limit", "1",
+                                  *BUNDLED).stdout)[0]["matches"]
+    cleared = tmp_path / "cleared.toml"
+    cleared.write_text(
+        f'[[cleared]]\nname = "SOPHGO TECHNOLOGIES LTD"\nlist = "SDN"\nentity_id = "{match["entity_id"]}"\n'
+        'reviewer = "A. Officer"\njustification = "Checked."\ndate = 2026-05-01\n\n'
+        f'[[cleared]]\nname = "Acme Hosting LLC"\nlist = "{match["list"]}"\nentity_id = "{match["entity_id"]}"\n'
+        'reviewer = "A. Officer"\njustification = "Checked."\ndate = 2026-05-01\n', encoding="utf-8")
+    done = run_cli("screen", "Sophgo Technologies Limited", "--json", "--cleared", str(cleared), *BUNDLED)
+    assert done.returncode == 1  # the match is not cleared
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("auditor: warning: ")]
+    assert any(f"{cleared}:1: " in w and "'SDN', which the loaded lists do not have" in w for w in warnings), warnings
+    assert any(f"{cleared}:9: " in w and "'Acme Hosting LLC'" in w and "matched no match" in w for w in warnings), warnings
