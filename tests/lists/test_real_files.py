@@ -87,3 +87,12 @@ def test_fcc_real_file(shared_lists):
     # Every row is either an entry or a reported category row: nothing silently dropped.
     rows_with_party = {e.remarks for e in r.entries}
     assert len(rows_with_party) + r.notes["category rows (no named party)"] == 16
+
+
+def test_an_alias_list_written_as_a_sentence_keeps_no_and(shared_lists):
+    # The Entity List writes CGTC's aliases "Chengdu Jiashi Technology Co.; …; and Chengdu
+    # Zenith": screened as written, "and Chengdu Zenith" met "Zenith Electric Co".
+    r = IMPORTERS["csl-csv"].parse(shared_lists / "csl_2023-11_partial.csv")
+    cgtc = [e for e in r.entries if e.name == "Chengdu GaStone Technology Co., Ltd. (CGTC)" and len(e.aliases) > 1]
+    assert cgtc and all("Chengdu Zenith" in e.aliases for e in cgtc), [e.aliases for e in cgtc]
+    assert not any(a.casefold().startswith("and ") for e in r.entries for a in e.aliases)

@@ -30,6 +30,17 @@ def entity_type(value: str | None) -> str | None:
     return value.casefold() if value else None
 
 
+def _alias_list(alt_names: tuple[str, ...]) -> tuple[str, ...]:
+    """The aliases as names: the Entity List writes some alias lists as sentences, an alias
+    after "and" ("Chengdu Jiashi Technology Co.; …; and Chengdu Zenith", "…; and Northwest
+    Polytechnical University; …"): that word is no part of the name (screened, "and Chengdu
+    Zenith" met "Zenith Electric Co")."""
+    if len(alt_names) < 2:
+        return alt_names
+    return tuple(dict.fromkeys(a[4:].strip() if a[:4].casefold() == "and " and a[4:].strip() else a
+                               for a in alt_names))
+
+
 def make_entry(
     *,
     section: str,
@@ -67,7 +78,7 @@ def make_entry(
         list_name=section,
         entity_id=csl_id,
         name=name,
-        aliases=tuple(a for a in alt_names if a != name),
+        aliases=tuple(a for a in _alias_list(alt_names) if a != name),
         entity_type=entity_type(type_),
         country=country or country_of(addresses),
         programs=programs,
