@@ -372,7 +372,7 @@ def _recover_shortened(ta: list[str], tb: list[str], free_a: set[int], free_b: s
         if i >= main_a or len(word) < SHORTENED_MIN_LENGTH or not word.isalpha() or is_generic(word):
             continue
         for j in sorted(free_b):
-            if j < main_b and any(_shortens(word, w) for w in b.written_forms(tb[j])):
+            if j < main_b and any(_shortens(word, w, clerk=is_generic(tb[j])) for w in b.written_forms(tb[j])):
                 free_a.discard(i)
                 free_b.discard(j)
                 groups.append((frozenset({i}), frozenset({j}), TokenPair(word, tb[j], SHORTENED_SIMILARITY,
@@ -381,25 +381,31 @@ def _recover_shortened(ta: list[str], tb: list[str], free_a: set[int], free_b: s
     return groups
 
 
+_VOWEL_SET = frozenset("aeiou")
+
+
 @lru_cache(maxsize=1 << 16)
 def shortened_similarity(a: str, b: str) -> float:
     """SHORTENED_SIMILARITY when one word shortens the other the way ``_recover_shortened``
     pairs leftover words (the shorter one no business word), else 0: how the screening index
     bounds what such a pair may add to a score."""
     for short, word in ((a, b), (b, a)):
-        if len(short) >= SHORTENED_MIN_LENGTH and short.isalpha() and not is_generic(short) and _shortens(short, word):
+        if (len(short) >= SHORTENED_MIN_LENGTH and short.isalpha() and not is_generic(short)
+                and _shortens(short, word, clerk=is_generic(canonical(word)))):
             return SHORTENED_SIMILARITY
     return 0.0
 
 
-def _shortens(short: str, word: str) -> bool:
+def _shortens(short: str, word: str, clerk: bool = False) -> bool:
     """True if ``short`` is ``word``'s start, or its first and last letters with some of
-    those between, in order (``_recover_shortened``)."""
+    those between, in order (``_recover_shortened``). With ``clerk`` (``word`` a business
+    word), those between are consonants, as clerks contract business words ("Mgmt", "Hldgs",
+    "Shpg", "Bkg"): "Era" keeps letters of "Electronica", and is no contraction of it."""
     if len(word) < len(short) + 2 or short[0] != word[0] or not word.isalpha():
         return False
     if word.startswith(short):
         return True
-    if short[-1] != word[-1] or len(short) > CONTRACTED_MAX_LENGTH:
+    if short[-1] != word[-1] or len(short) > CONTRACTED_MAX_LENGTH or (clerk and _VOWEL_SET.intersection(short[1:-1])):
         return False
     rest = iter(word[1:-1])
     return all(c in rest for c in short[1:-1])
