@@ -11,11 +11,10 @@ import pytest
 from auditor.refdata.curated import load_curated
 from auditor.refdata.entities import ListEntry
 from auditor.screening import DEFAULT_THRESHOLD, Screener, compare_names, explain_match_text
-from auditor.screening import screener as screener_module
-from auditor.screening.match import compare_normalised
-from auditor.screening.normalize import canonical, normalise_name
+from auditor.screening.normalize import canonical
 from auditor.screening.vocabulary import GENERIC_WORDS
 from tests.conftest import shared_lists
+from tests.screening.conftest import compared_one_by_one
 
 EL = "Entity List (EL) - Bureau of Industry and Security"
 SDN = "OFAC SDN"
@@ -185,21 +184,8 @@ def test_index_finds_what_brute_force_comparison_finds() -> None:
     queries += ["China Electronics Technology Group", "Shanghai Aircraft Manufacturing", "Iran Electronics Industries"]
     as_of = date(2024, 1, 1)
     for query in queries:
-        expected = {}
-        for entry in sample:
-            if not entry.listed_on(as_of):
-                continue
-            # What screening reports: comparisons that reach the threshold, less those it
-            # takes for chance among many listed names (a lone acronym, a slip of the hand).
-            located = screener_module.located_places(entry)
-            scores = [c.score for c in (compare_normalised(normalise_name(query), normalise_name(n), located)
-                                        for n in (entry.name, *entry.aliases))
-                      if c.score >= DEFAULT_THRESHOLD and not screener_module._by_chance(c)
-                      and not screener_module.craft_by_chance(c, entry)]
-            if scores:
-                expected[(entry.list_name, entry.entity_id)] = max(scores)
         got = {(m.list_name, m.entity_id): m.score for m in screener.screen(query, as_of)}
-        assert got == expected, query
+        assert got == compared_one_by_one(query, sample, as_of), query
 
 
 def test_one_party_imported_from_two_sources_matches_once() -> None:
