@@ -53,7 +53,13 @@ from rapidfuzz.process import extractOne
 from rigour.names import replace_org_types_compare, tokenize_name
 from rigour.text.translit import ascii_text
 
-from auditor.screening.tokens import abjad_either, abjad_key, abjad_transliteration, consonant_key
+from auditor.screening.tokens import (
+    abjad_either,
+    abjad_key,
+    abjad_transliteration,
+    consonant_key,
+    without_arabic_article,
+)
 from auditor.screening.vocabulary import (
     ARABIC_SCRIPT_TERMS,
     CJK_TERMS,
@@ -269,7 +275,6 @@ def _ascii_token(token: str) -> list[str]:
 
 
 _ARABIC_RE = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
-_ARABIC_ARTICLE_RE = re.compile(r"^(?:ال|لل)(?=..)")  # as tokens.abjad_transliteration
 
 
 def _abjad_tokens(token: str) -> list[str]:
@@ -277,7 +282,7 @@ def _abjad_tokens(token: str) -> list[str]:
     generic word whose transliteration has its consonants ("بنیاد" / "bonyad": foundation),
     else its transliteration in capitals (``tokens.abjad_transliteration``: "ملت" → "MLT"),
     the article taken off ("المصرف" is "مصرف")."""
-    known = ARABIC_SCRIPT_TERMS.get(_ARABIC_ARTICLE_RE.sub("", token))
+    known = ARABIC_SCRIPT_TERMS.get(without_arabic_article(token))
     if known:
         return known.split()
     latin = abjad_transliteration(token)
@@ -305,7 +310,6 @@ def _romanised_generic_words() -> dict[str, tuple[str, tuple[str, ...]]]:
             found.setdefault(key, set()).add(word)
             spellings.setdefault(key, []).append(spelling)
     return {key: (next(iter(words)), tuple(spellings[key])) for key, words in found.items() if len(words) == 1}
-
 
 
 @lru_cache(maxsize=4)

@@ -141,11 +141,16 @@ def abjad_key(token: str) -> str:
     return _key_end("".join(_ABJAD_LETTERS.get(letter, letter) for letter in letters))
 
 
+def without_arabic_article(word: str) -> str:
+    """A word in Arabic script without its article "ال" (or "لل", for the): "المصرف" → "مصرف"."""
+    return _ARABIC_ARTICLE_RE.sub("", word)
+
+
 def abjad_transliteration(word: str) -> str:
     """A word in Arabic script, transliterated as a token (``is_abjad``: in capitals), its
     article "ال" (or "لل") taken off and a closing "ة" read as the "ه" it is written as:
     "الملت" → "MLT". Empty when nothing alphanumeric is left."""
-    word = _ARABIC_ARTICLE_RE.sub("", word)
+    word = without_arabic_article(word)
     latin = _NON_ALNUM_RE.sub("", ascii_text(word.replace("ة", "ه")).casefold())  # "ع" is "?"
     return latin if latin.isdigit() else latin.upper()
 
