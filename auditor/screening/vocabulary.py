@@ -892,16 +892,6 @@ CJK_TERMS.update(
     {han + "市": latin for han, latin in list(CJK_TERMS.items()) if latin in GENERIC_WORDS}
 )
 
-# Arabic and Persian words (the Arabic article "ال" taken off) read as the English word, for
-# names written in that script: "مصرف سورية المركزي" / "Central Bank of Syria", "سازمان انرژی
-# اتمی ایران" / "Atomic Energy Organization of Iran". Only words whose English form the lists
-# write, not a Latin spelling of the word: other words are matched by their consonants
-# (tokens.ABJAD_SIMILARITY), business words also against the transliterated ones above
-# ("بنیاد" / "Bonyad" / "foundation"). Words the lists keep as names stay out: Persian "ملی"
-# (Melli), "ملت" (Mellat), "تجارت" (Tejarat), "صادرات" (Saderat), "مرکزی" (Markazi), as
-# "Bank Melli Iran" is how the lists write that bank. Places here are the generic words the
-# vocabulary has: a transliterated word pairs with no generic word by its consonants ("ملت"
-# has those of "Malta").
 # Persian words the lists write either way, as a name ("BANK MELLI IRAN", "BANK KESHAVARZI",
 # "BANK SADERAT") or translated ("National Iranian Oil Company", "Agricultural Bank of Iran",
 # "Export Development Bank of Iran"): kept as transliterated words, which also pair with this
@@ -914,6 +904,17 @@ ARABIC_SCRIPT_EITHER: dict[str, str] = {
     "رفاه": "welfare",
     "تعاون": "cooperative",
 }
+# Arabic and Persian words (the Arabic article "ال" taken off) read as the English word, for
+# names written in that script: "مصرف سورية المركزي" / "Central Bank of Syria", "سازمان انرژی
+# اتمی ایران" / "Atomic Energy Organization of Iran". Only words whose English form the lists
+# write, not a Latin spelling of the word: other words are matched by their consonants
+# (tokens.ABJAD_SIMILARITY), business words also against the transliterated ones above
+# ("بنیاد" / "Bonyad" / "foundation"). Words the lists keep as names stay out: Persian "ملی"
+# (Melli), "ملت" (Mellat), "تجارت" (Tejarat), "صادرات" (Saderat), "مرکزی" (Markazi), as
+# "Bank Melli Iran" is how the lists write that bank (those they also translate are in
+# ARABIC_SCRIPT_EITHER). Places here are the generic words the
+# vocabulary has: a transliterated word pairs with no generic word by its consonants ("ملت"
+# has those of "Malta").
 ARABIC_SCRIPT_TERMS: dict[str, str] = {
     "مصرف": "bank",
     "بنك": "bank",
