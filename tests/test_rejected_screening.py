@@ -142,6 +142,8 @@ def test_a_listed_supplier_on_a_row_rejected_for_its_date_is_a_finding_and_fails
     assert f":{line} (rejected row) |" in md and "(1 on rejected rows)" in md
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "1 rejected row</strong>" in html and f"Screened all the same: supplier “{LISTED}”" in html
+    # The rule chart gives the screening rule the severity its finding was raised at.
+    assert "ENT-001 (critical): 1." in html
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -111,11 +111,13 @@ def severity_chart(by_severity: Mapping[str, int]) -> Markup:
     return bar_chart("chart-severity", "Findings by severity", bars, "findings")
 
 
-def rule_chart(by_rule: Mapping[str, int], rules: Iterable[Rule], limit: int = 20) -> Markup:
+def rule_chart(by_rule: Mapping[str, int], rules: Iterable[Rule], limit: int = 20,
+               found: Mapping[str, Severity] | None = None) -> Markup:
     """Rules with findings that need action, most severe first, then most findings (ties by rule id);
     the tail folds into one bar. Informational rules (info) are figures, counted apart: a per-rig
-    estimate must not lead the chart."""
-    levels = {r.id: r.severity for r in rules}
+    estimate must not lead the chart. ``found``: the gravest severity of each rule's findings,
+    when it is not the rule's own (a screening rule's match on a sanctions list is critical)."""
+    levels = {r.id: r.severity for r in rules} | dict(found or {})
     sev = {rid: s.label for rid, s in levels.items()}
     items = sorted(((rid, n) for rid, n in by_rule.items() if levels.get(rid, Severity.LOW) > Severity.INFO),
                    key=lambda kv: (-int(levels.get(kv[0], Severity.LOW)), -kv[1], kv[0]))

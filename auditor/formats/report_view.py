@@ -232,7 +232,7 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         "share_with_findings": (100.0 * summary["assets_with_findings"] / assets) if assets else 0.0,
         "charts": {
             "severity": charts.severity_chart(summary["by_severity"]),
-            "rules": charts.rule_chart(summary["by_rule"], result.rules),
+            "rules": charts.rule_chart(summary["by_rule"], result.rules, found=_gravest_by_rule(result)),
             "countries": charts.country_chart(result.table),
             "tariff": charts.tariff_chart(tariff, doc["as_of"]),
         },
@@ -317,3 +317,13 @@ def baseline_view(result: AuditResult, summary: dict[str, Any], doc: dict[str, A
         absent.append({"rule": str(f.get("rule_id") or ""), "asset": str(a.get("serial") or a.get("key") or ""),
                        "severity": str(f.get("severity") or ""), "message": str(f.get("message") or "")})
     return {**counts, "against": against, "against_detail": detail, "absent_rows": absent}
+
+
+def _gravest_by_rule(result: AuditResult) -> dict[str, Severity]:
+    """The gravest severity of each rule's findings, as they were raised (a screening rule's
+    severity follows the list's legal effect)."""
+    gravest: dict[str, Severity] = {}
+    for g in result.groups:
+        if g.rows is not None and len(g.rows) and g.effective_severity > gravest.get(g.rule.id, Severity.INFO):
+            gravest[g.rule.id] = g.effective_severity
+    return gravest

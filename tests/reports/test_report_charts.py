@@ -63,3 +63,18 @@ def test_tariff_chart_only_with_tariff_data():
         ("CN", 4, "USD 1,500", "USD 2,500"), ("MY", 2, "USD 200", "USD 380")]
     root = parse(charts.tariff_chart(rows, "2026-11-26"))
     assert "USD 1,500 at import" in texts(root) and "USD 2,500 as-of rates" in texts(root)
+
+
+def test_rule_chart_gives_a_rule_the_severity_its_findings_were_raised_at():
+    # A new user's report labelled the screening rule "(high)", its own severity, beside
+    # critical findings (a match on the SDN list is critical by the list's legal effect).
+    from pathlib import Path
+
+    from auditor.engine.loader import load_rule
+    from auditor.model import Severity
+
+    rule = load_rule(Path(__file__).resolve().parents[2] / "rules" / "entity" / "ENT-001.toml")
+    assert rule.severity == Severity.HIGH
+    as_raised = " ".join(texts(parse(charts.rule_chart({rule.id: 3}, [rule], found={rule.id: Severity.CRITICAL}))))
+    assert "critical" in as_raised and "high" not in as_raised
+    assert "high" in " ".join(texts(parse(charts.rule_chart({rule.id: 3}, [rule]))))
