@@ -490,3 +490,16 @@ def test_placeholders_in_a_vendor_master_hold_no_name(tmp_path: Path) -> None:
     assert [r["query"] for r in _results(out)] == ["Canaan Inc.", "3M"]
     # A legal form alone names no party either.
     assert "5 blank lines or empty cells (lines 3, 4, 5, 6, 8) hold no name" in err
+
+
+def test_the_json_written_item_by_item_is_what_the_whole_list_dumped_gives(tmp_path: Path) -> None:
+    # `screen --json` writes its list item by item (a two-million-name file took 7.5 GB when
+    # the text was built at once): the bytes must be those of the documented json.dumps.
+    vendor = tmp_path / "vendors.csv"
+    vendor.write_text("name,since\nSophgo Technologies Ltd.,2024\n\"Zürich \u2028Trading\",2020\nLtd.,2019\n"
+                      "Acme Ltd,2018,a third field\nCanaan Inc.,2021\n", encoding="utf-8")
+    code, out, err = _screen("--file", str(vendor), "--column", "name", "Bank Mellat")
+    assert code == 3, err  # a row rejected: incomplete
+    items = json.loads(out)
+    assert out == json.dumps(items, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    assert [i.get("query") for i in items][:1] == ["Bank Mellat"] and any("rejected" in i for i in items)
