@@ -3,6 +3,7 @@ and a loopback HTTP server for `lists update`."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import http.server
 import json
@@ -95,3 +96,16 @@ def update(run_cli, base, db_url, *extra):
 def active(run_cli, db_url) -> dict[str, dict]:
     _, out, _ = run_cli("lists", "show", "--json", "--db", db_url)
     return {v["slot"]: v for v in json.loads(out)["imported"] if v["active"]}
+
+
+def read_into_other_entries(monkeypatch, importer) -> None:
+    """Make ``importer`` read a file into other entries than before (its first entry's remarks
+    changed), as a release of auditor whose importer changed would: the same bytes, stored anew."""
+    parse = importer.parse
+
+    def reads_differently(path):
+        result = parse(path)
+        result.entries[0] = dataclasses.replace(result.entries[0], remarks="read anew")
+        return result
+
+    monkeypatch.setattr(importer, "parse", reads_differently)

@@ -7,13 +7,14 @@ list looked as old as its import date. Now the active version is kept and the co
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 
 import pytest
 
 from auditor.refdata.importers import IMPORTERS
+
+from .conftest import read_into_other_entries
 
 
 def shown(run_cli, db_url) -> list[dict]:
@@ -93,15 +94,7 @@ def test_the_same_file_read_into_other_entries_is_a_new_version(run_cli, db_url,
     """A release whose importer reads the file differently: its entries must replace the stored ones."""
     fcc = shared_lists / "fcc_covered_list.csv"
     assert run_cli("lists", "import", fcc, "--retrieved", "2026-11-30", "--db", db_url)[0] == 0
-    importer = IMPORTERS["fcc-covered"]
-    parse = importer.parse
-
-    def reads_differently(path):
-        result = parse(path)
-        result.entries[0] = dataclasses.replace(result.entries[0], remarks="read anew")
-        return result
-
-    monkeypatch.setattr(importer, "parse", reads_differently)
+    read_into_other_entries(monkeypatch, IMPORTERS["fcc-covered"])
     code, out, err = run_cli("lists", "import", fcc, "--retrieved", "2026-11-30", "--db", db_url)
     assert code == 0, err
     assert (f"auditor: note: {fcc} is the file of active version 1 (same SHA-256), but this release of auditor "

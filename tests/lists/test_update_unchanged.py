@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import publish, update
+from .conftest import publish, read_into_other_entries, update
 
 MONDAY = datetime(2026, 11, 2, 9, 0, 0, tzinfo=timezone.utc)
 TUESDAY = datetime(2026, 11, 3, 10, 11, 12, tzinfo=timezone.utc)
@@ -178,22 +178,12 @@ def test_the_same_download_again_on_postgres(run_cli, pg_url, server, clock):
 def test_the_same_file_read_into_other_entries_is_stored_again(run_cli, db_url, server, clock, monkeypatch):
     """As for `lists import`: a release whose importer reads the same bytes differently must
     replace the stored entries, and says why."""
-    import dataclasses
-
     from auditor.refdata.importers import IMPORTERS
 
     base, root = server
     publish(root, "csl_small.csv")
     assert update(run_cli, base, db_url)[0] == 0
-    importer = IMPORTERS["ofac-sdn"]
-    parse = importer.parse
-
-    def reads_differently(path):
-        result = parse(path)
-        result.entries[0] = dataclasses.replace(result.entries[0], remarks="read anew")
-        return result
-
-    monkeypatch.setattr(importer, "parse", reads_differently)
+    read_into_other_entries(monkeypatch, IMPORTERS["ofac-sdn"])
     clock[0] = TUESDAY
     code, out, err = update(run_cli, base, db_url)
     assert code == 0, err
