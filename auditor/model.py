@@ -215,6 +215,16 @@ class InventoryTable:
             return None
         return self.rejected_reasons[i - start]
 
+    def rejected_mask(self, rows: Any) -> np.ndarray:
+        """For each of ``rows`` (row indices), whether it is a rejected row screened all the
+        same (``rejected_reason`` is not None): a million rows at once, not one by one."""
+        at = np.asarray(rows, dtype=np.int64)
+        start = self.rejected_from
+        if start is None or not self.rejected_reasons:
+            return np.zeros(len(at), dtype=bool)
+        mask: np.ndarray = (at >= start) & (at < start + len(self.rejected_reasons))
+        return mask
+
     def has_column(self, source: int, column: str) -> bool:
         return self.source_columns is None or column in self.source_columns[source]
 

@@ -146,12 +146,8 @@ def _rejected_positions(table: InventoryTable, rows: list[int], offset: int) -> 
     """(offset + i, reason) for each rows[i] that is a rejected row screened all the same."""
     import numpy as np
 
-    start = table.rejected_from
-    if start is None or not table.rejected_reasons or not rows:
-        return []
-    at = np.asarray(rows, dtype=np.int64) - start
-    hits = np.flatnonzero((at >= 0) & (at < len(table.rejected_reasons)))  # a million rows: not one by one
-    return [(offset + i, table.rejected_reasons[at[i]]) for i in hits.tolist()]
+    hits = np.flatnonzero(table.rejected_mask(rows)).tolist()
+    return [(offset + i, table.rejected_reasons[rows[i] - table.rejected_from]) for i in hits]
 
 
 def _rules_data(rules: list[Any]) -> list[dict[str, Any]]:

@@ -418,8 +418,6 @@ class Budget:
         src_index = result.table.source_index
         units: dict[tuple, list] = {}  # unit -> [severity, count]
         omitted = {s.label: 0 for s in sorted(Severity, reverse=True)}
-        table = result.table
-        rejected_from = table.rejected_from if table.rejected_reasons else None
         for g in result.groups:
             sev = g.effective_severity
             if sev < floor:
@@ -427,8 +425,8 @@ class Budget:
                 continue
             rows = np.asarray(g.rows, dtype=np.int64)
             parts: list[tuple[bool, np.ndarray]] = [(False, rows)]
-            if rejected_from is not None and len(rows):
-                on_rejected = (rows >= rejected_from) & (rows < rejected_from + len(table.rejected_reasons))
+            if result.table.rejected_reasons and len(rows):
+                on_rejected = result.table.rejected_mask(rows)
                 parts = [(False, rows[~on_rejected]), (True, rows[on_rejected])]
             for rejected, part in parts:
                 per_file = np.bincount(src_index[part], minlength=len(sources)) if len(part) else []
