@@ -222,6 +222,7 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
     tariff = charts.tariff_rows(result.tariff)
     assets = summary["assets"] or 0
     note = screening_note(result)
+    sections = rule_sections(result)
     return {
         "doc": doc,
         "summary": summary,
@@ -232,7 +233,9 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         "share_with_findings": (100.0 * summary["assets_with_findings"] / assets) if assets else 0.0,
         "charts": {
             "severity": charts.severity_chart(summary["by_severity"]),
-            "rules": charts.rule_chart(summary["by_rule"], result.rules, found=_gravest_by_rule(result)),
+            # Each rule at the severity its findings were raised at (a match on a sanctions list
+            # is critical whatever the screening rule's own severity).
+            "rules": charts.rule_chart(summary["by_rule"], result.rules, found={s.rule.id: s.severity for s in sections}),
             "countries": charts.country_chart(result.table),
             "tariff": charts.tariff_chart(tariff, doc["as_of"]),
         },
@@ -243,7 +246,7 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
         "rules_meta": [rule_meta(r, result.as_of) for r in sorted(result.rules, key=lambda r: r.id)],
         "rejected": rejected[:rejected_cap],
         "rejected_total": len(rejected),
-        "sections": rule_sections(result),
+        "sections": sections,
         "baseline": baseline_view(result, summary, doc),
         "list_groups": list_groups(doc["inputs"]["lists"]),
         "shown_path": shown_path,
@@ -317,13 +320,3 @@ def baseline_view(result: AuditResult, summary: dict[str, Any], doc: dict[str, A
         absent.append({"rule": str(f.get("rule_id") or ""), "asset": str(a.get("serial") or a.get("key") or ""),
                        "severity": str(f.get("severity") or ""), "message": str(f.get("message") or "")})
     return {**counts, "against": against, "against_detail": detail, "absent_rows": absent}
-
-
-def _gravest_by_rule(result: AuditResult) -> dict[str, Severity]:
-    """The gravest severity of each rule's findings, as they were raised (a screening rule's
-    severity follows the list's legal effect)."""
-    gravest: dict[str, Severity] = {}
-    for g in result.groups:
-        if g.rows is not None and len(g.rows) and g.effective_severity > gravest.get(g.rule.id, Severity.INFO):
-            gravest[g.rule.id] = g.effective_severity
-    return gravest
