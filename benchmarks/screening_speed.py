@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from auditor.refdata.curated import load_curated  # noqa: E402
 from auditor.refdata.entities import ListEntry  # noqa: E402
 from auditor.refdata.importers import IMPORTERS  # noqa: E402
-from auditor.refdata.lists_source import merge_alternate_names  # noqa: E402
+from auditor.refdata.lists_source import screening_entries  # noqa: E402
 from auditor.screening import Screener  # noqa: E402
 from auditor.screening.index_store import index_key, load, store  # noqa: E402
 
@@ -72,15 +72,10 @@ AS_OF = date(2026, 1, 1)
 
 def load_entries(lists: Path) -> list[ListEntry]:
     """Every entry of the shared lists, read by the product's importers, plus the bundled
-    curated list (what `auditor screen` uses once the files are imported)."""
-    csl = IMPORTERS["csl-csv"].parse(lists / LIST_FILES[0]).entries
-    sdn = IMPORTERS["ofac-sdn"].parse(lists / LIST_FILES[1]).entries
-    alternates = IMPORTERS["ofac-alt"].parse(lists / LIST_FILES[2]).entries
-    dod = IMPORTERS["dod-1260h"].parse(lists / LIST_FILES[3]).entries
-    fcc = IMPORTERS["fcc-covered"].parse(lists / LIST_FILES[4]).entries
-    merged, leftovers, _ = merge_alternate_names(sdn, alternates)
+    curated list, put together as `auditor screen` does once the files are imported."""
+    importers = [IMPORTERS[k] for k in ("csl-csv", "ofac-sdn", "ofac-alt", "dod-1260h", "fcc-covered")]
     curated, _ = load_curated()
-    return [*csl, *merged, *leftovers, *dod, *fcc, *curated]
+    return screening_entries(((i.slot, i.parse(lists / f).entries) for i, f in zip(importers, LIST_FILES)), curated)
 
 
 _SYLLABLES = ("ka lu vex tor min zen ri sol bel tek nor vi ta ro max qi an hua xin da "

@@ -23,6 +23,7 @@ from auditor.refdata.importers.effects import (
     legal_effect,
     list_code,
 )
+from auditor.refdata.weak_aliases import without_weak_aliases
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -172,6 +173,22 @@ def load_screener(
     return screener, sources.infos, sources.warnings
 
 
+def screening_entries(imported: Iterable[tuple[str, list[ListEntry]]], curated: Iterable[ListEntry] = ()) -> list[ListEntry]:
+    """What screening compares with: each imported list's entries (``imported``: pairs of the
+    importer's slot and the entries it read), alt.csv names joined to the sdn.csv entry of
+    the same ent_num whichever was imported first, then the ``curated`` list; the CSL's
+    copies of OFAC's weak aliases, which the SDN file marks, set aside (weak_aliases.py)."""
+    entries: list[ListEntry] = []
+    by_slot: dict[str, list[ListEntry]] = {}
+    for slot, rows in imported:
+        if slot in ("ofac-sdn", "ofac-alt"):
+            by_slot.setdefault(slot, []).extend(rows)
+        else:
+            entries.extend(rows)
+    merged, leftovers, _ = merge_alternate_names(by_slot.get("ofac-sdn", []), by_slot.get("ofac-alt", []))
+    return without_weak_aliases([*entries, *merged, *leftovers, *curated])
+
+
 class _Sources:
     """The active list versions and the curated list, with the warnings about them; the
     entries are read only when asked for."""
@@ -241,14 +258,4 @@ class _Sources:
             from auditor.store.lists import entries_of
 
             imported = entries_of(self.engine, self.versions)
-        entries: list[ListEntry] = []
-        by_slot = {info.slot: rows for info, rows in imported}
-        for info, rows in imported:
-            if info.slot not in ("ofac-sdn", "ofac-alt"):
-                entries.extend(rows)
-        # alt.csv names join the sdn.csv entry of the same ent_num, whichever was imported first.
-        merged, leftovers, _ = merge_alternate_names(by_slot.get("ofac-sdn", []), by_slot.get("ofac-alt", []))
-        entries.extend(merged)
-        entries.extend(leftovers)
-        entries.extend(self.curated)
-        return entries
+        return screening_entries(((info.slot, rows) for info, rows in imported), self.curated)

@@ -11,7 +11,7 @@ import pytest
 from auditor.refdata.curated import load_curated
 from auditor.refdata.entities import ListEntry
 from auditor.refdata.importers import IMPORTERS
-from auditor.refdata.lists_source import merge_alternate_names
+from auditor.refdata.lists_source import screening_entries
 from auditor.screening import DEFAULT_THRESHOLD, Screener
 from auditor.screening import screener as screener_module
 from auditor.screening.match import compare_normalised
@@ -25,14 +25,11 @@ INDUSTRY = Path(__file__).resolve().parents[2] / "benchmarks" / "industry_names.
 def screener() -> Screener:
     """Every entry of the shared lists, read by the product's importers, plus the curated list."""
     lists = shared_lists()
-    csl = IMPORTERS["csl-csv"].parse(lists / "csl_2023-11_partial.csv").entries
-    sdn = IMPORTERS["ofac-sdn"].parse(lists / "ofac_sdn_2019.csv").entries
-    alternates = IMPORTERS["ofac-alt"].parse(lists / "ofac_alt_2025.csv").entries
-    dod = IMPORTERS["dod-1260h"].parse(lists / "dod_1260h.csv").entries
-    fcc = IMPORTERS["fcc-covered"].parse(lists / "fcc_covered_list.csv").entries
-    merged, leftovers, _ = merge_alternate_names(sdn, alternates)
+    files = {"csl-csv": "csl_2023-11_partial.csv", "ofac-sdn": "ofac_sdn_2019.csv", "ofac-alt": "ofac_alt_2025.csv",
+             "dod-1260h": "dod_1260h.csv", "fcc-covered": "fcc_covered_list.csv"}
     curated, _ = load_curated()
-    return Screener([*csl, *merged, *leftovers, *dod, *fcc, *curated])
+    return Screener(screening_entries(
+        ((IMPORTERS[k].slot, IMPORTERS[k].parse(lists / f).entries) for k, f in files.items()), curated))
 
 
 def industry_names() -> list[str]:
