@@ -430,6 +430,11 @@ def acronyms(tokens: tuple[str, ...] | list[str], legal_initials: str, spelled: 
         # Technologies, Inc." → "CXMT"), with some or all of its initials.
         core = [w for w in spelled[: len(spelled) - len(legal_initials)] if w not in STOPWORDS]
         found.update(_initials(core) + legal_initials[:k] for k in range(len(legal_initials) + 1))
+        # "Group" left out, as groups write their acronym ("CETC" / "China Electronics
+        # Technology Group Corporation", "CSGC" / "China South Industries Group Corporation").
+        grouped = [w for w in core if w != "group"]
+        if len(grouped) >= ACRONYM_MIN_WORDS and len(grouped) < len(core):
+            found.update(_initials(grouped) + legal_initials[:k] for k in range(len(legal_initials) + 1))
     found = {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
     if spelled and len(tokens) == ACRONYM_MIN_WORDS:
         core = [w for w in spelled[: len(spelled) - len(legal_initials)] if w not in STOPWORDS]
@@ -478,8 +483,11 @@ def _written_acronym_runs(name: NormalisedName) -> Iterator[tuple[list[str], str
 
 
 def _run_spellings(run: list[str], legal: str) -> set[str]:
-    return {x for x in (_initials(run) + legal[:k] for k in range(len(legal) + 1))
-            if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+    found = {_initials(run) + legal[:k] for k in range(len(legal) + 1)}
+    grouped = [w for w in run if w != "group"]  # "CETC": as in ``acronyms``
+    if len(grouped) >= ACRONYM_MIN_WORDS and len(grouped) < len(run):
+        found.update(_initials(grouped) + legal[:k] for k in range(len(legal) + 1))
+    return {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
 
 
 def written_run_acronyms(name: NormalisedName) -> set[str]:

@@ -212,6 +212,10 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # An acronym a name writes in brackets after the words it stands for.
         ("CETC 54th Research Institute", "China Electronics Technology Group Corp. (CETC) 54th Research Institute",
          "(acronym)"),
+        # … and one a group writes without its "Group", not in brackets.
+        ("CETC 14th Research Institute", "China Electronics Technology Group Corporation 14th Research Institute",
+         "(acronym)"),
+        ("CETC", "China Electronics Technology Group Corporation", "(acronym)"),
         # Words run together that a name writes apart, one of them a business word ("zavod").
         ("Uralvagon Zavod", "NPK URALVAGONZAVOD OAO", "(words run together)"),
         ("Dept. of Space Technology of N. Korea", "DEPARTMENT OF SPACE TECHNOLOGY OF NORTH KOREA", "northkorea"),
