@@ -731,6 +731,20 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         words_a = sorted(t for t in unmatched_a if sector(t))
         words_b = sorted(t for t in unmatched_b if sector(t))
         return f"different lines of business ({' '.join(words_a)} / {' '.join(words_b)})"
+    # A trading, leasing or financing arm one name adds to the other's name, which names none:
+    # "Rosneft" / "Rosneft Trading S.A.", "KAMAZ PJSC" / "Kamaz Leasing Company", "Ford Motor
+    # Company" / "Ford Motor Credit Company", "VTB Bank" / "VTB Capital": a group's subsidiary,
+    # another legal person. Not a business the name says it is for ("Tariq Abu Shanab Est." /
+    # "… Est. for Trade & Commerce"): what the party itself does.
+    # Written after the words both names share, not among them ("Sevastopol Sea Trading Port"
+    # / "Sevastopol Sea Port" name one port); and only where the other name names no such
+    # business in words of its own ("Hyoksin Trading" / "Hyoksin Export and Import").
+    for own, other, name, whole in ((unmatched_a, unmatched_b, b, a), (unmatched_b, unmatched_a, a, b)):
+        shared = [k for k, t in enumerate(whole.tokens) if t not in own]
+        side = sorted(t for k, t in enumerate(whole.tokens) if t in own and t in _SUBSIDIARY_WORDS
+                      and t not in name.tokens and shared and k > shared[-1] and not _named_purpose(t, whole))
+        if side and not any(t in _SUBSIDIARY_WORDS or sector(t) in _SUBSIDIARY_SECTORS for t in other):
+            return f"a trading or financing arm only one name names ({' '.join(side)}): a subsidiary"
     distinctive = [p for p in pairs if not _generic_pair(p)]
     if distinctive and all(len(p.a) == 1 and p.a.isalpha() for p in distinctive) and (unmatched_a or unmatched_b):
         # "D-Central Technologies" / "D Company": a letter is no name, not even one in common.
@@ -777,6 +791,21 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         if len(pairs) == 1 and only.similarity < BARE_WORD_MIN and not _slip(only.a, only.b, _typed(a, b)):
             return f"one-word names need a near-exact match ({only.a}~{only.b})"
     return _everyday_word_only(pairs, unmatched_a, unmatched_b, a, b)
+
+
+_SUBSIDIARY_WORDS = frozenset({"trade", "impex", "leasing", "credit", "finance", "insurance", "investment", "capital",
+                               "securities", "asset", "brokerage"})
+_SUBSIDIARY_SECTORS = frozenset({"trade", "finance", "insurance", "investment"})
+
+
+def _named_purpose(token: str, name: NormalisedName) -> bool:
+    """True if ``name`` writes ``token`` after "for" ("Establishment for Trade and Commerce")
+    or in a run of words after it."""
+    spelled = name.spelled
+    for k, word in enumerate(spelled):
+        if canonical(word) == token:
+            return "for" in spelled[max(0, k - 3):k]
+    return False
 
 
 def _everyday_word_only(pairs: tuple[TokenPair, ...], unmatched_a: tuple[str, ...],

@@ -143,8 +143,8 @@ def test_a_decision_on_a_name_clears_it_where_a_value_writes_it_among_others(tmp
     (match,) = screener.screen(value, date(2026, 4, 1))
     assert match.explanation["query_part"] == "Belle Technology Corp"
     assert is_cleared(value, match, decisions, date(2026, 4, 1))
-    (other,) = screener.screen("Acme Power dba Belle Technology Trading", date(2026, 4, 1))
-    assert not is_cleared("Acme Power dba Belle Technology Trading", other, decisions, date(2026, 4, 1))
+    (other,) = screener.screen("Acme Power dba Belle Technology Holdings", date(2026, 4, 1))
+    assert not is_cleared("Acme Power dba Belle Technology Holdings", other, decisions, date(2026, 4, 1))
 
 
 def test_a_decision_resurfaces_after_its_review_date(tmp_path: Path) -> None:

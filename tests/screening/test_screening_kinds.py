@@ -48,6 +48,10 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Schneider Electric SE", "Schneider GMBH", "(schneider) is an everyday word"),
         # … and two everyday words one name runs together.
         ("Bluebird Logistics", "Blue Bird", "(bluebird) is an everyday word"),
+        # A trading, leasing or financing arm added to a group's name: another legal person.
+        ("Kestrel", "KESTREL TRADING S.A.", "a trading or financing arm only one name names (trade)"),
+        ("Kestrel Motor Company", "Kestrel Motor Credit Company LLC", "(credit): a subsidiary"),
+        ("Kestrel Bank PJSC", "Kestrel Bank Leasing JSC", "(leasing): a subsidiary"),
     ],
 )
 def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: str) -> None:
@@ -212,6 +216,9 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # An acronym a name writes in brackets after the words it stands for.
         ("CETC 54th Research Institute", "China Electronics Technology Group Corp. (CETC) 54th Research Institute",
          "(acronym)"),
+        # A business the name says the party is for, or one among the shared words, is no arm.
+        ("Kestrel Establishment", "KESTREL EST. FOR TRADE & COMMERCE", "kestrel"),
+        ("Kestrel Sea Port", "State Enterprise Kestrel Sea Trading Port", "kestrel"),
         # … and one a group writes without its "Group", not in brackets.
         ("CETC 14th Research Institute", "China Electronics Technology Group Corporation 14th Research Institute",
          "(acronym)"),
