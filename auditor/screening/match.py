@@ -739,11 +739,11 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     # Written after the words both names share, not among them ("Sevastopol Sea Trading Port"
     # / "Sevastopol Sea Port" name one port); and only where the other name names no such
     # business in words of its own ("Hyoksin Trading" / "Hyoksin Export and Import").
-    for own, other, name, whole in ((unmatched_a, unmatched_b, b, a), (unmatched_b, unmatched_a, a, b)):
+    for own, others, other_name, whole in ((unmatched_a, unmatched_b, b, a), (unmatched_b, unmatched_a, a, b)):
         shared = [k for k, t in enumerate(whole.tokens) if t not in own]
         side = sorted(t for k, t in enumerate(whole.tokens) if t in own and t in _SUBSIDIARY_WORDS
-                      and t not in name.tokens and shared and k > shared[-1] and not _named_purpose(t, whole))
-        if side and not any(t in _SUBSIDIARY_WORDS or sector(t) in _SUBSIDIARY_SECTORS for t in other):
+                      and t not in other_name.tokens and shared and k > shared[-1] and not _named_purpose(t, whole))
+        if side and not any(t in _SUBSIDIARY_WORDS or sector(t) in _SUBSIDIARY_SECTORS for t in others):
             return f"a trading or financing arm only one name names ({' '.join(side)}): a subsidiary"
     distinctive = [p for p in pairs if not _generic_pair(p)]
     if distinctive and all(len(p.a) == 1 and p.a.isalpha() for p in distinctive) and (unmatched_a or unmatched_b):
