@@ -212,7 +212,8 @@ PLACE_WORDS: frozenset[str] = _words(
     russia russian iran iranian korea korean
     syria syrian uae emirates turkey pakistan india asia asian europe
     european america american usa uk inner mongolia northkorea arab
-    ukraine ukrainian kiev kyiv crimea crimean belarus minsk kazakhstan uzbekistan armenia
+    ukraine ukrainian kyiv kharkiv odesa lviv belgrade cologne lisbon bucharest athens chisinau
+    vilnius tallinn riga budapest crimea crimean belarus minsk kazakhstan uzbekistan armenia
     azerbaijan lebanon iraq yemen cuba venezuela mexico panama colombia malaysia
     indonesia thailand vietnam myanmar burma burmese afghanistan sudan libya somalia kenya
     tanzania ethiopia nigeria egypt saudi arabia qatar kuwait bahrain palestine palestinian
@@ -425,6 +426,26 @@ _SYNONYM_LINES = """
     shenyang: mukden
     dalian: dairen
     concern: kontsern
+    kyiv: kiev kyyiv
+    moscow: moskva
+    belgrade: beograd
+    kharkiv: kharkov
+    odesa: odessa
+    lviv: lvov
+    vienna: wien
+    munich: munchen muenchen
+    cologne: koln koeln
+    prague: praha
+    warsaw: warszawa
+    lisbon: lisboa
+    bucharest: bucuresti
+    athens: athina
+    tehran: teheran
+    dubai: dubayy
+    chisinau: kishinev
+    tallinn: tallin
+    mumbai: bombay
+    pyongyang: phyongyang
     national: natl nationale nacional
     saint: st sankt
     mount: mt

@@ -219,6 +219,9 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # A business the name says the party is for, or one among the shared words, is no arm.
         ("Kestrel Establishment", "KESTREL EST. FOR TRADE & COMMERCE", "kestrel"),
         ("Kestrel Sea Port", "State Enterprise Kestrel Sea Trading Port", "kestrel"),
+        # A city in its own language or an older romanisation is the same place.
+        ("PJSC Kestrel Bank (Kyiv)", "PJSC KESTREL BANK (KIEV)", "kyiv"),
+        ("Kestrel Bank AD Beograd", "KESTREL BANK JSC BELGRADE", "belgrade"),
         # … and one a group writes without its "Group", not in brackets.
         ("CETC 14th Research Institute", "China Electronics Technology Group Corporation 14th Research Institute",
          "(acronym)"),
