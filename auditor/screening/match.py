@@ -82,6 +82,7 @@ from auditor.screening.normalize import (
 from auditor.screening.tokens import token_similarity, translit_skeleton, vowel_skeleton
 from auditor.screening.vocabulary import (
     DIRECTIONS,
+    FORM_COUNTRIES,
     INSTITUTION_WORDS,
     LEGAL_FORMS,
     STOPWORDS,
@@ -745,6 +746,10 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
                       and t not in other_name.tokens and shared and k > shared[-1] and not _named_purpose(t, whole))
         if side and not any(t in _SUBSIDIARY_WORDS or sector(t) in _SUBSIDIARY_SECTORS for t in others):
             return f"a trading or financing arm only one name names ({' '.join(side)}): a subsidiary"
+    countries_a, countries_b = _form_countries(a), _form_countries(b)
+    if countries_a and countries_b and not countries_a & countries_b:
+        return (f"legal forms of different countries ({' '.join(_native_forms(a))} / "
+                f"{' '.join(_native_forms(b))}): one group's companies in two countries")
     distinctive = [p for p in pairs if not _generic_pair(p)]
     if distinctive and all(len(p.a) == 1 and p.a.isalpha() for p in distinctive) and (unmatched_a or unmatched_b):
         # "D-Central Technologies" / "D Company": a letter is no name, not even one in common.
@@ -796,6 +801,25 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
 _SUBSIDIARY_WORDS = frozenset({"trade", "impex", "leasing", "credit", "finance", "insurance", "investment", "capital",
                                "securities", "asset", "brokerage"})
 _SUBSIDIARY_SECTORS = frozenset({"trade", "finance", "insurance", "investment"})
+
+
+def _native_forms(name: NormalisedName) -> list[str]:
+    """The legal-form words leading or ending a name, as written, that only some countries'
+    company law uses (``FORM_COUNTRIES``: "Inc.", "GmbH", "Pte", not "Ltd." or "LLC")."""
+    spelled = name.spelled
+    ending = spelled[len(spelled) - len(name.legal_initials):] if name.legal_initials else ()
+    leading = []
+    for word in spelled:
+        if word not in FORM_COUNTRIES:
+            break
+        leading.append(word)
+    return [w for w in (*leading, *ending) if w in FORM_COUNTRIES]
+
+
+def _form_countries(name: NormalisedName) -> frozenset[str]:
+    """The countries whose law has every native legal form the name is written with."""
+    forms = _native_forms(name)
+    return frozenset.intersection(*(FORM_COUNTRIES[w] for w in forms)) if forms else frozenset()
 
 
 def _named_purpose(token: str, name: NormalisedName) -> bool:

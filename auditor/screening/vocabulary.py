@@ -109,6 +109,29 @@ TRAILING_LEGAL_PHRASES: tuple[tuple[str, ...], ...] = (
     ("anonim", "ortakligi"),
 )
 
+# The countries whose company law names a legal form as written (the initials each law's
+# company type is written with: UK Companies Act 2006 plc and LLP; US "Inc."; Singapore Pte.
+# Ltd.; Malaysian Sdn. Bhd.; German, Austrian and Swiss GmbH and AG; French, Belgian,
+# Luxembourg and Swiss SARL and SA; Dutch and Belgian NV and BV; Italian S.p.A. and S.r.l.;
+# Spanish S.L.; Latin American S.A. de C.V., Ltda., E.I.R.L.; Portuguese Lda.; Greek A.E.;
+# Swedish and Finnish AB, Finnish Oy, Norwegian ASA, Danish ApS; Japanese K.K.; Russian OOO,
+# AO, PAO, ZAO, OAO; Ukrainian TOV; Kazakh TOO; Australian and South African Pty). Two
+# companies with one name and legal forms of no common country are two companies: a group's
+# parts in two countries ("Aero Systems, Inc." / "Aero Systems Pte. Ltd.", "Unilever PLC" /
+# "Unilever N.V."). English renderings a name may take in any country (LLC, JSC, Co., Ltd.,
+# Limited, Corporation) are in none: they tell nothing.
+FORM_COUNTRIES: dict[str, frozenset[str]] = {}
+for _country, _forms in {
+    "uk": "plc llp", "us": "inc incorporated", "sg": "pte", "my": "bhd sdn",
+    "de": "gmbh ag kg", "at": "gmbh ag kg", "ch": "gmbh ag sa sarl",
+    "fr": "sarl sas sa", "be": "sa nv bv bvba", "lu": "sa sarl", "nl": "nv bv", "it": "spa srl",
+    "es": "sa sl slu", "latam": "sa sab cv ltda eirl srl", "pt": "sa lda", "gr": "sa ae", "pl": "sa",
+    "se": "ab", "fi": "ab oy oyj", "no": "asa as", "dk": "as aps", "tr": "as", "jp": "kk",
+    "ru": "ooo oao zao pao ao", "ua": "tov pat", "kz": "too", "au": "pty", "za": "pty",
+}.items():
+    for _form in _forms.split():
+        FORM_COUNTRIES[_form] = FORM_COUNTRIES.get(_form, frozenset()) | {_country}
+
 STOPWORDS: frozenset[str] = _words(
     """
     of the and for in on at to a an by with

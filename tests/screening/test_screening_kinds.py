@@ -48,6 +48,10 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Schneider Electric SE", "Schneider GMBH", "(schneider) is an everyday word"),
         # … and two everyday words one name runs together.
         ("Bluebird Logistics", "Blue Bird", "(bluebird) is an everyday word"),
+        # One name, legal forms of no common country: one group's companies in two countries.
+        ("Kestrel Systems, Inc.", "Kestrel Systems Pte. Ltd.", "legal forms of different countries (inc / pte)"),
+        ("Kestrel PLC", "Kestrel N.V.", "legal forms of different countries (plc / nv)"),
+        ("AO Kestrel Lab", "Kestrel Lab, Inc.", "legal forms of different countries (ao / inc)"),
         # A trading, leasing or financing arm added to a group's name: another legal person.
         ("Kestrel", "KESTREL TRADING S.A.", "a trading or financing arm only one name names (trade)"),
         ("Kestrel Motor Company", "Kestrel Motor Credit Company LLC", "(credit): a subsidiary"),
@@ -219,6 +223,11 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # A business the name says the party is for, or one among the shared words, is no arm.
         ("Kestrel Establishment", "KESTREL EST. FOR TRADE & COMMERCE", "kestrel"),
         ("Kestrel Sea Port", "State Enterprise Kestrel Sea Trading Port", "kestrel"),
+        # Legal forms one country's law has both of (Swiss S.A. and AG), or an English
+        # rendering, which any country's company may take, tell no two companies apart.
+        ("Kestrel Holding S.A.", "Kestrel Holding AG", "kestrel"),
+        ("OOO Kestrel", "Kestrel LLC", "kestrel"),
+        ("Kestrel GmbH", "Kestrel Limited", "kestrel"),
         # A city in its own language or an older romanisation is the same place.
         ("PJSC Kestrel Bank (Kyiv)", "PJSC KESTREL BANK (KIEV)", "kyiv"),
         ("Kestrel Bank AD Beograd", "KESTREL BANK JSC BELGRADE", "belgrade"),
