@@ -84,7 +84,7 @@ DISTINCTIVE_WEIGHT = 1.0
 GENERIC_WEIGHT = 0.15
 
 _CJK_TERM_RE = re.compile("|".join(sorted(map(re.escape, CJK_TERMS), key=len, reverse=True)))
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]+")
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]+")  # and Hangul
 _ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _PARENTHESES_RE = re.compile(r"\(([^()]*)\)")
 _WEB_RE = re.compile(r"\b(?:https?://)?www\.([a-z0-9-]+)(?:\.[a-z]{2,})+\b")  # "www.sercuba.com"
@@ -262,7 +262,39 @@ def _replace_cjk(text: str) -> str:
         return text
     text = _CJK_TERM_RE.sub(lambda m: f" {CJK_TERMS[m.group(0)]} ", text).translate(_NAME_READINGS)
     # Each remaining run of Han/kana characters is one name part: join its syllables.
-    return _HAN_RE.sub(lambda m: " " + ascii_text(m.group(0)).replace(" ", "") + " ", text)
+    return _HAN_RE.sub(lambda m: " " + _romanised_run(m.group(0)) + " ", text)
+
+
+def _romanised_run(run: str) -> str:
+    """A run of Han, kana or Hangul characters as one word: pinyin and kana by rigour,
+    Hangul as the lists romanise Korean names (``_hangul``)."""
+    if _HANGUL_RE.fullmatch(run):
+        return _hangul(run)
+    return ascii_text(run).replace(" ", "")
+
+
+_HANGUL_RE = re.compile(r"[\uac00-\ud7af]+")
+# McCune-Reischauer, as the lists write North Korean names ("Tanchon", "Ryonbong", "Choson",
+# "Kwangson"), without its breves and apostrophes: rigour writes the South's Revised
+# Romanization ("dancheon", "lyeonbong"). Initial, vowel and final of each syllable; a
+# plosive or "ch" initial is voiced after a vowel or a voiced final ("Ryonbong", not "Ryonpong").
+_HANGUL_INITIALS = "k kk n t tt r m p pp s ss - ch tch ch' k' t' p' h".split()  # ' aspirated: never voiced
+_HANGUL_VOWELS = "a ae ya yae o e yo ye o wa wae oe yo u wo we wi yu u ui i".split()
+_HANGUL_FINALS = ["", *"k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()]
+_VOICED = {"k": "g", "t": "d", "p": "b", "ch": "j"}
+
+
+def _hangul(run: str) -> str:
+    out: list[str] = []
+    final = None
+    for char in run:
+        code = ord(char) - 0xAC00
+        initial = _HANGUL_INITIALS[code // 588].replace("-", "")
+        if final is not None and (final == "" or final in ("n", "m", "ng", "l")) and initial in _VOICED:
+            initial = _VOICED[initial]
+        final = _HANGUL_FINALS[code % 28]
+        out.append(initial.rstrip("'") + _HANGUL_VOWELS[(code // 28) % 21] + final)
+    return "".join(out)
 
 
 def _ascii_token(token: str) -> list[str]:

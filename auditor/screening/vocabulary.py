@@ -931,6 +931,22 @@ CJK_TERMS: dict[str, str] = {
     # A branch office ("上海分公司", "Shanghai Branch"): read as the branch phrase it is.
     "分公司": "branch",
 }
+# Korean (Hangul) business words, legal forms and places, read as the English word the lists
+# write for them: North Korean parties are listed by their names translated ("조선광업개발무역회사",
+# Korea Mining Development Trading Corporation; "단천상업은행", Tanchon Commercial Bank), South
+# Korean companies by their brand and the English for the rest ("삼성전자", Samsung Electronics).
+# Korea's Commercial Act names 주식회사 (jusik hoesa, a joint-stock company) and 유한회사 (yuhan
+# hoesa, a limited company); 조선 (Choson) is Korea as the North names it, 대한민국 the South.
+CJK_TERMS.update({
+    "주식회사": "jsc", "유한회사": "ltd", "총회사": "general co", "회사": "co", "합영회사": "joint venture co",
+    "조선": "korea", "대한민국": "korea", "한국": "korea", "국제": "international",
+    "은행": "bank", "상업": "commercial", "무역": "trade", "광업": "mining", "개발": "development",
+    "공업": "industry", "산업": "industry", "전자": "electronics", "기술": "technology", "화학": "chemical",
+    "해운": "shipping", "수출입": "impex", "합영": "joint venture", "연합": "union", "그룹": "group",
+    "보험": "insurance", "투자": "investment", "건설": "construction", "중공업": "heavy industry",
+    "철강": "steel", "석유": "petroleum", "항공": "airline", "통신": "telecom", "반도체": "semiconductor",
+    "에너지": "energy", "평양": "pyongyang", "서울": "seoul",
+})
 # "深圳市" (Shenzhen City): the city suffix 市 is dropped after a known city.
 CJK_TERMS.update(
     {han + "市": latin for han, latin in list(CJK_TERMS.items()) if latin in GENERIC_WORDS}
