@@ -657,7 +657,15 @@ _TRANSLITERATED_LINES = """
     investment: touzi
     information: xinxi
     network: wangluo
-    communication: tongxin tongxun svyaz
+    communication: tongxin tongxun svyaz svyazi
+    air: vozdushno vozdushnoi vozdushnoy vozdushnaya vozdushnyi
+    space: kosmicheskoi kosmicheskoy kosmicheskaya kosmicheskii kosmicheskiy kosmicheskikh
+    defense: oborony oboronnoi oboronnoy oboronnaya oboronnyi oboronnyy oboronnye
+    management: upravlenie upravleniye upravleniya
+    asset: aktivami aktivov
+    works: kombinat kombinata
+    north: severo
+    west: zapad
     semiconductor: bandaoti
     manufacturing: zhizao
     equipment: shebei
