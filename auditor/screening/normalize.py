@@ -698,6 +698,10 @@ def _words(tokens: list[str]) -> tuple[list[str], list[str]]:
     return words, legal
 
 
+# A character a list's file could not encode, written "?" or U+FFFD between two letters: the
+# CSL writes "Xi?an Research Institute" for Xi'an, "T?K" for "T&K". Read as nothing, as the
+# apostrophe it mostly was ("Xi'an" is "xian"), not as a break between two words.
+_LOST_CHARACTER_RE = re.compile(r"(?<=[^\W\d_])[?\ufffd](?=[^\W\d_])")
 # A list's item number before a name ("1. BitRiver", "2) Sophgo Technologies Ltd"), as
 # vendor lists copied from documents have them: no part of the name.
 _ENUMERATOR_RE = re.compile(r"^\s*\d{1,3}[.)]\s+(?=\D)")
@@ -714,6 +718,8 @@ def normalise_name(name: str) -> NormalisedName:
     """Normalise one name (see the module docstring for the steps)."""
     raw = _ENUMERATOR_RE.sub("", unicodedata.normalize("NFKC", name or ""), count=1)
     raw = _SUCCESSORS_RE.sub("", raw) or raw
+    if "?" in raw or "\ufffd" in raw:
+        raw = _LOST_CHARACTER_RE.sub("", raw)
     text = _prepared(_split_camel_case(raw))
     main = _PARENTHESES_RE.sub(" ", text)
     words, legal = _words(_latin_tokens(main))
