@@ -85,6 +85,7 @@ from auditor.screening.vocabulary import (
     FORM_COUNTRIES,
     INSTITUTION_WORDS,
     LEGAL_FORMS,
+    PLACES_IN,
     STOPWORDS,
     UNDESCRIPTIVE_WORDS,
     everyday_words,
@@ -722,6 +723,15 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         if (name.tokens and name.tokens[-1] in unmatched and is_place(name.tokens[-1])
                 and name.tokens[-1] not in known and name.tokens[-1] not in noted and len(unmatched) >= 2):
             return f"a place ending one name only ({name.tokens[-1]}): a branch or subsidiary"
+        # A country written between a name and its legal form, which the other name lacks
+        # ("Huawei Technologies USA Inc." / "Huawei Technologies Co., Ltd.", "ZTE USA, Inc.",
+        # "Rosneft Deutschland GmbH"): the group's company there. Not the country a name
+        # ends with and no legal form follows ("BANK SADERAT IRAN" / "Bank Saderat"), nor
+        # one the name is "of" ("Sberbank of Russia"): the party's own.
+        if (name.tokens and name.tokens[-1] in unmatched and _country_before_form(name)
+                and name.tokens[-1] not in known and name.tokens[-1] not in noted
+                and not any(is_place(t) for t in (unmatched_b if unmatched is unmatched_a else unmatched_a))):
+            return f"a country between one name and its legal form ({name.tokens[-1]}): the group's company there"
     places_a = sorted(t for t in unmatched_a if is_place(t) and t not in known_b)
     places_b = sorted(t for t in unmatched_b if is_place(t) and t not in known_a)
     if places_a and places_b:
@@ -820,6 +830,25 @@ def _form_countries(name: NormalisedName) -> frozenset[str]:
     """The countries whose law has every native legal form the name is written with."""
     forms = _native_forms(name)
     return frozenset.intersection(*(FORM_COUNTRIES[w] for w in forms)) if forms else frozenset()
+
+
+def _country_before_form(name: NormalisedName) -> bool:
+    """True if a name's last word is a country (not a city, province, direction or Hong Kong), written
+    right before the legal form that ends the name and not after "of"."""
+    country = name.tokens[-1]
+    if not name.legal_initials or not is_place(country) or country in DIRECTIONS or country in _CITIES:
+        return False
+    spelled = name.spelled
+    end = len(spelled) - len(name.legal_initials)
+    # (the word as written: "USA" is the token "us", "Deutschland" a word of its own)
+    return (end >= 2 and spelled[end - 2] not in STOPWORDS
+            and normalise_name(spelled[end - 1]).tokens[-1:] == (country,))
+
+
+# Cities, provinces and the two Chinese cities that are regions of their own: "… HK Ltd" is
+# how a trading company writes where it is registered, and the lists name one party "Joinus
+# Freight Systems HK Ltd" and "Joinus Freight Systems Global Logistics Limited".
+_CITIES = frozenset().union(*PLACES_IN.values()) | {"hongkong", "macau", "macao"}
 
 
 def _named_purpose(token: str, name: NormalisedName) -> bool:

@@ -663,7 +663,6 @@ _TRANSLITERATED_LINES = """
     defense: oborony oboronnoi oboronnoy oboronnaya oboronnyi oboronnyy oboronnye
     management: upravlenie upravleniye upravleniya
     asset: aktivami aktivov
-    works: kombinat kombinata
     north: severo
     west: zapad
     semiconductor: bandaoti

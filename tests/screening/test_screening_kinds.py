@@ -52,6 +52,9 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Kestrel Systems, Inc.", "Kestrel Systems Pte. Ltd.", "legal forms of different countries (inc / pte)"),
         ("Kestrel PLC", "Kestrel N.V.", "legal forms of different countries (plc / nv)"),
         ("AO Kestrel Lab", "Kestrel Lab, Inc.", "legal forms of different countries (ao / inc)"),
+        # A country between a name and its legal form: the group's company there.
+        ("Kestrel Technologies USA Inc.", "Kestrel Technologies Co., Ltd.", "a country between one name and its legal form (us)"),
+        ("Kestrel Deutschland GmbH", "Kestrel Oil Company", "(germany): the group's company there"),
         # A trading, leasing or financing arm added to a group's name: another legal person.
         ("Kestrel", "KESTREL TRADING S.A.", "a trading or financing arm only one name names (trade)"),
         ("Kestrel Motor Company", "Kestrel Motor Credit Company LLC", "(credit): a subsidiary"),
@@ -228,6 +231,9 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         ("Kestrel Holding S.A.", "Kestrel Holding AG", "kestrel"),
         ("OOO Kestrel", "Kestrel LLC", "kestrel"),
         ("Kestrel GmbH", "Kestrel Limited", "kestrel"),
+        # A country a name ends with, no legal form after it, or one it is "of": the party's own.
+        ("Bank Kestrel", "BANK KESTREL IRAN", "kestrel"),
+        ("Kestrel Bank", "Kestrel Bank of Russia PJSC", "kestrel"),
         # A character the list's file lost, written "?" (the CSL's "Xi?an" for Xi'an).
         ("Xian Research Institute of Navigation Technology", "Xi?an Research Institute of Navigation Technology",
          "xian"),
