@@ -692,8 +692,9 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     """Why two names that share words still name different parties (module docstring).
     ``known_a`` / ``known_b``: places where party a / b is located, which the other name may
     add without naming another party."""
-    numbers_a = sorted(t for t in unmatched_a if t.isdigit())
-    numbers_b = sorted(t for t in unmatched_b if t.isdigit())
+    # Numbers, and codes with digits in them ("2006-HQ8" / "2006-HQ9", a trust's series).
+    numbers_a = sorted(t for t in unmatched_a if _has_digit(t))
+    numbers_b = sorted(t for t in unmatched_b if _has_digit(t))
     if numbers_a and numbers_b:
         return f"different numbers ({' '.join(numbers_a)} / {' '.join(numbers_b)})"
     if numbers_a or numbers_b:
@@ -830,6 +831,12 @@ def _form_countries(name: NormalisedName) -> frozenset[str]:
     """The countries whose law has every native legal form the name is written with."""
     forms = _native_forms(name)
     return frozenset.intersection(*(FORM_COUNTRIES[w] for w in forms)) if forms else frozenset()
+
+
+def _has_digit(token: str) -> bool:
+    """A number, or a short code with digits in it ("hq8", "ldp10"; not a word and a number
+    run together in pairing, "ganadera5")."""
+    return token.isdigit() or (len(token) <= 6 and any(c.isdigit() for c in token))
 
 
 def _country_before_form(name: NormalisedName) -> bool:

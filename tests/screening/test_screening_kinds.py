@@ -24,6 +24,7 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Warburg Pincus Private Equity IX", "Warburg Pincus Private Equity X", "different numbers (10 / 9)"),
         ("Morgan Stanley Capital I Trust 2006-2", "Morgan Stanley Capital I Trust 2007-2", "2006 / 2007"),
         ("Hut 8 Corp", "Hut Corp", "a number only one name has"),
+        ("Kestrel Capital I Trust 2006-HQ8", "Kestrel Capital I Trust 2006-HQ9", "different numbers (hq8 / hq9)"),
         ("Acme Oil Company", "Acme Gas Company", "different lines of business (gas / oil)"),
         ("Gazprom Neft", "Gazprom Bank", "different lines of business"),
         # A name made only of generic words is identified by them, not by a longer name that
