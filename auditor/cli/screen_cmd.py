@@ -12,9 +12,6 @@ import click
 from auditor.cli.exits import CLEAN, FINDINGS, INCOMPLETE, fail
 from auditor.cli.options import as_of_option
 
-# Why a name on the command line is not screened (``normalize.names_no_party``).
-NAMES_NO_PARTY = "a legal form alone names no party"
-
 
 @click.command()
 @click.argument("names", nargs=-1)
@@ -49,6 +46,7 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
     """
     from auditor.refdata.loader import RefDataOptions, load_refdata
     from auditor.screening import DEFAULT_THRESHOLD, explain_match_text
+    from auditor.screening.name_file import LEGAL_FORM_ALONE, not_a_name
     from auditor.screening.normalize import names_no_party, normalise_name
 
     blank = [i + 1 for i, n in enumerate(names) if not n.strip()]
@@ -134,25 +132,27 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
     any_match = False
     out = []
     for name, source in zip(names, sources):
-        found = by_effect(results[name])
+        # A legal form alone ("Ltd."), a placeholder ("N/A") or punctuation names no party
+        # and is not screened (as in --file): saying "no match" would read as a clean result.
+        unscreened = not_a_name(name)
+        found = [] if unscreened else by_effect(results[name])
         matches = found[:limit]
         # A reviewed decision clears its match: shown as cleared, not counted for the exit code;
         # one that no longer applies (past its review date, older than the listing) says why.
         decided = {id(m): _decision(name, m, decisions, as_of) for m in found} if decisions else {}
         any_match |= any("cleared" not in decided.get(id(m), {}) for m in found)
-        # A legal form alone ("Ltd.") names no party and is not screened: saying "no match"
-        # would read as a clean result.
-        unscreened = not found and names_no_party(normalise_name(name))
+        if not found and not unscreened and names_no_party(normalise_name(name)):
+            unscreened = LEGAL_FORM_ALONE  # (a legal form not_a_name does not read as one)
         # `total` and `truncated`: a name with more matches than --limit says so, never looks
         # like it matched only what is shown.
         out.append({"query": name, **({"source": source} if source else {}),
                     "matches": [{**m.to_dict(), **decided.get(id(m), {})} for m in matches],
                     "total": len(found), "truncated": len(found) > len(matches),
-                    **({"not_screened": NAMES_NO_PARTY} if unscreened else {})})
+                    **({"not_screened": unscreened} if unscreened else {})})
         if not as_json:
             shown = _one_line(name)
             if unscreened:
-                click.echo(f"{shown}: not screened: {NAMES_NO_PARTY}")
+                click.echo(f"{shown}: not screened: {unscreened}")
             elif not matches:
                 n_lists = len(lists) if lists else len(known)
                 click.echo(f"{shown}: no match at or above {threshold:.2f} on {n_lists} list(s) as of {as_of}")

@@ -239,15 +239,29 @@ _PLACEHOLDERS = frozenset({"n/a", "na", "#n/a", "none", "null", "nil", "tbd", "t
                            "#value!", "#name?"})
 
 
-def _placeholder(name: str) -> bool:
-    """True for a cell that holds no name: a placeholder, punctuation only ("-", "?"), or a
-    legal form alone ("Ltd.", "Co., Ltd.": ``normalize.names_no_party``)."""
-    if name.casefold() in _PLACEHOLDERS or not any(c.isalnum() for c in name):
-        return True
+LEGAL_FORM_ALONE = "a legal form alone names no party"
+PLACEHOLDER = "a placeholder, not a name"
+NO_LETTERS = "no letter or digit: not a name"
+
+
+def not_a_name(name: str) -> str | None:
+    """Why a cell or argument holds no name to screen, or None: a placeholder ("N/A", "TBD",
+    Excel's "#N/A"), punctuation only ("-", "?"), or a legal form alone ("Ltd.", "Co., Ltd.":
+    ``normalize.names_no_party``). Screened, each would be reported as a clean name."""
+    if not any(c.isalnum() for c in name):
+        return NO_LETTERS
+    if name.strip().casefold() in _PLACEHOLDERS:
+        return PLACEHOLDER
     # Normalised only when every word could be a legal form: a name costs a tenth of a
     # millisecond to normalise, and a vendor master has tens of thousands.
     words = _WORD_RE.findall(name.casefold())
-    return all(w in _LEGALISH for w in words) and names_no_party(normalise_name(name))
+    if all(w in _LEGALISH for w in words) and names_no_party(normalise_name(name)):
+        return LEGAL_FORM_ALONE
+    return None
+
+
+def _placeholder(name: str) -> bool:
+    return not_a_name(name) is not None
 
 
 _WORD_RE = re.compile(r"\w+")

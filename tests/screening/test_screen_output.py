@@ -84,6 +84,15 @@ def test_a_legal_form_alone_is_said_not_screened_not_clean() -> None:
     assert ltd["not_screened"] == "a legal form alone names no party" and "not_screened" not in canaan
 
 
+def test_a_placeholder_or_punctuation_is_said_not_screened_as_in_a_file() -> None:
+    # What a spreadsheet puts in a cell with no name; given on the command line, as --file
+    # skips it, it is no name screened clean.
+    done = run_cli("screen", "N/A", "TBD", "-", "--json", *BUNDLED)
+    assert done.returncode == 0, done.stderr
+    reasons = [r.get("not_screened") for r in json.loads(done.stdout)]
+    assert reasons == ["a placeholder, not a name", "a placeholder, not a name", "no letter or digit: not a name"]
+
+
 def test_a_cleared_decision_that_can_clear_nothing_is_warned_about_with_its_line(tmp_path) -> None:
     """docs/CLEARED.md: a decision naming no entry of the loaded lists, or matching nothing in
     the run, clears nothing and the run says so (a new user's mistyped list name went unsaid)."""
