@@ -142,7 +142,7 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
         decided = {id(m): _decision(name, m, decisions, as_of) for m in found} if decisions else {}
         any_match |= any("cleared" not in decided.get(id(m), {}) for m in found)
         if not found and not unscreened and names_no_party(normalise_name(name)):
-            unscreened = LEGAL_FORM_ALONE  # (a legal form not_a_name does not read as one)
+            unscreened = LEGAL_FORM_ALONE  # (one that not_a_name's quick word test passes over)
         # `total` and `truncated`: a name with more matches than --limit says so, never looks
         # like it matched only what is shown.
         out.append({"query": name, **({"source": source} if source else {}),

@@ -433,7 +433,7 @@ def acronyms(tokens: tuple[str, ...] | list[str], legal_initials: str, spelled: 
         core = [w for w in spelled[: len(spelled) - len(legal_initials)] if w not in STOPWORDS]
         found.update(_initials(core) + legal_initials[:k] for k in range(len(legal_initials) + 1))
         # "Group" left out, as groups write their acronym ("CETC" / "China Electronics
-        # Technology Group Corporation", "CSGC" / "China South Industries Group Corporation").
+        # Technology Group Corporation").
         grouped = [w for w in core if w != "group"]
         if len(grouped) >= ACRONYM_MIN_WORDS and len(grouped) < len(core):
             found.update(_initials(grouped) + legal_initials[:k] for k in range(len(legal_initials) + 1))
