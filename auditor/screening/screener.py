@@ -81,6 +81,7 @@ from auditor.screening.normalize import (
 from auditor.screening.tokens import (
     abjad_either,
     abjad_key,
+    adjective_stem,
     consonant_key,
     is_abjad,
     token_similarity,
@@ -175,6 +176,9 @@ def _lookup_keys(token: str) -> list[str]:
         keys += [token[:i] + token[i + 1 :] for i in range(len(token))]  # one letter deleted
     if token.startswith("al") and len(token) >= 6:  # joined Arabic article
         keys += _lookup_keys(token[2:])
+    stem = adjective_stem(token)
+    if stem is not None:  # one Russian "-sk-" adjective in two endings: "Kasperskogo" / "Kaspersky"
+        keys.append("^" + stem)
     return keys
 
 
@@ -1251,6 +1255,12 @@ def _initials_by_chance(comparison: Comparison) -> bool:
         spelled_with_legal_form = bool(listed.legal_initials) and word + listed.legal_initials in acronyms(
             query.core_tokens, query.legal_initials, query.spelled)
         return not spelled_with_legal_form and word not in _WORD_RE.findall(query.original.casefold())
+    if word is not None and word not in _WORD_RE.findall(query.original.casefold()):
+        # A longer listed acronym spelled only with the letters of the query's legal form
+        # ("CCTC", an alias of China Construction Technology Co., / "Coinbase Custody Trust
+        # Co LLC"): three words and a "Co" spell one of the lists' hundreds of acronyms by
+        # chance; the words' own initials must spell it.
+        return word not in acronyms(query.core_tokens, "", query.spelled)
     return False
 
 

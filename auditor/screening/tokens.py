@@ -95,12 +95,19 @@ def vowel_skeleton(token: str) -> str | None:
     return masked if len(masked) - masked.count("*") >= VOWEL_VARIANT_MIN_CONSONANTS else None
 
 
+def adjective_stem(token: str) -> str | None:
+    """The stem of a Russian "-sk-" adjective in any of its endings ("kasperskogo",
+    "kaspersky", "kasperski" → "kaspersk": ``_ADJECTIVE_RE``), or None."""
+    if not token or token[-1] not in _ADJECTIVE_LAST:
+        return None
+    match = _ADJECTIVE_RE.match(token)
+    return match.group(1) if match else None
+
+
 def _same_adjective(a: str, b: str) -> bool:
     """True if two words are one Russian "-sk-" adjective in two endings (``_ADJECTIVE_RE``)."""
-    if a[-1] not in _ADJECTIVE_LAST or b[-1] not in _ADJECTIVE_LAST:
-        return False
-    stem_a, stem_b = _ADJECTIVE_RE.match(a), _ADJECTIVE_RE.match(b)
-    return stem_a is not None and stem_b is not None and stem_a.group(1) == stem_b.group(1)
+    stem = adjective_stem(a)
+    return stem is not None and stem == adjective_stem(b)
 
 
 # A word transliterated from Arabic or Persian script, which writes long vowels only

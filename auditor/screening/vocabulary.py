@@ -662,6 +662,7 @@ _TRANSLITERATED_LINES = """
     space: kosmicheskoi kosmicheskoy kosmicheskaya kosmicheskii kosmicheskiy kosmicheskikh
     defense: oborony oboronnoi oboronnoy oboronnaya oboronnyi oboronnyy oboronnye
     management: upravlenie upravleniye upravleniya
+    laboratory: laboratoriya laboratoriia laboratorii
     asset: aktivami aktivov
     north: severo
     west: zapad

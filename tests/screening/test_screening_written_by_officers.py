@@ -130,3 +130,20 @@ def test_a_record_number_after_the_legal_form_does_not_hide_the_party(screener: 
 ])
 def test_a_number_that_is_part_of_the_name_still_tells_parties_apart(a: str, b: str) -> None:
     assert normalise_name(a).tokens != normalise_name(b).tokens
+
+
+# Found by a third tryout (2026-12-03, 446 vendor names and 61 listed parties).
+
+@pytest.mark.parametrize("written", ["АО Лаборатория Касперского", "Laboratoriya Kasperskogo", "Kasperskogo"])
+def test_a_russian_adjective_in_another_ending_finds_its_party(screener: Screener, written: str) -> None:
+    # "Касперского" is "Kaspersky" in the genitive: comparing the names said so, the index did
+    # not look the word up under its stem, and screening found nothing.
+    assert "AO Kaspersky Lab" in {m.name for m in screener.screen(written, AS_OF)}
+
+
+def test_a_listed_acronym_spelled_with_the_querys_legal_form_letters_is_chance(screener: Screener) -> None:
+    # "CCTC" (the 1260H list's alias of China Construction Technology Co.) spelled by the
+    # initials of "Coinbase Custody Trust" and its "Co".
+    assert screener.screen("Coinbase Custody Trust Co LLC", AS_OF) == []
+    found = screener.screen("China Construction Technology Co., Ltd.", AS_OF)
+    assert [m.matched_name for m in found][:1] == ["China Construction Technology Co., Ltd."]
