@@ -250,8 +250,11 @@ def _one_line(text: str) -> str:
 
 def by_effect(matches: list) -> list:
     """Best first; of equal scores, the list with the graver legal effect first (an SDN entry
-    before the same party's SSI entry), so a `--limit` never hides it. (Screening orders by
+    before the same party's SSI entry), so a `--limit` never hides it, then the entries
+    matched by their own name. (Screening orders by
     score and entry; the lists' legal effects are reference data, which it does not read.)"""
     from auditor.refdata.importers.effects import list_severity
 
-    return sorted(matches, key=lambda m: (-m.score, -list_severity(m.list_name)[0]))
+    # Then an entry matched by its own name before one matched by an alias: "Bank Melli Iran"
+    # shows BANK MELLI IRAN before MB BANK, whose alias "BANK MELLI IRAN ZAO" scores as high.
+    return sorted(matches, key=lambda m: (-m.score, -list_severity(m.list_name)[0], m.matched_name != m.name))

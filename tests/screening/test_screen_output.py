@@ -109,3 +109,15 @@ def test_a_cleared_decision_that_can_clear_nothing_is_warned_about_with_its_line
     warnings = [line for line in done.stderr.splitlines() if line.startswith("auditor: warning: ")]
     assert any(f"{cleared}:1: " in w and "'SDN', which the loaded lists do not have" in w for w in warnings), warnings
     assert any(f"{cleared}:9: " in w and "'Acme Hosting LLC'" in w and "matched no match" in w for w in warnings), warnings
+
+
+def test_of_equal_scores_an_entry_matched_by_its_own_name_comes_before_one_matched_by_an_alias() -> None:
+    # "Bank Melli Iran": MB BANK (its alias "BANK MELLI IRAN ZAO") was shown first, at 1.00 too.
+    from auditor.cli.screen_cmd import by_effect
+    from auditor.screening import Match
+
+    sdn = "Specially Designated Nationals (SDN) - Treasury Department"
+    alias = Match(sdn, "25419", "MB BANK", "BANK MELLI IRAN ZAO", 1.0, {})
+    own = Match(sdn, "25578", "BANK MELLI IRAN", "BANK MELLI IRAN", 1.0, {})
+    lower = Match(sdn, "25420", "MELLI BANK PLC", "MELLI BANK PLC", 0.94, {})
+    assert [m.entity_id for m in by_effect([alias, lower, own])] == ["25578", "25419", "25420"]
