@@ -409,6 +409,8 @@ def _shortens(short: str, word: str, clerk: bool = False) -> bool:
         return True
     if short[-1] != word[-1] or len(short) > CONTRACTED_MAX_LENGTH or (clerk and _VOWEL_SET.intersection(short[1:-1])):
         return False
+    if sum(c not in _VOWEL_SET for c in short) < 2:
+        return False  # a contraction keeps consonants: "Bkg", "Mktg"; "ICE" is no "Insurance"
     rest = iter(word[1:-1])
     return all(c in rest for c in short[1:-1])
 

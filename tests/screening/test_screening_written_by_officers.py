@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from auditor.model import ListEntry
 from auditor.screening import Screener
 from auditor.screening.normalize import normalise_name
 
@@ -147,3 +148,11 @@ def test_a_listed_acronym_spelled_with_the_querys_legal_form_letters_is_chance(s
     assert screener.screen("Coinbase Custody Trust Co LLC", AS_OF) == []
     found = screener.screen("China Construction Technology Co., Ltd.", AS_OF)
     assert [m.matched_name for m in found][:1] == ["China Construction Technology Co., Ltd."]
+
+
+def test_initials_are_no_contraction_of_a_business_word(screener: Screener) -> None:
+    # "I.C.E." read as "Insurance" contracted (its first and last letters and a "c" between)
+    # made "Arch Insurance Co" the SDN's "ARCHI CENTRE I.C.E. LIMITED" at 0.80.
+    assert screener.screen("Arch Insurance Co", AS_OF) == []
+    assert "KESTREL SHIPPING" in {m.name for m in Screener([ListEntry("List", "1", "KESTREL SHIPPING")]).screen(
+        "Kestrel Shpg", AS_OF)}  # a contraction keeps its consonants
