@@ -433,12 +433,7 @@ def acronyms(tokens: tuple[str, ...] | list[str], legal_initials: str, spelled: 
         # Words as written before the legal form, split at capitals ("ChangXin Memory
         # Technologies, Inc." → "CXMT"), with some or all of its initials.
         core = [w for w in spelled[: len(spelled) - len(legal_initials)] if w not in STOPWORDS]
-        found.update(_initials(core) + legal_initials[:k] for k in range(len(legal_initials) + 1))
-        # "Group" left out, as groups write their acronym ("CETC" / "China Electronics
-        # Technology Group Corporation").
-        grouped = [w for w in core if w != "group"]
-        if len(grouped) >= ACRONYM_MIN_WORDS and len(grouped) < len(core):
-            found.update(_initials(grouped) + legal_initials[:k] for k in range(len(legal_initials) + 1))
+        found |= _with_legal_initials(core, legal_initials)
     found = {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
     if spelled and len(tokens) == ACRONYM_MIN_WORDS:
         core = [w for w in spelled[: len(spelled) - len(legal_initials)] if w not in STOPWORDS]
@@ -486,12 +481,19 @@ def _written_acronym_runs(name: NormalisedName) -> Iterator[tuple[list[str], str
             yield core[start:end], name.legal_initials if end == len(core) else ""
 
 
-def _run_spellings(run: list[str], legal: str) -> set[str]:
-    found = {_initials(run) + legal[:k] for k in range(len(legal) + 1)}
-    grouped = [w for w in run if w != "group"]  # "CETC": as in ``acronyms``
-    if len(grouped) >= ACRONYM_MIN_WORDS and len(grouped) < len(run):
+def _with_legal_initials(words: list[str], legal: str) -> set[str]:
+    """The initials of ``words`` with some or all of the ``legal`` form's, and the same with
+    "Group" left out, as groups write their acronym ("CETC" / "China Electronics Technology
+    Group Corporation")."""
+    found = {_initials(words) + legal[:k] for k in range(len(legal) + 1)}
+    grouped = [w for w in words if w != "group"]
+    if len(grouped) >= ACRONYM_MIN_WORDS and len(grouped) < len(words):
         found.update(_initials(grouped) + legal[:k] for k in range(len(legal) + 1))
-    return {x for x in found if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
+    return found
+
+
+def _run_spellings(run: list[str], legal: str) -> set[str]:
+    return {x for x in _with_legal_initials(run, legal) if ACRONYM_MIN_LENGTH <= len(x) <= ACRONYM_MAX_LENGTH}
 
 
 def written_run_acronyms(name: NormalisedName) -> set[str]:
