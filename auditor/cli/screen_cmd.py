@@ -46,8 +46,7 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
     """
     from auditor.refdata.loader import RefDataOptions, load_refdata
     from auditor.screening import DEFAULT_THRESHOLD, explain_match_text
-    from auditor.screening.name_file import LEGAL_FORM_ALONE, not_a_name
-    from auditor.screening.normalize import names_no_party, normalise_name
+    from auditor.screening.name_file import not_a_name
 
     blank = [i + 1 for i, n in enumerate(names) if not n.strip()]
     if blank:
@@ -134,15 +133,13 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
     for name, source in zip(names, sources):
         # A legal form alone ("Ltd."), a placeholder ("N/A") or punctuation names no party
         # and is not screened (as in --file): saying "no match" would read as a clean result.
-        unscreened = not_a_name(name)
+        unscreened = not_a_name(name, quick=False)
         found = [] if unscreened else by_effect(results[name])
         matches = found[:limit]
         # A reviewed decision clears its match: shown as cleared, not counted for the exit code;
         # one that no longer applies (past its review date, older than the listing) says why.
         decided = {id(m): _decision(name, m, decisions, as_of) for m in found} if decisions else {}
         any_match |= any("cleared" not in decided.get(id(m), {}) for m in found)
-        if not found and not unscreened and names_no_party(normalise_name(name)):
-            unscreened = LEGAL_FORM_ALONE  # (one that not_a_name's quick word test passes over)
         # `total` and `truncated`: a name with more matches than --limit says so, never looks
         # like it matched only what is shown.
         out.append({"query": name, **({"source": source} if source else {}),

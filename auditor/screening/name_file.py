@@ -244,20 +244,20 @@ PLACEHOLDER = "a placeholder, not a name"
 NO_LETTERS = "no letter or digit: not a name"
 
 
-def not_a_name(name: str) -> str | None:
+def not_a_name(name: str, quick: bool = True) -> str | None:
     """Why a cell or argument holds no name to screen, or None: a placeholder ("N/A", "TBD",
     Excel's "#N/A"), punctuation only ("-", "?"), or a legal form alone ("Ltd.", "Co., Ltd.":
-    ``normalize.names_no_party``). Screened, each would be reported as a clean name."""
+    ``normalize.names_no_party``). Screened, each would be reported as a clean name. With
+    ``quick``, a name is normalised only when every word could be a legal form (a name costs
+    a tenth of a millisecond to normalise, and a vendor master has tens of thousands): a few
+    rare forms pass unnoticed and are screened, which finds nothing."""
     if not any(c.isalnum() for c in name):
         return NO_LETTERS
     if name.strip().casefold() in _PLACEHOLDERS:
         return PLACEHOLDER
-    # Normalised only when every word could be a legal form: a name costs a tenth of a
-    # millisecond to normalise, and a vendor master has tens of thousands.
-    words = _WORD_RE.findall(name.casefold())
-    if all(w in _LEGALISH for w in words) and names_no_party(normalise_name(name)):
-        return LEGAL_FORM_ALONE
-    return None
+    if quick and not all(w in _LEGALISH for w in _WORD_RE.findall(name.casefold())):
+        return None
+    return LEGAL_FORM_ALONE if names_no_party(normalise_name(name)) else None
 
 
 def _placeholder(name: str) -> bool:
