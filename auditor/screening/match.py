@@ -277,7 +277,10 @@ def _join_runs(tokens: list[str], others: tuple[str, ...]) -> list[str]:
     if len(tokens) < 2:
         return tokens
     starts = {t[0] for t in tokens[:-1]}  # a run starts like the token it spells
-    targets = [t for t in others if len(t) >= 4 and t[0] in starts and t not in tokens]
+    # A short token with a digit is spelt only exactly: "3M" / "Three M" (3 m), "360" /
+    # "Three Sixty" (3 60), "7-Eleven" / "7Eleven".
+    targets = [t for t in others if (len(t) >= 4 or (len(t) >= 2 and _has_digit(t)))
+               and t[0] in starts and t not in tokens]
     if not targets:
         return tokens
 
@@ -289,10 +292,11 @@ def _join_runs(tokens: list[str], others: tuple[str, ...]) -> list[str]:
         # A joined run must start like the token it spells and be about as long
         # (similarity >= JOIN_MATCH_MIN bounds the length ratio): cheap checks first.
         return any(
-            JOIN_MATCH_MIN * len(t) <= len(run) <= len(t) / JOIN_MATCH_MIN
-            and Levenshtein.normalized_similarity(run, t) >= JOIN_MATCH_MIN
-            # or spelt as another romanisation spells it ("Bou Ali" / "Buali")
-            or translit_skeleton(run) == translit_skeleton(t)
+            run == t if len(t) < 4 else (
+                JOIN_MATCH_MIN * len(t) <= len(run) <= len(t) / JOIN_MATCH_MIN
+                and Levenshtein.normalized_similarity(run, t) >= JOIN_MATCH_MIN
+                # or spelt as another romanisation spells it ("Bou Ali" / "Buali")
+                or translit_skeleton(run) == translit_skeleton(t))
             for t in by_initial.get(run[0], ())
         )
 
@@ -697,8 +701,11 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     ``known_a`` / ``known_b``: places where party a / b is located, which the other name may
     add without naming another party."""
     # Numbers, and codes with digits in them ("2006-HQ8" / "2006-HQ9", a trust's series).
-    numbers_a = sorted(t for t in unmatched_a if _has_digit(t))
-    numbers_b = sorted(t for t in unmatched_b if _has_digit(t))
+    # A number written twice in one name ("… Corporation 29 (CETC 29) Research Institute")
+    # and matched once is no number the other lacks.
+    shared_numbers = {p.a for p in pairs if _has_digit(p.a)} | {p.b for p in pairs if _has_digit(p.b)}
+    numbers_a = sorted(t for t in unmatched_a if _has_digit(t) and t not in shared_numbers)
+    numbers_b = sorted(t for t in unmatched_b if _has_digit(t) and t not in shared_numbers)
     if numbers_a and numbers_b:
         return f"different numbers ({' '.join(numbers_a)} / {' '.join(numbers_b)})"
     if numbers_a or numbers_b:
@@ -710,7 +717,7 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
         return f"different series ({' '.join(a.series) or '-'} / {' '.join(b.series) or '-'})"
     if a.bracketed and b.bracketed and not any(
         token_similarity(x, y) or _place_initial(x, y) or _place_initial(y, x) for x in a.bracketed for y in b.bracketed
-    ):
+    ) and "".join(a.bracketed) != "".join(b.bracketed):  # "(Shang Hai)" / "(Shanghai)"
         return f"different words in brackets ({' '.join(a.bracketed)} / {' '.join(b.bracketed)})"
     # A bracketed place that repeats a place both names have annotates, not a branch: "Korea
     # Mining Development Trading Corporation (North Korea)" / "KOREA MINING DEVELOPMENT …".

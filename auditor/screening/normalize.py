@@ -357,6 +357,10 @@ def _latin_tokens(text: str) -> list[str]:
     """Tokenise, reduce legal forms (in the original script and in Latin), transliterate."""
     # Numerals first: rigour would read the "II" of "Holdings II, Inc" as a legal form.
     tokens = _phrases([_NUMBER_WORDS.get(t, t) for t in _series_numerals(_cardinals(_script_tokens(text)))])
+    if "0" in text:
+        # A number's leading zeros are how it was written, not another number ("Trust
+        # Series 2006-02" / "Trust 2006-2").
+        tokens = [t.lstrip("0") or "0" if t[0] == "0" and t.isdigit() else t for t in tokens]
     if not tokens:
         return []
     # Legal forms in the original script (Cyrillic "ООО", "Акционерное общество" …) …
@@ -752,6 +756,11 @@ def normalise_name(name: str) -> NormalisedName:
             continue  # a record's number ("ZTE Corporation (2)"), as after a legal form unbracketed
         inside, inside_legal = _words(_latin_tokens(group))
         legal.extend(inside_legal)
+        if len(inside) >= 2 and inside[-1] == "branch" and all(map(is_place, inside[:-1])):
+            # "Bank Saderat Iran (Paris Branch)": a branch phrase in parentheses, the party
+            # itself as "…, Paris Branch" is (``_branch_phrase``).
+            qualifiers.extend(inside)
+            continue
         bracketed.extend(inside)
         if _address_note(text, match, inside):
             annotations.extend(w for w in inside if is_place(w))

@@ -277,7 +277,7 @@ GENERIC_WORDS = GENERIC_WORDS | PLACE_WORDS
 SERIES_WORDS: frozenset[str] = _words(
     """
     series class tranche fund funds partners partner trust capital investors ventures
-    holdings holding phase unit block plant generation equity
+    holdings holding phase unit block plant generation equity investments investment
     """
 )
 SERIES_LETTER_WORDS: frozenset[str] = _words("series class tranche")
@@ -361,6 +361,8 @@ _SYNONYM_LINES = """
     technology: technologies tech techs technological technologie technologii
     technology: tekhnologii tekhnologiya techno tekh
     science: sciences scientific sci
+    high: hi
+    optical: optics
     research: researches res
     institute: institutes institut inst institution
     establishment: establishments est etablissement etablissements establecimiento
@@ -813,6 +815,10 @@ CJK_TERMS: dict[str, str] = {
     "存儲": "memory",
     "集成电路": "integrated circuit",
     "集成電路": "integrated circuit",
+    "積體電路": "integrated circuit",  # Taiwan's word for it (TSMC's 台灣積體電路製造)
+    "台湾": "taiwan",
+    "台灣": "taiwan",
+    "臺灣": "taiwan",
     "设计": "design",
     "設計": "design",
     "联合": "united",

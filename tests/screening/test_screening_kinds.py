@@ -60,6 +60,12 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Kestrel", "KESTREL TRADING S.A.", "a trading or financing arm only one name names (trade)"),
         ("Kestrel Motor Company", "Kestrel Motor Credit Company LLC", "(credit): a subsidiary"),
         ("Kestrel Bank PJSC", "Kestrel Bank Leasing JSC", "(leasing): a subsidiary"),
+        # A number with leading zeros or not,
+        ("Kestrel Receivables Trust 2006-03", "Kestrel Receivables Trust Series 2006-2", "different numbers (3 / 2)"),
+        # and a series numeral after "Investments" is a number.
+        ("Kestrel Investments V (Pty) Ltd", "KESTREL INVESTMENTS 6 (PTY) LTD.", "different numbers (5 / 6)"),
+        # Branches named in brackets are still two branches.
+        ("Kestrel Bank (Hamburg Branch)", "Kestrel Bank (Paris Branch)", "different branches (hamburg / paris)"),
     ],
 )
 def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: str) -> None:
@@ -251,6 +257,21 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # What an Entity List entry covers is no part of the party's name.
         ("Sinobright Import & Export Co.",
          "Sinobright Import and Export Company; and any successor, sub-unit, or subsidiary thereof", "sinobright"),
+        # A number the listed name writes twice ("… Corporation 29 (CETC 29) Research Institute").
+        ("CETC No. 29 Research Institute",
+         "China Electronics Technology Group Corporation 29 (CETC 29) Research Institute", "29"),
+        # A number's leading zeros.
+        ("Kestrel Receivables Trust 2006-2", "Kestrel Receivables Trust Series 2006-02", "2006, 2"),
+        # A series numeral after "Investments" ("V" alone is a numeral only after such a word).
+        ("Kestrel Investments V (Pty) Ltd", "KESTREL INVESTMENTS 5 (PTY) LTD.", "5"),
+        # A branch named in brackets is the party itself, as "…, Paris Branch" is.
+        ("Kestrel Bank Iran (Paris Branch)", "KESTREL BANK IRAN", "kestrel"),
+        # A place in brackets written in two words or one.
+        ("Kestrel Import & Export (Shang Hai) Co Ltd", "Kestrel Import and Export (Shanghai) Co., Ltd.", "kestrel"),
+        ("AVIC Kestrel Hi-Tech Co Ltd", "AVIC Kestrel High-Technology Company Limited", "high"),
+        # A number and a letter, or two numbers, run together: only exactly.
+        ("3M Company", "Three M Co", "3m"),
+        ("360 Kestrel Technology Inc.", "Three Sixty Kestrel Technology Inc", "360"),
     ],
 )
 def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, shown: str) -> None:
@@ -300,6 +321,10 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         ("Bank of America, New York Branch", "IS BANK, AO"),
         # "A & S" is two letters, not the legal form "A.S.": the SDN's A & S CARRIER is not Carrier.
         ("Carrier Corporation", "A & S CARRIER INTERNACIONAL, S.A. DE C.V."),
+        # A number written twice in one name still differs from another number.
+        ("CETC 28th Research Institute", "China Electronics Technology Group Corporation 29 (CETC 29) Research Institute"),
+        ("3M Company", "Three Mining Company"),
+        ("360 Kestrel Technology Inc.", "Three Fifty Kestrel Technology Inc"),
     ],
 )
 def test_near_misses_are_not_matches(a: str, b: str) -> None:
