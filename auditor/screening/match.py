@@ -765,7 +765,10 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
     for own, others, other_name, whole in ((unmatched_a, unmatched_b, b, a), (unmatched_b, unmatched_a, a, b)):
         shared = [k for k, t in enumerate(whole.tokens) if t not in own]
         side = sorted(t for k, t in enumerate(whole.tokens) if t in own and t in _SUBSIDIARY_WORDS
-                      and t not in other_name.tokens and shared and k > shared[-1] and not _named_purpose(t, whole))
+                      and t not in other_name.tokens and shared and k > shared[-1] and not _named_purpose(t, whole)
+                      # "Kestrel Ticaret" / "Kestrel Sanayi ve Ticaret Ltd. Şti.": the other's
+                      # formula names the trade (vocabulary.TRAILING_LEGAL_PHRASES)
+                      and not (t == "trade" and _TURKISH_TRADE.intersection(other_name.legal_forms)))
         if side and not any(t in _SUBSIDIARY_WORDS or sector(t) in _SUBSIDIARY_SECTORS for t in others):
             return f"a trading or financing arm only one name names ({' '.join(side)}): a subsidiary"
     countries_a, countries_b = _form_countries(a), _form_countries(b)
@@ -823,6 +826,7 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
 _SUBSIDIARY_WORDS = frozenset({"trade", "impex", "leasing", "credit", "finance", "insurance", "investment", "capital",
                                "securities", "asset", "brokerage"})
 _SUBSIDIARY_SECTORS = frozenset({"trade", "finance", "insurance", "investment"})
+_TURKISH_TRADE = frozenset({"ticaret", "tic"})
 
 
 def _native_forms(name: NormalisedName) -> list[str]:

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -75,6 +76,7 @@ from auditor.screening.vocabulary import (
     SYNONYMS,
     TRAILING_LEGAL_FORMS,
     TRAILING_LEGAL_PHRASES,
+    everyday_words,
 )
 
 # Evidence weight of a token (see match.py). Generic words are weak evidence; 0.15 was the
@@ -114,6 +116,9 @@ _NUMBER_WORDS: dict[str, str] = {
     )
     if roman != "_"
 }
+_NUMBER_WORDS.update({word: str(10 * tens) for tens, word in enumerate(
+    "thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth".split(), start=3)})
+_NUMBER_WORDS["hundredth"] = "100"
 _NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
 # Cardinal numbers written as words ("Forty-Four" / "44", "Number One" / "No. 1").
 _UNITS = {
@@ -128,9 +133,11 @@ _TENS = {word: 10 * number for number, word in enumerate(
 _TENS.update(fourty=40, ninty=90)  # the common misspellings of forty and ninety
 _SCALES = {"hundred": 100, "thousand": 1000}
 _NUMBER_STARTS = frozenset(_UNITS) | frozenset(_TENS)
-# Ordinal units that end a spelled number ("twenty-first", "one hundred and third").
+# Ordinal units and tens that end a spelled number ("twenty-first", "one hundred and third",
+# "one hundred thirtieth").
 _ORDINAL_UNITS = {word: int(number) for word, number in _NUMBER_WORDS.items()
-                  if word.isalpha() and word.endswith(("st", "nd", "rd", "th")) and int(number) < 10}
+                  if word.isalpha() and word.endswith(("st", "nd", "rd", "th"))
+                  and (int(number) < 10 or int(number) % 10 == 0 and int(number) > 20)}
 
 
 @dataclass(frozen=True)
@@ -483,6 +490,28 @@ TYPO_MIN_LENGTH = 8
 TYPO_SIMILARITY = 0.88
 
 
+def _slips_of(words: Iterable[str]) -> dict[str, str]:
+    """Shorter words misspelt as a hand slips, each with the word it misspells: a letter
+    inside it left out or two letters swapped, neither the first ("Tradng", "Holdngs",
+    "Tarding"), in a word of seven letters or more. Not the last letter left out, which makes
+    a word of another language ("Italia", "Medica") or a brand ("Oboron"); not a letter
+    changed or added, as brands are coined from business words ("Tradex", "Minex"); not a
+    spelling two words share."""
+    found: dict[str, set[str]] = {}
+    words = set(words)
+    for word in words:
+        if len(word) < 7 or not word.isalpha():
+            continue
+        for k in range(1, len(word) - 1):
+            found.setdefault(word[:k] + word[k + 1:], set()).add(word)
+            if word[k] != word[k + 1]:
+                found.setdefault(word[:k] + word[k + 1] + word[k] + word[k + 2:], set()).add(word)
+    return {slip: next(iter(of)) for slip, of in found.items() if len(of) == 1 and slip not in words}
+
+
+_SLIPS = _slips_of(GENERIC_WORDS | set(SYNONYMS))
+
+
 @lru_cache(maxsize=1 << 16)
 def canonical(token: str) -> str:
     """A word as the comparable words of a name have it: numbers, synonyms and translations,
@@ -498,6 +527,10 @@ def canonical(token: str) -> str:
                            score_cutoff=TYPO_SIMILARITY)
         if close:
             return SYNONYMS.get(close[0], close[0])
+    elif len(token) >= 6:
+        slip = _SLIPS.get(token)
+        if slip and token not in everyday_words():
+            return SYNONYMS.get(slip, slip)
     return token
 
 
@@ -592,10 +625,33 @@ def _ampersand_joined(match: re.Match[str]) -> str:
     return joined
 
 
+# "No.59", "Nr.3", "№ 12": the number's sign written against it, which would make one word.
+_NUMBER_SIGN_RE = re.compile(r"(?:\b(?:no|nr)\.|№)\s*(?=\d)")
+# An acronym with the name it stands for after it in parentheses ("UAC (United Aircraft
+# Corp.)", "SMIC (Semiconductor Manufacturing Int'l Corp.)"): the name, and the acronym as
+# its alias, as "United Aircraft Corporation (UAC)" writes them.
+_ACRONYM_FIRST_RE = re.compile(r"^\s*([^\W\d_]{2,8})\s*\(([^()]+)\)\s*$")
+
+
+def _acronym_last(text: str) -> str:
+    """``text`` written name first if it is an acronym followed by its name in parentheses
+    (``_ACRONYM_FIRST_RE``): the acronym's first letter the name's, and every letter an
+    initial of its words in order."""
+    match = _ACRONYM_FIRST_RE.match(text)
+    if not match:
+        return text
+    acronym, words = match.group(1).casefold(), _plain_tokens(match.group(2).casefold())
+    if len(words) < 2 or acronym[0] != words[0][0] or not _is_acronym_of(acronym, words):
+        return text
+    return f"{match.group(2)} ({match.group(1)})"
+
+
 def _prepared(text: str) -> str:
     """Casefolded, a web address read as its domain, letters around "&" joined, a country
     code ending the name read as the country, and parentheses that repeat the name dropped."""
     text = _country_codes(text.casefold())
+    if "." in text or "№" in text:
+        text = _NUMBER_SIGN_RE.sub("no ", text)
     if "www." in text:  # (what _WEB_RE needs: most names have none, and it scans them all)
         text = _WEB_RE.sub(r"\1", text)  # a web address names its domain
     if "&" in text:
@@ -724,6 +780,8 @@ def normalise_name(name: str) -> NormalisedName:
     raw = _SUCCESSORS_RE.sub("", raw) or raw
     if "?" in raw or "\ufffd" in raw:
         raw = _LOST_CHARACTER_RE.sub("", raw)
+    if "(" in raw:
+        raw = _acronym_last(raw)
     text = _prepared(_split_camel_case(raw))
     main = _PARENTHESES_RE.sub(" ", text)
     words, legal = _words(_latin_tokens(main))

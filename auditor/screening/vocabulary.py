@@ -107,6 +107,11 @@ TRAILING_LEGAL_PHRASES: tuple[tuple[str, ...], ...] = (
     # sahami-e khass", "sherkat-e sahami-e aam").
     ("sahami", "khass"), ("sahami", "khas"), ("sahami", "aam"), ("sahami", "am"),
     ("anonim", "ortakligi"),
+    # "Sanayi ve Ticaret" (industry and trade) before a Turkish company's legal form, written
+    # out or abbreviated ("… Sanayi ve Ticaret Limited Şirketi", "… San. ve Tic. A.Ş."): a
+    # formula of its registered name, not the trading arm of a group ("ve": "and").
+    *((industry, *and_, trade) for industry in ("sanayi", "san") for trade in ("ticaret", "tic")
+      for and_ in ((), ("ve",))),
 )
 
 # The countries whose company law names a legal form as written (the initials each law's
@@ -156,7 +161,7 @@ GENERIC_WORDS: frozenset[str] = _words(
     shipping freight cargo
     group holding enterprise investment capital finance financial fund bank insurance
     credit exchange partner associate agency office branch department bureau center
-    general global universal united national federal state public private joint stock
+    general global universal united national federal state public private joint stock jv
     new modern star world applied micro nano data natural securities hosting
     motor automotive line venture equity asset infrastructure project contractor builder
     biotech therapeutics robotics express retail wholesale worldwide exploration drilling
@@ -188,7 +193,7 @@ UNDESCRIPTIVE_WORDS: frozenset[str] = _words(
     """
     group holding enterprise association partner associate international global worldwide
     overseas foreign general universal united national federal state public private joint
-    stock new modern star world research production science system
+    stock jv new modern star world research production science system
     """
 )
 
@@ -297,6 +302,7 @@ PHRASES: dict[str, str] = {
     "democratic peoples republic of korea": "northkorea", "dprk": "northkorea",
     "north korea": "northkorea", "peoples republic of china": "china", "prc": "china",
     "russian federation": "russia", "islamic republic of iran": "iran",
+    "joint venture": "jv",  # a kind of company, as "JV" abbreviates it (not a place)
     "syrian arab republic": "syria",
     # "Rep." for "Republic", as vendor masters and the World Bank's country names write it
     # ("Iran, Islamic Rep.", "Korea, Rep.", "Korea, Dem. People's Rep.").

@@ -269,6 +269,20 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # A place in brackets written in two words or one.
         ("Kestrel Import & Export (Shang Hai) Co Ltd", "Kestrel Import and Export (Shanghai) Co., Ltd.", "kestrel"),
         ("AVIC Kestrel Hi-Tech Co Ltd", "AVIC Kestrel High-Technology Company Limited", "high"),
+        # A letter left out of a business word, or two swapped: the word, not a trading arm.
+        ("Dandong Kestrel Tradng Co Ltd", "DANDONG KESTREL TRADING CO., LTD.", "trade"),
+        ("Kestrel Tarding LLC", "Kestrel Trading LLC", "trade"),
+        ("Kestrel Holdngs", "Kestrel Holdings", "holding"),
+        # An acronym with the name it stands for in parentheses after it.
+        ("UKC (United Kestrel Corp.)", "UNITED KESTREL CORPORATION", "distinctive words matched: kestrel"),
+        ("Korea Kestrel Chem JV Co", "KOREA KESTREL CHEMICAL JOINT VENTURE COMPANY", "jv"),
+        # A number's sign written against it, and an ordinal of tens.
+        ("Kestrel Industries Group Corp. Research Institute No.59",
+         "Kestrel Industries Group Corporation No. 59 Research Institute Co., Ltd.", "59"),
+        ("Thirtieth Kestrel Repair Factory JSC", "30TH KESTREL REPAIR FACTORY JOINT STOCK COMPANY", "30"),
+        # A Turkish company's "Sanayi ve Ticaret" (industry and trade) before its legal form.
+        ("Kestrel Kargo Otomotiv", "KESTREL KARGO OTOMOTIV SANAYI VE TICARET LIMITED SIRKETI", "kargo"),
+        ("Kestrel Ticaret", "Kestrel Sanayi ve Ticaret Ltd. Sti.", "kestrel"),
         # A number and a letter, or two numbers, run together: only exactly.
         ("3M Company", "Three M Co", "3m"),
         ("360 Kestrel Technology Inc.", "Three Sixty Kestrel Technology Inc", "360"),
@@ -324,6 +338,12 @@ def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, 
         # A number written twice in one name still differs from another number.
         ("CETC 28th Research Institute", "China Electronics Technology Group Corporation 29 (CETC 29) Research Institute"),
         ("3M Company", "Three Mining Company"),
+        # The number after a number sign is still a number ("No.58" / "No. 59") …
+        ("Kestrel Research Institute No.58", "Kestrel Research Institute No. 59"),
+        # … and an acronym before parentheses holding other words is no alias of them.
+        ("UKC (Tianjin)", "United Kestrel Corporation"),
+        # A brand coined from a business word is no misspelling of it.
+        ("Tradex", "Trading Company"),
         ("360 Kestrel Technology Inc.", "Three Fifty Kestrel Technology Inc"),
     ],
 )
