@@ -43,13 +43,18 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# The source in this repository, or with --installed the package as installed (`pip
+# install .` compiles the screening core with mypyc: what users run).
+INSTALLED = "--installed" in sys.argv
+if not INSTALLED:
+    sys.path.insert(0, str(ROOT))
 
 from auditor.refdata.curated import load_curated  # noqa: E402
 from auditor.refdata.entities import ListEntry  # noqa: E402
 from auditor.refdata.importers import IMPORTERS  # noqa: E402
 from auditor.refdata.lists_source import screening_entries  # noqa: E402
 from auditor.screening import Screener  # noqa: E402
+from auditor.screening import screener as screener_module  # noqa: E402
 from auditor.screening.index_store import index_key, load, store  # noqa: E402
 
 
@@ -158,6 +163,8 @@ def screen_stored(path: Path, key: str, queries: Path, as_of: date, dump: Path |
 
 def screen_in_new_process(path: Path, key: str, queries: Path, dump: Path | None) -> dict[str, float]:
     command = [sys.executable, __file__, "--screen-stored", str(path), "--key", key, "--queries", str(queries)]
+    if INSTALLED:
+        command.append("--installed")
     if dump:
         command += ["--dump", str(dump)]
     wall = time.perf_counter()
@@ -181,13 +188,13 @@ def measure_cli(lists: Path, queries: Path, runs: int) -> None:
         env.pop("AUDITOR_INDEX_DIR", None)
         for name in LIST_FILES:
             subprocess.run([*auditor, "lists", "import", str(lists / name), "--retrieved", "2025-12-01"],
-                           env=env, check=True, capture_output=True)
+                           env=env, check=True, capture_output=True, cwd=tmp if INSTALLED else None)
         print(f"[cli] `auditor screen --file NAMES --json --as-of 2026-01-01` against {', '.join(LIST_FILES)} "
               "imported into a new SQLite store (index stored by the imports):")
         for _ in range(runs):
             wall, cpu = time.perf_counter(), _cli_cpu()
             proc = subprocess.run([*auditor, "screen", "--file", str(queries), "--json", "--as-of", "2026-01-01"],
-                                  env=env, capture_output=True)
+                                  env=env, capture_output=True, cwd=tmp if INSTALLED else None)
             wall, cpu = time.perf_counter() - wall, _cli_cpu() - cpu
             assert proc.returncode in (0, 1), proc.stderr.decode()
             print(f"  {wall:.2f} s wall, {cpu:.2f} s CPU ({len(proc.stdout) / 1e6:.1f} MB of JSON)")
@@ -201,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dump", type=Path, help="write every name's matches here (JSON lines)")
     parser.add_argument("--runs", type=int, default=3, help="fresh processes screening the names, per list size")
     parser.add_argument("--cli", action="store_true", help="also time `auditor screen --file` on imported lists")
+    parser.add_argument("--installed", action="store_true",
+                        help="measure the installed package (compiled by `pip install .`), not this source")
     # The new process that reads a stored index and screens (started by this script).
     parser.add_argument("--screen-stored", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--key", help=argparse.SUPPRESS)
@@ -217,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     entries, load_wall, _ = _timed(lambda: load_entries(lists))
     queries = make_queries(entries, args.names, args.seed)
     print(f"lists: {lists}")
+    core = screener_module.__file__ or ""
+    print(f"screening core: {core} ({'compiled by mypyc' if core.endswith('.so') else 'plain Python'})")
     print(f"entries: {len(entries)}  read with the importers in {load_wall:.2f} s (wall)")
 
     def measure(part: list[ListEntry], label: str, tmp: Path) -> None:

@@ -671,17 +671,17 @@ def compare_normalised(a: NormalisedName, b: NormalisedName, located_b: frozense
     def group_weight(g: _Group) -> float:
         if promoted:
             return DISTINCTIVE_WEIGHT * (len(g[0]) + len(g[1]))
-        return sum(token_weight(ta[i]) for i in g[0]) + sum(token_weight(tb[j]) for j in g[1])
+        return sum((token_weight(ta[i]) for i in g[0]), 0.0) + sum((token_weight(tb[j]) for j in g[1]), 0.0)
 
     weights = [group_weight(g) for g in groups]
-    matched = sum(g[2].similarity * w for g, w in zip(groups, weights))
+    matched = sum((g[2].similarity * w for g, w in zip(groups, weights)), 0.0)
     # Generic words left over on both sides describe two different businesses ("Delta
     # Electronics" / "Delta Parts Supply"): then they weigh more than mere extra words.
-    leftover_weight = sum(map(token_weight, unmatched_a + unmatched_b))
+    leftover_weight = sum(map(token_weight, unmatched_a + unmatched_b), 0.0)
     if unmatched_a and unmatched_b:
-        leftover_weight = (sum(_leftover_weight(t, unmatched_a, unmatched_b) for t in unmatched_a)
-                           + sum(_leftover_weight(t, unmatched_b, unmatched_a) for t in unmatched_b))
-    total = sum(weights) + leftover_weight
+        leftover_weight = (sum((_leftover_weight(t, unmatched_a, unmatched_b) for t in unmatched_a), 0.0)
+                           + sum((_leftover_weight(t, unmatched_b, unmatched_a) for t in unmatched_b), 0.0))
+    total = sum(weights, 0.0) + leftover_weight
     token_score = matched / total if total else 0.0
     score, penalty = token_score, None
     # A veto only caps: below the cap there is nothing to veto (and most pairs a screening

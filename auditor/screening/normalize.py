@@ -186,7 +186,18 @@ class NormalisedName:
     def written_forms(self, token: str) -> set[str]:
         """``token`` and the words of the name as written that it stands for ("industry":
         "industries")."""
-        return {token, *(w for w in self.spelled if w != token and canonical(w) == token)}
+        return {token, *self._written_by_token.get(token, ())}
+
+    @cached_property
+    def _written_by_token(self) -> dict[str, list[str]]:
+        """The words as written by the token each stands for (a listed name is asked again by
+        every query that reaches it)."""
+        found: dict[str, list[str]] = {}
+        for word in self.spelled:
+            token = canonical(word)
+            if token != word:
+                found.setdefault(token, []).append(word)
+        return found
 
     @cached_property
     def acronyms_in_brackets(self) -> dict[str, frozenset[str]]:

@@ -123,6 +123,12 @@ class Match:
     legal_effect: str = ""
     entry: ListEntry | None = field(default=None, compare=False, repr=False)
 
+    def __reduce__(self) -> tuple[type[Match], tuple[Any, ...]]:
+        # Pickled by its fields, as screen_many's worker sends matches: a frozen class
+        # compiled by mypyc cannot be unpickled attribute by attribute.
+        return (Match, (self.list_name, self.entity_id, self.name, self.matched_name, self.score, self.explanation,
+                        self.source, self.legal_effect, self.entry))
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `auditor screen --json` (entry details left out)."""
         return {
@@ -402,7 +408,7 @@ def _name_parts(first_index: int, names: list[tuple[str, ...]]) -> _Share:
                     lookup_keys[token] = list(set(_index_keys(token)))
             parts.append((
                 _norm_row(norm),
-                sum(map(token_weight, tokens)),
+                sum(map(token_weight, tokens), 0.0),
                 distinctive,
                 list(set(_joins(tokens)) | _spelled_joins(norm)),
                 list(_run_acronyms(norm)),
@@ -475,7 +481,11 @@ class Screener:
     >>> screener.screen("Sophgo Technologies Co., Ltd", date(2025, 6, 1))
     """
 
-    def __init__(self, entries: Iterable[ListEntry]):
+    def __init__(self, entries: Iterable[ListEntry], state: dict[str, Any] | None = None):
+        """The index of ``entries``, or the one ``state`` (``to_state``) holds."""
+        if state is not None:
+            self._restore(state)
+            return
         with without_gc():
             self._build(entries)
 
@@ -564,7 +574,9 @@ class Screener:
     def from_state(cls, state: dict[str, Any]) -> "Screener":
         if state.get("format") != STATE_FORMAT:
             raise ValueError(f"screening index format {state.get('format')!r}, expected {STATE_FORMAT}")
-        self = cls.__new__(cls)
+        return cls((), state)
+
+    def _restore(self, state: dict[str, Any]) -> None:
         self._entry_rows = state["entries"]
         self._entry_cache = {}
         self._records = state["records"]
@@ -585,7 +597,6 @@ class Screener:
         self._reach_cached = 0
         self._generic_names_cache = {}
         self._located_cache = {}
-        return self
 
     def _heads_of_words(self) -> frozenset[str]:
         """The first four letters (or all of a shorter word) of every indexed word a query's
@@ -765,7 +776,7 @@ class Screener:
         # with more than one distinctive word.
         query_distinctive = [t for t in words if not is_generic(t)]
         several = len(query_distinctive) > 1
-        query_weight = sum(map(token_weight, query.tokens))
+        query_weight = sum(map(token_weight, query.tokens), 0.0)
         # and the generic words it shortens ("Info" / "Information"): both pair like generic words
         lookalikes = {t: self._similar_tokens(t)[1] + _shortened_generic(t) for t in query.tokens if not is_generic(t)}
         generic = sorted({t for t in query.tokens if is_generic(t)})
@@ -926,7 +937,7 @@ class Screener:
         row = self._records[record_id][1]
         words = row[1] + row[3]  # main tokens and qualifiers
         total = 0.0
-        most_left = sum(token_weight(g) + DISTINCTIVE_WEIGHT for g in generic_tokens)
+        most_left = sum((token_weight(g) + DISTINCTIVE_WEIGHT for g in generic_tokens), 0.0)
         for g in generic_tokens:
             most_left -= token_weight(g) + DISTINCTIVE_WEIGHT
             if g in words:  # a distinctive word the record has is counted in its postings
