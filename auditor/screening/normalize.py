@@ -186,17 +186,18 @@ class NormalisedName:
     def written_forms(self, token: str) -> set[str]:
         """``token`` and the words of the name as written that it stands for ("industry":
         "industries")."""
-        return {token, *self._written_by_token.get(token, ())}
+        return {token, *self.written_by_token.get(token, ())}
 
     @cached_property
-    def _written_by_token(self) -> dict[str, list[str]]:
-        """The words as written by the token each stands for (a listed name is asked again by
-        every query that reaches it)."""
-        found: dict[str, list[str]] = {}
+    def written_by_token(self) -> dict[str, tuple[str, ...]]:
+        """The words as written, in order, by the token each stands for when they differ
+        ("industry": "industries"). Kept: a listed name is asked again by every query that
+        reaches it."""
+        found: dict[str, tuple[str, ...]] = {}
         for word in self.spelled:
             token = canonical(word)
             if token != word:
-                found.setdefault(token, []).append(word)
+                found[token] = (*found.get(token, ()), word)
         return found
 
     @cached_property

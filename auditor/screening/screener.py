@@ -784,7 +784,7 @@ class Screener:
         generic_tokens = [t for t in query.tokens if is_generic(t) or lookalikes.get(t)]
         generic_pairs = (GENERIC_WEIGHT + DISTINCTIVE_WEIGHT) * len(generic_tokens)
         # The query's words as written that a generic word of it stands for ("industries").
-        written = {g: tuple(w for w in query.spelled if w != g and canonical(w) == g) for g in generic}
+        written = query.written_by_token
         found: set[int] = set()
         weights = self._weights
         bounded_below = {*joined, *acronym_of, *acronym_in}  # joins and acronyms change the weights
