@@ -250,6 +250,31 @@ def _generic_name_covered(
     )
 
 
+# Words that join a name to what completes it: "Société Générale de Pain", "General Company
+# for Bread", "Compañía General del Pacífico".
+_OF_WORDS = frozenset({"of", "de", "del", "du", "des", "di", "della", "for", "fuer", "fur", "pour", "para", "von"})
+
+
+def _completed_by_of(name: NormalisedName, unmatched: tuple[str, ...]) -> bool:
+    """True if a distinctive word ``name`` has left over follows "of", "de", "for" …: the
+    generic words before it are only the start of its name ("Société Générale de Pain", a
+    bakery, is no "Société Générale"), not a generic-only name that its words identify."""
+    left = {t for t in unmatched if not is_generic(t) and not is_place(t)}
+    if not left:
+        return False
+    spelled = name.spelled
+    for k, word in enumerate(spelled[:-1]):
+        if word in _OF_WORDS:
+            # the words of the name after it (not stopwords nor legal forms: "… des Pains SPRL")
+            after = [t for t in map(canonical, spelled[k + 1:]) if t in name.tokens]
+            # … are only what it leaves over: the words both names share come before ("Korea
+            # General Corporation for External Construction" ends with the "Korea General
+            # Construction" it is)
+            if after and after[0] in left and all(t in unmatched for t in after):
+                return True
+    return False
+
+
 def _leftover_weight(token: str, own_leftovers: tuple[str, ...], other_leftovers: tuple[str, ...]) -> float:
     """Weight of a word left over when both names have words left over: they describe two
     businesses differently ("Delta Electronics" / "Delta Parts Supply"), so a generic word
@@ -665,8 +690,10 @@ def compare_normalised(a: NormalisedName, b: NormalisedName, located_b: frozense
     in_brackets = [(any(core_a <= i < main_a for i in g[0]), any(core_b <= j < main_b for j in g[1])) for g in groups]
     via_brackets_a = any(x and not y for x, y in in_brackets)  # a's parentheses met b's name
     via_brackets_b = any(y and not x for x, y in in_brackets)
-    promoted = (not via_brackets_b and _generic_name_covered(ta[:main_a], unmatched_a, unmatched_b, pairs)) or (
-        not via_brackets_a and _generic_name_covered(tb[:main_b], unmatched_b, unmatched_a, pairs))
+    promoted = (not via_brackets_b and _generic_name_covered(ta[:main_a], unmatched_a, unmatched_b, pairs)
+                and not _completed_by_of(b, unmatched_b)) or (
+        not via_brackets_a and _generic_name_covered(tb[:main_b], unmatched_b, unmatched_a, pairs)
+        and not _completed_by_of(a, unmatched_a))
 
     def group_weight(g: _Group) -> float:
         if promoted:

@@ -84,6 +84,7 @@ from auditor.screening.tokens import (
     adjective_stem,
     consonant_key,
     is_abjad,
+    q_for_gh,
     token_similarity,
     translit_skeleton,
     vowel_skeleton,
@@ -175,6 +176,8 @@ def _lookup_keys(token: str) -> list[str]:
         either = abjad_either().get(token)  # and a word the lists also translate ("MLY": national)
         return [*_lookup_keys(token.casefold()), _ABJAD_KEY + abjad_key(token), *(_lookup_keys(either) if either else ())]
     keys = [token, "~" + translit_skeleton(token)]
+    if token.startswith("gh") and len(token) >= 4:  # Persian "ق" as "gh" and "q" (tokens.q_for_gh)
+        keys.append("~" + translit_skeleton(q_for_gh(token)))
     vowels = vowel_skeleton(token)
     if vowels is not None:  # "Mohammad" / "Muhammad": tokens.token_similarity pairs them
         keys.append("*" + vowels)

@@ -229,7 +229,7 @@ def _too_far_apart(a: str, b: str) -> bool:
     la, lb = len(a), len(b)
     if a[0] == b[0] and abs(la - lb) <= _SPELLING_LENGTH_GAP * max(la, lb):
         return False
-    if _same_adjective(a, b):
+    if _same_adjective(a, b) or _initial_q_gh(a, b):
         return False
     skeleton_a, skeleton_b = translit_skeleton(a), translit_skeleton(b)
     sa, sb = len(skeleton_a), len(skeleton_b)
@@ -238,6 +238,17 @@ def _too_far_apart(a: str, b: str) -> bool:
     if sa == sb and skeleton_a[:1] in _VOWELS and skeleton_b[:1] in _VOWELS:
         return False
     return not (la == lb == 4 or a.startswith("al") != b.startswith("al"))
+
+
+def q_for_gh(token: str) -> str:
+    """``token`` with a "gh" that starts it written "q": how Persian "ق" is romanised both ways
+    ("Ghods" / "Qods", "Gheshm" / "Qeshm", "Ghadir" / "Qadir")."""
+    return "q" + token[2:] if token.startswith("gh") else token
+
+
+def _initial_q_gh(a: str, b: str) -> bool:
+    """True if one word starts with "gh" and the other with "q" (``q_for_gh``)."""
+    return (a.startswith("gh") and b.startswith("q")) or (a.startswith("q") and b.startswith("gh"))
 
 
 # The most two words' lengths may differ, as a share of the longer, for their spelling (or
@@ -262,6 +273,11 @@ def _similarity(a: str, b: str) -> float:
         return 1.0  # one word, in two of its endings or romanisations ("Kaspersky" / "Kasperski")
     if sim < VOWEL_VARIANT_SIMILARITY and vowel_skeleton(a) is not None and vowel_skeleton(a) == vowel_skeleton(b):
         sim = VOWEL_VARIANT_SIMILARITY
+    if _initial_q_gh(a, b):
+        # Persian "ق" is written "q" and "gh" at the start of a word ("Qods" / "Ghods", "Qeshm"
+        # / "Gheshm"): compared with "q" for the "gh".
+        sim = max(sim, SKELETON_DISCOUNT * OSA.normalized_similarity(
+            translit_skeleton(q_for_gh(a)), translit_skeleton(q_for_gh(b))))
     if len(a) == len(b) == 4 and sim < TOKEN_MATCH_MIN and OSA.distance(a, b) == 1 and sorted(a) == sorted(b):
         return SHORT_SWAP_SIMILARITY
     if a.startswith("al") != b.startswith("al"):

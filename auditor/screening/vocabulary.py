@@ -79,12 +79,14 @@ LEGAL_FORMS: frozenset[str] = _words(
 # ("Equinor ASA", "Meridies d.o.o.", "Inttraffic EOOD", "Grupo MBS Lda", "Sp. z o.o."). Each
 # is a company type of the law it names: Norwegian ASA; Balkan d.o.o., a.d., d.d.; Bulgarian
 # EOOD, OOD, EAD; Hungarian Zrt., Nyrt., Kft.; Spanish S.L., S.L.U., S.C.; Portuguese Lda;
-# Mexican S.A.B. (de C.V.), S.C.A.; Estonian OÜ; Icelandic hf., ehf.; Slovak/Czech s.r.o.;
+# Mexican S.A.B. (de C.V.), S.C.A.; Estonian OÜ; Icelandic hf., ehf.; Slovak/Czech s.r.o. and
+# "spol. s r.o." (Czech Act 90/2012 on Business Corporations, s. 132: "společnost s ručením
+# omezeným", "spol. s r.o." or "s.r.o."; "spol." for "společnost", company);
 # Kazakh TOO; Ukrainian PrAT, PAT; Polish sp. z o.o.; US LLLP; Russian NPC (a scientific-production
 # corporation, as NPK in LEGAL_FORMS: "Kryptonit NPC"; also Iran's National Petrochemical Company).
 TRAILING_LEGAL_FORMS: frozenset[str] = _words(
     """
-    asa doo ad dd eood ood ead zrt nyrt kft sl slu sc lda sab sca ou hf ehf sro too prat pat lllp npc
+    asa doo ad dd eood ood ead zrt nyrt kft sl slu sc lda sab sca ou hf ehf sro spol too prat pat lllp npc
     """
 )
 # Legal forms of several words, read like TRAILING_LEGAL_FORMS ("z" and "o.o." alone are not),
@@ -98,6 +100,7 @@ TRAILING_LEGAL_FORMS: frozenset[str] = _words(
 # of the anonim şirket, Commercial Code 6102).
 TRAILING_LEGAL_PHRASES: tuple[tuple[str, ...], ...] = (
     ("sp", "z", "oo"),
+    ("s", "ro"),  # Czech "spol. s r.o." (the "s r.o." of it; "spol." is in TRAILING_LEGAL_FORMS)
     *((kind, kaisha) for kind in ("kabushiki", "gomei", "goshi", "godo", "yugen") for kaisha in ("kaisha", "gaisha")),
     ("anonymi", "etaireia"), ("anonymos", "etaireia"), ("anonimi", "etairia"),
     ("etaireia", "periorismenis", "efthynis"),
@@ -171,7 +174,7 @@ GENERIC_WORDS: frozenset[str] = _words(
     defense military security nuclear space satellite
     organization association society foundation trust union council committee ministry concern
     headquarters establishment administration
-    comercializadora inmobiliaria compania sociedad
+    comercializadora inmobiliaria compania sociedad societe societa
     distribuidora constructora agropecuaria importadora exportadora
     leasing auto market supermarket
     property estate realty hotel resort travel tourism media broadcasting television tv radio
@@ -204,7 +207,7 @@ INSTITUTION_WORDS: frozenset[str] = _words(
     """
     center organization committee council society foundation fund institute bureau office
     agency department line industry service development material union ministry
-    establishment administration sociedad compania
+    establishment administration sociedad compania societe societa
     """
 )
 
@@ -225,7 +228,8 @@ PLACES_IN: dict[str, frozenset[str]] = {
         "russia": "moscow petersburg novosibirsk vladivostok",
         "iran": "tehran",
         "northkorea": "pyongyang",
-        "syria": "damascus",
+        "syria": "damascus aleppo",
+        "libya": "benghazi",
         "uae": "dubai sharjah abudhabi dhabi",
         "us": "texas delaware nevada california florida newyork",
     }.items()
@@ -240,7 +244,7 @@ PLACE_WORDS: frozenset[str] = _words(
     russia russian iran iranian korea korean
     syria syrian uae emirates turkey pakistan india asia asian europe
     european america american usa uk inner mongolia northkorea arab
-    ukraine ukrainian kyiv kharkiv odesa lviv belgrade cologne lisbon bucharest athens chisinau
+    ukraine ukrainian kyiv kharkiv odesa lviv dnipro zaporizhzhia mykolaiv belgrade cologne lisbon bucharest athens chisinau
     vilnius tallinn riga budapest crimea crimean belarus minsk kazakhstan uzbekistan armenia
     azerbaijan lebanon iraq yemen cuba venezuela mexico panama colombia malaysia
     indonesia thailand vietnam myanmar burma burmese afghanistan sudan libya somalia kenya
@@ -262,7 +266,7 @@ PLACE_WORDS: frozenset[str] = _words(
     vanuatu zambia zimbabwe bvi labuan
     london paris berlin frankfurt munich hamburg zurich geneva amsterdam rotterdam dublin
     madrid milan rome vienna prague warsaw istanbul ankara riyadh jeddah doha
-    baghdad beirut cairo lagos nairobi johannesburg mumbai delhi bangalore karachi lahore
+    baghdad beirut cairo tripoli lagos nairobi johannesburg mumbai delhi bangalore karachi lahore
     dhaka bangkok hanoi jakarta manila kuala lumpur taipei hsinchu tokyo osaka seoul almaty
     tashkent baku tbilisi yerevan ontario quebec vancouver toronto sydney melbourne
     alabama alaska arizona arkansas colorado connecticut hawaii idaho illinois indiana iowa
@@ -304,6 +308,7 @@ PHRASES: dict[str, str] = {
     "russian federation": "russia", "islamic republic of iran": "iran",
     "joint venture": "jv",  # a kind of company, as "JV" abbreviates it (not a place)
     "syrian arab republic": "syria",
+    "british virgin islands": "bvi", "cayman islands": "cayman",
     # "Rep." for "Republic", as vendor masters and the World Bank's country names write it
     # ("Iran, Islamic Rep.", "Korea, Rep.", "Korea, Dem. People's Rep.").
     "n korea": "northkorea", "s korea": "korea",
@@ -463,6 +468,9 @@ _SYNONYM_LINES = """
     kharkiv: kharkov
     odesa: odessa
     lviv: lvov
+    dnipro: dnepr dnipropetrovsk dnepropetrovsk
+    zaporizhzhia: zaporozhye zaporozhe zaporizhia zaporizhzhya
+    mykolaiv: nikolaev nikolayev
     vienna: wien
     munich: munchen muenchen
     cologne: koln koeln
@@ -550,7 +558,7 @@ _SYNONYM_LINES = """
     contractor: contractors
     builder: builders
     airline: airways
-    general: gen genl
+    general: gen genl generale generali
     association: assn assoc
     american: amer
     insurance: ins insurances

@@ -18,6 +18,8 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Iris Energy Limited", "IRISL", "spelling or sound alone"),
         ("Intel Corporation", "Inter LLC", "near-exact"),
         ("HSBC Bank (Jersey) Limited", "HSBC Bank (Guernsey) Limited", "different words in brackets"),
+        ("Kestrel Mobile (BVI) Limited", "Kestrel Mobile (Cayman Islands) Limited", "different words in brackets (bvi / cayman)"),
+        ("ANSAR AL-SHARI'A IN BENGHAZI", "ANSAR AL-SHARI'A IN TUNISIA", "different places (benghazi / tunisia)"),  # two SDN entries
         ("Kestrel Foundation Kenya Branch", "Kestrel Foundation Somalia Branch", "different branches (kenya / somalia)"),
         ("Huawei Technologies (Thailand) Co., Ltd.", "Huawei Technologies Co., Ltd.", "place in brackets"),
         ("Blackstone Capital Partners VII L.P.", "Blackstone Capital Partners VIII L.P.", "different numbers (7 / 8)"),
@@ -286,6 +288,11 @@ def test_qualifiers_and_sound_alikes_veto_with_a_reason(a: str, b: str, reason: 
         # A number and a letter, or two numbers, run together: only exactly.
         ("3M Company", "Three M Co", "3m"),
         ("360 Kestrel Technology Inc.", "Three Sixty Kestrel Technology Inc", "360"),
+        # The Czech "spol. s r.o." is the "s.r.o." it abbreviates less.
+        ("Kestrel Systems s.r.o.", "Kestrel Systems, spol. s r.o.", "legal forms ignored"),
+        # Places written out or abbreviated, and a Ukrainian city in its Russian spelling.
+        ("Kestrel Mobile (BVI) Limited", "Kestrel Mobile (British Virgin Islands) Limited", "bvi"),
+        ("Dnipro Kestrel Aviation Services LLC", "Dnepr Kestrel Aviation Services LLC", "dnipro"),
     ],
 )
 def test_variants_of_one_name_match_and_say_what_was_recognised(a: str, b: str, shown: str) -> None:
@@ -459,6 +466,11 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         # Initial Е romanised as ye or e.
         ("Port of Evpatoria", "Yevpatoria Sea Port", "Entity List, State Enterprise Evpatoria Sea Commercial Port"),
         ("Sergei Evgenevich Klinov", "Sergey Yevgenyevich Klinov", "Entity List, Sergei Evgenevich Klinov"),
+        # Persian "ق" romanised as "q" or "gh" at the start of a word.
+        ("QODS AVIATION INDUSTRIES", "GHODS AVIATION INDUSTRIES", "SDN 16418"),
+        ("GHAVAMIN BANK", "QAVAMIN BANK", "SDN 25758"),
+        ("GHEZEL HESAR PENITENTIARY", "QEZEL HESAR PENITENTIARY", "SDN 52265"),
+        ("FARADARYAY-E NIK-E GHESHM INVESTMENT", "NIK QESHM FARA DARYA INVESTMENT COMPANY", "SDN 25478"),
     ],
 )
 def test_names_the_lists_give_one_party_match(a: str, b: str, listed_as: str) -> None:

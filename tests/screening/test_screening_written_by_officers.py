@@ -156,3 +156,22 @@ def test_initials_are_no_contraction_of_a_business_word(screener: Screener) -> N
     assert screener.screen("Arch Insurance Co", AS_OF) == []
     assert "KESTREL SHIPPING" in {m.name for m in Screener([ListEntry("List", "1", "KESTREL SHIPPING")]).screen(
         "Kestrel Shpg", AS_OF)}  # a contraction keeps its consonants
+
+
+@pytest.mark.parametrize("name", ["Societe Generale", "Société Générale SA", "SOCIETE GENERALE S.A.",
+                                  "Société Générale Électronique"])
+def test_a_generic_name_is_no_other_party_that_completes_it_with_of_something(screener: Screener, name: str) -> None:
+    # Found by a tryout (2026-12-04): the bank met the SDN alias "SOCIETE GENERALE DE PAIN" (a
+    # bakery) at 0.80: "Société Générale" is "General Company", and "… de Pain" ("of Bread")
+    # is what that listed name is the general company of.
+    assert [(m.matched_name, m.score) for m in screener.screen(name, AS_OF)] == []
+
+
+@pytest.mark.parametrize("a, b", [
+    ("SOCIETE GENERALE", "Société Générale S.A."),  # the same words: one party
+    ("Shenyang Aircraft", "AVIC Shenyang Aircraft Company"),  # a generic name inside the other
+    ("KOREA GENERAL CORPORATION FOR EXTERNAL CONSTRUCTION", "KOREA GENERAL CONSTRUCTION"),  # an SDN alias
+])
+def test_generic_names_contained_in_the_other_still_match(a: str, b: str) -> None:
+    from auditor.screening import DEFAULT_THRESHOLD, compare_names
+    assert compare_names(a, b) >= DEFAULT_THRESHOLD
