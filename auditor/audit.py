@@ -63,7 +63,8 @@ def run_audit(opts: AuditOptions, progress: Callable[[int], None] | None = None,
                                         warnings, opts.rule_timeout_s, sources=sources,
                                         allow_missing=frozenset(opts.allow_missing), rejected=rejected)
     else:
-        evaluation = evaluate(table, [r for r in rules if r.check_kind != "device"], refdata, opts.as_of,
+        # device rules included: without a snapshot they are reported as not applicable
+        evaluation = evaluate(table, rules, refdata, opts.as_of,
                               sources=sources, allow_missing=frozenset(opts.allow_missing),
                               time_budget_s=opts.rule_timeout_s, on_rule=on_rule, rejected=rejected)
         table = evaluation.table if evaluation.table is not None else table

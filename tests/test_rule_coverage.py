@@ -13,6 +13,8 @@ import xml.etree.ElementTree as ET
 
 from conftest import REPO, read_report, run_cli
 
+from auditor.refdata.rule_data import EXAMPLE_APPROVED_FIRMWARE
+
 ORIGIN_AND_TARIFF = ["ORIG-001", "ORIG-002", "ORIG-010", "ORIG-011", "TARIFF-001", "TARIFF-002"]
 
 
@@ -164,3 +166,32 @@ def test_pdf_names_the_rules_that_did_not_run(tmp_path):
     assert "rule(s) were not evaluated" in pages[0] and "ORIG-001" in pages[0]  # the cover says so
     text = " ".join(pages)
     assert "Rules not evaluated" in text and "TARIFF-002 not evaluated (acknowledged)" in text
+
+
+def test_rules_with_nothing_to_compare_against_are_not_applicable_never_passed(tmp_path):
+    """Found by a tryout (2026-12-04): without --devices the seven device rules, and without
+    --approved-firmware the approved-firmware rule, showed in JUnit as passing test cases, and
+    FW-005 as "evaluated" in report.json, though they judged nothing. They are now "not
+    applicable", skipped with the reason; given what they compare against, they run."""
+    proc, out = audit(tmp_path, REPO / "sample_inventory.csv", extra=("--bundled-lists-only",))
+    assert proc.returncode in (0, 1), proc.stderr
+    cov = {c["rule_id"]: c for c in read_report(out)["rule_coverage"]}
+    devices = [f"DEV-00{k}" for k in range(1, 8)]
+    for rule in devices:
+        assert cov[rule]["status"] == "not_applicable" and "--devices" in cov[rule]["detail"], cov[rule]
+    assert cov["FW-005"] == {"rule_id": "FW-005", "status": "not_applicable",
+                             "detail": "no approved-firmware list given (--approved-firmware)"}
+    cases = {c.get("classname").rsplit(".", 1)[-1]: c for c in ET.parse(out / "report.junit.xml").getroot().iter("testcase")}
+    for rule in [*devices, "FW-005"]:
+        skipped = cases[rule].find("skipped")
+        assert skipped is not None and skipped.get("message").startswith("rule does not apply: "), rule
+        assert cases[rule].find("failure") is None
+    assert cases["FW-001"].find("skipped") is None  # an advisory rule still runs
+
+    (tmp_path / "with-list").mkdir()
+    proc, out = audit(tmp_path / "with-list", REPO / "sample_inventory.csv",
+                      extra=("--bundled-lists-only", "--approved-firmware", str(EXAMPLE_APPROVED_FIRMWARE)))
+    assert proc.returncode in (0, 1), proc.stderr
+    cov = {c["rule_id"]: c for c in read_report(out)["rule_coverage"]}
+    assert cov["FW-005"]["status"] == "evaluated"
+    assert any(f["rule_id"] == "FW-005" for f in read_report(out)["findings"])

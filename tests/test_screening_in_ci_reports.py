@@ -72,7 +72,7 @@ def test_a_run_with_some_official_lists_says_which_expected_ones_were_absent(tmp
     assert root.get("skipped") == "1" and root.get("failures") == "0" and root.get("errors") == "0"
     doc = read_report(out)
     assert doc["screening_lists"] == {
-        "official": [FCC], "bundled_entries": 29,
+        "official": [FCC], "bundled_entries": 29, "sdn_alternate_names_only": None,
         "absent": ["Specially Designated Nationals (SDN) - Treasury Department",
                    "Entity List (EL) - Bureau of Industry and Security",
                    "DoD Section 1260H Chinese Military Companies (1260H) - Department of Defense"]}
@@ -86,6 +86,28 @@ def test_a_run_with_some_official_lists_says_which_expected_ones_were_absent(tmp
     # Beside the status, in report.md's words.
     status = html[html.index('<p class="status-line">'):]
     assert status.index("COMPLETE") < status.index(f"{absent}</strong>") < status.index("</p>")
+
+
+def test_a_run_with_only_ofacs_alternate_names_says_they_were_screened(tmp_path, isolated_db):
+    """OFAC's alt.csv imported alone: its names are screened (a supplier written as one of them
+    matches), but it holds no SDN entry. Reports said "only the bundled curated list was
+    screened", which the match itself contradicts; they now name the alternate names, how many,
+    and that the SDN list's entries were not screened."""
+    _import("ofac_alt_2025.csv", "2026-11-20")
+    with (shared_lists() / "ofac_alt_2025.csv").open(encoding="utf-8", errors="replace", newline="") as f:
+        # one entry per SDN ent_num (the file ends with a DOS end-of-file mark, a row of its own)
+        parties = len({row[0] for row in csv.reader(f) if len(row) > 1})
+    done, out = _audit(tmp_path, "P1,Antminer S21,BANK MELLAT YEREVAN\n", "--as-of", "2026-11-30")
+    doc = read_report(out)
+    assert any("BANK MELLAT YEREVAN" in f["message"] for f in doc["findings"])
+    assert doc["screening_lists"]["official"] == [] and doc["screening_lists"]["sdn_alternate_names_only"] == parties
+    said = (f"the OFAC SDN alternate names (alt.csv, {parties} names) were screened without the SDN list's "
+            "entries and primary names")
+    md = (out / "report.md").read_text(encoding="utf-8")
+    line = next(x for x in md.splitlines() if x.startswith("> **Screening lists:**"))
+    assert "only the bundled curated list (29 entries) was screened" in line and said in line
+    assert said in _junit_case(out, ".screening-lists").find("skipped").get("message")
+    assert said in done.stderr
 
 
 def test_a_run_with_the_expected_lists_names_them_and_warns_of_nothing_missing(tmp_path, isolated_db):

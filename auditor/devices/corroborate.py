@@ -184,6 +184,9 @@ def corroborate(table: InventoryTable, rules, refdata, as_of: date, snapshot_pat
                 continue
         evaluation.groups.append(g)
     evaluation.errors.extend(second.errors)
+    # The device rules ran here only (the firmware rules' coverage is the declared inventory's).
+    device_rules = {r.id for r in on_observed if r.check_kind == "device"}
+    evaluation.coverage.extend(c for c in second.coverage if c.rule_id in device_rules)
     age = snapshot_age_days(records, as_of)
     if age is not None and age > max_age_days:
         warnings.append(f"device snapshot {public_name(snapshot_path)} was observed {age} days before the audit date "

@@ -44,7 +44,8 @@ class Gap:
 @dataclass(frozen=True)
 class RuleCoverage:
     """How far one rule ran. status: evaluated | partial (not on some files) | not_evaluated |
-    not_in_force | failed."""
+    not_in_force | not_applicable (what it compares against was not given: detail says what) |
+    failed."""
 
     rule_id: str
     status: str

@@ -109,6 +109,11 @@ def evaluate(
             result.not_in_force.append(rule.id)
             result.coverage.append(RuleCoverage(rule.id, "not_in_force", detail=_window(rule)))
             continue
+        not_applicable = getattr(checks.get(rule.check_kind), "not_applicable", None)
+        reason = not_applicable(rule, ctx) if not_applicable is not None else None
+        if reason:
+            result.coverage.append(RuleCoverage(rule.id, "not_applicable", detail=reason))
+            continue
         gaps: tuple[Gap, ...] = ()
         skip: set[int] = set()
         if presence is not None and sources is not None:

@@ -108,6 +108,7 @@ class JunitFormat:
         rules = sorted(result.rules, key=lambda r: r.id)
         cleared = _cleared_lines(result)
         gaps = {(g.source, c.rule_id): g for c in result.coverage for g in c.gaps}
+        not_applicable = {c.rule_id: c.detail for c in result.coverage if c.status == "not_applicable"}
         sources = [s.path for s in result.inventory]
         # Findings may also sit on a device snapshot's lines (audit --devices): its own suite.
         sources += [s for s in result.table.sources if s not in sources]
@@ -135,6 +136,10 @@ class JunitFormat:
                 if not rule.in_force(result.as_of):
                     counts["skipped"] += 1
                     ET.SubElement(case, "skipped", message=f"rule not in force on {result.as_of.isoformat()}")
+                    continue
+                if rule.id in not_applicable:  # it judged nothing: never a pass
+                    counts["skipped"] += 1
+                    ET.SubElement(case, "skipped", message=_x(f"rule does not apply: {not_applicable[rule.id]}"))
                     continue
                 gap = gaps.get((source, rule.id))
                 if gap is not None:  # the rule could not judge this file: never a pass

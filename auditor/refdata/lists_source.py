@@ -50,15 +50,21 @@ class ListCoverage:
     imported: tuple[str, ...]  # list (section) names of the imported official files
     absent: tuple[str, ...]  # EXPECTED_LISTS not among them
     bundled_entries: int | None  # entries of the bundled curated list screened, None: not used
+    # names of OFAC's alt.csv screened without the SDN list's entries (None: none, or the SDN
+    # list is screened and they are folded into its entries)
+    alternate_names: int | None = None
 
     @classmethod
     def of(cls, infos: "Iterable[ListInfo]") -> "ListCoverage":
         infos = list(infos)
         bundled = [i for i in infos if i.source.startswith(BUNDLED_SOURCE)]
-        # alt.csv alone is names without their SDN entries: it does not make the SDN list screened.
+        # alt.csv alone is names without their SDN entries: it does not make the SDN list
+        # screened, but its names were, and the notes say so.
         imported = sorted({i.name for i in infos if i not in bundled and i.name != SDN_ALT_NAMES})
         absent = tuple(name for name in EXPECTED_LISTS if name not in imported)
-        return cls(tuple(imported), absent, sum(i.entries for i in bundled) if bundled else None)
+        alternates = [i for i in infos if i.name == SDN_ALT_NAMES and i not in bundled]
+        alternate_names = sum(i.entries for i in alternates) if alternates and SDN not in imported else None
+        return cls(tuple(imported), absent, sum(i.entries for i in bundled) if bundled else None, alternate_names)
 
     def screened(self) -> str:
         """The official lists screened, by their short names ("SDN, EL, 1260H"), or "none"."""
@@ -68,7 +74,8 @@ class ListCoverage:
         return ", ".join(_SHORT.get(name, name) for name in self.absent)
 
     def as_json(self) -> dict[str, Any]:
-        return {"official": list(self.imported), "absent": list(self.absent), "bundled_entries": self.bundled_entries}
+        return {"official": list(self.imported), "absent": list(self.absent), "bundled_entries": self.bundled_entries,
+                "sdn_alternate_names_only": self.alternate_names}
 
     def note(self) -> str | None:
         """What reports and the run say when an expected official list was not screened (None: all were)."""
@@ -76,14 +83,21 @@ class ListCoverage:
             return None
         todo = ("import them for a full screening (`auditor lists update` downloads the CSL and OFAC SDN; "
                 "`auditor lists import FILE` imports any official file, the 1260H list included)")
+        # OFAC's alternate names alone: what they are, since a match against one still shows.
+        alternates = (f"; the OFAC SDN alternate names (alt.csv, {self.alternate_names} names) were screened "
+                      "without the SDN list's entries and primary names" if self.alternate_names is not None else "")
         if not self.imported:
             if self.bundled_entries is None:
-                return None  # no list at all: the audit is INCOMPLETE and says so
-            return f"only the bundled curated list ({self.bundled_entries} entries) was screened, not the official lists: {todo}"
+                if not alternates:
+                    return None  # no list at all: the audit is INCOMPLETE and says so
+                return f"names were not screened against the official lists{alternates}: {todo}"
+            return (f"only the bundled curated list ({self.bundled_entries} entries) was screened, not the official "
+                    f"lists{alternates}: {todo}")
         absent = self.absent_names()
         instead = (f"for those only the bundled curated list's {self.bundled_entries} entries were screened"
                    if self.bundled_entries is not None else "names were not screened against them at all")
-        return f"names were screened against the official lists imported ({self.screened()}) but not {absent}: {instead}; {todo}"
+        return (f"names were screened against the official lists imported ({self.screened()}) but not {absent}: "
+                f"{instead}{alternates}; {todo}")
 
 
 def merge_alternate_names(

@@ -68,6 +68,8 @@ def test_findings_show_both_sides_in_every_format(floor, isolated_db):
     proc = audit(tmp, inv, snap, out)
     assert proc.returncode == 1, proc.stderr  # high-severity device findings fail the gate
     report = read_report(out)
+    assert {c["rule_id"]: c["status"] for c in report["rule_coverage"] if c["rule_id"].startswith("DEV-")} == {
+        f"DEV-00{k}": "evaluated" for k in range(1, 8)}
     dev = [f for f in report["findings"] if f["rule_id"].startswith("DEV-")]
     by_rule: dict[str, list] = {}
     for f in dev:
@@ -170,6 +172,9 @@ def test_without_a_snapshot_device_rules_find_nothing(tmp_path, isolated_db, sam
     report = read_report(tmp_path / "r")
     assert not [f for f in report["findings"] if f["rule_id"].startswith("DEV-")]
     assert proc.returncode in (0, 1)
+    # … and say so: not applicable, not evaluated and clean
+    device_rules = [c for c in report["rule_coverage"] if c["rule_id"].startswith("DEV-")]
+    assert len(device_rules) == 7 and all(c["status"] == "not_applicable" for c in device_rules)
 
 
 def test_a_rejected_row_is_screened_and_never_joined_to_a_device(floor, isolated_db):

@@ -89,5 +89,11 @@ class Check(Protocol):
         on its rows (engine/coverage.py) instead of silently clean. Checks that report a
         missing value themselves (firmware "not recorded") need nothing."""
 
+    def not_applicable(self, rule: Rule, ctx: EvalContext) -> str | None:
+        """(Optional: absent means always applicable.) Why the rule does not apply to this
+        audit at all — what it compares against was not given ("no approved-firmware list",
+        "no device snapshot") — or None. Such a rule is reported as not applicable (a skipped
+        case in JUnit), never as a pass: it judged nothing."""
+
     def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
         """Finding groups for rows of `table` that fail the rule as of `ctx.as_of`."""

@@ -80,6 +80,11 @@ class DeviceCheck:
     def fields(self, config: DeviceConfig) -> tuple[str, ...]:
         return DECLARED_FIELDS
 
+    def not_applicable(self, rule: Rule, ctx: EvalContext) -> str | None:
+        if getattr(ctx.refdata, "devices", None) is None:
+            return "no device snapshot given (audit --devices): the rigs' own answers were not compared"
+        return None
+
     def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
         obs: Observed | None = getattr(ctx.refdata, "devices", None)
         if obs is None:

@@ -81,6 +81,11 @@ class FirmwareCheck:
     def needs(self, config: FirmwareConfig) -> tuple[frozenset[str], ...]:
         return ()  # a missing firmware or version is reported on the rig ("not recorded")
 
+    def not_applicable(self, rule: Rule, ctx: EvalContext) -> str | None:
+        if rule.check.test == "approved" and getattr(ctx.refdata, "approved_firmware", None) is None:
+            return "no approved-firmware list given (--approved-firmware)"
+        return None
+
     def evaluate(self, rule: Rule, table: InventoryTable, ctx: EvalContext) -> list[FindingGroup]:
         cfg: FirmwareConfig = rule.check
         judge = {"advisory": self._advisory, "approved": self._approved, "missing": self._missing}[cfg.test]
