@@ -75,7 +75,7 @@ def screen(names, name_file, column, sheet, encoding, as_json, as_of, lists, thr
         for row in read.rejected:
             click.echo(f"auditor: warning: {where}:{row.line}: {row.reason}: rejected, not screened", err=True)
         if not read.names and not read.rejected:
-            fail(f"{where}: no names to screen ({read.skipped_empty} blank lines or empty cells)")
+            fail(f"{where}: no names to screen ({read.skipped_what()})")
         # Every row is accounted for, as `audit` accounts for its rows.
         click.echo(f"auditor: {where}: {read.rows_read:,} row{'s' if read.rows_read != 1 else ''} read: "
                    f"{len(read.names):,} screened, "

@@ -99,7 +99,20 @@ class ClearedMatch:
 
 def _same_name(a: str, b: str) -> bool:
     one, two = normalise_name(a), normalise_name(b)
-    return (one.tokens, one.qualifiers) == (two.tokens, two.qualifiers)
+    return (_without_address(one.tokens, one.annotations), one.qualifiers) == (
+        _without_address(two.tokens, two.annotations), two.qualifiers)
+
+
+def _without_address(tokens: tuple[str, ...], annotations: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of a name less the places a note after its legal form adds ("… Ltd. [CN]",
+    "… Ltd. (Shenzhen)": ``NormalisedName.annotations``, where the party is, no part of its
+    name): a vendor master that notes them on every name needs no decision of its own for
+    each. The last occurrence of each, as the note comes last."""
+    words = list(tokens)
+    for place in annotations:
+        if place in words:
+            del words[len(words) - 1 - words[::-1].index(place)]
+    return tuple(words)
 
 
 def _fail(path: Path, line: int | None, message: str, column: int | None = None) -> ClearedFileError:
@@ -126,7 +139,9 @@ def _text(path: Path, line: int, key: str, value: Any) -> str:
 
 
 def _date(path: Path, line: int, value: Any, key: str = "date") -> date:
-    if isinstance(value, datetime) or not isinstance(value, (date, str)):
+    if isinstance(value, datetime):  # TOML's date-time: its date is what was meant, but say so
+        raise _fail(path, line, f"'{key}' must be a date like 2026-03-02, got the date and time {value.isoformat()}")
+    if not isinstance(value, (date, str)):
         raise _fail(path, line, f"'{key}' must be a date like 2026-03-02, got {value!r}")
     if isinstance(value, str):
         try:

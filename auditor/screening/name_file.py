@@ -88,12 +88,16 @@ class NameFile:
         return len(self.skipped_lines)
 
     def skipped_note(self) -> str:
-        """"3 blank lines or empty cells (lines 4, 9, 12) hold no name" (placeholders such as
-        "-" and "N/A" count as empty)."""
+        """"3 blank lines, empty cells or placeholders (lines 4, 9, 12) hold no name"
+        (placeholders: "-", "N/A", "TBD", a legal form alone: ``not_a_name``)."""
         n = len(self.skipped_lines)
         lines = shown_names([str(x) for x in self.skipped_lines])
-        return (f"{n} blank line{'s' if n != 1 else ''} or empty cell{'s' if n != 1 else ''} "
-                f"(line{'s' if n != 1 else ''} {lines}) {'hold' if n != 1 else 'holds'} no name")
+        return (f"{self.skipped_what()} (line{'s' if n != 1 else ''} {lines}) "
+                f"{'hold' if n != 1 else 'holds'} no name")
+
+    def skipped_what(self) -> str:
+        n = len(self.skipped_lines)
+        return f"{n} blank line{'s' if n != 1 else ''}, empty cell{'s' if n != 1 else ''} or placeholder{'s' if n != 1 else ''}"
 
 
 def _text(path: Path, encoding: str | None = None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from auditor.refdata.importers.update import SectionChange
+from auditor.refdata.importers.update import Loss, SectionChange
 
 SDN = "Specially Designated Nationals (SDN) - Treasury Department"
 EL = "Entity List (EL) - Bureau of Industry and Security"
@@ -111,3 +111,11 @@ def test_how_a_change_is_worded():
         "SDN: 1 entry fewer than the active version 4 (7,379 → 7,378, −<0.1%)")
     assert SectionChange("MEU", 0, 71).describe(2) == "MEU: 71 entries more than the active version 2 (0 → 71, new section)"
     assert SectionChange("EL", 919, 920).describe(2) == "EL: 1 entry more than the active version 2 (919 → 920, +0.1%)"
+
+
+def test_a_loss_that_leaves_entries_never_reads_as_all_of_them():
+    # A tryout (2026-12-04) read "1738 → 1 entries (−100%)": one entry is left.
+    assert Loss("EL", 1738, 1).describe() == "EL: 1738 → 1 entries (−99.9%)"
+    assert Loss("EL", 100_000, 1).describe() == "EL: 100000 → 1 entries (−99.9%)"
+    assert Loss("EL", 2, 0).describe() == "EL: 2 → 0 entries (−100%)"
+    assert Loss("SDN", 7379, 5000).describe() == "SDN: 7379 → 5000 entries (−32%)"

@@ -45,7 +45,7 @@ def test_one_name_per_line_gives_the_command_line_output(tmp_path: Path) -> None
     assert screened == _results(from_args[1])
     assert [q["query"] for q in screened] == names
     # The blank line is reported with its number, on stderr: the JSON stays parseable.
-    assert "1 blank line or empty cell (line 3) holds no name: not screened" in from_file[2]
+    assert "1 blank line, empty cell or placeholder (line 3) holds no name: not screened" in from_file[2]
 
 
 def test_a_csv_column_by_header_name(tmp_path: Path) -> None:
@@ -69,7 +69,7 @@ def test_a_csv_column_by_header_name(tmp_path: Path) -> None:
         (b"id,vendor\n1,Acme\n", "name", ":1: no column 'name' in the header (columns: 'id', 'vendor')"),
         (b"Acme\nBeta \xff Corp\n", None, ":2: not UTF-8 text (byte 0xff)"),
         (b"Acme\nBe\x00ta\n", None, ":2: binary data (a NUL byte), not text"),
-        (b"\n\n", None, ": no names to screen (2 blank lines or empty cells)"),
+        (b"\n\n", None, ": no names to screen (2 blank lines, empty cells or placeholders)"),
     ],
 )
 def test_bad_files_name_the_file_and_line(tmp_path: Path, content: bytes, column: str | None, message: str) -> None:
@@ -489,7 +489,7 @@ def test_placeholders_in_a_vendor_master_hold_no_name(tmp_path: Path) -> None:
     assert code == 0
     assert [r["query"] for r in _results(out)] == ["Canaan Inc.", "3M"]
     # A legal form alone names no party either.
-    assert "5 blank lines or empty cells (lines 3, 4, 5, 6, 8) hold no name" in err
+    assert "5 blank lines, empty cells or placeholders (lines 3, 4, 5, 6, 8) hold no name" in err
 
 
 def test_the_json_written_item_by_item_is_what_the_whole_list_dumped_gives(tmp_path: Path) -> None:

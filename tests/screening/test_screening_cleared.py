@@ -79,6 +79,11 @@ def test_empty_value_wrong_type_and_bad_date_are_errors(tmp_path: Path) -> None:
     path = write(tmp_path, VALID.replace('date = "2026-03-05"', 'date = "5 March 2026"'))
     with pytest.raises(ClearedFileError, match=rf"^{path}:16: 'date' must be a date like 2026-03-02"):
         load_cleared(path)
+    # A TOML date-time is named as one, not as Python writes it (a tryout met "datetime.datetime(…)").
+    path = write(tmp_path, VALID.replace('date = "2026-03-05"', "date = 2026-03-05T10:00:00"))
+    with pytest.raises(ClearedFileError, match=rf"^{path}:16: 'date' must be a date like 2026-03-02, "
+                                               r"got the date and time 2026-03-05T10:00:00$"):
+        load_cleared(path)
 
 
 def test_invalid_toml_reports_line_and_column(tmp_path: Path) -> None:
@@ -132,6 +137,16 @@ def test_one_decision_clears_every_spelling_of_the_name(tmp_path: Path) -> None:
     for spelling in ("Belle Technology Ltd", "BELLE TECHNOLOGIES CO., LTD.", "belle technology corp"):
         assert is_cleared(spelling, match, decisions, date(2026, 4, 1)), spelling
     assert not is_cleared("Belle Technology Trading", match, decisions, date(2026, 4, 1))
+
+
+def test_a_place_noted_after_the_legal_form_is_no_other_name_to_clear(tmp_path: Path) -> None:
+    # Found by a tryout (2026-12-04): a vendor master that adds "[CN]" to every name needed a
+    # second decision for each. A place inside the name is a subsidiary's name: not covered.
+    decisions = load_cleared(write(tmp_path, VALID))
+    match = _belle_match()
+    for noted in ("Belle Technology Corp [CN]", "Belle Technology Corp. (Shenzhen)", "BELLE TECHNOLOGY LTD. [China]"):
+        assert is_cleared(noted, match, decisions, date(2026, 4, 1)), noted
+    assert not is_cleared("Belle Technology (Shenzhen) Corp", match, decisions, date(2026, 4, 1))
 
 
 def test_a_decision_on_a_name_clears_it_where_a_value_writes_it_among_others(tmp_path: Path) -> None:

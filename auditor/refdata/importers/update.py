@@ -48,7 +48,9 @@ class Loss:
         return (self.before - self.after) / self.before if self.before else 0.0
 
     def describe(self) -> str:
-        return f"{self.section}: {self.before} → {self.after} entries (−{self.share:.0%})"
+        # Whole percents, but never "−100%" while entries remain (1738 → 1 is −99.9%).
+        share = f"{self.share:.0%}" if self.after == 0 or self.share < 0.995 else f"{min(self.share, 0.999):.1%}"
+        return f"{self.section}: {self.before} → {self.after} entries (−{share})"
 
 
 def losses(before: dict[str, int], after: dict[str, int], max_loss: float) -> list[Loss]:
