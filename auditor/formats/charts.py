@@ -117,11 +117,15 @@ def rule_chart(by_rule: Mapping[str, int], rules: Iterable[Rule], limit: int = 2
     the tail folds into one bar. Informational rules (info) are figures, counted apart: a per-rig
     estimate must not lead the chart. ``found``: the gravest severity of each rule's findings,
     when it is not the rule's own (a screening rule's match on a sanctions list is critical)."""
-    levels = {r.id: r.severity for r in rules} | dict(found or {})
-    sev = {rid: s.label for rid, s in levels.items()}
+    own = {r.id: r.severity for r in rules}
+    levels = own | dict(found or {})
+    # "up to critical" where findings were raised above the rule's own severity: some of
+    # them may be at its own ("ENT-001 (critical): 4" read as four critical findings, one was).
+    sev = {rid: s.label if own.get(rid, s) == s else f"up to {s.label}" for rid, s in levels.items()}
     items = sorted(((rid, n) for rid, n in by_rule.items() if levels.get(rid, Severity.LOW) > Severity.INFO),
                    key=lambda kv: (-int(levels.get(kv[0], Severity.LOW)), -kv[1], kv[0]))
-    bars = [Bar(rid, n, _fmt_int(n), SEVERITY_COLOURS.get(sev.get(rid, ""), NEUTRAL), sev.get(rid, ""))
+    bars = [Bar(rid, n, _fmt_int(n), SEVERITY_COLOURS.get(levels[rid].label if rid in levels else "", NEUTRAL),
+                sev.get(rid, ""))
             for rid, n in items[:limit]]
     rest = items[limit:]
     if rest:

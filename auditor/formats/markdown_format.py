@@ -215,7 +215,7 @@ def render(result: AuditResult, out_dir: Path | str = "report") -> str:
     if rule_counts:
         w.add("### Top rules")
         w.add()
-        w.add("| rule | severity | title | findings | open | waived |" + (" new |" if with_baseline else ""))
+        w.add("| rule | gravest severity | title | findings | open | waived |" + (" new |" if with_baseline else ""))
         w.add("|---|---|---|---|---|---|" + ("---|" if with_baseline else ""))
         # Most severe first (severity order everywhere), then the rules failing the gate most.
         ordered = sorted(rule_counts.items(),
