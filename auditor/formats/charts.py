@@ -112,16 +112,20 @@ def severity_chart(by_severity: Mapping[str, int]) -> Markup:
 
 
 def rule_chart(by_rule: Mapping[str, int], rules: Iterable[Rule], limit: int = 20,
-               found: Mapping[str, Severity] | None = None) -> Markup:
+               found: Mapping[str, Severity] | None = None,
+               found_by_severity: Mapping[str, Mapping[str, int]] | None = None) -> Markup:
     """Rules with findings that need action, most severe first, then most findings (ties by rule id);
     the tail folds into one bar. Informational rules (info) are figures, counted apart: a per-rig
     estimate must not lead the chart. ``found``: the gravest severity of each rule's findings,
-    when it is not the rule's own (a screening rule's match on a sanctions list is critical)."""
-    own = {r.id: r.severity for r in rules}
-    levels = own | dict(found or {})
-    # "up to critical" where findings were raised above the rule's own severity: some of
-    # them may be at its own ("ENT-001 (critical): 4" read as four critical findings, one was).
-    sev = {rid: s.label if own.get(rid, s) == s else f"up to {s.label}" for rid, s in levels.items()}
+    when it is not the rule's own (a screening rule's match on a sanctions list is critical);
+    ``found_by_severity``: each rule's findings per severity label, so a rule whose findings
+    were raised at several reads "1 critical, 3 high", not "critical" beside all four."""
+    levels = {r.id: r.severity for r in rules} | dict(found or {})
+    sev = {rid: s.label for rid, s in levels.items()}
+    for rid, counts in (found_by_severity or {}).items():
+        raised = [f"{counts[s.label]} {s.label}" for s in sorted(Severity, reverse=True) if counts.get(s.label)]
+        if len(raised) > 1:
+            sev[rid] = ", ".join(raised)
     items = sorted(((rid, n) for rid, n in by_rule.items() if levels.get(rid, Severity.LOW) > Severity.INFO),
                    key=lambda kv: (-int(levels.get(kv[0], Severity.LOW)), -kv[1], kv[0]))
     bars = [Bar(rid, n, _fmt_int(n), SEVERITY_COLOURS.get(levels[rid].label if rid in levels else "", NEUTRAL),

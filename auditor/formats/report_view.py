@@ -235,7 +235,8 @@ def base_view(result: AuditResult, rejected_cap: int) -> dict[str, Any]:
             "severity": charts.severity_chart(summary["by_severity"]),
             # Each rule at the severity its findings were raised at (a match on a sanctions list
             # is critical whatever the screening rule's own severity).
-            "rules": charts.rule_chart(summary["by_rule"], result.rules, found={s.rule.id: s.severity for s in sections}),
+            "rules": charts.rule_chart(summary["by_rule"], result.rules, found={s.rule.id: s.severity for s in sections},
+                                       found_by_severity={s.rule.id: s.by_severity for s in sections}),
             "countries": charts.country_chart(result.table),
             "tariff": charts.tariff_chart(tariff, doc["as_of"]),
         },

@@ -77,6 +77,9 @@ def test_rule_chart_gives_a_rule_the_severity_its_findings_were_raised_at():
     assert rule.severity == Severity.HIGH
     as_raised = " ".join(texts(parse(charts.rule_chart({rule.id: 3}, [rule], found={rule.id: Severity.CRITICAL}))))
     assert "critical" in as_raised and "high" not in as_raised
-    # … up to it: some of them may be at the rule's own (a tryout read "critical: 4" as four critical).
-    assert "ENT-001 (up to critical)" in as_raised
+    # Raised at several severities, it says how many at each (a tryout read "ENT-001
+    # (critical): 4" as four critical findings; one was).
+    mixed = " ".join(texts(parse(charts.rule_chart({rule.id: 4}, [rule], found={rule.id: Severity.CRITICAL},
+                                                   found_by_severity={rule.id: {"critical": 1, "high": 3}}))))
+    assert "ENT-001 (1 critical, 3 high)" in mixed
     assert "high" in " ".join(texts(parse(charts.rule_chart({rule.id: 3}, [rule]))))
