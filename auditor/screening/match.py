@@ -847,7 +847,8 @@ def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],
                     f"({only.a}~{only.b}) and other words differ")
         if len(pairs) == 1 and only.similarity < BARE_WORD_MIN and not _slip(only.a, only.b, _typed(a, b)):
             return f"one-word names need a near-exact match ({only.a}~{only.b})"
-    return _everyday_word_only(pairs, unmatched_a, unmatched_b, a, b)
+    return _different_additions(pairs, unmatched_a, unmatched_b) or _everyday_word_only(
+        pairs, unmatched_a, unmatched_b, a, b)
 
 
 _SUBSIDIARY_WORDS = frozenset({"trade", "impex", "leasing", "credit", "finance", "insurance", "investment", "capital",
@@ -908,6 +909,35 @@ def _named_purpose(token: str, name: NormalisedName) -> bool:
         if canonical(word) == token:
             return "for" in spelled[max(0, k - 3):k]
     return False
+
+
+def _different_additions(pairs: tuple[TokenPair, ...], unmatched_a: tuple[str, ...],
+                         unmatched_b: tuple[str, ...]) -> str | None:
+    """One word in common, a distinctive one, and each name adds words saying what the party
+    does that the other lacks, of no common line of business, where one of them is of no known
+    line (two known different lines are vetoed before, "Acme Oil" / "Acme Gas"): "Kestrel
+    Engineering" / "Kestrel Textiles", "Nova Consulting" / "Nova Jewellery". Two companies
+    that share a brand word, each described by its own business. Not words of one
+    line ("Mahan Air" / "Mahan Airlines", "Foundry Digital" / "Foundry Networks"), nor words
+    that say only what kind of body it is or how big ("Kalashnikov Group" / "Kalashnikov
+    Concern", "Volga Group" / "Volga Gas": a group and its company); places are judged apart
+    (``_veto``'s place rules)."""
+    if len(pairs) != 1 or pairs[0].kind != "word" or pairs[0].similarity < 1.0 or is_generic(pairs[0].a):
+        return None
+    own_a = [t for t in unmatched_a if not is_place(t)]
+    own_b = [t for t in unmatched_b if not is_place(t)]
+    if not own_a or not own_b or not all(map(is_generic, own_a + own_b)):
+        return None
+    if ({sector(t) for t in own_a} & {sector(t) for t in own_b}) - {None}:
+        return None
+
+    def described(words: list[str]) -> bool:
+        return any(_describes(t) and t not in INSTITUTION_WORDS for t in words)
+
+    if not (described(own_a) and described(own_b)):
+        return None
+    return (f"one word in common ({pairs[0].a}), and each name adds what the party does, of no common "
+            f"line of business ({' '.join(sorted(own_a))} / {' '.join(sorted(own_b))})")
 
 
 def _everyday_word_only(pairs: tuple[TokenPair, ...], unmatched_a: tuple[str, ...],

@@ -207,7 +207,7 @@ INSTITUTION_WORDS: frozenset[str] = _words(
     """
     center organization committee council society foundation fund institute bureau office
     agency department line industry service development material union ministry
-    establishment administration sociedad compania societe societa
+    establishment administration sociedad compania societe societa concern
     """
 )
 
@@ -338,7 +338,7 @@ _SECTOR_LINES = """
     insurance: insurance assurance reinsurance
     shipping: shipping marine maritime ship shipbuilding freight cargo tanker
     airline: airline air aviation aircraft aerospace
-    finance: finance financial credit leasing
+    finance: finance financial credit leasing money exchange remittance
     transport: transport logistics rail railway
     telecom: telecom communication mobile
     electronics: electronics microelectronics semiconductor electric electrical optical photonics laser
@@ -351,7 +351,7 @@ _SECTOR_LINES = """
     trade: distribuidora comercializadora importadora exportadora
     consulting: consulting
     auto: auto motor automotive
-    investment: investment venture equity
+    investment: investment venture equity capital
     hotel: hotel resort travel tourism
     media: media broadcasting television tv radio news publishing printing
     textile: textile garment

@@ -509,3 +509,18 @@ def test_an_item_number_before_a_name_is_no_part_of_it() -> None:
     assert compare_names("2) Sophgo Technologies Ltd", "Sophgo Technologies Ltd.") == 1.0
     assert compare_names("1. BitRiver", "BitRiver") == 1.0
     assert compare_names("Harbor Growth Fund 1", "Harbor Growth Fund") < DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(("a", "b", "kept"), [
+    ("Kestrel Engineering", "Kestrel Textiles", False),  # each says what it does: two businesses
+    ("Nova Consulting LLC", "Nova Jewellery Ltd", False),
+    ("Mahan Air", "Mahan Airlines", True),  # one line of business
+    ("Kalashnikov Group", "KALASHNIKOV CONCERN", True),  # what kind of body, not what it does
+    ("Septem Capital LLC", "Investitsionnaya Kompaniya Septem", True),  # capital, investment: one line (SDN 34748)
+    ("Herzallah Company for Money", "Herzallah Exchange Company", True),  # money, exchange: one line (SDN 47128)
+])
+def test_one_shared_word_and_a_business_each_adds(a: str, b: str, kept: bool) -> None:
+    explained = explain_names(a, b)
+    assert (explained["score"] >= DEFAULT_THRESHOLD) == kept, explained["reason"]
+    if not kept:
+        assert "each name adds what the party does" in explained["reason"]
