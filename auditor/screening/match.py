@@ -247,6 +247,10 @@ def _generic_name_covered(
         all(map(is_generic, tokens))
         and not unmatched
         and (len(tokens) >= 2 or (not unmatched_other and all(p.similarity == 1.0 for p in pairs)))
+        # Two business words and no place name no party against a longer name: "Industrial
+        # Technologies" is in every "X Industrial Technologies" (a place and a line are one:
+        # "Shenyang Aircraft" in "AVIC Shenyang Aircraft Company").
+        and (not unmatched_other or len(tokens) >= 3 or any(map(is_place, tokens)))
     )
 
 

@@ -53,7 +53,9 @@ def _words(text: str) -> frozenset[str]:
 # "… Otkrytogo Tipa", "TAA" / "Limited Liability Company", "AKB" joint-stock commercial bank);
 # then Swedish "aktiebolag" (Aktiebolagslagen 2005:551), a Russian state corporation
 # ("goskorporatsiya": Federal Law 7-FZ, art. 7.1) and scientific-production corporations and
-# enterprises ("NPK", "NPP", as "NPO" above).
+# enterprises ("NPK", "NPP", as "NPO" above); a joint (venture) closed joint-stock company,
+# "SZAO", and "sovmestnoye" (joint) before "ZAO" written out (the SDN list's "SZAO ENERGO-OIL"
+# / "SOVMESTNOYE ZAKRYTOYE AKTSIONERNOYE OBSHCHESTVO ENERGO-OIL", SDN 32732).
 LEGAL_FORMS: frozenset[str] = _words(
     """
     llc jsc lp llp gp coop ngo soe plc sp
@@ -71,6 +73,7 @@ LEGAL_FORMS: frozenset[str] = _words(
     aktiebolag aktiebolaget
     goskorporatsiya goskorporatsiia goskorporatsii
     npk npp
+    szao sovmestnoye sovmestnoe zakrytoye
     """
 )
 

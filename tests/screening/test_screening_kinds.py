@@ -34,7 +34,11 @@ from auditor.screening import DEFAULT_THRESHOLD, compare_names, explain_names
         ("Bank of China", "China Construction Bank", "a line of business only one name has (construction)"),
         ("中国银行", "China Construction Bank", "a line of business only one name has (construction)"),
         # … or a word that says what else the party does (the Entity List's Beirut company).
-        ("POWER Engineers, Incorporated", "Micro Power Engineering Group", "a line of business only one name has (micro)"),
+        ("Shanghai Power Engineers, Incorporated", "Shanghai Micro Power Engineering Group",
+         "a line of business only one name has (micro)"),
+        # Two business words and no place identify no party ("POWER Engineers" / the Entity
+        # List's "Micro Power Engineering Group"): nothing distinctive in common.
+        ("POWER Engineers, Incorporated", "Micro Power Engineering Group", "no distinctive word in common"),
         ("Alcoa", "Alcon", "near-exact"),  # a letter changed, far from the key it replaces
         ("Northwind Receivables Trust Series A", "Northwind Receivables Trust Series B", "different series (a / b)"),
         ("Northwind Receivables Trust Class A", "Northwind Receivables Trust", "different series (- / a)"),
@@ -524,3 +528,20 @@ def test_one_shared_word_and_a_business_each_adds(a: str, b: str, kept: bool) ->
     assert (explained["score"] >= DEFAULT_THRESHOLD) == kept, explained["reason"]
     if not kept:
         assert "each name adds what the party does" in explained["reason"]
+
+
+@pytest.mark.parametrize(("a", "b", "kept"), [
+    # A name of business words alone identifies a party only with a place or three words:
+    # found by a tryout (2026-12-04), "Global Tech Industries" met the SDN's "CLOSED JOINT
+    # STOCK COMPANY INDUSTRIAL TECHNOLOGIES" at 0.96, and any "X Industrial Technologies" at 0.80.
+    ("Global Tech Industries", "CLOSED JOINT STOCK COMPANY INDUSTRIAL TECHNOLOGIES", False),
+    ("Rockwell Industrial Technologies", "INDUSTRIAL TECHNOLOGIES", False),
+    ("AVIC Shenyang Aircraft Company", "Shenyang Aircraft", True),  # a place and a line: a party
+    ("China Telecom Group", "China Telecom", True),
+    # the same words and legal forms only: still one name
+    ("SZAO ENERGO-OIL", "SOVMESTNOYE ZAKRYTOYE AKTSIONERNOYE OBSHCHESTVO ENERGO-OIL", True),  # SDN 32732
+    ("Industrial Technologies LLC", "CLOSED JOINT STOCK COMPANY INDUSTRIAL TECHNOLOGIES", True),
+])
+def test_a_name_of_business_words_contained_in_another(a: str, b: str, kept: bool) -> None:
+    explained = explain_names(a, b)
+    assert (explained["score"] >= DEFAULT_THRESHOLD) == kept, explained["reason"]
