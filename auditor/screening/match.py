@@ -156,6 +156,9 @@ class Comparison:
     # The list gives no place for the listed party, so ``located`` are the query's places
     # it may be at (screener.Screener.screen).
     location_unknown: bool = False
+    # One name is the other's name in brackets, all of it ("Sugon" / "Dawning Information
+    # Industry Co., Ltd. (Sugon)"): scored BRACKETED_ALIAS_SIMILARITY at least.
+    bracketed_alias: bool = False
 
     def explanation(self, first: str = "a", second: str = "b") -> dict[str, Any]:
         """The parts of the score as plain JSON-ready data, keys prefixed ``first_`` for the
@@ -206,6 +209,8 @@ class Comparison:
         unmatched = list(self.unmatched_a) + list(self.unmatched_b)
         if unmatched:
             parts.append("unmatched words: " + ", ".join(unmatched))
+        if self.bracketed_alias:
+            parts.append("one name is the name the other writes in brackets")
         if self.promoted:
             parts.append("a name made only of generic words is contained in the other: its words identify it")
         branch = [" ".join(n.qualifiers) for n in (self.a, self.b) if _branch_places(n)]
@@ -715,14 +720,34 @@ def compare_normalised(a: NormalisedName, b: NormalisedName, located_b: frozense
     total = sum(weights, 0.0) + leftover_weight
     token_score = matched / total if total else 0.0
     score, penalty = token_score, None
+    alias = _bracketed_alias(a, b) or _bracketed_alias(b, a)
     # A veto only caps: below the cap there is nothing to veto (and most pairs a screening
-    # compares score low, so this saves most of the work).
-    veto = _veto(a, b, pairs, unmatched_a, unmatched_b, promoted, known_a, known_b) if score > VETO_CAP else None
+    # compares score low, so this saves most of the work). A name that is the other's
+    # bracketed name is that name, whatever else the other says.
+    veto = (_veto(a, b, pairs, unmatched_a, unmatched_b, promoted, known_a, known_b)
+            if score > VETO_CAP and not alias else None)
     if veto:
         score, penalty = VETO_CAP, f"capped at {VETO_CAP:.2f}: {veto}"
+    if alias:
+        score = max(score, BRACKETED_ALIAS_SIMILARITY)
     located = tuple(sorted({t for t in unmatched_a if t in known_b} | {t for t in unmatched_b if t in known_a}))
     return Comparison(score, a, b, pairs, unmatched_a, unmatched_b, token_score, penalty, swapped, promoted,
-                      located)
+                      located, bracketed_alias=alias)
+
+
+# A name that is the whole of another's bracketed name: a near-certain match, as an acronym
+# the other name spells out.
+BRACKETED_ALIAS_SIMILARITY = 0.95
+
+
+def _bracketed_alias(a: NormalisedName, b: NormalisedName) -> bool:
+    """True if ``a`` is, word for word, the name ``b`` writes in brackets after its own
+    ("Sinopec" / "China Petroleum & Chemical Corporation (Sinopec)", "Sugon" / "Dawning
+    Information Industry Co., Ltd. (Sugon)"), with a distinctive word in it: the listing's
+    own word that the party goes by that name. Not places, business words or numbers in
+    brackets (those are qualifiers of the name, not a name: ``normalise_name``)."""
+    return (bool(b.qualifiers) and not a.qualifiers and a.tokens == b.qualifiers
+            and any(not is_generic(t) for t in a.tokens))
 
 
 def _veto(a: NormalisedName, b: NormalisedName, pairs: tuple[TokenPair, ...],

@@ -309,7 +309,7 @@ PHRASES: dict[str, str] = {
     "democratic peoples republic of korea": "northkorea", "dprk": "northkorea",
     "north korea": "northkorea", "peoples republic of china": "china", "prc": "china",
     "russian federation": "russia", "islamic republic of iran": "iran",
-    "joint venture": "jv",  # a kind of company, as "JV" abbreviates it (not a place)
+    "joint venture": "jv", "j v": "jv",  # a kind of company, as "JV" or "J/V" abbreviates it (not a place)
     "syrian arab republic": "syria",
     "british virgin islands": "bvi", "cayman islands": "cayman",
     # "Rep." for "Republic", as vendor masters and the World Bank's country names write it
@@ -1029,6 +1029,13 @@ ARABIC_SCRIPT_TERMS: dict[str, str] = {
     "غاز": "gas",
     "صناعة": "industry",
     "صناعات": "industry",
+    "صنایع": "industry",  # Persian sanaye (industries), as "sanaye" above
+    "صنعت": "industry",
+    "الکترونیک": "electronics",  # Persian elektronik: its "ال" is no article
+    "کترونیک": "electronics",  # … and as read once the article is taken off
+    "نفتکش": "tanker",  # Persian naftkesh, an oil tanker
+    "کشتیرانی": "shipping",  # Persian kashtirani, as above
+    "اسلامی": "islamic",
     "هندسية": "engineering",
     "محدودة": "limited",  # a legal form, as "limited" is
     "وطني": "national",

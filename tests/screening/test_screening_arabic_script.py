@@ -69,6 +69,9 @@ def test_names_in_arabic_script_do_not_match_other_parties(a: str, b: str) -> No
     ("شرکت ملی نفت ایران", "National Iranian Oil Company"),
     ("بانک توسعه صادرات ایران", "Export Development Bank of Iran"),
     ("بانک ملی ایران", "Bank Melli Iran"),
+    # Persian industries, electronics (whose "ال" is no article) and tanker.
+    ("صنایع الکترونیک ایران", "Iran Electronics Industries"),
+    ("شرکت ملی نفتکش ایران", "National Iranian Tanker Company"),
 ])
 def test_business_words_and_countries_in_arabic_script_read_as_english(a: str, b: str) -> None:
     assert compare_names(a, b) >= DEFAULT_THRESHOLD, explain_names(a, b)

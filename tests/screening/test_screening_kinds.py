@@ -475,6 +475,11 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         ("GHAVAMIN BANK", "QAVAMIN BANK", "SDN 25758"),
         ("GHEZEL HESAR PENITENTIARY", "QEZEL HESAR PENITENTIARY", "SDN 52265"),
         ("FARADARYAY-E NIK-E GHESHM INVESTMENT", "NIK QESHM FARA DARYA INVESTMENT COMPANY", "SDN 25478"),
+        # "J/V" for "Joint Venture".
+        ("KOREA RYONHA MACHINERY JOINT VENTURE CORPORATION", "KOREA RYENHA MACHINERY J/V CORPORATION", "SDN 9527"),
+        # A name that is another's name in brackets.
+        ("NICO", "NAFTIRAN INTERTRADE CO. (NICO) SARL", "SDN 11319"),
+        ("OJSC VNIIRA", "OAO All-Russia Research Institute of Radio Equipment (JSC VNIIRA)", "Entity List"),
     ],
 )
 def test_names_the_lists_give_one_party_match(a: str, b: str, listed_as: str) -> None:
@@ -545,3 +550,12 @@ def test_one_shared_word_and_a_business_each_adds(a: str, b: str, kept: bool) ->
 def test_a_name_of_business_words_contained_in_another(a: str, b: str, kept: bool) -> None:
     explained = explain_names(a, b)
     assert (explained["score"] >= DEFAULT_THRESHOLD) == kept, explained["reason"]
+
+
+def test_a_name_that_is_the_others_name_in_brackets_says_so() -> None:
+    explained = explain_names("Sugon", "Dawning Information Industry Co., Ltd. (Sugon)")
+    assert explained["score"] >= DEFAULT_THRESHOLD
+    assert "one name is the name the other writes in brackets" in explained["reason"]
+    # A place or a business word in brackets is a qualifier, no name of its own.
+    assert compare_names("Shanghai", "Acme (Shanghai) Ltd") < DEFAULT_THRESHOLD
+    assert compare_names("Trading", "Kestrel (Trading) Ltd") < DEFAULT_THRESHOLD
