@@ -86,10 +86,12 @@ LEGAL_FORMS: frozenset[str] = _words(
 # "spol. s r.o." (Czech Act 90/2012 on Business Corporations, s. 132: "společnost s ručením
 # omezeným", "spol. s r.o." or "s.r.o."; "spol." for "společnost", company);
 # Kazakh TOO; Ukrainian PrAT, PAT; Polish sp. z o.o.; US LLLP; Russian NPC (a scientific-production
-# corporation, as NPK in LEGAL_FORMS: "Kryptonit NPC"; also Iran's National Petrochemical Company).
+# corporation, as NPK in LEGAL_FORMS: "Kryptonit NPC"; also Iran's National Petrochemical Company);
+# and "Liability" left of "Limited Liability" before another form ("… Limited Liability Ltd").
 TRAILING_LEGAL_FORMS: frozenset[str] = _words(
     """
     asa doo ad dd eood ood ead zrt nyrt kft sl slu sc lda sab sca ou hf ehf sro spol too prat pat lllp npc
+    liability
     """
 )
 # Legal forms of several words, read like TRAILING_LEGAL_FORMS ("z" and "o.o." alone are not),

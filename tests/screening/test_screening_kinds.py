@@ -475,6 +475,9 @@ def test_a_one_word_name_matching_exactly_still_matches() -> None:
         ("GHAVAMIN BANK", "QAVAMIN BANK", "SDN 25758"),
         ("GHEZEL HESAR PENITENTIARY", "QEZEL HESAR PENITENTIARY", "SDN 52265"),
         ("FARADARYAY-E NIK-E GHESHM INVESTMENT", "NIK QESHM FARA DARYA INVESTMENT COMPANY", "SDN 25478"),
+        # "Limited Liability" ending a name, or before another legal form.
+        ("MIDAS RESSOURCES", "MIDAS RESSOURCES LIMITED LIABILITY", "SDN 42016"),
+        ("CARGO SERVICE LIMITED LIABILITY Ltd", "CARGO SERVICE LIMITED LIABILITY COMPANY", "SDN 46503, respelt"),
         # "J/V" for "Joint Venture".
         ("KOREA RYONHA MACHINERY JOINT VENTURE CORPORATION", "KOREA RYENHA MACHINERY J/V CORPORATION", "SDN 9527"),
         # A name that is another's name in brackets.
