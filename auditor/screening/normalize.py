@@ -332,8 +332,9 @@ def _abjad_tokens(token: str) -> list[str]:
     """A word in Arabic script: the English word ``ARABIC_SCRIPT_TERMS`` reads it as, or the
     generic word whose transliteration has its consonants ("بنیاد" / "bonyad": foundation),
     else its transliteration in capitals (``tokens.abjad_transliteration``: "ملت" → "MLT"),
-    the article taken off ("المصرف" is "مصرف")."""
-    known = ARABIC_SCRIPT_TERMS.get(without_arabic_article(token))
+    the article taken off ("المصرف" is "مصرف") unless the word as written is known (Persian
+    "الکترونیک", electronics, starts with the letters of the article)."""
+    known = ARABIC_SCRIPT_TERMS.get(token) or ARABIC_SCRIPT_TERMS.get(without_arabic_article(token))
     if known:
         return known.split()
     latin = abjad_transliteration(token)

@@ -1033,8 +1033,7 @@ ARABIC_SCRIPT_TERMS: dict[str, str] = {
     "صناعات": "industry",
     "صنایع": "industry",  # Persian sanaye (industries), as "sanaye" above
     "صنعت": "industry",
-    "الکترونیک": "electronics",  # Persian elektronik: its "ال" is no article
-    "کترونیک": "electronics",  # … and as read once the article is taken off
+    "الکترونیک": "electronics",  # Persian elektronik: its "ال" is no article (looked up as written first)
     "نفتکش": "tanker",  # Persian naftkesh, an oil tanker
     "کشتیرانی": "shipping",  # Persian kashtirani, as above
     "اسلامی": "islamic",
